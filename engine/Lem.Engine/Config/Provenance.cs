@@ -1,0 +1,15 @@
+namespace Lem.Engine.Config;
+
+/// <summary>Where a resolved parameter value came from.</summary>
+public abstract record Provenance
+{
+    public sealed record Default : Provenance { public override string ToString() => "default"; }
+    /// <summary>An assignment in a file (.lem or YAML), 1-based line and column.</summary>
+    public sealed record Assignment(string File, int Line, int Column) : Provenance { public override string ToString() => $"{File}:{Line}"; }
+    public sealed record Sweep(string SweepName, string File, int Line) : Provenance { public override string ToString() => $"sweep {SweepName} ({File}:{Line})"; }
+    public sealed record CommandLine(string Flag) : Provenance { public override string ToString() => $"command line ({Flag})"; }
+    /// <summary>Set by the engine from another value (a decoder preset, a derived default).</summary>
+    public sealed record Derived(string From) : Provenance { public override string ToString() => $"derived from {From}"; }
+
+    public static readonly Provenance DefaultValue = new Default();
+}

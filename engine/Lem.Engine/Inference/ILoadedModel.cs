@@ -1,0 +1,23 @@
+namespace Lem.Engine.Inference;
+
+/// <summary>A model resident on its device, ready to generate. Disposing frees its memory.</summary>
+public interface ILoadedModel : IDisposable
+{
+    ModelInfo Info { get; }
+    ITextTokenizer Tokenizer { get; }
+
+    /// <summary>
+    /// Generates for one batch of prompts (token ids, unpadded; the backend pads as it needs). Every
+    /// sequence stops at EOS (unless <see cref="GenerationSettings.MinNewTokens"/> holds it) or at
+    /// <see cref="GenerationSettings.MaxNewTokens"/>. The observer is called on the host as tokens become available,
+    /// with honest host timestamps; pass null when per-token timing is not needed.
+    /// </summary>
+    BatchGeneration Generate(IReadOnlyList<int[]> promptTokenIds, GenerationSettings settings, ITokenObserver? observer = null);
+
+    /// <summary>Blocks until all work queued on the device is finished (measurement-window edges).</summary>
+    void Synchronize();
+
+    /// <summary>Peak device memory allocated since load or the last reset, bytes; null where the device cannot say.</summary>
+    long? PeakDeviceMemoryBytes { get; }
+    void ResetPeakDeviceMemory();
+}
