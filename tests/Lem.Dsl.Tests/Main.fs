@@ -1,7 +1,7 @@
 module Lem.Dsl.Tests.Main
+
 open Expecto
 
-let smoke = testCase "placeholder version" <| fun () -> Expect.equal Lem.Dsl.Placeholder.version "0.1.0" "version"
-
 [<EntryPoint>]
-let main argv = runTestsWithCLIArgs [] argv (testList "all" [ smoke ])
+let main argv =
+    runTestsWithCLIArgs [] argv (testList "Lem.Dsl" [ ParserTests.tests; CheckerTests.tests ])

@@ -31,7 +31,11 @@ let private found (text: string) (index: int) =
 let private message (text: string) (index: int) (errors: ErrorMessageList) =
     let items = collect (ErrorMessageList.ToSortedArray errors)
     let custom = items |> List.choose (function Choice2Of2 m -> Some m | _ -> None) |> List.distinct
-    let expected = items |> List.choose (function Choice1Of2 l -> Some l | _ -> None) |> List.distinct
+    let isWhitespaceNoise (l: string) = l = "'#'" || l = "'//'" || l.StartsWith "any char in"
+    let expected =
+        items
+        |> List.choose (function Choice1Of2 l when not (isWhitespaceNoise l) -> Some l | _ -> None)
+        |> List.distinct
     match custom, expected with
     | m :: _, _ -> m
     | [], [] -> sprintf "unexpected %s" (found text index)
