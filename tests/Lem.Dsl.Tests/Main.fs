@@ -4,4 +4,5 @@ open Expecto
 
 [<EntryPoint>]
 let main argv =
-    runTestsWithCLIArgs [] argv (testList "Lem.Dsl" [ ParserTests.tests; CheckerTests.tests ])
+    let all = testList "Lem.Dsl" [ ParserTests.tests; CheckerTests.tests; GoldenTests.tests; GoldenTests.examples; YamlTests.tests; RuntimeTests.tests ]
+    runTestsWithCLIArgs [] argv all

@@ -31,7 +31,12 @@ let private kindName (s: Statement) =
 
 let private assignmentProvenance (r: Range) = Provenance.Assignment(r.File, r.StartLine, r.StartCol) :> Provenance
 
-type private Step = { Path: string; Value: ConfigValue; Provenance: Provenance; Range: Range }
+type private Step = { Path: string; Value: ConfigValue; Provenance: Provenance; Range: Range; SourceText: string option }
+
+let private sourceText (v: Value) =
+    match v.Kind with
+    | Dur(_, text) -> Some text
+    | _ -> None
 
 let private applySteps (owner: string) (values: IReadOnlyDictionary<string, ResolvedValue>) (history: Map<string, ValueStep list>) (steps: Step list) =
     let result = Dictionary<string, ResolvedValue>(values)
@@ -40,7 +45,7 @@ let private applySteps (owner: string) (values: IReadOnlyDictionary<string, Reso
         let rv = ResolvedValue(s.Value, s.Provenance)
         result[s.Path] <- rv
         let previous = hist.TryFind s.Path |> Option.defaultValue []
-        hist <- hist.Add(s.Path, previous @ [ { Value = rv; Owner = owner; Range = s.Range } ])
+        hist <- hist.Add(s.Path, previous @ [ { Value = rv; Owner = owner; Range = s.Range; SourceText = s.SourceText } ])
     result :> IReadOnlyDictionary<_, _>, hist
 
 /// Checks statements already loaded (imports inlined). `preDiagnostics` are the parse/import findings.
@@ -86,7 +91,8 @@ let checkLoaded (options: CheckOptions) (located: Located list) (preDiagnostics:
             { Path = o.Path
               Value = lowerFor o.Path o.Value
               Provenance = Provenance.CommandLine("--set")
-              Range = o.Value.Range })
+              Range = o.Value.Range
+              SourceText = sourceText o.Value })
     let overrides = overrideSteps ()
     let withOverrides (e: CheckedExperiment) =
         if overrides.IsEmpty then e
@@ -126,7 +132,7 @@ let checkLoaded (options: CheckOptions) (located: Located list) (preDiagnostics:
                         let path = a.Path.Text
                         if not (seen.Add path) then
                             report (SyntaxDiagnostic.warning Codes.DuplicateAssignment a.Path.Range (sprintf "%s is assigned twice in '%s'; the last assignment wins" path n.Name))
-                        { Path = path; Value = lowerFor path a.Value; Provenance = assignmentProvenance a.Path.Range; Range = a.Path.Range })
+                        { Path = path; Value = lowerFor path a.Value; Provenance = assignmentProvenance a.Path.Range; Range = a.Path.Range; SourceText = sourceText a.Value })
                 let baseValues, baseHistory =
                     match parentExperiment with
                     | Some p -> p.Values, p.History
@@ -164,11 +170,11 @@ let checkLoaded (options: CheckOptions) (located: Located list) (preDiagnostics:
                     let path = a.Path.Text
                     let items =
                         match a.Value.Kind with
-                        | List items -> items |> List.map (fun v -> lowerFor path v, v.Range)
+                        | List items -> items |> List.map (fun v -> lowerFor path v, v)
                         | _ ->
                             match lowerFor path a.Value with
-                            | :? ConfigValue.List as l -> l.Items |> Seq.map (fun v -> v, a.Value.Range) |> List.ofSeq
-                            | single -> [ single, a.Value.Range ]
+                            | :? ConfigValue.List as l -> l.Items |> Seq.map (fun v -> v, a.Value) |> List.ofSeq
+                            | single -> [ single, a.Value ]
                     path, a, items)
             for (path, a, items) in axes do
                 if items.IsEmpty then error Codes.EmptySweep a.Value.Range (sprintf "sweep '%s': %s has no values, so the sweep has no members" n.Name path)
@@ -196,8 +202,12 @@ let checkLoaded (options: CheckOptions) (located: Located list) (preDiagnostics:
                         let memberName = sprintf "%s[%s]" n.Name label
                         let steps =
                             combo
-                            |> List.map (fun (p, (a: Assignment), (v, r)) ->
-                                { Path = p; Value = v; Provenance = Provenance.Sweep(n.Name, a.Path.Range.File, a.Path.Range.StartLine); Range = r })
+                            |> List.map (fun (p, (a: Assignment), (v, (syntax: Value))) ->
+                                { Path = p
+                                  Value = v
+                                  Provenance = Provenance.Sweep(n.Name, a.Path.Range.File, a.Path.Range.StartLine)
+                                  Range = syntax.Range
+                                  SourceText = match syntax.Kind with List _ -> None | _ -> sourceText syntax })
                         let values, history = applySteps n.Name parentE.Values parentE.History steps
                         { Name = memberName
                           Range = n.Range

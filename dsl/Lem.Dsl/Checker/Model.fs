@@ -10,7 +10,9 @@ type ValueStep =
     { Value: ResolvedValue
       /// The experiment, sweep or "command line" that set it.
       Owner: string
-      Range: Range }
+      Range: Range
+      /// The value as written, where that differs from the canonical form (durations: `1.5s`).
+      SourceText: string option }
 
 type ExperimentSource =
     | Declared of parent: string option

@@ -27,6 +27,15 @@ let rec private writeValue (w: Utf8JsonWriter) (v: ConfigValue) =
     | null -> w.WriteNullValue()
     | other -> w.WriteStringValue(other.ToString())
 
+/// The value as written when the script kept its source text (durations), else its canonical text.
+let private writtenValue (e: CheckedExperiment) (parameter: string) (rv: ResolvedValue) : ConfigValue =
+    match rv.Value, e.History.TryFind parameter with
+    | (:? ConfigValue.Duration), Some steps when not steps.IsEmpty ->
+        match (List.last steps).SourceText with
+        | Some text when obj.ReferenceEquals((List.last steps).Value, rv) -> ConfigValue.Word(text)
+        | _ -> rv.Value
+    | v, _ -> v
+
 /// Parameters in registry order, then any others (unknown names) alphabetically.
 let orderedParameters (registry: Registry) (values: IReadOnlyDictionary<string, ResolvedValue>) =
     let known = registry.All |> List.map (fun d -> d.Name)
@@ -49,7 +58,7 @@ let planJson (registry: Registry) (program: CheckedProgram) : string =
             for (p, rv) in orderedParameters registry (Checker.fullValues registry e) do
                 w.WriteStartObject(p)
                 w.WritePropertyName("value")
-                writeValue w rv.Value
+                writeValue w (writtenValue e p rv)
                 w.WriteString("from", rv.From.ToString())
                 w.WriteEndObject()
             w.WriteEndObject()
@@ -71,7 +80,7 @@ let private table (rows: (string * string * string) list) =
 let experimentText (registry: Registry) (e: CheckedExperiment) =
     let rows =
         orderedParameters registry (Checker.fullValues registry e)
-        |> List.map (fun (p, rv) -> p, valueText rv.Value, rv.From.ToString())
+        |> List.map (fun (p, rv) -> p, valueText (writtenValue e p rv), rv.From.ToString())
     sprintf "experiment %s\n%s" e.Name (table rows)
 
 let private orderText (o: CampaignOrder) =

@@ -38,12 +38,12 @@ let private bareName = Regex(@"^[A-Za-z_][A-Za-z0-9_]*$")
 let submit (session: ReplSession) (chunk: string) : ReplOutcome =
     let trimmed = chunk.Trim()
     let n = session.Chunks + 1
-    let loaded: Result<Located list * SyntaxDiagnostic list, SyntaxDiagnostic list> =
+    let load () : Result<Located list * SyntaxDiagnostic list, SyntaxDiagnostic list> =
         if trimmed.StartsWith ":load" then
             let file = trimmed.Substring(5).Trim().Trim('"')
-            let full = Path.GetFullPath file
-            match session.Options.Files.Read full with
-            | Some text when file <> "" -> Ok(Imports.load session.Options.Files full text)
+            let full = if file = "" then "" else Path.GetFullPath file
+            match (if file = "" then None else session.Options.Files.Read full) with
+            | Some text -> Ok(Imports.load session.Options.Files full text)
             | _ -> Error [ SyntaxDiagnostic.error Codes.ReplCommand (Range.point "<repl>" n 1) (sprintf "cannot load '%s': the file does not exist" file) ]
         elif trimmed.StartsWith ":" then
             Error [ SyntaxDiagnostic.error Codes.ReplCommand (Range.point "<repl>" n 1) (sprintf "unknown command %s (commands: :load FILE, :quit)" trimmed) ]
@@ -58,7 +58,7 @@ let submit (session: ReplSession) (chunk: string) : ReplOutcome =
         | ":quit" | ":q" -> { nothing session [] with Quit = true }
         | "" -> nothing session []
         | _ ->
-            match loaded with
+            match load () with
             | Error ds -> nothing session ds
             | Ok(located, loadDiagnostics) ->
                 let redefined = located |> List.choose (fun l -> Statement.definedName l.Statement) |> List.map (fun i -> i.Name) |> set
