@@ -25,6 +25,14 @@ let private found (text: string) (index: int) =
         match text[index] with
         | '\n' | '\r' -> "the end of the line"
         | c when Char.IsControl c -> sprintf "character U+%04X" (int c)
+        | c when Char.IsAsciiLetter c || c = '_' ->
+            let mutable e = index
+            while e < text.Length && (Char.IsAsciiLetterOrDigit text[e] || text[e] = '_') do e <- e + 1
+            let word = text.Substring(index, e - index)
+            let keyword = Suggest.closest Primitives.statementKeywords word
+            match keyword with
+            | Some k when k <> word && (index = 0 || text[index - 1] = '\n') -> sprintf "'%s' (did you mean %s?)" word k
+            | _ -> sprintf "'%s'" word
         | c -> sprintf "'%c'" c
 
 /// One-line message from FParsec's error list: custom messages first, else "expected A, B or C; found X".

@@ -22,8 +22,9 @@ let private numberOptions =
     NumberLiteralOptions.AllowMinusSign ||| NumberLiteralOptions.AllowFraction ||| NumberLiteralOptions.AllowExponent
 
 let private durationUnit: P<string> =
-    choice [ attempt (pstring "ms"); pstring "s"; pstring "m"; pstring "h" ]
-    .>> notFollowedBy (satisfy (fun c -> isAsciiLetter c || isDigit c || c = '_'))
+    (choice [ attempt (pstring "ms"); pstring "s"; pstring "m"; pstring "h" ]
+     .>> notFollowedBy (satisfy (fun c -> isAsciiLetter c || isDigit c || c = '_')))
+    <?> "a duration unit (ms, s, m, h)"
 
 let private number: P<ValueKind> =
     numberLiteral numberOptions "a number" .>>. opt (attempt durationUnit)
