@@ -97,4 +97,26 @@ let output =
             Expect.stringContains text "campaign c: 1 experiments x 2 cycles, order interleaved" text
     ]
 
-let tests = testList "runtime" [ interpreter; repl; output ]
+
+
+let api =
+    testList "api" [
+        testCase "checkFile: .lem with --set, .yaml by extension, bad --set as a diagnostic" <| fun () ->
+            let lem = IO.Path.Combine(repoRoot, "examples", "inheritance.lem")
+            let p = Lem.Dsl.Api.checkFile [ "batching.batch_size=16" ] lem
+            Expect.isFalse p.HasErrors (dump p)
+            Expect.equal (valueOf p "sampled_batched" "batching.batch_size") "16" "override"
+            let y = Lem.Dsl.Api.checkFile [] (IO.Path.Combine(repoRoot, "configs", "original-llenergymeasure.yaml"))
+            Expect.isFalse y.HasErrors (dump y)
+            Expect.equal (valueOf y "original_tiny" "precision") "fp32" "yaml"
+            let bad = Lem.Dsl.Api.checkFile [ "nonsense" ] lem
+            Expect.equal (codes bad) [ "LEM0260" ] (dump bad)
+        testCase "runRequest of a campaign follows its order" <| fun () ->
+            let p = Lem.Dsl.Api.checkFile [] (IO.Path.Combine(repoRoot, "examples", "campaign.lem"))
+            Expect.isFalse p.HasErrors (dump p)
+            let r = (Lem.Dsl.Api.runRequest p "small_paper").Value
+            Expect.equal r.Runs.Length (4 * 3) "4 experiments x 3 cycles"
+            Expect.equal r.Gap (TimeSpan.FromMilliseconds 250.0) "gap"
+            Expect.equal (r.Runs |> List.map (fun x -> x.Cycle)) [ 1; 1; 1; 1; 2; 2; 2; 2; 3; 3; 3; 3 ] "cycle by cycle"
+    ]
+let tests = testList "runtime" [ interpreter; repl; output; api ]
