@@ -116,6 +116,11 @@ let fuzz =
                 Expect.isFalse (d |> List.exists (fun d -> d.Code = "LEM0001")) (sprintf "internal parser error on:\n%s" mutated)
                 let p = check mutated
                 Expect.isFalse (p.Diagnostics |> List.exists (fun d -> d.Code = "LEM0001")) (sprintf "internal checker error on:\n%s\n%s" mutated (dump p))
+        testCase "deep nesting is refused, not a stack overflow" <| fun () ->
+            let text = "let x = " + String('[', 100000) + "\n"
+            let _, d = ScriptParser.parse "deep.lem" text
+            Expect.equal (d |> List.map (fun d -> d.Code, d.Range.StartLine, d.Range.StartCol)) [ "LEM0100", 1, 209 ] (sprintf "%A" d)
+            Expect.isError (ScriptParser.parseValue "v" (String('(', 5000))) "value"
         testProperty "parser never throws on arbitrary text" <| fun (text: string) ->
             let text = if isNull text then "" else text
             let _, d = ScriptParser.parse "p.lem" text

@@ -74,11 +74,48 @@ let private scriptParser (text: string) (diagnostics: ResizeArray<SyntaxDiagnost
             seps stream |> ignore
         Reply(List.ofSeq statements)
 
+/// Deepest nesting of brackets and braces accepted; deeper input is refused before parsing, so that no
+/// input can exhaust the parser's stack.
+let maxNesting = 200
+
+let private nestingTooDeep (text: string) =
+    let mutable depth = 0
+    let mutable at = -1
+    let mutable inString = false
+    let mutable inComment = false
+    let mutable i = 0
+    while i < text.Length && at < 0 do
+        let c = text[i]
+        if inComment then (if c = '\n' then inComment <- false)
+        elif inString then
+            if c = '\\' then i <- i + 1
+            elif c = '"' || c = '\n' then inString <- false
+        else
+            match c with
+            | '"' -> inString <- true
+            | '#' -> inComment <- true
+            | '/' when i + 1 < text.Length && text[i + 1] = '/' -> inComment <- true
+            | '(' | '[' | '{' ->
+                depth <- depth + 1
+                if depth > maxNesting then at <- i
+            | ')' | ']' | '}' -> depth <- max 0 (depth - 1)
+            | _ -> ()
+        i <- i + 1
+    if at < 0 then None
+    else
+        let line = 1 + (text.Substring(0, at) |> Seq.filter (fun c -> c = '\n') |> Seq.length)
+        let column = at - (text.LastIndexOf('\n', max 0 (at - 1)) + 1) + 1
+        Some(line, (if at = 0 then 1 else column))
+
 /// Parses a whole script; `file` is the name used in ranges. Returns the statements that parsed and one
 /// diagnostic per statement that did not.
 let parse (file: string) (text: string) : Statement list * SyntaxDiagnostic list =
     let diagnostics = ResizeArray<SyntaxDiagnostic>()
     try
+        match nestingTooDeep text with
+        | Some(line, column) ->
+            [], [ SyntaxDiagnostic.error Codes.Syntax (Range.point file line column) (sprintf "brackets nested deeper than %d levels" maxNesting) ]
+        | None ->
         match runParserOnString (scriptParser text diagnostics) () file text with
         | Success(statements, _, _) -> statements, List.ofSeq diagnostics
         | Failure(_, error, _) ->
@@ -89,6 +126,9 @@ let parse (file: string) (text: string) : Statement list * SyntaxDiagnostic list
 /// Parses one value (the right-hand side of `--set PATH=VALUE`, the YAML importer's scalars).
 let parseValue (file: string) (text: string) : Result<Value, SyntaxDiagnostic> =
     try
+        match nestingTooDeep text with
+        | Some(line, column) -> Result.Error(SyntaxDiagnostic.error Codes.Syntax (Range.point file line column) (sprintf "brackets nested deeper than %d levels" maxNesting))
+        | None ->
         match runParserOnString Values.valueOnly () file text with
         | Success(v, _, _) -> Result.Ok v
         | Failure(_, error, _) ->

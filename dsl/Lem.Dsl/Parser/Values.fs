@@ -47,7 +47,7 @@ let private number: P<ValueKind> =
 let value, private valueRef = createParserForwardedToRef<Value, unit> ()
 
 let private listValue: P<ValueKind> =
-    between (symNl '[') (skipChar ']' <?> "',' or ']'") (sepEndBy (value .>> wsnl) (symNl ','))
+    between (symNl '[') (skipChar ']' <?> "']'") (sepEndBy (value .>> wsnl) (symNl ','))
     |>> List
 
 let private argument: P<Choice<Value, Ident * Value>> =
@@ -55,7 +55,7 @@ let private argument: P<Choice<Value, Ident * Value>> =
     named <|> (value |>> Choice1Of2)
 
 let private wordOrCall: P<ValueKind> =
-    identText .>>. opt (attempt (ws >>. symNl '(') >>. sepEndBy (argument .>> wsnl) (symNl ',') .>> (skipChar ')' <?> "',' or ')'"))
+    identText .>>. opt (attempt (ws >>. symNl '(') >>. sepEndBy (argument .>> wsnl) (symNl ',') .>> (skipChar ')' <?> "')'"))
     |>> fun (name, args) ->
         match args, name with
         | None, "true" -> Bool true
