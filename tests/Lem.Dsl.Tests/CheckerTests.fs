@@ -42,6 +42,9 @@ let suggestions =
         testCase "did you mean a registry name" <| fun () ->
             let p = check "experiment a { batching.batch_sise = 4 }"
             Expect.stringContains (dump p) "did you mean batching.batch_size?" (dump p)
+        testCase "no suggestion when everything would change" <| fun () ->
+            let p = check "experiment a {}\nrun x"
+            Expect.isFalse ((dump p).Contains "did you mean") (dump p)
         testCase "did you mean an allowed word" <| fun () ->
             let p = check "experiment a { precision = bf61 }"
             Expect.stringContains (dump p) "did you mean bf16?" (dump p)

@@ -89,8 +89,8 @@ let output =
             let text = PlanOutput.explainText RegistryAdapter.engine p "s[batching.batch_size=2]" |> Option.get
             Expect.stringContains text "member 1 of sweep s (main.lem:5), from b" text
             Expect.stringContains text "b (main.lem:4) extends a" text
-            Expect.stringContains text "a set 8 at main.lem:2" text
-            Expect.stringContains text "s set 2 at sweep s (main.lem:5)" text
+            Expect.stringContains text "main.lem:2 in a: 8" text
+            Expect.stringContains text "sweep s (main.lem:5): 2" text
         testCase "plan text lists campaigns' run order" <| fun () ->
             let p = check "experiment a {}\ncampaign c { experiments = [a]; cycles = 2 }"
             let text = PlanOutput.planText RegistryAdapter.engine p

@@ -141,7 +141,7 @@ let explainText (registry: Registry) (program: CheckedProgram) (name: string) : 
         sb.AppendLine(e.Name) |> ignore
         for line in lineage program e do
             sb.AppendLine("  " + line) |> ignore
-        sb.AppendLine("values that differ from the defaults:") |> ignore
+        sb.AppendLine("values not taken from the defaults (each step that set them, oldest first):") |> ignore
         let set = orderedParameters registry e.Values
         if set.IsEmpty then sb.AppendLine("  (none: every parameter has its default)") |> ignore
         for (p, rv) in set do
@@ -153,7 +153,11 @@ let explainText (registry: Registry) (program: CheckedProgram) (name: string) : 
                 | None -> "not a registry parameter"
             sb.AppendLine(sprintf "  %s = %s   (%s)" p (valueText rv.Value) defaultText) |> ignore
             for step in e.History.TryFind p |> Option.defaultValue [] do
-                sb.AppendLine(sprintf "    %s set %s at %s" step.Owner (valueText step.Value.Value) (step.Value.From.ToString())) |> ignore
+                let owner =
+                    match step.Value.From with
+                    | :? Provenance.Assignment -> sprintf " in %s" step.Owner
+                    | _ -> ""
+                sb.AppendLine(sprintf "    %s%s: %s" (step.Value.From.ToString()) owner (valueText step.Value.Value)) |> ignore
         sb.ToString()
     match program.Experiments.TryFind name, program.Sweeps.TryFind name, program.Campaigns.TryFind name with
     | Some e, _, _ -> Some(explainOne e)

@@ -22,7 +22,7 @@ let closest (candidates: string seq) (name: string) =
         |> Seq.map (fun c ->
             let dist = min (editDistance name c) (if lastPart c = lastPart name then 1 else Int32.MaxValue)
             c, dist)
-        |> Seq.filter (fun (c, dist) -> dist <= max 2 (max name.Length c.Length / 3))
+        |> Seq.filter (fun (c, dist) -> dist <= max 2 (max name.Length c.Length / 3) && dist < min name.Length c.Length)
         |> Seq.sortBy snd
         |> List.ofSeq
     match scored with
