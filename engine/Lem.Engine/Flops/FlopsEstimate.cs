@@ -55,7 +55,7 @@ public sealed record FlopsEstimate(
 
         ArchitectureConfig? config = null;
         string? noFormula = null;
-        if (configJson is null)
+        if (string.IsNullOrWhiteSpace(configJson))
             noFormula = "no config.json was given";
         else
         {
