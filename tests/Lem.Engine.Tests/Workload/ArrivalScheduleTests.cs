@@ -94,4 +94,12 @@ public class ArrivalScheduleTests
         var e = Assert.Throws<WorkloadException>(() => ArrivalSchedule.Generate(new TrafficOptions(mode, qps, Burstiness: burstiness), 3));
         Assert.Equal(parameter, e.Parameter);
     }
+
+    [Fact]
+    public void Mode_names_parse()
+    {
+        Assert.Equal(TrafficMode.Gamma, TrafficOptions.ParseMode("gamma"));
+        Assert.Equal(TrafficMode.None, TrafficOptions.ParseMode("none"));
+        Assert.Equal("traffic.mode", Assert.Throws<WorkloadException>(() => TrafficOptions.ParseMode("bursty")).Parameter);
+    }
 }

@@ -122,4 +122,20 @@ public class BatcherTests
         var e = Assert.Throws<WorkloadException>(() => Batcher.Plan(TestPrompts.WithLengths(1), new BatchingOptions(BatchingStrategy.Static, 0)));
         Assert.Equal("batching.batch_size", e.Parameter);
     }
+
+    [Theory]
+    [InlineData("static", BatchingStrategy.Static)]
+    [InlineData("sorted_dynamic", BatchingStrategy.SortedDynamic)]
+    public void Strategy_names_parse(string name, BatchingStrategy expected)
+    {
+        Assert.Equal(expected, BatchingOptions.ParseStrategy(name));
+        Assert.Equal(name, BatchingOptions.StrategyName(expected));
+    }
+
+    [Fact]
+    public void An_unknown_strategy_name_is_an_error()
+    {
+        var e = Assert.Throws<WorkloadException>(() => BatchingOptions.ParseStrategy("sorted"));
+        Assert.Equal("batching.strategy", e.Parameter);
+    }
 }

@@ -18,4 +18,12 @@ public sealed record BatchingOptions(BatchingStrategy Strategy, int BatchSize, i
         BatchingStrategy.SortedDynamic => "sorted_dynamic",
         _ => throw new ArgumentOutOfRangeException(nameof(strategy), strategy, null),
     };
+
+    /// <summary>The strategy named by <c>batching.strategy</c> (static, dynamic, sorted_static, sorted_dynamic).</summary>
+    public static BatchingStrategy ParseStrategy(string name)
+    {
+        foreach (var strategy in Enum.GetValues<BatchingStrategy>())
+            if (StrategyName(strategy) == name) return strategy;
+        throw new WorkloadException($"batching.strategy = {name}: unknown strategy. Use static, dynamic, sorted_static or sorted_dynamic.", "batching.strategy");
+    }
 }

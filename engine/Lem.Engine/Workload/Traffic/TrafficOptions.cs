@@ -11,4 +11,12 @@ public sealed record TrafficOptions(TrafficMode Mode, double Qps = 1.0, long See
     public static readonly TrafficOptions None = new(TrafficMode.None);
 
     public static string ModeName(TrafficMode mode) => mode.ToString().ToLowerInvariant();
+
+    /// <summary>The mode named by <c>traffic.mode</c> (none, constant, poisson, gamma).</summary>
+    public static TrafficMode ParseMode(string name)
+    {
+        foreach (var mode in Enum.GetValues<TrafficMode>())
+            if (ModeName(mode) == name) return mode;
+        throw new WorkloadException($"traffic.mode = {name}: unknown mode. Use none, constant, poisson or gamma.", "traffic.mode");
+    }
 }
