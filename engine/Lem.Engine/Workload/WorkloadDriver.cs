@@ -52,6 +52,8 @@ public static class WorkloadDriver
         if (batching.BatchSize < 1)
             throw new WorkloadException($"batching.batch_size = {batching.BatchSize}: it must be at least 1.", "batching.batch_size");
         foreach (var prompt in prompts) Batcher.CheckFitsAlone(prompt, batching);
+        if (batching.IsSorted)
+            run.Warnings.Add($"batching.strategy = {BatchingOptions.StrategyName(batching.Strategy)}: under traffic requests are served in arrival order, so the sorting had no effect.");
         var arrivals = ArrivalSchedule.Generate(traffic, prompts.Count);
         var maxWaitS = traffic.MaxWait.TotalSeconds;
         var next = 0;
@@ -81,6 +83,8 @@ public static class WorkloadDriver
     {
         private readonly List<RequestRecord> _requests = [];
         private readonly List<BatchRecord> _batches = [];
+
+        public List<string> Warnings { get; } = [];
         private int _mismatchedRequests;
         private int _batchesWithoutTokenTimes;
         private long? _lastEndTicks;
@@ -136,7 +140,7 @@ public static class WorkloadDriver
 
         public WorkloadRun Finish()
         {
-            var warnings = new List<string>();
+            var warnings = new List<string>(Warnings);
             if (_batchesWithoutTokenTimes > 0)
                 warnings.Add($"{_batchesWithoutTokenTimes} batches came without per-token timestamps from the backend: their TTFT comes from the prefill time and they add nothing to ITL.");
             if (_mismatchedRequests > 0)

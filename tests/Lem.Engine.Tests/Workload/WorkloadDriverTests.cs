@@ -96,6 +96,15 @@ public class WorkloadDriverTests
 
         Assert.All(run.Batches, b => Assert.True(b.PaddedPromptTokens <= 30));
         Assert.Equal(12, run.Requests.Count);
+        Assert.Empty(run.Warnings);
+    }
+
+    [Fact]
+    public void Sorting_under_traffic_is_reported_as_having_no_effect()
+    {
+        var run = WorkloadDriver.Run(new FakeModel(TimeSpan.FromMilliseconds(1), _ => 1), TestPrompts.WithLengths(3, 1), FourTokens,
+            new BatchingOptions(BatchingStrategy.SortedStatic, 2), new TrafficOptions(TrafficMode.Constant, Qps: 1000));
+        Assert.Contains(run.Warnings, w => w.Contains("sorting had no effect"));
     }
 
     [Fact]
