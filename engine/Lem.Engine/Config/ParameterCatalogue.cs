@@ -16,7 +16,7 @@ internal static class ParameterCatalogue
         // model and placement
         new("model", ParameterKind.Model, new Call("synthetic", [new Text("tiny")], []),
             "Model to run: a path to a Hugging Face layout folder (config.json + safetensors + tokenizer), or synthetic(\"PRESET\", seed = N) for seeded random weights of a real architecture generated into the cache on first use."),
-        new("backend", ParameterKind.Choice, new Word("torchsharp"), "Inference backend.", AllowedValues: ["torchsharp"]),
+        new("backend", ParameterKind.Choice, new Word("torchsharp"), "Inference library that runs the model: torchsharp (TorchSharp on libtorch, CPU or CUDA).", AllowedValues: ["torchsharp"]),
         new("device", ParameterKind.Text, new Text("cpu"),
             "Device: \"cpu\" or \"cuda:N\" (N counts the GPUs visible to the process, after CUDA_VISIBLE_DEVICES). With parallel.mode other than none, parallel.devices is used instead."),
         new("precision", ParameterKind.Choice, new Word("fp32"), "Weight and activation precision.", AllowedValues: Precisions),
