@@ -39,10 +39,14 @@ public static class ConfigValidator
             else invalid.Add(name);
         }
 
+        // Values that carry default or preset provenance (a resolved map passed back in) were not chosen by the user:
+        // they are checked above but never reported as misplaced or without effect.
+        var chosen = valid.Where(v => v.Value.From is not (Provenance.Default or Provenance.Derived)).ToDictionary();
+
         var backend = BackendOf(valid, byName);
         if (backend is not null)
         {
-            foreach (var (name, value) in valid.ToList())
+            foreach (var (name, value) in chosen.ToList())
             {
                 var definition = byName[name];
                 if (definition.AppliesTo(backend)) continue;
@@ -50,11 +54,12 @@ public static class ConfigValidator
                 findings.At(name, value.From).Error(DiagnosticCodes.NotForBackend,
                     $"{name} applies only to the {string.Join(", ", backends)} backend{(backends.Count == 1 ? "" : "s")}, not to backend = {backend}: remove it, or set backend = {backends[0]}.");
                 valid.Remove(name);
+                chosen.Remove(name);
                 invalid.Add(name);
             }
         }
 
-        CrossFieldRules.Check(new EffectiveValues(ConfigResolver.Resolve(valid, definitions), valid, invalid), findings);
+        CrossFieldRules.Check(new EffectiveValues(ConfigResolver.Resolve(valid, definitions), chosen, invalid), findings);
         return findings.All;
     }
 

@@ -7,6 +7,7 @@ public static class DurationText
 {
     public static string Format(TimeSpan value)
     {
+        if (value == TimeSpan.Zero) return "0s";
         if (value.TotalMilliseconds < 1000 || value.TotalMilliseconds % 1000 != 0) return value.TotalMilliseconds.ToString("R", CultureInfo.InvariantCulture) + "ms";
         if (value.TotalSeconds < 60 || value.TotalSeconds % 60 != 0) return value.TotalSeconds.ToString("R", CultureInfo.InvariantCulture) + "s";
         if (value.TotalMinutes < 60 || value.TotalMinutes % 60 != 0) return value.TotalMinutes.ToString("R", CultureInfo.InvariantCulture) + "m";

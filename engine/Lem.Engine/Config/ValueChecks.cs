@@ -158,7 +158,7 @@ internal static partial class ValueChecks
         }
 
         foreach (var missing in signature.Arguments.Where(a => a.Required && !given.Contains(a.Name)))
-            site.Error(DiagnosticCodes.MalformedCall, $"{parameter}: {signature.Name}() needs its '{missing.Name}' argument ({missing.Help.TrimEnd('.')}): {signature.Synopsis}.");
+            site.Error(DiagnosticCodes.MalformedCall, $"{parameter}: {signature.Name}() needs its '{missing.Name}' argument ({char.ToLowerInvariant(missing.Help[0])}{missing.Help[1..].TrimEnd('.')}): {signature.Synopsis}.");
 
         if (signature == CallCatalogue.SyntheticPrompts)
         {

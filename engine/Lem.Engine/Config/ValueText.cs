@@ -27,7 +27,7 @@ internal static class ValueText
         ParameterKind.Boolean => "true or false",
         ParameterKind.Text => "text in double quotes",
         ParameterKind.Choice => "one of " + string.Join(", ", allowed),
-        ParameterKind.Duration => "a duration with a unit (ms, s, m, h), for example 30s",
+        ParameterKind.Duration => "a duration with a unit (ms, s, m, h)",
         ParameterKind.Model => "a model folder path in double quotes, or synthetic(\"PRESET\")",
         ParameterKind.Prompts => "a prompt source: synthetic(count = N, input_tokens = N) or file(\"PATH\")",
         ParameterKind.TextList => "a list of texts, for example [\"cuda:0\", \"cuda:1\"]",

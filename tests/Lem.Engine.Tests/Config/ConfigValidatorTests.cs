@@ -117,6 +117,14 @@ public class ConfigValidatorTests
     }
 
     [Fact]
+    public void A_resolved_map_passed_back_in_is_valid_and_quiet()
+    {
+        var resolved = ExperimentConfig.From(V.Set(("decoder.preset", V.Word("standard")))).Resolved;
+        Assert.Empty(ConfigValidator.Validate(resolved));
+        Assert.Empty(ConfigValidator.Validate(ExperimentConfig.From(V.Set()).Resolved));
+    }
+
+    [Fact]
     public void Reports_every_bad_value_not_just_the_first()
     {
         var diagnostics = ConfigValidator.Validate(V.Set(("precision", V.Word("fp8")), ("batch_size", V.Int(4)), ("cycles", V.Int(0))));

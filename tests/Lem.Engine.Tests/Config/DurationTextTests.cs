@@ -36,6 +36,7 @@ public class DurationTextTests
     }
 
     [Theory]
+    [InlineData(0, "0s")]
     [InlineData(250, "250ms")]
     [InlineData(30_000, "30s")]
     [InlineData(120_000, "2m")]
