@@ -25,7 +25,10 @@ public static class DurationText
             if (suffix == "s" && number.EndsWith('m')) continue; // "ms" handled first
             if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0)
             {
-                value = TimeSpan.FromSeconds(n * seconds);
+                // Round to whole ticks: 2.9 * 0.001 s is 28999.999... ticks in binary floating point.
+                var ticks = Math.Round(n * seconds * TimeSpan.TicksPerSecond);
+                if (ticks > TimeSpan.MaxValue.Ticks) return false;
+                value = TimeSpan.FromTicks((long)ticks);
                 return true;
             }
         }

@@ -7,7 +7,10 @@ public class DurationTextTests
     [Theory]
     [InlineData(0)]
     [InlineData(0.5)]
+    [InlineData(2.9)]
+    [InlineData(0.3)]
     [InlineData(1)]
+    [InlineData(1700.1)]
     [InlineData(250)]
     [InlineData(1500)]
     [InlineData(30_000)]
@@ -28,6 +31,8 @@ public class DurationTextTests
     [InlineData("30s", 30_000)]
     [InlineData("2m", 120_000)]
     [InlineData("1.5h", 5_400_000)]
+    [InlineData("2.9ms", 2.9)]
+    [InlineData("0.7s", 700)]
     [InlineData("0s", 0)]
     public void Parses_the_units_of_the_language(string text, double milliseconds)
     {
@@ -51,5 +56,6 @@ public class DurationTextTests
     [InlineData("-1s")]
     [InlineData("5x")]
     [InlineData("1d")]
+    [InlineData("1e400s")]
     public void Rejects_text_that_is_not_a_duration(string text) => Assert.False(DurationText.TryParse(text, out _));
 }
