@@ -26,12 +26,12 @@ public static class CallCatalogue
     public static readonly CallSignature FilePrompts = new(
         "file",
         "Prompts read from a file: file(\"prompts.jsonl\", format = jsonl, column = \"text\", sample = 100, shuffle = true, seed = 1). " +
-        "Formats: text (one prompt per line), jsonl (one JSON object per line, the prompt in field `column`), csv (the prompt in column `column`), " +
+        "Formats: text (one prompt per line), jsonl (one JSON object per line, the prompt in field `column`), json (a JSON array of such objects), csv (the prompt in column `column`), " +
         "alpaca (JSON array or JSON lines of {instruction, input}: instruction, then input after a blank line when not empty), " +
-        "sharegpt (JSON array or JSON lines of {conversations}: the first human turn). The path is relative to the file that sets it.",
+        "gsm8k (JSON lines of {question}), sharegpt (JSON array or JSON lines of {conversations}: the first human turn). The path is relative to the file that sets it.",
         [new CallArgument("path", ParameterKind.Text, "Path of the prompt file.", Required: true)],
         [
-            new CallArgument("format", ParameterKind.Choice, "File format; omitted: from the extension (.txt text, .jsonl jsonl, .csv csv).", AllowedValues: ["text", "jsonl", "csv", "alpaca", "sharegpt"]),
+            new CallArgument("format", ParameterKind.Choice, "File format; omitted: from the extension (.txt text, .jsonl jsonl, .json json, .csv csv).", AllowedValues: ["text", "jsonl", "json", "csv", "alpaca", "gsm8k", "sharegpt"]),
             new CallArgument("column", ParameterKind.Text, "Field (jsonl) or column (csv) that holds the prompt.", Default: new Text("text")),
             new CallArgument("sample", ParameterKind.Integer, "Keep this many prompts: the first ones, or a seeded random choice with shuffle = true; omitted: all.", Min: 1, Max: 100_000_000, Unit: "prompts"),
             new CallArgument("shuffle", ParameterKind.Boolean, "Shuffle the prompts (seeded by seed) before sampling and running.", Default: new Boolean(false)),

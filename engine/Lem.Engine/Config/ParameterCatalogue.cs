@@ -28,7 +28,7 @@ internal static class ParameterCatalogue
 
         // workload
         new("prompts", ParameterKind.Prompts, new Call("synthetic", [], [new("count", new Integer(8)), new("input_tokens", new Integer(32))]),
-            "Prompt source: synthetic(count = N, input_tokens = N, min_input_tokens = N, seed = N) for generated prompts of exact token counts, or file(\"PATH\", format = text|jsonl|csv|alpaca|sharegpt, column = \"text\", sample = N, shuffle = true, seed = N) for prompts read from a file."),
+            "Prompt source: synthetic(count = N, input_tokens = N, min_input_tokens = N, seed = N) for generated prompts of exact token counts, or file(\"PATH\", format = text|jsonl|json|csv|alpaca|gsm8k|sharegpt, column = \"text\", sample = N, shuffle = true, seed = N) for prompts read from a file."),
         new("batching.strategy", ParameterKind.Choice, new Word("static"),
             "How prompts are grouped into batches: static (fixed batch_size, in prompt order), dynamic (fill a batch up to batch_size prompts and max_tokens_per_batch padded tokens), sorted_static and sorted_dynamic (the same after sorting prompts by length, which reduces padding).",
             AllowedValues: ["static", "dynamic", "sorted_static", "sorted_dynamic"]),
