@@ -40,7 +40,7 @@ public class ConfigValidatorTests
         { "batching.strategy", V.Word("sorted"), "LEM1004", ["did you mean 'sorted_static'?"] },
         { "backend", V.Word("vllm"), "LEM1004", ["backend = vllm is not allowed", "torchsharp"] },
         { "prompts", V.Call("fil", V.Text("p.jsonl")), "LEM1004", ["prompts = fil(...) is not allowed", "file(path, ", "did you mean 'file'?"] },
-        { "prompts", V.Call("file", [V.Text("p.jsonl")], ("format", V.Word("yaml"))), "LEM1004", ["argument 'format' = yaml", "text, jsonl, csv, alpaca, sharegpt"] },
+        { "prompts", V.Call("file", [V.Text("p.jsonl")], ("format", V.Word("yaml"))), "LEM1004", ["argument 'format' = yaml", "text, jsonl, json, csv, alpaca, gsm8k, sharegpt"] },
         { "model", V.Call("random", V.Text("tiny")), "LEM1004", ["model = random(...) is not allowed", "synthetic(preset"] },
         // LEM1007 malformed text
         { "device", V.Text("gpu0"), "LEM1007", ["\"gpu0\" is not a device", "did you mean \"cuda:0\"?"] },

@@ -72,7 +72,7 @@ public class ParameterTableTests
 
         var text = ParameterTable.ToText();
         Assert.Contains("prompts = file(path, format = ..., column = ..., sample = ..., shuffle = ..., seed = ...)", text);
-        Assert.Contains("  format (choice, text|jsonl|csv|alpaca|sharegpt): ", text);
+        Assert.Contains("  format (choice, text|jsonl|json|csv|alpaca|gsm8k|sharegpt): ", text);
         Assert.Contains("  count (integer, default 8, 1..10000000, prompts): Number of prompts.", text);
     }
 }
