@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lem.Engine.Config;
 
@@ -38,16 +39,16 @@ public sealed record ParameterRecord(JsonNode? Value, string From)
     /// <summary>The value as one line of text for tables and CSV: strings unquoted, numbers invariant, others as JSON.</summary>
     public string ValueText() => Text(Value);
 
-    public static string Text(JsonNode? value)
+    public static string Text(JsonNode? value) => value switch
     {
-        if (value is null) return "null";
-        if (value is JsonValue v)
-        {
-            if (v.TryGetValue<string>(out var s)) return s;
-            if (v.TryGetValue<bool>(out var b)) return b ? "true" : "false";
-            if (v.TryGetValue<long>(out var l)) return l.ToString(CultureInfo.InvariantCulture);
-            if (v.TryGetValue<double>(out var d)) return d.ToString(CultureInfo.InvariantCulture);
-        }
-        return value.ToJsonString();
-    }
+        null => "null",
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        _ => value.ToJsonString(),
+    };
+
+    /// <summary>The value as a number when it is a JSON number; null otherwise.</summary>
+    public static double? Number(JsonNode? value) =>
+        value is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            ? double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture)
+            : null;
 }

@@ -17,10 +17,15 @@ public static class ResultJson
         {
             using (var document = JsonDocument.Parse(json))
             {
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
-                    throw new ResultsException($"{file}: not a result record (expected a JSON object). Remove the file or restore it from a backup.");
-                if (document.RootElement.TryGetProperty("schema_version", out var version) && version.TryGetInt32(out var v) && v > RawRecord.CurrentSchemaVersion)
-                    throw new ResultsException($"{file}: written with result schema version {v}; this lem reads up to version {RawRecord.CurrentSchemaVersion}. Use a newer lem to read it.");
+                var root = document.RootElement;
+                var objects = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : [root];
+                foreach (var element in objects)
+                {
+                    if (element.ValueKind != JsonValueKind.Object)
+                        throw new ResultsException($"{file}: not a result record (expected a JSON object). Remove the file or restore it from a backup.");
+                    if (element.TryGetProperty("schema_version", out var version) && version.TryGetInt32(out var v) && v > RawRecord.CurrentSchemaVersion)
+                        throw new ResultsException($"{file}: written with result schema version {v}; this lem reads up to version {RawRecord.CurrentSchemaVersion}. Use a newer lem to read it.");
+                }
             }
             return JsonSerializer.Deserialize<T>(json, Options)
                 ?? throw new ResultsException($"{file}: empty result record. Remove the file or restore it from a backup.");
