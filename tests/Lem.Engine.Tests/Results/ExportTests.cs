@@ -173,6 +173,20 @@ public class ExportTests
     }
 
     [Fact]
+    public async Task An_empty_export_has_the_header_only()
+    {
+        var csv = CsvText.Parse(CsvExporter.Format([]));
+        Assert.Single(csv);
+        Assert.Equal(ExportTable.RunColumns.Count + MetricNames.Canonical.Count + ExportTable.EnergySourceColumns.Count, csv[0].Count);
+        Assert.Equal("[]", JsonExporter.Format([]));
+        using var stream = new MemoryStream();
+        await ParquetExporter.WriteAsync(stream, []);
+        stream.Position = 0;
+        await using var reader = await ParquetReader.CreateAsync(stream);
+        Assert.Equal(csv[0], reader.Schema.GetDataFields().Select(f => f.Name));
+    }
+
+    [Fact]
     public void Export_files_are_written_in_each_format()
     {
         using var temp = new TempFolder();

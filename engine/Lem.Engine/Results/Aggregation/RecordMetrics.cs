@@ -16,14 +16,12 @@ public static class RecordMetrics
         if (clash is not null)
             throw new ArgumentException($"meter metric '{clash}' reuses a canonical metric name; canonical metrics are derived from the record's sections", nameof(meterMetrics));
 
-        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        var finished = record with { Throughput = ThroughputRecord.From(record.Tokens, record.Window.DurationS) };
+        var metrics = CanonicalMetrics.Compute(finished);
         foreach (var (name, value) in record.Metrics)
             if (!MetricNames.IsCanonical(name) && double.IsFinite(value)) metrics[name] = value;
         foreach (var (name, value) in meterMetrics ?? new Dictionary<string, double>())
             if (double.IsFinite(value)) metrics[name] = value;
-
-        var finished = record with { Throughput = ThroughputRecord.From(record.Tokens, record.Window.DurationS) };
-        foreach (var (name, value) in CanonicalMetrics.Compute(finished)) metrics[name] = value;
         return finished with { Metrics = metrics };
     }
 }

@@ -57,12 +57,11 @@ public static class RunAggregator
             SourceFingerprint = sourceFingerprint,
         };
 
-        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        var metrics = CanonicalMetrics.Compute(figures);
         foreach (var r in workers)
             foreach (var (name, value) in r.Metrics)
                 if (!MetricNames.IsCanonical(name))
                     metrics[single ? name : $"worker{r.WorkerIndex}_{name}"] = value;
-        foreach (var (name, value) in CanonicalMetrics.Compute(figures)) metrics[name] = value;
         return figures with { Metrics = metrics, AggregationNotes = notes };
     }
 

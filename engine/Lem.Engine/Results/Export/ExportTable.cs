@@ -84,7 +84,7 @@ public sealed class ExportTable
         {
             r.RunId, r.Experiment, (double?)r.Cycle, r.Status == RunStatus.Complete ? "complete" : "incomplete",
             (double?)r.WorkerCount, (double?)r.WorkersFound,
-            r.StartedUtc.ToString("O", CultureInfo.InvariantCulture), r.EndedUtc.ToString("O", CultureInfo.InvariantCulture),
+            r.StartedUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), r.EndedUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
             r.ToolVersion, (double?)r.SchemaVersion,
             r.Model?.Architecture, r.Model?.Precision, r.Model?.Device,
         };

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Lem.Engine.Results.Schema;
 
 /// <summary>One request of the window, kept so that percentiles can be pooled across workers.</summary>
@@ -12,4 +14,4 @@ public sealed record RequestRecord(
     double? TtftMs,
     double? E2eMs,
     double? TpotMs,
-    IReadOnlyList<double>? ItlMs = null);
+    [property: JsonConverter(typeof(CompactNumberListConverter))] IReadOnlyList<double>? ItlMs = null);

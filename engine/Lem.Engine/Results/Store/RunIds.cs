@@ -16,14 +16,19 @@ public static partial class RunIds
     private static readonly object Gate = new();
     private static long lastMilliseconds;
 
+    /// <param name="now">A fixed time (for tests); when absent, the clock, made strictly increasing within the process
+    /// so that ids of quick successive calls are distinct and sort in call order.</param>
     public static string New(string experiment, int cycle, DateTimeOffset? now = null)
     {
         long milliseconds;
-        lock (Gate)
+        if (now is { } fixedTime) milliseconds = fixedTime.ToUnixTimeMilliseconds();
+        else
         {
-            // Strictly increasing within a process, so ids of quick successive calls also sort in call order.
-            milliseconds = Math.Max((now ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds(), lastMilliseconds + 1);
-            lastMilliseconds = milliseconds;
+            lock (Gate)
+            {
+                milliseconds = Math.Max(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), lastMilliseconds + 1);
+                lastMilliseconds = milliseconds;
+            }
         }
         var time = DateTimeOffset.FromUnixTimeMilliseconds(milliseconds).UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
         var random = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using Lem.Engine.Results.Aggregation;
 using Lem.Engine.Results.Schema;
 using Lem.Engine.Results.Store;
@@ -30,7 +29,7 @@ public static class ResultsView
             if (r is not null && r.WorkersFound < r.WorkerCount) status += $" ({r.WorkersFound}/{r.WorkerCount} workers)";
             if (r is null)
             {
-                table.Add(e.RunId, "?", "?", e.Problem is null ? status : status + " (unreadable)", Missing, Missing, "?");
+                table.Add(e.RunId, "?", "?", status, Missing, Missing, "?");
                 continue;
             }
             table.Add(
@@ -60,8 +59,8 @@ public static class ResultsView
         head.Add("experiment", r.Experiment);
         head.Add("cycle", r.Cycle.ToString(CultureInfo.InvariantCulture));
         head.Add("status", (r.Status == RunStatus.Complete ? "complete" : "incomplete (no DONE marker)") + $", {r.WorkersFound} of {r.WorkerCount} worker(s)");
-        head.Add("started", r.StartedUtc.ToString("O", CultureInfo.InvariantCulture));
-        head.Add("ended", r.EndedUtc.ToString("O", CultureInfo.InvariantCulture));
+        head.Add("started", Time(r.StartedUtc));
+        head.Add("ended", Time(r.EndedUtc));
         head.Add("tool", $"{r.ToolVersion} (result schema {r.SchemaVersion})");
         text.Append(head.Render("  "));
 
@@ -97,7 +96,7 @@ public static class ResultsView
 
         Section("Window and tokens");
         var window = new TextTable().AlignRight(1);
-        window.Add("window", Number(r.Window.DurationS) + " s", $"{r.Window.BeginUtc.ToString("O", CultureInfo.InvariantCulture)} .. {r.Window.EndUtc.ToString("O", CultureInfo.InvariantCulture)}");
+        window.Add("window", Number(r.Window.DurationS) + " s", $"{Time(r.Window.BeginUtc)} .. {Time(r.Window.EndUtc)}");
         window.Add("requests", Count(r.Tokens.Requests), "");
         window.Add("prompt tokens", Count(r.Tokens.PromptTokens), $"{Count(r.Tokens.PromptPaddedTokens)} with padding");
         window.Add("output tokens", Count(r.Tokens.OutputTokens), "");
@@ -188,8 +187,18 @@ public static class ResultsView
         return $"{Number(r.Metrics.GetValueOrDefault(MetricNames.EnergyPerOutputTokenJ, double.NaN))} [{source}]";
     }
 
-    private static string Number(double? value) =>
-        value is { } v && double.IsFinite(v) ? v.ToString(Math.Abs(v) >= 1e6 || (v != 0 && Math.Abs(v) < 1e-3) ? "0.###e+0" : "0.####", CultureInfo.InvariantCulture) : Missing;
+    private static string Number(double? value)
+    {
+        if (value is not { } v || !double.IsFinite(v)) return Missing;
+        var magnitude = Math.Abs(v);
+        var format = magnitude >= 1e6 || (magnitude > 0 && magnitude < 1e-3) ? "0.###e+0"
+            : magnitude >= 100 ? "0.#"
+            : magnitude >= 1 ? "0.###"
+            : "0.####";
+        return v.ToString(format, CultureInfo.InvariantCulture);
+    }
+
+    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
 
