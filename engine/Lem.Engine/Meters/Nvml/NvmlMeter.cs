@@ -149,7 +149,7 @@ public sealed class NvmlMeter : IMeter
             var samples = _sampler is null ? ReadOnlySpan<GpuSample>.Empty : _sampler.Buffers[i].AsSpan();
             var figure = CounterFigure(g, endEnergies[i], duration, samples, prefix, metrics, warnings);
             energy.Add(figure);
-            AddSampleMetrics(g, samples, figure, prefix, metrics, warnings, duration);
+            AddSampleMetrics(g, samples, figure, prefix, metrics, warnings, _beginS, endS);
             if (g.UpdatePeriodMs is { } period) metrics[$"{prefix}_counter_update_period_ms"] = period;
             if (g.PowerLimitW is { } limit) metrics[$"{prefix}_power_limit_w"] = limit;
             if (g.BeginTemperatureC is { } t0) metrics[$"{prefix}_temperature_start_c"] = t0;
@@ -180,7 +180,7 @@ public sealed class NvmlMeter : IMeter
 
         if (!g.CounterSupported || counterJ is null)
         {
-            var integrated = samples.Length >= 2 ? PowerIntegration.TrapezoidJ(samples, s => s.AvgPowerW) : null;
+            var integrated = samples.Length >= 2 ? PowerIntegration.TrapezoidJ(samples, s => s.AvgPowerW, _beginS, _beginS + durationS) : null;
             if (integrated is { } j)
                 return new EnergyFigure(label, j, EnergySource.MeasuredSamples, "trapezoid integral of nvmlDeviceGetPowerUsage samples",
                     "No energy counter reading (GPU older than Volta or read failed).");
@@ -228,12 +228,13 @@ public sealed class NvmlMeter : IMeter
     }
 
     private static void AddSampleMetrics(GpuState g, ReadOnlySpan<GpuSample> samples, EnergyFigure figure, string prefix,
-        Dictionary<string, double> metrics, List<MeterWarning> warnings, double durationS)
+        Dictionary<string, double> metrics, List<MeterWarning> warnings, double beginS, double endS)
     {
+        var durationS = endS - beginS;
         metrics[$"{prefix}_sample_count"] = samples.Length;
         if (samples.Length < 2) return;
-        var avgJ = PowerIntegration.TrapezoidJ(samples, s => s.AvgPowerW);
-        var instJ = PowerIntegration.TrapezoidJ(samples, s => s.InstantPowerW);
+        var avgJ = PowerIntegration.TrapezoidJ(samples, s => s.AvgPowerW, beginS, endS);
+        var instJ = PowerIntegration.TrapezoidJ(samples, s => s.InstantPowerW, beginS, endS);
         if (avgJ is { } a) metrics[$"{prefix}_energy_samples_avg_power_j"] = a;
         if (instJ is { } n) metrics[$"{prefix}_energy_samples_instant_power_j"] = n;
         if (figure.Source == EnergySource.MeasuredCounter && figure.EnergyJ is { } c && c > 0 && avgJ is { } s2)
@@ -268,7 +269,7 @@ public sealed class NvmlMeter : IMeter
         var flagged = new List<string>();
         foreach (var (reason, name) in ClockEventReasonInfo.Recorded)
         {
-            var seconds = PowerIntegration.TimeWithBitS(samples, (ulong)reason);
+            var seconds = PowerIntegration.TimeWithBitS(samples, (ulong)reason, beginS, endS);
             metrics[$"{prefix}_throttle_{name}_s"] = seconds;
             if (seconds > 0 && ClockEventReasonInfo.IsFlagged(reason))
                 flagged.Add($"{name} {seconds:F2} s ({(durationS > 0 ? seconds / durationS * 100 : 0):F0}% of the window)");
