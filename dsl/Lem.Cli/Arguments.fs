@@ -1,0 +1,193 @@
+/// The `lem` command line, declared with Argu. Every command has --help.
+module Lem.Cli.Arguments
+
+open Argu
+
+type RunArgs =
+    | [<MainCommand; ExactlyOnce; Last>] Script of file: string
+    | [<CustomCommandLine("--set")>] Override of assignment: string
+    | Dry_Run
+    | Fresh
+    | Results of folder: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Script _ -> "the .lem script to run, statement by statement."
+            | Override _ -> "override a parameter of every experiment, PATH=VALUE (for example --set batching.batch_size=8); repeatable."
+            | Dry_Run -> "check and plan the runs, print what would run, run nothing."
+            | Fresh -> "run everything again instead of skipping runs that a previous invocation completed."
+            | Results _ -> "results folder (default: each experiment's results.dir, normally ./results)."
+
+type CheckArgs =
+    | [<MainCommand; ExactlyOnce; Last>] Script of file: string
+    interface IArgParserTemplate with
+        member a.Usage = match a with Script _ -> "the .lem script (or original LLenergyMeasure YAML) to check."
+
+type PlanArgs =
+    | [<MainCommand; ExactlyOnce; Last>] Script of file: string
+    | Json
+    | [<CustomCommandLine("--set")>] Override of assignment: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Script _ -> "the .lem script to expand."
+            | Json -> "print JSON: [{\"name\": ..., \"params\": {PATH: {\"value\": ..., \"from\": ...}}}]."
+            | Override _ -> "override a parameter, PATH=VALUE; repeatable."
+
+type ExplainArgs =
+    | [<MainCommand; ExactlyOnce; Last>] Target of file: string * name: string
+    interface IArgParserTemplate with
+        member a.Usage = match a with Target _ -> "FILE NAME: how experiment NAME of FILE got each of its values."
+
+type ReplArgs =
+    | Load of file: string
+    interface IArgParserTemplate with
+        member a.Usage = match a with Load _ -> "load a script before the first prompt."
+
+type ExperimentArgs =
+    | [<MainCommand; ExactlyOnce; Last>] Config of file: string
+    | [<CustomCommandLine("--set")>] Override of assignment: string
+    | Results of folder: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Config _ -> "a .lem file defining one experiment, or an original LLenergyMeasure YAML config."
+            | Override _ -> "override a parameter, PATH=VALUE; repeatable."
+            | Results _ -> "results folder (default: the config's results.dir, normally ./results)."
+
+type ConfigParamsArgs =
+    | Json
+    interface IArgParserTemplate with
+        member a.Usage = match a with Json -> "print the registry as JSON."
+
+type ConfigConvertArgs =
+    | [<MainCommand; ExactlyOnce; Last>] Yaml of file: string
+    interface IArgParserTemplate with
+        member a.Usage = match a with Yaml _ -> "an original LLenergyMeasure YAML config to print as .lem."
+
+type ConfigArgs =
+    | [<CliPrefix(CliPrefix.None)>] Params of ParseResults<ConfigParamsArgs>
+    | [<CliPrefix(CliPrefix.None)>] Convert of ParseResults<ConfigConvertArgs>
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Params _ -> "list every experiment parameter: name, type, default, allowed values or range, unit, backends, help."
+            | Convert _ -> "print the .lem equivalent of an original LLenergyMeasure YAML config."
+
+type SynthArgs =
+    | [<Mandatory>] Arch of architecture: string
+    | [<Mandatory>] Preset of name: string
+    | Seed of seed: int64
+    | [<Mandatory>] Out of folder: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Arch _ -> "architecture family: llama, mistral, qwen2, qwen3, gpt2."
+            | Preset _ -> "shape preset of that family (for example tiny, llama-3.2-1b); `lem model presets` lists them."
+            | Seed _ -> "seed of the random weights (default 0); the same seed writes the same bytes."
+            | Out _ -> "folder to write (Hugging Face layout); must not exist or be empty."
+
+type ModelArgs =
+    | [<CliPrefix(CliPrefix.None)>] Synth of ParseResults<SynthArgs>
+    | [<CliPrefix(CliPrefix.None)>] Presets
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Synth _ -> "write a synthetic model: a real architecture's config with seeded random weights."
+            | Presets -> "list the synthetic model presets."
+
+type ResultsShowArgs =
+    | [<MainCommand; ExactlyOnce; Last>] Id of run_id: string
+    interface IArgParserTemplate with
+        member a.Usage = match a with Id _ -> "the run id (as `lem results list` prints it)."
+
+type ExportFormat =
+    | Csv
+    | Json
+    | Parquet
+
+type ResultsExportArgs =
+    | [<Mandatory>] Format of ExportFormat
+    | Out of file: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Format _ -> "csv (flat, NA for missing), json (aggregated records) or parquet."
+            | Out _ -> "file to write (default: standard output for csv and json)."
+
+type ResultsArgs =
+    | Dir of folder: string
+    | [<CliPrefix(CliPrefix.None)>] List
+    | [<CliPrefix(CliPrefix.None)>] Show of ParseResults<ResultsShowArgs>
+    | [<CliPrefix(CliPrefix.None)>] Export of ParseResults<ResultsExportArgs>
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Dir _ -> "results folder (default ./results)."
+            | List -> "list the runs in the results folder."
+            | Show _ -> "show one run: config with provenance, environment, energy with sources, latency, warnings."
+            | Export _ -> "export every completed run."
+
+type FlopsArgs =
+    | [<Mandatory>] Model of folder: string
+    | [<Mandatory>] Prompt_Tokens of tokens: int
+    | [<Mandatory>] New_Tokens of tokens: int
+    | Batch of prompts: int
+    | Json
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Model _ -> "a Hugging Face model folder (only config.json is read; no weights are loaded)."
+            | Prompt_Tokens _ -> "prompt length in tokens."
+            | New_Tokens _ -> "new tokens generated per prompt."
+            | Batch _ -> "prompts per batch (default 1)."
+            | Json -> "print JSON."
+
+type EnvArgs =
+    | Device of device: string
+    | Json
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Device _ -> "the device whose meters to check (default cuda:0 where a GPU exists, else cpu)."
+            | Json -> "print JSON."
+
+type ReportArgs =
+    | [<MainCommand; ExactlyOnce; Last>] Folder of results: string
+    | Out of folder: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Folder _ -> "a results folder."
+            | Out _ -> "where to write the report (default RESULTS/report)."
+
+type LemArgs =
+    | Version
+    | [<CliPrefix(CliPrefix.None)>] Run of ParseResults<RunArgs>
+    | [<CliPrefix(CliPrefix.None)>] Check of ParseResults<CheckArgs>
+    | [<CliPrefix(CliPrefix.None)>] Plan of ParseResults<PlanArgs>
+    | [<CliPrefix(CliPrefix.None)>] Explain of ParseResults<ExplainArgs>
+    | [<CliPrefix(CliPrefix.None)>] Repl of ParseResults<ReplArgs>
+    | [<CliPrefix(CliPrefix.None)>] Experiment of ParseResults<ExperimentArgs>
+    | [<CliPrefix(CliPrefix.None)>] Config of ParseResults<ConfigArgs>
+    | [<CliPrefix(CliPrefix.None)>] Model of ParseResults<ModelArgs>
+    | [<CliPrefix(CliPrefix.None)>] Results of ParseResults<ResultsArgs>
+    | [<CliPrefix(CliPrefix.None)>] Flops of ParseResults<FlopsArgs>
+    | [<CliPrefix(CliPrefix.None)>] Env of ParseResults<EnvArgs>
+    | [<CliPrefix(CliPrefix.None)>] Report of ParseResults<ReportArgs>
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Version -> "print the version."
+            | Run _ -> "run a .lem script: experiments, sweeps, campaigns, analyses (completed runs are skipped)."
+            | Check _ -> "check a script; diagnostics as FILE:LINE:COL: error LEMnnnn: message."
+            | Plan _ -> "print the expanded experiments with every resolved parameter and its origin."
+            | Explain _ -> "explain where each value of one experiment comes from."
+            | Repl _ -> "read .lem statements interactively (:load FILE, :quit)."
+            | Experiment _ -> "run one experiment from a config file (.lem or original YAML)."
+            | Config _ -> "the parameter registry and config conversion."
+            | Model _ -> "synthetic models."
+            | Results _ -> "list, show and export results."
+            | Flops _ -> "parameter counts and FLOPs of a model from its config.json."
+            | Env _ -> "the environment and each meter's health."
+            | Report _ -> "an HTML report of a results folder."
