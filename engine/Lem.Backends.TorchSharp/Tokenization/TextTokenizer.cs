@@ -16,13 +16,20 @@ public sealed class TextTokenizer : ITextTokenizer
     /// <param name="vocabSize">Number of ids the tokenizer can produce and decode (regular plus special tokens): ids 0 to vocabSize-1.</param>
     /// <param name="kind">What was loaded, for messages and results (for example <c>gpt2-tiktoken</c>, <c>tokenizer.json BPE</c>).</param>
     /// <param name="bosTokenId">When set, Encode puts this id first, as the model's Hugging Face tokenizer does.</param>
-    public TextTokenizer(Tokenizer tokenizer, int vocabSize, string kind, int? bosTokenId = null)
+    /// <param name="foldIdsAt">
+    /// When set (synthetic models whose vocabulary is smaller than the tokenizer's), Encode maps each id to
+    /// id mod foldIdsAt so every id fits the model; token counts are unchanged, and VocabSize becomes foldIdsAt.
+    /// </param>
+    public TextTokenizer(Tokenizer tokenizer, int vocabSize, string kind, int? bosTokenId = null, int? foldIdsAt = null)
     {
         _tokenizer = tokenizer;
-        VocabSize = vocabSize;
+        VocabSize = foldIdsAt is int fold && fold < vocabSize ? fold : vocabSize;
+        FoldIdsAt = foldIdsAt is int f && f < vocabSize ? f : null;
         Kind = kind;
         BosTokenId = bosTokenId;
     }
+
+    public int? FoldIdsAt { get; }
 
     public int VocabSize { get; }
     public string Kind { get; }
@@ -32,12 +39,12 @@ public sealed class TextTokenizer : ITextTokenizer
     public int[] Encode(string text)
     {
         var ids = _tokenizer.EncodeToIds(text);
-        if (BosTokenId is not int bos)
-            return [.. ids];
-        var result = new int[ids.Count + 1];
-        result[0] = bos;
+        int offset = BosTokenId is null ? 0 : 1;
+        var result = new int[ids.Count + offset];
+        if (BosTokenId is int bos)
+            result[0] = bos;
         for (int i = 0; i < ids.Count; i++)
-            result[i + 1] = ids[i];
+            result[i + offset] = FoldIdsAt is int fold ? ids[i] % fold : ids[i];
         return result;
     }
 

@@ -17,6 +17,8 @@ public static class TokenizerLoader
     /// <summary>The tokenizer_config.json key naming a tokenizer that this loader provides itself.</summary>
     public const string MarkerKey = "lem_tokenizer";
     public const string Gpt2Tiktoken = "gpt2-tiktoken";
+    /// <summary>The tokenizer_config.json key of a synthetic model whose vocabulary is smaller than GPT-2's (see <see cref="TextTokenizer"/>).</summary>
+    public const string VocabLimitKey = "lem_vocab_limit";
 
     /// <summary>GPT-2's 50,257 ids: 50,256 BPE tokens and <c>&lt;|endoftext|&gt;</c> (50256).</summary>
     public const int Gpt2VocabSize = 50257;
@@ -25,7 +27,7 @@ public static class TokenizerLoader
     private static readonly Lazy<TiktokenTokenizer> Gpt2Instance = new(() => TiktokenTokenizer.CreateForModel("gpt2"));
 
     /// <summary>The GPT-2 tokenizer (no BOS is added, as in Hugging Face's GPT-2 tokenizer).</summary>
-    public static TextTokenizer Gpt2() => new(Gpt2Instance.Value, Gpt2VocabSize, Gpt2Tiktoken);
+    public static TextTokenizer Gpt2(int? foldIdsAt = null) => new(Gpt2Instance.Value, Gpt2VocabSize, Gpt2Tiktoken, foldIdsAt: foldIdsAt);
 
     /// <exception cref="InferenceException">The folder has no tokenizer this loader can read; the message says which files it looked for.</exception>
     public static TextTokenizer Load(string modelFolder)
@@ -39,8 +41,9 @@ public static class TokenizerLoader
             string? marker = config is not null && config.RootElement.TryGetProperty(MarkerKey, out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
             if (marker is not null)
             {
+                int? limit = config!.RootElement.TryGetProperty(VocabLimitKey, out var l) && l.TryGetInt32(out int n) && n > 0 ? n : null;
                 return marker == Gpt2Tiktoken
-                    ? Gpt2()
+                    ? Gpt2(limit)
                     : throw new InferenceException($"{configPath}: {MarkerKey} '{marker}' is not known. Remedy: use \"{Gpt2Tiktoken}\" or remove the key and provide tokenizer.json.");
             }
 
