@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Lem.Backends.TorchSharp.Synthetic;
@@ -34,15 +35,16 @@ public static class SyntheticWeights
         return z ^ (z >> 31);
     }
 
+    private const double UniformSumMean = 2 * 65535.0;
+    /// <summary>0.02 / standard deviation of the sum of four uniforms on [0, 65535] (variance 4 * (65536^2 - 1) / 12).</summary>
+    private static readonly double UniformSumScale = InitializerRange / Math.Sqrt(4 * (65536.0 * 65536.0 - 1) / 12);
+
     /// <summary>Element <paramref name="index"/> of a Normal tensor (as float32).</summary>
     public static float NormalValue(ulong key, long index)
     {
         ulong r = Mix(key + (ulong)(index + 1) * 0x9E3779B97F4A7C15UL);
-        // Four 16-bit uniforms in [0, 65535]; their sum has mean 131070 and variance 4 * (65536^2 - 1) / 12.
         double sum = (r & 0xFFFF) + ((r >> 16) & 0xFFFF) + ((r >> 32) & 0xFFFF) + (r >> 48);
-        const double Mean = 2 * 65535.0;
-        double std = Math.Sqrt(4 * (65536.0 * 65536.0 - 1) / 12);
-        return (float)((sum - Mean) / std * InitializerRange);
+        return (float)((sum - UniformSumMean) * UniformSumScale);
     }
 
     /// <summary>Writes the tensor's bytes in <paramref name="dtype"/> (<c>F32</c> or <c>BF16</c>) to <paramref name="output"/>.</summary>
@@ -69,19 +71,38 @@ public static class SyntheticWeights
 
     private static void Fill(Span<byte> destination, SyntheticInit init, ulong key, long firstIndex, int count, int elementBytes)
     {
-        for (int i = 0; i < count; i++)
+        if (init != SyntheticInit.Normal)
         {
-            float v = init switch
-            {
-                SyntheticInit.Ones => 1f,
-                SyntheticInit.Zeros => 0f,
-                _ => NormalValue(key, firstIndex + i),
-            };
-            if (elementBytes == 4)
-                BinaryPrimitives.WriteSingleLittleEndian(destination.Slice(i * 4, 4), v);
-            else
-                BinaryPrimitives.WriteUInt16LittleEndian(destination.Slice(i * 2, 2), ToBFloat16(v));
+            float constant = init == SyntheticInit.Ones ? 1f : 0f;
+            for (int i = 0; i < count; i++)
+                Store(destination, i, constant, elementBytes);
+            return;
         }
+        if (BitConverter.IsLittleEndian && elementBytes == 4)
+        {
+            var floats = MemoryMarshal.Cast<byte, float>(destination);
+            for (int i = 0; i < count; i++)
+                floats[i] = NormalValue(key, firstIndex + i);
+        }
+        else if (BitConverter.IsLittleEndian)
+        {
+            var halves = MemoryMarshal.Cast<byte, ushort>(destination);
+            for (int i = 0; i < count; i++)
+                halves[i] = ToBFloat16(NormalValue(key, firstIndex + i));
+        }
+        else
+        {
+            for (int i = 0; i < count; i++)
+                Store(destination, i, NormalValue(key, firstIndex + i), elementBytes);
+        }
+    }
+
+    private static void Store(Span<byte> destination, int i, float v, int elementBytes)
+    {
+        if (elementBytes == 4)
+            BinaryPrimitives.WriteSingleLittleEndian(destination.Slice(i * 4, 4), v);
+        else
+            BinaryPrimitives.WriteUInt16LittleEndian(destination.Slice(i * 2, 2), ToBFloat16(v));
     }
 
     /// <summary>float32 to bfloat16 bits, rounding to nearest even (the values here are finite).</summary>
