@@ -1,9 +1,11 @@
 using Lem.Backends.TorchSharp.Safetensors;
+using Lem.Backends.TorchSharp.Tokenization;
 
 namespace Lem.Backends.TorchSharp.Synthetic;
 
 /// <summary>
 /// Writes a synthetic model as a Hugging Face folder: config.json, generation_config.json, tokenizer_config.json,
+/// GPT-2 vocab.json and merges.txt,
 /// and model.safetensors (or shards with model.safetensors.index.json above the shard size). Weights are
 /// seeded and deterministic; see <see cref="SyntheticWeights"/>. Uses no libtorch, so it works where libtorch cannot load.
 /// </summary>
@@ -30,6 +32,8 @@ public static class SyntheticModelWriter
         WriteJson(outDir, "config.json", SyntheticConfig.Config(preset), files);
         WriteJson(outDir, "generation_config.json", SyntheticConfig.GenerationConfig(preset), files);
         WriteJson(outDir, "tokenizer_config.json", SyntheticConfig.TokenizerConfig(preset), files);
+        // For Python transformers (GPT2Tokenizer); lem itself uses the tokenizer_config.json marker.
+        files.AddRange(Gpt2VocabFiles.WriteTo(outDir));
 
         long parameters = specs.Sum(s => s.ElementCount);
         return new SyntheticModelSummary(preset, seed, Path.GetFullPath(outDir), parameters, tensors.Sum(t => t.ByteLength), files);

@@ -18,7 +18,7 @@ public sealed class SyntheticModelWriterTests : IDisposable
     {
         var summary = SyntheticModelWriter.Write("llama", "tiny", 0, Out("m"));
 
-        Assert.Equal(["model.safetensors", "config.json", "generation_config.json", "tokenizer_config.json"], summary.Files);
+        Assert.Equal(["model.safetensors", "config.json", "generation_config.json", "tokenizer_config.json", "vocab.json", "merges.txt"], summary.Files);
         Assert.Equal(summary.Parameters * 4, summary.WeightBytes);
         Assert.Equal("""
             {
