@@ -20,7 +20,7 @@ internal sealed class Conv1D : nn.Module
         bias = w.Load(name + ".bias", outFeatures);
         register_parameter("weight", weight);
         register_parameter("bias", bias);
-        _weightT = weight.t();
+        _weightT = weight.t().DetachFromDisposeScope();
     }
 
     public Tensor Forward(Tensor x, FlopCounter? flops)

@@ -42,7 +42,7 @@ internal sealed class RotaryEmbedding : IDisposable
                 invFreq = Llama3(invFreq, rope);
                 break;
         }
-        return invFreq.MoveToOuterDisposeScope();
+        return invFreq.DetachFromDisposeScope();
     }
 
     // Llama 3.1: long wavelengths are divided by factor, short ones kept, and the band between interpolated smoothly.
@@ -86,8 +86,8 @@ internal sealed class RotaryEmbedding : IDisposable
         var half = _headDim / 2;
         var sin = emb.sin();
         sin.narrow(-1, 0, half).neg_();
-        var cosTable = emb.cos().to(_dtype, _device).MoveToOuterDisposeScope();
-        var sinTable = sin.to(_dtype, _device).MoveToOuterDisposeScope();
+        var cosTable = emb.cos().to(_dtype, _device).DetachFromDisposeScope();
+        var sinTable = sin.to(_dtype, _device).DetachFromDisposeScope();
         _cos?.Dispose();
         _sin?.Dispose();
         _cos = cosTable;

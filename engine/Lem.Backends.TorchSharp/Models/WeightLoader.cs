@@ -50,7 +50,7 @@ internal sealed partial class WeightLoader
                 $"Tensor \"{name}\" in {info.File} has shape [{string.Join(", ", info.Shape)}], but config.json implies " +
                 $"[{string.Join(", ", shape)}]. The weights do not match config.json.");
         _taken.Add(name);
-        var tensor = _source.Load(name, Dtype, Device);
+        var tensor = _source.Load(name, Dtype, Device).DetachFromDisposeScope();
         return new Parameter(tensor, requires_grad: false);
     }
 
