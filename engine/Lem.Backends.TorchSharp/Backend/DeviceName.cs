@@ -14,7 +14,7 @@ public static class DeviceName
         if (text == "cuda" || text.StartsWith("cuda:", StringComparison.Ordinal))
         {
             var index = 0;
-            if (text.Length > 5 && !int.TryParse(text[5..], out index) || index < 0)
+            if (text != "cuda" && (!int.TryParse(text[5..], out index) || index < 0))
                 throw new InferenceException($"device \"{device}\" is not valid; write cpu, cuda or cuda:N.");
             if (!cuda.is_available())
                 throw new InferenceException($"device \"{device}\" was asked for, but CUDA is not available to TorchSharp here (no GPU, or the CUDA libtorch is not on the library path); use device cpu or run on a GPU machine.");

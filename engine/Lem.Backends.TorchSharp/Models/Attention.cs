@@ -6,7 +6,7 @@ namespace Lem.Backends.TorchSharp.Models;
 /// <summary>Cache update and scaled-dot-product attention shared by all families (default scale 1/√head_dim).</summary>
 internal static class Attention
 {
-    /// <param name="q">[b, q, heads, head_dim] (contiguous)</param>
+    /// <param name="q">[b, q, heads, head_dim]</param>
     /// <param name="k">[b, q, kv_heads, head_dim]</param>
     /// <param name="v">[b, q, kv_heads, head_dim]</param>
     /// <returns>[b, q, heads·head_dim]</returns>
@@ -23,7 +23,7 @@ internal static class Attention
         {
             // Decode: the query heads that share a KV head become the rows of one attention, so grouped-query
             // attention needs no copy of the cache. A [b, 1, 1, kv] mask broadcasts over them.
-            var grouped = q.view(b, kvHeads, groups, headDim);
+            var grouped = q.reshape(b, kvHeads, groups, headDim);
             var outGrouped = nn.functional.scaled_dot_product_attention(grouped, keys, values, batch.Mask);
             return outGrouped.reshape(b, 1, heads * headDim);
         }

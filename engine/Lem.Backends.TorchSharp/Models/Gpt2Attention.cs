@@ -30,7 +30,7 @@ internal sealed class Gpt2Attention : nn.Module
         var b = x.shape[0];
         var qLen = x.shape[1];
         var qkv = c_attn.Forward(x, batch.Flops).view(b, qLen, 3, _heads, _headDim);
-        var q = qkv.select(2, 0).contiguous();
+        var q = qkv.select(2, 0);
         var k = qkv.select(2, 1);
         var v = qkv.select(2, 2);
         var attn = Attention.Compute(q, k, v, _layer, batch, _heads, _heads, _headDim);

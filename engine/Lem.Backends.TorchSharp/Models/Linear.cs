@@ -11,17 +11,20 @@ internal sealed class Linear : nn.Module
     private readonly long _in;
     private readonly long _out;
 
-    public Linear(WeightLoader w, string name, long inFeatures, long outFeatures, bool hasBias) : base(name)
+    public Linear(WeightLoader w, string name, long inFeatures, long outFeatures, bool hasBias)
+        : this(name, w.Load(name + ".weight", outFeatures, inFeatures), hasBias ? w.Load(name + ".bias", outFeatures) : null)
     {
-        _in = inFeatures;
-        _out = outFeatures;
-        weight = w.Load(name + ".weight", outFeatures, inFeatures);
+    }
+
+    /// <summary>Over given parameters (views into a fused weight keep their checkpoint names this way).</summary>
+    public Linear(string name, Parameter weight, Parameter? bias) : base(name)
+    {
+        _out = weight.shape[0];
+        _in = weight.shape[1];
+        this.weight = weight;
+        this.bias = bias;
         register_parameter("weight", weight);
-        if (hasBias)
-        {
-            bias = w.Load(name + ".bias", outFeatures);
-            register_parameter("bias", bias);
-        }
+        if (bias is not null) register_parameter("bias", bias);
     }
 
     public Tensor Forward(Tensor x, FlopCounter? flops)

@@ -3,7 +3,10 @@ using static TorchSharp.torch;
 
 namespace Lem.Backends.TorchSharp.Models;
 
-/// <summary>self_attn of Llama, Mistral, Qwen2 (q/k/v bias) and Qwen3 (q_norm/k_norm per head before RoPE).</summary>
+/// <summary>
+/// self_attn of Llama, Mistral, Qwen2 (q/k/v bias) and Qwen3 (q_norm/k_norm per head before RoPE). q/k/v run as one
+/// fused projection; without q/k norms, RoPE rotates queries and keys in one pass as well.
+/// </summary>
 internal sealed class LlamaAttention : nn.Module
 {
     public readonly Linear q_proj;
@@ -12,6 +15,7 @@ internal sealed class LlamaAttention : nn.Module
     public readonly Linear o_proj;
     public readonly RmsNorm? q_norm;
     public readonly RmsNorm? k_norm;
+    private readonly FusedLinear _qkv;
     private readonly int _layer;
     private readonly int _heads;
     private readonly int _kvHeads;
@@ -23,9 +27,10 @@ internal sealed class LlamaAttention : nn.Module
         _heads = c.NumAttentionHeads;
         _kvHeads = c.NumKeyValueHeads;
         _headDim = c.HeadDim;
-        q_proj = new Linear(w, name + ".q_proj", c.HiddenSize, _heads * _headDim, c.QkvBias);
-        k_proj = new Linear(w, name + ".k_proj", c.HiddenSize, _kvHeads * _headDim, c.QkvBias);
-        v_proj = new Linear(w, name + ".v_proj", c.HiddenSize, _kvHeads * _headDim, c.QkvBias);
+        var (qkv, parts) = FusedLinear.Load(w, name, c.HiddenSize,
+            [("q_proj", (long)_heads * _headDim), ("k_proj", (long)_kvHeads * _headDim), ("v_proj", (long)_kvHeads * _headDim)], c.QkvBias);
+        _qkv = qkv;
+        (q_proj, k_proj, v_proj) = (parts[0], parts[1], parts[2]);
         o_proj = new Linear(w, name + ".o_proj", _heads * _headDim, c.HiddenSize, c.OutputBias);
         register_module("q_proj", q_proj);
         register_module("k_proj", k_proj);
@@ -44,17 +49,27 @@ internal sealed class LlamaAttention : nn.Module
     {
         var b = x.shape[0];
         var qLen = x.shape[1];
-        var q = q_proj.Forward(x, batch.Flops).view(b, qLen, _heads, _headDim);
-        var k = k_proj.Forward(x, batch.Flops).view(b, qLen, _kvHeads, _headDim);
-        var v = v_proj.Forward(x, batch.Flops).view(b, qLen, _kvHeads, _headDim);
+        var qkv = _qkv.Forward(x, batch.Flops).view(b, qLen, _heads + 2 * _kvHeads, _headDim);
+        var v = qkv.narrow(2, _heads + _kvHeads, _kvHeads);
+        Tensor q, k;
         if (q_norm is not null && k_norm is not null)
         {
-            q = q_norm.Forward(q);
-            k = k_norm.Forward(k);
+            q = RotaryEmbedding.Apply(q_norm.Forward(qkv.narrow(2, 0, _heads)), cos, sin, _headDim);
+            k = RotaryEmbedding.Apply(k_norm.Forward(qkv.narrow(2, _heads, _kvHeads)), cos, sin, _headDim);
         }
-        q = RotaryEmbedding.Apply(q, cos, sin, _headDim);
-        k = RotaryEmbedding.Apply(k, cos, sin, _headDim);
+        else
+        {
+            var qk = RotaryEmbedding.Apply(qkv.narrow(2, 0, _heads + _kvHeads), cos, sin, _headDim);
+            q = qk.narrow(2, 0, _heads);
+            k = qk.narrow(2, _heads, _kvHeads);
+        }
         var attn = Attention.Compute(q, k, v, _layer, batch, _heads, _kvHeads, _headDim);
         return o_proj.Forward(attn, batch.Flops);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _qkv.Dispose();
+        base.Dispose(disposing);
     }
 }
