@@ -1,4 +1,5 @@
 using Lem.Engine.Inference;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Lem.Backends.TorchSharp.Generation;
@@ -38,7 +39,15 @@ internal sealed class TokenSampler : IDisposable
             _ones = ones([prompts.Count, 1], ScalarType.Bool, device);
         }
         if (!_greedy && settings.Seed is { } seed)
-            _generator = new Generator(unchecked((ulong)seed), device);
+        {
+            // TorchSharp 0.107 creates CPU generators only (THSGenerator_new ignores the device), and a CPU generator
+            // cannot drive sampling on a CUDA tensor. On CUDA the default CUDA generators are seeded instead; sampling
+            // is the only consumer of randomness inside a generate call, so runs still reproduce.
+            if (device.type == DeviceType.CUDA)
+                cuda.manual_seed_all(seed);
+            else
+                _generator = new Generator(unchecked((ulong)seed), device);
+        }
     }
 
     /// <param name="step">0 for the first new token.</param>
