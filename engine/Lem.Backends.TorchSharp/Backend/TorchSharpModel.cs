@@ -1,0 +1,49 @@
+using Lem.Backends.TorchSharp.Generation;
+using Lem.Backends.TorchSharp.Models;
+using Lem.Engine.Inference;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lem.Backends.TorchSharp.Backend;
+
+/// <summary>A model loaded by <see cref="TorchSharpBackend"/>, resident on its device in eval mode.</summary>
+public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, ModelInfo info) : ILoadedModel
+{
+    private bool _disposed;
+
+    public ModelInfo Info => info;
+    public ITextTokenizer Tokenizer => tokenizer;
+
+    /// <summary>The module tree (parameter names equal the checkpoint's tensor names).</summary>
+    public CausalLM Model => model;
+
+    public BatchGeneration Generate(IReadOnlyList<int[]> promptTokenIds, GenerationSettings settings, ITokenObserver? observer = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return TextGenerator.Generate(model, promptTokenIds, settings, observer, model.Config.EosTokenIds);
+    }
+
+    public void Synchronize()
+    {
+        if (model.Device.type == DeviceType.CUDA)
+            cuda.synchronize(model.Device);
+    }
+
+    /// <summary>
+    /// Always null: TorchSharp 0.107 exposes no CUDA caching-allocator statistics (no max_memory_allocated), and on
+    /// the CPU there is no device memory to report. Device memory is read by the engine's NVML meter instead.
+    /// </summary>
+    public long? PeakDeviceMemoryBytes => null;
+
+    public void ResetPeakDeviceMemory()
+    {
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        model.Dispose();
+        (tokenizer as IDisposable)?.Dispose();
+    }
+}

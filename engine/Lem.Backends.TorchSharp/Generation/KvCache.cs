@@ -1,0 +1,47 @@
+using static TorchSharp.torch;
+
+namespace Lem.Backends.TorchSharp.Generation;
+
+/// <summary>
+/// Preallocated keys and values: one tensor per layer and kind, [batch, kv_heads, capacity, head_dim]. New entries are
+/// written in place at their sequence offset; attention reads the prefix up to the current length as a view.
+/// Nothing is ever concatenated.
+/// </summary>
+public sealed class KvCache : IDisposable
+{
+    private readonly Tensor[] _keys;
+    private readonly Tensor[] _values;
+
+    public KvCache(int layers, long batch, long kvHeads, long capacity, long headDim, ScalarType dtype, Device device)
+    {
+        Capacity = capacity;
+        _keys = new Tensor[layers];
+        _values = new Tensor[layers];
+        for (var i = 0; i < layers; i++)
+        {
+            _keys[i] = empty([batch, kvHeads, capacity, headDim], dtype, device);
+            _values[i] = empty([batch, kvHeads, capacity, headDim], dtype, device);
+        }
+    }
+
+    public long Capacity { get; }
+
+    public long Bytes => _keys.Sum(k => k.numel() * k.element_size()) * 2;
+
+    /// <summary>Writes k, v [batch, kv_heads, q, head_dim] at <paramref name="offset"/> and returns the keys and values of positions 0..offset+q−1.</summary>
+    public (Tensor Keys, Tensor Values) Append(int layer, long offset, Tensor k, Tensor v)
+    {
+        var length = offset + k.shape[2];
+        if (length > Capacity)
+            throw new InvalidOperationException($"KV cache of capacity {Capacity} cannot hold position {length - 1}.");
+        _keys[layer].narrow(2, offset, k.shape[2]).copy_(k);
+        _values[layer].narrow(2, offset, v.shape[2]).copy_(v);
+        return (_keys[layer].narrow(2, 0, length), _values[layer].narrow(2, 0, length));
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in _keys) t.Dispose();
+        foreach (var t in _values) t.Dispose();
+    }
+}
