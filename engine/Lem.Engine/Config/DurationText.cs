@@ -7,6 +7,7 @@ public static class DurationText
 {
     public static string Format(TimeSpan value)
     {
+        if (value == TimeSpan.Zero) return "0s";
         if (value.TotalMilliseconds < 1000 || value.TotalMilliseconds % 1000 != 0) return value.TotalMilliseconds.ToString("R", CultureInfo.InvariantCulture) + "ms";
         if (value.TotalSeconds < 60 || value.TotalSeconds % 60 != 0) return value.TotalSeconds.ToString("R", CultureInfo.InvariantCulture) + "s";
         if (value.TotalMinutes < 60 || value.TotalMinutes % 60 != 0) return value.TotalMinutes.ToString("R", CultureInfo.InvariantCulture) + "m";
@@ -24,7 +25,10 @@ public static class DurationText
             if (suffix == "s" && number.EndsWith('m')) continue; // "ms" handled first
             if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0)
             {
-                value = TimeSpan.FromSeconds(n * seconds);
+                // Round to whole ticks: 2.9 * 0.001 s is 28999.999... ticks in binary floating point.
+                var ticks = Math.Round(n * seconds * TimeSpan.TicksPerSecond);
+                if (ticks > TimeSpan.MaxValue.Ticks) return false;
+                value = TimeSpan.FromTicks((long)ticks);
                 return true;
             }
         }

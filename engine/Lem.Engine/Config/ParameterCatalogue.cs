@@ -2,48 +2,107 @@ namespace Lem.Engine.Config;
 
 using static ConfigValue;
 
-/// <summary>The definitions behind <see cref="ParameterRegistry"/>, one entry per parameter, grouped by section.</summary>
+/// <summary>
+/// The definitions behind <see cref="ParameterRegistry"/>, one entry per parameter, grouped by section.
+/// Min and Max are inclusive; for Duration parameters they are in seconds.
+/// </summary>
 internal static class ParameterCatalogue
 {
     private static readonly string[] Precisions = ["fp32", "fp16", "bf16"];
+    private static readonly string[] TorchSharp = ["torchsharp"];
 
     public static readonly ParameterDefinition[] Definitions =
     [
         // model and placement
         new("model", ParameterKind.Model, new Call("synthetic", [new Text("tiny")], []),
-            "Model to run: a path to a Hugging Face layout folder (config.json + safetensors + tokenizer), or synthetic(\"PRESET\") for seeded random weights of a real architecture generated into the cache on first use."),
-        new("backend", ParameterKind.Choice, new Word("torchsharp"), "Inference backend.", AllowedValues: ["torchsharp"]),
-        new("device", ParameterKind.Text, new Text("cpu"), "Device: \"cpu\" or \"cuda:N\"."),
+            "Model to run: a path to a Hugging Face layout folder (config.json + safetensors + tokenizer), or synthetic(\"PRESET\", seed = N) for seeded random weights of a real architecture generated into the cache on first use."),
+        new("backend", ParameterKind.Choice, new Word("torchsharp"), "Inference library that runs the model: torchsharp (TorchSharp on libtorch, CPU or CUDA).", AllowedValues: ["torchsharp"]),
+        new("device", ParameterKind.Text, new Text("cpu"),
+            "Device: \"cpu\" or \"cuda:N\" (N counts the GPUs visible to the process, after CUDA_VISIBLE_DEVICES). With parallel.mode other than none, parallel.devices is used instead."),
         new("precision", ParameterKind.Choice, new Word("fp32"), "Weight and activation precision.", AllowedValues: Precisions),
 
         // output length
         new("max_new_tokens", ParameterKind.Integer, new Integer(32), "Most tokens generated per prompt.", Unit: "tokens", Min: 1, Max: 1_000_000),
-        new("min_new_tokens", ParameterKind.Integer, new Integer(0), "Fewest tokens generated per prompt (EOS is ignored until then). Set equal to max_new_tokens to pin the output length for controlled comparisons.", Unit: "tokens", Min: 0, Max: 1_000_000),
+        new("min_new_tokens", ParameterKind.Integer, new Integer(0),
+            "Fewest tokens generated per prompt (EOS is ignored until then). Set equal to max_new_tokens to pin the output length for controlled comparisons.", Unit: "tokens", Min: 0, Max: 1_000_000),
 
         // workload
         new("prompts", ParameterKind.Prompts, new Call("synthetic", [], [new("count", new Integer(8)), new("input_tokens", new Integer(32))]),
-            "Prompt source: synthetic(count = N, input_tokens = N) for prompts of an exact token count."),
-        new("batching.strategy", ParameterKind.Choice, new Word("static"), "How prompts are grouped into batches.", AllowedValues: ["static", "dynamic", "sorted_static", "sorted_dynamic"]),
+            "Prompt source: synthetic(count = N, input_tokens = N, min_input_tokens = N, seed = N) for generated prompts of exact token counts, or file(\"PATH\", format = text|jsonl|json|csv|alpaca|gsm8k|sharegpt, column = \"text\", sample = N, shuffle = true, seed = N) for prompts read from a file."),
+        new("batching.strategy", ParameterKind.Choice, new Word("static"),
+            "How prompts are grouped into batches: static (fixed batch_size, in prompt order), dynamic (fill a batch up to batch_size prompts and max_tokens_per_batch padded tokens), sorted_static and sorted_dynamic (the same after sorting prompts by length, which reduces padding).",
+            AllowedValues: ["static", "dynamic", "sorted_static", "sorted_dynamic"]),
         new("batching.batch_size", ParameterKind.Integer, new Integer(1), "Prompts per batch (static strategies), or the most prompts per batch (dynamic).", Unit: "prompts", Min: 1, Max: 65536),
-        new("batching.max_tokens_per_batch", ParameterKind.Integer, new Integer(8192), "Dynamic strategies: a batch's padded prompt tokens never exceed this.", Unit: "tokens", Min: 1, Max: 100_000_000),
+        new("batching.max_tokens_per_batch", ParameterKind.Integer, new Integer(8192),
+            "Dynamic strategies: a batch's padded prompt tokens (prompts x longest prompt) never exceed this. Must hold the longest prompt.", Unit: "tokens", Min: 1, Max: 100_000_000),
 
         // decoding
-        new("decoder.preset", ParameterKind.Choice, new Word("deterministic"), "Decoder preset; explicit decoder.* parameters override it.", AllowedValues: ["deterministic", "standard", "creative", "factual"]),
-        new("decoder.temperature", ParameterKind.Decimal, null, "Sampling temperature; 0 means greedy. Unset: from the preset.", Min: 0, Max: 100),
-        new("decoder.top_p", ParameterKind.Decimal, null, "Nucleus sampling: keep the smallest set of tokens whose probability reaches top_p. Unset: from the preset.", Min: 0, Max: 1),
-        new("decoder.top_k", ParameterKind.Integer, null, "Keep the k most probable tokens; 0 disables. Unset: from the preset.", Min: 0, Max: 1_000_000),
+        new("decoder.preset", ParameterKind.Choice, new Word("deterministic"),
+            "Decoder preset; explicit decoder.* parameters override it value by value. " + DecoderPresets.Summary + " (min_p 0 and repetition_penalty 1 in every preset).",
+            AllowedValues: [.. DecoderPresets.All.Select(p => p.Name)]),
+        new("decoder.temperature", ParameterKind.Decimal, null, "Sampling temperature: logits are divided by it before sampling; 0 means greedy decoding. Unset: from the preset.", Min: 0, Max: 100),
+        new("decoder.top_p", ParameterKind.Decimal, null, "Nucleus sampling: keep the smallest set of tokens whose probability reaches top_p; 1 disables. Unset: from the preset.", Min: 0, Max: 1),
+        new("decoder.top_k", ParameterKind.Integer, null, "Keep the k most probable tokens; 0 disables. Unset: from the preset.", Unit: "tokens", Min: 0, Max: 1_000_000),
+        new("decoder.min_p", ParameterKind.Decimal, null, "Keep tokens whose probability is at least min_p times that of the most probable token; 0 disables. Unset: from the preset.", Min: 0, Max: 1),
+        new("decoder.repetition_penalty", ParameterKind.Decimal, null,
+            "Divides positive logits (multiplies negative ones) of tokens already in the prompt or output by this; 1 disables. Applies to greedy decoding too. Unset: from the preset.", Min: 0.01, Max: 10),
         new("decoder.seed", ParameterKind.Integer, new Integer(0), "Seed of the sampler, so that sampled runs are reproducible.", Min: 0, Max: long.MaxValue),
 
         // traffic
-        new("traffic.mode", ParameterKind.Choice, new Word("none"), "Request arrivals: none (all at t = 0), constant or poisson.", AllowedValues: ["none", "constant", "poisson"]),
+        new("traffic.mode", ParameterKind.Choice, new Word("none"),
+            "Request arrivals: none (every request arrives at t = 0: offline throughput), constant (evenly spaced at traffic.qps), or poisson (random arrivals at mean rate traffic.qps; see traffic.burstiness).",
+            AllowedValues: ["none", "constant", "poisson"]),
         new("traffic.qps", ParameterKind.Decimal, new Decimal(1.0), "Target arrival rate for constant and poisson traffic.", Unit: "requests/s", Min: 1e-6, Max: 1e6),
-        new("traffic.seed", ParameterKind.Integer, new Integer(0), "Seed of the arrival process.", Min: 0, Max: long.MaxValue),
+        new("traffic.burstiness", ParameterKind.Decimal, new Decimal(1.0),
+            "Poisson traffic: shape of the gamma distribution of gaps between arrivals (mean gap 1/qps either way). 1 = Poisson; below 1 burstier; above 1 more regular.", Min: 0.01, Max: 100),
+        new("traffic.max_wait", ParameterKind.Duration, new Duration(TimeSpan.Zero),
+            "With traffic: the longest a queued request waits for its batch to fill (to batch_size) before the batch starts anyway; 0s starts a batch as soon as the model is free, with whatever has arrived.", Min: 0, Max: 60),
+        new("traffic.seed", ParameterKind.Integer, new Integer(0), "Seed of the poisson arrival process.", Min: 0, Max: long.MaxValue),
 
         // protocol
-        new("warmup.mode", ParameterKind.Choice, new Word("fixed"), "Warm-up: a fixed number of batches, or until the CV of recent step latencies is stable.", AllowedValues: ["fixed", "until_stable"]),
+        new("warmup.mode", ParameterKind.Choice, new Word("fixed"),
+            "Warm-up: a fixed number of batches (warmup.count), or until_stable: until the coefficient of variation of the last warmup.window batch latencies falls below warmup.cv_threshold (at most warmup.count batches).",
+            AllowedValues: ["fixed", "until_stable"]),
         new("warmup.count", ParameterKind.Integer, new Integer(2), "Warm-up batches (fixed), or the most warm-up batches (until_stable). Warm-up is never measured.", Unit: "batches", Min: 0, Max: 10_000),
-        new("baseline.duration", ParameterKind.Duration, new Duration(TimeSpan.Zero), "Idle period measured before the experiment to subtract idle power; 0s disables the baseline.", Unit: "s"),
-        new("cycles", ParameterKind.Integer, new Integer(1), "Times the experiment is repeated (statistics across cycles).", Min: 1, Max: 1000),
+        new("warmup.window", ParameterKind.Integer, new Integer(5), "until_stable: number of most recent warm-up batches whose latency CV is tested.", Unit: "batches", Min: 2, Max: 1000),
+        new("warmup.cv_threshold", ParameterKind.Decimal, new Decimal(0.05), "until_stable: warm-up ends when the CV (standard deviation / mean) of the window's batch latencies is at most this (0.05 = 5%).", Min: 0.0001, Max: 1),
+        new("baseline.duration", ParameterKind.Duration, new Duration(TimeSpan.Zero),
+            "Idle period measured before the experiment to learn idle power; energy is then also reported with idle power x window duration subtracted. 0s disables the baseline.", Min: 0, Max: 3600),
+        new("baseline.ttl", ParameterKind.Duration, new Duration(TimeSpan.FromHours(1)),
+            "How long a measured idle baseline stays valid (cached per device); older ones are measured again. 0s measures before every experiment.", Min: 0, Max: 7 * 24 * 3600),
+        new("cycles", ParameterKind.Integer, new Integer(1), "Times the experiment is repeated (statistics across cycles: mean, std, CV, 95% CI).", Min: 1, Max: 1000),
+
+        // measurement
+        new("measurement.sample_interval", ParameterKind.Duration, new Duration(TimeSpan.FromMilliseconds(100)),
+            "Interval between power/utilisation samples during a window (integrated as a cross-check of the energy counter).", Min: 0.001, Max: 10),
+        new("measurement.time_series", ParameterKind.Boolean, new Boolean(true), "Store the sampled time series (power, clocks, utilisation, temperature) with the result."),
+
+        // carbon
+        new("carbon.intensity_g_per_kwh", ParameterKind.Decimal, null,
+            "Grid carbon intensity. Unset: looked up from carbon.region in the built-in table; neither set: no CO2 figure.", Unit: "gCO2e/kWh", Min: 0, Max: 5000),
+        new("carbon.region", ParameterKind.Text, null, "Region of the grid for the built-in carbon intensity table: an ISO 3166 country code, optionally with a subdivision (\"FR\", \"US-CA\")."),
+        new("carbon.pue", ParameterKind.Decimal, new Decimal(1.0), "Power usage effectiveness of the data centre: CO2 = energy x PUE x intensity. 1.0 counts the IT energy only.", Min: 1, Max: 5),
+
+        // energy estimates, used only where nothing is measured (labelled `estimated`)
+        new("cpu.tdp_w", ParameterKind.Decimal, null,
+            "CPU thermal design power for the CPU energy estimate (utilisation x TDP) when RAPL is unavailable. Unset: looked up from the CPU model name; unknown: no CPU estimate.", Unit: "W", Min: 1, Max: 2000),
+        new("ram.w_per_gb", ParameterKind.Decimal, new Decimal(0.375),
+            "RAM power per GB of installed memory for the RAM energy estimate when RAPL has no dram domain (0.375 W/GB = 3 W per 8 GB, the figure CodeCarbon long used).", Unit: "W/GB", Min: 0, Max: 10),
+
+        // parallelism
+        new("parallel.mode", ParameterKind.Choice, new Word("none"),
+            "Multi-GPU execution: none (one device), data (one model copy per device, the prompts split between them), pipeline (the layers split across devices).",
+            AllowedValues: ["none", "data", "pipeline"]),
+        new("parallel.devices", ParameterKind.TextList, null, "Devices for parallel.mode data or pipeline, e.g. [\"cuda:0\", \"cuda:1\"] (at least two, no repeats)."),
+
+        // TorchSharp backend
+        new("torchsharp.cuda_graphs", ParameterKind.Boolean, new Boolean(false),
+            "Capture each decode step in a CUDA graph and replay it (fewer kernel launches at small batch sizes). Needs a CUDA device.", Backends: TorchSharp),
+        new("torchsharp.attention", ParameterKind.Choice, new Word("sdpa"),
+            "Attention kernel: sdpa (torch scaled_dot_product_attention, fused where the device supports it) or eager (explicit matmul + softmax).",
+            AllowedValues: ["sdpa", "eager"], Backends: TorchSharp),
+        new("torchsharp.libtorch_path", ParameterKind.Text, null,
+            "Folder holding a CUDA-enabled libtorch (libtorch.so ...) to load instead of the CPU build shipped with lem. Unset: the shipped build (CPU only).", Backends: TorchSharp),
 
         // results
         new("results.dir", ParameterKind.Text, new Text("results"), "Folder that receives result records (relative to the working directory)."),

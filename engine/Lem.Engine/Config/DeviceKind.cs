@@ -1,0 +1,3 @@
+namespace Lem.Engine.Config;
+
+public enum DeviceKind { Cpu, Cuda }

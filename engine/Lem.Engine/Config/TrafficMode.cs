@@ -1,0 +1,4 @@
+namespace Lem.Engine.Config;
+
+/// <summary>Values of <c>traffic.mode</c>.</summary>
+public enum TrafficMode { None, Constant, Poisson }

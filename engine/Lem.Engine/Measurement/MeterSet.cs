@@ -1,0 +1,128 @@
+using System.Text;
+using Lem.Engine.Meters;
+using Lem.Engine.Meters.Carbon;
+using Lem.Engine.Meters.Estimates;
+using Lem.Engine.Meters.Nvml;
+using Lem.Engine.Meters.Rapl;
+
+namespace Lem.Engine.Measurement;
+
+/// <summary>
+/// The meters of one experiment, built from <see cref="MeterOptions"/>: NVML for the GPUs it uses, RAPL where readable,
+/// and estimates for CPU and RAM where RAPL does not measure them. Also renders the health report for <c>lem env</c>.
+/// </summary>
+public sealed class MeterSet : IDisposable
+{
+    private readonly List<IMeter> _active;
+    private readonly List<(MeterHealth Health, string Kind)> _health;
+    private readonly MeterClock _clock;
+    private readonly Func<string, string?> _environment;
+
+    private MeterSet(MeterOptions options, List<IMeter> active, List<(MeterHealth, string)> health, NvmlMeter? gpu, RaplMeter rapl,
+        MeterClock clock, Func<string, string?> environment)
+    {
+        Options = options;
+        _active = active;
+        _health = health;
+        Gpu = gpu;
+        Rapl = rapl;
+        _clock = clock;
+        _environment = environment;
+    }
+
+    public MeterOptions Options { get; }
+
+    /// <summary>Meters that take part in windows (available ones, and the GPU meter even when unavailable so results say so).</summary>
+    public IReadOnlyList<IMeter> Meters => _active;
+
+    /// <summary>Health of every meter considered, including unavailable ones.</summary>
+    public IReadOnlyList<MeterHealth> Health => _health.Select(h => h.Health).ToArray();
+
+    /// <summary>The NVML meter; null when the experiment uses no GPU.</summary>
+    public NvmlMeter? Gpu { get; }
+
+    public RaplMeter Rapl { get; }
+
+    /// <param name="nvml">NVML to use; null uses the real library (<see cref="NvmlApi"/>).</param>
+    /// <param name="environment">Reads environment variables (CUDA_VISIBLE_DEVICES, the carbon API token); null reads the process's.</param>
+    public static MeterSet Create(MeterOptions options, INvmlApi? nvml = null, Func<string, string?>? environment = null,
+        MeterClock? clock = null, IPowercapFiles? powercapFiles = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        clock ??= MeterClock.System;
+        var active = new List<IMeter>();
+        var health = new List<(MeterHealth, string)>();
+
+        NvmlMeter? gpu = null;
+        var gpuDevices = options.Devices.Where(d => !d.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase)).ToArray();
+        if (gpuDevices.Length > 0)
+        {
+            var interval = options.SampleIntervalMs > 0 ? TimeSpan.FromMilliseconds(options.SampleIntervalMs) : (TimeSpan?)null;
+            var nvmlOptions = new NvmlMeterOptions(gpuDevices, interval, options.KeepTimeSeries,
+                environment("CUDA_VISIBLE_DEVICES"), environment("CUDA_DEVICE_ORDER"))
+            { LowConfidenceUpdates = options.LowConfidenceUpdates };
+            gpu = NvmlMeter.Open(nvml ?? new NvmlApi(), nvmlOptions, clock);
+            active.Add(gpu);
+            health.Add((gpu.Health, gpu.Health.Available ? "measured" : "unavailable"));
+        }
+
+        var rapl = RaplMeter.Open(new RaplMeterOptions(options.PowercapRoot), powercapFiles, clock);
+        health.Add((rapl.Health, rapl.Health.Available ? "measured" : "unavailable"));
+        if (rapl.Health.Available) active.Add(rapl);
+
+        var estimates = new EstimateOptions(options.CpuTdpW, options.RamWattsPerGb, options.ProcRoot);
+        if (!rapl.MeasuresPackages)
+        {
+            var cpu = new CpuEnergyEstimator(estimates, clock);
+            health.Add((cpu.Health, cpu.Health.Available ? "estimated" : "unavailable"));
+            if (cpu.Health.Available) active.Add(cpu);
+        }
+        if (!rapl.MeasuresDram)
+        {
+            var ram = new RamEnergyEstimator(estimates, clock);
+            health.Add((ram.Health, ram.Health.Available ? "estimated" : "unavailable"));
+            if (ram.Health.Available) active.Add(ram);
+        }
+        return new MeterSet(options, active, health, gpu, rapl, clock, environment);
+    }
+
+    /// <summary>Opens a window over all meters; <paramref name="synchronize"/> waits for queued device work at both edges.</summary>
+    public MeasurementWindow BeginWindow(string name, Action? synchronize = null) => MeasurementWindow.Begin(name, _active, synchronize, _clock);
+
+    public WindowMeasurement Measure(string name, Action body, Action? synchronize = null) =>
+        MeasurementWindow.Measure(name, _active, body, synchronize, _clock);
+
+    /// <summary>Grid carbon intensity per the options' carbon settings (configured, live API with a token, or table).</summary>
+    public Task<CarbonIntensity> ResolveCarbonIntensityAsync(HttpClient? http = null, CancellationToken cancel = default) =>
+        CarbonIntensityResolver.ResolveAsync(Options.Carbon ?? new CarbonSettings(), _environment, http, cancel);
+
+    /// <summary>CO2 of an energy figure with the options' PUE.</summary>
+    public CarbonEstimate Carbon(double? energyJ, CarbonIntensity intensity) =>
+        CarbonEstimate.Compute(energyJ, (Options.Carbon ?? new CarbonSettings()).Pue, intensity);
+
+    /// <summary>The text for <c>lem env</c>: what is measured, what is estimated, update periods, why anything is unavailable.</summary>
+    public string RenderHealth(CarbonIntensity? carbon = null)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("Meters");
+        if (Gpu is null) sb.AppendLine("  not used     nvml: the experiment uses no GPU (device = cpu)");
+        foreach (var (h, kind) in _health)
+        {
+            sb.Append("  ").Append(kind.PadRight(12)).Append(' ').Append(h.MeterName).Append(": ");
+            sb.AppendLine(h.Available ? h.Measures : h.UnavailableReason);
+            if (h.UpdatePeriodMs is { } p)
+                sb.Append("               counter update period ").Append(p.ToString("F0", System.Globalization.CultureInfo.InvariantCulture))
+                  .Append(" ms; windows shorter than ").Append((p * Options.LowConfidenceUpdates / 1000).ToString("F1", System.Globalization.CultureInfo.InvariantCulture))
+                  .AppendLine(" s are flagged low-confidence");
+        }
+        if (carbon is not null)
+            sb.Append("Carbon\n  ").Append(carbon.Source.ToString().ToLowerInvariant().PadRight(12)).Append(' ').AppendLine(carbon.Detail);
+        return sb.ToString().Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd();
+    }
+
+    public void Dispose()
+    {
+        foreach (var m in _active) m.Dispose();
+        if (!_active.Contains(Rapl)) Rapl.Dispose();
+    }
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace Lem.Engine.Meters.Carbon;
+
+/// <summary>The built-in carbon intensity table (embedded carbon-intensity.csv).</summary>
+public static class CarbonIntensityTable
+{
+    public sealed record Row(string Code, string Iso3, string Name, double GramsPerKwh);
+
+    private static readonly Lazy<(IReadOnlyList<Row> Rows, string Header)> Data = new(Load);
+
+    public static IReadOnlyList<Row> Rows => Data.Value.Rows;
+
+    /// <summary>The comment lines at the top of the data file (source and year).</summary>
+    public static string SourceHeader => Data.Value.Header;
+
+    public const string SourceShort = "Our World in Data / Ember, 2021 yearly average (life-cycle)";
+
+    /// <summary>The row for a country code (alpha-2 or alpha-3, any case) or country name, or null.</summary>
+    public static Row? Find(string region)
+    {
+        var r = region.Trim();
+        // Electricity Maps zones such as "US-CAL-CISO" fall back to their country.
+        var country = r.Contains('-') ? r[..r.IndexOf('-')] : r;
+        return Rows.FirstOrDefault(x => x.Code.Equals(country, StringComparison.OrdinalIgnoreCase)
+            || x.Iso3.Equals(country, StringComparison.OrdinalIgnoreCase)
+            || x.Name.Equals(r, StringComparison.OrdinalIgnoreCase));
+    }
+
+    public static (IReadOnlyList<Row> Rows, string Header) Parse(string csv)
+    {
+        var rows = new List<Row>();
+        var header = new List<string>();
+        var seenColumns = false;
+        var lineNumber = 0;
+        foreach (var raw in csv.Split('\n'))
+        {
+            lineNumber++;
+            var line = raw.Trim();
+            if (line.Length == 0) continue;
+            if (line.StartsWith('#')) { header.Add(line.TrimStart('#').Trim()); continue; }
+            if (!seenColumns) { seenColumns = true; continue; }
+            var p = line.Split(',');
+            if (p.Length != 4 || !double.TryParse(p[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var g))
+                throw new FormatException($"carbon-intensity.csv line {lineNumber}: expected 'code,iso3,name,g_per_kwh', read '{line}'.");
+            rows.Add(new Row(p[0], p[1], p[2], g));
+        }
+        return (rows, string.Join(" ", header));
+    }
+
+    private static (IReadOnlyList<Row>, string) Load()
+    {
+        using var stream = typeof(CarbonIntensityTable).Assembly.GetManifestResourceStream("Lem.Engine.Meters.Carbon.carbon-intensity.csv")
+            ?? throw new InvalidOperationException("Embedded resource carbon-intensity.csv is missing from Lem.Engine.");
+        using var reader = new StreamReader(stream);
+        return Parse(reader.ReadToEnd());
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+
+namespace Lem.Engine.Meters.Estimates;
+
+/// <summary>
+/// Estimates CPU energy where nothing measures it: system CPU utilisation over the window (from /proc/stat) × TDP ×
+/// duration, in the manner of CodeCarbon's CPU-load model. It ignores idle power above the utilised share, so it is a
+/// rough figure; results label it <see cref="EnergySource.Estimated"/> with this method.
+/// </summary>
+public sealed class CpuEnergyEstimator : IMeter
+{
+    public const string MeterName = "cpu-estimate";
+
+    private readonly EstimateOptions _options;
+    private readonly MeterClock _clock;
+    private CpuTimes _begin;
+    private TimeSpan _beginProcess;
+    private double _beginS;
+    private string? _windowName;
+
+    public CpuEnergyEstimator(EstimateOptions options, MeterClock? clock = null)
+    {
+        _options = options;
+        _clock = clock ?? MeterClock.System;
+        Cpu = CpuInfo.Read(options.ProcRoot);
+        if (options.CpuTdpW is { } configured)
+        {
+            TdpPerSocketW = configured;
+            TdpOrigin = "configured cpu.tdp_w";
+        }
+        else if (CpuTdpTable.Find(Cpu.ModelName) is { } row)
+        {
+            TdpPerSocketW = row.TdpW;
+            TdpOrigin = $"built-in table: {row.Model}, {row.Source}";
+        }
+        else
+        {
+            TdpPerSocketW = CpuTdpTable.DefaultWattsPerLogicalCpu * Cpu.LogicalCpus / Cpu.Sockets;
+            TdpOrigin = $"model '{Cpu.ModelName}' not in the table: default {CpuTdpTable.DefaultWattsPerLogicalCpu.ToString(CultureInfo.InvariantCulture)} W per logical CPU × {Cpu.LogicalCpus}; set cpu.tdp_w for a better figure";
+        }
+        var stat = Path.Combine(options.ProcRoot, "stat");
+        Health = File.Exists(stat)
+            ? new MeterHealth(MeterName, true, $"CPU energy estimated: utilisation × TDP {TotalTdpW.ToString("F0", CultureInfo.InvariantCulture)} W ({TdpOrigin})")
+            : new MeterHealth(MeterName, false, "CPU energy estimate", $"{stat} not found: CPU utilisation cannot be read (not Linux?).");
+    }
+
+    public string Name => MeterName;
+    public MeterHealth Health { get; }
+    public CpuInfo Cpu { get; }
+    public double TdpPerSocketW { get; }
+    public string TdpOrigin { get; }
+    public double TotalTdpW => TdpPerSocketW * Cpu.Sockets;
+
+    public void BeginWindow(string windowName)
+    {
+        if (_windowName is not null) throw new InvalidOperationException($"Window '{_windowName}' is still open.");
+        _windowName = windowName;
+        if (!Health.Available) return;
+        _begin = CpuTimes.Read(_options.ProcRoot);
+        _beginProcess = Environment.CpuUsage.TotalTime;
+        _beginS = _clock.NowS;
+    }
+
+    public MeterWindowResult EndWindow()
+    {
+        if (_windowName is null) throw new InvalidOperationException("EndWindow called without BeginWindow.");
+        _windowName = null;
+        if (!Health.Available)
+            return MeterWindowResult.Create(MeterName, [EnergyFigure.Unavailable("cpu", Health.UnavailableReason!)], new Dictionary<string, double>(), []);
+
+        var end = CpuTimes.Read(_options.ProcRoot);
+        var duration = _clock.NowS - _beginS;
+        var processS = (Environment.CpuUsage.TotalTime - _beginProcess).TotalSeconds;
+        var metrics = new Dictionary<string, double> { ["window_duration_s"] = duration, ["cpu_tdp_w"] = TotalTdpW };
+        if (duration > 0) metrics["cpu_process_utilisation_pct"] = processS / duration / Cpu.LogicalCpus * 100;
+        var utilisation = CpuTimes.Utilisation(_begin, end);
+        if (utilisation is null || duration <= 0)
+        {
+            var why = "No CPU time passed in /proc/stat during the window (window shorter than one clock tick).";
+            return MeterWindowResult.Create(MeterName, [EnergyFigure.Unavailable("cpu", why)], metrics,
+                [new MeterWarning("cpu-estimate-window-too-short", why, "Measure windows of at least 100 ms.")]);
+        }
+        metrics["cpu_system_utilisation_pct"] = utilisation.Value * 100;
+        var joules = utilisation.Value * TotalTdpW * duration;
+        var method = string.Create(CultureInfo.InvariantCulture,
+            $"estimated: system CPU utilisation {utilisation.Value * 100:F1}% (/proc/stat) × TDP {TdpPerSocketW:F0} W × {Cpu.Sockets} socket(s) ({TdpOrigin}) × {duration:F3} s");
+        return MeterWindowResult.Create(MeterName, [new EnergyFigure("cpu", joules, EnergySource.Estimated, method)], metrics, []);
+    }
+
+    public void Dispose() { }
+}

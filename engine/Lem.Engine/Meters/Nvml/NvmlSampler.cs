@@ -1,0 +1,98 @@
+namespace Lem.Engine.Meters.Nvml;
+
+/// <summary>
+/// Reads power, memory, utilisation, temperature, clocks and clock-event reasons of each GPU on its own thread at a
+/// fixed interval, appending structs to preallocated buffers (no allocation per sample).
+/// </summary>
+public sealed class NvmlSampler : IDisposable
+{
+    private readonly INvmlApi _api;
+    private readonly nint[] _handles;
+    private readonly MeterClock _clock;
+    private readonly TimeSpan _interval;
+    private readonly ManualResetEventSlim _stop = new(false);
+    private Thread? _thread;
+
+    public NvmlSampler(INvmlApi api, IReadOnlyList<nint> handles, MeterClock clock, TimeSpan interval)
+    {
+        _api = api;
+        _handles = handles.ToArray();
+        _clock = clock;
+        _interval = interval;
+        var capacity = (int)Math.Clamp(60.0 / Math.Max(interval.TotalSeconds, 0.001), 64, 1 << 16);
+        Buffers = _handles.Select(_ => new SampleBuffer<GpuSample>(capacity)).ToArray();
+    }
+
+    /// <summary>One buffer per GPU, in the order of the handles given.</summary>
+    public IReadOnlyList<SampleBuffer<GpuSample>> Buffers { get; }
+
+    public TimeSpan Interval => _interval;
+
+    public bool Running => _thread is not null;
+
+    /// <summary>Clears the buffers, takes a first sample on the calling thread and starts the sampling thread.</summary>
+    public void Start()
+    {
+        if (_thread is not null) throw new InvalidOperationException("The sampler is already running.");
+        foreach (var b in Buffers) b.Clear();
+        SampleOnce();
+        _stop.Reset();
+        _thread = new Thread(Loop) { IsBackground = true, Name = "lem-nvml-sampler" };
+        _thread.Start();
+    }
+
+    /// <summary>Stops the thread, then takes a last sample so that the series covers the window's end.</summary>
+    public void Stop()
+    {
+        if (_thread is null) return;
+        _stop.Set();
+        _thread.Join();
+        _thread = null;
+        SampleOnce();
+    }
+
+    /// <summary>Reads every GPU once and appends one sample to each buffer.</summary>
+    public void SampleOnce()
+    {
+        for (var i = 0; i < _handles.Length; i++)
+        {
+            var h = _handles[i];
+            var s = new GpuSample { TimeS = _clock.NowS };
+            s.EnergyMj = _api.GetTotalEnergyConsumption(h, out var e) == NvmlReturn.Success ? e : ulong.MaxValue;
+            s.AvgPowerW = _api.GetPowerUsage(h, out var p) == NvmlReturn.Success ? p / 1000.0 : double.NaN;
+            s.InstantPowerW = _api.GetInstantPower(h, out var ip) == NvmlReturn.Success ? ip / 1000.0 : double.NaN;
+            s.MemoryUsedBytes = _api.GetMemoryInfo(h, out _, out var used) == NvmlReturn.Success ? used : double.NaN;
+            if (_api.GetUtilizationRates(h, out var gu, out var mu) == NvmlReturn.Success)
+            {
+                s.SmUtilPercent = gu;
+                s.MemoryUtilPercent = mu;
+            }
+            else
+            {
+                s.SmUtilPercent = double.NaN;
+                s.MemoryUtilPercent = double.NaN;
+            }
+            s.TemperatureC = _api.GetTemperature(h, out var t) == NvmlReturn.Success ? t : double.NaN;
+            s.SmClockMhz = _api.GetClock(h, NvmlClockType.Sm, out var sm) == NvmlReturn.Success ? sm : double.NaN;
+            s.MemoryClockMhz = _api.GetClock(h, NvmlClockType.Memory, out var mem) == NvmlReturn.Success ? mem : double.NaN;
+            s.ClockEventReasons = _api.GetCurrentClocksEventReasons(h, out var reasons) == NvmlReturn.Success ? reasons : 0;
+            Buffers[i].Add(s);
+        }
+    }
+
+    private void Loop()
+    {
+        while (!_stop.Wait(_interval)) SampleOnce();
+    }
+
+    public void Dispose()
+    {
+        if (_thread is not null)
+        {
+            _stop.Set();
+            _thread.Join();
+            _thread = null;
+        }
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,8 @@
+namespace Lem.Engine.Results.Export;
+
+public enum ExportFormat
+{
+    Csv,
+    Json,
+    Parquet,
+}

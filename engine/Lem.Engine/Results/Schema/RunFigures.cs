@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+
+namespace Lem.Engine.Results.Schema;
+
+/// <summary>
+/// What a run measured, shared by a raw per-process record (<see cref="RawRecord"/>) and the record aggregated
+/// from all of a run's raw records (<see cref="AggregatedRecord"/>).
+/// </summary>
+public abstract record RunFigures
+{
+    /// <summary>Every resolved parameter (dotted name) with its value and provenance.</summary>
+    public IReadOnlyDictionary<string, ParameterRecord> Config { get; init; } = new Dictionary<string, ParameterRecord>();
+
+    /// <summary>Free-form facts about the machine (GPU model/UUID, driver, CUDA, kernel, .NET, meter update periods...): text or numbers.</summary>
+    public JsonObject Environment { get; init; } = new();
+
+    public ModelRecord? Model { get; init; }
+    public required WindowRecord Window { get; init; }
+    public required TokenCounts Tokens { get; init; }
+    public ThroughputRecord? Throughput { get; init; }
+
+    /// <summary>Keyed by <see cref="LatencyNames"/>.</summary>
+    public IReadOnlyDictionary<string, LatencySummary> Latency { get; init; } = new Dictionary<string, LatencySummary>();
+
+    /// <summary>One figure per component; components are disjoint (the total is their sum).</summary>
+    public IReadOnlyList<EnergyRecord> Energy { get; init; } = [];
+
+    public BaselineRecord? Baseline { get; init; }
+    public CarbonRecord? Carbon { get; init; }
+    public FlopsRecord? Flops { get; init; }
+    public MemoryRecord? Memory { get; init; }
+    public IReadOnlyList<WarningRecord> Warnings { get; init; } = [];
+
+    /// <summary>
+    /// Flat metric map used by exports and analysis: the canonical metrics of <see cref="MetricNames"/> (derived from
+    /// the sections above) plus meter metrics (<c>gpu0_max_temperature_c</c>...). A metric that could not be
+    /// measured is absent, never 0.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+}

@@ -1,0 +1,30 @@
+using Lem.Engine.Inference;
+
+namespace Lem.Engine.Workload;
+
+/// <summary>Keeps the host timestamp of every token of every batch row, as the backend reports them.</summary>
+internal sealed class TokenTimeRecorder : ITokenObserver
+{
+    private readonly List<long>[] _ticks;
+
+    public TokenTimeRecorder(int rows)
+    {
+        _ticks = new List<long>[rows];
+        for (var i = 0; i < rows; i++) _ticks[i] = [];
+    }
+
+    public bool AnyTokens { get; private set; }
+
+    public IReadOnlyList<long> TicksOf(int row) => _ticks[row];
+
+    public void OnTokens(int step, ReadOnlySpan<int> tokenIds, long timestampTicks)
+    {
+        var rows = Math.Min(tokenIds.Length, _ticks.Length);
+        for (var row = 0; row < rows; row++)
+        {
+            if (tokenIds[row] < 0) continue; // the row had finished
+            _ticks[row].Add(timestampTicks);
+            AnyTokens = true;
+        }
+    }
+}

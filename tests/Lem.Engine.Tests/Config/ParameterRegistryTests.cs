@@ -1,0 +1,59 @@
+using Lem.Engine.Config;
+
+namespace Lem.Engine.Tests.Config;
+
+public class ParameterRegistryTests
+{
+    [Fact]
+    public void Names_are_unique_dotted_snake_case()
+    {
+        Assert.Equal(ParameterRegistry.All.Count, ParameterRegistry.All.Select(d => d.Name).Distinct().Count());
+        Assert.All(ParameterRegistry.All, d => Assert.Matches("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)?$", d.Name));
+    }
+
+    [Fact]
+    public void Every_entry_is_documented_and_coherent()
+    {
+        foreach (var d in ParameterRegistry.All)
+        {
+            Assert.True(d.Help.Length >= 20, $"{d.Name}: help too short");
+            Assert.True(d.Kind == ParameterKind.Choice == (d.AllowedValuesOrEmpty.Count > 0), $"{d.Name}: allowed values only for choices");
+            if (d.Min is not null && d.Max is not null) Assert.True(d.Min <= d.Max, $"{d.Name}: min > max");
+            if (d.Kind is ParameterKind.Integer or ParameterKind.Decimal) Assert.True(d.Min is not null && d.Max is not null, $"{d.Name}: numbers need a range");
+        }
+    }
+
+    [Fact]
+    public void The_core_names_of_the_language_are_all_there()
+    {
+        string[] core =
+        [
+            "model", "backend", "device", "precision", "max_new_tokens", "min_new_tokens", "prompts", "batching.strategy",
+            "batching.batch_size", "batching.max_tokens_per_batch", "decoder.preset", "decoder.temperature", "decoder.top_p",
+            "decoder.top_k", "decoder.seed", "traffic.mode", "traffic.qps", "traffic.seed", "warmup.mode", "warmup.count",
+            "baseline.duration", "cycles",
+        ];
+        Assert.All(core, name => Assert.True(ParameterRegistry.TryGet(name, out _), name));
+    }
+
+    [Fact]
+    public void Sections_and_calls_are_exposed_for_the_language()
+    {
+        Assert.Superset(new HashSet<string> { "batching", "decoder", "traffic", "warmup", "baseline", "measurement", "carbon", "cpu", "ram", "parallel", "torchsharp", "results" },
+            new HashSet<string>(ParameterRegistry.Sections));
+        Assert.Equal(["synthetic", "file"], ParameterRegistry.CallsFor("prompts").Select(c => c.Name));
+        Assert.Equal(["synthetic"], ParameterRegistry.CallsFor("model").Select(c => c.Name));
+        Assert.Empty(ParameterRegistry.CallsFor("precision"));
+    }
+
+    [Fact]
+    public void Call_argument_defaults_pass_their_own_checks()
+    {
+        foreach (var signature in CallCatalogue.PromptCalls)
+        {
+            var positional = signature.Positional.Select(_ => V.Text("prompts.txt")).ToArray();
+            var named = signature.Named.Where(a => a.Default is not null).Select(a => (a.Name, a.Default!)).ToArray();
+            Assert.Empty(ConfigValidator.CheckValue("prompts", new ResolvedValue(V.Call(signature.Name, positional, named), V.Line(1))));
+        }
+    }
+}

@@ -1,0 +1,215 @@
+using Lem.Engine.Meters;
+using Lem.Engine.Meters.Nvml;
+
+namespace Lem.Engine.Tests.Meters.Nvml;
+
+public class NvmlMeterTests
+{
+    private static (NvmlMeter Meter, FakeNvml Nvml, ManualClock Clock, FakeGpu Gpu) OpenOne(Action<FakeGpu>? setup = null, string device = "cuda:0")
+    {
+        var clock = new ManualClock();
+        var gpu = new FakeGpu("GPU-aaaa-1111", "00000000:1B:00.0");
+        setup?.Invoke(gpu);
+        var nvml = new FakeNvml(clock, gpu);
+        var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions([device], SampleInterval: null), clock);
+        return (meter, nvml, clock, gpu);
+    }
+
+    [Fact]
+    public void Window_energy_is_the_counter_delta()
+    {
+        var (meter, _, clock, _) = OpenOne();
+        meter.BeginWindow("w");
+        clock.Advance(2.0);
+        var result = meter.EndWindow();
+
+        var figure = Assert.Single(result.Energy);
+        Assert.Equal("gpu:0", figure.Component);
+        Assert.Equal(EnergySource.MeasuredCounter, figure.Source);
+        Assert.Equal(600.0, figure.EnergyJ!.Value, 6); // 300 W × 2 s = 16 whole counter periods of 125 ms
+        Assert.False(figure.LowConfidence);
+        Assert.Equal(300.0, result.Metrics["gpu0_avg_power_w"], 6);
+        Assert.Equal(16.0, result.Metrics["gpu0_window_counter_updates"], 6);
+        Assert.Equal(700.0, result.Metrics["gpu0_power_limit_w"]);
+    }
+
+    [Fact]
+    public void Update_period_is_measured_at_start_up_and_stored()
+    {
+        var (meter, _, clock, _) = OpenOne();
+        Assert.True(meter.Health.Available);
+        Assert.Equal(125.0, meter.Health.UpdatePeriodMs!.Value, 6);
+        meter.BeginWindow("w");
+        clock.Advance(1.5);
+        Assert.Equal(125.0, meter.EndWindow().Metrics["gpu0_counter_update_period_ms"], 6);
+    }
+
+    [Fact]
+    public void Update_period_probe_gives_up_after_its_timeout_when_the_counter_never_changes()
+    {
+        var clock = new ManualClock();
+        var started = clock.NowS;
+        var period = UpdatePeriodProbe.MeasureMs(() => 42UL, clock, TimeSpan.FromMilliseconds(5), 5, TimeSpan.FromSeconds(2));
+        Assert.Null(period);
+        Assert.InRange(clock.NowS - started, 2.0, 2.01);
+    }
+
+    [Fact]
+    public void Update_period_probe_averages_the_gaps_between_changes()
+    {
+        var clock = new ManualClock(0);
+        var period = UpdatePeriodProbe.MeasureMs(() => (ulong)Math.Floor(clock.NowS / 0.1), clock, TimeSpan.FromMilliseconds(5), 5, TimeSpan.FromSeconds(2));
+        Assert.Equal(100.0, period!.Value, 1);
+    }
+
+    [Fact]
+    public void Window_shorter_than_ten_periods_is_low_confidence()
+    {
+        var (meter, _, clock, _) = OpenOne();
+        meter.BeginWindow("w");
+        clock.Advance(0.5);
+        var result = meter.EndWindow();
+        var figure = Assert.Single(result.Energy);
+        Assert.Equal(EnergySource.MeasuredCounter, figure.Source);
+        Assert.True(figure.LowConfidence);
+        Assert.Contains(result.WarningDetails!, w => w.Code == "low-confidence-window");
+        Assert.Contains(result.Warnings, w => w.StartsWith("low-confidence-window", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Window_shorter_than_one_period_is_unavailable_never_zero()
+    {
+        var (meter, _, clock, _) = OpenOne();
+        meter.BeginWindow("w");
+        clock.Advance(0.05);
+        var figure = Assert.Single(meter.EndWindow().Energy);
+        Assert.Equal(EnergySource.Unavailable, figure.Source);
+        Assert.Null(figure.EnergyJ);
+        Assert.Contains("shorter than the counter update period", figure.Note);
+    }
+
+    [Fact]
+    public void Counter_that_does_not_advance_gives_unavailable_not_zero()
+    {
+        var clock = new ManualClock();
+        var gpu = new FakeGpu("GPU-a", "00000000:01:00.0");
+        var nvml = new FakeNvml(clock, gpu);
+        var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], null), clock);
+        gpu.CounterFrozen = true;
+        meter.BeginWindow("w");
+        clock.Advance(3);
+        var figure = Assert.Single(meter.EndWindow().Energy);
+        Assert.Equal(EnergySource.Unavailable, figure.Source);
+        Assert.Null(figure.EnergyJ);
+    }
+
+    [Fact]
+    public void Unknown_update_period_makes_windows_low_confidence()
+    {
+        var (meter, _, clock, gpu) = OpenOne(g => g.CounterFrozen = true);
+        Assert.Null(meter.Health.UpdatePeriodMs);
+        gpu.CounterFrozen = false;
+        meter.BeginWindow("w");
+        clock.Advance(5);
+        var result = meter.EndWindow();
+        Assert.True(Assert.Single(result.Energy).LowConfidence);
+        Assert.Contains(result.WarningDetails!, w => w.Code == "update-period-unknown");
+    }
+
+    [Fact]
+    public void Mig_mode_is_detected_and_energy_reported_unavailable()
+    {
+        var (meter, _, clock, _) = OpenOne(g => g.MigEnabled = true);
+        Assert.Contains("MIG enabled", meter.Health.Measures);
+        meter.BeginWindow("w");
+        clock.Advance(2);
+        var result = meter.EndWindow();
+        var figure = Assert.Single(result.Energy);
+        Assert.Equal(EnergySource.Unavailable, figure.Source);
+        Assert.Contains("per-instance energy is not available", figure.Note);
+        Assert.Equal(600.0, result.Metrics["gpu0_whole_device_energy_j"], 6);
+        Assert.Contains(result.WarningDetails!, w => w.Code == "mig-energy-unavailable");
+    }
+
+    [Fact]
+    public void Missing_library_makes_the_meter_unavailable_and_windows_return_unavailable_figures()
+    {
+        var clock = new ManualClock();
+        var nvml = new FakeNvml(clock) { InitResult = NvmlReturn.LibraryNotFound };
+        using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0", "cuda:1"], NvmlMeterOptions.DefaultSampleInterval), clock);
+        Assert.False(meter.Health.Available);
+        Assert.Contains("libnvidia-ml.so.1", meter.Health.UnavailableReason);
+        meter.BeginWindow("w");
+        clock.Advance(1);
+        var result = meter.EndWindow();
+        Assert.Equal(2, result.Energy.Count);
+        Assert.All(result.Energy, f => Assert.Null(f.EnergyJ));
+        Assert.All(result.Energy, f => Assert.Equal(EnergySource.Unavailable, f.Source));
+    }
+
+    [Fact]
+    public void Init_failure_says_why()
+    {
+        var clock = new ManualClock();
+        var nvml = new FakeNvml(clock) { InitResult = NvmlReturn.DriverNotLoaded };
+        var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], null), clock);
+        Assert.False(meter.Health.Available);
+        Assert.Contains("nvmlInit failed: DriverNotLoaded", meter.Health.UnavailableReason);
+    }
+
+    [Fact]
+    public void No_matching_device_makes_the_meter_unavailable()
+    {
+        var (meter, nvml, _, _) = OpenOne(device: "cuda:3");
+        Assert.False(meter.Health.Available);
+        Assert.Contains("CUDA device 3 does not exist", meter.Health.UnavailableReason);
+        Assert.Equal(1, nvml.ShutdownCalls);
+    }
+
+    [Fact]
+    public void Window_edges_must_alternate()
+    {
+        var (meter, _, _, _) = OpenOne();
+        Assert.Throws<InvalidOperationException>(() => meter.EndWindow());
+        meter.BeginWindow("a");
+        Assert.Throws<InvalidOperationException>(() => meter.BeginWindow("b"));
+    }
+
+    [Fact]
+    public void Sampler_runs_during_the_window_and_integrates_power()
+    {
+        var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { UpdatePeriodS = 0.01, PowerW = 250, InstantPowerW = 240 };
+        gpu.ClockEventReasons = (ulong)(ClockEventReasons.SwPowerCap | ClockEventReasons.GpuIdle);
+        var nvml = new FakeNvml(MeterClock.System, gpu);
+        using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(10), KeepTimeSeries: true), MeterClock.System);
+        meter.BeginWindow("w");
+        Thread.Sleep(400);
+        var result = meter.EndWindow();
+
+        Assert.True(result.Metrics["gpu0_sample_count"] >= 3); // start, end, and at least one from the thread (this CI machine is shared)
+        Assert.InRange(result.Metrics["gpu0_samples_vs_counter_rel_diff"], -0.15, 0.15);
+        var duration = result.Metrics["window_duration_s"];
+        Assert.InRange(result.Metrics["gpu0_energy_samples_avg_power_j"], 250 * duration * 0.85, 250 * duration * 1.15);
+        Assert.True(result.Metrics["gpu0_energy_samples_instant_power_j"] < result.Metrics["gpu0_energy_samples_avg_power_j"]);
+        Assert.True(result.Metrics["gpu0_throttle_sw_power_cap_s"] > 0.2);
+        Assert.Equal(0, result.Metrics["gpu0_throttle_hw_thermal_s"]);
+        Assert.Contains(result.WarningDetails!, w => w.Code == "gpu-throttled" && w.Cause.Contains("sw_power_cap"));
+        Assert.Contains(result.TimeSeries, p => p.Series == "gpu0_avg_power_w" && p.Value == 250);
+        Assert.Contains(result.TimeSeries, p => p.Series == "gpu0_energy_counter_j");
+        // GpuIdle is masked out of the recorded reasons.
+        Assert.All(result.TimeSeries.Where(p => p.Series == "gpu0_clock_event_reasons_mask"), p => Assert.Equal((double)ClockEventReasons.SwPowerCap, p.Value));
+    }
+
+    [Fact]
+    public void Gpu_without_energy_counter_falls_back_to_integrated_samples()
+    {
+        var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { CounterSupported = false, PowerW = 100 };
+        var nvml = new FakeNvml(MeterClock.System, gpu);
+        using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(10)), MeterClock.System);
+        meter.BeginWindow("w");
+        Thread.Sleep(100);
+        var figure = Assert.Single(meter.EndWindow().Energy);
+        Assert.Equal(EnergySource.MeasuredSamples, figure.Source);
+        Assert.True(figure.EnergyJ > 0);
+    }
+}

@@ -1,0 +1,100 @@
+using Lem.Engine.Meters.Nvml;
+
+namespace Lem.Engine.Tests.Meters.Nvml;
+
+public class SamplerTests
+{
+    [Fact]
+    public void Trapezoid_rule_on_a_known_series()
+    {
+        double[] t = [0, 1, 2, 3];
+        double[] p = [100, 200, 200, 100];
+        Assert.Equal(150 + 200 + 150, PowerIntegration.TrapezoidJ(t, p));
+    }
+
+    [Fact]
+    public void Trapezoid_cut_to_a_window_interpolates_inside_and_holds_outside()
+    {
+        double[] t = [1, 2, 3];
+        double[] p = [100, 200, 100];
+        // [1.5, 2.5]: 150→200→150 = 87.5 + 87.5
+        Assert.Equal(175, PowerIntegration.TrapezoidJ(t, p, 1.5, 2.5)!.Value, 9);
+        // [0, 4]: holds 100 W for a second at each end, plus the 300 J inside.
+        Assert.Equal(500, PowerIntegration.TrapezoidJ(t, p, 0, 4)!.Value, 9);
+    }
+
+    [Fact]
+    public void Trapezoid_bridges_missing_samples_and_needs_two()
+    {
+        double[] t = [0, 1, 2];
+        Assert.Equal(200, PowerIntegration.TrapezoidJ(t, [100, double.NaN, 100]));
+        Assert.Null(PowerIntegration.TrapezoidJ([0.0], [100.0]));
+        Assert.Null(PowerIntegration.TrapezoidJ(t, [double.NaN, 5, double.NaN]));
+    }
+
+    [Fact]
+    public void Time_per_reason_counts_half_intervals_at_transitions()
+    {
+        var clock = new ManualClock(0);
+        var gpu = new FakeGpu("GPU-a", "00000000:01:00.0");
+        var nvml = new FakeNvml(clock, gpu);
+        using var sampler = new NvmlSampler(nvml, [1], clock, TimeSpan.FromMilliseconds(100));
+        ulong[] reasons = [0, 0x4, 0x4, 0x4 | 0x40, 0x1, 0x1];
+        foreach (var r in reasons)
+        {
+            gpu.ClockEventReasons = r;
+            sampler.SampleOnce();
+            clock.Advance(1);
+        }
+        var samples = sampler.Buffers[0].AsSpan();
+        Assert.Equal(6, samples.Length);
+        // sw power cap at samples 1..3: intervals 0-1 half, 1-2 full, 2-3 full, 3-4 half = 3 s.
+        Assert.Equal(3.0, PowerIntegration.TimeWithBitS(samples, 0x4, 0, 5), 9);
+        Assert.Equal(1.0, PowerIntegration.TimeWithBitS(samples, 0x40, 0, 5), 9);
+        // Cut to the window [1.5, 3]: sw power cap holds throughout (1.5 s); hw thermal ramps 0→1 over 2..3 (0.5 s).
+        Assert.Equal(1.5, PowerIntegration.TimeWithBitS(samples, 0x4, 1.5, 3), 9);
+        Assert.Equal(0.5, PowerIntegration.TimeWithBitS(samples, 0x40, 1.5, 3), 9);
+    }
+
+    [Fact]
+    public void Reasons_are_masked_and_flagged_as_documented()
+    {
+        var raw = (ulong)(ClockEventReasons.GpuIdle | ClockEventReasons.ApplicationsClocksSetting | ClockEventReasons.HwSlowdown);
+        Assert.Equal(ClockEventReasons.HwSlowdown, ClockEventReasonInfo.Mask(raw));
+        Assert.True(ClockEventReasonInfo.IsFlagged(ClockEventReasons.SwPowerCap));
+        Assert.True(ClockEventReasonInfo.IsFlagged(ClockEventReasons.HwPowerBrakeSlowdown));
+        Assert.True(ClockEventReasonInfo.IsFlagged(ClockEventReasons.SwThermalSlowdown));
+        Assert.False(ClockEventReasonInfo.IsFlagged(ClockEventReasons.GpuIdle));
+        Assert.False(ClockEventReasonInfo.IsFlagged(ClockEventReasons.SyncBoost));
+        Assert.Equal(0x4UL, (ulong)ClockEventReasons.SwPowerCap);
+        Assert.Equal(0x8UL, (ulong)ClockEventReasons.HwSlowdown);
+        Assert.Equal(0x20UL, (ulong)ClockEventReasons.SwThermalSlowdown);
+        Assert.Equal(0x40UL, (ulong)ClockEventReasons.HwThermalSlowdown);
+        Assert.Equal(0x80UL, (ulong)ClockEventReasons.HwPowerBrakeSlowdown);
+    }
+
+    [Fact]
+    public void Sampling_allocates_nothing_per_sample()
+    {
+        var clock = new ManualClock(0);
+        var nvml = new FakeNvml(clock, new FakeGpu("GPU-a", "00000000:01:00.0"), new FakeGpu("GPU-b", "00000000:02:00.0"));
+        using var sampler = new NvmlSampler(nvml, [1, 2], clock, TimeSpan.FromMilliseconds(100));
+        sampler.SampleOnce(); // warm up JIT
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 500; i++) sampler.SampleOnce();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(501, sampler.Buffers[1].Count);
+    }
+
+    [Fact]
+    public void Sample_buffer_grows_and_keeps_order()
+    {
+        var buffer = new SampleBuffer<GpuSample>(4);
+        for (var i = 0; i < 10; i++) buffer.Add(new GpuSample { TimeS = i });
+        Assert.Equal(10, buffer.Count);
+        Assert.Equal(9, buffer[9].TimeS);
+        buffer.Clear();
+        Assert.Equal(0, buffer.AsSpan().Length);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Lem.Engine.Inference;
+
+namespace Lem.Engine.Tests.Workload;
+
+/// <summary>
+/// A stand-in for a loaded model: every step (prefill included) sleeps <c>stepTime</c>, then reports one token per
+/// unfinished row to the observer. Row r of a batch generates <c>outputTokens(promptLength)</c> tokens, capped by max_new_tokens.
+/// </summary>
+internal sealed class FakeModel(TimeSpan stepTime, Func<int, int> outputTokens, bool reportTokens = true, int rowsReturnedDelta = 0) : ILoadedModel
+{
+    public List<int> BatchSizes { get; } = [];
+
+    public ModelInfo Info { get; } = new("fake", "FakeForCausalLM", "fake", 1, 1, "fp32", "cpu", 4096, 50_000, null, "{}");
+    public ITextTokenizer Tokenizer { get; } = new WordTokenizer();
+    public long? PeakDeviceMemoryBytes => null;
+
+    public BatchGeneration Generate(IReadOnlyList<int[]> promptTokenIds, GenerationSettings settings, ITokenObserver? observer = null)
+    {
+        BatchSizes.Add(promptTokenIds.Count);
+        var targets = promptTokenIds.Select(p => Math.Min(settings.MaxNewTokens, Math.Max(settings.MinNewTokens, outputTokens(p.Length)))).ToArray();
+        var outputs = targets.Select(_ => new List<int>()).ToArray();
+        var steps = targets.Max();
+        var start = Stopwatch.GetTimestamp();
+        long firstTokens = start;
+        var step = new int[promptTokenIds.Count];
+        for (var s = 0; s < steps; s++)
+        {
+            Thread.Sleep(stepTime);
+            for (var row = 0; row < step.Length; row++)
+            {
+                step[row] = s < targets[row] ? 1000 + s : -1;
+                if (step[row] >= 0) outputs[row].Add(step[row]);
+            }
+            var now = Stopwatch.GetTimestamp();
+            if (s == 0) firstTokens = now;
+            if (reportTokens) observer?.OnTokens(s, step, now);
+        }
+        var end = Stopwatch.GetTimestamp();
+        var longest = promptTokenIds.Max(p => p.Length);
+        var returned = outputs.Select(o => o.ToArray()).Take(outputs.Length + rowsReturnedDelta).ToArray();
+        return new BatchGeneration(
+            returned,
+            promptTokenIds.Sum(p => (long)p.Length),
+            (long)promptTokenIds.Count * longest,
+            (double)(firstTokens - start) / Stopwatch.Frequency,
+            (double)(end - firstTokens) / Stopwatch.Frequency);
+    }
+
+    public void Synchronize() { }
+    public void ResetPeakDeviceMemory() { }
+    public void Dispose() { }
+}
