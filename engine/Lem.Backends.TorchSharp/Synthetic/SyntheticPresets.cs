@@ -59,6 +59,13 @@ public static class SyntheticPresets
             MaxPositionEmbeddings: 1024, RopeTheta: 0, NormEps: 1e-5, TieWordEmbeddings: true, BosTokenId: Gpt2Eot, EosTokenIds: [Gpt2Eot], DType: "bfloat16"),
     ];
 
+    /// <summary>How synthetic model names are written, for CLI help and error messages.</summary>
+    public static string NamingHelp =>
+        "synthetic(\"NAME\"): NAME is tiny (a few-MB Llama), a real model's shape ("
+        + string.Join(", ", All.Where(p => p.Name != "tiny").Select(p => p.Name))
+        + "), or arch:preset for any family (" + string.Join(", ", Specs) + "; arch-tiny works too). "
+        + "Tiny presets are float32, real shapes bfloat16; weights are seeded random (gibberish output), the tokenizer is GPT-2's.";
+
     public static IReadOnlyList<string> Architectures => All.Select(p => p.Arch).Distinct().ToList();
 
     /// <summary>Every accepted spelling in its canonical <c>arch:preset</c> form, for help texts.</summary>

@@ -42,6 +42,14 @@ public class SyntheticPresetTests
     [InlineData(" llama:llama-2-7b ", "llama:llama-2-7b")]
     public void Names_resolve_to_presets(string name, string spec) => Assert.Equal(spec, SyntheticPresets.Resolve(name).Spec);
 
+    [Fact]
+    public void Naming_help_lists_every_preset()
+    {
+        foreach (var p in SyntheticPresets.All)
+            Assert.Contains(p.Spec, SyntheticPresets.NamingHelp);
+        Assert.Contains("llama-3.2-1b,", SyntheticPresets.NamingHelp);
+    }
+
     [Theory]
     [InlineData("llama-4")]
     [InlineData("qwen3:huge")]
