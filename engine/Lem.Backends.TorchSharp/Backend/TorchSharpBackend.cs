@@ -12,6 +12,8 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
 {
     public string Name => "torchsharp";
 
+    public const string StaticDecodeOption = "torchsharp.static_decode";
+
     public ILoadedModel Load(ModelLoadRequest request)
     {
         var folder = request.ModelFolder;
@@ -19,6 +21,7 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
             throw new InferenceException($"Model folder \"{folder}\" does not exist; give a folder in Hugging Face layout (config.json, *.safetensors, tokenizer files).");
         var (precision, dtype) = PrecisionName.Parse(request.Precision);
         var (deviceName, device) = DeviceName.Parse(request.Device);
+        var staticDecode = StaticDecode(request);
         var config = ModelConfig.Load(folder);
 
         CausalLM model;
@@ -33,12 +36,23 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
                 config.MaxPositionEmbeddings, config.VocabSize,
                 config.EosTokenIds.Count > 0 ? config.EosTokenIds[0] : null,
                 config.ConfigJson);
-            return new TorchSharpModel(model, tokenizer, info);
+            return new TorchSharpModel(model, tokenizer, info) { StaticDecodeShapes = staticDecode };
         }
         catch
         {
             model.Dispose();
             throw;
         }
+    }
+
+    private static bool StaticDecode(ModelLoadRequest request)
+    {
+        if (request.BackendOptions is null || !request.BackendOptions.TryGetValue(StaticDecodeOption, out var value)) return false;
+        return value switch
+        {
+            bool b => b,
+            string text when bool.TryParse(text, out var b) => b,
+            _ => throw new InferenceException($"{StaticDecodeOption} is {value}; it must be true or false."),
+        };
     }
 }

@@ -17,10 +17,16 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
     /// <summary>The module tree (parameter names equal the checkpoint's tensor names).</summary>
     public CausalLM Model => model;
 
+    /// <summary>
+    /// Decode steps with identical shapes every step (attention over the whole cache under a mask); see
+    /// <see cref="TextGenerator"/>. Set from the backend option <c>torchsharp.static_decode</c> at load.
+    /// </summary>
+    public bool StaticDecodeShapes { get; set; }
+
     public BatchGeneration Generate(IReadOnlyList<int[]> promptTokenIds, GenerationSettings settings, ITokenObserver? observer = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return TextGenerator.Generate(model, promptTokenIds, settings, observer, model.Config.EosTokenIds);
+        return TextGenerator.Generate(model, promptTokenIds, settings, observer, model.Config.EosTokenIds, StaticDecodeShapes);
     }
 
     public void Synchronize()

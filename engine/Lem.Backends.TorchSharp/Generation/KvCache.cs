@@ -39,6 +39,18 @@ public sealed class KvCache : IDisposable
         return (_keys[layer].narrow(2, 0, length), _values[layer].narrow(2, 0, length));
     }
 
+    /// <summary>
+    /// Writes k, v [batch, kv_heads, 1, head_dim] at the position held in <paramref name="index"/> (a one-element int64
+    /// tensor on the device) and returns the whole cache. Shapes and addresses are the same at every step, so a step
+    /// built on this can be captured once as a CUDA graph and replayed; the mask hides positions not yet written.
+    /// </summary>
+    public (Tensor Keys, Tensor Values) WriteAt(int layer, Tensor index, Tensor k, Tensor v)
+    {
+        _keys[layer].index_copy_(2, index, k);
+        _values[layer].index_copy_(2, index, v);
+        return (_keys[layer], _values[layer]);
+    }
+
     public void Dispose()
     {
         foreach (var t in _keys) t.Dispose();

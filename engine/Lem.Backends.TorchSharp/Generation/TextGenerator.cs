@@ -9,6 +9,9 @@ namespace Lem.Backends.TorchSharp.Generation;
 /// Batched generation with left padding and a preallocated KV cache. One prefill over the padded prompts, then one
 /// forward per step for the whole batch. The only host sync of a step is the copy of its new tokens to the host,
 /// after which the observer is called. Rows that met EOS keep being computed (the batch keeps its shape) but report -1.
+/// With <c>staticShapes</c>, decode steps attend over the whole preallocated cache under a mask and write through a
+/// device-side index, so every step has identical shapes and buffers (ready for CUDA-graph capture; in eager mode it
+/// costs attention over the full capacity, which the traced FLOPs then count).
 /// </summary>
 public static class TextGenerator
 {
@@ -17,7 +20,8 @@ public static class TextGenerator
         IReadOnlyList<int[]> prompts,
         GenerationSettings settings,
         ITokenObserver? observer = null,
-        IReadOnlyList<int>? eosTokenIds = null)
+        IReadOnlyList<int>? eosTokenIds = null,
+        bool staticShapes = false)
     {
         var config = model.Config;
         eosTokenIds ??= config.EosTokenIds;
@@ -34,6 +38,7 @@ public static class TextGenerator
         using var batch = new PaddedBatch(prompts, capacity, model.Device);
         using var cache = new KvCache(config.NumHiddenLayers, rows, config.NumKeyValueHeads, capacity, config.HeadDim, model.Dtype, model.Device);
         using var sampler = new TokenSampler(settings, prompts, config.VocabSize, eosTokenIds, model.Device);
+        using var statics = staticShapes && settings.MaxNewTokens > 1 ? new StaticDecodeInputs(batch, model.Device) : null;
 
         var outputs = new List<int>[rows];
         for (var r = 0; r < rows; r++) outputs[r] = new List<int>(settings.MaxNewTokens);
@@ -58,8 +63,9 @@ public static class TextGenerator
             using (NewDisposeScope())
             {
                 long offset = promptLength + step - 1;
-                var forward = new ForwardBatch(batch.PositionIds.narrow(1, offset, 1), batch.DecodeMask(offset), offset, offset, cache, flops);
-                var logits = model.Forward(current.view(rows, 1), forward);
+                var forward = statics?.Advance(current, offset, cache, flops)
+                    ?? new ForwardBatch(batch.PositionIds.narrow(1, offset, 1), batch.DecodeMask(offset), offset, offset, cache, flops);
+                var logits = model.Forward(statics?.Input ?? current.view(rows, 1), forward);
                 next = sampler.Next(logits, step).MoveToOuterDisposeScope();
             }
             current.Dispose();
