@@ -19,8 +19,10 @@ public sealed class KvCache : IDisposable
         _values = new Tensor[layers];
         for (var i = 0; i < layers; i++)
         {
-            _keys[i] = empty([batch, kvHeads, capacity, headDim], dtype, device);
-            _values[i] = empty([batch, kvHeads, capacity, headDim], dtype, device);
+            // Zeroed, not empty: static-shape decode reads not-yet-written positions under a mask, and garbage there
+            // (NaN or Inf) would survive masking (NaN + −inf is NaN; 0 · NaN is NaN).
+            _keys[i] = zeros([batch, kvHeads, capacity, headDim], dtype, device);
+            _values[i] = zeros([batch, kvHeads, capacity, headDim], dtype, device);
         }
     }
 
