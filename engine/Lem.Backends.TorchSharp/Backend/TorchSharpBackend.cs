@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Lem.Backends.TorchSharp.Loading;
 using Lem.Backends.TorchSharp.Models;
 using Lem.Engine.Inference;
@@ -25,8 +26,17 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
         var config = ModelConfig.Load(folder);
 
         CausalLM model;
-        using (var weights = openWeights(folder))
+        try
+        {
+            using var weights = openWeights(folder);
             model = ModelBuilder.Build(config, weights, dtype, device, folder);
+        }
+        catch (ExternalException e)
+        {
+            throw new InferenceException(
+                $"TorchSharp failed while loading {folder} as {precision} on {deviceName}: {TorchSharpModel.FirstLine(e.Message)}. " +
+                "If it is out of memory, choose a smaller model, a lower precision or another device.", e);
+        }
         try
         {
             var tokenizer = openTokenizer(folder);

@@ -46,33 +46,39 @@ public static class TextGenerator
         var hostTokens = new long[rows];
         var reported = new int[rows];
 
-        Tensor current;
-        using (NewDisposeScope())
+        Tensor? current = null;
+        long firstTicks, lastTicks;
+        try
         {
-            var forward = new ForwardBatch(batch.PositionIds.narrow(1, 0, promptLength), batch.PrefillMask, 0, batch.PrefillMaxPosition, cache, flops);
-            var logits = model.Forward(batch.InputIds, forward);
-            current = sampler.Next(logits, 0).MoveToOuterDisposeScope();
-        }
-        var firstTicks = Emit(current, 0);
-        var lastTicks = firstTicks;
-
-        flops.Decoding = true;
-        for (var step = 1; step < settings.MaxNewTokens && !finished.All(f => f); step++)
-        {
-            Tensor next;
             using (NewDisposeScope())
             {
-                long offset = promptLength + step - 1;
-                var forward = statics?.Advance(current, offset, cache, flops)
-                    ?? new ForwardBatch(batch.PositionIds.narrow(1, offset, 1), batch.DecodeMask(offset), offset, offset, cache, flops);
-                var logits = model.Forward(statics?.Input ?? current.view(rows, 1), forward);
-                next = sampler.Next(logits, step).MoveToOuterDisposeScope();
+                var forward = new ForwardBatch(batch.PositionIds.narrow(1, 0, promptLength), batch.PrefillMask, 0, batch.PrefillMaxPosition, cache, flops);
+                var logits = model.Forward(batch.InputIds, forward);
+                current = sampler.Next(logits, 0).DetachFromDisposeScope();
             }
-            current.Dispose();
-            current = next;
-            lastTicks = Emit(current, step);
+            firstTicks = lastTicks = Emit(current, 0);
+
+            flops.Decoding = true;
+            for (var step = 1; step < settings.MaxNewTokens && !finished.All(f => f); step++)
+            {
+                Tensor next;
+                using (NewDisposeScope())
+                {
+                    long offset = promptLength + step - 1;
+                    var forward = statics?.Advance(current, offset, cache, flops)
+                        ?? new ForwardBatch(batch.PositionIds.narrow(1, offset, 1), batch.DecodeMask(offset), offset, offset, cache, flops);
+                    var logits = model.Forward(statics?.Input ?? current.view(rows, 1), forward);
+                    next = sampler.Next(logits, step).DetachFromDisposeScope();
+                }
+                current.Dispose();
+                current = next;
+                lastTicks = Emit(current, step);
+            }
         }
-        current.Dispose();
+        finally
+        {
+            current?.Dispose();
+        }
 
         return new BatchGeneration(
             outputs.Select(o => o.ToArray()).ToArray(),
