@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Lem.Backends.TorchSharp.Loading;
 using Lem.Backends.TorchSharp.Models;
 using Lem.Engine.Inference;
@@ -12,6 +13,8 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
 {
     public string Name => "torchsharp";
 
+    public const string StaticDecodeOption = "torchsharp.static_decode";
+
     public ILoadedModel Load(ModelLoadRequest request)
     {
         var folder = request.ModelFolder;
@@ -19,11 +22,21 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
             throw new InferenceException($"Model folder \"{folder}\" does not exist; give a folder in Hugging Face layout (config.json, *.safetensors, tokenizer files).");
         var (precision, dtype) = PrecisionName.Parse(request.Precision);
         var (deviceName, device) = DeviceName.Parse(request.Device);
+        var staticDecode = StaticDecode(request);
         var config = ModelConfig.Load(folder);
 
         CausalLM model;
-        using (var weights = openWeights(folder))
+        try
+        {
+            using var weights = openWeights(folder);
             model = ModelBuilder.Build(config, weights, dtype, device, folder);
+        }
+        catch (ExternalException e)
+        {
+            throw new InferenceException(
+                $"TorchSharp failed while loading {folder} as {precision} on {deviceName}: {TorchSharpModel.FirstLine(e.Message)}. " +
+                "If it is out of memory, choose a smaller model, a lower precision or another device.", e);
+        }
         try
         {
             var tokenizer = openTokenizer(folder);
@@ -33,12 +46,23 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
                 config.MaxPositionEmbeddings, config.VocabSize,
                 config.EosTokenIds.Count > 0 ? config.EosTokenIds[0] : null,
                 config.ConfigJson);
-            return new TorchSharpModel(model, tokenizer, info);
+            return new TorchSharpModel(model, tokenizer, info) { StaticDecodeShapes = staticDecode };
         }
         catch
         {
             model.Dispose();
             throw;
         }
+    }
+
+    private static bool StaticDecode(ModelLoadRequest request)
+    {
+        if (request.BackendOptions is null || !request.BackendOptions.TryGetValue(StaticDecodeOption, out var value)) return false;
+        return value switch
+        {
+            bool b => b,
+            string text when bool.TryParse(text, out var b) => b,
+            _ => throw new InferenceException($"{StaticDecodeOption} is {value}; it must be true or false."),
+        };
     }
 }

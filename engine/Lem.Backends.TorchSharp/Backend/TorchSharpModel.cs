@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Lem.Backends.TorchSharp.Generation;
 using Lem.Backends.TorchSharp.Models;
 using Lem.Engine.Inference;
@@ -17,10 +18,26 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
     /// <summary>The module tree (parameter names equal the checkpoint's tensor names).</summary>
     public CausalLM Model => model;
 
+    /// <summary>
+    /// Decode steps with identical shapes every step (attention over the whole cache under a mask); see
+    /// <see cref="TextGenerator"/>. Set from the backend option <c>torchsharp.static_decode</c> at load.
+    /// </summary>
+    public bool StaticDecodeShapes { get; set; }
+
     public BatchGeneration Generate(IReadOnlyList<int[]> promptTokenIds, GenerationSettings settings, ITokenObserver? observer = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return TextGenerator.Generate(model, promptTokenIds, settings, observer, model.Config.EosTokenIds);
+        try
+        {
+            return TextGenerator.Generate(model, promptTokenIds, settings, observer, model.Config.EosTokenIds, StaticDecodeShapes);
+        }
+        catch (ExternalException e)
+        {
+            // libtorch errors (out of device memory, a CUDA fault) arrive as ExternalException with a native message.
+            throw new InferenceException(
+                $"TorchSharp failed while generating on {info.Device} (batch {promptTokenIds.Count}, max_new_tokens {settings.MaxNewTokens}): " +
+                $"{FirstLine(e.Message)}. If it is out of memory, lower the batch size or max_new_tokens.", e);
+        }
     }
 
     public void Synchronize()
@@ -38,6 +55,8 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
     public void ResetPeakDeviceMemory()
     {
     }
+
+    internal static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
     public void Dispose()
     {

@@ -19,8 +19,10 @@ public sealed class KvCache : IDisposable
         _values = new Tensor[layers];
         for (var i = 0; i < layers; i++)
         {
-            _keys[i] = empty([batch, kvHeads, capacity, headDim], dtype, device);
-            _values[i] = empty([batch, kvHeads, capacity, headDim], dtype, device);
+            // Zeroed, not empty: static-shape decode reads not-yet-written positions under a mask, and garbage there
+            // (NaN or Inf) would survive masking (NaN + −inf is NaN; 0 · NaN is NaN).
+            _keys[i] = zeros([batch, kvHeads, capacity, headDim], dtype, device);
+            _values[i] = zeros([batch, kvHeads, capacity, headDim], dtype, device);
         }
     }
 
@@ -37,6 +39,18 @@ public sealed class KvCache : IDisposable
         _keys[layer].narrow(2, offset, k.shape[2]).copy_(k);
         _values[layer].narrow(2, offset, v.shape[2]).copy_(v);
         return (_keys[layer].narrow(2, 0, length), _values[layer].narrow(2, 0, length));
+    }
+
+    /// <summary>
+    /// Writes k, v [batch, kv_heads, 1, head_dim] at the position held in <paramref name="index"/> (a one-element int64
+    /// tensor on the device) and returns the whole cache. Shapes and addresses are the same at every step, so a step
+    /// built on this can be captured once as a CUDA graph and replayed; the mask hides positions not yet written.
+    /// </summary>
+    public (Tensor Keys, Tensor Values) WriteAt(int layer, Tensor index, Tensor k, Tensor v)
+    {
+        _keys[layer].index_copy_(2, index, k);
+        _values[layer].index_copy_(2, index, v);
+        return (_keys[layer], _values[layer]);
     }
 
     public void Dispose()

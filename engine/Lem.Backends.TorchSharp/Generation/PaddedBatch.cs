@@ -43,7 +43,7 @@ internal sealed class PaddedBatch : IDisposable
         var causal = ones([PromptLength, PromptLength], ScalarType.Bool, device).tril_();
         var keys = KeyValid.narrow(1, 0, PromptLength).view(Rows, 1, 1, PromptLength);
         var diagonal = eye(PromptLength, dtype: ScalarType.Bool, device: device);
-        PrefillMask = causal.logical_and(keys).logical_or_(diagonal).MoveToOuterDisposeScope();
+        PrefillMask = causal.logical_and(keys).logical_or_(diagonal).DetachFromDisposeScope();
     }
 
     public int Rows { get; }

@@ -9,6 +9,9 @@ namespace Lem.Backends.TorchSharp.Generation;
 /// Batched generation with left padding and a preallocated KV cache. One prefill over the padded prompts, then one
 /// forward per step for the whole batch. The only host sync of a step is the copy of its new tokens to the host,
 /// after which the observer is called. Rows that met EOS keep being computed (the batch keeps its shape) but report -1.
+/// With <c>staticShapes</c>, decode steps attend over the whole preallocated cache under a mask and write through a
+/// device-side index, so every step has identical shapes and buffers (ready for CUDA-graph capture; in eager mode it
+/// costs attention over the full capacity, which the traced FLOPs then count).
 /// </summary>
 public static class TextGenerator
 {
@@ -17,7 +20,8 @@ public static class TextGenerator
         IReadOnlyList<int[]> prompts,
         GenerationSettings settings,
         ITokenObserver? observer = null,
-        IReadOnlyList<int>? eosTokenIds = null)
+        IReadOnlyList<int>? eosTokenIds = null,
+        bool staticShapes = false)
     {
         var config = model.Config;
         eosTokenIds ??= config.EosTokenIds;
@@ -34,6 +38,7 @@ public static class TextGenerator
         using var batch = new PaddedBatch(prompts, capacity, model.Device);
         using var cache = new KvCache(config.NumHiddenLayers, rows, config.NumKeyValueHeads, capacity, config.HeadDim, model.Dtype, model.Device);
         using var sampler = new TokenSampler(settings, prompts, config.VocabSize, eosTokenIds, model.Device);
+        using var statics = staticShapes && settings.MaxNewTokens > 1 ? new StaticDecodeInputs(batch, model.Device) : null;
 
         var outputs = new List<int>[rows];
         for (var r = 0; r < rows; r++) outputs[r] = new List<int>(settings.MaxNewTokens);
@@ -41,32 +46,39 @@ public static class TextGenerator
         var hostTokens = new long[rows];
         var reported = new int[rows];
 
-        Tensor current;
-        using (NewDisposeScope())
+        Tensor? current = null;
+        long firstTicks, lastTicks;
+        try
         {
-            var forward = new ForwardBatch(batch.PositionIds.narrow(1, 0, promptLength), batch.PrefillMask, 0, batch.PrefillMaxPosition, cache, flops);
-            var logits = model.Forward(batch.InputIds, forward);
-            current = sampler.Next(logits, 0).MoveToOuterDisposeScope();
-        }
-        var firstTicks = Emit(current, 0);
-        var lastTicks = firstTicks;
-
-        flops.Decoding = true;
-        for (var step = 1; step < settings.MaxNewTokens && !finished.All(f => f); step++)
-        {
-            Tensor next;
             using (NewDisposeScope())
             {
-                long offset = promptLength + step - 1;
-                var forward = new ForwardBatch(batch.PositionIds.narrow(1, offset, 1), batch.DecodeMask(offset), offset, offset, cache, flops);
-                var logits = model.Forward(current.view(rows, 1), forward);
-                next = sampler.Next(logits, step).MoveToOuterDisposeScope();
+                var forward = new ForwardBatch(batch.PositionIds.narrow(1, 0, promptLength), batch.PrefillMask, 0, batch.PrefillMaxPosition, cache, flops);
+                var logits = model.Forward(batch.InputIds, forward);
+                current = sampler.Next(logits, 0).DetachFromDisposeScope();
             }
-            current.Dispose();
-            current = next;
-            lastTicks = Emit(current, step);
+            firstTicks = lastTicks = Emit(current, 0);
+
+            flops.Decoding = true;
+            for (var step = 1; step < settings.MaxNewTokens && !finished.All(f => f); step++)
+            {
+                Tensor next;
+                using (NewDisposeScope())
+                {
+                    long offset = promptLength + step - 1;
+                    var forward = statics?.Advance(current, offset, cache, flops)
+                        ?? new ForwardBatch(batch.PositionIds.narrow(1, offset, 1), batch.DecodeMask(offset), offset, offset, cache, flops);
+                    var logits = model.Forward(statics?.Input ?? current.view(rows, 1), forward);
+                    next = sampler.Next(logits, step).DetachFromDisposeScope();
+                }
+                current.Dispose();
+                current = next;
+                lastTicks = Emit(current, step);
+            }
         }
-        current.Dispose();
+        finally
+        {
+            current?.Dispose();
+        }
 
         return new BatchGeneration(
             outputs.Select(o => o.ToArray()).ToArray(),

@@ -14,8 +14,20 @@ internal static class Attention
     {
         var b = q.shape[0];
         var qLen = q.shape[1];
-        var (keys, values) = batch.Cache.Append(layer, batch.CacheOffset, k.transpose(1, 2), v.transpose(1, 2));
-        var kvLen = batch.CacheOffset + qLen;
+        Tensor keys, values;
+        long kvLen;
+        if (batch.WriteIndex is { } index)
+        {
+            if (qLen != 1 || batch.Mask is null)
+                throw new InvalidOperationException("Static-shape decode takes one token per row and a mask over the whole cache.");
+            (keys, values) = batch.Cache.WriteAt(layer, index, k.transpose(1, 2), v.transpose(1, 2));
+            kvLen = batch.Cache.Capacity;
+        }
+        else
+        {
+            (keys, values) = batch.Cache.Append(layer, batch.CacheOffset, k.transpose(1, 2), v.transpose(1, 2));
+            kvLen = batch.CacheOffset + qLen;
+        }
         batch.Flops?.Attention(b, heads, qLen, kvLen, headDim);
         var groups = heads / kvHeads;
 

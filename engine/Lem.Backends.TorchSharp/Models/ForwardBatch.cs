@@ -11,10 +11,14 @@ namespace Lem.Backends.TorchSharp.Models;
 /// padding already folded in); null when no row is padded (prefill then runs causal, a one-token decode unmasked).</param>
 /// <param name="CacheOffset">Sequence index at which the q new keys and values are written.</param>
 /// <param name="MaxPosition">The largest value in <paramref name="PositionIds"/> (known on the host, so no sync is needed).</param>
+/// <param name="WriteIndex">Static-shape decode: a one-element int64 device tensor holding the cache position of the
+/// single new token. Attention then runs over the whole cache under <paramref name="Mask"/> ([b, 1, 1, capacity]),
+/// so every step has the same shapes (CUDA-graph friendly). Null: the cache prefix up to the new token is used.</param>
 public sealed record ForwardBatch(
     Tensor PositionIds,
     Tensor? Mask,
     long CacheOffset,
     long MaxPosition,
     KvCache Cache,
-    FlopCounter? Flops);
+    FlopCounter? Flops,
+    Tensor? WriteIndex = null);

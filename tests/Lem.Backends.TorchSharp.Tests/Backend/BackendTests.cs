@@ -75,6 +75,19 @@ public sealed class BackendTests : IDisposable
     }
 
     [Fact]
+    public void Static_decode_option_is_read()
+    {
+        var m = TinyModel.Llama();
+        var options = new Dictionary<string, object> { [TorchSharpBackend.StaticDecodeOption] = true };
+        using var loaded = (TorchSharpModel)Backend(m).Load(Request() with { BackendOptions = options });
+        Assert.True(loaded.StaticDecodeShapes);
+        Assert.Equal(4, loaded.Generate([[5, 6]], new GenerationSettings(4, MinNewTokens: 4)).OutputTokens);
+        options[TorchSharpBackend.StaticDecodeOption] = "sometimes";
+        var e = Assert.Throws<InferenceException>(() => Backend(m).Load(Request() with { BackendOptions = options }));
+        Assert.Contains("torchsharp.static_decode is sometimes", e.Message);
+    }
+
+    [Fact]
     public void Missing_folder_is_named()
     {
         var backend = new TorchSharpBackend(_ => throw new InvalidOperationException("not reached"), _ => new CharTokenizer());

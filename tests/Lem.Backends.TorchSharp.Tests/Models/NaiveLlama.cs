@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Lem.Backends.TorchSharp.Tests.Models;
 
 /// <summary>
-/// A plain Llama forward pass written from the definitions: one head at a time, explicit causal softmax, RoPE angles
+/// A plain Llama (and Qwen2/Qwen3) forward pass written from the definitions: one head at a time, explicit causal softmax, RoPE angles
 /// computed on the host in double, no KV cache and no scaled_dot_product_attention. Reads the checkpoint tensors directly.
 /// </summary>
 internal static class NaiveLlama
@@ -43,8 +43,16 @@ internal static class NaiveLlama
             for (var hd = 0; hd < H; hd++)
             {
                 var kvh = hd / (H / KV);
-                var qh = Rope(q.narrow(1, hd * D, D), cos, sin, half);
-                var kh = Rope(k.narrow(1, kvh * D, D), cos, sin, half);
+                var qh = q.narrow(1, hd * D, D);
+                var kh = k.narrow(1, kvh * D, D);
+                if (w.TryGetValue(p + "self_attn.q_norm.weight", out var qNorm))
+                {
+                    // Qwen3: RMSNorm of every head's query and key before RoPE.
+                    qh = RmsNorm(qh, qNorm, c.NormEps);
+                    kh = RmsNorm(kh, w[p + "self_attn.k_norm.weight"], c.NormEps);
+                }
+                qh = Rope(qh, cos, sin, half);
+                kh = Rope(kh, cos, sin, half);
                 var vh = v.narrow(1, kvh * D, D);
                 var scores = qh.matmul(kh.t()).div(Math.Sqrt(D)).add(causal);
                 var probs = scores.exp().div(scores.exp().sum(1, keepdim: true));

@@ -62,4 +62,26 @@ public class ReferenceTests
         using var actual = ModelRunner.FullLogits(model, ids);
         AssertClose(expected, actual, 1e-4);
     }
+
+    [Fact]
+    public void Gpt2_logits_equal_a_naive_reference()
+    {
+        var m = TinyModel.Gpt2(seed: 8);
+        using var model = m.Build();
+        var ids = ModelRunner.Prompt(9, 10);
+        using var expected = NaiveGpt2.Logits(m, ids);
+        using var actual = ModelRunner.FullLogits(model, ids);
+        AssertClose(expected, actual, 1e-4);
+    }
+
+    [Fact]
+    public void Qwen3_logits_equal_a_naive_reference_with_per_head_norms()
+    {
+        var m = TinyModel.Llama(seed: 10, modelType: "qwen3");
+        using var model = m.Build();
+        var ids = ModelRunner.Prompt(11, 9);
+        using var expected = NaiveLlama.Logits(m, ids);
+        using var actual = ModelRunner.FullLogits(model, ids);
+        AssertClose(expected, actual, 1e-4);
+    }
 }
