@@ -20,7 +20,7 @@ public class SelfCheckAndOverheadTests(ITestOutputHelper output)
     {
         var (meter, _) = Meter(0.01);
         using var _meter = meter;
-        var options = new SelfCheckOptions { LoadDuration = TimeSpan.FromSeconds(1.5), IdleDuration = TimeSpan.FromMilliseconds(300), ShortWindow = TimeSpan.FromMilliseconds(2), Tolerance = 0.05 };
+        var options = new SelfCheckOptions { LoadDuration = TimeSpan.FromSeconds(1.5), LoadLeadIn = TimeSpan.FromMilliseconds(100), LoadTail = TimeSpan.Zero, IdleDuration = TimeSpan.FromMilliseconds(300), ShortWindow = TimeSpan.FromMilliseconds(2), Tolerance = 0.05 };
         var report = MeterSelfCheck.Run(meter, Thread.Sleep, options: options);
         output.WriteLine(report.Render());
         Assert.Equal(5, report.Items.Count);
@@ -37,7 +37,7 @@ public class SelfCheckAndOverheadTests(ITestOutputHelper output)
         using var _meter = meter;
         gpu.PowerW = 300;
         gpu.ClockEventReasons = (ulong)ClockEventReasons.HwThermalSlowdown;
-        var options = new SelfCheckOptions { LoadDuration = TimeSpan.FromMilliseconds(200), IdleDuration = TimeSpan.FromMilliseconds(200), ShortWindow = TimeSpan.FromMilliseconds(2) };
+        var options = new SelfCheckOptions { LoadDuration = TimeSpan.FromMilliseconds(200), LoadLeadIn = TimeSpan.Zero, LoadTail = TimeSpan.Zero, IdleDuration = TimeSpan.FromMilliseconds(200), ShortWindow = TimeSpan.FromMilliseconds(2) };
         var report = MeterSelfCheck.Run(meter, Thread.Sleep, options: options);
         Assert.False(report.Passed);
         Assert.False(report.Items.Single(i => i.Check == "idle power").Passed);
