@@ -160,16 +160,29 @@ let paretoFigure (result: ParetoResult) : Figure =
               { Figure.series "Pareto front" (front |> List.map point) with Labels = front |> List.map (fun p -> p.Label) } ]
     | _ -> raise (AnalysisException $"a Pareto figure shows two objectives; {result.Objectives.Length} were given.")
 
-/// `export "FILE"`: the complete runs of the results folder written by the engine's exporters, CSV, JSON or Parquet
-/// by the file's extension. Returns the full path.
-let export (resultsFolder: string) (file: string) =
+/// `pareto ...` as text (the front, one line per group with each objective's mean) and as a frame (see pareto).
+let paretoTable (frame: Frame<string, string>) (objectives: (string * Goal) list) : string * Frame<string, string> =
+    let result = paretoBy frame [] objectives
+    let word = function Minimize -> "minimise" | Maximize -> "maximise"
+    let header = [ "on the Pareto front"; "runs" ] @ (objectives |> List.map (fun (m, g) -> $"{m} mean ({word g})"))
+    let rows = result.Front |> List.map (fun p -> [ p.Label; string p.Runs.Length ] @ (p.Means |> List.map Format.number))
+    let excluded =
+        if result.Excluded.IsEmpty then ""
+        else "left out (an objective has no value): " + String.concat ", " result.Excluded + "\n"
+    TextTable.render header rows + excluded, pareto frame objectives
+
+/// Writes aggregated records with the engine's exporters: CSV, JSON or Parquet by the file's extension.
+/// Returns the full path.
+let exportRecords (records: Lem.Engine.Results.Schema.AggregatedRecord list) (file: string) =
     match ResultExport.FormatOfPath file |> Option.ofNullable with
     | None -> raise (AnalysisException $"cannot export to '{file}': use a file name ending in .csv, .json or .parquet.")
     | Some format ->
-        let records = Results.records resultsFolder
         let full = prepareOutput file
         try
             ResultExport.Write(format, full, records)
         with :? Lem.Engine.Results.ResultsException as e ->
             raise (AnalysisException(e.Message, e))
         full
+
+/// `export "FILE"`: the complete runs of the results folder (see exportRecords). Returns the full path.
+let export (resultsFolder: string) (file: string) = exportRecords (Results.records resultsFolder) file

@@ -192,7 +192,10 @@ let private runLabel (r: AggregatedRecord) = $"{r.Experiment} #{r.Cycle}"
 let private breakdownSection (records: AggregatedRecord list) =
     let title = "Energy per component (GPUs, CPU, RAM)"
     let components = records |> List.collect (fun r -> r.Energy |> Seq.map (fun e -> e.Component) |> List.ofSeq) |> List.distinct
+    let measured = records |> List.exists (fun r -> r.Energy |> Seq.exists (fun e -> e.EnergyJ.HasValue))
     if components.IsEmpty then { Title = title; Html = p "No run recorded an energy figure."; Charts = 0; Figures = [] }
+    elif not measured then
+        { Title = title; Html = p ("Every energy figure is unavailable (" + String.concat ", " components + "); nothing to draw."); Charts = 0; Figures = [] }
     else
         let sorted = records |> List.sortBy (fun r -> r.Experiment, r.Cycle, r.RunId)
         // Labels must be unique categories: add the run id when an experiment and cycle repeat.
@@ -325,6 +328,9 @@ let writeReport (resultsFolder: string) (outFolder: string) : Written =
     let index = Path.Combine(out, "index.html")
     File.WriteAllText(index, html)
     { IndexHtml = index; Charts = charts; Figures = sections |> List.collect (fun s -> s.Figures) }
+
+/// Where `lem report RESULTS` writes without --out: RESULTS/report (the results store ignores folders that are not run ids).
+let defaultOutFolder (resultsFolder: string) = Path.Combine(resultsFolder, "report")
 
 /// `lem report RESULTS --out DIR`: writes the report and returns the path of index.html.
 let write (resultsFolder: string, outFolder: string) : string = (writeReport resultsFolder outFolder).IndexHtml

@@ -55,6 +55,21 @@ let ofTable (table: ExportTable) : Frame<string, string> =
 /// Aggregated records as a frame (one row per run).
 let ofRecords (records: AggregatedRecord seq) : Frame<string, string> = ofTable (ExportTable.From records)
 
+/// The rows of the given experiments (for `analyze CAMPAIGN`: the campaign's members). Fails, listing the
+/// experiments that are there, when none of the names has a run.
+let onlyExperiments (experiments: string list) (frame: Frame<string, string>) : Frame<string, string> =
+    let wanted = Set.ofList experiments
+    let experimentOf = Columns.cells frame "experiment" |> Map.ofList
+    let keep = frame.RowKeys |> Seq.filter (fun k -> match experimentOf[k] with Cell.Text e -> wanted.Contains e | _ -> false) |> List.ofSeq
+    if keep.IsEmpty then
+        let present = experimentOf |> Map.toList |> List.map (fun (_, c) -> c.Label) |> List.distinct |> List.sort
+        let shown = present |> List.truncate 10 |> String.concat ", "
+        let more = if present.Length > 10 then ", ..." else ""
+        let asked = String.concat ", " experiments
+        raise (AnalysisException $"no complete run of {asked} in the results (experiments there: {shown}{more}). Run them first.")
+    let keepSet = Set.ofList keep
+    frame |> Frame.filterRows (fun key _ -> keepSet.Contains key)
+
 /// The complete runs of a results folder as a frame: `Results.load "results"`.
 let load (folder: string) : Frame<string, string> = ofRecords (records folder)
 

@@ -1,6 +1,7 @@
 module Lem.Analysis.Tests.AnalysisTests
 
 open System.IO
+open System.Text.RegularExpressions
 open System.Xml.Linq
 open Expecto
 open Lem.Analysis
@@ -28,6 +29,20 @@ let tests =
             let means = Columns.numbers front "metric" "energy_per_output_token_j_mean" |> List.map (snd >> Option.get)
             Expect.floatClose Accuracy.high means[0] 0.32 "bf16"
             Expect.floatClose Accuracy.high means[1] 0.30 "fp16"
+
+        testCase "pareto as text" <| fun () ->
+            let text, front = Analysis.paretoTable frame.Value [ "energy_per_output_token_j", Minimize; "output_tokens_per_s", Maximize ]
+            Expect.stringContains text "energy_per_output_token_j mean (minimise)" "header"
+            Expect.isTrue (Regex.IsMatch(text, @"precision=fp16\]\s+3\s+0\.3\s+200\n")) "a front row: runs and both means"
+            Expect.equal front.RowCount 2 "frame"
+
+        testCase "only the experiments asked for (analyze CAMPAIGN), column types kept" <| fun () ->
+            let two = Results.onlyExperiments [ "single"; "grid[batching.batch_size=1,precision=fp16]" ] frame.Value
+            Expect.equal two.RowCount 4 "one run of single and three of the grid member"
+            Expect.isTrue (Columns.isNumber two "energy_per_output_token_j") "number column"
+            Expect.isFalse (Columns.isNumber two "precision") "text column"
+            let e = Expect.throwsC (fun () -> Results.onlyExperiments [ "nope" ] frame.Value |> ignore) id
+            Expect.stringContains e.Message "experiments there: grid[" "lists what is there"
 
         testCase "pareto needs two objectives" <| fun () ->
             Expect.throwsT<AnalysisException> (fun () -> Analysis.pareto frame.Value [ "energy_per_output_token_j", Minimize ] |> ignore) "one objective"

@@ -23,7 +23,9 @@ type FakeRun =
       /// Write a power/temperature time series beside the raw record.
       TimeSeries: bool
       /// Leave the run without its DONE marker (an interrupted run).
-      Incomplete: bool }
+      Incomplete: bool
+      /// No energy could be measured (the GPU figure is unavailable) and no latency was recorded.
+      Sparse: bool }
 
 let private started = DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero)
 
@@ -32,7 +34,7 @@ let private name batch precision = $"grid[batching.batch_size={batch},precision=
 let run experiment cycle batch precision totalJ durationS =
     { Experiment = experiment; Cycle = cycle; BatchSize = batch; Precision = precision; TotalJ = totalJ
       OutputTokens = 1000L; DurationS = durationS; TtftP50Ms = 20.0 + float batch
-      Warnings = []; TimeSeries = false; Incomplete = false }
+      Warnings = []; TimeSeries = false; Incomplete = false; Sparse = false }
 
 /// The standard set: a 2 × 2 grid (batching.batch_size 1, 8 × precision fp16, bf16), three cycles each, and one
 /// experiment `single` (batch size 4, fp32) with one cycle. 1000 output tokens per run. Means over the cycles:
@@ -95,6 +97,15 @@ let write (folder: string) (runs: FakeRun list) =
         let ended = began.AddSeconds r.DurationS
         let metrics = Dictionary<string, float>(StringComparer.Ordinal)
         metrics["gpu0_temperature_max_c"] <- 70.0 + float r.Cycle
+        let energy =
+            if r.Sparse then
+                [ EnergyRecord("gpu:0", Nullable(), EnergySource.Unavailable, "nvml-total-energy-counter", "NVML not found") ]
+            else
+                [ EnergyRecord("gpu:0", Nullable(float (r.TotalJ * 6 / 10)), EnergySource.MeasuredCounter, "nvml-total-energy-counter")
+                  EnergyRecord("gpu:1", Nullable(float (r.TotalJ * 3 / 10)), EnergySource.MeasuredCounter, "nvml-total-energy-counter")
+                  EnergyRecord("cpu:package-0", Nullable(float (r.TotalJ / 10)), EnergySource.Estimated, "utilisation x TDP") ]
+        let latencies =
+            if r.Sparse then Dictionary<string, LatencySummary>() :> IReadOnlyDictionary<_, _> else latency r
         let record =
             RawRecord(
                 ToolVersion = "0.1.0-test",
@@ -106,11 +117,8 @@ let write (folder: string) (runs: FakeRun list) =
                 Config = parameters r,
                 Window = WindowRecord(r.DurationS, began, ended),
                 Tokens = TokenCounts(100L, 25_600L, 25_600L, r.OutputTokens),
-                Latency = latency r,
-                Energy =
-                    [ EnergyRecord("gpu:0", Nullable(float (r.TotalJ * 6 / 10)), EnergySource.MeasuredCounter, "nvml-total-energy-counter")
-                      EnergyRecord("gpu:1", Nullable(float (r.TotalJ * 3 / 10)), EnergySource.MeasuredCounter, "nvml-total-energy-counter")
-                      EnergyRecord("cpu:package-0", Nullable(float (r.TotalJ / 10)), EnergySource.Estimated, "utilisation x TDP") ],
+                Latency = latencies,
+                Energy = energy,
                 Warnings = r.Warnings,
                 Metrics = metrics)
         store.WriteRawRecord(record, (if r.TimeSeries then series r else [])) |> ignore

@@ -33,6 +33,18 @@ let tests =
             for svg in written.Figures do
                 System.Xml.Linq.XDocument.Load svg |> ignore
 
+        testCase "without energy or latency the report says so instead of drawing empty charts" <| fun () ->
+            let folder = Repo.tempFolder "lem-results"
+            Fixture.write folder [ for cycle in 0..1 -> { Fixture.run "cpu_only" cycle 1 "fp32" 0 10.0 with Sparse = true } ]
+            let written = Report.writeReport folder (Path.Combine(Repo.tempFolder "lem-report", "report"))
+            Expect.equal written.Charts 0 "no chart"
+            Expect.equal written.Figures [] "no figure"
+            let html = File.ReadAllText written.IndexHtml
+            Expect.stringContains html "No run has energy_per_output_token_j" "energy per token"
+            Expect.stringContains html "No run has latency percentiles." "latency"
+            Expect.stringContains html "Every energy figure is unavailable (gpu:0)" "breakdown"
+            Expect.stringContains html "gpu:0: unavailable (unavailable, nvml-total-energy-counter)" "the run's energy source"
+
         testCase "the report opens in headless Chromium offline: every chart drawn, no script error; screenshot kept" <| fun () ->
             let folder = Fixture.standardFolder ()
             let out = Path.Combine(Repo.artifacts (), "report")
