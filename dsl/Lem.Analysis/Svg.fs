@@ -57,6 +57,8 @@ module Svg =
         for s in c.Series do
             if not (List.isEmpty s.Intervals) && s.Intervals.Length <> s.Points.Length then
                 invalidArg "chart" $"series '{s.Name}' has {s.Points.Length} points but {s.Intervals.Length} intervals"
+            if not (List.isEmpty s.Labels) && s.Labels.Length <> s.Points.Length then
+                invalidArg "chart" $"series '{s.Name}' has {s.Points.Length} points but {s.Labels.Length} labels"
             for x, y in s.Points do
                 if not (Double.IsFinite x && Double.IsFinite y) then
                     invalidArg "chart" $"series '{s.Name}' has a point that is not finite ({x}, {y}); leave missing values out"
@@ -101,8 +103,10 @@ module Svg =
                         let x = px x
                         add $"""<path class="interval" d="M{f x},{f (py low)}V{f (py high)}M{f (x - 4.0)},{f (py low)}H{f (x + 4.0)}M{f (x - 4.0)},{f (py high)}H{f (x + 4.0)}" stroke="{colour}" fill="none"/>"""
                     | None -> ()
-            for x, y in s.Points do
-                add $"""<circle cx="{f (px x)}" cy="{f (py y)}" r="3.5" fill="{colour}"/>"""
+            s.Points
+            |> List.iteri (fun j (x, y) ->
+                let title = if j < s.Labels.Length then $"<title>{Format.escape s.Labels[j]}</title>" else ""
+                add $"""<circle cx="{f (px x)}" cy="{f (py y)}" r="3.5" fill="{colour}">{title}</circle>""")
             add "</g>")
         // legend
         c.Series
