@@ -13,15 +13,17 @@ open Lem.Engine.Config
 let private resultsFolders (scriptFolder: string) (resultsDirOf: string -> string) (experiments: string list) =
     experiments |> List.map (fun e -> Path.GetFullPath(Path.Combine(scriptFolder, resultsDirOf e))) |> List.distinct
 
-let private frameOf (folders: string list) (experiments: string list) =
+let private recordsOf (folders: string list) (experiments: string list) =
     let records =
         folders
         |> List.filter Directory.Exists
         |> List.collect Results.records
         |> List.filter (fun r -> List.contains r.Experiment experiments)
     if records.IsEmpty then
-        raise (AnalysisException $"no completed runs of {String.Join(", ", experiments)} in {String.Join(", ", folders)}. Remedy: run them first (a `run` statement above the `analyze`).")
-    Results.ofRecords records
+        let names = String.Join(", ", experiments)
+        let where = String.Join(", ", folders)
+        raise (AnalysisException $"no completed runs of {names} in {where}. Remedy: run them first (a `run` statement above the `analyze`).")
+    records
 
 let private resolve (scriptFolder: string) (file: string) =
     if Path.IsPathRooted file then file else Path.Combine(scriptFolder, file)
@@ -30,7 +32,8 @@ let run (scriptPath: string) (resultsDirOf: string -> string) (request: AnalyzeR
     let scriptFolder = Path.GetDirectoryName(Path.GetFullPath scriptPath)
     try
         let folders = resultsFolders scriptFolder resultsDirOf request.Experiments
-        let frame = frameOf folders request.Experiments
+        let records = recordsOf folders request.Experiments
+        let frame = Results.ofRecords records
         for clause in request.Clauses do
             match clause with
             | Table(metrics, by, _) ->
@@ -42,13 +45,11 @@ let run (scriptPath: string) (resultsDirOf: string -> string) (request: AnalyzeR
                 printfn "plot: %O" written
             | Pareto(objectives, _) ->
                 let goals = objectives |> List.map (fun (d, p) -> p.Text, (match d with Minimize -> Goal.Minimize | Maximize -> Goal.Maximize))
-                let front = Analysis.pareto frame goals
-                printfn "Pareto front of %s (%d of %d groups):" request.Target front.RowCount (frame.RowCount)
-                front.Print()
+                let text, _ = Analysis.paretoTable frame goals
+                printfn "%s" text
             | Export(file, _) ->
-                for folder in folders do
-                    printfn "export: %s" (Analysis.export folder (resolve scriptFolder file))
-        Ok()
+                printfn "export: %s (%d runs)" (Analysis.exportRecords records (resolve scriptFolder file)) records.Length
+        Result.Ok()
     with
-    | :? AnalysisException as e -> Error e.Message
-    | e when UserError.isUserFacing e -> Error e.Message
+    | :? AnalysisException as e -> Result.Error e.Message
+    | e when UserError.isUserFacing e -> Result.Error e.Message

@@ -120,13 +120,13 @@ type ResultsShowArgs =
     interface IArgParserTemplate with
         member a.Usage = match a with Id _ -> "the run id (as `lem results list` prints it)."
 
-type ExportFormat =
+type ExportFormatArg =
     | Csv
     | Json
     | Parquet
 
 type ResultsExportArgs =
-    | [<Mandatory>] Format of ExportFormat
+    | [<Mandatory>] Format of ExportFormatArg
     | Out of file: string
     interface IArgParserTemplate with
         member a.Usage =

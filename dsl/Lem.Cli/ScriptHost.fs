@@ -19,12 +19,14 @@ let private plannedRuns (options: HostOptions) (request: RunRequest) =
     let baseFolder = Path.GetDirectoryName(Path.GetFullPath options.ScriptPath)
     request.Runs
     |> List.map (fun r ->
-        let config = ExperimentConfig.From r.Parameters
-        let config =
+        let parameters =
             match options.ResultsOverride with
-            | Some folder -> { config with ResultsDir = Path.GetFullPath folder }
-            | None -> config
-        PlannedRun(r.Experiment, r.Cycle, config, baseFolder))
+            | Some folder ->
+                let values = Collections.Generic.Dictionary<string, ResolvedValue>(r.Parameters)
+                values["results.dir"] <- ResolvedValue(ConfigValue.Text(Path.GetFullPath folder), Provenance.CommandLine("--results"))
+                values :> Collections.Generic.IReadOnlyDictionary<_, _>
+            | None -> r.Parameters
+        PlannedRun(r.Experiment, r.Cycle, ExperimentConfig.From parameters, baseFolder))
 
 let private manifestPath (options: HostOptions) (request: RunRequest) (runs: PlannedRun list) =
     let first = runs.Head

@@ -20,6 +20,7 @@ let private userMessage (e: exn) =
     | :? Lem.Engine.Running.RunnerException as e -> Some e.Message
     | :? Lem.Engine.Config.ConfigException as e -> Some e.Message
     | :? Lem.Analysis.AnalysisException as e -> Some e.Message
+
     | :? IO.FileNotFoundException as e -> Some e.Message
     | :? IO.DirectoryNotFoundException as e -> Some e.Message
     | :? UnauthorizedAccessException as e -> Some e.Message

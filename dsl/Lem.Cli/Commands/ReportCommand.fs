@@ -11,6 +11,6 @@ let run (args: ParseResults<ReportArgs>) =
     if not (Directory.Exists folder) then
         fail (sprintf "results folder '%s' does not exist. Remedy: give the folder that lem run wrote (results.dir, default ./results)." folder)
     let out = args.GetResult(ReportArgs.Out, defaultValue = Path.Combine(folder, "report"))
-    let index = Lem.Analysis.Report.write folder out
+    let index = Lem.Analysis.Report.write (folder, out)
     printfn "report: %s" index
     0

@@ -29,9 +29,9 @@ let run (args: ParseResults<ResultsArgs>) =
         let records = store.LoadAggregated()
         let format =
             match export.GetResult ResultsExportArgs.Format with
-            | Csv -> ExportFormat.Csv
-            | Json -> ExportFormat.Json
-            | Parquet -> ExportFormat.Parquet
+            | ExportFormatArg.Csv -> ExportFormat.Csv
+            | ExportFormatArg.Json -> ExportFormat.Json
+            | ExportFormatArg.Parquet -> ExportFormat.Parquet
         match export.TryGetResult ResultsExportArgs.Out, format with
         | Some path, _ ->
             ResultExport.Write(format, path, records)
