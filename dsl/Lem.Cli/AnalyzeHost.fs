@@ -1,5 +1,6 @@
 /// `analyze NAME { table | plot | pareto | export }`: the analysed experiments' completed runs as a Deedle frame
-/// (Lem.Analysis), one clause after another. Output paths are relative to the script.
+/// (Lem.Analysis), one clause after another. results.dir is relative to the working directory; output files are
+/// relative to the script.
 module Lem.Cli.AnalyzeHost
 
 open System
@@ -10,8 +11,8 @@ open Lem.Dsl.Runtime
 open Lem.Dsl.Syntax
 open Lem.Engine.Config
 
-let private resultsFolders (scriptFolder: string) (resultsDirOf: string -> string) (experiments: string list) =
-    experiments |> List.map (fun e -> Path.GetFullPath(Path.Combine(scriptFolder, resultsDirOf e))) |> List.distinct
+let private resultsFolders (resultsDirOf: string -> string) (experiments: string list) =
+    experiments |> List.map (fun e -> Path.GetFullPath(resultsDirOf e)) |> List.distinct
 
 let private recordsOf (folders: string list) (experiments: string list) =
     let records =
@@ -31,7 +32,7 @@ let private resolve (scriptFolder: string) (file: string) =
 let run (scriptPath: string) (resultsDirOf: string -> string) (request: AnalyzeRequest) : Result<unit, string> =
     let scriptFolder = Path.GetDirectoryName(Path.GetFullPath scriptPath)
     try
-        let folders = resultsFolders scriptFolder resultsDirOf request.Experiments
+        let folders = resultsFolders resultsDirOf request.Experiments
         let records = recordsOf folders request.Experiments
         let frame = Results.ofRecords records
         for clause in request.Clauses do

@@ -30,7 +30,7 @@ let private plannedRuns (options: HostOptions) (request: RunRequest) =
 
 let private manifestPath (options: HostOptions) (request: RunRequest) (runs: PlannedRun list) =
     let first = runs.Head
-    let resultsRoot = Path.GetFullPath(Path.Combine(first.BaseFolder, first.Config.ResultsDir))
+    let resultsRoot = Path.GetFullPath first.Config.ResultsDir
     let script = Path.GetFileNameWithoutExtension options.ScriptPath
     Path.Combine(resultsRoot, "manifests", $"{script}.{request.Target}.json")
 

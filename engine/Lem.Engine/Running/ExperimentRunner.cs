@@ -35,7 +35,8 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
     public RunOutcome Run(PlannedRun run)
     {
         var config = run.Config;
-        var store = new ResultStore(Path.GetFullPath(Path.Combine(run.BaseFolder, config.ResultsDir)));
+        // results.dir is relative to the working directory (registry help), like the README's ./results
+        var store = new ResultStore(Path.GetFullPath(config.ResultsDir));
         store.EnsureWritable();
 
         var backend = services.Backend(config.Backend);
