@@ -71,7 +71,7 @@ let checkLoaded (options: CheckOptions) (located: Located list) (preDiagnostics:
     let isExperiment = function Experiment _ -> true | _ -> false
     let didYouMean candidates name =
         match closest candidates name with
-        | Some c -> sprintf "; did you mean %s?" c
+        | Some c -> sprintf "; did you mean '%s'?" c
         | None -> ""
 
     // 2. let bindings, in order

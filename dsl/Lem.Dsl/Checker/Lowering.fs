@@ -24,7 +24,7 @@ let rec lower (lets: LetEnv) (wordsMustBind: bool) (report: SyntaxDiagnostic -> 
             if wordsMustBind then
                 let hint =
                     match RegistryAdapter.closest (lets |> Map.keys) w with
-                    | Some c -> sprintf "; did you mean %s?" c
+                    | Some c -> sprintf "; did you mean '%s'?" c
                     | None -> " (bind it with `let " + w + " = ...` or write a string in quotes)"
                 report (SyntaxDiagnostic.error Codes.UnknownName v.Range (sprintf "unknown name '%s'%s" w hint))
             ConfigValue.Word w
