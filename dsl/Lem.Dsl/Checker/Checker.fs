@@ -83,7 +83,7 @@ let checkLoaded (options: CheckOptions) (located: Located list) (preDiagnostics:
 
     let lowerFor (path: string) (v: Value) =
         let kind = registry.TryGet path |> Option.map (fun d -> d.Kind)
-        Lowering.lower lets (Lowering.wordsMustBindFor kind) report v
+        Lowering.lowerWith lets (Lowering.wordsMustBindFor kind) (registry.CallsFor path) report v
 
     let overrideSteps () =
         options.Overrides

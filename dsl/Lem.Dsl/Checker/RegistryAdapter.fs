@@ -13,7 +13,9 @@ type Registry =
       /// Validates the values a script set (not the defaults). Diagnostics name the Parameter.
       Validate: IReadOnlyDictionary<string, ResolvedValue> -> Diagnostic list
       /// The closest registry name, or None when nothing is close.
-      Suggest: string -> string option }
+      Suggest: string -> string option
+      /// The calls a parameter accepts as its value (`synthetic`, `file` for `prompts`).
+      CallsFor: string -> CallSignature list }
 
 /// Edit distance, for "did you mean" (see Syntax.Suggest).
 let editDistance = Lem.Dsl.Syntax.Suggest.editDistance
@@ -27,7 +29,8 @@ let engine: Registry =
       All = List.ofSeq ParameterRegistry.All
       Sections = Set.ofSeq ParameterRegistry.Sections
       Validate = fun values -> ConfigValidator.Validate values |> List.ofSeq
-      Suggest = fun name -> ParameterRegistry.Suggest name |> Option.ofObj }
+      Suggest = fun name -> ParameterRegistry.Suggest name |> Option.ofObj
+      CallsFor = fun name -> ParameterRegistry.CallsFor name |> List.ofSeq }
 
 /// Code for a parameter that does not apply to the experiment's backend. The checker finds these itself
 /// (to drop sweep members) and ignores the validator's findings for those parameters.
