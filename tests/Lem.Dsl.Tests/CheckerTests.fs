@@ -26,6 +26,7 @@ let diagnosticTable =
       "campaign unknown experiment", "experiment a {}\ncampaign c { experiments = [a, b] }", [ "LEM0211", 2, 32 ]
       "campaign bad order", "experiment a {}\ncampaign c { experiments = [a]; order = random }", [ "LEM0241", 2, 41 ]
       "run unknown", "experiment a {}\nrun b", [ "LEM0250", 2, 5 ]
+      "run before the definition", "show a\nexperiment a {}", [ "LEM0251", 1, 6 ]
       "syntax errors are all reported", "experiment a {\n  model =\n}\nexperiment b {\n  = 3\n}\nrun a", [ "LEM0100", 2, 10; "LEM0100", 5, 3; "LEM0250", 7, 5 ]
       "choice word as a call argument", "experiment a { prompts = file(\"p.jsonl\", format = jsonl, sample = 4) }", []
       "valid script", "let n = 2\nexperiment a {\n  prompts = synthetic(count = n, input_tokens = 8)\n  decoder { temperature = 0.5; top_p = 0.9 }\n}\nrun a", [] ]

@@ -348,23 +348,30 @@ let checkLoaded (options: CheckOptions) (located: Located list) (preDiagnostics:
         match defs.TryGetValue id.Name with
         | true, other -> error Codes.UnknownTarget id.Range (sprintf "'%s' is %s; name an experiment, sweep or campaign" id.Name (kindName other))
         | _ -> error Codes.UnknownTarget id.Range (sprintf "unknown experiment, sweep or campaign '%s'%s" id.Name (didYouMean candidates id.Name))
+    // Definitions are registered as they are met: an action may only name what is defined above it.
+    let definedAt = Dictionary<string, int>()
+    located |> List.iteri (fun i l -> match Statement.definedName l.Statement with Some n when not (definedAt.ContainsKey n.Name) -> definedAt[n.Name] <- i | _ -> ())
+    let target (index: int) (id: Ident) (make: TargetKind -> ScriptAction) =
+        match targetKind id.Name with
+        | Some k when definedAt.ContainsKey id.Name && definedAt[id.Name] > index ->
+            let d = Statement.range defs[id.Name]
+            error Codes.UsedBeforeDefinition id.Range (sprintf "'%s' is defined further down (%s:%d); statements act top to bottom, so move this below the definition" id.Name d.File d.StartLine)
+            None
+        | Some k -> Some(make k)
+        | None ->
+            targetError id
+            None
     let actions =
-        [ for l in located do
-              if l.IsRoot then
-                  match l.Statement with
-                  | Run(id, r) ->
-                      match targetKind id.Name with
-                      | Some k -> RunAction(id.Name, k, r)
-                      | None -> targetError id
-                  | Analyze(id, clauses, r) ->
-                      match targetKind id.Name with
-                      | Some k -> AnalyzeAction(id.Name, k, clauses, r)
-                      | None -> targetError id
-                  | Show(id, r) ->
-                      match targetKind id.Name with
-                      | Some k -> ShowAction(id.Name, k, r)
-                      | None -> targetError id
-                  | _ -> () ]
+        located
+        |> List.mapi (fun i l -> i, l)
+        |> List.choose (fun (i, l) ->
+            if not l.IsRoot then None
+            else
+                match l.Statement with
+                | Run(id, r) -> target i id (fun k -> RunAction(id.Name, k, r))
+                | Analyze(id, clauses, r) -> target i id (fun k -> AnalyzeAction(id.Name, k, clauses, r))
+                | Show(id, r) -> target i id (fun k -> ShowAction(id.Name, k, r))
+                | _ -> None)
 
     let experimentOrder =
         [ for name in order do
