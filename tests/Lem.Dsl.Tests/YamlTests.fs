@@ -66,6 +66,21 @@ let tests =
         testCase "YAML syntax error is a diagnostic" <| fun () ->
             let p = checkYaml [ "x.yaml", "config_name: [a\n" ] "x.yaml"
             Expect.contains (codes p) "LEM0300" (dump p)
+        testCase "never throws on mutated configs" <| fun () ->
+            let sources =
+                [ for f in Directory.GetFiles(Path.Combine(repoRoot, "configs"), "*.yaml") -> File.ReadAllText f ]
+            let random = System.Random(7)
+            for i in 1 .. 300 do
+                let text = sources[i % sources.Length]
+                let chars = System.Text.StringBuilder(text)
+                for _ in 1 .. random.Next(1, 5) do
+                    let at = random.Next(chars.Length)
+                    match random.Next 3 with
+                    | 0 -> chars.Remove(at, 1) |> ignore
+                    | 1 -> chars.Insert(at, ":- [{#&*!\"\n "[random.Next 12]) |> ignore
+                    | _ -> chars.Insert(at, chars.ToString(at, min 10 (chars.Length - at))) |> ignore
+                let p = checkYaml [ "f.yaml", chars.ToString() ] "f.yaml"
+                Expect.isFalse (codes p |> List.contains "LEM0001") (dump p)
         testCase "convert prints .lem that checks to the same values" <| fun () ->
             let repoConfigs = Path.Combine(repoRoot, "configs")
             let options = { defaultOptions () with Files = Imports.diskFiles repoConfigs }

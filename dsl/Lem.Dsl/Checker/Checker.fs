@@ -48,8 +48,7 @@ let private applySteps (owner: string) (values: IReadOnlyDictionary<string, Reso
         hist <- hist.Add(s.Path, previous @ [ { Value = rv; Owner = owner; Range = s.Range; SourceText = s.SourceText } ])
     result :> IReadOnlyDictionary<_, _>, hist
 
-/// Checks statements already loaded (imports inlined). `preDiagnostics` are the parse/import findings.
-let checkLoaded (options: CheckOptions) (located: Located list) (preDiagnostics: SyntaxDiagnostic list) : CheckedProgram =
+let private checkLoadedUnguarded (options: CheckOptions) (located: Located list) (preDiagnostics: SyntaxDiagnostic list) : CheckedProgram =
     let registry = options.Registry
     let diagnostics = ResizeArray<SyntaxDiagnostic>(preDiagnostics)
     let report d = diagnostics.Add d
@@ -389,6 +388,18 @@ let checkLoaded (options: CheckOptions) (located: Located list) (preDiagnostics:
       Actions = actions
       Diagnostics = SyntaxDiagnostic.normalise diagnostics }
 
+let private failedProgram (diagnostics: SyntaxDiagnostic list) =
+    { Experiments = Map.empty; ExperimentOrder = []; Sweeps = Map.empty; Campaigns = Map.empty; Lets = Map.empty; Statements = []; Actions = []; Diagnostics = diagnostics }
+
+/// Checks statements already loaded (imports inlined). `preDiagnostics` are the parse/import findings.
+/// Never throws: an unexpected failure becomes an LEM0001 diagnostic.
+let checkLoaded (options: CheckOptions) (located: Located list) (preDiagnostics: SyntaxDiagnostic list) : CheckedProgram =
+    try
+        checkLoadedUnguarded options located preDiagnostics
+    with ex ->
+        let range = match located with l :: _ -> Statement.range l.Statement | [] -> Range.point "<input>" 1 1
+        failedProgram (preDiagnostics @ [ SyntaxDiagnostic.error Codes.Internal range (sprintf "internal checker error (please report it): %s" ex.Message) ])
+
 /// Parses and checks a script given as text; `path` locates it (imports are relative to its folder).
 let checkText (options: CheckOptions) (path: string) (text: string) : CheckedProgram =
     let fullPath = Path.GetFullPath path
@@ -396,8 +407,7 @@ let checkText (options: CheckOptions) (path: string) (text: string) : CheckedPro
         let located, loadDiagnostics = Imports.load options.Files fullPath text
         checkLoaded options located loadDiagnostics
     with ex ->
-        let d = SyntaxDiagnostic.error Codes.Internal (Range.point (options.Files.Display fullPath) 1 1) (sprintf "internal checker error (please report it): %s" ex.Message)
-        { Experiments = Map.empty; ExperimentOrder = []; Sweeps = Map.empty; Campaigns = Map.empty; Lets = Map.empty; Statements = []; Actions = []; Diagnostics = [ d ] }
+        failedProgram [ SyntaxDiagnostic.error Codes.Internal (Range.point (options.Files.Display fullPath) 1 1) (sprintf "internal checker error (please report it): %s" ex.Message) ]
 
 /// Parses and checks a script file.
 let checkFile (options: CheckOptions) (path: string) : CheckedProgram =
@@ -405,8 +415,7 @@ let checkFile (options: CheckOptions) (path: string) : CheckedProgram =
     match options.Files.Read fullPath with
     | Some text -> checkText options path text
     | None ->
-        let d = SyntaxDiagnostic.error Codes.ImportNotFound (Range.point (options.Files.Display fullPath) 1 1) (sprintf "cannot read %s: the file does not exist" path)
-        { Experiments = Map.empty; ExperimentOrder = []; Sweeps = Map.empty; Campaigns = Map.empty; Lets = Map.empty; Statements = []; Actions = []; Diagnostics = [ d ] }
+        failedProgram [ SyntaxDiagnostic.error Codes.ImportNotFound (Range.point (options.Files.Display fullPath) 1 1) (sprintf "cannot read %s: the file does not exist or is not readable" path) ]
 
 /// Every registry parameter of an experiment: what the script set, and the registry's defaults (Provenance.Default)
 /// for the rest. Parameters without a default that nobody set are left out.

@@ -86,8 +86,9 @@ let rec loadTree (files: SourceFiles) (fullPath: string) (stack: string list) : 
                     None, [ SyntaxDiagnostic.error Codes.YamlSyntax r "an experiment config must be a mapping of keys to values" ]
         with
         | :? YamlException as ex ->
-            let r = Range.point display (int ex.Start.Line) (int ex.Start.Column)
+            let r = Range.point display (max 1 (int ex.Start.Line)) (max 1 (int ex.Start.Column))
             None, [ SyntaxDiagnostic.error Codes.YamlSyntax r (sprintf "YAML syntax: %s" ex.Message) ]
+        | ex -> None, [ SyntaxDiagnostic.error Codes.YamlSyntax (Range.point display 1 1) (sprintf "cannot read the YAML: %s" ex.Message) ]
 
 let private isNull' (text: string) (quoted: bool) = not quoted && (text = "" || text = "~" || text = "null" || text = "Null" || text = "NULL")
 
@@ -275,7 +276,11 @@ let loadStatement (files: SourceFiles) (path: string) : Statement option * Synta
 
 /// Loads and checks a YAML config exactly like a .lem script holding one experiment.
 let check (options: Checker.CheckOptions) (path: string) : CheckedProgram =
-    let statement, diagnostics = loadStatement options.Files path
+    let statement, diagnostics =
+        try
+            loadStatement options.Files path
+        with ex ->
+            None, [ SyntaxDiagnostic.error Codes.Internal (Range.point path 1 1) (sprintf "internal error reading YAML (please report it): %s" ex.Message) ]
     let located =
         statement |> Option.map (fun s -> { Statement = s; FullPath = Path.GetFullPath path; IsRoot = true }) |> Option.toList
     Checker.checkLoaded options located diagnostics
