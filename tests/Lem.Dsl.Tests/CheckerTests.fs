@@ -26,6 +26,7 @@ let diagnosticTable =
       "campaign unknown experiment", "experiment a {}\ncampaign c { experiments = [a, b] }", [ "LEM0211", 2, 32 ]
       "campaign bad order", "experiment a {}\ncampaign c { experiments = [a]; order = random }", [ "LEM0241", 2, 41 ]
       "run unknown", "experiment a {}\nrun b", [ "LEM0250", 2, 5 ]
+      "unknown metric", "experiment a {}\nanalyze a {\n  table energy_per_output_token, ttft_ms_p50 by batching.batch_size\n}", [ "LEM0252", 3, 9 ]
       "run before the definition", "show a\nexperiment a {}", [ "LEM0251", 1, 6 ]
       "syntax errors are all reported", "experiment a {\n  model =\n}\nexperiment b {\n  = 3\n}\nrun a", [ "LEM0100", 2, 10; "LEM0100", 5, 3; "LEM0250", 7, 5 ]
       "choice word as a call argument", "experiment a { prompts = file(\"p.jsonl\", format = jsonl, sample = 4) }", []
@@ -44,6 +45,10 @@ let suggestions =
         testCase "did you mean a registry name" <| fun () ->
             let p = check "experiment a { batching.batch_sise = 4 }"
             Expect.stringContains (dump p) "did you mean 'batching.batch_size'?" (dump p)
+        testCase "unknown metric suggests the canonical name" <| fun () ->
+            let p = check "experiment a {}\nanalyze a { plot ttft_ms vs batching.batch_sise }"
+            Expect.stringContains (dump p) "did you mean one of 'ttft_ms_mean', 'ttft_ms_p50'" (dump p)
+            Expect.contains (p.Diagnostics |> List.map (fun d -> d.Code, d.Severity)) ("LEM0252", Severity.Warning) "unknown x is a warning"
         testCase "no suggestion when everything would change" <| fun () ->
             let p = check "experiment a {}\nrun x"
             Expect.isFalse ((dump p).Contains "did you mean") (dump p)

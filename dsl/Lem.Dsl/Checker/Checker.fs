@@ -347,6 +347,32 @@ let private checkLoadedUnguarded (options: CheckOptions) (located: Located list)
         match defs.TryGetValue id.Name with
         | true, other -> error Codes.UnknownTarget id.Range (sprintf "'%s' is %s; name an experiment, sweep or campaign" id.Name (kindName other))
         | _ -> error Codes.UnknownTarget id.Range (sprintf "unknown experiment, sweep or campaign '%s'%s" id.Name (didYouMean candidates id.Name))
+    // Analyses name canonical metrics (docs/results.md); groupings and x axes may also name parameters.
+    let metricNames = Lem.Engine.Results.Schema.MetricNames.Canonical |> Seq.map (fun m -> m.Name) |> List.ofSeq
+    let columnNames = metricNames @ (registry.All |> List.map (fun d -> d.Name)) @ [ "experiment"; "cycle" ]
+    let checkMetric (p: Path) =
+        if not (Lem.Engine.Results.Schema.MetricNames.IsCanonical p.Text) then
+            let hint =
+                match didYouMean metricNames p.Text, metricNames |> List.filter (fun m -> m.StartsWith(p.Text + "_")) with
+                | "", (_ :: _ as family) -> sprintf "; did you mean one of %s?" (family |> List.map (sprintf "'%s'") |> String.concat ", ")
+                | close, _ -> close
+            error Codes.UnknownMetric p.Range (sprintf "unknown metric '%s'%s (metrics are listed in docs/results.md)" p.Text hint)
+    let checkColumn (p: Path) =
+        if not (List.contains p.Text columnNames) then
+            report (SyntaxDiagnostic.warning Codes.UnknownMetric p.Range (sprintf "'%s' is neither a metric nor a parameter%s" p.Text (didYouMean columnNames p.Text)))
+    let checkClauses (clauses: AnalysisClause list) =
+        for c in clauses do
+            match c with
+            | Table(metrics, by, _) ->
+                metrics |> List.iter checkMetric
+                by |> List.iter checkColumn
+            | Plot(y, x, by, _, _) ->
+                checkMetric y
+                checkColumn x
+                by |> Option.iter checkColumn
+            | Pareto(objectives, _) -> objectives |> List.iter (snd >> checkMetric)
+            | Export _ -> ()
+
     // Definitions are registered as they are met: an action may only name what is defined above it.
     let definedAt = Dictionary<string, int>()
     located |> List.iteri (fun i l -> match Statement.definedName l.Statement with Some n when not (definedAt.ContainsKey n.Name) -> definedAt[n.Name] <- i | _ -> ())
@@ -368,7 +394,9 @@ let private checkLoadedUnguarded (options: CheckOptions) (located: Located list)
             else
                 match l.Statement with
                 | Run(id, r) -> target i id (fun k -> RunAction(id.Name, k, r))
-                | Analyze(id, clauses, r) -> target i id (fun k -> AnalyzeAction(id.Name, k, clauses, r))
+                | Analyze(id, clauses, r) ->
+                    checkClauses clauses
+                    target i id (fun k -> AnalyzeAction(id.Name, k, clauses, r))
                 | Show(id, r) -> target i id (fun k -> ShowAction(id.Name, k, r))
                 | _ -> None)
 
