@@ -279,61 +279,14 @@ let private checkLoadedUnguarded (options: CheckOptions) (located: Located list)
 
     // 6. campaigns
     let campaigns = Dictionary<string, CheckedCampaign>()
-    let campaignKeys = [ "experiments"; "cycles"; "order"; "seed"; "gap"; "cycle_gap" ]
+    let lookupMember (w: string) =
+        if experiments.ContainsKey w && not (w.Contains '[') then CampaignSettings.Members [ w ]
+        elif sweeps.ContainsKey w then CampaignSettings.Members sweeps[w].Members
+        elif defs.ContainsKey w then CampaignSettings.NotListable(kindName defs[w])
+        else CampaignSettings.Unknown(didYouMean (namesOf (function Experiment _ | Sweep _ -> true | _ -> false)) w)
     for name in order do
         match defs[name] with
-        | Campaign(n, assignments, range) ->
-            let mutable c =
-                { Name = n.Name; Experiments = []; Cycles = 1; Order = Interleaved; Seed = 0; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Range = n.Range }
-            let mutable sawExperiments = false
-            for a in assignments do
-                let key = a.Path.Text
-                let bad expected = error Codes.CampaignValue a.Value.Range (sprintf "campaign %s expects %s" key expected)
-                let lowered () = Lowering.lower lets (key <> "order") report a.Value
-                match key with
-                | "experiments" ->
-                    sawExperiments <- true
-                    match a.Value.Kind with
-                    | List items ->
-                        let names =
-                            items
-                            |> List.collect (fun item ->
-                                match item.Kind with
-                                | Word w when experiments.ContainsKey w && not (w.Contains '[') -> [ w ]
-                                | Word w when sweeps.ContainsKey w -> sweeps[w].Members
-                                | Word w when defs.ContainsKey w ->
-                                    error Codes.CampaignValue item.Range (sprintf "'%s' is %s; a campaign lists experiments and sweeps" w (kindName defs[w]))
-                                    []
-                                | Word w ->
-                                    let candidates = namesOf (function Experiment _ | Sweep _ -> true | _ -> false)
-                                    error Codes.UnknownName item.Range (sprintf "unknown experiment or sweep '%s'%s" w (didYouMean candidates w))
-                                    []
-                                | _ ->
-                                    error Codes.CampaignValue item.Range "campaign experiments are names of experiments or sweeps"
-                                    [])
-                        c <- { c with Experiments = names }
-                    | _ -> bad "a list of experiment or sweep names: [a, b]"
-                | "cycles" ->
-                    match lowered () with
-                    | :? ConfigValue.Integer as i when i.Value >= 1L && i.Value <= 1000L -> c <- { c with Cycles = int i.Value }
-                    | _ -> bad "an integer from 1 to 1000"
-                | "order" ->
-                    match lowered () with
-                    | :? ConfigValue.Word as w when w.Value = "interleaved" -> c <- { c with Order = Interleaved }
-                    | :? ConfigValue.Word as w when w.Value = "shuffled" -> c <- { c with Order = Shuffled }
-                    | :? ConfigValue.Word as w when w.Value = "grouped" -> c <- { c with Order = Grouped }
-                    | _ -> bad "interleaved, shuffled or grouped"
-                | "seed" ->
-                    match lowered () with
-                    | :? ConfigValue.Integer as i when i.Value >= 0L && i.Value <= int64 Int32.MaxValue -> c <- { c with Seed = int i.Value }
-                    | _ -> bad "a non-negative integer"
-                | "gap" | "cycle_gap" ->
-                    match lowered () with
-                    | :? ConfigValue.Duration as d -> c <- (if key = "gap" then { c with Gap = d.Value } else { c with CycleGap = d.Value })
-                    | _ -> bad "a duration such as 30s"
-                | _ -> error Codes.CampaignKey a.Path.Range (sprintf "campaigns have no setting '%s'%s (settings: %s)" key (didYouMean campaignKeys key) (String.concat ", " campaignKeys))
-            if not sawExperiments then error Codes.CampaignValue n.Range (sprintf "campaign '%s' needs experiments = [...]" n.Name)
-            campaigns[n.Name] <- c
+        | Campaign(n, assignments, _) -> campaigns[n.Name] <- CampaignSettings.read lets report lookupMember n assignments
         | _ -> ()
 
     // 7. actions of the root file
@@ -347,32 +300,6 @@ let private checkLoadedUnguarded (options: CheckOptions) (located: Located list)
         match defs.TryGetValue id.Name with
         | true, other -> error Codes.UnknownTarget id.Range (sprintf "'%s' is %s; name an experiment, sweep or campaign" id.Name (kindName other))
         | _ -> error Codes.UnknownTarget id.Range (sprintf "unknown experiment, sweep or campaign '%s'%s" id.Name (didYouMean candidates id.Name))
-    // Analyses name canonical metrics (docs/results.md); groupings and x axes may also name parameters.
-    let metricNames = Lem.Engine.Results.Schema.MetricNames.Canonical |> Seq.map (fun m -> m.Name) |> List.ofSeq
-    let columnNames = metricNames @ (registry.All |> List.map (fun d -> d.Name)) @ [ "experiment"; "cycle" ]
-    let checkMetric (p: Path) =
-        if not (Lem.Engine.Results.Schema.MetricNames.IsCanonical p.Text) then
-            let hint =
-                match didYouMean metricNames p.Text, metricNames |> List.filter (fun m -> m.StartsWith(p.Text + "_")) with
-                | "", (_ :: _ as family) -> sprintf "; did you mean one of %s?" (family |> List.map (sprintf "'%s'") |> String.concat ", ")
-                | close, _ -> close
-            error Codes.UnknownMetric p.Range (sprintf "unknown metric '%s'%s (metrics are listed in docs/results.md)" p.Text hint)
-    let checkColumn (p: Path) =
-        if not (List.contains p.Text columnNames) then
-            report (SyntaxDiagnostic.warning Codes.UnknownMetric p.Range (sprintf "'%s' is neither a metric nor a parameter%s" p.Text (didYouMean columnNames p.Text)))
-    let checkClauses (clauses: AnalysisClause list) =
-        for c in clauses do
-            match c with
-            | Table(metrics, by, _) ->
-                metrics |> List.iter checkMetric
-                by |> List.iter checkColumn
-            | Plot(y, x, by, _, _) ->
-                checkMetric y
-                checkColumn x
-                by |> Option.iter checkColumn
-            | Pareto(objectives, _) -> objectives |> List.iter (snd >> checkMetric)
-            | Export _ -> ()
-
     // Definitions are registered as they are met: an action may only name what is defined above it.
     let definedAt = Dictionary<string, int>()
     located |> List.iteri (fun i l -> match Statement.definedName l.Statement with Some n when not (definedAt.ContainsKey n.Name) -> definedAt[n.Name] <- i | _ -> ())
@@ -395,7 +322,7 @@ let private checkLoadedUnguarded (options: CheckOptions) (located: Located list)
                 match l.Statement with
                 | Run(id, r) -> target i id (fun k -> RunAction(id.Name, k, r))
                 | Analyze(id, clauses, r) ->
-                    checkClauses clauses
+                    Analyses.checkClauses registry report clauses
                     target i id (fun k -> AnalyzeAction(id.Name, k, clauses, r))
                 | Show(id, r) -> target i id (fun k -> ShowAction(id.Name, k, r))
                 | _ -> None)
