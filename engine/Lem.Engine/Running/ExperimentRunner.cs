@@ -127,7 +127,9 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
             warnings.Add(new WarningRecord("short-window", $"the measurement window ({window.DurationS:F2} s) spans fewer than about ten energy-counter updates; its energy is low-confidence",
                 "use more prompts or more new tokens so the window lasts at least a few seconds"));
 
-        var meterMetrics = window.Results.SelectMany(r => r.Metrics).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value);
+        // canonical metrics (window duration, energies...) are derived from the record's sections, not taken from meters
+        var meterMetrics = window.Results.SelectMany(r => r.Metrics).Where(p => !MetricNames.IsCanonical(p.Key))
+            .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value);
         meterMetrics["warmup_steps"] = warmup.StepsUsed;
         meterMetrics["padding_ratio"] = workload.PaddingRatio;
         meterMetrics["effective_batch_size"] = workload.EffectiveBatchSize;

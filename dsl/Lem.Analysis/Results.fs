@@ -1,0 +1,130 @@
+/// Results as data: a results folder (or an exported CSV) as a Deedle frame with one row per run, keyed by run id.
+/// Columns are those of the engine's export (ExportTable, docs/results.md): run columns, parameters by their dotted
+/// names, every canonical metric (unit in the name), energy-source columns, then meter metrics. Numbers are float
+/// columns, text string columns; a value that was not measured is missing, never 0.
+module Lem.Analysis.Results
+
+open System
+open System.Globalization
+open System.IO
+open Deedle
+open Lem.Engine.Meters
+open Lem.Engine.Results
+open Lem.Engine.Results.Export
+open Lem.Engine.Results.Schema
+open Lem.Engine.Results.Store
+
+let private engine (f: unit -> 'a) =
+    try f () with :? ResultsException as e -> raise (AnalysisException(e.Message, e))
+
+/// Every run folder of a results folder, complete or not, with its aggregated record or the problem reading it.
+let runs (folder: string) : RunEntry list =
+    let full = Path.GetFullPath folder
+    if not (Directory.Exists full) then
+        raise (AnalysisException $"results folder {full} does not exist. Give the folder that `lem run` wrote its results to (results.dir).")
+    engine (fun () -> ResultStore(full).ListRuns() |> List.ofSeq)
+
+/// The complete runs of a results folder as aggregated records (derived from the raw records). Fails, saying what
+/// was found, when there is none.
+let records (folder: string) : AggregatedRecord list =
+    let entries = runs folder
+    let complete = entries |> List.filter (fun e -> e.Status = RunStatus.Complete && not (isNull e.Record)) |> List.map (fun e -> e.Record)
+    if complete.IsEmpty then
+        let full = Path.GetFullPath folder
+        let detail =
+            if entries.IsEmpty then "it holds no run folder"
+            else $"its {entries.Length} run folder(s) are incomplete or unreadable"
+        raise (AnalysisException $"no complete run in {full}: {detail}. `lem results list {folder}` shows the runs there; run the experiments (again) to complete them.")
+    complete
+
+/// The engine's export table as a frame (same columns in the same order, same values).
+let ofTable (table: ExportTable) : Frame<string, string> =
+    let runIdIndex = table.Columns |> Seq.findIndex (fun c -> c.Name = "run_id")
+    let rows = List.ofSeq table.Rows
+    let keys = rows |> List.map (fun r -> string r[runIdIndex])
+    let columns =
+        table.Columns
+        |> Seq.mapi (fun i c ->
+            match c.Kind with
+            | ExportColumnKind.Number ->
+                FrameBuild.NumberColumn(c.Name, rows |> List.map (fun r -> match r[i] with :? float as v -> Some v | _ -> None))
+            | _ -> FrameBuild.TextColumn(c.Name, rows |> List.map (fun r -> match r[i] with null -> None | v -> Some(string v))))
+        |> List.ofSeq
+    FrameBuild.build keys columns
+
+/// Aggregated records as a frame (one row per run).
+let ofRecords (records: AggregatedRecord seq) : Frame<string, string> = ofTable (ExportTable.From records)
+
+/// The rows of the given experiments (for `analyze CAMPAIGN`: the campaign's members). Fails, listing the
+/// experiments that are there, when none of the names has a run.
+let onlyExperiments (experiments: string list) (frame: Frame<string, string>) : Frame<string, string> =
+    let wanted = Set.ofList experiments
+    let experimentOf = Columns.cells frame "experiment" |> Map.ofList
+    let keep = frame.RowKeys |> Seq.filter (fun k -> match experimentOf[k] with Cell.Text e -> wanted.Contains e | _ -> false) |> List.ofSeq
+    if keep.IsEmpty then
+        let present = experimentOf |> Map.toList |> List.map (fun (_, c) -> c.Label) |> List.distinct |> List.sort
+        let shown = present |> List.truncate 10 |> String.concat ", "
+        let more = if present.Length > 10 then ", ..." else ""
+        let asked = String.concat ", " experiments
+        raise (AnalysisException $"no complete run of {asked} in the results (experiments there: {shown}{more}). Run them first.")
+    let keepSet = Set.ofList keep
+    frame |> Frame.filterRows (fun key _ -> keepSet.Contains key)
+
+/// The complete runs of a results folder as a frame: `Results.load "results"`.
+let load (folder: string) : Frame<string, string> = ofRecords (records folder)
+
+/// A CSV written by the engine's export (`lem results export`, `analyze ... export`) read back as a frame: a column
+/// whose cells are all numbers or NA is a number column, any other a text column; NA is missing.
+let readCsv (path: string) : Frame<string, string> =
+    let full = Path.GetFullPath path
+    if not (File.Exists full) then raise (AnalysisException $"{full} does not exist. Export results with `lem results export {path}` first.")
+    match Csv.parse full (File.ReadAllText full) with
+    | [] -> raise (AnalysisException $"{full} is empty; expected a header line and one line per run.")
+    | header :: rows ->
+        rows |> List.iteri (fun i r ->
+            if r.Length <> header.Length then
+                raise (AnalysisException $"{full}:{i + 2}: {r.Length} fields for {header.Length} columns; the file is damaged or not an export."))
+        let runId =
+            match header |> List.tryFindIndex ((=) "run_id") with
+            | Some i -> i
+            | None -> raise (AnalysisException $"{full}: no run_id column; this is not an export of results.")
+        let isNumber (text: string) =
+            text = CsvExporter.Missing || fst (Double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture))
+        let columns =
+            header
+            |> List.mapi (fun i name ->
+                let cells = rows |> List.map (fun r -> r[i])
+                if cells |> List.forall isNumber then
+                    FrameBuild.NumberColumn(name, cells |> List.map (fun t -> if t = CsvExporter.Missing then None else Some(Double.Parse(t, CultureInfo.InvariantCulture))))
+                else
+                    FrameBuild.TextColumn(name, cells |> List.map (fun t -> if t = CsvExporter.Missing then None else Some t)))
+        FrameBuild.build (rows |> List.map (fun r -> r[runId])) columns
+
+/// Statistics across cycles per group: `Results.summary frame ["batching.batch_size"; "precision"] ["energy_per_output_token_j"]`.
+/// One row per group: the grouping columns, runs, and per metric n, mean, std, cv, 95% CI (Student t and bootstrap
+/// percentile, fixed seed) and a note (n < 2 says there is no interval and why). No grouping column: by experiment.
+let summary (frame: Frame<string, string>) (by: string list) (metrics: string list) : Frame<string, string> =
+    Summary.frame frame by metrics
+
+/// The parameter columns of a frame: every column that is not a run column, canonical metric, energy-source column
+/// or meter metric (that is, the experiments' resolved parameters, by dotted name).
+let parameterColumns (frame: Frame<string, string>) =
+    let fixedNames =
+        Seq.concat [ ExportTable.RunColumns |> Seq.map (fun c -> c.Name)
+                     ExportTable.EnergySourceColumns |> Seq.map (fun c -> c.Name)
+                     MetricNames.Canonical |> Seq.map (fun m -> m.Name) ]
+        |> Set.ofSeq
+    let names = Columns.names frame
+    // Export order: run columns, parameters, canonical metrics, energy sources, meter metrics.
+    let firstMetric = names |> List.tryFindIndex (fun n -> MetricNames.IsCanonical n) |> Option.defaultValue names.Length
+    names |> List.take firstMetric |> List.filter (fun n -> not (fixedNames.Contains n))
+
+/// The parameters that vary across the runs of a frame (the swept ones).
+let sweptParameters (frame: Frame<string, string>) = Columns.varying frame (parameterColumns frame)
+
+/// The time series each worker of a run wrote beside its raw record (t_s, series, value), empty when none.
+let timeSeries (folder: string) (record: AggregatedRecord) : (int * TimeSeriesPoint list) list =
+    let store = ResultStore(Path.GetFullPath folder)
+    [ for worker in 0 .. max 1 record.WorkerCount - 1 do
+          let points = engine (fun () -> store.ReadTimeSeries(record.RunId, worker)) |> List.ofSeq
+          if not points.IsEmpty then worker, points ]
