@@ -132,6 +132,8 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         var meterMetrics = window.Results.SelectMany(r => r.Metrics).Where(p => !MetricNames.IsCanonical(p.Key))
             .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value);
         meterMetrics["warmup_steps"] = warmup.StepsUsed;
+        foreach (var (name, value) in model.Facts)
+            if (value is int or long or double) meterMetrics[name] = Convert.ToDouble(value, CultureInfo.InvariantCulture);
         meterMetrics["padding_ratio"] = workload.PaddingRatio;
         meterMetrics["effective_batch_size"] = workload.EffectiveBatchSize;
         var gpuName = meters.Gpu?.Gpus.FirstOrDefault()?.Device.Name;
@@ -148,7 +150,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
             StartedUtc = started,
             EndedUtc = DateTimeOffset.UtcNow,
             Config = ParameterRecord.OfAll(config.Resolved),
-            Environment = EnvironmentJson.From(EnvironmentInfoFor(meters), meters.Health, warmup, loadSeconds),
+            Environment = EnvironmentJson.From(EnvironmentInfoFor(meters), meters.Health, warmup, loadSeconds, model.Facts),
             Model = ModelRecord.From(model.Info, reused ? null : loadSeconds),
             Window = new WindowRecord(window.DurationS, windowBeginUtc, windowEndUtc),
             Tokens = new TokenCounts(workload.Requests.Count, workload.PromptTokens, workload.PaddedPromptTokens, workload.OutputTokens),
