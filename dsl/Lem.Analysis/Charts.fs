@@ -57,7 +57,16 @@ let bars (title: string) (xLabel: string) (yLabel: string) (categories: string l
     |> styled title xLabel yLabel 900 460
 
 /// The chart as an HTML fragment (a div and the script that draws into it); plotly.js must be on the page.
-let fragment (chart: GenericChart) = GenericChart.toChartHTML chart
+/// Text in the chart (titles, names, labels) travels inside the script as JSON strings; "</" is written "<\/"
+/// there (the same string in JavaScript), so that no label can end the script element early.
+let fragment (chart: GenericChart) =
+    let html = GenericChart.toChartHTML chart
+    let opening = html.IndexOf("<script", StringComparison.Ordinal)
+    let closing = html.LastIndexOf("</script>", StringComparison.Ordinal)
+    if opening < 0 || closing < opening then html
+    else
+        let bodyStart = html.IndexOf('>', opening) + 1
+        html.Substring(0, bodyStart) + html.Substring(bodyStart, closing - bodyStart).Replace("</", "<\\/") + html.Substring closing
 
 /// A complete HTML page with plotly.js inline: it opens without network access.
 let page (title: string) (charts: GenericChart list) =
