@@ -53,8 +53,9 @@ let bars (title: string) (xLabel: string) (yLabel: string) (categories: string l
         let present = List.zip categories values |> List.choose (fun (c, v) -> v |> Option.map (fun v -> c, v))
         Chart.Column(values = List.map snd present, Keys = List.map fst present, Name = name, MarkerColor = colour))
     |> Chart.combine
-    |> Chart.withLayout (Layout.init (BarMode = (if stacked then StyleParam.BarMode.Stack else StyleParam.BarMode.Group)))
-    |> styled title xLabel yLabel 900 460
+    // Room below the axis for long category names (sweep members are named after their parameters).
+    |> Chart.withLayout (Layout.init (BarMode = (if stacked then StyleParam.BarMode.Stack else StyleParam.BarMode.Group), Margin = Margin.init (Bottom = 220)))
+    |> styled title xLabel yLabel 1000 620
 
 /// The chart as an HTML fragment (a div and the script that draws into it); plotly.js must be on the page.
 /// Text in the chart (titles, names, labels) travels inside the script as JSON strings; "</" is written "<\/"
