@@ -87,27 +87,46 @@ type SynthArgs =
             | Seed _ -> "seed of the random weights (default 0); the same seed writes the same bytes."
             | Out _ -> "folder to write (Hugging Face layout); must not exist or be empty."
 
+type ProbeArgs =
+    | [<Mandatory>] Model of folder: string
+    | Precision of precision: string
+    | Device of device: string
+    | [<Mandatory>] Prompt_File of file: string
+    | New_Tokens of tokens: int
+    | [<Mandatory>] Out of file: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Model _ -> "a Hugging Face model folder."
+            | Precision _ -> "fp32 (default), fp16 or bf16."
+            | Device _ -> "cpu (default) or cuda:N."
+            | Prompt_File _ -> "JSON {\"prompts\": [[token ids], ...]}."
+            | New_Tokens _ -> "greedy tokens generated per prompt, pinned (default 64)."
+            | Out _ -> "JSON file to write; the last-position prefill logits go beside it as float32 (OUT.logits.f32)."
+
 type ModelArgs =
     | [<CliPrefix(CliPrefix.None)>] Synth of ParseResults<SynthArgs>
     | [<CliPrefix(CliPrefix.None)>] Presets
+    | [<CliPrefix(CliPrefix.None); Hidden>] Probe of ParseResults<ProbeArgs>
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Synth _ -> "write a synthetic model: a real architecture's config with seeded random weights."
             | Presets -> "list the synthetic model presets."
+            | Probe _ -> "correctness probe (scripts/device/parity_transformers.py): greedy tokens batched and one by one, and prefill logits."
 
 type ResultsShowArgs =
     | [<MainCommand; ExactlyOnce; Last>] Id of run_id: string
     interface IArgParserTemplate with
         member a.Usage = match a with Id _ -> "the run id (as `lem results list` prints it)."
 
-type ExportFormat =
+type ExportFormatArg =
     | Csv
     | Json
     | Parquet
 
 type ResultsExportArgs =
-    | [<Mandatory>] Format of ExportFormat
+    | [<Mandatory>] Format of ExportFormatArg
     | Out of file: string
     interface IArgParserTemplate with
         member a.Usage =

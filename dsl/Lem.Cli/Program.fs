@@ -1,5 +1,42 @@
 module Lem.Cli.Program
+
+open Argu
+open Lem.Cli.Arguments
+open Lem.Cli.Commands
+
+let private dispatch (results: ParseResults<LemArgs>) =
+    match results.TryGetSubCommand() with
+    | Some(Run args) -> ScriptCommands.runCommand args
+    | Some(Check args) -> ScriptCommands.checkCommand args
+    | Some(Plan args) -> ScriptCommands.planCommand args
+    | Some(Explain args) -> ScriptCommands.explainCommand args
+    | Some(Repl args) -> ScriptCommands.replCommand args
+    | Some(Experiment args) -> ScriptCommands.experimentCommand args
+    | Some(Config args) -> ConfigCommand.run args
+    | Some(Model args) -> ModelCommand.run args
+    | Some(Results args) -> ResultsCommand.run args
+    | Some(Flops args) -> FlopsCommand.run args
+    | Some(Env args) -> EnvCommand.run args
+    | Some(Report args) -> ReportCommand.run args
+    | Some Version
+    | None when results.Contains Version ->
+        printfn "lem %s" (Lem.Engine.Measurement.EnvironmentInfo.CurrentToolVersion())
+        0
+    | _ ->
+        eprintfn "%s" (results.Parser.PrintUsage())
+        2
+
 [<EntryPoint>]
 let main argv =
-    printfn "lem %s" Lem.Dsl.Placeholder.version
-    0
+    let parser = ArgumentParser.Create<LemArgs>(programName = "lem")
+    try
+        let results = parser.ParseCommandLine(argv, raiseOnUsage = true)
+        UserError.guard (fun () -> dispatch results)
+    with :? ArguParseException as e ->
+        // --help lands here too (with exit code 0 and the usage on stdout)
+        if e.ErrorCode = ErrorCode.HelpText then
+            printfn "%s" e.Message
+            0
+        else
+            eprintfn "%s" e.Message
+            2

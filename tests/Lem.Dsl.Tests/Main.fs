@@ -1,7 +1,8 @@
 module Lem.Dsl.Tests.Main
+
 open Expecto
 
-let smoke = testCase "placeholder version" <| fun () -> Expect.equal Lem.Dsl.Placeholder.version "0.1.0" "version"
-
 [<EntryPoint>]
-let main argv = runTestsWithCLIArgs [] argv (testList "all" [ smoke ])
+let main argv =
+    let all = testList "Lem.Dsl" [ ParserTests.tests; CheckerTests.tests; GoldenTests.tests; GoldenTests.examples; YamlTests.tests; RuntimeTests.tests ]
+    runTestsWithCLIArgs [] argv all

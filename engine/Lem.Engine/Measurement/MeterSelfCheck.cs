@@ -7,7 +7,9 @@ namespace Lem.Engine.Measurement;
 /// <summary>
 /// Verifies the GPU meter on a real GPU: counter update period, idle power plausibility, counter vs integrated
 /// averaged-power samples under a steady load (within 3%), throttling flags clear under that load, and a deliberately
-/// short window flagged. The caller provides the load (e.g. TorchSharp matmuls for a given duration) and the device sync.
+/// short window flagged. The caller provides the load and the device sync. <c>steadyLoad(d)</c> must keep the GPU busy
+/// for <c>d</c> (e.g. TorchSharp matmuls in a loop until the time is up); it is called on a background thread, with
+/// <c>d</c> = lead-in + window + tail, and the window opens after the lead-in so that it sees a steady load.
 /// The meter needs its sampler on (it is by default).
 /// </summary>
 public static class MeterSelfCheck
@@ -37,7 +39,11 @@ public static class MeterSelfCheck
             : new SelfCheckItem("idle power", idle.PowerW >= options.IdleMinW && idle.PowerW <= options.IdleMaxW,
                 F($"{idle.PowerW:F1} W over {idle.IdleDurationS:F1} s (accepted {options.IdleMinW:F0}–{options.IdleMaxW:F0} W; H100 idles at about 70–75 W)")));
 
-        var load = MeasurementWindow.Measure("self-check-load", [meter], () => steadyLoad(options.LoadDuration), synchronize);
+        var loadTask = Task.Factory.StartNew(() => steadyLoad(options.LoadLeadIn + options.LoadDuration + options.LoadTail),
+            TaskCreationOptions.LongRunning);
+        idleWait(options.LoadLeadIn);
+        var load = MeasurementWindow.Measure("self-check-load", [meter], () => idleWait(options.LoadDuration), synchronize);
+        loadTask.Wait();
         var result = load.Results[0];
         var figure = result.Energy.First(f => f.Component == gpu.Label);
         result.Metrics.TryGetValue($"{prefix}_samples_vs_counter_rel_diff", out var rel);

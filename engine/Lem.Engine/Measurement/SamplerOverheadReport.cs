@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Lem.Engine.Measurement;
 
 /// <summary>CPU time and allocations the GPU sampler costs, against a baseline of the same duration without it.</summary>
@@ -10,7 +8,9 @@ public sealed record SamplerOverheadReport(
     int Samples,
     double BaselineCpuMs,
     double SamplerCpuMs,
-    long AllocatedBytes)
+    long AllocatedBytes,
+    double? SamplerThreadCpuMs,
+    long SamplerThreadAllocatedBytes)
 {
     /// <summary>Extra process CPU time per second of wall time (ms/s); 10 ms/s is 1% of one core.</summary>
     public double OverheadCpuMsPerS => (SamplerCpuMs - BaselineCpuMs) / DurationS;
@@ -19,9 +19,16 @@ public sealed record SamplerOverheadReport(
 
     public double AllocatedBytesPerSample => Samples == 0 ? double.NaN : (double)AllocatedBytes / Samples;
 
-    public string Render() => string.Create(CultureInfo.InvariantCulture,
-        $"sampler overhead: {Samples} samples of {Gpus} GPU(s) at {IntervalMs:F0} ms over {DurationS:F1} s; "
-        + $"process CPU {SamplerCpuMs:F1} ms vs {BaselineCpuMs:F1} ms idle baseline = {OverheadCpuMsPerS:F2} ms CPU per second "
-        + $"({OverheadCpuMsPerS / 10:F3}% of one core), {OverheadCpuUsPerSample:F1} us per sample; "
-        + $"allocated {AllocatedBytes} bytes ({AllocatedBytesPerSample:F1} per sample)");
+    /// <summary>CPU time of the sampling thread alone per second of wall time (ms/s), free of other threads' noise.</summary>
+    public double? SamplerThreadCpuMsPerS => SamplerThreadCpuMs / DurationS;
+
+    public string Render()
+    {
+        var process = FormattableString.Invariant(
+            $"sampler overhead: {Samples} samples of {Gpus} GPU(s) at {IntervalMs:F0} ms over {DurationS:F1} s; process CPU {SamplerCpuMs:F1} ms vs {BaselineCpuMs:F1} ms idle baseline = {OverheadCpuMsPerS:F2} ms CPU per second ({OverheadCpuMsPerS / 10:F3}% of one core); process-wide allocations {AllocatedBytes} bytes; ");
+        var thread = SamplerThreadCpuMs is { } t
+            ? FormattableString.Invariant($"sampler thread alone: {t:F2} ms CPU = {SamplerThreadCpuMsPerS:F3} ms/s ({SamplerThreadCpuMsPerS / 10:F4}% of one core), {t * 1000 / Math.Max(1, Samples):F1} us per sample")
+            : "sampler thread CPU time unavailable (not Linux)";
+        return process + thread + FormattableString.Invariant($", {SamplerThreadAllocatedBytes} bytes allocated by the sampler thread");
+    }
 }

@@ -34,48 +34,6 @@ public sealed record WorkloadMetrics(
     /// <summary>Energy of the window divided by requests (J per request); null without requests.</summary>
     public double? EnergyPerRequestJ(double energyJ) => Requests > 0 ? energyJ / Requests : null;
 
-    /// <summary>
-    /// Every figure under its canonical name: scalars as they are, latency distributions as NAME (mean) and
-    /// NAME_p50, NAME_p90, NAME_p95, NAME_p99, NAME_min, NAME_max, NAME_count. Unobserved metrics are absent.
-    /// </summary>
-    public IReadOnlyDictionary<string, double> ToNamedValues()
-    {
-        var values = new SortedDictionary<string, double>(StringComparer.Ordinal)
-        {
-            [MetricNames.Requests] = Requests,
-            [MetricNames.PromptTokens] = PromptTokens,
-            [MetricNames.OutputTokens] = OutputTokens,
-            [MetricNames.WindowS] = WindowS,
-            [MetricNames.TpotExcludedRequests] = TpotExcludedRequests,
-            [MetricNames.OutputTokensPerS] = OutputTokensPerS,
-            [MetricNames.TotalTokensPerS] = TotalTokensPerS,
-            [MetricNames.RequestsPerS] = RequestsPerS,
-            [MetricNames.PaddingRatio] = PaddingRatio,
-            [MetricNames.EffectiveBatchSize] = EffectiveBatchSize,
-        };
-        if (GoodputRequestsPerS is { } goodput) values[MetricNames.GoodputRequestsPerS] = goodput;
-        Add(values, MetricNames.TtftMs, TtftMs);
-        Add(values, MetricNames.ItlMs, ItlMs);
-        Add(values, MetricNames.ItlTrimmedMs, ItlTrimmedMs);
-        Add(values, MetricNames.TpotMs, TpotMs);
-        Add(values, MetricNames.E2eLatencyMs, E2eLatencyMs);
-        Add(values, MetricNames.QueueTimeMs, QueueTimeMs);
-        return values;
-    }
-
-    private static void Add(IDictionary<string, double> values, string name, LatencySummary? summary)
-    {
-        if (summary is null) return;
-        values[name] = summary.Mean;
-        values[name + "_p50"] = summary.P50;
-        values[name + "_p90"] = summary.P90;
-        values[name + "_p95"] = summary.P95;
-        values[name + "_p99"] = summary.P99;
-        values[name + "_min"] = summary.Min;
-        values[name + "_max"] = summary.Max;
-        values[name + "_count"] = summary.Count;
-    }
-
-    public override string ToString() =>
-        string.Join(", ", ToNamedValues().Select(kv => kv.Key + " = " + kv.Value.ToString("G6", CultureInfo.InvariantCulture)));
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Requests} requests, {OutputTokens} output tokens in {WindowS:G6} s, {OutputTokensPerS:G6} output tokens/s");
 }

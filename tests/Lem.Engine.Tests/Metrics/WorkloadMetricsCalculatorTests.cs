@@ -93,28 +93,6 @@ public class WorkloadMetricsCalculatorTests
     }
 
     [Fact]
-    public void Named_values_use_the_canonical_names()
-    {
-        var values = WorkloadMetricsCalculator.Compute(Run(1.0, Request(0, 0, 0, 5, 0.1, 0.2, 0.4))).ToNamedValues();
-
-        Assert.Equal(100, values["ttft_ms"], 9);
-        Assert.Equal(100, values["ttft_ms_p99"], 9);
-        Assert.Equal(1, values["ttft_ms_count"]);
-        Assert.Equal(150, values["tpot_ms"], 9);
-        Assert.Equal(150, values["itl_ms"], 9);
-        Assert.Equal(200, values["itl_ms_max"], 9);
-        Assert.Equal(400, values["e2e_latency_ms"], 9);
-        Assert.Equal(0, values["queue_time_ms"]);
-        Assert.Equal(3, values["output_tokens_per_s"]);
-        Assert.Equal(8, values["total_tokens_per_s"]);
-        Assert.Equal(1, values["requests_per_s"]);
-        Assert.Contains("padding_ratio", values.Keys);
-        Assert.Contains("effective_batch_size", values.Keys);
-        Assert.DoesNotContain("itl_trimmed_ms", values.Keys); // a request with two gaps has none left after trimming
-        Assert.DoesNotContain("goodput_requests_per_s", values.Keys);
-    }
-
-    [Fact]
     public void A_window_of_zero_is_rejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => WorkloadMetricsCalculator.Compute(Run(0, Request(0, 0, 0, 1, 0))));

@@ -1,3 +1,4 @@
+using Lem.Engine.Meters;
 using Lem.Engine.Results.Aggregation;
 using Lem.Engine.Results.Schema;
 
@@ -57,6 +58,18 @@ public class CanonicalMetricsTests
         Assert.Contains("energy_per_output_token_j", names);
         Assert.Contains("output_tokens_per_s", names);
         Assert.Contains("ttft_ms_p99", names);
+    }
+
+    [Fact]
+    public void The_source_of_a_sum_is_its_least_trusted_part()
+    {
+        Assert.Equal(EnergySource.MeasuredCounter, EnergySourceText.Weakest([EnergySource.MeasuredCounter, EnergySource.MeasuredCounter]));
+        Assert.Equal(EnergySource.MeasuredSamples, EnergySourceText.Weakest([EnergySource.MeasuredCounter, EnergySource.MeasuredSamples]));
+        Assert.Equal(EnergySource.Estimated, EnergySourceText.Weakest([EnergySource.Estimated, EnergySource.MeasuredSamples]));
+        Assert.Equal(EnergySource.Unavailable, EnergySourceText.Weakest([EnergySource.MeasuredCounter, EnergySource.Unavailable]));
+        Assert.Equal(EnergySource.Unavailable, EnergySourceText.Weakest([]));
+        Assert.Equal(["measured-counter", "measured-samples", "estimated", "unavailable"],
+            Enum.GetValues<EnergySource>().Select(EnergySourceText.Of));
     }
 
     [Theory]

@@ -312,10 +312,19 @@ public sealed class NvmlMeter : IMeter
     private MeterWindowResult UnavailableResult()
     {
         var why = Health.UnavailableReason ?? "NVML unavailable.";
-        var labels = _requested.Where(d => !d.Equals("cpu", StringComparison.OrdinalIgnoreCase)).Select((_, i) => $"gpu:{i}").DefaultIfEmpty("gpu");
+        var labels = _requested.Where(d => !d.Equals("cpu", StringComparison.OrdinalIgnoreCase)).Select(LabelOf).Distinct().DefaultIfEmpty("gpu");
         var figures = labels.Select(l => EnergyFigure.Unavailable(l, why)).ToArray();
         return MeterWindowResult.Create(MeterName, figures, new Dictionary<string, double>(),
             [new MeterWarning("gpu-energy-unavailable", why, "GPU energy is missing from this result; see the cause.")]);
+    }
+
+    /// <summary><c>cuda:1</c> or <c>1</c> → <c>gpu:1</c>; other device names are kept after <c>gpu:</c>.</summary>
+    private static string LabelOf(string request)
+    {
+        var text = request.Trim();
+        var ordinal = text.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? text[4..].TrimStart(':') : text;
+        if (ordinal.Length == 0) return "gpu:0";
+        return int.TryParse(ordinal, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? $"gpu:{n}" : $"gpu:{text}";
     }
 
     public void Dispose()

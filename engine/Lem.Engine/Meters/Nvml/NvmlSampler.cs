@@ -80,9 +80,20 @@ public sealed class NvmlSampler : IDisposable
         }
     }
 
+    /// <summary>CPU seconds the sampling thread used in its last run (Linux only; null elsewhere).</summary>
+    public double? LastRunThreadCpuS { get; private set; }
+
+    /// <summary>Bytes the sampling thread allocated in its last run (0 when sampling allocates nothing).</summary>
+    public long LastRunThreadAllocatedBytes { get; private set; }
+
     private void Loop()
     {
+        var cpu0 = ThreadCpuTime.NowS();
+        var allocated0 = GC.GetAllocatedBytesForCurrentThread();
         while (!_stop.Wait(_interval)) SampleOnce();
+        LastRunThreadAllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocated0;
+        var cpu1 = ThreadCpuTime.NowS();
+        LastRunThreadCpuS = cpu0 is { } a && cpu1 is { } b ? b - a : null;
     }
 
     public void Dispose()

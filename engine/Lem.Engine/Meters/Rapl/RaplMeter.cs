@@ -24,6 +24,8 @@ public sealed partial class RaplMeter : IMeter
     private readonly RaplZone[] _zones;
     private readonly RaplCounter[] _counters;
     private readonly bool[] _failed;
+    private readonly int[] _pollFailures;
+    private long _polls;
     private readonly ManualResetEventSlim _stop = new(false);
     private readonly object _gate = new();
     private Thread? _thread;
@@ -38,6 +40,7 @@ public sealed partial class RaplMeter : IMeter
         _zones = zones;
         _counters = zones.Select(z => new RaplCounter(z.MaxEnergyRangeUj)).ToArray();
         _failed = new bool[zones.Length];
+        _pollFailures = new int[zones.Length];
         Health = health;
         PollInterval = pollInterval;
     }
@@ -46,6 +49,9 @@ public sealed partial class RaplMeter : IMeter
     public MeterHealth Health { get; }
     public IReadOnlyList<RaplZone> Zones => _zones;
     public TimeSpan PollInterval { get; }
+
+    /// <summary>Polls completed since the meter opened (background and explicit).</summary>
+    public long Polls => Interlocked.Read(ref _polls);
 
     /// <summary>True when a DRAM domain is measured (otherwise RAM energy must be estimated).</summary>
     public bool MeasuresDram => Health.Available && _zones.Any(z => z.IsDram);
@@ -160,6 +166,7 @@ public sealed partial class RaplMeter : IMeter
             for (var i = 0; i < _zones.Length; i++)
             {
                 _failed[i] = false;
+                _pollFailures[i] = 0;
                 if (TryRead(i, out var v)) _counters[i].Reset(v);
                 else _failed[i] = true;
             }
@@ -173,8 +180,14 @@ public sealed partial class RaplMeter : IMeter
         }
     }
 
-    /// <summary>Reads every counter once and accumulates; called by the background thread, and by tests.</summary>
-    public void Poll()
+    /// <summary>
+    /// Reads every counter once and accumulates; called by the background thread, and by tests. A failed read in the
+    /// middle of a window is skipped and counted (the next poll catches up, unless a whole wrap passed meanwhile);
+    /// a failed read at the window's end makes that zone's figure unavailable.
+    /// </summary>
+    public void Poll() => Poll(final: false);
+
+    private void Poll(bool final)
     {
         lock (_gate)
         {
@@ -182,9 +195,11 @@ public sealed partial class RaplMeter : IMeter
             {
                 if (_failed[i]) continue;
                 if (TryRead(i, out var v)) _counters[i].Update(v);
-                else _failed[i] = true;
+                else if (final) _failed[i] = true;
+                else _pollFailures[i]++;
             }
         }
+        Interlocked.Increment(ref _polls);
     }
 
     public MeterWindowResult EndWindow()
@@ -205,7 +220,7 @@ public sealed partial class RaplMeter : IMeter
             _thread.Join();
             _thread = null;
         }
-        Poll();
+        Poll(final: true);
         var duration = _clock.NowS - _beginS;
 
         var energy = new List<EnergyFigure>();
@@ -227,6 +242,7 @@ public sealed partial class RaplMeter : IMeter
                 var joules = _counters[i].AccumulatedUj / 1e6;
                 metrics[$"{key}_energy_j"] = joules;
                 metrics[$"{key}_wraps"] = _counters[i].Wraps;
+                if (_pollFailures[i] > 0) metrics[$"{key}_failed_polls"] = _pollFailures[i];
                 figure = new EnergyFigure(z.Component, joules, EnergySource.MeasuredCounter,
                     $"RAPL energy_uj delta ({z.Name}), {_counters[i].Wraps} wrap(s) at {z.MaxEnergyRangeUj} uJ");
             }

@@ -13,7 +13,16 @@ public static class EnergySourceText
         _ => "unavailable",
     };
 
-    /// <summary>The least trusted of several sources: a sum is only as good as its weakest part.</summary>
+    /// <summary>Trust order: measured-counter (0) &gt; measured-samples (1) &gt; estimated (2) &gt; unavailable (3).</summary>
+    public static int Rank(EnergySource source) => source switch
+    {
+        EnergySource.MeasuredCounter => 0,
+        EnergySource.MeasuredSamples => 1,
+        EnergySource.Estimated => 2,
+        _ => 3,
+    };
+
+    /// <summary>The least trusted of several sources: a sum is only as good as its weakest part. No source: unavailable.</summary>
     public static EnergySource Weakest(IEnumerable<EnergySource> sources) =>
-        sources.Select(s => (EnergySource?)s).Max() ?? EnergySource.Unavailable;
+        sources.DefaultIfEmpty(EnergySource.Unavailable).MaxBy(Rank);
 }

@@ -18,7 +18,13 @@ public sealed class FakePowercapTree : IDisposable
         return folder;
     }
 
-    public void SetEnergy(string relative, ulong energyUj) => File.WriteAllText(Path.Combine(Root, relative, "energy_uj"), energyUj + "\n");
+    /// <summary>Replaces energy_uj atomically (sysfs reads never see a half-written value).</summary>
+    public void SetEnergy(string relative, ulong energyUj)
+    {
+        var path = Path.Combine(Root, relative, "energy_uj");
+        File.WriteAllText(path + ".tmp", energyUj + "\n");
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
 
     public void Dispose()
     {

@@ -113,6 +113,27 @@ public class RaplMeterTests
     }
 
     [Fact]
+    public void A_failed_read_mid_window_is_skipped_but_a_failed_final_read_is_unavailable()
+    {
+        using var tree = new FakePowercapTree();
+        var folder = tree.Zone("intel-rapl:0", "package-0", 0);
+        using var meter = Open(tree);
+        meter.BeginWindow("w");
+        File.WriteAllText(Path.Combine(folder, "energy_uj"), "garbage");
+        meter.Poll();
+        tree.SetEnergy("intel-rapl:0", 2_000_000);
+        var result = meter.EndWindow();
+        Assert.Equal(2.0, Assert.Single(result.Energy).EnergyJ);
+        Assert.Equal(1, result.Metrics["rapl_package0_failed_polls"]);
+
+        meter.BeginWindow("w2");
+        File.WriteAllText(Path.Combine(folder, "energy_uj"), "garbage");
+        var second = meter.EndWindow();
+        Assert.Null(Assert.Single(second.Energy).EnergyJ);
+        Assert.Contains(second.WarningDetails!, w => w.Code == "rapl-read-failed");
+    }
+
+    [Fact]
     public void Permission_denied_makes_the_meter_unavailable_with_the_remedy()
     {
         using var tree = new FakePowercapTree();
@@ -167,7 +188,9 @@ public class RaplMeterTests
         using var meter = RaplMeter.Open(new RaplMeterOptions(tree.Root, TimeSpan.FromMilliseconds(5)));
         meter.BeginWindow("w");
         tree.SetEnergy("intel-rapl:0", 800_000);
-        Thread.Sleep(500);
+        // Wait until the background thread has polled twice after the write (this CI machine is shared and slow).
+        var seen = meter.Polls;
+        Assert.True(SpinWait.SpinUntil(() => meter.Polls >= seen + 2, TimeSpan.FromSeconds(10)), "the background poll did not run");
         tree.SetEnergy("intel-rapl:0", 100_000);
         var result = meter.EndWindow();
         Assert.Equal(1.1, Assert.Single(result.Energy).EnergyJ!.Value, 9);

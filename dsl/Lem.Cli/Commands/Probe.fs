@@ -1,0 +1,57 @@
+/// `lem model probe` (hidden): what scripts/device/parity_transformers.py compares with Hugging Face transformers —
+/// greedy tokens of every prompt batched (left padding) and one by one, and each prompt's last-position prefill logits.
+module Lem.Cli.Commands.Probe
+
+open System.IO
+open System.Text.Json
+open Argu
+open Lem.Cli
+open Lem.Cli.Arguments
+open Lem.Cli.UserError
+open Lem.Engine.Inference
+open Lem.Backends.TorchSharp.Backend
+
+let private readPrompts (file: string) =
+    try
+        use doc = JsonDocument.Parse(File.ReadAllText file)
+        doc.RootElement.GetProperty("prompts").EnumerateArray()
+        |> Seq.map (fun p -> p.EnumerateArray() |> Seq.map (fun t -> t.GetInt32()) |> Array.ofSeq)
+        |> Array.ofSeq
+    with
+    | :? JsonException
+    | :? System.Collections.Generic.KeyNotFoundException
+    | :? System.InvalidOperationException as e ->
+        fail (sprintf "%s: expected {\"prompts\": [[token ids], ...]} (%s)." file e.Message)
+
+let run (args: ParseResults<ProbeArgs>) =
+    let prompts = readPrompts (args.GetResult ProbeArgs.Prompt_File)
+    let newTokens = args.GetResult(ProbeArgs.New_Tokens, defaultValue = 64)
+    let request =
+        ModelLoadRequest(
+            Path.GetFullPath(args.GetResult ProbeArgs.Model),
+            args.GetResult(ProbeArgs.Precision, defaultValue = "fp32"),
+            args.GetResult(ProbeArgs.Device, defaultValue = "cpu"))
+    use loaded = (Composition.torchSharp ()).Load request
+    let model = loaded :?> TorchSharpModel
+    let settings = GenerationSettings(newTokens, newTokens)
+    let unbatched = prompts |> Array.map (fun p -> (model.Generate([| p |], settings)).OutputTokenIds[0])
+    let batched = (model.Generate(prompts, settings)).OutputTokenIds |> Array.ofSeq
+    let logits = prompts |> Array.map (fun p -> PrefillLogits.Of(model.Model, p))
+    let out = Path.GetFullPath(args.GetResult ProbeArgs.Out)
+    let logitsFile = Path.GetFileName out + ".logits.f32"
+    use stream = File.Create(Path.Combine(Path.GetDirectoryName out, logitsFile))
+    for row in logits do
+        let bytes = Array.zeroCreate<byte> (row.Length * 4)
+        System.Buffer.BlockCopy(row, 0, bytes, 0, bytes.Length)
+        stream.Write(bytes, 0, bytes.Length)
+    let json =
+        {| batched = {| tokens = batched |}
+           unbatched = {| tokens = unbatched |}
+           logits_file = logitsFile
+           logits_shape = [| logits.Length; (if logits.Length = 0 then 0 else logits[0].Length) |]
+           architecture = model.Info.Architecture
+           precision = model.Info.Precision
+           device = model.Info.Device |}
+    File.WriteAllText(out, JsonSerializer.Serialize json)
+    eprintfn "probe: %d prompts, %d new tokens, logits %d x %d -> %s" prompts.Length newTokens logits.Length (if logits.Length = 0 then 0 else logits[0].Length) out
+    0

@@ -1,0 +1,146 @@
+/// The language commands: check, plan, explain, run, repl, experiment, config convert.
+module Lem.Cli.Commands.ScriptCommands
+
+open System
+open System.IO
+open Argu
+open Lem.Cli
+open Lem.Cli.Arguments
+open Lem.Cli.UserError
+open Lem.Dsl
+open Lem.Dsl.Checker
+open Lem.Engine.Config
+open Lem.Engine.Running
+
+let private requireFile (path: string) =
+    if not (File.Exists path) then fail (sprintf "%s: no such file. Remedy: check the path (it is relative to the current folder)." path)
+
+/// Prints diagnostics to stderr; true when there are errors.
+let private report (program: CheckedProgram) =
+    for line in Api.render program.Diagnostics do eprintfn "%s" line
+    Api.hasErrors program
+
+let private check (overrides: string list) (path: string) =
+    requireFile path
+    let program = Api.checkFile overrides path
+    program, report program
+
+let private resultsDirOf (program: CheckedProgram) (experiment: string) =
+    match (Api.fullValues program experiment).TryGetValue "results.dir" with
+    | true, v -> match v.Value with :? ConfigValue.Text as t -> t.Value | other -> string other
+    | _ -> "results"
+
+let checkCommand (args: ParseResults<CheckArgs>) =
+    let _, hasErrors = check [] (args.GetResult CheckArgs.Script)
+    if hasErrors then 1 else 0
+
+let planCommand (args: ParseResults<PlanArgs>) =
+    let program, hasErrors = check (args.GetResults PlanArgs.Override) (args.GetResult PlanArgs.Script)
+    if hasErrors then 1
+    else
+        printfn "%s" (if args.Contains PlanArgs.Json then Api.planJson program else Api.planText program)
+        0
+
+let explainCommand (args: ParseResults<ExplainArgs>) =
+    let file, name = args.GetResult ExplainArgs.Target
+    let program, hasErrors = check [] file
+    if hasErrors then 1
+    else
+        match Api.explain program name with
+        | Some text ->
+            printfn "%s" text
+            0
+        | None -> fail (sprintf "%s defines no experiment, sweep or campaign named '%s'. Remedy: lem plan %s lists the experiments." file name file)
+
+let private withRunner (body: ExperimentRunner -> int) =
+    use runner = new ExperimentRunner(Composition.services Console.Error)
+    body runner
+
+let private runProgram (options: ScriptHost.HostOptions) (program: CheckedProgram) =
+    withRunner (fun runner ->
+        let host = ScriptHost.create options runner (resultsDirOf program)
+        let failures = Api.run host program
+        for line in Api.render failures do eprintfn "%s" line
+        if failures.IsEmpty then 0 else 1)
+
+let runCommand (args: ParseResults<RunArgs>) =
+    let path = args.GetResult RunArgs.Script
+    let program, hasErrors = check (args.GetResults RunArgs.Override) path
+    if hasErrors then 1
+    elif program.Actions.IsEmpty then
+        eprintfn "%s: nothing to run (no run, analyze or show statement). Add `run NAME` for an experiment, sweep or campaign it defines." path
+        1
+    else
+        runProgram
+            { ScriptPath = path; DryRun = args.Contains RunArgs.Dry_Run; Fresh = args.Contains RunArgs.Fresh
+              ResultsOverride = args.TryGetResult RunArgs.Results }
+            program
+
+/// `lem experiment CONFIG`: the one experiment a .lem file or an original YAML config defines, run now
+/// (every cycle, new run ids; nothing is skipped).
+let experimentCommand (args: ParseResults<ExperimentArgs>) =
+    let path = args.GetResult ExperimentArgs.Config
+    let program, hasErrors = check (args.GetResults ExperimentArgs.Override) path
+    if hasErrors then 1
+    else
+        match program.ExperimentOrder with
+        | [ name ] ->
+            match Api.runRequest program name with
+            | None -> fail (sprintf "%s: '%s' cannot be run." path name)
+            | Some request ->
+                withRunner (fun runner ->
+                    let host =
+                        ScriptHost.create
+                            { ScriptPath = path; DryRun = false; Fresh = true; ResultsOverride = args.TryGetResult ExperimentArgs.Results }
+                            runner (resultsDirOf program)
+                    match host.RunExperiments request with
+                    | Ok() -> 0
+                    | Error message -> fail message)
+        | [] -> fail (sprintf "%s defines no experiment. Remedy: add `experiment NAME { ... }` (or give a YAML config)." path)
+        | many ->
+            fail (sprintf "%s defines %d experiments (%s); lem experiment runs one. Remedy: use lem run with a `run NAME` statement." path many.Length (String.Join(", ", many)))
+
+let convertYaml (path: string) =
+    requireFile path
+    match Api.convertYaml path with
+    | Ok text ->
+        printf "%s" text
+        0
+    | Error diagnostics ->
+        for line in Api.render diagnostics do eprintfn "%s" line
+        1
+
+/// `lem repl`: statements are read until a line is blank or the brackets balance; definitions are kept;
+/// errors are shown without leaving.
+let replCommand (args: ParseResults<ReplArgs>) =
+    withRunner (fun runner ->
+        let mutable session = Api.replStart ()
+        let submit (chunk: string) =
+            let outcome = Api.replSubmit session chunk
+            for line in Api.render outcome.Diagnostics do eprintfn "%s" line
+            session <- outcome.Session
+            if not outcome.Actions.IsEmpty then
+                let program = outcome.Session.Program
+                let host =
+                    ScriptHost.create { ScriptPath = Path.Combine(Environment.CurrentDirectory, "repl.lem"); DryRun = false; Fresh = false; ResultsOverride = None }
+                        runner (resultsDirOf program)
+                for line in Api.render (Api.replRun host outcome) do eprintfn "%s" line
+            outcome.Quit
+        let mutable quit =
+            match args.TryGetResult ReplArgs.Load with
+            | Some file -> submit (":load " + file)
+            | None -> false
+        eprintfn "lem %s — .lem statements; :load FILE, :quit" Api.version
+        let buffer = Text.StringBuilder()
+        let depth (text: string) = (text |> Seq.filter (fun c -> c = '{' || c = '[' || c = '(') |> Seq.length) - (text |> Seq.filter (fun c -> c = '}' || c = ']' || c = ')') |> Seq.length)
+        while not quit do
+            eprintf (if buffer.Length = 0 then "lem> " else "...> ")
+            match Console.ReadLine() with
+            | null -> quit <- true
+            | line ->
+                buffer.AppendLine line |> ignore
+                let text = buffer.ToString()
+                if depth text <= 0 then
+                    buffer.Clear() |> ignore
+                    if text.Trim() <> "" then quit <- submit text
+        0)

@@ -1,0 +1,67 @@
+/// The runner behind `run`, `analyze` and `show` statements: lowers the language's run requests to the engine's
+/// campaign runner (manifest, resume, gaps) and prints what happened.
+module Lem.Cli.ScriptHost
+
+open System
+open System.IO
+open Lem.Dsl.Runtime
+open Lem.Engine.Config
+open Lem.Engine.Running
+
+type HostOptions =
+    { ScriptPath: string
+      DryRun: bool
+      Fresh: bool
+      /// --results FOLDER: overrides every experiment's results.dir.
+      ResultsOverride: string option }
+
+let private plannedRuns (options: HostOptions) (request: RunRequest) =
+    let baseFolder = Path.GetDirectoryName(Path.GetFullPath options.ScriptPath)
+    request.Runs
+    |> List.map (fun r ->
+        let parameters =
+            match options.ResultsOverride with
+            | Some folder ->
+                let values = Collections.Generic.Dictionary<string, ResolvedValue>(r.Parameters)
+                values["results.dir"] <- ResolvedValue(ConfigValue.Text(Path.GetFullPath folder), Provenance.CommandLine("--results"))
+                values :> Collections.Generic.IReadOnlyDictionary<_, _>
+            | None -> r.Parameters
+        PlannedRun(r.Experiment, r.Cycle, ExperimentConfig.From parameters, baseFolder))
+
+let private manifestPath (options: HostOptions) (request: RunRequest) (runs: PlannedRun list) =
+    let first = runs.Head
+    let resultsRoot = Path.GetFullPath first.Config.ResultsDir
+    let script = Path.GetFileNameWithoutExtension options.ScriptPath
+    Path.Combine(resultsRoot, "manifests", $"{script}.{request.Target}.json")
+
+let private runExperiments (options: HostOptions) (runner: ExperimentRunner) (request: RunRequest) : Result<unit, string> =
+    try
+        let runs = plannedRuns options request
+        if runs.IsEmpty then
+            Ok()
+        elif options.DryRun then
+            printfn "run %s: %d runs (dry run, nothing executed)" request.Target runs.Length
+            for r in runs do
+                printfn "  %s  model=%O device=%O precision=%s batch_size=%d" r.Key r.Config.Model r.Config.Device r.Config.PrecisionText r.Config.Batching.BatchSize
+            Ok()
+        else
+            let manifest = RunManifest.OpenOrCreate(manifestPath options request runs)
+            let campaign =
+                CampaignRunner(
+                    (fun run ->
+                        let outcome = runner.Run run
+                        printfn "%s" outcome.Summary
+                        outcome),
+                    (fun folder -> File.Exists(Path.Combine(folder, "DONE"))),
+                    log = Console.Error)
+            campaign.Run(Array.ofList runs, CampaignOptions(request.Gap, request.CycleGap, options.Fresh), manifest) |> ignore
+            Ok()
+    with
+    | :? ConfigException as e -> Error e.Message
+    | e when UserError.isUserFacing e -> Error e.Message
+
+/// <param name="resultsDirOf">An experiment's results.dir (from the checked program).</param>
+let create (options: HostOptions) (runner: ExperimentRunner) (resultsDirOf: string -> string) : RunHost =
+    { RunExperiments = runExperiments options runner
+      Analyze = AnalyzeHost.run options.ScriptPath (fun e -> options.ResultsOverride |> Option.defaultWith (fun () -> resultsDirOf e))
+      Show = fun show -> printfn "%s" show.Text }

@@ -1,0 +1,88 @@
+namespace Lem.Dsl.Checker
+
+open System
+open System.Collections.Generic
+open Lem.Engine.Config
+open Lem.Dsl.Syntax
+
+/// One step in how a parameter got its value: who set it, where, to what.
+type ValueStep =
+    { Value: ResolvedValue
+      /// The experiment, sweep or "command line" that set it.
+      Owner: string
+      Range: Range
+      /// The value as written, where that differs from the canonical form (durations: `1.5s`).
+      SourceText: string option }
+
+type ExperimentSource =
+    | Declared of parent: string option
+    | SweepMember of sweep: string * index: int
+
+type CheckedExperiment =
+    { Name: string
+      Range: Range
+      Source: ExperimentSource
+      /// Values the script (and overrides) set, after inheritance and sweeps; defaults are not included.
+      Values: IReadOnlyDictionary<string, ResolvedValue>
+      /// Per parameter, every step that set it, oldest first.
+      History: Map<string, ValueStep list> }
+
+type CheckedSweep =
+    { Name: string
+      Parent: string
+      Zip: bool
+      /// Member experiment names, in order (dropped members excluded).
+      Members: string list
+      Dropped: string list
+      Range: Range }
+
+type CampaignOrder =
+    | Interleaved
+    | Shuffled
+    | Grouped
+
+type CheckedCampaign =
+    { Name: string
+      /// Experiment names after sweeps are expanded into their members.
+      Experiments: string list
+      Cycles: int
+      Order: CampaignOrder
+      Seed: int
+      Gap: TimeSpan
+      CycleGap: TimeSpan
+      Range: Range }
+
+type TargetKind =
+    | ExperimentTarget
+    | SweepTarget
+    | CampaignTarget
+
+/// What the runner acts on, in script order.
+type Action =
+    | RunAction of name: string * kind: TargetKind * Range
+    | AnalyzeAction of name: string * kind: TargetKind * AnalysisClause list * Range
+    | ShowAction of name: string * kind: TargetKind * Range
+
+type CheckedProgram =
+    { /// Declared experiments and sweep members by name.
+      Experiments: Map<string, CheckedExperiment>
+      /// Experiment names in declaration order, sweep members in place of their sweep.
+      ExperimentOrder: string list
+      Sweeps: Map<string, CheckedSweep>
+      Campaigns: Map<string, CheckedCampaign>
+      Lets: Map<string, ConfigValue>
+      /// The root file's statements (imports not inlined), as parsed.
+      Statements: Statement list
+      Actions: Action list
+      Diagnostics: SyntaxDiagnostic list }
+
+    member p.HasErrors = SyntaxDiagnostic.hasErrors p.Diagnostics
+
+    member p.TargetKind(name: string) =
+        if p.Campaigns.ContainsKey name then Some CampaignTarget
+        elif p.Sweeps.ContainsKey name then Some SweepTarget
+        elif p.Experiments.ContainsKey name then Some ExperimentTarget
+        else None
+
+/// A `--set PATH=VALUE` override, parsed.
+type Override = { Path: string; Value: Value; Text: string }

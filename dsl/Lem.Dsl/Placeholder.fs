@@ -1,2 +1,0 @@
-module Lem.Dsl.Placeholder
-let version = "0.1.0"

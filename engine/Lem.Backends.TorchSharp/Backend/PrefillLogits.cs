@@ -1,0 +1,24 @@
+using Lem.Backends.TorchSharp.Generation;
+using Lem.Backends.TorchSharp.Models;
+using static TorchSharp.torch;
+
+namespace Lem.Backends.TorchSharp.Backend;
+
+/// <summary>The next-token logits after a prompt, for correctness checks against a reference implementation.</summary>
+public static class PrefillLogits
+{
+    /// <summary>fp32 logits of the prompt's last position, [vocab], from one unpadded prefill.</summary>
+    public static float[] Of(CausalLM model, int[] prompt)
+    {
+        using var inference = inference_mode();
+        using var scope = NewDisposeScope();
+        var config = model.Config;
+        using var cache = new KvCache(config.NumHiddenLayers, 1, config.NumKeyValueHeads, prompt.Length, config.HeadDim, model.Dtype, model.Device);
+        var ids = tensor(prompt.Select(t => (long)t).ToArray(), int64, model.Device).view(1, prompt.Length);
+        var positions = arange(prompt.Length, int64, model.Device).view(1, prompt.Length);
+        var logits = model.Forward(ids, new ForwardBatch(positions, null, 0, prompt.Length - 1, cache, null));
+        return logits.to(float32).cpu().data<float>().ToArray();
+    }
+
+    public static float[] PrefillLogitsOf(this TorchSharpModel model, int[] prompt) => Of(model.Model, prompt);
+}

@@ -1,0 +1,68 @@
+using System.Runtime.InteropServices;
+using Lem.Backends.TorchSharp.Loading;
+using Lem.Backends.TorchSharp.Models;
+using Lem.Engine.Inference;
+
+namespace Lem.Backends.TorchSharp.Backend;
+
+/// <summary>
+/// The "torchsharp" backend: decoder-only transformers (Llama, Mistral, Qwen2, Qwen3, GPT-2) built from a Hugging Face
+/// folder. Weights and tokenizer come through the factories given here (a safetensors reader and a tokenizer loader).
+/// </summary>
+public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, Func<string, ITextTokenizer> openTokenizer) : IInferenceBackend
+{
+    public string Name => "torchsharp";
+
+    public const string StaticDecodeOption = "torchsharp.static_decode";
+
+    public ILoadedModel Load(ModelLoadRequest request)
+    {
+        var folder = request.ModelFolder;
+        if (!Directory.Exists(folder))
+            throw new InferenceException($"Model folder \"{folder}\" does not exist; give a folder in Hugging Face layout (config.json, *.safetensors, tokenizer files).");
+        var (precision, dtype) = PrecisionName.Parse(request.Precision);
+        var (deviceName, device) = DeviceName.Parse(request.Device);
+        var staticDecode = StaticDecode(request);
+        var config = ModelConfig.Load(folder);
+
+        CausalLM model;
+        try
+        {
+            using var weights = openWeights(folder);
+            model = ModelBuilder.Build(config, weights, dtype, device, folder);
+        }
+        catch (ExternalException e)
+        {
+            throw new InferenceException(
+                $"TorchSharp failed while loading {folder} as {precision} on {deviceName}: {TorchSharpModel.FirstLine(e.Message)}. " +
+                "If it is out of memory, choose a smaller model, a lower precision or another device.", e);
+        }
+        try
+        {
+            var tokenizer = openTokenizer(folder);
+            var info = new ModelInfo(
+                folder, config.Architecture, config.ModelType,
+                model.ParameterCount, model.WeightBytes, precision, deviceName,
+                config.MaxPositionEmbeddings, config.VocabSize,
+                config.EosTokenIds.Count > 0 ? config.EosTokenIds[0] : null,
+                config.ConfigJson);
+            return new TorchSharpModel(model, tokenizer, info) { StaticDecodeShapes = staticDecode };
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private static bool StaticDecode(ModelLoadRequest request)
+    {
+        if (request.BackendOptions is null || !request.BackendOptions.TryGetValue(StaticDecodeOption, out var value)) return false;
+        return value switch
+        {
+            bool b => b,
+            string text when bool.TryParse(text, out var b) => b,
+            _ => throw new InferenceException($"{StaticDecodeOption} is {value}; it must be true or false."),
+        };
+    }
+}

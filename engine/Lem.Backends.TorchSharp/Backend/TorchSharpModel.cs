@@ -1,0 +1,68 @@
+using System.Runtime.InteropServices;
+using Lem.Backends.TorchSharp.Generation;
+using Lem.Backends.TorchSharp.Models;
+using Lem.Engine.Inference;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lem.Backends.TorchSharp.Backend;
+
+/// <summary>A model loaded by <see cref="TorchSharpBackend"/>, resident on its device in eval mode.</summary>
+public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, ModelInfo info) : ILoadedModel
+{
+    private bool _disposed;
+
+    public ModelInfo Info => info;
+    public ITextTokenizer Tokenizer => tokenizer;
+
+    /// <summary>The module tree (parameter names equal the checkpoint's tensor names).</summary>
+    public CausalLM Model => model;
+
+    /// <summary>
+    /// Decode steps with identical shapes every step (attention over the whole cache under a mask); see
+    /// <see cref="TextGenerator"/>. Set from the backend option <c>torchsharp.static_decode</c> at load.
+    /// </summary>
+    public bool StaticDecodeShapes { get; set; }
+
+    public BatchGeneration Generate(IReadOnlyList<int[]> promptTokenIds, GenerationSettings settings, ITokenObserver? observer = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            return TextGenerator.Generate(model, promptTokenIds, settings, observer, model.Config.EosTokenIds, StaticDecodeShapes);
+        }
+        catch (ExternalException e)
+        {
+            // libtorch errors (out of device memory, a CUDA fault) arrive as ExternalException with a native message.
+            throw new InferenceException(
+                $"TorchSharp failed while generating on {info.Device} (batch {promptTokenIds.Count}, max_new_tokens {settings.MaxNewTokens}): " +
+                $"{FirstLine(e.Message)}. If it is out of memory, lower the batch size or max_new_tokens.", e);
+        }
+    }
+
+    public void Synchronize()
+    {
+        if (model.Device.type == DeviceType.CUDA)
+            cuda.synchronize(model.Device);
+    }
+
+    /// <summary>
+    /// Always null: TorchSharp 0.107 exposes no CUDA caching-allocator statistics (no max_memory_allocated), and on
+    /// the CPU there is no device memory to report. Device memory is read by the engine's NVML meter instead.
+    /// </summary>
+    public long? PeakDeviceMemoryBytes => null;
+
+    public void ResetPeakDeviceMemory()
+    {
+    }
+
+    internal static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        model.Dispose();
+        (tokenizer as IDisposable)?.Dispose();
+    }
+}

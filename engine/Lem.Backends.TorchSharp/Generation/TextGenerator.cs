@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using Lem.Backends.TorchSharp.Models;
+using Lem.Engine.Inference;
+using static TorchSharp.torch;
+
+namespace Lem.Backends.TorchSharp.Generation;
+
+/// <summary>
+/// Batched generation with left padding and a preallocated KV cache. One prefill over the padded prompts, then one
+/// forward per step for the whole batch. The only host sync of a step is the copy of its new tokens to the host,
+/// after which the observer is called. Rows that met EOS keep being computed (the batch keeps its shape) but report -1.
+/// With <c>staticShapes</c>, decode steps attend over the whole preallocated cache under a mask and write through a
+/// device-side index, so every step has identical shapes and buffers (ready for CUDA-graph capture; in eager mode it
+/// costs attention over the full capacity, which the traced FLOPs then count).
+/// </summary>
+public static class TextGenerator
+{
+    public static BatchGeneration Generate(
+        CausalLM model,
+        IReadOnlyList<int[]> prompts,
+        GenerationSettings settings,
+        ITokenObserver? observer = null,
+        IReadOnlyList<int>? eosTokenIds = null,
+        bool staticShapes = false)
+    {
+        var config = model.Config;
+        eosTokenIds ??= config.EosTokenIds;
+        Validate(config, prompts, settings);
+
+        var start = Stopwatch.GetTimestamp();
+        using var inference = inference_mode();
+        var rows = prompts.Count;
+        var promptLength = prompts.Max(p => p.Length);
+        long capacity = promptLength + settings.MaxNewTokens - 1;
+        var flops = new FlopCounter();
+        var eos = new HashSet<int>(eosTokenIds);
+
+        using var batch = new PaddedBatch(prompts, capacity, model.Device);
+        using var cache = new KvCache(config.NumHiddenLayers, rows, config.NumKeyValueHeads, capacity, config.HeadDim, model.Dtype, model.Device);
+        using var sampler = new TokenSampler(settings, prompts, config.VocabSize, eosTokenIds, model.Device);
+        using var statics = staticShapes && settings.MaxNewTokens > 1 ? new StaticDecodeInputs(batch, model.Device) : null;
+
+        var outputs = new List<int>[rows];
+        for (var r = 0; r < rows; r++) outputs[r] = new List<int>(settings.MaxNewTokens);
+        var finished = new bool[rows];
+        var hostTokens = new long[rows];
+        var reported = new int[rows];
+
+        Tensor? current = null;
+        long firstTicks, lastTicks;
+        try
+        {
+            using (NewDisposeScope())
+            {
+                var forward = new ForwardBatch(batch.PositionIds.narrow(1, 0, promptLength), batch.PrefillMask, 0, batch.PrefillMaxPosition, cache, flops);
+                var logits = model.Forward(batch.InputIds, forward);
+                current = sampler.Next(logits, 0).DetachFromDisposeScope();
+            }
+            firstTicks = lastTicks = Emit(current, 0);
+
+            flops.Decoding = true;
+            for (var step = 1; step < settings.MaxNewTokens && !finished.All(f => f); step++)
+            {
+                Tensor next;
+                using (NewDisposeScope())
+                {
+                    long offset = promptLength + step - 1;
+                    var forward = statics?.Advance(current, offset, cache, flops)
+                        ?? new ForwardBatch(batch.PositionIds.narrow(1, offset, 1), batch.DecodeMask(offset), offset, offset, cache, flops);
+                    var logits = model.Forward(statics?.Input ?? current.view(rows, 1), forward);
+                    next = sampler.Next(logits, step).DetachFromDisposeScope();
+                }
+                current.Dispose();
+                current = next;
+                lastTicks = Emit(current, step);
+            }
+        }
+        finally
+        {
+            current?.Dispose();
+        }
+
+        return new BatchGeneration(
+            outputs.Select(o => o.ToArray()).ToArray(),
+            PromptTokens: prompts.Sum(p => (long)p.Length),
+            PaddedPromptTokens: (long)rows * promptLength,
+            PrefillSeconds: Stopwatch.GetElapsedTime(start, firstTicks).TotalSeconds,
+            DecodeSeconds: Stopwatch.GetElapsedTime(firstTicks, lastTicks).TotalSeconds,
+            TracedFlops: flops.ToFlopCount());
+
+        long Emit(Tensor tokens, int step)
+        {
+            using (var host = tokens.cpu())
+                host.data<long>().CopyTo(hostTokens, 0, 0);
+            var ticks = Stopwatch.GetTimestamp();
+            for (var r = 0; r < rows; r++)
+            {
+                if (finished[r])
+                {
+                    reported[r] = -1;
+                    continue;
+                }
+                var token = (int)hostTokens[r];
+                reported[r] = token;
+                outputs[r].Add(token);
+                if (eos.Contains(token)) finished[r] = true;
+            }
+            observer?.OnTokens(step, reported, ticks);
+            return ticks;
+        }
+    }
+
+    private static void Validate(ModelConfig config, IReadOnlyList<int[]> prompts, GenerationSettings s)
+    {
+        if (prompts.Count == 0) throw new InferenceException("Generate needs at least one prompt.");
+        for (var r = 0; r < prompts.Count; r++)
+        {
+            if (prompts[r] is null || prompts[r].Length == 0)
+                throw new InferenceException($"Prompt {r} of the batch has no tokens; every prompt needs at least one.");
+            foreach (var id in prompts[r])
+                if (id < 0 || id >= config.VocabSize)
+                    throw new InferenceException($"Prompt {r} holds token id {id}, outside the model's vocabulary [0, {config.VocabSize}); the tokenizer does not match the model.");
+        }
+        if (s.MaxNewTokens < 1) throw new InferenceException($"max_new_tokens is {s.MaxNewTokens}; it must be at least 1.");
+        if (s.MinNewTokens < 0 || s.MinNewTokens > s.MaxNewTokens)
+            throw new InferenceException($"min_new_tokens is {s.MinNewTokens}; it must lie between 0 and max_new_tokens ({s.MaxNewTokens}).");
+        if (s.TopK < 0) throw new InferenceException($"top_k is {s.TopK}; it must be 0 (off) or positive.");
+        if (!(s.TopP > 0 && s.TopP <= 1)) throw new InferenceException($"top_p is {s.TopP}; it must lie in (0, 1].");
+        if (!(s.MinP >= 0 && s.MinP < 1)) throw new InferenceException($"min_p is {s.MinP}; it must lie in [0, 1).");
+        if (!(s.RepetitionPenalty > 0)) throw new InferenceException($"repetition_penalty is {s.RepetitionPenalty}; it must be positive.");
+        if (double.IsNaN(s.Temperature) || s.Temperature < 0) throw new InferenceException($"temperature is {s.Temperature}; it must be 0 (greedy) or positive.");
+
+        var longest = prompts.Max(p => p.Length);
+        long positions = longest + (long)s.MaxNewTokens - 1;
+        if (positions > config.MaxPositionEmbeddings)
+            throw new InferenceException(
+                $"The longest prompt ({longest} tokens) plus max_new_tokens ({s.MaxNewTokens}) needs {positions} positions, more than the model's " +
+                $"max_position_embeddings ({config.MaxPositionEmbeddings}); shorten the prompts or max_new_tokens.");
+        if (config.SlidingWindow is { } window && positions > window)
+            throw new InferenceException(
+                $"The longest prompt ({longest} tokens) plus max_new_tokens ({s.MaxNewTokens}) needs {positions} positions, more than the model's " +
+                $"sliding_window ({window}); this backend implements global attention only, which equals sliding-window attention up to that length.");
+    }
+}

@@ -1,0 +1,53 @@
+using Lem.Backends.TorchSharp.Generation;
+using static TorchSharp.torch;
+
+namespace Lem.Backends.TorchSharp.Models;
+
+/// <summary>Cache update and scaled-dot-product attention shared by all families (default scale 1/√head_dim).</summary>
+internal static class Attention
+{
+    /// <param name="q">[b, q, heads, head_dim]</param>
+    /// <param name="k">[b, q, kv_heads, head_dim]</param>
+    /// <param name="v">[b, q, kv_heads, head_dim]</param>
+    /// <returns>[b, q, heads·head_dim]</returns>
+    public static Tensor Compute(Tensor q, Tensor k, Tensor v, int layer, ForwardBatch batch, int heads, int kvHeads, int headDim)
+    {
+        var b = q.shape[0];
+        var qLen = q.shape[1];
+        Tensor keys, values;
+        long kvLen;
+        if (batch.WriteIndex is { } index)
+        {
+            if (qLen != 1 || batch.Mask is null)
+                throw new InvalidOperationException("Static-shape decode takes one token per row and a mask over the whole cache.");
+            (keys, values) = batch.Cache.WriteAt(layer, index, k.transpose(1, 2), v.transpose(1, 2));
+            kvLen = batch.Cache.Capacity;
+        }
+        else
+        {
+            (keys, values) = batch.Cache.Append(layer, batch.CacheOffset, k.transpose(1, 2), v.transpose(1, 2));
+            kvLen = batch.CacheOffset + qLen;
+        }
+        batch.Flops?.Attention(b, heads, qLen, kvLen, headDim);
+        var groups = heads / kvHeads;
+
+        if (qLen == 1)
+        {
+            // Decode: the query heads that share a KV head become the rows of one attention, so grouped-query
+            // attention needs no copy of the cache. A [b, 1, 1, kv] mask broadcasts over them.
+            var grouped = q.reshape(b, kvHeads, groups, headDim);
+            var outGrouped = nn.functional.scaled_dot_product_attention(grouped, keys, values, batch.Mask);
+            return outGrouped.reshape(b, 1, heads * headDim);
+        }
+
+        if (batch.Mask is null && batch.CacheOffset != 0)
+            throw new InvalidOperationException("A multi-token forward after the cache start needs an explicit mask.");
+        if (groups > 1)
+        {
+            keys = keys.repeat_interleave(groups, dim: 1);
+            values = values.repeat_interleave(groups, dim: 1);
+        }
+        var output = nn.functional.scaled_dot_product_attention(q.transpose(1, 2), keys, values, batch.Mask, 0.0, batch.Mask is null);
+        return output.transpose(1, 2).reshape(b, qLen, heads * headDim);
+    }
+}

@@ -1,0 +1,35 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Lem.Backends.TorchSharp.Models;
+
+/// <summary>
+/// A decoder-only language model whose parameter names (<see cref="nn.Module.named_parameters"/>) equal the
+/// checkpoint's tensor names. Built by <see cref="ModelBuilder"/>.
+/// </summary>
+public abstract class CausalLM : nn.Module
+{
+    protected CausalLM(string name, ModelConfig config, ScalarType dtype, Device device) : base(name)
+    {
+        Config = config;
+        Dtype = dtype;
+        Device = device;
+    }
+
+    public ModelConfig Config { get; }
+    public ScalarType Dtype { get; }
+    public Device Device { get; }
+
+    /// <summary>
+    /// Runs the model on ids [b, q], writing keys and values into the cache at <see cref="ForwardBatch.CacheOffset"/>.
+    /// Returns fp32 logits of the last position [b, vocab], or of every position [b, q, vocab] when
+    /// <paramref name="allPositions"/> is set.
+    /// </summary>
+    public abstract Tensor Forward(Tensor inputIds, ForwardBatch batch, bool allPositions = false);
+
+    /// <summary>All parameters; a tied LM head is not a parameter of its own, so it is counted once.</summary>
+    public long ParameterCount => named_parameters().Sum(p => p.parameter.numel());
+
+    /// <summary>Bytes of parameters at the loaded precision.</summary>
+    public long WeightBytes => named_parameters().Sum(p => p.parameter.numel() * p.parameter.element_size());
+}

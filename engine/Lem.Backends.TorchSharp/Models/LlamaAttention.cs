@@ -1,0 +1,75 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Lem.Backends.TorchSharp.Models;
+
+/// <summary>
+/// self_attn of Llama, Mistral, Qwen2 (q/k/v bias) and Qwen3 (q_norm/k_norm per head before RoPE). q/k/v run as one
+/// fused projection; without q/k norms, RoPE rotates queries and keys in one pass as well.
+/// </summary>
+internal sealed class LlamaAttention : nn.Module
+{
+    public readonly Linear q_proj;
+    public readonly Linear k_proj;
+    public readonly Linear v_proj;
+    public readonly Linear o_proj;
+    public readonly RmsNorm? q_norm;
+    public readonly RmsNorm? k_norm;
+    private readonly FusedLinear _qkv;
+    private readonly int _layer;
+    private readonly int _heads;
+    private readonly int _kvHeads;
+    private readonly int _headDim;
+
+    public LlamaAttention(WeightLoader w, string name, ModelConfig c, int layer) : base(name)
+    {
+        _layer = layer;
+        _heads = c.NumAttentionHeads;
+        _kvHeads = c.NumKeyValueHeads;
+        _headDim = c.HeadDim;
+        var (qkv, parts) = FusedLinear.Load(w, name, c.HiddenSize,
+            [("q_proj", (long)_heads * _headDim), ("k_proj", (long)_kvHeads * _headDim), ("v_proj", (long)_kvHeads * _headDim)], c.QkvBias);
+        _qkv = qkv;
+        (q_proj, k_proj, v_proj) = (parts[0], parts[1], parts[2]);
+        o_proj = new Linear(w, name + ".o_proj", _heads * _headDim, c.HiddenSize, c.OutputBias);
+        register_module("q_proj", q_proj);
+        register_module("k_proj", k_proj);
+        register_module("v_proj", v_proj);
+        register_module("o_proj", o_proj);
+        if (c.QkNorm)
+        {
+            q_norm = new RmsNorm(w, name + ".q_norm", _headDim, c.NormEps);
+            k_norm = new RmsNorm(w, name + ".k_norm", _headDim, c.NormEps);
+            register_module("q_norm", q_norm);
+            register_module("k_norm", k_norm);
+        }
+    }
+
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, ForwardBatch batch)
+    {
+        var b = x.shape[0];
+        var qLen = x.shape[1];
+        var qkv = _qkv.Forward(x, batch.Flops).view(b, qLen, _heads + 2 * _kvHeads, _headDim);
+        var v = qkv.narrow(2, _heads + _kvHeads, _kvHeads);
+        Tensor q, k;
+        if (q_norm is not null && k_norm is not null)
+        {
+            q = RotaryEmbedding.Apply(q_norm.Forward(qkv.narrow(2, 0, _heads)), cos, sin, _headDim);
+            k = RotaryEmbedding.Apply(k_norm.Forward(qkv.narrow(2, _heads, _kvHeads)), cos, sin, _headDim);
+        }
+        else
+        {
+            var qk = RotaryEmbedding.Apply(qkv.narrow(2, 0, _heads + _kvHeads), cos, sin, _headDim);
+            q = qk.narrow(2, 0, _heads);
+            k = qk.narrow(2, _heads, _kvHeads);
+        }
+        var attn = Attention.Compute(q, k, v, _layer, batch, _heads, _kvHeads, _headDim);
+        return o_proj.Forward(attn, batch.Flops);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _qkv.Dispose();
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,31 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Lem.Backends.TorchSharp.Models;
+
+/// <summary>Pre-norm block: x + attn(norm(x)), then + mlp(norm(·)).</summary>
+internal sealed class LlamaDecoderLayer : nn.Module
+{
+    public readonly RmsNorm input_layernorm;
+    public readonly LlamaAttention self_attn;
+    public readonly RmsNorm post_attention_layernorm;
+    public readonly LlamaMlp mlp;
+
+    public LlamaDecoderLayer(WeightLoader w, string name, ModelConfig c, int layer) : base(name)
+    {
+        input_layernorm = new RmsNorm(w, name + ".input_layernorm", c.HiddenSize, c.NormEps);
+        self_attn = new LlamaAttention(w, name + ".self_attn", c, layer);
+        post_attention_layernorm = new RmsNorm(w, name + ".post_attention_layernorm", c.HiddenSize, c.NormEps);
+        mlp = new LlamaMlp(w, name + ".mlp", c);
+        register_module("input_layernorm", input_layernorm);
+        register_module("self_attn", self_attn);
+        register_module("post_attention_layernorm", post_attention_layernorm);
+        register_module("mlp", mlp);
+    }
+
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, ForwardBatch batch)
+    {
+        var h = self_attn.Forward(input_layernorm.Forward(x), cos, sin, batch).add_(x);
+        return mlp.Forward(post_attention_layernorm.Forward(h), batch.Flops).add_(h);
+    }
+}

@@ -1,0 +1,39 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Lem.Backends.TorchSharp.Models;
+
+/// <summary>down_proj(silu(gate_proj(x)) · up_proj(x)), gate and up run as one fused projection.</summary>
+internal sealed class LlamaMlp : nn.Module
+{
+    public readonly Linear gate_proj;
+    public readonly Linear up_proj;
+    public readonly Linear down_proj;
+    private readonly FusedLinear _gateUp;
+    private readonly long _intermediate;
+
+    public LlamaMlp(WeightLoader w, string name, ModelConfig c) : base(name)
+    {
+        _intermediate = c.IntermediateSize;
+        var (gateUp, parts) = FusedLinear.Load(w, name, c.HiddenSize, [("gate_proj", _intermediate), ("up_proj", _intermediate)], c.MlpBias);
+        _gateUp = gateUp;
+        (gate_proj, up_proj) = (parts[0], parts[1]);
+        down_proj = new Linear(w, name + ".down_proj", c.IntermediateSize, c.HiddenSize, c.MlpBias);
+        register_module("gate_proj", gate_proj);
+        register_module("up_proj", up_proj);
+        register_module("down_proj", down_proj);
+    }
+
+    public Tensor Forward(Tensor x, FlopCounter? flops)
+    {
+        var gateUp = _gateUp.Forward(x, flops);
+        var hidden = nn.functional.silu(gateUp.narrow(-1, 0, _intermediate)).mul_(gateUp.narrow(-1, _intermediate, _intermediate));
+        return down_proj.Forward(hidden, flops);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _gateUp.Dispose();
+        base.Dispose(disposing);
+    }
+}

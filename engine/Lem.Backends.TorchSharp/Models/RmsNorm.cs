@@ -1,0 +1,28 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Lem.Backends.TorchSharp.Models;
+
+/// <summary>RMSNorm over the last dimension, computed in fp32 and cast back before the weight (as transformers does).</summary>
+internal sealed class RmsNorm : nn.Module
+{
+    public readonly Parameter weight;
+    private readonly double _eps;
+
+    public RmsNorm(WeightLoader w, string name, long size, double eps) : base(name)
+    {
+        _eps = eps;
+        weight = w.Load(name + ".weight", size);
+        register_parameter("weight", weight);
+    }
+
+    public Tensor Forward(Tensor x)
+    {
+        var dtype = x.dtype;
+        var xf = dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32);
+        var variance = xf.square().mean([-1], keepdim: true);
+        var normed = xf.mul(variance.add_(_eps).rsqrt_());
+        if (dtype != ScalarType.Float32) normed = normed.to(dtype);
+        return normed.mul_(weight);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.RegularExpressions;
+using Lem.Backends.TorchSharp.Loading;
+using Lem.Engine.Inference;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Lem.Backends.TorchSharp.Models;
+
+/// <summary>
+/// Hands checkpoint tensors to the modules that own them, by their Hugging Face names, and checks the shapes the
+/// config implies. After a model is built, <see cref="ThrowOnUnexpected"/> rejects tensors that no module took.
+/// </summary>
+internal sealed partial class WeightLoader
+{
+    private readonly IWeightSource _source;
+    private readonly HashSet<string> _names;
+    private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
+    private readonly Func<string, string> _checkpointName;
+    private readonly string _where;
+
+    /// <param name="checkpointName">Maps a module's parameter name to the checkpoint's name (GPT-2 checkpoints may lack "transformer.").</param>
+    /// <param name="where">The model folder, named in errors.</param>
+    public WeightLoader(IWeightSource source, ScalarType dtype, Device device, string where, Func<string, string>? checkpointName = null)
+    {
+        _source = source;
+        _names = new HashSet<string>(source.Names, StringComparer.Ordinal);
+        Dtype = dtype;
+        Device = device;
+        _where = where;
+        _checkpointName = checkpointName ?? (n => n);
+    }
+
+    public ScalarType Dtype { get; }
+    public Device Device { get; }
+
+    public bool Contains(string moduleName) => _names.Contains(_checkpointName(moduleName));
+
+    /// <summary>Loads a tensor that must exist with exactly <paramref name="shape"/>, converted to the model's dtype.</summary>
+    public Parameter Load(string moduleName, params long[] shape)
+    {
+        var name = _checkpointName(moduleName);
+        if (!_names.Contains(name))
+            throw new InferenceException(
+                $"Tensor \"{name}\" is missing from the weights in {_where}; config.json implies shape [{string.Join(", ", shape)}]. " +
+                "The weights do not match config.json (wrong or incomplete checkpoint).");
+        var info = _source.Info(name);
+        if (!info.Shape.SequenceEqual(shape))
+            throw new InferenceException(
+                $"Tensor \"{name}\" in {info.File} has shape [{string.Join(", ", info.Shape)}], but config.json implies " +
+                $"[{string.Join(", ", shape)}]. The weights do not match config.json.");
+        _taken.Add(name);
+        var tensor = _source.Load(name, Dtype, Device).DetachFromDisposeScope();
+        return new Parameter(tensor, requires_grad: false);
+    }
+
+    /// <summary>Marks a tensor as accounted for without loading it (an LM head saved beside tied embeddings).</summary>
+    public void Ignore(string moduleName) => _taken.Add(_checkpointName(moduleName));
+
+    /// <summary>Throws when the checkpoint holds tensors that no module took, other than known non-parameter buffers.</summary>
+    public void ThrowOnUnexpected()
+    {
+        var extra = _names.Where(n => !_taken.Contains(n) && !KnownBuffer().IsMatch(n)).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        if (extra.Count == 0) return;
+        var shown = string.Join(", ", extra.Take(5).Select(n => $"\"{n}\""));
+        var more = extra.Count > 5 ? $" and {extra.Count - 5} more" : "";
+        throw new InferenceException(
+            $"The weights in {_where} hold {extra.Count} unexpected tensor(s) that this model_type does not use: {shown}{more}. " +
+            "The weights do not match config.json (check model_type and num_hidden_layers).");
+    }
+
+    // Rotary inv_freq (old Llama checkpoints) and GPT-2's causal-mask buffers are not parameters.
+    [GeneratedRegex(@"(rotary_emb\.inv_freq|(^|\.)attn\.(bias|masked_bias))$")]
+    private static partial Regex KnownBuffer();
+}

@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using Lem.Engine.Measurement;
+using Lem.Engine.Meters;
+
+namespace Lem.Engine.Running;
+
+/// <summary>The validity metadata stored with every record: environment, meter health and update periods, warm-up used.</summary>
+internal static class EnvironmentJson
+{
+    public static JsonObject From(EnvironmentInfo environment, IReadOnlyList<MeterHealth> meters, WarmupTracker warmup, double modelLoadS)
+    {
+        var json = new JsonObject
+        {
+            ["tool_version"] = environment.ToolVersion,
+            ["os"] = environment.Os,
+            ["kernel"] = environment.Kernel,
+            ["dotnet"] = environment.DotNet,
+            ["cpu_model"] = environment.CpuModel,
+            ["cpu_sockets"] = environment.CpuSockets,
+            ["logical_cpus"] = environment.LogicalCpus,
+            ["cpu_governor"] = environment.CpuGovernor,
+            ["in_container"] = environment.InContainer,
+            ["container_evidence"] = environment.ContainerEvidence,
+            ["gpu_driver_version"] = environment.GpuDriverVersion,
+            ["cuda_driver_version"] = environment.CudaDriverVersion,
+            ["gpu_unavailable_reason"] = environment.GpuUnavailableReason,
+            ["warmup_steps"] = warmup.StepsUsed,
+            ["warmup_stop_reason"] = warmup.StopReason,
+            ["model_load_s"] = modelLoadS,
+        };
+        var gpus = new JsonArray();
+        foreach (var gpu in environment.Gpus)
+            gpus.Add(new JsonObject
+            {
+                ["name"] = gpu.Name, ["uuid"] = gpu.Uuid, ["pci_bus_id"] = gpu.PciBusId, ["power_limit_w"] = gpu.PowerLimitW,
+                ["persistence_mode"] = gpu.PersistenceMode, ["mig_enabled"] = gpu.MigEnabled,
+            });
+        json["gpus"] = gpus;
+        var meterArray = new JsonArray();
+        foreach (var meter in meters)
+            meterArray.Add(new JsonObject
+            {
+                ["meter"] = meter.MeterName, ["available"] = meter.Available, ["measures"] = meter.Measures,
+                ["unavailable_reason"] = meter.UnavailableReason, ["update_period_ms"] = meter.UpdatePeriodMs,
+            });
+        json["meters"] = meterArray;
+        return json;
+    }
+}

@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Lem.Engine.Config;
+using Lem.Engine.Flops;
+using Lem.Engine.Flops.Analytical;
+using Lem.Engine.Flops.Utilisation;
+using Lem.Engine.Inference;
+using Lem.Engine.Measurement;
+using Lem.Engine.Meters;
+using Lem.Engine.Metrics;
+using MetricNames = Lem.Engine.Results.Schema.MetricNames;
+using Lem.Engine.Results;
+using Lem.Engine.Results.Store;
+using Lem.Engine.Meters.Carbon;
+using Lem.Engine.Meters.Nvml;
+using Lem.Engine.Results.Aggregation;
+using Lem.Engine.Results.Schema;
+using Lem.Engine.Workload;
+using Lem.Engine.Workload.Batching;
+using Lem.Engine.Workload.Prompts;
+
+namespace Lem.Engine.Running;
+
+/// <summary>
+/// Runs one experiment: model load (timed, outside the window; reused across consecutive runs that share it), prompts,
+/// idle baseline, warm-up (never measured), the measurement window (device synchronised at both edges, meters and
+/// sampler running, workload driven), then one raw record per worker written atomically and a completion marker.
+/// With parallel.mode = data, one worker per device runs its share of the prompts with its own model replica.
+/// </summary>
+public sealed class ExperimentRunner(RunnerServices services) : IDisposable
+{
+    private readonly List<ModelPool> _pools = [];
+
+    public RunOutcome Run(PlannedRun run)
+    {
+        var config = run.Config;
+        // results.dir is relative to the working directory (registry help), like the README's ./results
+        var store = new ResultStore(Path.GetFullPath(config.ResultsDir));
+        store.EnsureWritable();
+
+        var backend = services.Backend(config.Backend);
+        var modelFolder = services.ResolveModelFolder(config.Model, run.BaseFolder);
+        var devices = config.DevicesUsed;
+        if (config.Parallel.Mode == ParallelMode.Pipeline)
+            throw new RunnerException($"{run.Experiment}: parallel.mode = pipeline is not supported by this version of lem. Remedy: use parallel.mode = data (one replica per GPU) or none.");
+        while (_pools.Count < devices.Count) _pools.Add(new ModelPool());
+
+        var runId = store.BeginRun(run.Experiment, run.Cycle);
+        services.Log.WriteLine($"{run.Key}: run {runId} on {string.Join(", ", devices)}");
+        var workers = new WorkerResult[devices.Count];
+        if (devices.Count == 1)
+        {
+            workers[0] = RunWorker(run, runId, backend, modelFolder, 0, devices, null);
+        }
+        else
+        {
+            using var start = new Barrier(devices.Count);
+            var tasks = Enumerable.Range(0, devices.Count)
+                .Select(k => Task.Factory.StartNew(() => RunWorker(run, runId, backend, modelFolder, k, devices, start), TaskCreationOptions.LongRunning))
+                .ToArray();
+            try
+            {
+                Task.WaitAll(tasks);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
+            {
+                throw e.InnerExceptions[0];
+            }
+            for (var k = 0; k < tasks.Length; k++) workers[k] = tasks[k].Result;
+        }
+        foreach (var worker in workers) store.WriteRawRecord(worker.Record, worker.TimeSeries);
+        store.MarkComplete(runId);
+        var aggregated = store.Aggregate(runId);
+        return new RunOutcome(runId, store.RunFolder(runId), Summarise(run, runId, aggregated, workers));
+    }
+
+    private sealed record WorkerResult(RawRecord Record, IReadOnlyList<TimeSeriesPoint>? TimeSeries);
+
+    private WorkerResult RunWorker(PlannedRun run, string runId, IInferenceBackend backend, string modelFolder, int worker,
+        IReadOnlyList<DeviceSpec> devices, Barrier? startTogether)
+    {
+        var config = run.Config;
+        var device = devices[worker];
+        var warnings = new List<WarningRecord>();
+        var started = DateTimeOffset.UtcNow;
+
+        var request = config.ToModelLoadRequest(modelFolder) with { Device = device.ToString() };
+        var (model, loadSeconds, reused) = _pools[worker].Get(backend, request);
+        services.Log.WriteLine(reused
+            ? $"  worker {worker}: model reused ({model.Info.Architecture}, {config.PrecisionText}, {device})"
+            : $"  worker {worker}: loaded {model.Info.Architecture} ({model.Info.ParameterCount / 1e6:F1} M parameters, {config.PrecisionText}, {device}) in {loadSeconds:F2} s");
+
+        var promptSet = PromptSources.FromSpec(config.Prompts, run.BaseFolder).Load(model.Tokenizer);
+        warnings.AddRange(promptSet.Warnings.Select(w => new WarningRecord("prompts", w)));
+        var prompts = Share(promptSet.Prompts, worker, devices.Count);
+        if (prompts.Count == 0)
+            throw new RunnerException($"{run.Experiment}: worker {worker} has no prompts ({promptSet.Prompts.Count} prompts over {devices.Count} devices). Remedy: use at least as many prompts as devices.");
+        var batching = new BatchingOptions(BatchingOptions.ParseStrategy(ConfigWords.Of(config.Batching.Strategy)), config.Batching.BatchSize, config.Batching.MaxTokensPerBatch);
+        var plan = Batcher.Plan(prompts, batching);
+        var settings = config.GenerationSettings;
+
+        using var meters = MeterSet.Create(MeterOptionsFor(config, device));
+        var windowMeters = worker == 0 ? meters.Meters : meters.Meters.Where(m => ReferenceEquals(m, meters.Gpu)).ToArray();
+
+        var baseline = MeasureBaseline(config, meters, warnings);
+        var warmup = WarmUp(config, model, plan, settings);
+
+        startTogether?.SignalAndWait();
+        var progress = ProgressLine.ForConsole();
+        progress.Update($"  worker {worker}: measuring {prompts.Count} prompts in {plan.Batches.Count} batches ...");
+        model.ResetPeakDeviceMemory();
+        WorkloadRun? workload = null;
+        var windowBeginUtc = DateTimeOffset.UtcNow;
+        var window = MeasurementWindow.Measure("measure", windowMeters, () =>
+        {
+            workload = WorkloadDriver.Run(model, prompts, settings, batching, TrafficOptionsFor(config), Stopwatch.GetTimestamp());
+        }, model.Synchronize);
+        var windowEndUtc = DateTimeOffset.UtcNow;
+        progress.Done();
+        warnings.AddRange(workload!.Warnings.Select(w => new WarningRecord("workload", w)));
+
+        var metrics = WorkloadMetricsCalculator.Compute(workload, window.DurationS);
+        var energy = window.Energy.Select(EnergyRecord.From).ToList();
+        foreach (var result in window.Results)
+            warnings.AddRange(result.Warnings.Select(w => new WarningRecord("meter:" + result.MeterName, w)));
+        if (energy.Any(e => e.LowConfidence))
+            warnings.Add(new WarningRecord("short-window", $"the measurement window ({window.DurationS:F2} s) spans fewer than about ten energy-counter updates; its energy is low-confidence",
+                "use more prompts or more new tokens so the window lasts at least a few seconds"));
+
+        // canonical metrics (window duration, energies...) are derived from the record's sections, not taken from meters
+        var meterMetrics = window.Results.SelectMany(r => r.Metrics).Where(p => !MetricNames.IsCanonical(p.Key))
+            .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value);
+        meterMetrics["warmup_steps"] = warmup.StepsUsed;
+        meterMetrics["padding_ratio"] = workload.PaddingRatio;
+        meterMetrics["effective_batch_size"] = workload.EffectiveBatchSize;
+        var gpuName = meters.Gpu?.Gpus.FirstOrDefault()?.Device.Name;
+        var flops = FlopsFor(model.Info, workload, window.DurationS, gpuName, config.PrecisionText);
+
+        var record = new RawRecord
+        {
+            ToolVersion = EnvironmentInfo.CurrentToolVersion(),
+            RunId = runId,
+            Experiment = run.Experiment,
+            Cycle = run.Cycle,
+            WorkerIndex = worker,
+            WorkerCount = devices.Count,
+            StartedUtc = started,
+            EndedUtc = DateTimeOffset.UtcNow,
+            Config = ParameterRecord.OfAll(config.Resolved),
+            Environment = EnvironmentJson.From(EnvironmentInfoFor(meters), meters.Health, warmup, loadSeconds),
+            Model = ModelRecord.From(model.Info, reused ? null : loadSeconds),
+            Window = new WindowRecord(window.DurationS, windowBeginUtc, windowEndUtc),
+            Tokens = new TokenCounts(workload.Requests.Count, workload.PromptTokens, workload.PaddedPromptTokens, workload.OutputTokens),
+            Latency = LatencyRecords.From(metrics),
+            Energy = energy,
+            Baseline = baseline is null ? null : BaselineRecord.Create(baseline.Value.PowerW, baseline.Value.DurationS,
+                EnergyComponents.Sum(energy.Where(e => baseline.Value.Components.Contains(e.Component))).EnergyJ, window.DurationS,
+                baseline.Value.Components, baseline.Value.Cached),
+            Carbon = CarbonFor(meters, energy),
+            Flops = flops,
+            Memory = new MemoryRecord(Process.GetCurrentProcess().PeakWorkingSet64, model.PeakDeviceMemoryBytes),
+            Requests = workload.Requests.Select(RequestRecords.From).ToList(),
+            Warnings = warnings,
+        };
+        var timeSeries = config.Measurement.TimeSeries ? window.Results.SelectMany(r => r.TimeSeries).ToList() : null;
+        return new WorkerResult(RecordMetrics.Finish(record, meterMetrics), timeSeries);
+    }
+
+    /// <summary>Contiguous shares: worker k gets prompts [k·n/W, (k+1)·n/W) — every prompt runs exactly once.</summary>
+    internal static IReadOnlyList<Prompt> Share(IReadOnlyList<Prompt> prompts, int worker, int workers)
+    {
+        var from = (int)((long)prompts.Count * worker / workers);
+        var to = (int)((long)prompts.Count * (worker + 1) / workers);
+        return prompts.Skip(from).Take(to - from).ToArray();
+    }
+
+    private static MeterOptions MeterOptionsFor(ExperimentConfig config, DeviceSpec device) => new(
+        [device.ToString()],
+        SampleIntervalMs: config.Measurement.SampleInterval.TotalMilliseconds,
+        KeepTimeSeries: true,
+        CpuTdpW: config.Estimates.CpuTdpW,
+        RamWattsPerGb: config.Estimates.RamWPerGb,
+        Carbon: new CarbonSettings(config.Carbon.IntensityGPerKwh, config.Carbon.Region, config.Carbon.Pue));
+
+    private static Lem.Engine.Workload.Traffic.TrafficOptions TrafficOptionsFor(ExperimentConfig config) => new(
+        Lem.Engine.Workload.Traffic.TrafficOptions.ParseMode(ConfigWords.Of(config.Traffic.Mode)),
+        config.Traffic.Qps, config.Traffic.Seed, config.Traffic.Burstiness, config.Traffic.MaxWait);
+
+    private static EnvironmentInfo EnvironmentInfoFor(MeterSet meters) => EnvironmentInfo.Collect(meters.Gpu is null ? null : new NvmlApi());
+
+    private (double PowerW, double DurationS, IReadOnlyList<string> Components, bool Cached)? MeasureBaseline(
+        ExperimentConfig config, MeterSet meters, List<WarningRecord> warnings)
+    {
+        if (config.Baseline.Duration <= TimeSpan.Zero) return null;
+        if (meters.Gpu is null || !meters.Gpu.Health.Available)
+        {
+            warnings.Add(new WarningRecord("baseline", "baseline.duration is set but no GPU energy counter is available, so no idle baseline was measured", "run on a machine with an NVIDIA GPU, or set baseline.duration = 0s"));
+            return null;
+        }
+        services.Log.WriteLine($"  idle baseline: {config.Baseline.Duration.TotalSeconds:F0} s (cached {config.Baseline.Ttl.TotalMinutes:F0} min)");
+        var figures = IdleBaseline.GetOrMeasure(meters.Gpu, config.Baseline.Duration, new IdleBaselineCache(Path.Combine(LemPaths.CacheRoot(), "baselines"), config.Baseline.Ttl));
+        return (figures.Sum(f => f.PowerW), figures.Max(f => f.IdleDurationS), figures.Select(f => f.Component).ToArray(), figures.All(f => f.FromCache));
+    }
+
+    private WarmupTracker WarmUp(ExperimentConfig config, ILoadedModel model, BatchPlan plan, GenerationSettings settings)
+    {
+        var policy = config.Warmup.Mode == WarmupMode.Fixed
+            ? WarmupPolicy.Fixed(config.Warmup.Count)
+            : WarmupPolicy.UntilStable(config.Warmup.Window, config.Warmup.CvThreshold, config.Warmup.Count);
+        var tracker = policy.Start();
+        var progress = ProgressLine.ForConsole();
+        for (var step = 0; !tracker.IsDone; step++)
+        {
+            var batch = plan.Batches[step % plan.Batches.Count];
+            progress.Update($"  warm-up step {step + 1} ...");
+            var stopwatch = Stopwatch.StartNew();
+            var generated = model.Generate(batch.Prompts.Select(p => p.TokenIds).ToArray(), settings);
+            model.Synchronize();
+            var tokens = Math.Max(1, generated.OutputTokens);
+            tracker.Observe(stopwatch.Elapsed.TotalMilliseconds / tokens);
+        }
+        progress.Done($"  warm-up: {tracker.StepsUsed} batches ({tracker.StopReason})");
+        return tracker;
+    }
+
+    private static FlopsRecord FlopsFor(ModelInfo model, WorkloadRun workload, double windowS, string? gpuName, string precision)
+    {
+        var shapes = workload.Batches.Select(b =>
+        {
+            var longestOutput = workload.Requests.Where(r => r.BatchIndex == b.Index).Select(r => r.OutputTokens).DefaultIfEmpty(0).Max();
+            return BatchShape.Uniform(b.Rows, b.Rows == 0 ? 0 : (int)(b.PaddedPromptTokens / b.Rows), (int)longestOutput);
+        }).ToArray();
+        var traced = workload.Batches.All(b => b.TracedFlops is not null) ? workload.TracedFlops : null;
+        var estimate = FlopsEstimate.Estimate(shapes, traced, model.ConfigJson, model.ParameterCount);
+        var mfu = estimate.TotalFlops is { } total ? Mfu.ForDevice(total, windowS, gpuName, precision) : null;
+        UtilisationFigure? mbu = null;
+        try
+        {
+            var architecture = ArchitectureConfig.Parse(model.ConfigJson);
+            mbu = Mbu.ForDecode(architecture, model.WeightBytes, shapes, precision, workload.Batches.Sum(b => b.DecodeSeconds), gpuName);
+        }
+        catch (FlopsInputException e)
+        {
+            mbu = new UtilisationFigure("mbu", null, e.Message);
+        }
+        return new FlopsRecord(estimate.MethodName, estimate.ConfidenceName + (estimate.Reason is { Length: > 0 } r ? $" ({r})" : ""),
+            estimate.PrefillFlops, estimate.DecodeFlops, estimate.TotalFlops, estimate.FlopsPerOutputToken,
+            mfu?.Ratio, mfu?.Note, mbu?.Ratio, mbu?.Note);
+    }
+
+    private static CarbonRecord? CarbonFor(MeterSet meters, IReadOnlyList<EnergyRecord> energy)
+    {
+        var total = EnergyComponents.Sum(energy).EnergyJ;
+        var intensity = meters.ResolveCarbonIntensityAsync().GetAwaiter().GetResult();
+        var estimate = meters.Carbon(total, intensity);
+        return CarbonRecords.From(estimate, intensity);
+    }
+
+    private static string Summarise(PlannedRun run, string runId, AggregatedRecord record, WorkerResult[] workers)
+    {
+        string F(string metric, string format) => record.Metrics.TryGetValue(metric, out var v) ? v.ToString(format, CultureInfo.InvariantCulture) : "NA";
+        var text = new StringBuilder();
+        text.AppendLine($"{run.Key} -> {runId}");
+        text.AppendLine($"  tokens: {record.Tokens.PromptTokens} prompt, {record.Tokens.OutputTokens} output in {record.Window.DurationS:F2} s; {F(MetricNames.OutputTokensPerS, "F1")} output tok/s");
+        text.AppendLine($"  latency: TTFT p50 {F(MetricNames.Latency(LatencyNames.Ttft, "p50"), "F1")} ms, TPOT p50 {F(MetricNames.Latency(LatencyNames.Tpot, "p50"), "F2")} ms");
+        foreach (var e in record.Energy)
+            text.AppendLine($"  energy {e.Component}: {(e.EnergyJ is { } j ? j.ToString("F2", CultureInfo.InvariantCulture) + " J" : "unavailable")} [{EnergySourceText.Of(e.Source)}{(e.LowConfidence ? ", low confidence" : "")}] {e.Note}");
+        text.AppendLine($"  energy per output token: {F(MetricNames.EnergyPerOutputTokenJ, "G4")} J (all components above)");
+        var warnings = workers.SelectMany(w => w.Record.Warnings).Select(w => w.Message).Distinct().ToList();
+        foreach (var warning in warnings) text.AppendLine($"  warning: {warning}");
+        return text.ToString().TrimEnd();
+    }
+
+    public void Dispose()
+    {
+        foreach (var pool in _pools) pool.Dispose();
+    }
+}

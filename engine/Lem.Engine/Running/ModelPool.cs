@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using Lem.Engine.Inference;
+
+namespace Lem.Engine.Running;
+
+/// <summary>
+/// Keeps the last loaded model so that consecutive runs sharing model, precision, device and backend options load it
+/// once. Loading another model disposes the previous one first (device memory is released before the next load).
+/// </summary>
+public sealed class ModelPool : IDisposable
+{
+    private string? _key;
+    private ILoadedModel? _model;
+
+    /// <summary>Returns the loaded model for the request and the seconds its load took (0 when it was reused).</summary>
+    public (ILoadedModel Model, double LoadSeconds, bool Reused) Get(IInferenceBackend backend, ModelLoadRequest request)
+    {
+        var key = Key(backend, request);
+        if (_model is not null && _key == key) return (_model, 0, true);
+        Release();
+        var stopwatch = Stopwatch.StartNew();
+        _model = backend.Load(request);
+        _key = key;
+        return (_model, stopwatch.Elapsed.TotalSeconds, false);
+    }
+
+    public void Release()
+    {
+        _model?.Dispose();
+        _model = null;
+        _key = null;
+    }
+
+    public void Dispose() => Release();
+
+    private static string Key(IInferenceBackend backend, ModelLoadRequest request)
+    {
+        var options = request.BackendOptions is null
+            ? ""
+            : string.Join(";", request.BackendOptions.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => o.Key + "=" + o.Value));
+        return string.Join("|", backend.Name, Path.GetFullPath(request.ModelFolder), request.Precision, request.Device, options);
+    }
+}

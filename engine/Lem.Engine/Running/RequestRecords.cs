@@ -1,0 +1,16 @@
+using Lem.Engine.Metrics;
+
+namespace Lem.Engine.Running;
+
+/// <summary>A workload request in the record's shape (times in ms, relative to the window's start).</summary>
+internal static class RequestRecords
+{
+    public static Results.Schema.RequestRecord From(Workload.RequestRecord r)
+    {
+        var latencies = RequestLatencies.Of(r);
+        var gaps = new double[Math.Max(0, r.TokenTimesS.Length - 1)];
+        for (var i = 1; i < r.TokenTimesS.Length; i++) gaps[i - 1] = (r.TokenTimesS[i] - r.TokenTimesS[i - 1]) * 1000;
+        return new Results.Schema.RequestRecord(r.RequestIndex, r.PromptTokens, r.OutputTokens, r.ArrivalS,
+            latencies.TtftMs, latencies.E2eLatencyMs, latencies.TpotMs, gaps);
+    }
+}

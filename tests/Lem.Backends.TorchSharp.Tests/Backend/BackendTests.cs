@@ -1,0 +1,125 @@
+using Lem.Backends.TorchSharp.Backend;
+using Lem.Backends.TorchSharp.Tests.Models;
+using Lem.Engine.Inference;
+
+namespace Lem.Backends.TorchSharp.Tests.Backend;
+
+public sealed class BackendTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("lem-tsmodel-");
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    private TorchSharpBackend Backend(TinyModel m)
+    {
+        File.WriteAllText(Path.Combine(_folder.FullName, "config.json"), m.ConfigJson);
+        return new TorchSharpBackend(folder =>
+        {
+            Assert.Equal(_folder.FullName, folder);
+            return m.Source();
+        }, _ => new CharTokenizer());
+    }
+
+    private ModelLoadRequest Request(string precision = "fp32", string device = "cpu") => new(_folder.FullName, precision, device);
+
+    [Fact]
+    public void Loads_reports_and_generates()
+    {
+        var m = TinyModel.Llama(tied: true);
+        var backend = Backend(m);
+        Assert.Equal("torchsharp", backend.Name);
+        using var loaded = backend.Load(Request());
+        var info = loaded.Info;
+        // Tied: embeddings counted once, no lm_head in the checkpoint.
+        var expected = m.Tensors.Values.Sum(t => t.numel());
+        Assert.Equal(expected, info.ParameterCount);
+        Assert.Equal(4 * expected, info.WeightBytes);
+        Assert.Equal(("LlamaForCausalLM", "llama", "fp32", "cpu", 128, 64, 2), (info.Architecture, info.ModelType, info.Precision, info.Device, info.MaxPositionEmbeddings, info.VocabSize, info.EosTokenId));
+        Assert.Equal(m.ConfigJson, info.ConfigJson);
+        Assert.Null(loaded.PeakDeviceMemoryBytes);
+        loaded.Synchronize();
+
+        var prompts = new[] { loaded.Tokenizer.Encode("hello"), loaded.Tokenizer.Encode("hi") };
+        var result = loaded.Generate(prompts, new GenerationSettings(MaxNewTokens: 6));
+        Assert.Equal(2, result.OutputTokenIds.Count);
+        Assert.All(result.OutputTokenIds, o => Assert.InRange(o.Length, 1, 6));
+        Assert.Equal(7, result.PromptTokens);
+        Assert.NotNull(result.TracedFlops);
+    }
+
+    [Fact]
+    public void Loads_in_bf16()
+    {
+        var m = TinyModel.Gpt2();
+        using var loaded = Backend(m).Load(Request("bf16"));
+        Assert.Equal("bf16", loaded.Info.Precision);
+        Assert.Equal(2 * loaded.Info.ParameterCount, loaded.Info.WeightBytes);
+        Assert.Equal(5, loaded.Generate([[5, 6, 7]], new GenerationSettings(5, MinNewTokens: 5)).OutputTokens);
+    }
+
+    [Theory]
+    [InlineData("fp8", "cpu", "precision \"fp8\"")]
+    [InlineData("fp32", "tpu", "device \"tpu\"")]
+    public void Bad_precision_or_device_is_named(string precision, string device, string expected)
+    {
+        var e = Assert.Throws<InferenceException>(() => Backend(TinyModel.Llama()).Load(Request(precision, device)));
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Cuda_without_a_gpu_says_so()
+    {
+        if (global::TorchSharp.torch.cuda.is_available()) return;
+        var e = Assert.Throws<InferenceException>(() => Backend(TinyModel.Llama()).Load(Request(device: "cuda:0")));
+        Assert.Contains("CUDA is not available", e.Message);
+    }
+
+    [Fact]
+    public void Static_decode_option_is_read()
+    {
+        var m = TinyModel.Llama();
+        var options = new Dictionary<string, object> { [TorchSharpBackend.StaticDecodeOption] = true };
+        using var loaded = (TorchSharpModel)Backend(m).Load(Request() with { BackendOptions = options });
+        Assert.True(loaded.StaticDecodeShapes);
+        Assert.Equal(4, loaded.Generate([[5, 6]], new GenerationSettings(4, MinNewTokens: 4)).OutputTokens);
+        options[TorchSharpBackend.StaticDecodeOption] = "sometimes";
+        var e = Assert.Throws<InferenceException>(() => Backend(m).Load(Request() with { BackendOptions = options }));
+        Assert.Contains("torchsharp.static_decode is sometimes", e.Message);
+    }
+
+    [Fact]
+    public void Missing_folder_is_named()
+    {
+        var backend = new TorchSharpBackend(_ => throw new InvalidOperationException("not reached"), _ => new CharTokenizer());
+        var e = Assert.Throws<InferenceException>(() => backend.Load(new ModelLoadRequest("/nonexistent/m", "fp32", "cpu")));
+        Assert.Contains("\"/nonexistent/m\" does not exist", e.Message);
+    }
+
+    [Fact]
+    public void Weight_errors_pass_through_load()
+    {
+        var m = TinyModel.Llama();
+        m.Tensors.Remove("model.norm.weight");
+        var e = Assert.Throws<InferenceException>(() => Backend(m).Load(Request()));
+        Assert.Contains("\"model.norm.weight\" is missing", e.Message);
+    }
+
+    [CudaFact]
+    [Trait("Category", "CUDA")]
+    public void Cuda_generation_matches_cpu_in_fp32()
+    {
+        var m = TinyModel.Llama(seed: 4);
+        var prompts = new[] { ModelRunner.Prompt(1, 6), ModelRunner.Prompt(2, 3) };
+        var settings = new GenerationSettings(MaxNewTokens: 8);
+        using var cpu = Backend(m).Load(Request());
+        using var gpu = Backend(m).Load(Request(device: "cuda:0"));
+        Assert.Equal("cuda:0", gpu.Info.Device);
+        var expected = cpu.Generate(prompts, settings).OutputTokenIds;
+        var actual = gpu.Generate(prompts, settings).OutputTokenIds;
+        gpu.Synchronize();
+        Assert.Equal(expected, actual);
+        using var bf16 = Backend(m).Load(Request("bf16", "cuda:0"));
+        var sampled = new GenerationSettings(8, Greedy: false, TopK: 10, TopP: 0.9, Seed: 3);
+        Assert.Equal(bf16.Generate(prompts, sampled).OutputTokenIds, bf16.Generate(prompts, sampled).OutputTokenIds);
+    }
+}

@@ -1,0 +1,72 @@
+using Lem.Engine.Measurement;
+using Lem.Engine.Meters;
+using Lem.Engine.Meters.Nvml;
+using Lem.Engine.Tests.Meters.Nvml;
+using Xunit.Abstractions;
+
+namespace Lem.Engine.Tests.Measurement;
+
+public class SelfCheckAndOverheadTests(ITestOutputHelper output)
+{
+    private static (NvmlMeter, FakeGpu) Meter(double periodS)
+    {
+        var gpu = new FakeGpu("GPU-aaaa", "00000000:1B:00.0") { PowerW = 72, UpdatePeriodS = periodS };
+        var nvml = new FakeNvml(MeterClock.System, gpu);
+        return (NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(10)), MeterClock.System), gpu);
+    }
+
+    [Fact]
+    public void Self_check_passes_on_a_well_behaved_gpu_and_renders_a_report()
+    {
+        var (meter, _) = Meter(0.01);
+        using var _meter = meter;
+        var options = new SelfCheckOptions { LoadDuration = TimeSpan.FromSeconds(1.5), LoadLeadIn = TimeSpan.FromMilliseconds(100), LoadTail = TimeSpan.Zero, IdleDuration = TimeSpan.FromMilliseconds(300), ShortWindow = TimeSpan.FromMilliseconds(2), Tolerance = 0.05 };
+        var report = MeterSelfCheck.Run(meter, Thread.Sleep, options: options);
+        output.WriteLine(report.Render());
+        Assert.Equal(5, report.Items.Count);
+        Assert.True(report.Items.Single(i => i.Check == "idle power").Passed);
+        Assert.True(report.Items.Single(i => i.Check == "no throttling under load").Passed);
+        Assert.True(report.Items.Single(i => i.Check == "short window flagged").Passed);
+        Assert.Contains("meter self-check:", report.Render());
+    }
+
+    [Fact]
+    public void Self_check_reports_throttling_and_implausible_idle_power()
+    {
+        var (meter, gpu) = Meter(0.01);
+        using var _meter = meter;
+        gpu.PowerW = 300;
+        gpu.ClockEventReasons = (ulong)ClockEventReasons.HwThermalSlowdown;
+        var options = new SelfCheckOptions { LoadDuration = TimeSpan.FromMilliseconds(200), LoadLeadIn = TimeSpan.Zero, LoadTail = TimeSpan.Zero, IdleDuration = TimeSpan.FromMilliseconds(200), ShortWindow = TimeSpan.FromMilliseconds(2) };
+        var report = MeterSelfCheck.Run(meter, Thread.Sleep, options: options);
+        Assert.False(report.Passed);
+        Assert.False(report.Items.Single(i => i.Check == "idle power").Passed);
+        Assert.Contains("hw_thermal", report.Items.Single(i => i.Check == "no throttling under load").Detail);
+        Assert.Contains("FAIL", report.Render());
+    }
+
+    [Fact]
+    public void Self_check_on_an_unavailable_meter_fails_with_the_reason()
+    {
+        var nvml = new FakeNvml(MeterClock.System) { InitResult = NvmlReturn.LibraryNotFound };
+        using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], null));
+        var report = MeterSelfCheck.Run(meter, _ => { });
+        Assert.False(report.Passed);
+        Assert.Contains("libnvidia-ml", report.Render());
+    }
+
+    [Fact]
+    public void Overhead_benchmark_measures_cpu_time_with_and_without_the_sampler()
+    {
+        var nvml = new FakeNvml(MeterClock.System, new FakeGpu("GPU-a", "00000000:1B:00.0"));
+        // LEM_OVERHEAD_SECONDS lengthens the run for the figure quoted in scripts/device/meters-overhead.md.
+        var seconds = double.TryParse(Environment.GetEnvironmentVariable("LEM_OVERHEAD_SECONDS"), out var s) ? s : 1;
+        var report = SamplerOverheadBenchmark.Run(nvml, TimeSpan.FromSeconds(seconds), TimeSpan.FromMilliseconds(100));
+        output.WriteLine(report.Render());
+        Assert.InRange(report.Samples, 3, seconds * 10 + 2);
+        Assert.InRange(report.SamplerThreadAllocatedBytes, 0, 256); // a one-off for the thread's first wait; nothing per sample
+        if (OperatingSystem.IsLinux()) Assert.NotNull(report.SamplerThreadCpuMs);
+        Assert.Equal(1, report.Gpus);
+        Assert.Equal(1, nvml.ShutdownCalls);
+    }
+}
