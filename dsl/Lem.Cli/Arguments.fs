@@ -4,7 +4,7 @@ module Lem.Cli.Arguments
 open Argu
 
 type RunArgs =
-    | [<MainCommand; ExactlyOnce; Last>] Script of file: string
+    | [<MainCommand; ExactlyOnce>] Script of file: string
     | [<CustomCommandLine("--set")>] Override of assignment: string
     | Dry_Run
     | Fresh
@@ -19,12 +19,12 @@ type RunArgs =
             | Results _ -> "results folder (default: each experiment's results.dir, normally ./results)."
 
 type CheckArgs =
-    | [<MainCommand; ExactlyOnce; Last>] Script of file: string
+    | [<MainCommand; ExactlyOnce>] Script of file: string
     interface IArgParserTemplate with
         member a.Usage = match a with Script _ -> "the .lem script (or original LLenergyMeasure YAML) to check."
 
 type PlanArgs =
-    | [<MainCommand; ExactlyOnce; Last>] Script of file: string
+    | [<MainCommand; ExactlyOnce>] Script of file: string
     | Json
     | [<CustomCommandLine("--set")>] Override of assignment: string
     interface IArgParserTemplate with
@@ -35,7 +35,7 @@ type PlanArgs =
             | Override _ -> "override a parameter, PATH=VALUE; repeatable."
 
 type ExplainArgs =
-    | [<MainCommand; ExactlyOnce; Last>] Target of file: string * name: string
+    | [<MainCommand; ExactlyOnce>] Target of file: string * name: string
     interface IArgParserTemplate with
         member a.Usage = match a with Target _ -> "FILE NAME: how experiment NAME of FILE got each of its values."
 
@@ -45,7 +45,7 @@ type ReplArgs =
         member a.Usage = match a with Load _ -> "load a script before the first prompt."
 
 type ExperimentArgs =
-    | [<MainCommand; ExactlyOnce; Last>] Config of file: string
+    | [<MainCommand; ExactlyOnce>] Config of file: string
     | [<CustomCommandLine("--set")>] Override of assignment: string
     | Results of folder: string
     interface IArgParserTemplate with
@@ -61,7 +61,7 @@ type ConfigParamsArgs =
         member a.Usage = match a with Json -> "print the registry as JSON."
 
 type ConfigConvertArgs =
-    | [<MainCommand; ExactlyOnce; Last>] Yaml of file: string
+    | [<MainCommand; ExactlyOnce>] Yaml of file: string
     interface IArgParserTemplate with
         member a.Usage = match a with Yaml _ -> "an original LLenergyMeasure YAML config to print as .lem."
 
@@ -116,7 +116,7 @@ type ModelArgs =
             | Probe _ -> "correctness probe (scripts/device/parity_transformers.py): greedy tokens batched and one by one, and prefill logits."
 
 type ResultsShowArgs =
-    | [<MainCommand; ExactlyOnce; Last>] Id of run_id: string
+    | [<MainCommand; ExactlyOnce>] Id of run_id: string
     interface IArgParserTemplate with
         member a.Usage = match a with Id _ -> "the run id (as `lem results list` prints it)."
 
@@ -172,7 +172,7 @@ type EnvArgs =
             | Json -> "print JSON."
 
 type ReportArgs =
-    | [<MainCommand; ExactlyOnce; Last>] Folder of results: string
+    | [<MainCommand; ExactlyOnce>] Folder of results: string
     | Out of folder: string
     interface IArgParserTemplate with
         member a.Usage =
