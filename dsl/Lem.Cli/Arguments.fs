@@ -94,9 +94,11 @@ type ProbeArgs =
     | [<Mandatory>] Prompt_File of file: string
     | New_Tokens of tokens: int
     | [<Mandatory>] Out of file: string
+    | Graph_Check
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Graph_Check -> "also compare CUDA-graph and eager greedy tokens at batch 1, 8 and 32 (CUDA only)."
             | Model _ -> "a Hugging Face model folder."
             | Precision _ -> "fp32 (default), fp16 or bf16."
             | Device _ -> "cpu (default) or cuda:N."
@@ -165,11 +167,15 @@ type FlopsArgs =
 type EnvArgs =
     | Device of device: string
     | Json
+    | Self_Check
+    | Sampler_Overhead of seconds: int
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Device _ -> "the device whose meters to check (default cuda:0 where a GPU exists, else cpu)."
             | Json -> "print JSON."
+            | Self_Check -> "GPU only: check the meter against a steady 30 s matmul load (update period, idle power, counter vs samples within 3%, throttling, short-window flag)."
+            | Sampler_Overhead _ -> "GPU only: measure the power sampler's own CPU use at 10 Hz over this many seconds."
 
 type ReportArgs =
     | [<MainCommand; ExactlyOnce>] Folder of results: string
