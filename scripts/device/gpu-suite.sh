@@ -3,14 +3,16 @@
 #   dotnet fsi build.fsx device-pack      # writes .device/lem/lem (self-contained, no CPU libtorch)
 # and copying the repository there. Needs python3 with torch, transformers, safetensors and pynvml.
 #
-#   scripts/device/gpu-suite.sh [env] [fixture] [parity] [bench] [meters]     (default: all)
+#   scripts/device/gpu-suite.sh [env] [meters] [fixture] [bench] [parity]     (default: all, in that order;
+#   meters first so that the idle baseline is read on a GPU that has not just been loaded)
+#   PARITY_MODELS="llama:tiny gpt2:tiny" limits the parity section to some models.
 #
 # Prints the figures and writes logs and JSON to $OUT (default ./gpu-out). Each section runs even if an
 # earlier one failed; the exit code is 1 when any section failed.
 set -uo pipefail
 OUT=${OUT:-$PWD/gpu-out}
 mkdir -p "$OUT"
-SECTIONS=${*:-env fixture parity bench meters}
+SECTIONS=${*:-env meters fixture bench parity}
 PY=${PYTHON:-python3}
 TORCH_LIB=$($PY -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
 export LD_LIBRARY_PATH="$TORCH_LIB:${LD_LIBRARY_PATH:-}"
@@ -44,8 +46,8 @@ fixture)
 parity)
   section "logits and greedy tokens against transformers (fp32 and bf16), CUDA graphs vs eager"
   : > "$OUT/parity.jsonl"
-  for m in "llama tiny" "mistral tiny" "qwen2 tiny" "qwen3 tiny" "gpt2 tiny" "llama llama-3.2-1b" "qwen2 qwen2.5-0.5b" "qwen3 qwen3-0.6b"; do
-    dir=$(synth $m)
+  for m in ${PARITY_MODELS:-llama:tiny mistral:tiny qwen2:tiny qwen3:tiny gpt2:tiny llama:llama-3.2-1b qwen2:qwen2.5-0.5b qwen3:qwen3-0.6b}; do
+    dir=$(synth ${m%%:*} ${m#*:})
     for dtype in fp32 bf16; do
       extra=""; [ "$dtype" = bf16 ] && extra="--graph-check"
       $PY scripts/device/parity_transformers.py "$LEM" "$dir" --dtype $dtype --new-tokens 64 $extra | tee -a "$OUT/parity.jsonl" || failed+=("parity:$m:$dtype")

@@ -49,7 +49,11 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
                 config.EosTokenIds.Count > 0 ? config.EosTokenIds[0] : null,
                 config.ConfigJson);
             var (graphs, graphsStatus) = cudaGraphs ? CudaGraphSetup.Create(device, request) : (null, "off (torchsharp.cuda_graphs = false)");
-            return new TorchSharpModel(model, tokenizer, info) { StaticDecodeShapes = staticDecode, Graphs = graphs, GraphsStatus = graphsStatus };
+            return new TorchSharpModel(model, tokenizer, info)
+            {
+                StaticDecodeShapes = staticDecode, Graphs = graphs, GraphsStatus = graphsStatus,
+                GraphsWarning = cudaGraphs && graphs is null ? "torchsharp.cuda_graphs = true, but decoding is eager: " + graphsStatus : null,
+            };
         }
         catch
         {

@@ -38,6 +38,13 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
         ["torchsharp_static_decode"] = StaticDecodeShapes || Graphs is not null,
     };
 
+    /// <summary>Why CUDA graphs were asked for but are not used; null otherwise.</summary>
+    public string? GraphsWarning { get; init; }
+
+    public IReadOnlyList<string> Warnings =>
+        [.. GraphsWarning is null ? [] : new[] { GraphsWarning },
+         .. Graphs?.LastCaptureFailure is { } failure ? new[] { "a CUDA graph capture failed, so that batch shape decoded eagerly: " + failure } : []];
+
     public BatchGeneration Generate(IReadOnlyList<int[]> promptTokenIds, GenerationSettings settings, ITokenObserver? observer = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -22,6 +22,9 @@ public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) 
     /// <summary>Decode steps served by replaying a graph.</summary>
     public long Replays { get; private set; }
 
+    /// <summary>The last capture failure (that shape then decoded eagerly); null when every capture worked.</summary>
+    public string? LastCaptureFailure { get; private set; }
+
     public static long CapacityFor(long needed, int maxPositions) =>
         Math.Min(Math.Max(needed, (needed + CapacityStep - 1) / CapacityStep * CapacityStep), Math.Max(needed, maxPositions));
 
@@ -51,6 +54,7 @@ public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) 
         // Each graph keeps its own memory pool: sharing one is only safe under replay-order rules we do not need.
         var result = session.Step(model, tokens, batch, offset, flops, runtime, deviceIndex, null, () => Captures++);
         if (result.Replayed) Replays++;
+        if (session.CaptureFailure is not null) LastCaptureFailure = session.CaptureFailure;
         return result;
     }
 

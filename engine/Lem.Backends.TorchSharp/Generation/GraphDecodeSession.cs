@@ -38,6 +38,9 @@ internal sealed class GraphDecodeSession : IDisposable
     public Tensor Mask { get; }
     public CudaGraph? Graph { get; private set; }
 
+    /// <summary>Why capturing failed (the session then decodes eagerly); null when it did not fail.</summary>
+    public string? CaptureFailure { get; private set; }
+
     /// <summary>Points the session at a new batch: only its prompt columns may be attended to until written.</summary>
     public void Reset(PaddedBatch batch)
     {
@@ -58,7 +61,7 @@ internal sealed class GraphDecodeSession : IDisposable
         Positions.copy_(batch.PositionIds.narrow(1, offset, 1));
         WriteIndex.fill_(offset);
         Mask.narrow(3, offset, 1).fill_(true);
-        if (!_warmedUp)
+        if (!_warmedUp || CaptureFailure is not null)
         {
             _warmedUp = true;
             return (model.Forward(Input, Batch(offset, flops)), false); // owned by the caller's dispose scope
@@ -66,11 +69,22 @@ internal sealed class GraphDecodeSession : IDisposable
         if (Graph is null)
         {
             var counter = new FlopCounter { Decoding = true };
-            Graph = runtime.Capture(deviceIndex, sharePoolWith?.Graph, () =>
+            try
             {
-                using var scope = NewDisposeScope();
-                _logits = model.Forward(Input, Batch(offset, counter)).DetachFromDisposeScope();
-            });
+                Graph = runtime.Capture(deviceIndex, sharePoolWith?.Graph, () =>
+                {
+                    using var scope = NewDisposeScope();
+                    _logits = model.Forward(Input, Batch(offset, counter)).DetachFromDisposeScope();
+                });
+            }
+            catch (Exception e) when (e is CudaGraphException or System.Runtime.InteropServices.ExternalException)
+            {
+                // nothing ran during the failed capture: this step and the rest of the session run eagerly
+                CaptureFailure = e.Message;
+                _logits?.Dispose();
+                _logits = null;
+                return (model.Forward(Input, Batch(offset, flops)), false);
+            }
             _stepFlops = counter.DecodeFlops;
             onCapture();
         }

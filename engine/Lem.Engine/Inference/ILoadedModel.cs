@@ -26,4 +26,7 @@ public interface ILoadedModel : IDisposable
     /// captures were made): text or numbers, keyed by snake_case names.
     /// </summary>
     IReadOnlyDictionary<string, object> Facts => new Dictionary<string, object>();
+
+    /// <summary>Things about the loaded model a reader of the results must know (a requested option that is not in effect, and why).</summary>
+    IReadOnlyList<string> Warnings => [];
 }

@@ -91,6 +91,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
             ? $"  worker {worker}: model reused ({model.Info.Architecture}, {config.PrecisionText}, {device})"
             : $"  worker {worker}: loaded {model.Info.Architecture} ({model.Info.ParameterCount / 1e6:F1} M parameters, {config.PrecisionText}, {device}) in {loadSeconds:F2} s");
 
+        warnings.AddRange(model.Warnings.Select(w => new WarningRecord("backend", w)));
         var promptSet = PromptSources.FromSpec(config.Prompts, run.BaseFolder).Load(model.Tokenizer);
         warnings.AddRange(promptSet.Warnings.Select(w => new WarningRecord("prompts", w)));
         var prompts = Share(promptSet.Prompts, worker, devices.Count);
