@@ -3,7 +3,8 @@
 #   dotnet fsi build.fsx device-pack      # writes .device/lem/lem (self-contained, no CPU libtorch)
 # and copying the repository there. Needs python3 with torch, transformers, safetensors and pynvml.
 #
-#   scripts/device/gpu-suite.sh [env] [meters] [fixture] [bench] [parity]     (default: all, in that order;
+#   scripts/device/gpu-suite.sh [env] [meters] [fixture] [bench] [parity] [dataparallel]   (default: all but dataparallel,
+#   in that order;
 #   meters first so that the idle baseline is read on a GPU that has not just been loaded)
 #   PARITY_MODELS="llama:tiny gpt2:tiny" limits the parity section to some models.
 #
@@ -63,6 +64,12 @@ bench)
   : > "$OUT/bench-peer.jsonl"
   $PY scripts/device/peer_transformers.py "$(synth llama llama-3.2-1b)" --batches 1,8,32 --attn eager,sdpa --out "$OUT/bench-peer.jsonl" || failed+=(bench-peer)
   $PY scripts/device/bench_table.py "$OUT/bench-lem.json" "$OUT/bench-peer.jsonl" | tee "$OUT/bench-table.md" || failed+=(bench-table)
+  ;;
+dataparallel)
+  section "data-parallel replicas on two GPUs vs one GPU"
+  rm -rf gpu-results-dp
+  "$LEM" run --fresh --set "model=\"$(synth llama llama-3.2-1b)\"" scripts/device/data-parallel.lem 2>&1 | tee "$OUT/data-parallel.txt" || failed+=(dataparallel)
+  "$LEM" results --dir gpu-results-dp list | tee -a "$OUT/data-parallel.txt"
   ;;
 meters)
   section "meter self-check: steady 30 s load, idle power, throttling, short window"
