@@ -28,9 +28,20 @@ let private plannedRuns (options: HostOptions) (request: RunRequest) =
             | None -> r.Parameters
         PlannedRun(r.Experiment, r.Cycle, ExperimentConfig.From parameters, baseFolder))
 
+/// Creates the results folder up front so that an unusable results.dir is one line naming it, not an IO message.
+let private ensureResultsFolder (resultsDir: string) =
+    let full = Path.GetFullPath resultsDir
+    try
+        Directory.CreateDirectory full |> ignore
+    with
+    | :? IOException
+    | :? UnauthorizedAccessException as e ->
+        UserError.fail $"results.dir '{resultsDir}': cannot create the folder {full} ({e.Message}). Remedy: set results.dir (or lem run --results) to a writable folder."
+    full
+
 let private manifestPath (options: HostOptions) (request: RunRequest) (runs: PlannedRun list) =
     let first = runs.Head
-    let resultsRoot = Path.GetFullPath first.Config.ResultsDir
+    let resultsRoot = ensureResultsFolder first.Config.ResultsDir
     let script = Path.GetFileNameWithoutExtension options.ScriptPath
     Path.Combine(resultsRoot, "manifests", $"{script}.{request.Target}.json")
 
