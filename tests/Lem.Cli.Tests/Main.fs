@@ -1,7 +1,19 @@
 module Lem.Cli.Tests.Main
+
 open Expecto
 
-let smoke = testCase "placeholder version" <| fun () -> Expect.equal Lem.Dsl.Placeholder.version "0.1.0" "version"
-
 [<EntryPoint>]
-let main argv = runTestsWithCLIArgs [] argv (testList "all" [ smoke ])
+let main argv =
+    let all =
+        testList "lem" [
+            CheckPlanTests.tests
+            ConfigTests.tests
+            ModelTests.tests
+            ResultsTests.tests
+            BadInputTests.tests
+            RunTests.tests
+            ReplTests.tests
+            ExampleTests.tests
+            FsiTests.tests
+        ]
+    runTestsWithCLIArgs [] argv all

@@ -1,0 +1,18 @@
+// examples/fsi-explore.fsx — lem from F# Interactive: check and run the quickstart, load its results as a Deedle
+// frame and print a summary.   dotnet build dsl/Lem.Cli && dotnet fsi examples/fsi-explore.fsx
+// (results go to ./results of the folder you run it from)
+
+#load "../scripts/lem.fsx"
+
+open System.IO
+
+let quickstart = Path.Combine(__SOURCE_DIRECTORY__, "quickstart.lem")
+
+printfn "check: %s" (if Lem.check quickstart then "ok" else "errors")
+if Lem.run quickstart <> 0 then failwith "the quickstart failed (see above)"
+
+let frame = Lem.results "results"
+printfn "frame: %d runs, %d columns" frame.RowCount frame.ColumnCount
+
+let metrics = [ "energy_per_output_token_j"; "output_tokens_per_s"; "ttft_ms_p50" ]
+Lem.summary frame [] metrics |> Lem.print

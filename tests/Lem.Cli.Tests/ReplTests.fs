@@ -1,0 +1,39 @@
+/// lem repl fed on standard input.
+module Lem.Cli.Tests.ReplTests
+
+open System
+open System.IO
+open Expecto
+open Lem.Cli.Tests.Lem
+
+let private session =
+    tinyExperiment "r" ""
+    + """experiment bad { precision = fp64 }
+show r
+r
+run r
+:quit
+"""
+
+let tests =
+    testList "repl" [
+        testCase "definitions, an error that does not end the session, show, run, :quit" <| fun () ->
+            let dir = workDir "repl"
+            let o = runWith dir session (TimeSpan.FromMinutes 2.0) [ "repl" ]
+            expectOk o
+            let errors = errorLines o
+            Expect.equal errors.Length 1 "the bad line is reported once"
+            Expect.stringContains errors[0] "error LEM1003" "its diagnostic"
+            Expect.stringContains errors[0] "did you mean fp32" "with the remedy"
+            Expect.stringContains o.Stdout "experiment r" "show prints the experiment after the error"
+            Expect.stringContains o.Stdout "max_new_tokens" "its parameters"
+            Expect.isTrue (o.Stdout.Split("experiment r").Length >= 3) "a bare name shows it too"
+            Expect.stringContains o.Stdout "r#cycle1 ->" "run runs it"
+            Expect.all (runFolders (Path.Combine(dir, "results"))) isDone "the run completed"
+            Expect.isNonEmpty (runFolders (Path.Combine(dir, "results"))) "a run folder"
+            expectNoStackTrace o
+
+        testCase "end of input ends the session" <| fun () ->
+            let o = runWith (workDir "repl-eof") "let x = 1\n" (TimeSpan.FromMinutes 1.0) [ "repl" ]
+            expectOk o
+    ]
