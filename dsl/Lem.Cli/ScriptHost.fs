@@ -74,5 +74,12 @@ let private runExperiments (options: HostOptions) (runner: ExperimentRunner) (re
 /// <param name="resultsDirOf">An experiment's results.dir (from the checked program).</param>
 let create (options: HostOptions) (runner: ExperimentRunner) (resultsDirOf: string -> string) : RunHost =
     { RunExperiments = runExperiments options runner
-      Analyze = AnalyzeHost.run options.ScriptPath (fun e -> options.ResultsOverride |> Option.defaultWith (fun () -> resultsDirOf e))
+      Analyze =
+        if options.DryRun then
+            // a dry run produces no results to analyse
+            fun request ->
+                printfn "analyze %s: skipped (dry run)" request.Target
+                Ok()
+        else
+            AnalyzeHost.run options.ScriptPath (fun e -> options.ResultsOverride |> Option.defaultWith (fun () -> resultsDirOf e))
       Show = fun show -> printfn "%s" show.Text }
