@@ -40,6 +40,18 @@ let tests =
             Expect.isTrue (isDone folders[0]) "complete"
             Expect.stringContains folders[0] "original_tiny" "named by config_name"
 
+        testCase "run configs/original-llenergymeasure.yaml runs it once, then skips it" <| fun () ->
+            let dir = workDir "run-yaml"
+            let yaml = Path.Combine(configs, "original-llenergymeasure.yaml")
+            expectOk (run dir [ "run"; yaml ])
+            let folders = runFolders (Path.Combine(dir, "results"))
+            Expect.equal folders.Length 1 "one run"
+            Expect.isTrue (isDone folders[0]) "complete"
+            let again = run dir [ "run"; yaml ]
+            expectOk again
+            Expect.stringContains again.Stderr "skipped" "resumed"
+            Expect.equal (runFolders (Path.Combine(dir, "results"))).Length 1 "nothing ran again"
+
         testCase "check and plan read the original YAML" <| fun () ->
             let dir = workDir "yaml-check"
             let yaml = Path.Combine(configs, "original-llenergymeasure-fp16.yaml")

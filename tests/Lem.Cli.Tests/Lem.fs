@@ -37,7 +37,8 @@ let private dotnetHost =
     | null | "" -> "dotnet"
     | path -> path
 
-let private testRoot =
+/// The temp folder of this test run (deleted at the end unless LEM_KEEP_TEST_DIR=1).
+let testRoot =
     let dir = Path.Combine(Path.GetTempPath(), $"lem-cli-tests-{Environment.ProcessId}")
     Directory.CreateDirectory dir |> ignore
     dir

@@ -16,4 +16,9 @@ let main argv =
             ExampleTests.tests
             FsiTests.tests
         ]
-    runTestsWithCLIArgs [] argv all
+    let code = runTestsWithCLIArgs [] argv all
+    if System.Environment.GetEnvironmentVariable "LEM_KEEP_TEST_DIR" = "1" then eprintfn "test folders kept in %s" Lem.testRoot
+    else
+        try System.IO.Directory.Delete(Lem.testRoot, true)
+        with e -> eprintfn "could not delete %s: %s" Lem.testRoot e.Message
+    code

@@ -102,6 +102,23 @@ let tests =
             Expect.stringContains o.Stdout "dry run" "says so"
             Expect.isEmpty (runFolders (Path.Combine(dir, "results"))) "no run folder"
 
+        testCase "run --dry-run of a script with an analysis runs and analyses nothing" <| fun () ->
+            let dir = workDir "dry-analyze"
+            write dir "run.lem" (tinyExperiment "t" "" + "run t\nanalyze t {\n  table energy_per_output_token_j\n}\n") |> ignore
+            let o = run dir [ "run"; "--dry-run"; "run.lem" ]
+            expectOk o
+            Expect.stringContains o.Stdout "analyze t: skipped (dry run)" "says so"
+            Expect.isEmpty (runFolders (Path.Combine(dir, "results"))) "no run folder"
+
+        testCase "run --results DIR writes there" <| fun () ->
+            let dir = workDir "results-override"
+            write dir "run.lem" (tinyExperiment "t" "" + "run t\n") |> ignore
+            expectOk (run dir [ "run"; "--results"; "elsewhere"; "run.lem" ])
+            Expect.isEmpty (runFolders (Path.Combine(dir, "results"))) "not in ./results"
+            let folders = runFolders (Path.Combine(dir, "elsewhere"))
+            Expect.equal folders.Length 1 "in the given folder"
+            Expect.isTrue (isDone folders[0]) "complete"
+
         testCase "an interrupted campaign resumes without repeating completed runs" <| fun () ->
             let dir = workDir "campaign"
             write dir "camp.lem" campaign |> ignore
