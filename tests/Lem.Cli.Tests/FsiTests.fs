@@ -1,5 +1,5 @@
-/// examples/fsi-explore.fsx under `dotnet fsi`: loads scripts/lem.fsx (the built assemblies), runs the quickstart,
-/// loads the results as a frame and prints a summary.
+/// examples/fsi-explore.fsx under `dotnet fsi`: loads scripts/lem.fsx (the built assemblies), runs the quickstart and
+/// a snippet, loads the results as a frame and prints a summary.
 module Lem.Cli.Tests.FsiTests
 
 open System
@@ -32,7 +32,8 @@ let tests =
             Expect.equal p.ExitCode 0 $"exit 0\nstdout:\n{stdout}\nstderr:\n{stderr}"
             Expect.stringContains stdout "check: ok" "Lem.check"
             Expect.stringContains stdout "quickstart#cycle1 ->" "Lem.run ran the quickstart"
-            Expect.stringContains stdout "frame: 1 runs" "Lem.results loaded a frame"
+            Expect.stringContains stdout "snippet#cycle1 ->" "Lem.eval ran the snippet"
+            Expect.stringContains stdout "frame: 2 runs" "Lem.results loaded a frame"
             Expect.stringContains stdout "energy_per_output_token_j" "Lem.summary printed a summary"
             Expect.all (runFolders (Path.Combine(dir, "results"))) isDone "the quickstart completed"
     ]

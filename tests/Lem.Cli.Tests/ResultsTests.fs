@@ -86,6 +86,15 @@ let tests =
             Expect.stringContains o.Stderr "--out" "the remedy"
             expectNoStackTrace o
 
+        testCase "report of a folder without a completed run is one line with the remedy" <| fun () ->
+            let dir = workDir "report-empty"
+            Directory.CreateDirectory(Path.Combine(dir, "empty")) |> ignore
+            let o = run dir [ "report"; "empty" ]
+            Expect.notEqual o.ExitCode 0 "non-zero exit"
+            Expect.equal (errorLines o).Length 1 "one line"
+            Expect.stringContains o.Stderr "lem results --dir" "a remedy that is a valid command"
+            expectNoStackTrace o
+
         testCase "report writes an HTML file" <| fun () ->
             let dir, _ = fixture.Force()
             let o = run dir [ "report"; "--out"; "rep"; "results" ]
