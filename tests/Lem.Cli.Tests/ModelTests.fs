@@ -90,6 +90,19 @@ let tests =
             use doc = JsonDocument.Parse j.Stdout
             Expect.isGreaterThan (doc.RootElement.GetProperty("meters").GetArrayLength()) 0 "meters as JSON"
 
+        testCase "env --device cuda:0 says why the GPU meter is unavailable" <| fun () ->
+            let o = run (workDir "env-cuda") [ "env"; "--device"; "cuda:0" ]
+            expectOk o
+            if not hasNvidiaDevice then
+                Expect.stringContains o.Stdout "unavailable  nvml: NVML library libnvidia-ml.so.1 not found. Remedy:" "reason and remedy"
+
+        testCase "env --device of an unknown device is one line" <| fun () ->
+            let o = run (workDir "env-bad") [ "env"; "--device"; "gpu" ]
+            Expect.notEqual o.ExitCode 0 "non-zero exit"
+            Expect.equal (errorLines o).Length 1 "one line"
+            Expect.stringContains o.Stderr "cuda:N" "the remedy"
+            expectNoStackTrace o
+
         testCase "--version" <| fun () ->
             let o = run (workDir "version") [ "--version" ]
             expectOk o
