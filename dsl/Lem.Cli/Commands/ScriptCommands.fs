@@ -105,6 +105,8 @@ let experimentCommand (args: ParseResults<ExperimentArgs>) =
 
 let convertYaml (path: string) =
     requireFile path
+    if not (Api.isYaml path) then
+        fail (sprintf "%s is not a YAML config: lem config convert reads original LLenergyMeasure configs (.yaml or .yml). Remedy: give the YAML file (a .lem script needs no conversion)." path)
     match Api.convertYaml path with
     | Ok text ->
         printf "%s" text
