@@ -84,6 +84,15 @@ let tests =
             Expect.stringContains o.Stderr "fp_precision" "did you mean"
             expectNoStackTrace o
 
+        testCase "config convert of a .lem file says it reads YAML" <| fun () ->
+            let dir = workDir "convert-lem"
+            write dir "x.lem" (tinyExperiment "x" "") |> ignore
+            let o = run dir [ "config"; "convert"; "x.lem" ]
+            Expect.notEqual o.ExitCode 0 "non-zero exit"
+            Expect.equal (errorLines o).Length 1 "one line"
+            Expect.stringContains o.Stderr "not a YAML config" "what is wrong"
+            expectNoStackTrace o
+
         testCase "config params lists every registry name" <| fun () ->
             let o = run (workDir "params") [ "config"; "params" ]
             expectOk o
