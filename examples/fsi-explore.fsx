@@ -9,6 +9,12 @@ open System.IO
 let quickstart = Path.Combine(__SOURCE_DIRECTORY__, "quickstart.lem")
 
 printfn "check: %s" (if Lem.check quickstart then "ok" else "errors")
+match Lem.planJson quickstart with
+| Ok json ->
+    use plan = System.Text.Json.JsonDocument.Parse json
+    printfn "plan: %d experiment(s), %d parameters each" (plan.RootElement.GetArrayLength()) (plan.RootElement[0].GetProperty("params").EnumerateObject() |> Seq.length)
+| Error diagnostics -> failwith diagnostics
+
 if Lem.run quickstart <> 0 then failwith "the quickstart failed (see above)"
 
 // a snippet of .lem, run as a script in the current folder

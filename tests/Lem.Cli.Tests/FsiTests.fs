@@ -31,6 +31,7 @@ let tests =
             let stdout, stderr = out.Result, err.Result
             Expect.equal p.ExitCode 0 $"exit 0\nstdout:\n{stdout}\nstderr:\n{stderr}"
             Expect.stringContains stdout "check: ok" "Lem.check"
+            Expect.stringContains stdout "plan: 1 experiment(s), " "Lem.planJson"
             Expect.stringContains stdout "quickstart#cycle1 ->" "Lem.run ran the quickstart"
             Expect.stringContains stdout "snippet#cycle1 ->" "Lem.eval ran the snippet"
             Expect.stringContains stdout "frame: 2 runs" "Lem.results loaded a frame"
