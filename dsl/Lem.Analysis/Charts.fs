@@ -53,11 +53,21 @@ let bars (title: string) (xLabel: string) (yLabel: string) (categories: string l
         let present = List.zip categories values |> List.choose (fun (c, v) -> v |> Option.map (fun v -> c, v))
         Chart.Column(values = List.map snd present, Keys = List.map fst present, Name = name, MarkerColor = colour))
     |> Chart.combine
-    |> Chart.withLayout (Layout.init (BarMode = (if stacked then StyleParam.BarMode.Stack else StyleParam.BarMode.Group)))
-    |> styled title xLabel yLabel 900 460
+    // Room below the axis for long category names (sweep members are named after their parameters).
+    |> Chart.withLayout (Layout.init (BarMode = (if stacked then StyleParam.BarMode.Stack else StyleParam.BarMode.Group), Margin = Margin.init (Bottom = 220)))
+    |> styled title xLabel yLabel 1000 620
 
 /// The chart as an HTML fragment (a div and the script that draws into it); plotly.js must be on the page.
-let fragment (chart: GenericChart) = GenericChart.toChartHTML chart
+/// Text in the chart (titles, names, labels) travels inside the script as JSON strings; "</" is written "<\/"
+/// there (the same string in JavaScript), so that no label can end the script element early.
+let fragment (chart: GenericChart) =
+    let html = GenericChart.toChartHTML chart
+    let opening = html.IndexOf("<script", StringComparison.Ordinal)
+    let closing = html.LastIndexOf("</script>", StringComparison.Ordinal)
+    if opening < 0 || closing < opening then html
+    else
+        let bodyStart = html.IndexOf('>', opening) + 1
+        html.Substring(0, bodyStart) + html.Substring(bodyStart, closing - bodyStart).Replace("</", "<\\/") + html.Substring closing
 
 /// A complete HTML page with plotly.js inline: it opens without network access.
 let page (title: string) (charts: GenericChart list) =

@@ -229,7 +229,7 @@ let private runsSection (records: AggregatedRecord list) (entries: RunEntry list
         |> Seq.map (fun e ->
             let value = if e.EnergyJ.HasValue then Format.number e.EnergyJ.Value + " J" else "unavailable"
             let low = if e.LowConfidence then ", low confidence" else ""
-            esc $"{e.Component}: {value} ({EnergySourceText.Of e.Source}{low}, {e.Method})")
+            "<span class=\"line\">" + esc $"{e.Component}: {value} ({EnergySourceText.Of e.Source}{low}, {e.Method})" + "</span>")
         |> String.concat "<br>"
     let warnings (r: AggregatedRecord) =
         if r.Warnings.Count = 0 then "none"
@@ -261,6 +261,7 @@ table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
 th, td { border: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; }
 .static { font-size: 12px; color: #555; }
+.line { white-space: nowrap; }
 #lem-script-errors-box { background: #fee; border: 1px solid #c00; padding: 8px; }
 </style>"""
 

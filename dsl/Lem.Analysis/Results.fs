@@ -24,11 +24,17 @@ let runs (folder: string) : RunEntry list =
         raise (AnalysisException $"results folder {full} does not exist. Give the folder that `lem run` wrote its results to (results.dir).")
     engine (fun () -> ResultStore(full).ListRuns() |> List.ofSeq)
 
+let private complete (entries: RunEntry list) =
+    entries |> List.filter (fun e -> e.Status = RunStatus.Complete && not (isNull e.Record)) |> List.map (fun e -> e.Record)
+
+/// The complete runs of a results folder as aggregated records; empty when there is none (the folder must exist).
+let completeRecords (folder: string) : AggregatedRecord list = complete (runs folder)
+
 /// The complete runs of a results folder as aggregated records (derived from the raw records). Fails, saying what
 /// was found, when there is none.
 let records (folder: string) : AggregatedRecord list =
     let entries = runs folder
-    let complete = entries |> List.filter (fun e -> e.Status = RunStatus.Complete && not (isNull e.Record)) |> List.map (fun e -> e.Record)
+    let complete = complete entries
     if complete.IsEmpty then
         let full = Path.GetFullPath folder
         let detail =

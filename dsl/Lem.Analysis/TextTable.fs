@@ -4,10 +4,11 @@ module Lem.Analysis.TextTable
 open System
 
 let private looksNumeric (text: string) =
+    let number = if text.EndsWith '%' then text.Substring(0, text.Length - 1) else text
     let mutable v = 0.0
-    Double.TryParse(text, Globalization.NumberStyles.Float, Globalization.CultureInfo.InvariantCulture, &v)
+    Double.TryParse(number, Globalization.NumberStyles.Float, Globalization.CultureInfo.InvariantCulture, &v)
 
-/// Renders a header and rows; a column whose cells are all numbers (or NA) is right-aligned.
+/// Renders a header and rows; a column whose cells are all numbers, percentages or NA is right-aligned.
 let render (header: string list) (rows: string list list) =
     let all = header :: rows
     let count = header.Length

@@ -18,7 +18,7 @@ let private recordsOf (folders: string list) (experiments: string list) =
     let records =
         folders
         |> List.filter Directory.Exists
-        |> List.collect Results.records
+        |> List.collect Results.completeRecords
         |> List.filter (fun r -> List.contains r.Experiment experiments)
     if records.IsEmpty then
         let names = String.Join(", ", experiments)

@@ -4,7 +4,7 @@ module Lem.Cli.Arguments
 open Argu
 
 type RunArgs =
-    | [<MainCommand; ExactlyOnce; Last>] Script of file: string
+    | [<MainCommand; ExactlyOnce>] Script of file: string
     | [<CustomCommandLine("--set")>] Override of assignment: string
     | Dry_Run
     | Fresh
@@ -19,12 +19,12 @@ type RunArgs =
             | Results _ -> "results folder (default: each experiment's results.dir, normally ./results)."
 
 type CheckArgs =
-    | [<MainCommand; ExactlyOnce; Last>] Script of file: string
+    | [<MainCommand; ExactlyOnce>] Script of file: string
     interface IArgParserTemplate with
         member a.Usage = match a with Script _ -> "the .lem script (or original LLenergyMeasure YAML) to check."
 
 type PlanArgs =
-    | [<MainCommand; ExactlyOnce; Last>] Script of file: string
+    | [<MainCommand; ExactlyOnce>] Script of file: string
     | Json
     | [<CustomCommandLine("--set")>] Override of assignment: string
     interface IArgParserTemplate with
@@ -35,7 +35,7 @@ type PlanArgs =
             | Override _ -> "override a parameter, PATH=VALUE; repeatable."
 
 type ExplainArgs =
-    | [<MainCommand; ExactlyOnce; Last>] Target of file: string * name: string
+    | [<MainCommand; ExactlyOnce>] Target of file: string * name: string
     interface IArgParserTemplate with
         member a.Usage = match a with Target _ -> "FILE NAME: how experiment NAME of FILE got each of its values."
 
@@ -45,7 +45,7 @@ type ReplArgs =
         member a.Usage = match a with Load _ -> "load a script before the first prompt."
 
 type ExperimentArgs =
-    | [<MainCommand; ExactlyOnce; Last>] Config of file: string
+    | [<MainCommand; ExactlyOnce>] Config of file: string
     | [<CustomCommandLine("--set")>] Override of assignment: string
     | Results of folder: string
     interface IArgParserTemplate with
@@ -61,7 +61,7 @@ type ConfigParamsArgs =
         member a.Usage = match a with Json -> "print the registry as JSON."
 
 type ConfigConvertArgs =
-    | [<MainCommand; ExactlyOnce; Last>] Yaml of file: string
+    | [<MainCommand; ExactlyOnce>] Yaml of file: string
     interface IArgParserTemplate with
         member a.Usage = match a with Yaml _ -> "an original LLenergyMeasure YAML config to print as .lem."
 
@@ -94,9 +94,11 @@ type ProbeArgs =
     | [<Mandatory>] Prompt_File of file: string
     | New_Tokens of tokens: int
     | [<Mandatory>] Out of file: string
+    | Graph_Check
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Graph_Check -> "also compare CUDA-graph and eager greedy tokens at batch 1, 8 and 32 (CUDA only)."
             | Model _ -> "a Hugging Face model folder."
             | Precision _ -> "fp32 (default), fp16 or bf16."
             | Device _ -> "cpu (default) or cuda:N."
@@ -116,7 +118,7 @@ type ModelArgs =
             | Probe _ -> "correctness probe (scripts/device/parity_transformers.py): greedy tokens batched and one by one, and prefill logits."
 
 type ResultsShowArgs =
-    | [<MainCommand; ExactlyOnce; Last>] Id of run_id: string
+    | [<MainCommand; ExactlyOnce>] Id of run_id: string
     interface IArgParserTemplate with
         member a.Usage = match a with Id _ -> "the run id (as `lem results list` prints it)."
 
@@ -165,14 +167,18 @@ type FlopsArgs =
 type EnvArgs =
     | Device of device: string
     | Json
+    | Self_Check
+    | Sampler_Overhead of seconds: int
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Device _ -> "the device whose meters to check (default cuda:0 where a GPU exists, else cpu)."
             | Json -> "print JSON."
+            | Self_Check -> "GPU only: check the meter against a steady 30 s matmul load (update period, idle power, counter vs samples within 3%, throttling, short-window flag)."
+            | Sampler_Overhead _ -> "GPU only: measure the power sampler's own CPU use at 10 Hz over this many seconds."
 
 type ReportArgs =
-    | [<MainCommand; ExactlyOnce; Last>] Folder of results: string
+    | [<MainCommand; ExactlyOnce>] Folder of results: string
     | Out of folder: string
     interface IArgParserTemplate with
         member a.Usage =

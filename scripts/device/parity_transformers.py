@@ -29,6 +29,7 @@ def main():
     ap.add_argument("--new-tokens", type=int, default=64)
     ap.add_argument("--prompts", type=int, default=4)
     ap.add_argument("--tolerance", type=float)
+    ap.add_argument("--graph-check", action="store_true", help="also compare CUDA-graph and eager tokens at batch 1, 8, 32")
     args = ap.parse_args()
     tolerance = args.tolerance if args.tolerance is not None else DEFAULT_TOLERANCE[args.dtype]
 
@@ -44,7 +45,8 @@ def main():
     with open(prompt_file, "w") as f:
         json.dump({"prompts": prompts}, f)
     subprocess.run([args.lem, "model", "probe", "--model", args.model, "--precision", args.dtype, "--device", "cuda:0",
-                    "--prompt-file", prompt_file, "--new-tokens", str(args.new_tokens), "--out", out_file], check=True)
+                    "--prompt-file", prompt_file, "--new-tokens", str(args.new_tokens), "--out", out_file]
+                   + (["--graph-check"] if args.graph_check else []), check=True)
     with open(out_file) as f:
         probe = json.load(f)
     lem_logits = np.fromfile(os.path.join(work, probe["logits_file"]), dtype=np.float32).reshape(probe["logits_shape"])
@@ -73,9 +75,12 @@ def main():
     row = {"model": os.path.basename(args.model.rstrip("/")), "architecture": model.config.architectures[0], "dtype": args.dtype,
            "prompts": len(prompts), "new_tokens": args.new_tokens, "max_rel_logit_diff": worst_rel, "tolerance": tolerance,
            "logits_ok": worst_rel <= tolerance, "greedy_unbatched_equal": unbatched_equal, "greedy_batched_equal": batched_equal,
-           "first_batched_difference": first_diff}
+           "first_batched_difference": first_diff, "graph_check": probe.get("graph_check")}
     print(json.dumps(row), flush=True)
-    return 0 if row["logits_ok"] and unbatched_equal and batched_equal else 1
+    graphs_ok = True
+    if probe.get("graph_check"):
+        graphs_ok = all(r["equal_first_call"] and r["equal_replayed"] for r in probe["graph_check"]["results"].values())
+    return 0 if row["logits_ok"] and unbatched_equal and batched_equal and graphs_ok else 1
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ let private run (exe: string) (args: string list) =
     let info = ProcessStartInfo(exe, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
     for a in
         [ "--headless"; "--no-sandbox"; "--disable-gpu"; "--disable-quic"; "--no-first-run"
-          "--disable-background-networking"; "--disable-component-update"; "--disable-sync"
+          "--disable-background-networking"; "--disable-component-update"; "--disable-sync"; "--disable-dev-shm-usage"
           // Any name lookup fails: a page that needs the network (a CDN script) cannot draw its charts here.
           "--host-resolver-rules=MAP * ~NOTFOUND"
           $"--user-data-dir={userData}" ] @ args do

@@ -27,6 +27,18 @@ let tests =
             Expect.equal (Browser.scriptErrors rendered.Log) [] "no script errors"
             Expect.equal (Browser.plotCount rendered.Dom) 2 "two plots drawn"
 
+        testCase "a label holding </script> cannot end a chart's script early" <| fun () ->
+            let dir = Repo.tempFolder "lem-charts"
+            let path = Path.Combine(dir, "labels.html")
+            let hostile = { figure with Title = "</script><b id=\"escaped\">x</b>"; Series = [ { figure.Series.Head with Name = "</SCRIPT>" } ] }
+            let fragment = Charts.fragment (Charts.ofFigure hostile)
+            Expect.equal (Regex.Matches(fragment, "</script", RegexOptions.IgnoreCase).Count) 1 "only the element's own end tag"
+            File.WriteAllText(path, Charts.page "labels" [ Charts.ofFigure hostile ])
+            let rendered = Browser.render path
+            Expect.equal (Browser.scriptErrors rendered.Log) [] "no script errors"
+            Expect.equal (Browser.plotCount rendered.Dom) 1 "drawn"
+            Expect.isFalse (rendered.Dom.Contains "<b id=\"escaped\">") "the label did not become markup"
+
         testCase "the browser harness sees a script error (so its 'no errors' means something)" <| fun () ->
             let dir = Repo.tempFolder "lem-charts"
             let path = Path.Combine(dir, "broken.html")

@@ -65,6 +65,7 @@ let tests =
         testCase "a folder without complete runs, and a missing folder, say so" <| fun () ->
             let empty = Repo.tempFolder "lem-empty"
             Expect.stringContains (Expect.throwsC (fun () -> Results.load empty |> ignore) id).Message "no complete run" "empty folder"
+            Expect.equal (Results.completeRecords empty) [] "completeRecords: none, without an error"
             let missing = Path.Combine(empty, "nope")
             Expect.stringContains (Expect.throwsC (fun () -> Results.load missing |> ignore) id).Message "does not exist" "missing folder"
 

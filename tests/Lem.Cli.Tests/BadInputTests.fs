@@ -88,12 +88,12 @@ let tests =
         testCase "an unknown parameter in a script, with did-you-mean" <| fun () ->
             let dir, before = withCompletedRun "bad-param"
             write dir "bad.lem" (scriptFor "model" "batching.batch_sise = 2") |> ignore
-            expectOneLineFailure dir before [ "run"; "bad.lem" ] [ "bad.lem:7:3"; "batching.batch_sise"; "did you mean batching.batch_size" ] |> ignore
+            expectOneLineFailure dir before [ "run"; "bad.lem" ] [ "bad.lem:7:3"; "batching.batch_sise"; "did you mean"; "batching.batch_size" ] |> ignore
 
         testCase "an unknown parameter on the command line, with did-you-mean" <| fun () ->
             let dir, before = withCompletedRun "bad-set"
             write dir "ok.lem" (tinyExperiment "t" "" + "run t\n") |> ignore
-            expectOneLineFailure dir before [ "run"; "--set"; "batching.batch_sise=2"; "ok.lem" ] [ "--set"; "did you mean batching.batch_size" ] |> ignore
+            expectOneLineFailure dir before [ "run"; "--set"; "batching.batch_sise=2"; "ok.lem" ] [ "--set"; "did you mean"; "batching.batch_size" ] |> ignore
 
         testCase "an unwritable results folder" <| fun () ->
             let dir, before = withCompletedRun "bad-results-dir"

@@ -40,7 +40,8 @@ let tests =
             for l in lines do Expect.isTrue (shape.IsMatch l) $"diagnostic shape: {l}"
             let positions = lines |> List.map (fun l -> let m = shape.Match l in m.Groups[1].Value + ":" + m.Groups[2].Value)
             Expect.equal positions [ "2:3"; "3:3"; "4:3"; "6:5" ] "one diagnostic per error, at its position"
-            Expect.stringContains lines[0] "did you mean batching.batch_size" "did-you-mean"
+            Expect.stringContains lines[0] "did you mean" "did-you-mean"
+            Expect.stringContains lines[0] "batching.batch_size" "the suggestion"
             Expect.equal o.Stdout "" "diagnostics go to stderr"
             expectNoStackTrace o
 

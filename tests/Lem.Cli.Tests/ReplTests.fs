@@ -23,8 +23,9 @@ let tests =
             expectOk o
             let errors = errorLines o
             Expect.equal errors.Length 1 "the bad line is reported once"
-            Expect.stringContains errors[0] "error LEM1003" "its diagnostic"
-            Expect.stringContains errors[0] "did you mean fp32" "with the remedy"
+            Expect.stringContains errors[0] "fp64" "its diagnostic"
+            Expect.stringContains errors[0] "did you mean" "with the remedy"
+            Expect.stringContains errors[0] "fp32" "the suggestion"
             Expect.stringContains o.Stdout "experiment r" "show prints the experiment after the error"
             Expect.stringContains o.Stdout "max_new_tokens" "its parameters"
             Expect.isTrue (o.Stdout.Split("experiment r").Length >= 3) "a bare name shows it too"

@@ -12,8 +12,8 @@ open Lem.Dsl.Tests.Helpers
 let diagnosticTable =
     [ "unknown parameter with suggestion", "experiment a {\n  batching.batch_sise = 4\n}", [ "LEM1001", 2, 3 ]
       "wrong type", "experiment a {\n  max_new_tokens = \"many\"\n}", [ "LEM1002", 2, 3 ]
-      "out of range", "experiment a { batching.batch_size = 0 }", [ "LEM1004", 1, 16 ]
-      "choice not allowed", "experiment a {\n  precision = int4\n}", [ "LEM1003", 2, 3 ]
+      "out of range", "experiment a { batching.batch_size = 0 }", [ "LEM1003", 1, 16 ]
+      "choice not allowed", "experiment a {\n  precision = int4\n}", [ "LEM1004", 2, 3 ]
       "unknown parent", "experiment a extends bsae {}\nexperiment base {}", [ "LEM0220", 1, 22 ]
       "inheritance cycle", "experiment a extends b {}\nexperiment b extends a {}", [ "LEM0221", 2, 22 ]
       "self extends", "experiment a extends a {}", [ "LEM0221", 1, 22 ]
@@ -21,12 +21,15 @@ let diagnosticTable =
       "unknown let name in call", "let n = 4\nexperiment a { prompts = synthetic(count = m, input_tokens = 8) }", [ "LEM1002", 2, 16; "LEM0211", 2, 44 ]
       "unknown let name for integer", "experiment a {\n  max_new_tokens = lots\n}", [ "LEM1002", 2, 3; "LEM0211", 2, 20 ]
       "zip lengths", "experiment a {}\nsweep s from a zip {\n  batching.batch_size = [1, 2]\n  precision = [fp16]\n}", [ "LEM0231", 2, 7 ]
-      "sweep value invalid", "experiment a {}\nsweep s from a {\n  precision = [fp16, int4]\n}", [ "LEM1003", 3, 22 ]
+      "sweep value invalid", "experiment a {}\nsweep s from a {\n  precision = [fp16, int4]\n}", [ "LEM1004", 3, 22 ]
       "campaign unknown key", "experiment a {}\ncampaign c {\n  experiments = [a]\n  cylces = 3\n}", [ "LEM0240", 4, 3 ]
       "campaign unknown experiment", "experiment a {}\ncampaign c { experiments = [a, b] }", [ "LEM0211", 2, 32 ]
       "campaign bad order", "experiment a {}\ncampaign c { experiments = [a]; order = random }", [ "LEM0241", 2, 41 ]
       "run unknown", "experiment a {}\nrun b", [ "LEM0250", 2, 5 ]
+      "unknown metric", "experiment a {}\nanalyze a {\n  table energy_per_output_token, ttft_ms_p50 by batching.batch_size\n}", [ "LEM0252", 3, 9 ]
+      "run before the definition", "show a\nexperiment a {}", [ "LEM0251", 1, 6 ]
       "syntax errors are all reported", "experiment a {\n  model =\n}\nexperiment b {\n  = 3\n}\nrun a", [ "LEM0100", 2, 10; "LEM0100", 5, 3; "LEM0250", 7, 5 ]
+      "choice word as a call argument", "experiment a { prompts = file(\"p.jsonl\", format = jsonl, sample = 4) }", []
       "valid script", "let n = 2\nexperiment a {\n  prompts = synthetic(count = n, input_tokens = 8)\n  decoder { temperature = 0.5; top_p = 0.9 }\n}\nrun a", [] ]
 
 let table =
@@ -41,16 +44,20 @@ let suggestions =
     testList "messages" [
         testCase "did you mean a registry name" <| fun () ->
             let p = check "experiment a { batching.batch_sise = 4 }"
-            Expect.stringContains (dump p) "did you mean batching.batch_size?" (dump p)
+            Expect.stringContains (dump p) "did you mean 'batching.batch_size'?" (dump p)
+        testCase "unknown metric suggests the canonical name" <| fun () ->
+            let p = check "experiment a {}\nanalyze a { plot ttft_ms vs batching.batch_sise }"
+            Expect.stringContains (dump p) "did you mean one of 'ttft_ms_mean', 'ttft_ms_p50'" (dump p)
+            Expect.contains (p.Diagnostics |> List.map (fun d -> d.Code, d.Severity)) ("LEM0252", Severity.Warning) "unknown x is a warning"
         testCase "no suggestion when everything would change" <| fun () ->
             let p = check "experiment a {}\nrun x"
             Expect.isFalse ((dump p).Contains "did you mean") (dump p)
         testCase "did you mean an allowed word" <| fun () ->
             let p = check "experiment a { precision = bf61 }"
-            Expect.stringContains (dump p) "did you mean bf16?" (dump p)
+            Expect.stringContains (dump p) "did you mean 'bf16'?" (dump p)
         testCase "rendered as FILE:LINE:COL: error CODE: message" <| fun () ->
             let p = check "experiment a {\n  precision = int4\n}"
-            Expect.stringStarts (dump p) "main.lem:2:3: error LEM1003: precision = int4 is not allowed" (dump p)
+            Expect.stringStarts (dump p) "main.lem:2:3: error LEM1004: precision = int4 is not allowed" (dump p)
     ]
 
 let inheritance =
@@ -103,7 +110,7 @@ let sweeps =
             Expect.equal p.Sweeps["s"].Members [ "s[batching.batch_size=1,precision=fp16]"; "s[batching.batch_size=4,precision=bf16]" ] "members"
         testProperty "a grid has the product of its list lengths as members" <| fun (lengths: byte list) ->
             let lengths = lengths |> List.truncate 3 |> List.map (fun l -> int l % 4 + 1)
-            let paths = [| "max_new_tokens"; "min_new_tokens"; "warmup.count" |]
+            let paths = [| "batching.batch_size"; "decoder.seed"; "warmup.count" |]
             let body = lengths |> List.mapi (fun i n -> sprintf "  %s = [%s]" paths[i] ([ 1 .. n ] |> List.map string |> String.concat ", ")) |> String.concat "\n"
             let p = check (sprintf "experiment a {}\nsweep s from a {\n%s\n}" body)
             let expected = if lengths.IsEmpty then 0 else List.fold (*) 1 lengths

@@ -53,7 +53,7 @@ let repl =
             let r1 = Repl.submit s0 "let n = 3\nexperiment a { max_new_tokens = n }"
             Expect.isEmpty r1.Diagnostics (sprintf "%A" r1.Diagnostics)
             let r2 = Repl.submit r1.Session "experiment b extends a { precision = fp99 }"
-            Expect.contains (r2.Diagnostics |> List.map (fun d -> d.Code)) "LEM1003" "error reported"
+            Expect.contains (r2.Diagnostics |> List.map (fun d -> d.Code)) "LEM1004" "error reported"
             let r3 = Repl.submit r2.Session "experiment b extends a { min_new_tokens = n }\nshow b"
             Expect.isEmpty r3.Diagnostics (sprintf "%A" r3.Diagnostics)
             Expect.equal (r3.Session.Program.Experiments["b"].Values["max_new_tokens"].Value.ToString()) "3" "inherits a from chunk 1"

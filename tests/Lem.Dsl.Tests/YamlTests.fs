@@ -35,13 +35,20 @@ let tests =
         testCase "unknown key is an error at its line and column, with did you mean" <| fun () ->
             let p = checkYaml [ "x.yaml", "config_name: a\nbatching_options:\n  batch_sizee: 4\n" ] "x.yaml"
             Expect.equal (errorPlaces p) [ "LEM0301", 3, 3 ] (dump p)
-            Expect.stringContains (dump p) "did you mean batching_options.batch_size?" (dump p)
+            Expect.stringContains (dump p) "did you mean 'batching_options.batch_size'?" (dump p)
         testCase "unsupported original keys are errors saying why" <| fun () ->
-            let p = checkYaml [ "x.yaml", "config_name: a\nquantization_config:\n  load_in_4bit: true\ngpu_list: [0, 1]\n" ] "x.yaml"
-            Expect.equal (errorPlaces p |> List.map (fun (c, l, _) -> c, l)) [ "LEM0302", 3; "LEM0302", 4 ] (dump p)
+            let p = checkYaml [ "x.yaml", "config_name: a\nquantization_config:\n  load_in_4bit: true\nsharding_config:\n  tensor_parallel: 2\n" ] "x.yaml"
+            Expect.equal (errorPlaces p |> List.map (fun (c, l, _) -> c, l)) [ "LEM0302", 3; "LEM0302", 5 ] (dump p)
+        testCase "gpus with num_processes: data parallelism over the first n GPUs" <| fun () ->
+            let p = checkYaml [ "x.yaml", "config_name: a\ngpu_list: [0, 1, 2]\nnum_processes: 2\n" ] "x.yaml"
+            Expect.isEmpty (errors p) (dump p)
+            Expect.equal (valueOf p "a" "parallel.mode") "data" "mode"
+            Expect.equal (valueOf p "a" "parallel.devices") "[\"cuda:0\", \"cuda:1\"]" "devices"
+            let tooMany = checkYaml [ "y.yaml", "config_name: a\ngpus: [0]\nnum_processes: 2\n" ] "y.yaml"
+            Expect.equal (errorPlaces tooMany) [ "LEM0304", 3, 1 ] (dump tooMany)
         testCase "registry errors point into the YAML" <| fun () ->
             let p = checkYaml [ "x.yaml", "config_name: a\nbatching_options:\n  batch_size: 0\n" ] "x.yaml"
-            Expect.equal (errorPlaces p) [ "LEM1004", 3, 3 ] (dump p)
+            Expect.equal (errorPlaces p) [ "LEM1003", 3, 3 ] (dump p)
         testCase "_extends merges mappings key by key and replaces scalars and lists" <| fun () ->
             let files =
                 [ "configs/base.yaml", "config_name: base\nfp_precision: float32\nbatching_options:\n  batch_size: 2\n  strategy: sorted_static\n"
@@ -59,6 +66,21 @@ let tests =
         testCase "YAML syntax error is a diagnostic" <| fun () ->
             let p = checkYaml [ "x.yaml", "config_name: [a\n" ] "x.yaml"
             Expect.contains (codes p) "LEM0300" (dump p)
+        testCase "never throws on mutated configs" <| fun () ->
+            let sources =
+                [ for f in Directory.GetFiles(Path.Combine(repoRoot, "configs"), "*.yaml") -> File.ReadAllText f ]
+            let random = System.Random(7)
+            for i in 1 .. 300 do
+                let text = sources[i % sources.Length]
+                let chars = System.Text.StringBuilder(text)
+                for _ in 1 .. random.Next(1, 5) do
+                    let at = random.Next(chars.Length)
+                    match random.Next 3 with
+                    | 0 -> chars.Remove(at, 1) |> ignore
+                    | 1 -> chars.Insert(at, ":- [{#&*!\"\n "[random.Next 12]) |> ignore
+                    | _ -> chars.Insert(at, chars.ToString(at, min 10 (chars.Length - at))) |> ignore
+                let p = checkYaml [ "f.yaml", chars.ToString() ] "f.yaml"
+                Expect.isFalse (codes p |> List.contains "LEM0001") (dump p)
         testCase "convert prints .lem that checks to the same values" <| fun () ->
             let repoConfigs = Path.Combine(repoRoot, "configs")
             let options = { defaultOptions () with Files = Imports.diskFiles repoConfigs }

@@ -27,4 +27,17 @@ let run (args: ParseResults<EnvArgs>) =
         printfn "%s" (environment.Render())
         printfn ""
         printfn "%s" (meters.RenderHealth carbon)
+    match Option.ofObj meters.Gpu with
+    | Some gpu when args.Contains EnvArgs.Self_Check ->
+        let report =
+            MeterSelfCheck.Run(gpu, (fun d -> Lem.Backends.TorchSharp.Runtime.SteadyGpuLoad.Run(device, d)),
+                               (fun () -> TorchSharp.torch.cuda.synchronize(TorchSharp.torch.Device device)))
+        printfn "\nmeter self-check:\n%s" (report.Render())
+    | None when args.Contains EnvArgs.Self_Check -> Lem.Cli.UserError.fail "--self-check needs a GPU device (--device cuda:N) with NVML."
+    | _ -> ()
+    match args.TryGetResult EnvArgs.Sampler_Overhead with
+    | Some seconds ->
+        let report = SamplerOverheadBenchmark.Run(NvmlApi(), System.TimeSpan.FromSeconds(float seconds), System.TimeSpan.FromMilliseconds 100.0)
+        printfn "\nsampler overhead:\n%s" (report.Render())
+    | None -> ()
     0

@@ -37,6 +37,23 @@ let run (args: ParseResults<ProbeArgs>) =
     let unbatched = prompts |> Array.map (fun p -> (model.Generate([| p |], settings)).OutputTokenIds[0])
     let batched = (model.Generate(prompts, settings)).OutputTokenIds |> Array.ofSeq
     let logits = prompts |> Array.map (fun p -> PrefillLogits.Of(model.Model, p))
+    let graphCheck =
+        if args.Contains ProbeArgs.Graph_Check then
+            let random = System.Random 7
+            let vocab = min model.Info.VocabSize 50000
+            let graphPrompts = Array.init 32 (fun _ -> Array.init (random.Next(5, 41)) (fun _ -> random.Next(10, vocab)))
+            let graphRequest = ModelLoadRequest(request.ModelFolder, request.Precision, request.Device, readOnlyDict [ "torchsharp.cuda_graphs", box true ])
+            use graphModel = (Composition.torchSharp ()).Load graphRequest
+            [ for rows in [ 1; 8; 32 ] ->
+                let batch = graphPrompts[.. rows - 1]
+                let eager = (model.Generate(batch, settings)).OutputTokenIds |> Seq.map Array.ofSeq |> Array.ofSeq
+                let captured = (graphModel.Generate(batch, settings)).OutputTokenIds |> Seq.map Array.ofSeq |> Array.ofSeq
+                let replayed = (graphModel.Generate(batch, settings)).OutputTokenIds |> Seq.map Array.ofSeq |> Array.ofSeq
+                string rows, box {| equal_first_call = (eager = captured); equal_replayed = (eager = replayed) |} ]
+            |> dict
+            |> Some
+            |> Option.map (fun d -> box {| results = d; graphs = (graphModel.Facts |> Seq.map (fun kv -> kv.Key, string kv.Value) |> dict) |})
+        else None
     let out = Path.GetFullPath(args.GetResult ProbeArgs.Out)
     let logitsFile = Path.GetFileName out + ".logits.f32"
     use stream = File.Create(Path.Combine(Path.GetDirectoryName out, logitsFile))
@@ -51,7 +68,8 @@ let run (args: ParseResults<ProbeArgs>) =
            logits_shape = [| logits.Length; (if logits.Length = 0 then 0 else logits[0].Length) |]
            architecture = model.Info.Architecture
            precision = model.Info.Precision
-           device = model.Info.Device |}
+           device = model.Info.Device
+           graph_check = graphCheck |> Option.toObj |}
     File.WriteAllText(out, JsonSerializer.Serialize json)
     eprintfn "probe: %d prompts, %d new tokens, logits %d x %d -> %s" prompts.Length newTokens logits.Length (if logits.Length = 0 then 0 else logits[0].Length) out
     0

@@ -48,8 +48,7 @@ let private applySteps (owner: string) (values: IReadOnlyDictionary<string, Reso
         hist <- hist.Add(s.Path, previous @ [ { Value = rv; Owner = owner; Range = s.Range; SourceText = s.SourceText } ])
     result :> IReadOnlyDictionary<_, _>, hist
 
-/// Checks statements already loaded (imports inlined). `preDiagnostics` are the parse/import findings.
-let checkLoaded (options: CheckOptions) (located: Located list) (preDiagnostics: SyntaxDiagnostic list) : CheckedProgram =
+let private checkLoadedUnguarded (options: CheckOptions) (located: Located list) (preDiagnostics: SyntaxDiagnostic list) : CheckedProgram =
     let registry = options.Registry
     let diagnostics = ResizeArray<SyntaxDiagnostic>(preDiagnostics)
     let report d = diagnostics.Add d
@@ -71,7 +70,7 @@ let checkLoaded (options: CheckOptions) (located: Located list) (preDiagnostics:
     let isExperiment = function Experiment _ -> true | _ -> false
     let didYouMean candidates name =
         match closest candidates name with
-        | Some c -> sprintf "; did you mean %s?" c
+        | Some c -> sprintf "; did you mean '%s'?" c
         | None -> ""
 
     // 2. let bindings, in order
@@ -83,7 +82,7 @@ let checkLoaded (options: CheckOptions) (located: Located list) (preDiagnostics:
 
     let lowerFor (path: string) (v: Value) =
         let kind = registry.TryGet path |> Option.map (fun d -> d.Kind)
-        Lowering.lower lets (Lowering.wordsMustBindFor kind) report v
+        Lowering.lowerWith lets (Lowering.wordsMustBindFor kind) (registry.CallsFor path) report v
 
     let overrideSteps () =
         options.Overrides
@@ -280,61 +279,14 @@ let checkLoaded (options: CheckOptions) (located: Located list) (preDiagnostics:
 
     // 6. campaigns
     let campaigns = Dictionary<string, CheckedCampaign>()
-    let campaignKeys = [ "experiments"; "cycles"; "order"; "seed"; "gap"; "cycle_gap" ]
+    let lookupMember (w: string) =
+        if experiments.ContainsKey w && not (w.Contains '[') then CampaignSettings.Members [ w ]
+        elif sweeps.ContainsKey w then CampaignSettings.Members sweeps[w].Members
+        elif defs.ContainsKey w then CampaignSettings.NotListable(kindName defs[w])
+        else CampaignSettings.Unknown(didYouMean (namesOf (function Experiment _ | Sweep _ -> true | _ -> false)) w)
     for name in order do
         match defs[name] with
-        | Campaign(n, assignments, range) ->
-            let mutable c =
-                { Name = n.Name; Experiments = []; Cycles = 1; Order = Interleaved; Seed = 0; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Range = n.Range }
-            let mutable sawExperiments = false
-            for a in assignments do
-                let key = a.Path.Text
-                let bad expected = error Codes.CampaignValue a.Value.Range (sprintf "campaign %s expects %s" key expected)
-                let lowered () = Lowering.lower lets (key <> "order") report a.Value
-                match key with
-                | "experiments" ->
-                    sawExperiments <- true
-                    match a.Value.Kind with
-                    | List items ->
-                        let names =
-                            items
-                            |> List.collect (fun item ->
-                                match item.Kind with
-                                | Word w when experiments.ContainsKey w && not (w.Contains '[') -> [ w ]
-                                | Word w when sweeps.ContainsKey w -> sweeps[w].Members
-                                | Word w when defs.ContainsKey w ->
-                                    error Codes.CampaignValue item.Range (sprintf "'%s' is %s; a campaign lists experiments and sweeps" w (kindName defs[w]))
-                                    []
-                                | Word w ->
-                                    let candidates = namesOf (function Experiment _ | Sweep _ -> true | _ -> false)
-                                    error Codes.UnknownName item.Range (sprintf "unknown experiment or sweep '%s'%s" w (didYouMean candidates w))
-                                    []
-                                | _ ->
-                                    error Codes.CampaignValue item.Range "campaign experiments are names of experiments or sweeps"
-                                    [])
-                        c <- { c with Experiments = names }
-                    | _ -> bad "a list of experiment or sweep names: [a, b]"
-                | "cycles" ->
-                    match lowered () with
-                    | :? ConfigValue.Integer as i when i.Value >= 1L && i.Value <= 1000L -> c <- { c with Cycles = int i.Value }
-                    | _ -> bad "an integer from 1 to 1000"
-                | "order" ->
-                    match lowered () with
-                    | :? ConfigValue.Word as w when w.Value = "interleaved" -> c <- { c with Order = Interleaved }
-                    | :? ConfigValue.Word as w when w.Value = "shuffled" -> c <- { c with Order = Shuffled }
-                    | :? ConfigValue.Word as w when w.Value = "grouped" -> c <- { c with Order = Grouped }
-                    | _ -> bad "interleaved, shuffled or grouped"
-                | "seed" ->
-                    match lowered () with
-                    | :? ConfigValue.Integer as i when i.Value >= 0L && i.Value <= int64 Int32.MaxValue -> c <- { c with Seed = int i.Value }
-                    | _ -> bad "a non-negative integer"
-                | "gap" | "cycle_gap" ->
-                    match lowered () with
-                    | :? ConfigValue.Duration as d -> c <- (if key = "gap" then { c with Gap = d.Value } else { c with CycleGap = d.Value })
-                    | _ -> bad "a duration such as 30s"
-                | _ -> error Codes.CampaignKey a.Path.Range (sprintf "campaigns have no setting '%s'%s (settings: %s)" key (didYouMean campaignKeys key) (String.concat ", " campaignKeys))
-            if not sawExperiments then error Codes.CampaignValue n.Range (sprintf "campaign '%s' needs experiments = [...]" n.Name)
-            campaigns[n.Name] <- c
+        | Campaign(n, assignments, _) -> campaigns[n.Name] <- CampaignSettings.read lets report lookupMember n assignments
         | _ -> ()
 
     // 7. actions of the root file
@@ -348,23 +300,32 @@ let checkLoaded (options: CheckOptions) (located: Located list) (preDiagnostics:
         match defs.TryGetValue id.Name with
         | true, other -> error Codes.UnknownTarget id.Range (sprintf "'%s' is %s; name an experiment, sweep or campaign" id.Name (kindName other))
         | _ -> error Codes.UnknownTarget id.Range (sprintf "unknown experiment, sweep or campaign '%s'%s" id.Name (didYouMean candidates id.Name))
+    // Definitions are registered as they are met: an action may only name what is defined above it.
+    let definedAt = Dictionary<string, int>()
+    located |> List.iteri (fun i l -> match Statement.definedName l.Statement with Some n when not (definedAt.ContainsKey n.Name) -> definedAt[n.Name] <- i | _ -> ())
+    let target (index: int) (id: Ident) (make: TargetKind -> ScriptAction) =
+        match targetKind id.Name with
+        | Some k when definedAt.ContainsKey id.Name && definedAt[id.Name] > index ->
+            let d = Statement.range defs[id.Name]
+            error Codes.UsedBeforeDefinition id.Range (sprintf "'%s' is defined further down (%s:%d); statements act top to bottom, so move this below the definition" id.Name d.File d.StartLine)
+            None
+        | Some k -> Some(make k)
+        | None ->
+            targetError id
+            None
     let actions =
-        [ for l in located do
-              if l.IsRoot then
-                  match l.Statement with
-                  | Run(id, r) ->
-                      match targetKind id.Name with
-                      | Some k -> RunAction(id.Name, k, r)
-                      | None -> targetError id
-                  | Analyze(id, clauses, r) ->
-                      match targetKind id.Name with
-                      | Some k -> AnalyzeAction(id.Name, k, clauses, r)
-                      | None -> targetError id
-                  | Show(id, r) ->
-                      match targetKind id.Name with
-                      | Some k -> ShowAction(id.Name, k, r)
-                      | None -> targetError id
-                  | _ -> () ]
+        located
+        |> List.mapi (fun i l -> i, l)
+        |> List.choose (fun (i, l) ->
+            if not l.IsRoot then None
+            else
+                match l.Statement with
+                | Run(id, r) -> target i id (fun k -> RunAction(id.Name, k, r))
+                | Analyze(id, clauses, r) ->
+                    Analyses.checkClauses registry report clauses
+                    target i id (fun k -> AnalyzeAction(id.Name, k, clauses, r))
+                | Show(id, r) -> target i id (fun k -> ShowAction(id.Name, k, r))
+                | _ -> None)
 
     let experimentOrder =
         [ for name in order do
@@ -382,6 +343,18 @@ let checkLoaded (options: CheckOptions) (located: Located list) (preDiagnostics:
       Actions = actions
       Diagnostics = SyntaxDiagnostic.normalise diagnostics }
 
+let private failedProgram (diagnostics: SyntaxDiagnostic list) =
+    { Experiments = Map.empty; ExperimentOrder = []; Sweeps = Map.empty; Campaigns = Map.empty; Lets = Map.empty; Statements = []; Actions = []; Diagnostics = diagnostics }
+
+/// Checks statements already loaded (imports inlined). `preDiagnostics` are the parse/import findings.
+/// Never throws: an unexpected failure becomes an LEM0001 diagnostic.
+let checkLoaded (options: CheckOptions) (located: Located list) (preDiagnostics: SyntaxDiagnostic list) : CheckedProgram =
+    try
+        checkLoadedUnguarded options located preDiagnostics
+    with ex ->
+        let range = match located with l :: _ -> Statement.range l.Statement | [] -> Range.point "<input>" 1 1
+        failedProgram (preDiagnostics @ [ SyntaxDiagnostic.error Codes.Internal range (sprintf "internal checker error (please report it): %s" ex.Message) ])
+
 /// Parses and checks a script given as text; `path` locates it (imports are relative to its folder).
 let checkText (options: CheckOptions) (path: string) (text: string) : CheckedProgram =
     let fullPath = Path.GetFullPath path
@@ -389,8 +362,7 @@ let checkText (options: CheckOptions) (path: string) (text: string) : CheckedPro
         let located, loadDiagnostics = Imports.load options.Files fullPath text
         checkLoaded options located loadDiagnostics
     with ex ->
-        let d = SyntaxDiagnostic.error Codes.Internal (Range.point (options.Files.Display fullPath) 1 1) (sprintf "internal checker error (please report it): %s" ex.Message)
-        { Experiments = Map.empty; ExperimentOrder = []; Sweeps = Map.empty; Campaigns = Map.empty; Lets = Map.empty; Statements = []; Actions = []; Diagnostics = [ d ] }
+        failedProgram [ SyntaxDiagnostic.error Codes.Internal (Range.point (options.Files.Display fullPath) 1 1) (sprintf "internal checker error (please report it): %s" ex.Message) ]
 
 /// Parses and checks a script file.
 let checkFile (options: CheckOptions) (path: string) : CheckedProgram =
@@ -398,8 +370,7 @@ let checkFile (options: CheckOptions) (path: string) : CheckedProgram =
     match options.Files.Read fullPath with
     | Some text -> checkText options path text
     | None ->
-        let d = SyntaxDiagnostic.error Codes.ImportNotFound (Range.point (options.Files.Display fullPath) 1 1) (sprintf "cannot read %s: the file does not exist" path)
-        { Experiments = Map.empty; ExperimentOrder = []; Sweeps = Map.empty; Campaigns = Map.empty; Lets = Map.empty; Statements = []; Actions = []; Diagnostics = [ d ] }
+        failedProgram [ SyntaxDiagnostic.error Codes.ImportNotFound (Range.point (options.Files.Display fullPath) 1 1) (sprintf "cannot read %s: the file does not exist or is not readable" path) ]
 
 /// Every registry parameter of an experiment: what the script set, and the registry's defaults (Provenance.Default)
 /// for the rest. Parameters without a default that nobody set are left out.

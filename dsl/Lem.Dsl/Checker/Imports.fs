@@ -1,6 +1,7 @@
 /// Loads a script and its imports: each file once, paths relative to the importing file, cycles reported.
 module Lem.Dsl.Checker.Imports
 
+open System
 open System.IO
 open Lem.Dsl.Syntax
 open Lem.Dsl.Parser
@@ -12,7 +13,13 @@ type SourceFiles =
       Display: string -> string }
 
 let diskFiles (displayBase: string) =
-    { Read = fun path -> if File.Exists path then Some(File.ReadAllText path) else None
+    { Read =
+        fun path ->
+            try
+                if File.Exists path then Some(File.ReadAllText path) else None
+            with
+            | :? IOException
+            | :? UnauthorizedAccessException -> None
       Display =
         fun path ->
             let rel = Path.GetRelativePath(displayBase, path)

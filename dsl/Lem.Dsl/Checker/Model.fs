@@ -58,7 +58,7 @@ type TargetKind =
     | CampaignTarget
 
 /// What the runner acts on, in script order.
-type Action =
+type ScriptAction =
     | RunAction of name: string * kind: TargetKind * Range
     | AnalyzeAction of name: string * kind: TargetKind * AnalysisClause list * Range
     | ShowAction of name: string * kind: TargetKind * Range
@@ -73,7 +73,7 @@ type CheckedProgram =
       Lets: Map<string, ConfigValue>
       /// The root file's statements (imports not inlined), as parsed.
       Statements: Statement list
-      Actions: Action list
+      Actions: ScriptAction list
       Diagnostics: SyntaxDiagnostic list }
 
     member p.HasErrors = SyntaxDiagnostic.hasErrors p.Diagnostics

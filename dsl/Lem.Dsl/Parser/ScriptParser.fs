@@ -31,7 +31,7 @@ let private found (text: string) (index: int) =
             let word = text.Substring(index, e - index)
             let keyword = Suggest.closest Primitives.statementKeywords word
             match keyword with
-            | Some k when k <> word && (index = 0 || text[index - 1] = '\n') -> sprintf "'%s' (did you mean %s?)" word k
+            | Some k when k <> word && (index = 0 || text[index - 1] = '\n') -> sprintf "'%s' (did you mean '%s'?)" word k
             | _ -> sprintf "'%s'" word
         | c -> sprintf "'%c'" c
 

@@ -49,9 +49,9 @@ let runRequest (registry: Registry) (program: CheckedProgram) (name: string) (ki
           Range = range }
 
 /// Executes the given actions in order; stops at the first failure. Returns the failure, if any.
-let runActions (registry: Registry) (host: RunHost) (program: CheckedProgram) (actions: Action list) : SyntaxDiagnostic list =
+let runActions (registry: Registry) (host: RunHost) (program: CheckedProgram) (actions: ScriptAction list) : SyntaxDiagnostic list =
     let fail (range: Range) (message: string) = [ SyntaxDiagnostic.error Codes.RunFailed range message ]
-    let rec loop (actions: Action list) =
+    let rec loop (actions: ScriptAction list) =
         match actions with
         | [] -> []
         | action :: rest ->

@@ -20,7 +20,7 @@ type ReplOutcome =
     { Session: ReplSession
       Diagnostics: SyntaxDiagnostic list
       /// The run/analyze/show actions of this chunk, for Interpreter.runActions.
-      Actions: Action list
+      Actions: ScriptAction list
       Quit: bool }
 
 let private emptyProgram =

@@ -23,13 +23,14 @@ type Target =
     /// Part of `prompts = synthetic(count = .., input_tokens = ..)`.
     | PromptsCount
     | PromptsInputTokens
-    /// `gpus: [0]` / `gpu_list: [0]` -> device = "cuda:0" (one GPU only for now).
+    /// `gpus: [0]` / `gpu_list: [0]` -> device = "cuda:0"; with num_processes = n > 1: parallel.mode = data
+    /// over the first n GPUs (parallel.devices).
     | GpuList
     /// `enabled` of traffic simulation: false -> traffic.mode = none; true -> the mode (poisson if unset).
     | TrafficEnabled
     /// `do_sample: false` -> decoder.temperature = 0 (greedy); true -> sampling as the other decoder keys say.
     | DoSample
-    /// `num_processes`: 1 is what this project does; more is not supported yet.
+    /// `num_processes`: worker processes; see GpuList.
     | NumProcesses
     /// A known original key that has no effect here (said in a note).
     | NoEffect of reason: string
@@ -73,8 +74,8 @@ let table: Map<string, Target> =
           "decoder_preset", Parameter("decoder.preset", AsWord)
           "decoder.do_sample", DoSample
           "decoder.seed", Parameter("decoder.seed", AsInteger)
-          "decoder.repetition_penalty", Unsupported "repetition penalty is not implemented by the TorchSharp backend yet"
-          "decoder.min_p", Unsupported "min_p sampling is not implemented by the TorchSharp backend yet"
+          "decoder.repetition_penalty", Parameter("decoder.repetition_penalty", AsDecimal)
+          "decoder.min_p", Parameter("decoder.min_p", AsDecimal)
           "decoder.no_repeat_ngram_size", Unsupported "n-gram blocking is not implemented by the TorchSharp backend yet"
           "random_seed", Parameter("decoder.seed", AsInteger)
           "traffic.enabled", TrafficEnabled
@@ -96,7 +97,7 @@ let table: Map<string, Target> =
           "quantization.load_in_4bit", Unsupported "4-bit weights are not supported yet"
           "quantization.load_in_8bit", Unsupported "8-bit weights are not supported yet"
           "sharding.tensor_parallel", Unsupported "tensor parallelism is not supported yet"
-          "sharding.pipeline_parallel", Unsupported "pipeline parallelism is not supported yet"
+          "sharding.pipeline_parallel", Unsupported "write parallel.mode = pipeline and parallel.devices = [...] in a .lem script instead"
           "prompt_source", Unsupported "write the prompt source in a .lem script: prompts = file(\"prompts.jsonl\") or synthetic(...)"
           "schedule_config", Unsupported "scheduled runs are not supported; use a campaign with gap and cycle_gap" ]
 

@@ -86,8 +86,9 @@ let rec loadTree (files: SourceFiles) (fullPath: string) (stack: string list) : 
                     None, [ SyntaxDiagnostic.error Codes.YamlSyntax r "an experiment config must be a mapping of keys to values" ]
         with
         | :? YamlException as ex ->
-            let r = Range.point display (int ex.Start.Line) (int ex.Start.Column)
+            let r = Range.point display (max 1 (int ex.Start.Line)) (max 1 (int ex.Start.Column))
             None, [ SyntaxDiagnostic.error Codes.YamlSyntax r (sprintf "YAML syntax: %s" ex.Message) ]
+        | ex -> None, [ SyntaxDiagnostic.error Codes.YamlSyntax (Range.point display 1 1) (sprintf "cannot read the YAML: %s" ex.Message) ]
 
 let private isNull' (text: string) (quoted: bool) = not quoted && (text = "" || text = "~" || text = "null" || text = "Null" || text = "NULL")
 
@@ -137,6 +138,8 @@ let lower (fileDisplay: string) (tree: YNode) : Statement option * SyntaxDiagnos
     let mutable promptsRange: Range option = None
     let mutable trafficEnabled: (bool * Range) option = None
     let mutable trafficMode: Assignment option = None
+    let mutable gpus: (YKey * (int64 * Range) list) option = None
+    let mutable processes: (YKey * int64) option = None
     let add (path: string) (key: YKey) (value: Value) =
         let p = { Parts = List.ofArray (path.Split '.'); Range = key.Range }
         assignments.Add { Path = p; Value = value; Range = Range.span key.Range value.Range }
@@ -155,7 +158,7 @@ let lower (fileDisplay: string) (tree: YNode) : Statement option * SyntaxDiagnos
             | None, _ ->
                 let hint =
                     match RegistryAdapter.closest knownKeys original with
-                    | Some c -> sprintf "; did you mean %s?" c
+                    | Some c -> sprintf "; did you mean '%s'?" c
                     | None -> ""
                 err key.Range Codes.YamlUnknownKey (sprintf "unknown key '%s'%s (every key must be known; see docs/language.md, YAML section)" original hint)
             | Some _, YScalar(text, quoted, _) when isNull' text quoted -> ()
@@ -182,23 +185,30 @@ let lower (fileDisplay: string) (tree: YNode) : Statement option * SyntaxDiagnos
                         match v.Kind with
                         | Bool false -> add "decoder.temperature" key { v with Kind = Dec 0.0 }
                         | _ -> note key.Range (sprintf "%s: true: sampling follows decoder.temperature, top_k and top_p" original))
-                | GpuList -> convertTo AsInteger (fun v -> match v.Kind with Int i -> add "device" key { v with Kind = Str(sprintf "cuda:%d" i) } | _ -> ())
+                | GpuList -> convertTo AsInteger (fun v -> match v.Kind with Int i -> gpus <- Some(key, [ i, v.Range ]) | _ -> ())
                 | NumProcesses ->
                     convertTo AsInteger (fun v ->
                         match v.Kind with
-                        | Int 1L -> ()
-                        | _ -> err r Codes.YamlUnsupported (sprintf "%s: several worker processes are not supported yet; use 1" original))
+                        | Int n when n >= 1L -> processes <- Some(key, n)
+                        | _ -> err r Codes.YamlValue (sprintf "%s expects a positive integer" original))
                 | NoEffect reason -> note key.Range (sprintf "%s has no effect here: %s" original reason)
                 | Unsupported reason -> err key.Range Codes.YamlUnsupported (sprintf "%s: %s" original reason)
-            | Some GpuList, YSeq([ single ], _) ->
-                match single with
-                | YScalar(text, quoted, r) ->
-                    match scalarValue AsInteger text quoted r with
-                    | Ok { Kind = Int i } -> add "device" key { Kind = Str(sprintf "cuda:%d" i); Range = r }
-                    | _ -> err r Codes.YamlValue (sprintf "%s expects GPU indices, got '%s'" original text)
-                | _ -> err key.Range Codes.YamlValue (sprintf "%s expects a list of GPU indices" original)
             | Some GpuList, YSeq(items, r) ->
-                err r Codes.YamlUnsupported (sprintf "%s: %d GPUs were listed; experiments on several GPUs are not supported yet, list one" original items.Length)
+                let indices =
+                    items
+                    |> List.choose (fun item ->
+                        match item with
+                        | YScalar(text, quoted, ir) ->
+                            match scalarValue AsInteger text quoted ir with
+                            | Ok { Kind = Int i } when i >= 0L -> Some(i, ir)
+                            | _ ->
+                                err ir Codes.YamlValue (sprintf "%s expects GPU indices, got '%s'" original text)
+                                None
+                        | _ ->
+                            err r Codes.YamlValue (sprintf "%s expects a list of GPU indices" original)
+                            None)
+                if indices.IsEmpty then err r Codes.YamlValue (sprintf "%s lists no GPU" original)
+                else gpus <- Some(key, indices)
             | Some(Unsupported reason), _ -> err key.Range Codes.YamlUnsupported (sprintf "%s: %s" original reason)
             | Some _, YMap(_, r)
             | Some _, YSeq(_, r) -> err r Codes.YamlValue (sprintf "%s expects a single value" original)
@@ -213,16 +223,38 @@ let lower (fileDisplay: string) (tree: YNode) : Statement option * SyntaxDiagnos
             let call = Call("synthetic", [], [ arg "count" count 8L; arg "input_tokens" tokens 32L ])
             let p = { Parts = [ "prompts" ]; Range = pr }
             assignments.Add { Path = p; Value = { Kind = call; Range = pr }; Range = pr }
-        match trafficEnabled, trafficMode with
-        | Some(false, kr), _ ->
-            assignments.RemoveAll(fun a -> a.Path.Text = "traffic.mode") |> ignore
-            assignments.Add { Path = { Parts = [ "traffic"; "mode" ]; Range = kr }; Value = { Kind = Word "none"; Range = kr }; Range = kr }
-        | Some(true, kr), None ->
-            assignments.Add { Path = { Parts = [ "traffic"; "mode" ]; Range = kr }; Value = { Kind = Word "poisson"; Range = kr }; Range = kr }
-        | None, Some a ->
-            assignments.Remove a |> ignore
-            note a.Path.Range "traffic simulation is off unless enabled: true is given (as in the original tool), so the mode is ignored"
+        // gpus / gpu_list with num_processes: one process runs on the first GPU; n > 1 processes are data
+        // parallelism over the first n GPUs (the original ran one worker per process).
+        let cuda (i: int64, r: Range) = { Kind = Str(sprintf "cuda:%d" i); Range = r }
+        match gpus, processes with
+        | Some(key, first :: rest), (None | Some(_, 1L)) ->
+            add "device" key (cuda first)
+            if not rest.IsEmpty then
+                note key.Range (sprintf "%s lists %d GPUs but num_processes is 1: only cuda:%d is used" key.Text (rest.Length + 1) (fst first))
+        | Some(key, list), Some(pkey, n) when int64 list.Length < n ->
+            err pkey.Range Codes.YamlValue (sprintf "num_processes = %d needs at least as many GPUs, but %s lists %d" n key.Text list.Length)
+        | Some(key, list), Some(pkey, n) ->
+            let used = list |> List.truncate (int n)
+            add "parallel.mode" pkey { Kind = Word "data"; Range = pkey.Range }
+            add "parallel.devices" key { Kind = List(used |> List.map cuda); Range = key.Range }
+        | None, Some(pkey, n) when n > 1L ->
+            err pkey.Range Codes.YamlValue (sprintf "num_processes = %d needs gpus: [...] listing at least %d GPUs" n n)
         | _ -> ()
+        // Traffic simulation is off unless `enabled: true` (the original's default): then mode, target_qps and
+        // seed are ignored with a note, and `enabled: false` says traffic.mode = none explicitly.
+        match trafficEnabled with
+        | Some(true, kr) ->
+            if trafficMode.IsNone then
+                assignments.Add { Path = { Parts = [ "traffic"; "mode" ]; Range = kr }; Value = { Kind = Word "poisson"; Range = kr }; Range = kr }
+        | _ ->
+            let ignored = assignments |> Seq.filter (fun a -> List.contains a.Path.Text [ "traffic.mode"; "traffic.qps"; "traffic.seed" ]) |> List.ofSeq
+            for a in ignored do assignments.Remove a |> ignore
+            match ignored with
+            | first :: _ -> note first.Path.Range "traffic simulation is off (enabled is not true, as in the original tool): its mode, target_qps and seed are ignored"
+            | [] -> ()
+            match trafficEnabled with
+            | Some(false, kr) -> assignments.Add { Path = { Parts = [ "traffic"; "mode" ]; Range = kr }; Value = { Kind = Word "none"; Range = kr }; Range = kr }
+            | _ -> ()
         let ident =
             match name with
             | Some n -> n
@@ -244,7 +276,11 @@ let loadStatement (files: SourceFiles) (path: string) : Statement option * Synta
 
 /// Loads and checks a YAML config exactly like a .lem script holding one experiment.
 let check (options: Checker.CheckOptions) (path: string) : CheckedProgram =
-    let statement, diagnostics = loadStatement options.Files path
+    let statement, diagnostics =
+        try
+            loadStatement options.Files path
+        with ex ->
+            None, [ SyntaxDiagnostic.error Codes.Internal (Range.point path 1 1) (sprintf "internal error reading YAML (please report it): %s" ex.Message) ]
     let located =
         statement |> Option.map (fun s -> { Statement = s; FullPath = Path.GetFullPath path; IsRoot = true }) |> Option.toList
     Checker.checkLoaded options located diagnostics

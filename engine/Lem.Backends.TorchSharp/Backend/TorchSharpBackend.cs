@@ -14,6 +14,7 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
     public string Name => "torchsharp";
 
     public const string StaticDecodeOption = "torchsharp.static_decode";
+    public const string CudaGraphsOption = "torchsharp.cuda_graphs";
 
     public ILoadedModel Load(ModelLoadRequest request)
     {
@@ -22,7 +23,8 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
             throw new InferenceException($"Model folder \"{folder}\" does not exist; give a folder in Hugging Face layout (config.json, *.safetensors, tokenizer files).");
         var (precision, dtype) = PrecisionName.Parse(request.Precision);
         var (deviceName, device) = DeviceName.Parse(request.Device);
-        var staticDecode = StaticDecode(request);
+        var staticDecode = Flag(request, StaticDecodeOption);
+        var cudaGraphs = Flag(request, CudaGraphsOption);
         var config = ModelConfig.Load(folder);
 
         CausalLM model;
@@ -46,7 +48,12 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
                 config.MaxPositionEmbeddings, config.VocabSize,
                 config.EosTokenIds.Count > 0 ? config.EosTokenIds[0] : null,
                 config.ConfigJson);
-            return new TorchSharpModel(model, tokenizer, info) { StaticDecodeShapes = staticDecode };
+            var (graphs, graphsStatus) = cudaGraphs ? CudaGraphSetup.Create(device, request) : (null, "off (torchsharp.cuda_graphs = false)");
+            return new TorchSharpModel(model, tokenizer, info)
+            {
+                StaticDecodeShapes = staticDecode, Graphs = graphs, GraphsStatus = graphsStatus,
+                GraphsWarning = cudaGraphs && graphs is null ? "torchsharp.cuda_graphs = true, but decoding is eager: " + graphsStatus : null,
+            };
         }
         catch
         {
@@ -55,14 +62,14 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
         }
     }
 
-    private static bool StaticDecode(ModelLoadRequest request)
+    private static bool Flag(ModelLoadRequest request, string option)
     {
-        if (request.BackendOptions is null || !request.BackendOptions.TryGetValue(StaticDecodeOption, out var value)) return false;
+        if (request.BackendOptions is null || !request.BackendOptions.TryGetValue(option, out var value)) return false;
         return value switch
         {
             bool b => b,
             string text when bool.TryParse(text, out var b) => b,
-            _ => throw new InferenceException($"{StaticDecodeOption} is {value}; it must be true or false."),
+            _ => throw new InferenceException($"{option} is {value}; it must be true or false."),
         };
     }
 }

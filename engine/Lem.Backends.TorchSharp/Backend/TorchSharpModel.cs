@@ -24,12 +24,33 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
     /// </summary>
     public bool StaticDecodeShapes { get; set; }
 
+    /// <summary>CUDA-graph decoding (torchsharp.cuda_graphs); null when decoding is eager.</summary>
+    public CudaGraphDecoder? Graphs { get; init; }
+
+    /// <summary>Whether CUDA graphs are used, and why not when they are not.</summary>
+    public string GraphsStatus { get; init; } = "off";
+
+    public IReadOnlyDictionary<string, object> Facts => new Dictionary<string, object>
+    {
+        ["torchsharp_cuda_graphs"] = GraphsStatus,
+        ["torchsharp_cuda_graph_captures"] = Graphs?.Captures ?? 0,
+        ["torchsharp_cuda_graph_replays"] = Graphs?.Replays ?? 0L,
+        ["torchsharp_static_decode"] = StaticDecodeShapes || Graphs is not null,
+    };
+
+    /// <summary>Why CUDA graphs were asked for but are not used; null otherwise.</summary>
+    public string? GraphsWarning { get; init; }
+
+    public IReadOnlyList<string> Warnings =>
+        [.. GraphsWarning is null ? [] : new[] { GraphsWarning },
+         .. Graphs?.LastCaptureFailure is { } failure ? new[] { "a CUDA graph capture failed, so that batch shape decoded eagerly: " + failure } : []];
+
     public BatchGeneration Generate(IReadOnlyList<int[]> promptTokenIds, GenerationSettings settings, ITokenObserver? observer = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         try
         {
-            return TextGenerator.Generate(model, promptTokenIds, settings, observer, model.Config.EosTokenIds, StaticDecodeShapes);
+            return TextGenerator.Generate(model, promptTokenIds, settings, observer, model.Config.EosTokenIds, StaticDecodeShapes, Graphs);
         }
         catch (ExternalException e)
         {
@@ -62,6 +83,7 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
     {
         if (_disposed) return;
         _disposed = true;
+        Graphs?.Dispose();
         model.Dispose();
         (tokenizer as IDisposable)?.Dispose();
     }

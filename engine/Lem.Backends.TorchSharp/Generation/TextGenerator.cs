@@ -21,7 +21,8 @@ public static class TextGenerator
         GenerationSettings settings,
         ITokenObserver? observer = null,
         IReadOnlyList<int>? eosTokenIds = null,
-        bool staticShapes = false)
+        bool staticShapes = false,
+        CudaGraphDecoder? graphs = null)
     {
         var config = model.Config;
         eosTokenIds ??= config.EosTokenIds;
@@ -32,13 +33,19 @@ public static class TextGenerator
         var rows = prompts.Count;
         var promptLength = prompts.Max(p => p.Length);
         long capacity = promptLength + settings.MaxNewTokens - 1;
+        var graphSession = graphs is not null && settings.MaxNewTokens > 1
+            ? graphs.SessionFor(model, rows, CudaGraphDecoder.CapacityFor(capacity, config.MaxPositionEmbeddings))
+            : null;
+        if (graphSession is not null) capacity = graphSession.Capacity;
         var flops = new FlopCounter();
         var eos = new HashSet<int>(eosTokenIds);
 
         using var batch = new PaddedBatch(prompts, capacity, model.Device);
-        using var cache = new KvCache(config.NumHiddenLayers, rows, config.NumKeyValueHeads, capacity, config.HeadDim, model.Dtype, model.Device);
+        using var ownCache = graphSession is null ? new KvCache(config.NumHiddenLayers, rows, config.NumKeyValueHeads, capacity, config.HeadDim, model.Dtype, model.Device) : null;
+        var cache = graphSession?.Cache ?? ownCache!;
+        graphSession?.Reset(batch);
         using var sampler = new TokenSampler(settings, prompts, config.VocabSize, eosTokenIds, model.Device);
-        using var statics = staticShapes && settings.MaxNewTokens > 1 ? new StaticDecodeInputs(batch, model.Device) : null;
+        using var statics = staticShapes && graphSession is null && settings.MaxNewTokens > 1 ? new StaticDecodeInputs(batch, model.Device) : null;
 
         var outputs = new List<int>[rows];
         for (var r = 0; r < rows; r++) outputs[r] = new List<int>(settings.MaxNewTokens);
@@ -65,9 +72,17 @@ public static class TextGenerator
                 using (NewDisposeScope())
                 {
                     long offset = promptLength + step - 1;
-                    var forward = statics?.Advance(current, offset, cache, flops)
-                        ?? new ForwardBatch(batch.PositionIds.narrow(1, offset, 1), batch.DecodeMask(offset), offset, offset, cache, flops);
-                    var logits = model.Forward(statics?.Input ?? current.view(rows, 1), forward);
+                    Tensor logits;
+                    if (graphSession is not null)
+                    {
+                        logits = graphs!.Step(graphSession, model, current, batch, offset, flops).Logits;
+                    }
+                    else
+                    {
+                        var forward = statics?.Advance(current, offset, cache, flops)
+                            ?? new ForwardBatch(batch.PositionIds.narrow(1, offset, 1), batch.DecodeMask(offset), offset, offset, cache, flops);
+                        logits = model.Forward(statics?.Input ?? current.view(rows, 1), forward);
+                    }
                     next = sampler.Next(logits, step).DetachFromDisposeScope();
                 }
                 current.Dispose();

@@ -26,6 +26,9 @@ public sealed class FlopCounter
 
     public FlopCount ToFlopCount() => new(PrefillFlops, DecodeFlops);
 
+    /// <summary>Adds operations counted elsewhere (a captured CUDA-graph step, counted once at capture, per replay).</summary>
+    public void AddDecode(double flops) => DecodeFlops += flops;
+
     private void Add(double flops)
     {
         if (Decoding) DecodeFlops += flops;

@@ -20,4 +20,13 @@ public interface ILoadedModel : IDisposable
     /// <summary>Peak device memory allocated since load or the last reset, bytes; null where the device cannot say.</summary>
     long? PeakDeviceMemoryBytes { get; }
     void ResetPeakDeviceMemory();
+
+    /// <summary>
+    /// Backend-specific facts that belong in every result (for example whether CUDA graphs were used and how many
+    /// captures were made): text or numbers, keyed by snake_case names.
+    /// </summary>
+    IReadOnlyDictionary<string, object> Facts => new Dictionary<string, object>();
+
+    /// <summary>Things about the loaded model a reader of the results must know (a requested option that is not in effect, and why).</summary>
+    IReadOnlyList<string> Warnings => [];
 }

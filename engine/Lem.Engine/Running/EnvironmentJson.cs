@@ -7,7 +7,8 @@ namespace Lem.Engine.Running;
 /// <summary>The validity metadata stored with every record: environment, meter health and update periods, warm-up used.</summary>
 internal static class EnvironmentJson
 {
-    public static JsonObject From(EnvironmentInfo environment, IReadOnlyList<MeterHealth> meters, WarmupTracker warmup, double modelLoadS)
+    public static JsonObject From(EnvironmentInfo environment, IReadOnlyList<MeterHealth> meters, WarmupTracker warmup, double modelLoadS,
+        IReadOnlyDictionary<string, object> backendFacts)
     {
         var json = new JsonObject
         {
@@ -44,6 +45,10 @@ internal static class EnvironmentJson
                 ["unavailable_reason"] = meter.UnavailableReason, ["update_period_ms"] = meter.UpdatePeriodMs,
             });
         json["meters"] = meterArray;
+        var facts = new JsonObject();
+        foreach (var (name, value) in backendFacts)
+            facts[name] = JsonValue.Create(value);
+        json["backend"] = facts;
         return json;
     }
 }

@@ -91,6 +91,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
             ? $"  worker {worker}: model reused ({model.Info.Architecture}, {config.PrecisionText}, {device})"
             : $"  worker {worker}: loaded {model.Info.Architecture} ({model.Info.ParameterCount / 1e6:F1} M parameters, {config.PrecisionText}, {device}) in {loadSeconds:F2} s");
 
+        warnings.AddRange(model.Warnings.Select(w => new WarningRecord("backend", w)));
         var promptSet = PromptSources.FromSpec(config.Prompts, run.BaseFolder).Load(model.Tokenizer);
         warnings.AddRange(promptSet.Warnings.Select(w => new WarningRecord("prompts", w)));
         var prompts = Share(promptSet.Prompts, worker, devices.Count);
@@ -132,6 +133,8 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         var meterMetrics = window.Results.SelectMany(r => r.Metrics).Where(p => !MetricNames.IsCanonical(p.Key))
             .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value);
         meterMetrics["warmup_steps"] = warmup.StepsUsed;
+        foreach (var (name, value) in model.Facts)
+            if (value is int or long or double) meterMetrics[name] = Convert.ToDouble(value, CultureInfo.InvariantCulture);
         meterMetrics["padding_ratio"] = workload.PaddingRatio;
         meterMetrics["effective_batch_size"] = workload.EffectiveBatchSize;
         var gpuName = meters.Gpu?.Gpus.FirstOrDefault()?.Device.Name;
@@ -148,7 +151,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
             StartedUtc = started,
             EndedUtc = DateTimeOffset.UtcNow,
             Config = ParameterRecord.OfAll(config.Resolved),
-            Environment = EnvironmentJson.From(EnvironmentInfoFor(meters), meters.Health, warmup, loadSeconds),
+            Environment = EnvironmentJson.From(EnvironmentInfoFor(meters), meters.Health, warmup, loadSeconds, model.Facts),
             Model = ModelRecord.From(model.Info, reused ? null : loadSeconds),
             Window = new WindowRecord(window.DurationS, windowBeginUtc, windowEndUtc),
             Tokens = new TokenCounts(workload.Requests.Count, workload.PromptTokens, workload.PaddedPromptTokens, workload.OutputTokens),

@@ -1,0 +1,66 @@
+using Lem.Backends.TorchSharp.CudaGraphs;
+using Lem.Backends.TorchSharp.Models;
+
+namespace Lem.Backends.TorchSharp.Generation;
+
+/// <summary>
+/// The CUDA-graph sessions of one loaded model, one per batch shape bucket (rows × cache capacity rounded up to
+/// <see cref="CapacityStep"/> positions). At most <see cref="MaxSessions"/> are kept; the least recently used one is
+/// dropped (its graph and KV cache freed) when another shape arrives. Captures happen on the first calls of a shape,
+/// which the runner's warm-up makes (outside measurement windows).
+/// </summary>
+public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) : IDisposable
+{
+    public const int CapacityStep = 64;
+    public const int MaxSessions = 4;
+
+    private readonly LinkedList<GraphDecodeSession> _sessions = new();
+
+    /// <summary>Graphs captured since the model was loaded.</summary>
+    public int Captures { get; private set; }
+
+    /// <summary>Decode steps served by replaying a graph.</summary>
+    public long Replays { get; private set; }
+
+    /// <summary>The last capture failure (that shape then decoded eagerly); null when every capture worked.</summary>
+    public string? LastCaptureFailure { get; private set; }
+
+    public static long CapacityFor(long needed, int maxPositions) =>
+        Math.Min(Math.Max(needed, (needed + CapacityStep - 1) / CapacityStep * CapacityStep), Math.Max(needed, maxPositions));
+
+    internal GraphDecodeSession SessionFor(CausalLM model, int rows, long capacity)
+    {
+        var existing = _sessions.FirstOrDefault(s => s.Rows == rows && s.Capacity == capacity);
+        if (existing is not null)
+        {
+            _sessions.Remove(existing);
+            _sessions.AddFirst(existing);
+            return existing;
+        }
+        if (_sessions.Count >= MaxSessions)
+        {
+            var oldest = _sessions.Last!.Value;
+            _sessions.RemoveLast();
+            oldest.Dispose();
+        }
+        var session = new GraphDecodeSession(model.Config, rows, capacity, model.Dtype, model.Device);
+        _sessions.AddFirst(session);
+        return session;
+    }
+
+    internal (global::TorchSharp.torch.Tensor Logits, bool Replayed) Step(GraphDecodeSession session, CausalLM model,
+        global::TorchSharp.torch.Tensor tokens, PaddedBatch batch, long offset, FlopCounter flops)
+    {
+        // Each graph keeps its own memory pool: sharing one is only safe under replay-order rules we do not need.
+        var result = session.Step(model, tokens, batch, offset, flops, runtime, deviceIndex, null, () => Captures++);
+        if (result.Replayed) Replays++;
+        if (session.CaptureFailure is not null) LastCaptureFailure = session.CaptureFailure;
+        return result;
+    }
+
+    public void Dispose()
+    {
+        foreach (var session in _sessions) session.Dispose();
+        _sessions.Clear();
+    }
+}

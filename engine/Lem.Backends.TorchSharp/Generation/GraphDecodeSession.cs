@@ -1,0 +1,108 @@
+using Lem.Backends.TorchSharp.CudaGraphs;
+using Lem.Backends.TorchSharp.Models;
+using static TorchSharp.torch;
+
+namespace Lem.Backends.TorchSharp.Generation;
+
+/// <summary>
+/// CUDA-graph decoding for one batch shape (rows × cache capacity). Its KV cache and step inputs live as long as the
+/// session, so one captured decode step serves every later generate call of that shape. The first decode step of a
+/// new session runs eagerly (it warms up kernels and grows the RoPE tables); the second is captured and replayed.
+/// Sampling stays outside the graph, on the graph's logits.
+/// </summary>
+internal sealed class GraphDecodeSession : IDisposable
+{
+    private readonly Tensor _mask;
+    private bool _warmedUp;
+    private Tensor? _logits;
+    private double _stepFlops;
+
+    public GraphDecodeSession(ModelConfig config, int rows, long capacity, ScalarType dtype, Device device)
+    {
+        Rows = rows;
+        Capacity = capacity;
+        Cache = new KvCache(config.NumHiddenLayers, rows, config.NumKeyValueHeads, capacity, config.HeadDim, dtype, device);
+        Input = zeros([rows, 1], ScalarType.Int64, device);
+        Positions = zeros([rows, 1], ScalarType.Int64, device);
+        WriteIndex = zeros([1], ScalarType.Int64, device);
+        _mask = zeros([rows, capacity], ScalarType.Bool, device);
+        Mask = _mask.view(rows, 1, 1, capacity);
+    }
+
+    public int Rows { get; }
+    public long Capacity { get; }
+    public KvCache Cache { get; }
+    public Tensor Input { get; }
+    public Tensor Positions { get; }
+    public Tensor WriteIndex { get; }
+    public Tensor Mask { get; }
+    public CudaGraph? Graph { get; private set; }
+
+    /// <summary>Why capturing failed (the session then decodes eagerly); null when it did not fail.</summary>
+    public string? CaptureFailure { get; private set; }
+
+    /// <summary>Points the session at a new batch: only its prompt columns may be attended to until written.</summary>
+    public void Reset(PaddedBatch batch)
+    {
+        if (batch.KeyValid is null) _mask.fill_(true);
+        else _mask.copy_(batch.KeyValid);
+        _mask.narrow(1, batch.PromptLength, Capacity - batch.PromptLength).fill_(false);
+    }
+
+    /// <summary>
+    /// Runs the decode step that writes cache position <paramref name="offset"/> and returns its fp32 logits [rows, vocab].
+    /// A replayed step's tensor belongs to the session (the graph writes into it on every replay): do not dispose it.
+    /// </summary>
+    /// <returns>The logits and whether they came from a replayed graph.</returns>
+    public (Tensor Logits, bool Replayed) Step(CausalLM model, Tensor tokens, PaddedBatch batch, long offset, FlopCounter flops,
+        CudaGraphRuntime runtime, int deviceIndex, GraphDecodeSession? sharePoolWith, Action onCapture)
+    {
+        Input.copy_(tokens.view(Rows, 1));
+        Positions.copy_(batch.PositionIds.narrow(1, offset, 1));
+        WriteIndex.fill_(offset);
+        Mask.narrow(3, offset, 1).fill_(true);
+        if (!_warmedUp || CaptureFailure is not null)
+        {
+            _warmedUp = true;
+            return (model.Forward(Input, Batch(offset, flops)), false); // owned by the caller's dispose scope
+        }
+        if (Graph is null)
+        {
+            var counter = new FlopCounter { Decoding = true };
+            try
+            {
+                Graph = runtime.Capture(deviceIndex, sharePoolWith?.Graph, () =>
+                {
+                    using var scope = NewDisposeScope();
+                    _logits = model.Forward(Input, Batch(offset, counter)).DetachFromDisposeScope();
+                });
+            }
+            catch (Exception e) when (e is CudaGraphException or System.Runtime.InteropServices.ExternalException)
+            {
+                // nothing ran during the failed capture: this step and the rest of the session run eagerly
+                CaptureFailure = e.Message;
+                _logits?.Dispose();
+                _logits = null;
+                return (model.Forward(Input, Batch(offset, flops)), false);
+            }
+            _stepFlops = counter.DecodeFlops;
+            onCapture();
+        }
+        Graph.Replay();
+        flops.AddDecode(_stepFlops);
+        return (_logits!, true);
+    }
+
+    private ForwardBatch Batch(long offset, FlopCounter flops) => new(Positions, Mask, offset, Capacity - 1, Cache, flops, WriteIndex);
+
+    public void Dispose()
+    {
+        Graph?.Dispose();
+        _logits?.Dispose();
+        Cache.Dispose();
+        Input.Dispose();
+        Positions.Dispose();
+        WriteIndex.Dispose();
+        _mask.Dispose();
+    }
+}

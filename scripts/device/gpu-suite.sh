@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# GPU verification of lem (issues 3, 4 and 9), run on a GPU machine from the repository root after
+#   dotnet fsi build.fsx device-pack      # writes .device/lem/lem (self-contained, no CPU libtorch)
+# and copying the repository there. Needs python3 with torch, transformers, safetensors and pynvml.
+#
+#   scripts/device/gpu-suite.sh [env] [meters] [fixture] [bench] [parity]     (default: all, in that order;
+#   meters first so that the idle baseline is read on a GPU that has not just been loaded)
+#   PARITY_MODELS="llama:tiny gpt2:tiny" limits the parity section to some models.
+#
+# Prints the figures and writes logs and JSON to $OUT (default ./gpu-out). Each section runs even if an
+# earlier one failed; the exit code is 1 when any section failed.
+set -uo pipefail
+OUT=${OUT:-$PWD/gpu-out}
+mkdir -p "$OUT"
+SECTIONS=${*:-env meters fixture bench parity}
+PY=${PYTHON:-python3}
+TORCH_LIB=$($PY -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
+export LD_LIBRARY_PATH="$TORCH_LIB:${LD_LIBRARY_PATH:-}"
+export LEM_CACHE_DIR=${LEM_CACHE_DIR:-/tmp/lem-cache}
+export PYTHONUNBUFFERED=1
+LEM=${LEM:-$PWD/.device/lem/lem}
+MODELS=$LEM_CACHE_DIR/suite-models
+mkdir -p "$MODELS"
+failed=()
+
+section() { echo; echo "=== $1 ($(date -u +%H:%M:%S))"; }
+synth() { # arch preset -> folder
+  local dir=$MODELS/$1-$2
+  [ -f "$dir/config.json" ] || "$LEM" model synth --arch "$1" --preset "$2" --seed 0 --out "$dir" >&2
+  echo "$dir"
+}
+
+for s in $SECTIONS; do case $s in
+env)
+  section "environment and meter health"
+  nvidia-smi --query-gpu=name,driver_version,power.limit,persistence_mode --format=csv
+  $PY -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)'
+  "$LEM" env --device cuda:0 --sampler-overhead 10 | tee "$OUT/env.txt" || failed+=(env)
+  ;;
+fixture)
+  section "safetensors byte-exact fixture and synthetic folders against Python"
+  $PY scripts/device/safetensors_fixture.py | tee "$OUT/fixture.txt" || failed+=(fixture)
+  for m in "llama tiny" "qwen3 tiny" "gpt2 tiny" "llama llama-3.2-1b"; do synth $m >/dev/null; done
+  $PY scripts/device/synthetic_check.py "$MODELS"/* | tee "$OUT/synthetic-check.txt" || failed+=(synthetic-check)
+  ;;
+parity)
+  section "logits and greedy tokens against transformers (fp32 and bf16), CUDA graphs vs eager"
+  : > "$OUT/parity.jsonl"
+  for m in ${PARITY_MODELS:-llama:tiny mistral:tiny qwen2:tiny qwen3:tiny gpt2:tiny llama:llama-3.2-1b qwen2:qwen2.5-0.5b qwen3:qwen3-0.6b}; do
+    dir=$(synth ${m%%:*} ${m#*:})
+    for dtype in fp32 bf16; do
+      extra=""; [ "$dtype" = bf16 ] && extra="--graph-check"
+      $PY scripts/device/parity_transformers.py "$LEM" "$dir" --dtype $dtype --new-tokens 64 $extra | tee -a "$OUT/parity.jsonl" || failed+=("parity:$m:$dtype")
+    done
+  done
+  ;;
+bench)
+  section "benchmark: lem eager and CUDA graphs vs transformers, Llama-3.2-1B shape, bf16, 128+128 tokens"
+  synth llama llama-3.2-1b >/dev/null
+  rm -rf gpu-results
+  "$LEM" run --fresh --set "model=\"$(synth llama llama-3.2-1b)\"" scripts/device/bench.lem 2>&1 | tee "$OUT/bench-lem.txt" || failed+=(bench-lem)
+  "$LEM" results --dir gpu-results export --format json > "$OUT/bench-lem.json" || failed+=(bench-export)
+  : > "$OUT/bench-peer.jsonl"
+  $PY scripts/device/peer_transformers.py "$(synth llama llama-3.2-1b)" --batches 1,8,32 --attn eager,sdpa --out "$OUT/bench-peer.jsonl" || failed+=(bench-peer)
+  $PY scripts/device/bench_table.py "$OUT/bench-lem.json" "$OUT/bench-peer.jsonl" | tee "$OUT/bench-table.md" || failed+=(bench-table)
+  ;;
+meters)
+  section "meter self-check: steady 30 s load, idle power, throttling, short window"
+  "$LEM" env --device cuda:0 --self-check | tee "$OUT/meters-self-check.txt" || failed+=(meters)
+  ;;
+*) echo "unknown section $s"; failed+=("$s");;
+esac; done
+
+echo
+if [ ${#failed[@]} -gt 0 ]; then echo "FAILED: ${failed[*]}"; exit 1; fi
+echo "all sections passed"
