@@ -107,6 +107,11 @@ let runFolders (resultsDir: string) =
         Directory.GetDirectories resultsDir |> Array.filter (fun d -> Path.GetFileName d <> "manifests") |> Array.sort
     else [||]
 
+/// True where the kernel exposes RAPL zones (then CPU/RAM energy may be measured rather than estimated).
+let hasRapl =
+    Directory.Exists "/sys/class/powercap"
+    && Directory.GetDirectories "/sys/class/powercap" |> Array.exists (fun d -> (Path.GetFileName d).StartsWith "intel-rapl")
+
 let isDone (runFolder: string) = File.Exists(Path.Combine(runFolder, "DONE"))
 
 /// No .NET stack trace and no internal error in what lem printed.

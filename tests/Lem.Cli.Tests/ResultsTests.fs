@@ -6,6 +6,8 @@ open System.Text
 open System.Text.Json
 open Expecto
 open Lem.Cli.Tests.Lem
+open Lem.Engine.Results.Export
+open Lem.Engine.Results.Schema
 
 /// A working folder holding results/ with one completed run of experiment `r`, and that run's id.
 let fixture =
@@ -54,13 +56,20 @@ let tests =
             let dir, id = fixture.Force()
             let o = run dir [ "results"; "export"; "--format"; "csv" ]
             expectOk o
-            let lines = o.Stdout.TrimEnd().Split('\n') |> Array.map (fun l -> l.TrimEnd '\r')
-            Expect.equal lines.Length 2 "header and one row"
-            let header = lines[0].Split(',') |> Set.ofArray
-            for column in [ "run_id"; "experiment"; "cycle"; "batching.batch_size"; "output_tokens_per_s"; "energy_per_output_token_j"; "ttft_ms_p50" ] do
-                Expect.isTrue (header.Contains column) $"column {column}"
-            Expect.stringStarts lines[1] id "the row is the run"
-            Expect.stringContains lines[1] ",NA" "missing values are NA (no GPU here)"
+            let table = Lem.Analysis.Csv.parse "export.csv" o.Stdout
+            Expect.equal table.Length 2 "header and one row"
+            let header, row = table[0], table[1]
+            let runColumns = ExportTable.RunColumns |> Seq.map (fun c -> c.Name) |> List.ofSeq
+            Expect.equal (List.truncate runColumns.Length header) runColumns "run columns first, in order"
+            let names = Set.ofList header
+            for m in MetricNames.Canonical do Expect.isTrue (names.Contains m.Name) $"canonical metric {m.Name}"
+            for c in ExportTable.EnergySourceColumns do Expect.isTrue (names.Contains c.Name) $"energy source column {c.Name}"
+            Expect.isTrue (names.Contains "batching.batch_size") "parameters by dotted name"
+            let cell = Map.ofList (List.zip header row)
+            Expect.equal cell["run_id"] id "the row is the run"
+            Expect.equal cell["energy_gpu_j"] "NA" "GPU energy was not measured (CPU run): NA, not 0"
+            if not hasRapl then Expect.equal cell["energy_cpu_source"] "estimated" "source column"
+            Expect.isGreaterThan (float cell["energy_cpu_j"]) 0.0 "CPU energy"
 
         testCase "export --format json" <| fun () ->
             let dir, id = fixture.Force()

@@ -8,11 +8,6 @@ open Lem.Cli.Tests.Lem
 
 let private sources = set [ "measured-counter"; "measured-samples"; "estimated"; "unavailable" ]
 
-/// True where the kernel exposes RAPL zones (then CPU/RAM energy may be measured rather than estimated).
-let private hasRapl =
-    Directory.Exists "/sys/class/powercap"
-    && Directory.GetDirectories "/sys/class/powercap" |> Array.exists (fun d -> (Path.GetFileName d).StartsWith "intel-rapl")
-
 let private json (file: string) =
     use doc = JsonDocument.Parse(File.ReadAllText file)
     doc.RootElement.Clone()
