@@ -34,6 +34,16 @@ let tests =
             Expect.isNonEmpty (runFolders (Path.Combine(dir, "results"))) "a run folder"
             expectNoStackTrace o
 
+        testCase "--load and :load bring a script's definitions" <| fun () ->
+            let dir = workDir "repl-load"
+            write dir "a.lem" (tinyExperiment "from_a" "batching.batch_size = 3") |> ignore
+            write dir "b.lem" (tinyExperiment "from_b" "batching.batch_size = 5") |> ignore
+            let o = runWith dir "show from_a\n:load b.lem\nshow from_b\n:quit\n" (TimeSpan.FromMinutes 1.0) [ "repl"; "--load"; "a.lem" ]
+            expectOk o
+            Expect.equal (errorLines o) [] "no errors"
+            Expect.stringContains o.Stdout "experiment from_a" "--load"
+            Expect.stringContains o.Stdout "experiment from_b" ":load"
+
         testCase "end of input ends the session" <| fun () ->
             let o = runWith (workDir "repl-eof") "let x = 1\n" (TimeSpan.FromMinutes 1.0) [ "repl" ]
             expectOk o
