@@ -40,7 +40,7 @@ let records (folder: string) : AggregatedRecord list =
         let detail =
             if entries.IsEmpty then "it holds no run folder"
             else $"its {entries.Length} run folder(s) are incomplete or unreadable"
-        raise (AnalysisException $"no complete run in {full}: {detail}. `lem results list {folder}` shows the runs there; run the experiments (again) to complete them.")
+        raise (AnalysisException $"no complete run in {full}: {detail}. `lem results --dir {folder} list` shows the runs there; run the experiments (again) to complete them.")
     complete
 
 /// The engine's export table as a frame (same columns in the same order, same values).

@@ -31,7 +31,13 @@ let main argv =
     let parser = ArgumentParser.Create<LemArgs>(programName = "lem")
     try
         let results = parser.ParseCommandLine(argv, raiseOnUsage = true)
-        UserError.guard (fun () -> dispatch results)
+        // a command without its subcommand (`lem config`) raises ArguParseException from GetSubCommand: usage, exit 2
+        UserError.guard (fun () ->
+            try
+                dispatch results
+            with :? ArguParseException as e ->
+                eprintfn "%s" e.Message
+                2)
     with :? ArguParseException as e ->
         // --help lands here too (with exit code 0 and the usage on stdout)
         if e.ErrorCode = ErrorCode.HelpText then

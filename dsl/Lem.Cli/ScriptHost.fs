@@ -28,9 +28,20 @@ let private plannedRuns (options: HostOptions) (request: RunRequest) =
             | None -> r.Parameters
         PlannedRun(r.Experiment, r.Cycle, ExperimentConfig.From parameters, baseFolder))
 
+/// Creates the results folder up front so that an unusable results.dir is one line naming it, not an IO message.
+let private ensureResultsFolder (resultsDir: string) =
+    let full = Path.GetFullPath resultsDir
+    try
+        Directory.CreateDirectory full |> ignore
+    with
+    | :? IOException
+    | :? UnauthorizedAccessException as e ->
+        UserError.fail $"results.dir '{resultsDir}': cannot create the folder {full} ({e.Message}). Remedy: set results.dir (or lem run --results) to a writable folder."
+    full
+
 let private manifestPath (options: HostOptions) (request: RunRequest) (runs: PlannedRun list) =
     let first = runs.Head
-    let resultsRoot = Path.GetFullPath first.Config.ResultsDir
+    let resultsRoot = ensureResultsFolder first.Config.ResultsDir
     let script = Path.GetFileNameWithoutExtension options.ScriptPath
     Path.Combine(resultsRoot, "manifests", $"{script}.{request.Target}.json")
 
@@ -63,5 +74,12 @@ let private runExperiments (options: HostOptions) (runner: ExperimentRunner) (re
 /// <param name="resultsDirOf">An experiment's results.dir (from the checked program).</param>
 let create (options: HostOptions) (runner: ExperimentRunner) (resultsDirOf: string -> string) : RunHost =
     { RunExperiments = runExperiments options runner
-      Analyze = AnalyzeHost.run options.ScriptPath (fun e -> options.ResultsOverride |> Option.defaultWith (fun () -> resultsDirOf e))
+      Analyze =
+        if options.DryRun then
+            // a dry run produces no results to analyse
+            fun request ->
+                printfn "analyze %s: skipped (dry run)" request.Target
+                Ok()
+        else
+            AnalyzeHost.run options.ScriptPath (fun e -> options.ResultsOverride |> Option.defaultWith (fun () -> resultsDirOf e))
       Show = fun show -> printfn "%s" show.Text }

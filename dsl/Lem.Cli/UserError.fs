@@ -6,6 +6,9 @@ open System
 
 /// A failure the user can act on; the message already says what and how to fix it.
 exception LemUserError of message: string
+    with
+        // the plain message where it is caught as an exn (the default would print `LemUserError "..."`)
+        override this.Message = this.message
 
 let fail (message: string) = raise (LemUserError message)
 

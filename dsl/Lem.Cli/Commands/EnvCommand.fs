@@ -10,7 +10,10 @@ let run (args: ParseResults<EnvArgs>) =
     let environment = EnvironmentInfo.Collect(NvmlApi())
     let device =
         match args.TryGetResult EnvArgs.Device with
-        | Some d -> d
+        | Some d ->
+            // one line with the remedy for a device that is neither cpu nor cuda:N
+            Lem.Backends.TorchSharp.Runtime.TorchRuntime.ParseDevice d |> ignore
+            d
         | None -> if environment.Gpus.Count > 0 then "cuda:0" else "cpu"
     use meters = MeterSet.Create(MeterOptions([ device ]))
     let carbon = meters.ResolveCarbonIntensityAsync().GetAwaiter().GetResult()

@@ -27,7 +27,11 @@ let private presets () =
     0
 
 let run (args: ParseResults<ModelArgs>) =
-    match args.GetSubCommand() with
-    | ModelArgs.Synth s -> synth s
-    | ModelArgs.Presets -> presets ()
-    | ModelArgs.Probe p -> Probe.run p
+    // `presets` takes no arguments, so Argu sees it as a flag rather than a subcommand
+    if args.Contains ModelArgs.Presets then
+        presets ()
+    else
+        match args.TryGetSubCommand() with
+        | Some(ModelArgs.Synth s) -> synth s
+        | Some(ModelArgs.Probe p) -> Probe.run p
+        | _ -> fail "lem model needs a command: synth or presets. Remedy: see lem model --help."

@@ -63,18 +63,37 @@ let private runProgram (options: ScriptHost.HostOptions) (program: CheckedProgra
         for line in Api.render failures do eprintfn "%s" line
         if failures.IsEmpty then 0 else 1)
 
+/// Runs the one experiment that PATH defines (a .lem file's only experiment, or an original YAML config).
+let private runSingle (path: string) (program: CheckedProgram) (options: ScriptHost.HostOptions) =
+    match program.ExperimentOrder with
+    | [ name ] ->
+        match Api.runRequest program name with
+        | None -> fail (sprintf "%s: '%s' cannot be run." path name)
+        | Some request ->
+            withRunner (fun runner ->
+                let host = ScriptHost.create options runner (resultsDirOf program)
+                match host.RunExperiments request with
+                | Ok() -> 0
+                | Error message -> fail message)
+    | [] -> fail (sprintf "%s defines no experiment. Remedy: add `experiment NAME { ... }` (or give a YAML config)." path)
+    | many ->
+        fail (sprintf "%s defines %d experiments (%s); lem experiment runs one. Remedy: use lem run with a `run NAME` statement." path many.Length (String.Join(", ", many)))
+
 let runCommand (args: ParseResults<RunArgs>) =
     let path = args.GetResult RunArgs.Script
     let program, hasErrors = check (args.GetResults RunArgs.Override) path
+    let options: ScriptHost.HostOptions =
+        { ScriptPath = path; DryRun = args.Contains RunArgs.Dry_Run; Fresh = args.Contains RunArgs.Fresh
+          ResultsOverride = args.TryGetResult RunArgs.Results }
     if hasErrors then 1
+    elif program.Actions.IsEmpty && Api.isYaml path then
+        // an original YAML config has no statements: run its experiment (completed runs are skipped, as for scripts)
+        runSingle path program options
     elif program.Actions.IsEmpty then
         eprintfn "%s: nothing to run (no run, analyze or show statement). Add `run NAME` for an experiment, sweep or campaign it defines." path
         1
     else
-        runProgram
-            { ScriptPath = path; DryRun = args.Contains RunArgs.Dry_Run; Fresh = args.Contains RunArgs.Fresh
-              ResultsOverride = args.TryGetResult RunArgs.Results }
-            program
+        runProgram options program
 
 /// `lem experiment CONFIG`: the one experiment a .lem file or an original YAML config defines, run now
 /// (every cycle, new run ids; nothing is skipped).
@@ -82,26 +101,12 @@ let experimentCommand (args: ParseResults<ExperimentArgs>) =
     let path = args.GetResult ExperimentArgs.Config
     let program, hasErrors = check (args.GetResults ExperimentArgs.Override) path
     if hasErrors then 1
-    else
-        match program.ExperimentOrder with
-        | [ name ] ->
-            match Api.runRequest program name with
-            | None -> fail (sprintf "%s: '%s' cannot be run." path name)
-            | Some request ->
-                withRunner (fun runner ->
-                    let host =
-                        ScriptHost.create
-                            { ScriptPath = path; DryRun = false; Fresh = true; ResultsOverride = args.TryGetResult ExperimentArgs.Results }
-                            runner (resultsDirOf program)
-                    match host.RunExperiments request with
-                    | Ok() -> 0
-                    | Error message -> fail message)
-        | [] -> fail (sprintf "%s defines no experiment. Remedy: add `experiment NAME { ... }` (or give a YAML config)." path)
-        | many ->
-            fail (sprintf "%s defines %d experiments (%s); lem experiment runs one. Remedy: use lem run with a `run NAME` statement." path many.Length (String.Join(", ", many)))
+    else runSingle path program { ScriptPath = path; DryRun = false; Fresh = true; ResultsOverride = args.TryGetResult ExperimentArgs.Results }
 
 let convertYaml (path: string) =
     requireFile path
+    if not (Api.isYaml path) then
+        fail (sprintf "%s is not a YAML config: lem config convert reads original LLenergyMeasure configs (.yaml or .yml). Remedy: give the YAML file (a .lem script needs no conversion)." path)
     match Api.convertYaml path with
     | Ok text ->
         printf "%s" text

@@ -1,0 +1,131 @@
+/// lem model synth | presets, lem flops, lem env, --help of every command.
+module Lem.Cli.Tests.ModelTests
+
+open System.IO
+open System.Text.Json
+open Expecto
+open Lem.Cli.Tests.Lem
+
+let private hasNvidiaDevice = File.Exists "/dev/nvidiactl"
+
+let tests =
+    testList "model, flops, env, help" [
+        testCase "model synth writes a Hugging Face folder; the same seed writes the same bytes" <| fun () ->
+            let dir = workDir "synth"
+            let o = run dir [ "model"; "synth"; "--arch"; "llama"; "--preset"; "tiny"; "--seed"; "1"; "--out"; "m1" ]
+            expectOk o
+            let m1 = Path.Combine(dir, "m1")
+            for file in [ "config.json"; "model.safetensors"; "generation_config.json"; "tokenizer_config.json" ] do
+                Expect.isTrue (File.Exists(Path.Combine(m1, file))) $"{file} written"
+            Expect.isTrue (File.Exists(Path.Combine(m1, "tokenizer.json")) || File.Exists(Path.Combine(m1, "vocab.json"))) "tokenizer files"
+            use config = JsonDocument.Parse(File.ReadAllText(Path.Combine(m1, "config.json")))
+            let architectures = config.RootElement.GetProperty "architectures"
+            Expect.equal (architectures[0].GetString()) "LlamaForCausalLM" "architectures"
+            expectOk (run dir [ "model"; "synth"; "--arch"; "llama"; "--preset"; "tiny"; "--seed"; "1"; "--out"; "m2" ])
+            let bytes name f = File.ReadAllBytes(Path.Combine(dir, name, f))
+            Expect.isTrue (bytes "m1" "model.safetensors" = bytes "m2" "model.safetensors") "same seed, same weights"
+
+        testCase "model synth refuses a non-empty folder" <| fun () ->
+            let dir = workDir "synth-exists"
+            write dir "m/keep.txt" "mine" |> ignore
+            let o = run dir [ "model"; "synth"; "--arch"; "llama"; "--preset"; "tiny"; "--out"; "m" ]
+            Expect.notEqual o.ExitCode 0 "non-zero exit"
+            Expect.equal (errorLines o).Length 1 "one line"
+            Expect.equal (File.ReadAllText(Path.Combine(dir, "m", "keep.txt"))) "mine" "nothing lost"
+            expectNoStackTrace o
+
+        testCase "model synth of an unknown preset is one line" <| fun () ->
+            let o = run (workDir "synth-bad") [ "model"; "synth"; "--arch"; "llama"; "--preset"; "huge"; "--out"; "m" ]
+            Expect.notEqual o.ExitCode 0 "non-zero exit"
+            Expect.equal (errorLines o).Length 1 "one line"
+            Expect.stringContains o.Stderr "huge" "names the preset"
+            expectNoStackTrace o
+
+        testCase "model presets lists the presets" <| fun () ->
+            let o = run (workDir "presets") [ "model"; "presets" ]
+            expectOk o
+            for name in [ "tiny"; "llama-3.2-1b"; "qwen3-0.6b"; "gpt2" ] do Expect.stringContains o.Stdout name name
+
+        testCase "model without a command prints usage" <| fun () ->
+            let o = run (workDir "model-none") [ "model" ]
+            Expect.notEqual o.ExitCode 0 "non-zero exit"
+            expectNoStackTrace o
+
+        testCase "flops text and --json" <| fun () ->
+            let dir = workDir "flops"
+            let model = tinyModel.Force()
+            let o = run dir [ "flops"; "--model"; model; "--prompt-tokens"; "128"; "--new-tokens"; "128"; "--batch"; "8" ]
+            expectOk o
+            Expect.stringContains o.Stdout "analytical" "analytical FLOPs"
+            Expect.stringContains o.Stdout "parameter-based" "parameter-based FLOPs"
+            let j = run dir [ "flops"; "--model"; model; "--prompt-tokens"; "128"; "--new-tokens"; "128"; "--batch"; "8"; "--json" ]
+            expectOk j
+            use doc = JsonDocument.Parse j.Stdout
+            let root = doc.RootElement
+            Expect.equal (root.GetProperty("workload").GetProperty("batch").GetInt32()) 8 "batch"
+            Expect.equal (root.GetProperty("workload").GetProperty("output_tokens").GetInt64()) 1024L "8 x 128 output tokens"
+            Expect.isGreaterThan (root.GetProperty("parameters").GetProperty("total").GetInt64()) 1000000L "parameters"
+            let a = root.GetProperty "analytical"
+            Expect.equal (a.GetProperty("total_flops").GetInt64()) (a.GetProperty("prefill_flops").GetInt64() + a.GetProperty("decode_flops").GetInt64()) "total = prefill + decode"
+
+        testCase "flops of a missing model folder is one line" <| fun () ->
+            let o = run (workDir "flops-missing") [ "flops"; "--model"; "nomodel"; "--prompt-tokens"; "1"; "--new-tokens"; "1" ]
+            Expect.notEqual o.ExitCode 0 "non-zero exit"
+            Expect.equal (errorLines o).Length 1 "one line"
+            Expect.stringContains o.Stderr "nomodel" "names it"
+            expectNoStackTrace o
+
+        testCase "env says CPU/RAM are estimated and why the GPU meter is unavailable" <| fun () ->
+            let o = run (workDir "env") [ "env" ]
+            expectOk o
+            Expect.stringContains o.Stdout "Meters" "meter health"
+            Expect.stringContains o.Stdout "cpu-estimate" "CPU estimate"
+            Expect.stringContains o.Stdout "ram-estimate" "RAM estimate"
+            if not hasNvidiaDevice then
+                Expect.stringContains o.Stdout "estimated" "CPU/RAM are estimated"
+                Expect.stringContains o.Stdout "nvml" "the GPU meter"
+                Expect.stringContains o.Stdout "libnvidia-ml" "why NVML is unavailable"
+            let j = run (workDir "env-json") [ "env"; "--json" ]
+            expectOk j
+            use doc = JsonDocument.Parse j.Stdout
+            Expect.isGreaterThan (doc.RootElement.GetProperty("meters").GetArrayLength()) 0 "meters as JSON"
+
+        testCase "env --device cuda:0 says why the GPU meter is unavailable" <| fun () ->
+            let o = run (workDir "env-cuda") [ "env"; "--device"; "cuda:0" ]
+            expectOk o
+            if not hasNvidiaDevice then
+                Expect.stringContains o.Stdout "unavailable  nvml: NVML library libnvidia-ml.so.1 not found. Remedy:" "reason and remedy"
+
+        testCase "env --device of an unknown device is one line" <| fun () ->
+            let o = run (workDir "env-bad") [ "env"; "--device"; "gpu" ]
+            Expect.notEqual o.ExitCode 0 "non-zero exit"
+            Expect.equal (errorLines o).Length 1 "one line"
+            Expect.stringContains o.Stderr "cuda:N" "the remedy"
+            expectNoStackTrace o
+
+        testCase "--version" <| fun () ->
+            let o = run (workDir "version") [ "--version" ]
+            expectOk o
+            Expect.stringStarts o.Stdout "lem " "lem VERSION"
+
+        testCase "every command has --help" <| fun () ->
+            let dir = workDir "help"
+            let top = run dir [ "--help" ]
+            expectOk top
+            let commands = [ "run"; "check"; "plan"; "explain"; "repl"; "experiment"; "config"; "model"; "results"; "flops"; "env"; "report" ]
+            for c in commands do Expect.stringContains top.Stdout $"    {c} " $"lem --help lists {c}"
+            let nested = [ [ "config"; "params" ]; [ "config"; "convert" ]; [ "model"; "synth" ]; [ "results"; "show" ]; [ "results"; "export" ] ]
+            for path in (commands |> List.map List.singleton) @ nested do
+                let o = run dir (path @ [ "--help" ])
+                expectOk o
+                let name = String.concat " " path
+                Expect.stringStarts o.Stdout $"USAGE: lem {name} " $"lem {name} --help"
+
+        testCase "an unknown command or option is usage on stderr and exit 2" <| fun () ->
+            let o = run (workDir "unknown") [ "rnu" ]
+            Expect.equal o.ExitCode 2 "exit 2"
+            Expect.stringContains o.Stderr "rnu" "names it"
+            let o2 = run (workDir "unknown") [ "run"; "--frsh"; "x.lem" ]
+            Expect.equal o2.ExitCode 2 "exit 2"
+            expectNoStackTrace o2
+    ]
