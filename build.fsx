@@ -42,7 +42,9 @@ let attrInt (e: XElement) (name: string) =
 let trxCounts (file: string) =
     let doc = XDocument.Load file
     let counters = doc.Descendants() |> Seq.find (fun e -> e.Name.LocalName = "Counters")
-    { Passed = attrInt counters "passed"; Failed = attrInt counters "failed" + attrInt counters "error"; Skipped = attrInt counters "notExecuted" }
+    // xunit's skipped tests appear as total − executed (notExecuted stays 0)
+    let skipped = max (attrInt counters "notExecuted") (attrInt counters "total" - attrInt counters "executed")
+    { Passed = attrInt counters "passed"; Failed = attrInt counters "failed" + attrInt counters "error"; Skipped = skipped }
 
 /// Counts from a JUnit summary (what Expecto's --junit-summary writes).
 let junitCounts (file: string) =

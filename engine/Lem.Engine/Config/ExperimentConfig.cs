@@ -18,6 +18,7 @@ public sealed record ExperimentConfig
     public required BatchingConfig Batching { get; init; }
     public required DecoderConfig Decoder { get; init; }
     public required TrafficConfig Traffic { get; init; }
+    public required GoodputConfig Goodput { get; init; }
     public required WarmupConfig Warmup { get; init; }
     public required BaselineConfig Baseline { get; init; }
     public required MeasurementConfig Measurement { get; init; }
@@ -73,6 +74,7 @@ public sealed record ExperimentConfig
                 read.Decimal("traffic.burstiness"),
                 read.Duration("traffic.max_wait"),
                 read.Integer("traffic.seed")),
+            Goodput = new GoodputConfig(read.OptionalDecimal("goodput.ttft_ms"), read.OptionalDecimal("goodput.tpot_ms")),
             Warmup = new WarmupConfig(
                 read.Word<WarmupMode>("warmup.mode"),
                 read.Int32("warmup.count"),

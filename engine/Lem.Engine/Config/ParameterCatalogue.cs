@@ -58,6 +58,8 @@ internal static class ParameterCatalogue
         new("traffic.max_wait", ParameterKind.Duration, new Duration(TimeSpan.Zero),
             "With traffic: the longest a queued request waits for its batch to fill (to batch_size) before the batch starts anyway; 0s starts a batch as soon as the model is free, with whatever has arrived.", Min: 0, Max: 60),
         new("traffic.seed", ParameterKind.Integer, new Integer(0), "Seed of the poisson arrival process.", Min: 0, Max: long.MaxValue),
+        new("goodput.ttft_ms", ParameterKind.Decimal, null, "Goodput target: a request counts towards goodput_requests_per_s only if its time to first token is at most this. Unset: no TTFT target (with no target at all, goodput is not reported).", Unit: "ms", Min: 0, Max: 1e9),
+        new("goodput.tpot_ms", ParameterKind.Decimal, null, "Goodput target: a request counts towards goodput_requests_per_s only if its time per output token is at most this. Unset: no TPOT target.", Unit: "ms", Min: 0, Max: 1e9),
 
         // protocol
         new("warmup.mode", ParameterKind.Choice, new Word("fixed"),

@@ -121,7 +121,8 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         progress.Done();
         warnings.AddRange(workload!.Warnings.Select(w => new WarningRecord("workload", w)));
 
-        var metrics = WorkloadMetricsCalculator.Compute(workload, window.DurationS);
+        var goodput = config.Goodput.Any ? new GoodputTargets(config.Goodput.TtftMs, config.Goodput.TpotMs, null) : null;
+        var metrics = WorkloadMetricsCalculator.Compute(workload, window.DurationS, goodput);
         var energy = window.Energy.Select(EnergyRecord.From).ToList();
         foreach (var result in window.Results)
             warnings.AddRange(result.Warnings.Select(w => new WarningRecord("meter:" + result.MeterName, w)));
@@ -133,6 +134,8 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         var meterMetrics = window.Results.SelectMany(r => r.Metrics).Where(p => !MetricNames.IsCanonical(p.Key))
             .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value);
         meterMetrics["warmup_steps"] = warmup.StepsUsed;
+        if (metrics.GoodputRequestsPerS is { } goodputPerS) meterMetrics["goodput_requests_per_s"] = goodputPerS;
+        foreach (var (name, value) in PhaseFigures(window, workload, meters, warnings)) meterMetrics[name] = value;
         foreach (var (name, value) in model.Facts)
             if (value is int or long or double) meterMetrics[name] = Convert.ToDouble(value, CultureInfo.InvariantCulture);
         meterMetrics["padding_ratio"] = workload.PaddingRatio;
@@ -168,6 +171,41 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         };
         var timeSeries = config.Measurement.TimeSeries ? window.Results.SelectMany(r => r.TimeSeries).ToList() : null;
         return new WorkerResult(RecordMetrics.Finish(record, meterMetrics), timeSeries);
+    }
+
+    /// <summary>
+    /// Time and GPU energy of the two phases of every batch — prefill (batch start → first tokens on the host) and decode
+    /// (first tokens → end) — summed over batches. Energy comes from the sampled energy-counter series; a phase shorter
+    /// than one counter update cannot be resolved, so the phase energy is reported only when every batch's phase could
+    /// be, and flagged when any spans fewer than ten updates. The workload clock starts a few ms after the meters' window.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, double>> PhaseFigures(WindowMeasurement window, WorkloadRun workload, MeterSet meters,
+        List<WarningRecord> warnings)
+    {
+        yield return new("prefill_time_s", workload.Batches.Sum(b => b.PrefillSeconds));
+        yield return new("decode_time_s", workload.Batches.Sum(b => b.DecodeSeconds));
+        var gpu = meters.Gpu;
+        var result = window.Results.FirstOrDefault(r => r.MeterName == gpu?.Name);
+        if (gpu is null || result is null || gpu.Gpus.Count == 0) yield break;
+        var series = PhaseSplit.CounterSeries(result, gpu.Gpus[0].Label.Replace(":", "", StringComparison.Ordinal));
+        var period = gpu.UpdatePeriodMs(gpu.Gpus[0].Label);
+        var phases = workload.Batches
+            .Select(b => PhaseSplit.Split(series, b.StartS, Math.Min(b.EndS, b.StartS + b.PrefillSeconds), b.EndS, period))
+            .ToArray();
+        foreach (var (name, pick) in new (string, Func<(PhaseEnergy First, PhaseEnergy Second), PhaseEnergy>)[] { ("prefill", p => p.First), ("decode", p => p.Second) })
+        {
+            var parts = phases.Select(pick).ToArray();
+            if (parts.Length == 0) continue;
+            if (parts.Any(p => p.EnergyJ is null))
+            {
+                warnings.Add(new WarningRecord("phase-energy", $"{name} energy is not reported: {parts.First(p => p.EnergyJ is null).Note}",
+                    "phases shorter than the energy counter's update period cannot be measured; longer prompts or batches make them measurable"));
+                continue;
+            }
+            if (parts.Any(p => p.LowConfidence))
+                warnings.Add(new WarningRecord("phase-energy", $"{name} energy is low-confidence: {parts.First(p => p.LowConfidence).Note}"));
+            yield return new($"gpu_{name}_energy_j", parts.Sum(p => p.EnergyJ!.Value));
+        }
     }
 
     /// <summary>Contiguous shares: worker k gets prompts [k·n/W, (k+1)·n/W) — every prompt runs exactly once.</summary>

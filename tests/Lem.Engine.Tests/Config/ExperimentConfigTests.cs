@@ -28,6 +28,8 @@ public class ExperimentConfigTests
         ("traffic.burstiness", V.Dec(0.5)),
         ("traffic.max_wait", V.Ms(50)),
         ("traffic.seed", V.Int(9)),
+        ("goodput.ttft_ms", V.Dec(250)),
+        ("goodput.tpot_ms", V.Int(40)),
         ("warmup.mode", V.Word("until_stable")),
         ("warmup.count", V.Int(40)),
         ("warmup.window", V.Int(8)),
@@ -66,6 +68,7 @@ public class ExperimentConfigTests
         Assert.Equal(new BatchingConfig(BatchingStrategy.SortedDynamic, 16, 4096), config.Batching);
         Assert.Equal(new DecoderConfig("creative", 0.9, 0.8, 20, 0.1, 1.2, 5), config.Decoder);
         Assert.Equal(new TrafficConfig(TrafficMode.Poisson, 3.5, 0.5, TimeSpan.FromMilliseconds(50), 9), config.Traffic);
+        Assert.Equal(new GoodputConfig(250, 40), config.Goodput);
         Assert.Equal(new WarmupConfig(WarmupMode.UntilStable, 40, 8, 0.02), config.Warmup);
         Assert.Equal(new BaselineConfig(TimeSpan.FromSeconds(30), TimeSpan.FromHours(2)), config.Baseline);
         Assert.True(config.Baseline.Enabled);
@@ -114,6 +117,7 @@ public class ExperimentConfigTests
         Assert.Equal(Precision.Fp32, config.Precision);
         Assert.Equal(new BatchingConfig(BatchingStrategy.Static, 1, 8192), config.Batching);
         Assert.Equal(new TrafficConfig(TrafficMode.None, 1.0, 1.0, TimeSpan.Zero, 0), config.Traffic);
+        Assert.False(config.Goodput.Any);
         Assert.Equal(new WarmupConfig(WarmupMode.Fixed, 2, 5, 0.05), config.Warmup);
         Assert.False(config.Baseline.Enabled);
         Assert.Equal(TimeSpan.FromHours(1), config.Baseline.Ttl);

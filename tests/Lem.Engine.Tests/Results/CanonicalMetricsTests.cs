@@ -1,3 +1,4 @@
+using Percentiles = Lem.Engine.Metrics.Percentiles;
 using Lem.Engine.Meters;
 using Lem.Engine.Results.Aggregation;
 using Lem.Engine.Results.Schema;

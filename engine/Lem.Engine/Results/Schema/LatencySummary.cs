@@ -1,3 +1,4 @@
+using Percentiles = Lem.Engine.Metrics.Percentiles;
 using Lem.Engine.Results.Aggregation;
 
 namespace Lem.Engine.Results.Schema;
