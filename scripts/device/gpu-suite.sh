@@ -3,7 +3,8 @@
 #   dotnet fsi build.fsx device-pack      # writes .device/lem/lem (self-contained, no CPU libtorch)
 # and copying the repository there. Needs python3 with torch, transformers, safetensors and pynvml.
 #
-#   scripts/device/gpu-suite.sh [env] [meters] [fixture] [bench] [parity] [dataparallel]   (default: all but dataparallel,
+#   scripts/device/gpu-suite.sh [env] [meters] [fixture] [bench] [parity] [dataparallel] [phases]   (default: all but
+#   dataparallel and phases,
 #   in that order;
 #   meters first so that the idle baseline is read on a GPU that has not just been loaded)
 #   PARITY_MODELS="llama:tiny gpt2:tiny" limits the parity section to some models.
@@ -70,6 +71,20 @@ dataparallel)
   rm -rf gpu-results-dp
   "$LEM" run --fresh --set "model=\"$(synth llama llama-3.2-1b)\"" scripts/device/data-parallel.lem 2>&1 | tee "$OUT/data-parallel.txt" || failed+=(dataparallel)
   "$LEM" results --dir gpu-results-dp list | tee -a "$OUT/data-parallel.txt"
+  ;;
+phases)
+  section "per-phase energy and goodput"
+  rm -rf gpu-results-phases
+  "$LEM" run --fresh --set "model=\"$(synth llama llama-3.2-1b)\"" scripts/device/phases.lem 2>&1 | tee "$OUT/phases.txt" || failed+=(phases)
+  "$LEM" results --dir gpu-results-phases export --format json > "$OUT/phases.json" || failed+=(phases-export)
+  $PY - "$OUT/phases.json" <<'PYEOF' | tee -a "$OUT/phases.txt"
+import json, sys
+for r in json.load(open(sys.argv[1])):
+    m = r["metrics"]
+    keys = [k for k in sorted(m) if "prefill" in k or "decode" in k or "goodput" in k or k in ("energy_gpu_j", "window_duration_s", "requests_per_s")]
+    for k in keys: print(f"{k} = {m[k]}")
+    for w in r.get("warnings", []): print("warning:", w["message"])
+PYEOF
   ;;
 meters)
   section "meter self-check: steady 30 s load, idle power, throttling, short window"

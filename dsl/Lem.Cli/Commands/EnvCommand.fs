@@ -39,5 +39,11 @@ let run (args: ParseResults<EnvArgs>) =
     | Some seconds ->
         let report = SamplerOverheadBenchmark.Run(NvmlApi(), System.TimeSpan.FromSeconds(float seconds), System.TimeSpan.FromMilliseconds 100.0)
         printfn "\nsampler overhead:\n%s" (report.Render())
+        match Option.ofObj meters.Gpu with
+        | Some gpu when gpu.Gpus.Count > 0 ->
+            printfn "\nNVML call cost on %s (mean of 200 calls):" gpu.Gpus[0].Label
+            for call, us in NvmlCallCost.Measure(NvmlApi(), gpu.Gpus[0].Device.Handle) do
+                printfn "  %-42s %8.1f us" call us
+        | _ -> ()
     | None -> ()
     0

@@ -51,9 +51,20 @@ public sealed class NvmlSampler : IDisposable
         SampleOnce();
     }
 
+    /// <summary>
+    /// Every this many samples the slow-changing fields (memory, utilisation, temperature, clocks) are read too; the
+    /// other samples read only what energy and throttling need (counter, averaged and instant power, clock-event
+    /// reasons) and leave those fields NaN. Each NVML call costs CPU time (about 0.4 ms in a VM, measured), so at 10 Hz
+    /// this halves the sampler's cost.
+    /// </summary>
+    public const int SecondaryFieldsEvery = 10;
+
+    private long _sampleIndex;
+
     /// <summary>Reads every GPU once and appends one sample to each buffer.</summary>
     public void SampleOnce()
     {
+        var full = _sampleIndex++ % SecondaryFieldsEvery == 0;
         for (var i = 0; i < _handles.Length; i++)
         {
             var h = _handles[i];
@@ -61,6 +72,13 @@ public sealed class NvmlSampler : IDisposable
             s.EnergyMj = _api.GetTotalEnergyConsumption(h, out var e) == NvmlReturn.Success ? e : ulong.MaxValue;
             s.AvgPowerW = _api.GetPowerUsage(h, out var p) == NvmlReturn.Success ? p / 1000.0 : double.NaN;
             s.InstantPowerW = _api.GetInstantPower(h, out var ip) == NvmlReturn.Success ? ip / 1000.0 : double.NaN;
+            s.ClockEventReasons = _api.GetCurrentClocksEventReasons(h, out var reasons) == NvmlReturn.Success ? reasons : 0;
+            if (!full)
+            {
+                s.MemoryUsedBytes = s.SmUtilPercent = s.MemoryUtilPercent = s.TemperatureC = s.SmClockMhz = s.MemoryClockMhz = double.NaN;
+                Buffers[i].Add(s);
+                continue;
+            }
             s.MemoryUsedBytes = _api.GetMemoryInfo(h, out _, out var used) == NvmlReturn.Success ? used : double.NaN;
             if (_api.GetUtilizationRates(h, out var gu, out var mu) == NvmlReturn.Success)
             {
@@ -75,7 +93,6 @@ public sealed class NvmlSampler : IDisposable
             s.TemperatureC = _api.GetTemperature(h, out var t) == NvmlReturn.Success ? t : double.NaN;
             s.SmClockMhz = _api.GetClock(h, NvmlClockType.Sm, out var sm) == NvmlReturn.Success ? sm : double.NaN;
             s.MemoryClockMhz = _api.GetClock(h, NvmlClockType.Memory, out var mem) == NvmlReturn.Success ? mem : double.NaN;
-            s.ClockEventReasons = _api.GetCurrentClocksEventReasons(h, out var reasons) == NvmlReturn.Success ? reasons : 0;
             Buffers[i].Add(s);
         }
     }

@@ -33,6 +33,26 @@ public class SamplerTests
     }
 
     [Fact]
+    public void Slow_changing_fields_are_read_every_tenth_sample_and_energy_fields_every_sample()
+    {
+        var clock = new ManualClock(0);
+        var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { ClockEventReasons = 0x4 };
+        var nvml = new FakeNvml(clock, gpu);
+        using var sampler = new NvmlSampler(nvml, [1], clock, TimeSpan.FromMilliseconds(100));
+        for (var i = 0; i < 21; i++)
+        {
+            sampler.SampleOnce();
+            clock.Advance(0.1);
+        }
+        var samples = sampler.Buffers[0].AsSpan().ToArray();
+        Assert.All(samples, s => Assert.False(double.IsNaN(s.AvgPowerW)));
+        Assert.All(samples, s => Assert.Equal(0x4UL, s.ClockEventReasons));
+        var withTemperature = samples.Select((s, i) => (s, i)).Where(p => !double.IsNaN(p.s.TemperatureC)).Select(p => p.i).ToArray();
+        Assert.Equal([0, 10, 20], withTemperature);
+        Assert.True(double.IsNaN(samples[5].MemoryUsedBytes));
+    }
+
+    [Fact]
     public void Time_per_reason_counts_half_intervals_at_transitions()
     {
         var clock = new ManualClock(0);
