@@ -30,7 +30,14 @@ internal sealed class Gpt2Model : nn.Module
     {
         var x = wte.Forward(ids).add_(wpe.Forward(batch.PositionIds));
         foreach (var block in h)
-            x = block.Forward(x, batch);
+        {
+            // one dispose scope per block, as in LlamaModel: intermediates are freed block by block
+            Tensor next;
+            using (NewDisposeScope())
+                next = block.Forward(x, batch).MoveToOuterDisposeScope();
+            x.Dispose();
+            x = next;
+        }
         if (lastOnly && x.shape[1] > 1)
             x = x.narrow(1, x.shape[1] - 1, 1);
         return ln_f.Forward(x);

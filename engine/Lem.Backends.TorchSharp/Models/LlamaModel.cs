@@ -28,7 +28,15 @@ internal sealed class LlamaModel : nn.Module
     {
         var h = embed_tokens.Forward(ids);
         foreach (var layer in layers)
-            h = layer.Forward(h, cos, sin, batch);
+        {
+            // TorchSharp frees intermediates only when their dispose scope ends: one scope per layer keeps a long
+            // prefill from holding every layer's activations at once (a 32 × 2048-token prefill ran out of 80 GB).
+            Tensor next;
+            using (NewDisposeScope())
+                next = layer.Forward(h, cos, sin, batch).MoveToOuterDisposeScope();
+            h.Dispose();
+            h = next;
+        }
         if (lastOnly && h.shape[1] > 1)
             h = h.narrow(1, h.shape[1] - 1, 1);
         return norm.Forward(h);

@@ -284,7 +284,9 @@ public sealed class NvmlMeter : IMeter
     {
         if (samples.Length == 0) return;
         var t0 = samples[0].TimeS;
-        var e0 = samples[0].EnergyMj;
+        var e0 = ulong.MaxValue; // the first sample that read the counter (the sampler may skip it on slow machines)
+        foreach (ref readonly var s in samples)
+            if (s.EnergyMj != ulong.MaxValue) { e0 = s.EnergyMj; break; }
         foreach (ref readonly var s in samples)
         {
             var t = s.TimeS - t0;

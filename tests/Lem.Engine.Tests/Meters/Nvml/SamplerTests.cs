@@ -52,6 +52,24 @@ public class SamplerTests
         Assert.True(double.IsNaN(samples[5].MemoryUsedBytes));
     }
 
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(2, 5)]
+    public void A_slow_energy_counter_is_read_every_fifth_sample(int readDelayMs, int expectedEvery)
+    {
+        var clock = new ManualClock(0);
+        var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { CounterReadDelay = TimeSpan.FromMilliseconds(readDelayMs) };
+        using var sampler = new NvmlSampler(new FakeNvml(clock, gpu), [1], clock, TimeSpan.FromMilliseconds(100));
+        for (var i = 0; i < 11; i++)
+        {
+            sampler.SampleOnce();
+            clock.Advance(0.1);
+        }
+        Assert.Equal(expectedEvery, sampler.CounterEvery);
+        var withCounter = sampler.Buffers[0].AsSpan().ToArray().Select((s, i) => (s, i)).Where(p => p.s.EnergyMj != ulong.MaxValue).Select(p => p.i);
+        Assert.Equal(Enumerable.Range(0, 11).Where(i => i % expectedEvery == 0), withCounter);
+    }
+
     [Fact]
     public void Time_per_reason_counts_half_intervals_at_transitions()
     {
