@@ -154,7 +154,7 @@ public sealed class NvmlMeter : IMeter
             if (g.PowerLimitW is { } limit) metrics[$"{prefix}_power_limit_w"] = limit;
             if (g.BeginTemperatureC is { } t0) metrics[$"{prefix}_temperature_start_c"] = t0;
             if (_api.GetTemperature(g.Gpu.Device.Handle, out var t1) == NvmlReturn.Success) metrics[$"{prefix}_temperature_end_c"] = t1;
-            if (_options.KeepTimeSeries) AddSeries(samples, prefix, series);
+            if (_options.KeepTimeSeries) AddSeries(samples, prefix, series, _beginS, endS, g.BeginEnergyMj, endEnergies[i]);
         }
         return MeterWindowResult.Create(MeterName, energy, metrics, warnings, series);
     }
@@ -280,17 +280,24 @@ public sealed class NvmlMeter : IMeter
                 "Energy and speed depend on it: compare only runs with the same throttling; check cooling and the power limit (nvidia-smi -q -d PERFORMANCE,POWER)."));
     }
 
-    private static void AddSeries(ReadOnlySpan<GpuSample> samples, string prefix, List<TimeSeriesPoint> series)
+    /// <summary>
+    /// The window's sampled series; times are seconds since the window began. The energy counter series runs from the
+    /// counter read at the window's begin (0 J) to the read at its end, so phases can be cut anywhere in the window.
+    /// </summary>
+    private static void AddSeries(ReadOnlySpan<GpuSample> samples, string prefix, List<TimeSeriesPoint> series,
+        double beginS, double endS, ulong? beginMj, ulong? endMj)
     {
-        if (samples.Length == 0) return;
-        var t0 = samples[0].TimeS;
-        var e0 = ulong.MaxValue; // the first sample that read the counter (the sampler may skip it on slow machines)
-        foreach (ref readonly var s in samples)
-            if (s.EnergyMj != ulong.MaxValue) { e0 = s.EnergyMj; break; }
+        var counter = $"{prefix}_energy_counter_j";
+        var e0 = beginMj ?? ulong.MaxValue;
+        if (e0 == ulong.MaxValue) // no counter read at the begin: the first sample that read it
+            foreach (ref readonly var s in samples)
+                if (s.EnergyMj != ulong.MaxValue) { e0 = s.EnergyMj; break; }
+        if (beginMj is not null) series.Add(new(0, counter, 0));
         foreach (ref readonly var s in samples)
         {
-            var t = s.TimeS - t0;
-            if (s.EnergyMj != ulong.MaxValue && e0 != ulong.MaxValue) series.Add(new(t, $"{prefix}_energy_counter_j", (s.EnergyMj - e0) / 1000.0));
+            var t = s.TimeS - beginS;
+            if (t < 0 || s.TimeS > endS) continue;
+            if (s.EnergyMj != ulong.MaxValue && e0 != ulong.MaxValue && s.EnergyMj >= e0) series.Add(new(t, counter, (s.EnergyMj - e0) / 1000.0));
             Add(series, t, $"{prefix}_avg_power_w", s.AvgPowerW);
             Add(series, t, $"{prefix}_instant_power_w", s.InstantPowerW);
             Add(series, t, $"{prefix}_memory_used_bytes", s.MemoryUsedBytes);
@@ -301,6 +308,7 @@ public sealed class NvmlMeter : IMeter
             Add(series, t, $"{prefix}_memory_clock_mhz", s.MemoryClockMhz);
             series.Add(new(t, $"{prefix}_clock_event_reasons_mask", (double)ClockEventReasonInfo.Mask(s.ClockEventReasons)));
         }
+        if (beginMj is { } b && endMj is { } e && e >= b) series.Add(new(endS - beginS, counter, (e - b) / 1000.0));
     }
 
     private static void Add(List<TimeSeriesPoint> series, double t, string name, double value)

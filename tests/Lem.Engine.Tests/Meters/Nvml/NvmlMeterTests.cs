@@ -195,7 +195,12 @@ public class NvmlMeterTests
         Assert.Equal(0, result.Metrics["gpu0_throttle_hw_thermal_s"]);
         Assert.Contains(result.WarningDetails!, w => w.Code == "gpu-throttled" && w.Cause.Contains("sw_power_cap"));
         Assert.Contains(result.TimeSeries, p => p.Series == "gpu0_avg_power_w" && p.Value == 250);
-        Assert.Contains(result.TimeSeries, p => p.Series == "gpu0_energy_counter_j");
+        // the counter series runs from the window's begin (0 J at t = 0) to its end (the window's counter energy)
+        var counter = result.TimeSeries.Where(p => p.Series == "gpu0_energy_counter_j").ToList();
+        Assert.Equal((0.0, 0.0), (counter[0].TimeS, counter[0].Value));
+        Assert.Equal(duration, counter[^1].TimeS, 9);
+        Assert.Equal(result.Energy[0].EnergyJ!.Value, counter[^1].Value, 9);
+        Assert.All(counter, p => Assert.InRange(p.TimeS, 0, duration));
         // GpuIdle is masked out of the recorded reasons.
         Assert.All(result.TimeSeries.Where(p => p.Series == "gpu0_clock_event_reasons_mask"), p => Assert.Equal((double)ClockEventReasons.SwPowerCap, p.Value));
     }
