@@ -72,7 +72,8 @@ public static class PythonJson
         }
     }
 
-    private static void AppendString(StringBuilder json, string s, bool ensureAscii)
+    /// <summary>A JSON string: quotes, backslashes and control characters escaped; with <paramref name="ensureAscii"/> also every non-ASCII character (Python's json.dumps default), without it as serde_json writes them.</summary>
+    internal static void AppendString(StringBuilder json, string s, bool ensureAscii)
     {
         json.Append('"');
         foreach (char c in s)

@@ -65,30 +65,7 @@ public static class SafetensorsHeader
     }
 
     /// <summary>Escapes a string as serde_json does: quotes, backslashes and control characters; other characters as UTF-8.</summary>
-    internal static void AppendString(StringBuilder json, string s)
-    {
-        json.Append('"');
-        foreach (char c in s)
-        {
-            switch (c)
-            {
-                case '"': json.Append("\\\""); break;
-                case '\\': json.Append("\\\\"); break;
-                case '\n': json.Append("\\n"); break;
-                case '\r': json.Append("\\r"); break;
-                case '\t': json.Append("\\t"); break;
-                case '\b': json.Append("\\b"); break;
-                case '\f': json.Append("\\f"); break;
-                default:
-                    if (c < 0x20)
-                        json.Append("\\u").Append(((int)c).ToString("x4"));
-                    else
-                        json.Append(c);
-                    break;
-            }
-        }
-        json.Append('"');
-    }
+    internal static void AppendString(StringBuilder json, string s) => PythonJson.AppendString(json, s, ensureAscii: false);
 
     /// <summary>Parses a header and checks every entry against the data section length.</summary>
     /// <exception cref="InferenceException">Bad JSON, unknown dtype, bad shape or offsets; the message names the file and tensor.</exception>
