@@ -129,7 +129,11 @@ let replCommand (args: ParseResults<ReplArgs>) =
                 let host =
                     ScriptHost.create { ScriptPath = Path.Combine(Environment.CurrentDirectory, "repl.lem"); DryRun = false; Fresh = false; ResultsOverride = None }
                         runner (resultsDirOf program)
-                for line in Api.render (Api.replRun host outcome) do eprintfn "%s" line
+                // an error shows and the session goes on (its definitions are kept)
+                try
+                    for line in Api.render (Api.replRun host outcome) do eprintfn "%s" line
+                with e ->
+                    eprintfn "lem: error: %s" e.Message
             outcome.Quit
         let mutable quit =
             match args.TryGetResult ReplArgs.Load with

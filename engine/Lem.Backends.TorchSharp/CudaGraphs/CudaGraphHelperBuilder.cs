@@ -18,7 +18,15 @@ public static class CudaGraphHelperBuilder
     /// <param name="torchLibFolder">The folder holding libtorch_cuda.so (for a Python install: site-packages/torch/lib).</param>
     /// <param name="cacheRoot">Cache folder (for example ~/.cache/lem/native).</param>
     /// <returns>The path of the built shared library.</returns>
+    private static readonly object BuildLock = new();
+
     public static string EnsureBuilt(string torchLibFolder, string cacheRoot, Action<string>? log = null)
+    {
+        lock (BuildLock) // data-parallel workers load their replicas at the same time
+            return Build(torchLibFolder, cacheRoot, log);
+    }
+
+    private static string Build(string torchLibFolder, string cacheRoot, Action<string>? log)
     {
         var source = ReadSource();
         var torchRoot = Path.GetDirectoryName(Path.GetFullPath(torchLibFolder).TrimEnd('/'))!;
@@ -37,20 +45,27 @@ public static class CudaGraphHelperBuilder
         if (File.Exists(library)) return library;
 
         Directory.CreateDirectory(outDir);
-        var sourcePath = Path.Combine(outDir, "lem_cuda_graphs.cpp");
+        var unique = Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8];
+        var sourcePath = Path.Combine(outDir, "lem_cuda_graphs." + unique + ".cpp");
         File.WriteAllText(sourcePath, source);
-        var temp = library + "." + Environment.ProcessId + ".tmp";
-        var args = string.Join(' ',
-            "-O2 -std=c++17 -shared -fPIC", $"-D_GLIBCXX_USE_CXX11_ABI={cxx11Abi}",
+        var temp = library + "." + unique + ".tmp";
+        string Args(bool threadLocal) => string.Join(' ',
+            "-O2 -std=c++17 -shared -fPIC", $"-D_GLIBCXX_USE_CXX11_ABI={cxx11Abi}", $"-DLEM_CAPTURE_THREAD_LOCAL={(threadLocal ? 1 : 0)}",
             Quote("-I" + includeDir), Quote("-I" + Path.Combine(includeDir, "torch", "csrc", "api", "include")), Quote("-I" + cudaInclude),
             Quote(sourcePath), "-o", Quote(temp),
             Quote("-L" + torchLibFolder), Quote("-Wl,-rpath," + torchLibFolder), "-lc10 -lc10_cuda -ltorch_cpu -ltorch_cuda");
-        log?.Invoke($"building the CUDA graph helper: g++ {args}");
+        log?.Invoke($"building the CUDA graph helper: g++ {Args(true)}");
         var stopwatch = Stopwatch.StartNew();
-        var (code, output) = RunCompiler(args);
+        var (code, output) = RunCompiler(Args(true));
+        if (code != 0)
+        {
+            log?.Invoke("thread-local capture mode did not compile against this libtorch; building with its default (global) capture mode");
+            (code, output) = RunCompiler(Args(false));
+        }
         if (code != 0)
             throw new CudaGraphException($"compiling the CUDA graph helper failed (g++ exit {code}): {LastLines(output, 6)} Remedy: check that g++ matches the libtorch build, or set torchsharp.cuda_graphs = false.");
         File.Move(temp, library, overwrite: true);
+        File.Delete(sourcePath);
         log?.Invoke($"built {library} in {stopwatch.Elapsed.TotalSeconds:F1} s");
         return library;
     }

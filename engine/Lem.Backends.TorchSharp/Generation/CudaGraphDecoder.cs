@@ -15,6 +15,7 @@ public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) 
     public const int MaxSessions = 4;
 
     private readonly LinkedList<GraphDecodeSession> _sessions = new();
+    private long _largestCapacity;
 
     /// <summary>Graphs captured since the model was loaded.</summary>
     public int Captures { get; private set; }
@@ -36,6 +37,14 @@ public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) 
             _sessions.Remove(existing);
             _sessions.AddFirst(existing);
             return existing;
+        }
+        if (capacity > _largestCapacity)
+        {
+            // A longer cache makes the model grow its RoPE tables (replacing them), and older graphs still read the old
+            // tables' memory: drop them all; each shape is captured again on its next use.
+            foreach (var old in _sessions) old.Dispose();
+            _sessions.Clear();
+            _largestCapacity = capacity;
         }
         if (_sessions.Count >= MaxSessions)
         {

@@ -45,6 +45,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         if (config.Parallel.Mode == ParallelMode.Pipeline)
             throw new RunnerException($"{run.Experiment}: parallel.mode = pipeline is not supported by this version of lem. Remedy: use parallel.mode = data (one replica per GPU) or none.");
         while (_pools.Count < devices.Count) _pools.Add(new ModelPool());
+        for (var k = devices.Count; k < _pools.Count; k++) _pools[k].Release(); // no stale replica stays on a GPU this run does not use
 
         var runId = store.BeginRun(run.Experiment, run.Cycle);
         services.Log.WriteLine($"{run.Key}: run {runId} on {string.Join(", ", devices)}");
@@ -80,18 +81,29 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
     private WorkerResult RunWorker(PlannedRun run, string runId, IInferenceBackend backend, string modelFolder, int worker,
         IReadOnlyList<DeviceSpec> devices, Barrier? startTogether)
     {
+        try
+        {
+            return MeasureWorker(run, runId, backend, modelFolder, worker, devices, startTogether, [], DateTimeOffset.UtcNow);
+        }
+        catch when (startTogether is not null)
+        {
+            // a worker that fails before the start barrier must not leave the others waiting for it forever
+            try { startTogether.RemoveParticipant(); } catch (InvalidOperationException) { /* already past the barrier */ }
+            throw;
+        }
+    }
+
+    private WorkerResult MeasureWorker(PlannedRun run, string runId, IInferenceBackend backend, string modelFolder, int worker,
+        IReadOnlyList<DeviceSpec> devices, Barrier? startTogether, List<WarningRecord> warnings, DateTimeOffset started)
+    {
         var config = run.Config;
         var device = devices[worker];
-        var warnings = new List<WarningRecord>();
-        var started = DateTimeOffset.UtcNow;
-
         var request = config.ToModelLoadRequest(modelFolder) with { Device = device.ToString() };
         var (model, loadSeconds, reused) = _pools[worker].Get(backend, request);
         services.Log.WriteLine(reused
             ? $"  worker {worker}: model reused ({model.Info.Architecture}, {config.PrecisionText}, {device})"
             : $"  worker {worker}: loaded {model.Info.Architecture} ({model.Info.ParameterCount / 1e6:F1} M parameters, {config.PrecisionText}, {device}) in {loadSeconds:F2} s");
 
-        warnings.AddRange(model.Warnings.Select(w => new WarningRecord("backend", w)));
         var promptSet = PromptSources.FromSpec(config.Prompts, run.BaseFolder).Load(model.Tokenizer);
         warnings.AddRange(promptSet.Warnings.Select(w => new WarningRecord("prompts", w)));
         var prompts = Share(promptSet.Prompts, worker, devices.Count);
@@ -107,6 +119,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         var baseline = MeasureBaseline(config, meters, warnings);
         var warmup = WarmUp(config, model, plan, settings);
 
+        var factsBefore = model.Facts;
         startTogether?.SignalAndWait();
         var progress = ProgressLine.ForConsole();
         progress.Update($"  worker {worker}: measuring {prompts.Count} prompts in {plan.Batches.Count} batches ...");
@@ -119,6 +132,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         }, model.Synchronize);
         var windowEndUtc = DateTimeOffset.UtcNow;
         progress.Done();
+        warnings.AddRange(model.Warnings.Select(w => new WarningRecord("backend", w)));
         warnings.AddRange(workload!.Warnings.Select(w => new WarningRecord("workload", w)));
 
         var goodput = config.Goodput.Any ? new GoodputTargets(config.Goodput.TtftMs, config.Goodput.TpotMs, null) : null;
@@ -136,8 +150,14 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         meterMetrics["warmup_steps"] = warmup.StepsUsed;
         if (metrics.GoodputRequestsPerS is { } goodputPerS) meterMetrics["goodput_requests_per_s"] = goodputPerS;
         foreach (var (name, value) in PhaseFigures(window, workload, meters, warnings)) meterMetrics[name] = value;
+        // counters among the backend facts (CUDA graph captures, replays) count since load: record this window's share
         foreach (var (name, value) in model.Facts)
-            if (value is int or long or double) meterMetrics[name] = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+            if (value is int or long or double)
+                meterMetrics[name + "_in_window"] = Convert.ToDouble(value, CultureInfo.InvariantCulture)
+                    - (factsBefore.TryGetValue(name, out var before) ? Convert.ToDouble(before, CultureInfo.InvariantCulture) : 0);
+        if (meterMetrics.TryGetValue("torchsharp_cuda_graph_captures_in_window", out var captures) && captures > 0)
+            warnings.Add(new WarningRecord("capture-in-window", $"{captures} CUDA graph capture(s) happened inside the measurement window: a batch shape appeared that warm-up did not see",
+                "the window includes capture time; use fewer distinct batch shapes (batch sizes, prompt lengths)"));
         meterMetrics["padding_ratio"] = workload.PaddingRatio;
         meterMetrics["effective_batch_size"] = workload.EffectiveBatchSize;
         var gpuName = meters.Gpu?.Gpus.FirstOrDefault()?.Device.Name;
@@ -241,6 +261,12 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         }
         services.Log.WriteLine($"  idle baseline: {config.Baseline.Duration.TotalSeconds:F0} s (cached {config.Baseline.Ttl.TotalMinutes:F0} min)");
         var figures = IdleBaseline.GetOrMeasure(meters.Gpu, config.Baseline.Duration, new IdleBaselineCache(Path.Combine(LemPaths.CacheRoot(), "baselines"), config.Baseline.Ttl));
+        if (figures.Count == 0)
+        {
+            warnings.Add(new WarningRecord("baseline", "no idle baseline could be measured: the GPU energy counter gave no figure (MIG, or the counter is unreadable)",
+                "adjusted energy is not reported; see the GPU meter's note"));
+            return null;
+        }
         return (figures.Sum(f => f.PowerW), figures.Max(f => f.IdleDurationS), figures.Select(f => f.Component).ToArray(), figures.All(f => f.FromCache));
     }
 
@@ -261,7 +287,13 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
             var tokens = Math.Max(1, generated.OutputTokens);
             tracker.Observe(stopwatch.Elapsed.TotalMilliseconds / tokens);
         }
-        progress.Done($"  warm-up: {tracker.StepsUsed} batches ({tracker.StopReason})");
+        // every distinct batch shape once more, so that per-shape work (CUDA graph captures, kernel selection) happens
+        // here and not in the measurement window
+        var shapes = plan.Batches.GroupBy(b => (b.Prompts.Count, b.Prompts.Max(p => p.TokenIds.Length))).Select(g => g.First()).ToArray();
+        foreach (var batch in shapes.Skip(1))
+            model.Generate(batch.Prompts.Select(p => p.TokenIds).ToArray(), settings);
+        model.Synchronize();
+        progress.Done($"  warm-up: {tracker.StepsUsed} batches ({tracker.StopReason}){(shapes.Length > 1 ? $", then one batch of each of {shapes.Length - 1} other shapes" : "")}");
         return tracker;
     }
 

@@ -16,8 +16,10 @@
 #include <torch/version.h>
 
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace {
 
@@ -49,15 +51,27 @@ const char* lem_cg_torch_version() { return TORCH_VERSION; }
 // the new graph shares, so captures for several batch sizes do not each reserve their own memory.
 int lem_cg_begin(int device, void* pool_from, void** out_graph) {
   try {
-    c10::cuda::device_synchronize();  // all work queued before the capture is finished
-    auto* g = new LemGraph(device);
-    g->guard.emplace(g->stream);
-    if (pool_from != nullptr) {
-      g->graph.capture_begin(static_cast<LemGraph*>(pool_from)->graph.pool());
-    } else {
-      g->graph.capture_begin();
+    {
+      c10::cuda::CUDAGuard on_device(static_cast<c10::DeviceIndex>(device));
+      c10::cuda::device_synchronize();  // all work queued on this device before the capture is finished
     }
-    *out_graph = g;
+    auto g = std::make_unique<LemGraph>(device);
+    g->guard.emplace(g->stream);
+    using Pool = decltype(std::declval<at::cuda::CUDAGraph&>().pool());
+    const Pool pool = pool_from != nullptr ? static_cast<LemGraph*>(pool_from)->graph.pool() : Pool{0, 0};
+    try {
+#if LEM_CAPTURE_THREAD_LOCAL
+      // Thread-local capture mode: other threads (data-parallel workers on other GPUs) may allocate and synchronise
+      // while this thread captures. The builder falls back to the default (global) mode where libtorch lacks it.
+      g->graph.capture_begin(pool, cudaStreamCaptureModeThreadLocal);
+#else
+      g->graph.capture_begin(pool);
+#endif
+    } catch (...) {
+      g->guard.reset();
+      throw;
+    }
+    *out_graph = g.release();
     return 0;
   } catch (const std::exception& e) {
     return fail(e);
