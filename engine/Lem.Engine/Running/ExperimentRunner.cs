@@ -208,7 +208,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         var result = window.Results.FirstOrDefault(r => r.MeterName == gpu?.Name);
         if (gpu is null || result is null || gpu.Gpus.Count == 0) yield break;
         var series = PhaseSplit.CounterSeries(result, gpu.Gpus[0].Label.Replace(":", "", StringComparison.Ordinal));
-        var period = gpu.UpdatePeriodMs(gpu.Gpus[0].Label);
+        var period = gpu.CounterSeriesResolutionMs(gpu.Gpus[0].Label);
         var phases = workload.Batches
             .Select(b => PhaseSplit.Split(series, b.StartS, Math.Min(b.EndS, b.StartS + b.PrefillSeconds), b.EndS, period))
             .ToArray();

@@ -45,6 +45,17 @@ public sealed class NvmlMeter : IMeter
     /// <summary>Counter update period measured at start-up for a GPU label (<c>gpu:0</c>), null when unknown.</summary>
     public double? UpdatePeriodMs(string label) => _gpus.FirstOrDefault(g => g.Gpu.Label == label)?.UpdatePeriodMs;
 
+    /// <summary>
+    /// How finely the sampled energy-counter series resolves time: the counter's update period, or the interval at
+    /// which the sampler reads it where that is longer (slow counter reads, see <see cref="NvmlSampler.CounterEvery"/>).
+    /// </summary>
+    public double? CounterSeriesResolutionMs(string label)
+    {
+        var period = UpdatePeriodMs(label);
+        if (period is null || _sampler is null) return period;
+        return Math.Max(period.Value, _sampler.CounterEvery * _sampler.Interval.TotalMilliseconds);
+    }
+
     /// <summary>Power limit in W of a GPU label, null when unknown.</summary>
     public double? PowerLimitW(string label) => _gpus.FirstOrDefault(g => g.Gpu.Label == label)?.PowerLimitW;
 

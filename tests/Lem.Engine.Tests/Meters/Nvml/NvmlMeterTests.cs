@@ -206,6 +206,21 @@ public class NvmlMeterTests
     }
 
     [Fact]
+    public void A_slowly_read_counter_coarsens_the_resolution_of_the_sampled_counter_series()
+    {
+        var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { UpdatePeriodS = 0.1, CounterReadDelay = TimeSpan.FromMilliseconds(2) };
+        var nvml = new FakeNvml(MeterClock.System, gpu);
+        using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(100)), MeterClock.System);
+        meter.BeginWindow("w");
+        Thread.Sleep(250);
+        meter.EndWindow();
+
+        var label = meter.Gpus[0].Label;
+        Assert.NotNull(meter.UpdatePeriodMs(label));
+        Assert.Equal(500, meter.CounterSeriesResolutionMs(label)!.Value, 6); // every fifth 100 ms sample reads the counter
+    }
+
+    [Fact]
     public void Gpu_without_energy_counter_falls_back_to_integrated_samples()
     {
         var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { CounterSupported = false, PowerW = 100 };
