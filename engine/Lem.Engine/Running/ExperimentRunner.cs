@@ -109,7 +109,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         var prompts = Share(promptSet.Prompts, worker, devices.Count);
         if (prompts.Count == 0)
             throw new RunnerException($"{run.Experiment}: worker {worker} has no prompts ({promptSet.Prompts.Count} prompts over {devices.Count} devices). Remedy: use at least as many prompts as devices.");
-        var batching = new BatchingOptions(BatchingOptions.ParseStrategy(ConfigWords.Of(config.Batching.Strategy)), config.Batching.BatchSize, config.Batching.MaxTokensPerBatch);
+        var batching = new BatchingOptions(config.Batching.Strategy, config.Batching.BatchSize, config.Batching.MaxTokensPerBatch);
         var plan = Batcher.Plan(prompts, batching);
         var settings = config.GenerationSettings;
 
@@ -245,7 +245,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         Carbon: new CarbonSettings(config.Carbon.IntensityGPerKwh, config.Carbon.Region, config.Carbon.Pue));
 
     private static Lem.Engine.Workload.Traffic.TrafficOptions TrafficOptionsFor(ExperimentConfig config) => new(
-        Lem.Engine.Workload.Traffic.TrafficOptions.ParseMode(ConfigWords.Of(config.Traffic.Mode)),
+        config.Traffic.Mode,
         config.Traffic.Qps, config.Traffic.Seed, config.Traffic.Burstiness, config.Traffic.MaxWait);
 
     private static EnvironmentInfo EnvironmentInfoFor(MeterSet meters) => EnvironmentInfo.Collect(meters.Gpu is null ? null : new NvmlApi());

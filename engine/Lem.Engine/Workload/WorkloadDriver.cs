@@ -1,3 +1,4 @@
+using Lem.Engine.Config;
 using System.Diagnostics;
 using Lem.Engine.Inference;
 using Lem.Engine.Workload.Batching;
@@ -53,7 +54,7 @@ public static class WorkloadDriver
             throw new WorkloadException($"batching.batch_size = {batching.BatchSize}: it must be at least 1.", "batching.batch_size");
         foreach (var prompt in prompts) Batcher.CheckFitsAlone(prompt, batching);
         if (batching.IsSorted)
-            run.Warnings.Add($"batching.strategy = {BatchingOptions.StrategyName(batching.Strategy)}: under traffic requests are served in arrival order, so the sorting had no effect.");
+            run.Warnings.Add($"batching.strategy = {ConfigWords.Of(batching.Strategy)}: under traffic requests are served in arrival order, so the sorting had no effect.");
         var arrivals = ArrivalSchedule.Generate(traffic, prompts.Count);
         var maxWaitS = traffic.MaxWait.TotalSeconds;
         var next = 0;

@@ -1,3 +1,4 @@
+using Lem.Engine.Config;
 using Lem.Engine.Workload;
 using Lem.Engine.Workload.Traffic;
 
@@ -59,10 +60,10 @@ public class ArrivalScheduleTests
     [InlineData(0.5)]
     [InlineData(2.0)]
     [InlineData(4.0)]
-    public void Gamma_gaps_have_mean_one_over_qps_and_cv_one_over_root_k(double burstiness)
+    public void Poisson_gaps_with_burstiness_k_have_mean_one_over_qps_and_cv_one_over_root_k(double burstiness)
     {
         const double qps = 20;
-        var (mean, cv) = MeanAndCv(Gaps(new TrafficOptions(TrafficMode.Gamma, qps, Seed: 3, Burstiness: burstiness)));
+        var (mean, cv) = MeanAndCv(Gaps(new TrafficOptions(TrafficMode.Poisson, qps, Seed: 3, Burstiness: burstiness)));
 
         Assert.InRange(mean, 0.98 / qps, 1.02 / qps);
         var expectedCv = 1 / Math.Sqrt(burstiness);
@@ -80,7 +81,7 @@ public class ArrivalScheduleTests
     [Fact]
     public void Arrivals_never_go_back_in_time()
     {
-        var times = ArrivalSchedule.Generate(new TrafficOptions(TrafficMode.Gamma, 100, Burstiness: 0.2), 5000);
+        var times = ArrivalSchedule.Generate(new TrafficOptions(TrafficMode.Poisson, 100, Burstiness: 0.2), 5000);
         Assert.Equal(0, times[0]);
         for (var i = 1; i < times.Length; i++) Assert.True(times[i] >= times[i - 1]);
     }
@@ -88,7 +89,7 @@ public class ArrivalScheduleTests
     [Theory]
     [InlineData(TrafficMode.Poisson, 0.0, 1.0, "traffic.qps")]
     [InlineData(TrafficMode.Constant, -1.0, 1.0, "traffic.qps")]
-    [InlineData(TrafficMode.Gamma, 1.0, 0.0, "traffic.burstiness")]
+    [InlineData(TrafficMode.Poisson, 1.0, 0.0, "traffic.burstiness")]
     public void Bad_rates_are_errors(TrafficMode mode, double qps, double burstiness, string parameter)
     {
         var e = Assert.Throws<WorkloadException>(() => ArrivalSchedule.Generate(new TrafficOptions(mode, qps, Burstiness: burstiness), 3));
@@ -98,8 +99,8 @@ public class ArrivalScheduleTests
     [Fact]
     public void Mode_names_parse()
     {
-        Assert.Equal(TrafficMode.Gamma, TrafficOptions.ParseMode("gamma"));
-        Assert.Equal(TrafficMode.None, TrafficOptions.ParseMode("none"));
-        Assert.Equal("traffic.mode", Assert.Throws<WorkloadException>(() => TrafficOptions.ParseMode("bursty")).Parameter);
+        Assert.Equal(TrafficMode.Poisson, ConfigWords.Parse<TrafficMode>("poisson"));
+        Assert.Equal(TrafficMode.None, ConfigWords.Parse<TrafficMode>("none"));
+        Assert.Throws<FormatException>(() => ConfigWords.Parse<TrafficMode>("bursty"));
     }
 }

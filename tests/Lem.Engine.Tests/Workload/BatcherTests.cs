@@ -1,3 +1,4 @@
+using Lem.Engine.Config;
 using Lem.Engine.Workload;
 using Lem.Engine.Workload.Batching;
 using Lem.Engine.Workload.Prompts;
@@ -128,14 +129,14 @@ public class BatcherTests
     [InlineData("sorted_dynamic", BatchingStrategy.SortedDynamic)]
     public void Strategy_names_parse(string name, BatchingStrategy expected)
     {
-        Assert.Equal(expected, BatchingOptions.ParseStrategy(name));
-        Assert.Equal(name, BatchingOptions.StrategyName(expected));
+        Assert.Equal(expected, ConfigWords.Parse<BatchingStrategy>(name));
+        Assert.Equal(name, ConfigWords.Of(expected));
     }
 
     [Fact]
     public void An_unknown_strategy_name_is_an_error()
     {
-        var e = Assert.Throws<WorkloadException>(() => BatchingOptions.ParseStrategy("sorted"));
-        Assert.Equal("batching.strategy", e.Parameter);
+        var e = Assert.Throws<FormatException>(() => ConfigWords.Parse<BatchingStrategy>("sorted"));
+        Assert.Contains("sorted_static", e.Message);
     }
 }

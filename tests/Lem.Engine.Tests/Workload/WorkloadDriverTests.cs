@@ -1,3 +1,4 @@
+using Lem.Engine.Config;
 using Lem.Engine.Inference;
 using Lem.Engine.Metrics;
 using Lem.Engine.Workload;

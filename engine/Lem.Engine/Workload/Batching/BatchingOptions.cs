@@ -1,3 +1,5 @@
+using Lem.Engine.Config;
+
 namespace Lem.Engine.Workload.Batching;
 
 /// <summary>
@@ -9,21 +11,4 @@ public sealed record BatchingOptions(BatchingStrategy Strategy, int BatchSize, i
 {
     public bool IsDynamic => Strategy is BatchingStrategy.Dynamic or BatchingStrategy.SortedDynamic;
     public bool IsSorted => Strategy is BatchingStrategy.SortedStatic or BatchingStrategy.SortedDynamic;
-
-    public static string StrategyName(BatchingStrategy strategy) => strategy switch
-    {
-        BatchingStrategy.Static => "static",
-        BatchingStrategy.Dynamic => "dynamic",
-        BatchingStrategy.SortedStatic => "sorted_static",
-        BatchingStrategy.SortedDynamic => "sorted_dynamic",
-        _ => throw new ArgumentOutOfRangeException(nameof(strategy), strategy, null),
-    };
-
-    /// <summary>The strategy named by <c>batching.strategy</c> (static, dynamic, sorted_static, sorted_dynamic).</summary>
-    public static BatchingStrategy ParseStrategy(string name)
-    {
-        foreach (var strategy in Enum.GetValues<BatchingStrategy>())
-            if (StrategyName(strategy) == name) return strategy;
-        throw new WorkloadException($"batching.strategy = {name}: unknown strategy. Use static, dynamic, sorted_static or sorted_dynamic.", "batching.strategy");
-    }
 }

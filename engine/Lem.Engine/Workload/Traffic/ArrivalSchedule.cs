@@ -1,3 +1,4 @@
+using Lem.Engine.Config;
 namespace Lem.Engine.Workload.Traffic;
 
 /// <summary>
@@ -27,8 +28,9 @@ public static class ArrivalSchedule
         {
             TrafficMode.None => () => 0,
             TrafficMode.Constant => () => mean,
-            TrafficMode.Poisson => () => RandomVariates.Exponential(random, mean),
-            TrafficMode.Gamma => () => RandomVariates.Gamma(random, options.Burstiness, mean / options.Burstiness),
+            // shape 1 is the exponential (a Poisson process); other shapes give gamma gaps of the same mean
+            TrafficMode.Poisson when options.Burstiness == 1 => () => RandomVariates.Exponential(random, mean),
+            TrafficMode.Poisson => () => RandomVariates.Gamma(random, options.Burstiness, mean / options.Burstiness),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Mode, null),
         };
     }
@@ -38,7 +40,7 @@ public static class ArrivalSchedule
         if (options.Mode == TrafficMode.None) return;
         if (!(options.Qps > 0) || double.IsInfinity(options.Qps))
             throw new WorkloadException($"traffic.qps = {options.Qps}: it must be a positive, finite rate (requests per second).", "traffic.qps");
-        if (options.Mode == TrafficMode.Gamma && (!(options.Burstiness > 0) || double.IsInfinity(options.Burstiness)))
+        if (options.Mode == TrafficMode.Poisson && (!(options.Burstiness > 0) || double.IsInfinity(options.Burstiness)))
             throw new WorkloadException($"traffic.burstiness = {options.Burstiness}: the gamma shape must be positive (1 is Poisson, below 1 burstier).", "traffic.burstiness");
         if (options.MaxWait < TimeSpan.Zero)
             throw new WorkloadException($"traffic.max_wait = {options.MaxWait}: it cannot be negative.", "traffic.max_wait");
