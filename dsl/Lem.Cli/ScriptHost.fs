@@ -28,15 +28,11 @@ let private plannedRuns (options: HostOptions) (request: RunRequest) =
             | None -> r.Parameters
         PlannedRun(r.Experiment, r.Cycle, ExperimentConfig.From parameters, baseFolder))
 
-/// Creates the results folder up front so that an unusable results.dir is one line naming it, not an IO message.
+/// Checks the results folder up front (the result store's own check), so that an unusable results.dir is one line
+/// naming it before the manifest or any run is written.
 let private ensureResultsFolder (resultsDir: string) =
     let full = Path.GetFullPath resultsDir
-    try
-        Directory.CreateDirectory full |> ignore
-    with
-    | :? IOException
-    | :? UnauthorizedAccessException as e ->
-        UserError.fail $"results.dir '{resultsDir}': cannot create the folder {full} ({e.Message}). Remedy: set results.dir (or lem run --results) to a writable folder."
+    Lem.Engine.Results.Store.ResultStore(full).EnsureWritable()
     full
 
 let private manifestPath (options: HostOptions) (request: RunRequest) (runs: PlannedRun list) =

@@ -140,9 +140,6 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         var energy = window.Energy.Select(EnergyRecord.From).ToList();
         foreach (var result in window.Results)
             warnings.AddRange(result.Warnings.Select(w => new WarningRecord("meter:" + result.MeterName, w)));
-        if (energy.Any(e => e.LowConfidence))
-            warnings.Add(new WarningRecord("short-window", $"the measurement window ({window.DurationS:F2} s) spans fewer than about ten energy-counter updates; its energy is low-confidence",
-                "use more prompts or more new tokens so the window lasts at least a few seconds"));
 
         // canonical metrics (window duration, energies...) are derived from the record's sections, not taken from meters
         var meterMetrics = window.Results.SelectMany(r => r.Metrics).Where(p => !MetricNames.IsCanonical(p.Key))

@@ -17,7 +17,7 @@ public sealed class ResultStore
 {
     public ResultStore(string rootFolder)
     {
-        if (string.IsNullOrWhiteSpace(rootFolder)) throw new ResultsException("the results folder is empty. Set results.dir to a folder name.");
+        if (string.IsNullOrWhiteSpace(rootFolder)) throw new ResultsException("the results folder is empty. Remedy: set results.dir to a folder name.");
         RootFolder = Path.GetFullPath(rootFolder);
     }
 
@@ -30,7 +30,7 @@ public sealed class ResultStore
     public void EnsureWritable()
     {
         if (File.Exists(RootFolder))
-            throw new ResultsException($"results folder {RootFolder} is a file, not a folder. Set results.dir to a folder path (or move the file away).");
+            throw new ResultsException($"results folder {RootFolder} is a file, not a folder. Remedy: set results.dir to a folder path (or move the file away).");
         var probe = Path.Combine(RootFolder, $".lem-write-probe-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
         try
         {
@@ -41,7 +41,7 @@ public sealed class ResultStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw new ResultsException($"results folder {RootFolder} is not writable ({e.Message}). Set results.dir to a writable folder or fix its permissions, then run again.", e);
+            throw new ResultsException($"results folder {RootFolder} is not writable ({e.Message}). Remedy: set results.dir (or lem run --results) to a writable folder, or fix its permissions.", e);
         }
     }
 
@@ -75,7 +75,7 @@ public sealed class ResultStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ResultsException($"cannot create run folder {folder} ({e.Message}). Set results.dir to a writable folder.", e);
+            throw new ResultsException($"cannot create run folder {folder} ({e.Message}). Remedy: set results.dir to a writable folder.", e);
         }
         return folder;
     }
