@@ -1,18 +1,34 @@
 #!/usr/bin/env python3
 """Prints the GPU benchmark table (docs/benchmarks/) from lem's exported results and the transformers peer lines.
 
-Usage: bench_table.py LEM_RESULTS.json PEER.jsonl [--hbm-tb-s 3.35]
+Usage: bench_table.py LEM_RESULTS.json PEER.jsonl [--hbm-tb-s TB/s]   (default: from the GPU's name, nvidia-smi)
 J per output token is GPU energy (NVML counter) for both tools, so the columns compare like with like.
 """
-import argparse, json
+import argparse, json, subprocess
+
+# Peak HBM bandwidth by GPU name (vendor data sheets), longest match first.
+HBM_TB_S = [("H200", 4.8), ("H100 NVL", 3.9), ("H100 PCIe", 2.0), ("H100", 3.35), ("A100-SXM4-80GB", 2.039),
+            ("A100 80GB PCIe", 1.935), ("A100", 1.555)]
+
+
+def gpu_bandwidth():
+    name = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader", "-i", "0"],
+                          capture_output=True, text=True).stdout.strip()
+    for key, tb_s in HBM_TB_S:
+        if key in name:
+            return name, tb_s
+    raise SystemExit(f"unknown HBM bandwidth for GPU '{name}': pass --hbm-tb-s")
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("lem_json")
     ap.add_argument("peer_jsonl")
-    ap.add_argument("--hbm-tb-s", type=float, default=3.35, help="HBM bandwidth of the GPU (H100 SXM: 3.35 TB/s)")
+    ap.add_argument("--hbm-tb-s", type=float, default=None, help="HBM bandwidth of the GPU (H100 SXM: 3.35 TB/s)")
     args = ap.parse_args()
+    if args.hbm_tb_s is None:
+        name, args.hbm_tb_s = gpu_bandwidth()
+        print(f"GPU: {name}, HBM {args.hbm_tb_s} TB/s (roofline column)\n")
     records = json.load(open(args.lem_json))
     peers = [json.loads(l) for l in open(args.peer_jsonl) if l.strip()]
 

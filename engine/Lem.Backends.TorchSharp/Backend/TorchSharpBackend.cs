@@ -15,6 +15,7 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
 
     public const string StaticDecodeOption = "torchsharp.static_decode";
     public const string CudaGraphsOption = "torchsharp.cuda_graphs";
+    public const string AttentionOption = "torchsharp.attention";
 
     public ILoadedModel Load(ModelLoadRequest request)
     {
@@ -48,11 +49,14 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
                 config.MaxPositionEmbeddings, config.VocabSize,
                 config.EosTokenIds.Count > 0 ? config.EosTokenIds[0] : null,
                 config.ConfigJson);
-            var (graphs, graphsStatus) = cudaGraphs ? CudaGraphSetup.Create(device, request) : (null, "off (torchsharp.cuda_graphs = false)");
+            var onCuda = device.type == global::TorchSharp.DeviceType.CUDA;
+            var (graphs, graphsStatus) = CudaGraphSetup.Create(device, request, cudaGraphs);
+            model.ExplicitAttention = AttentionChoice(request) == "eager";
             return new TorchSharpModel(model, tokenizer, info)
             {
-                StaticDecodeShapes = staticDecode, Graphs = graphs, GraphsStatus = graphsStatus,
-                GraphsWarning = cudaGraphs && graphs is null ? "torchsharp.cuda_graphs = true, but decoding is eager: " + graphsStatus : null,
+                // on CUDA eager decoding uses the static shapes of graph decoding too, so the two give the same tokens
+                StaticDecodeShapes = staticDecode || onCuda, Graphs = graphs, GraphsStatus = graphsStatus,
+                GraphsWarning = cudaGraphs && onCuda && graphs is null ? "torchsharp.cuda_graphs = true, but decoding is eager: " + graphsStatus : null,
             };
         }
         catch
@@ -60,6 +64,16 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
             model.Dispose();
             throw;
         }
+    }
+
+    private static string AttentionChoice(ModelLoadRequest request)
+    {
+        if (request.BackendOptions is null || !request.BackendOptions.TryGetValue(AttentionOption, out var value)) return "sdpa";
+        return value switch
+        {
+            "sdpa" or "eager" => (string)value,
+            _ => throw new InferenceException($"{AttentionOption} is {value}; it must be sdpa or eager."),
+        };
     }
 
     private static bool Flag(ModelLoadRequest request, string option)

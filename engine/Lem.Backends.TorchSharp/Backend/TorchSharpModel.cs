@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Lem.Backends.TorchSharp.CudaGraphs;
 using Lem.Backends.TorchSharp.Generation;
 using Lem.Backends.TorchSharp.Models;
 using Lem.Engine.Inference;
@@ -36,6 +37,8 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
         ["torchsharp_cuda_graph_captures"] = Graphs?.Captures ?? 0,
         ["torchsharp_cuda_graph_replays"] = Graphs?.Replays ?? 0L,
         ["torchsharp_static_decode"] = StaticDecodeShapes || Graphs is not null,
+        ["torchsharp_attention"] = model.ExplicitAttention ? "eager" : "sdpa",
+        ["torchsharp_fused_rms_norm"] = model.Device.type == DeviceType.CUDA && FusedOps.Current is not null,
     };
 
     /// <summary>Why CUDA graphs were asked for but are not used; null otherwise.</summary>

@@ -6,13 +6,13 @@ using System.Text;
 namespace Lem.Backends.TorchSharp.CudaGraphs;
 
 /// <summary>
-/// Compiles the lem_cuda_graphs helper (its C++ source is embedded in this assembly) with the system g++ against the
+/// Compiles the native helper — lem_cuda_graphs.cpp and lem_fused_ops.cpp, embedded in this assembly —  with the system g++ against the
 /// headers and libraries of the libtorch that TorchSharp loaded, and caches the result per libtorch version and
 /// source. Nothing prebuilt ships with lem: a machine without a compiler or headers gets a clear reason and decodes eagerly.
 /// </summary>
 public static class CudaGraphHelperBuilder
 {
-    private const string SourceResource = "Lem.Backends.TorchSharp.CudaGraphs.native.lem_cuda_graphs.cpp";
+    private static readonly string[] SourceNames = ["lem_cuda_graphs.cpp", "lem_fused_ops.cpp"];
 
     /// <summary>Builds (or finds in the cache) the helper for the libtorch in <paramref name="torchLibFolder"/>.</summary>
     /// <param name="torchLibFolder">The folder holding libtorch_cuda.so (for a Python install: site-packages/torch/lib).</param>
@@ -28,7 +28,7 @@ public static class CudaGraphHelperBuilder
 
     private static string Build(string torchLibFolder, string cacheRoot, Action<string>? log)
     {
-        var source = ReadSource();
+        var sources = SourceNames.Select(name => (Name: name, Text: ReadSource(name))).ToArray();
         var torchRoot = Path.GetDirectoryName(Path.GetFullPath(torchLibFolder).TrimEnd('/'))!;
         var includeDir = Path.Combine(torchRoot, "include");
         if (!File.Exists(Path.Combine(includeDir, "ATen", "cuda", "CUDAGraph.h")))
@@ -39,20 +39,20 @@ public static class CudaGraphHelperBuilder
             ?? throw new CudaGraphException("CUDA graphs need the CUDA runtime headers (cuda_runtime_api.h), found neither in $CUDA_HOME/include, /usr/local/cuda/include nor in the Python nvidia packages. Remedy: install the CUDA toolkit headers or set CUDA_HOME, or set torchsharp.cuda_graphs = false.");
         var cxx11Abi = UsesCxx11Abi(Path.Combine(torchLibFolder, "libc10.so")) ? 1 : 0;
 
-        var key = Hash(source + "|" + TorchVersionText(torchRoot) + "|" + Path.GetFullPath(torchLibFolder) + "|abi" + cxx11Abi);
+        var key = Hash(string.Join("|", sources.Select(s => s.Text)) + "|" + TorchVersionText(torchRoot) + "|" + Path.GetFullPath(torchLibFolder) + "|abi" + cxx11Abi);
         var outDir = Path.Combine(cacheRoot, "cuda-graphs-" + key);
         var library = Path.Combine(outDir, "liblem_cuda_graphs.so");
         if (File.Exists(library)) return library;
 
         Directory.CreateDirectory(outDir);
         var unique = Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8];
-        var sourcePath = Path.Combine(outDir, "lem_cuda_graphs." + unique + ".cpp");
-        File.WriteAllText(sourcePath, source);
+        var sourcePaths = sources.Select(s => Path.Combine(outDir, Path.GetFileNameWithoutExtension(s.Name) + "." + unique + ".cpp")).ToArray();
+        for (var i = 0; i < sources.Length; i++) File.WriteAllText(sourcePaths[i], sources[i].Text);
         var temp = library + "." + unique + ".tmp";
         string Args(bool threadLocal) => string.Join(' ',
             "-O2 -std=c++17 -shared -fPIC", $"-D_GLIBCXX_USE_CXX11_ABI={cxx11Abi}", $"-DLEM_CAPTURE_THREAD_LOCAL={(threadLocal ? 1 : 0)}",
             Quote("-I" + includeDir), Quote("-I" + Path.Combine(includeDir, "torch", "csrc", "api", "include")), Quote("-I" + cudaInclude),
-            Quote(sourcePath), "-o", Quote(temp),
+            string.Join(' ', sourcePaths.Select(Quote)), "-o", Quote(temp),
             Quote("-L" + torchLibFolder), Quote("-Wl,-rpath," + torchLibFolder), "-lc10 -lc10_cuda -ltorch_cpu -ltorch_cuda");
         log?.Invoke($"building the CUDA graph helper: g++ {Args(true)}");
         var stopwatch = Stopwatch.StartNew();
@@ -65,15 +65,16 @@ public static class CudaGraphHelperBuilder
         if (code != 0)
             throw new CudaGraphException($"compiling the CUDA graph helper failed (g++ exit {code}): {LastLines(output, 6)} Remedy: check that g++ matches the libtorch build, or set torchsharp.cuda_graphs = false.");
         File.Move(temp, library, overwrite: true);
-        File.Delete(sourcePath);
+        foreach (var path in sourcePaths) File.Delete(path);
         log?.Invoke($"built {library} in {stopwatch.Elapsed.TotalSeconds:F1} s");
         return library;
     }
 
-    private static string ReadSource()
+    private static string ReadSource(string name)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(SourceResource)
-            ?? throw new InvalidOperationException($"embedded resource {SourceResource} is missing from the build");
+        var resource = "Lem.Backends.TorchSharp.CudaGraphs.native." + name;
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"embedded resource {resource} is missing from the build");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

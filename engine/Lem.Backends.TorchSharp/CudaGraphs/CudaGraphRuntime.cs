@@ -21,6 +21,7 @@ public sealed class CudaGraphRuntime
         {
             var library = CudaGraphHelperBuilder.EnsureBuilt(torchLibFolder, cacheRoot, log);
             unavailableReason = null;
+            FusedOps.Current ??= new FusedOps(library);
             return new CudaGraphRuntime(new CudaGraphNative(library), library);
         }
         catch (Exception e) when (e is CudaGraphException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or IOException or UnauthorizedAccessException)

@@ -25,7 +25,7 @@ internal sealed class GraphDecodeSession : IDisposable
         Input = zeros([rows, 1], ScalarType.Int64, device);
         Positions = zeros([rows, 1], ScalarType.Int64, device);
         WriteIndex = zeros([1], ScalarType.Int64, device);
-        _mask = zeros([rows, capacity], ScalarType.Bool, device);
+        _mask = zeros([rows, capacity], dtype, device);
         Mask = _mask.view(rows, 1, 1, capacity);
     }
 
@@ -44,9 +44,7 @@ internal sealed class GraphDecodeSession : IDisposable
     /// <summary>Points the session at a new batch: only its prompt columns may be attended to until written.</summary>
     public void Reset(PaddedBatch batch)
     {
-        if (batch.KeyValid is null) _mask.fill_(true);
-        else _mask.copy_(batch.KeyValid);
-        _mask.narrow(1, batch.PromptLength, Capacity - batch.PromptLength).fill_(false);
+        StaticDecodeMask.Reset(_mask, batch);
     }
 
     /// <summary>
@@ -60,7 +58,7 @@ internal sealed class GraphDecodeSession : IDisposable
         Input.copy_(tokens.view(Rows, 1));
         Positions.copy_(batch.PositionIds.narrow(1, offset, 1));
         WriteIndex.fill_(offset);
-        Mask.narrow(3, offset, 1).fill_(true);
+        StaticDecodeMask.Open(Mask, offset);
         if (!_warmedUp || CaptureFailure is not null)
         {
             _warmedUp = true;

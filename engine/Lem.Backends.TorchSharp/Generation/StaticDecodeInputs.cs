@@ -12,7 +12,7 @@ internal sealed class StaticDecodeInputs : IDisposable
 {
     private readonly PaddedBatch _batch;
 
-    public StaticDecodeInputs(PaddedBatch batch, Device device)
+    public StaticDecodeInputs(PaddedBatch batch, ScalarType dtype, Device device)
     {
         _batch = batch;
         var rows = batch.Rows;
@@ -20,9 +20,8 @@ internal sealed class StaticDecodeInputs : IDisposable
         Input = zeros([rows, 1], ScalarType.Int64, device);
         Positions = zeros([rows, 1], ScalarType.Int64, device);
         WriteIndex = zeros([1], ScalarType.Int64, device);
-        // Prompt columns that are not padding; generated columns are switched on as they are written.
-        var mask = batch.KeyValid is null ? ones([rows, capacity], ScalarType.Bool, device) : batch.KeyValid.clone();
-        mask.narrow(1, batch.PromptLength, capacity - batch.PromptLength).fill_(false);
+        var mask = zeros([rows, capacity], dtype, device);
+        StaticDecodeMask.Reset(mask, batch);
         Mask = mask.view(rows, 1, 1, capacity);
     }
 
@@ -37,7 +36,7 @@ internal sealed class StaticDecodeInputs : IDisposable
         Input.copy_(tokens.view(_batch.Rows, 1));
         Positions.copy_(_batch.PositionIds.narrow(1, offset, 1));
         WriteIndex.fill_(offset);
-        Mask.narrow(3, offset, 1).fill_(true);
+        StaticDecodeMask.Open(Mask, offset);
         return new ForwardBatch(Positions, Mask, offset, _batch.Capacity - 1, cache, flops, WriteIndex);
     }
 

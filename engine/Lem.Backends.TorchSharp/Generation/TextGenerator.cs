@@ -11,7 +11,8 @@ namespace Lem.Backends.TorchSharp.Generation;
 /// after which the observer is called. Rows that met EOS keep being computed (the batch keeps its shape) but report -1.
 /// With <c>staticShapes</c>, decode steps attend over the whole preallocated cache under a mask and write through a
 /// device-side index, so every step has identical shapes and buffers (ready for CUDA-graph capture; in eager mode it
-/// costs attention over the full capacity, which the traced FLOPs then count).
+/// costs attention over the full capacity, which the traced FLOPs then count). The capacity is rounded up as for
+/// graph decoding, so that eager static-shape and graph decoding run the same kernels on the same shapes.
 /// </summary>
 public static class TextGenerator
 {
@@ -37,6 +38,8 @@ public static class TextGenerator
             ? graphs.SessionFor(model, rows, CudaGraphDecoder.CapacityFor(capacity, config.MaxPositionEmbeddings))
             : null;
         if (graphSession is not null) capacity = graphSession.Capacity;
+        else if (staticShapes && settings.MaxNewTokens > 1)
+            capacity = CudaGraphDecoder.CapacityFor(capacity, config.MaxPositionEmbeddings); // the same shapes as graph decoding
         var flops = new FlopCounter();
         var eos = new HashSet<int>(eosTokenIds);
 
@@ -45,7 +48,7 @@ public static class TextGenerator
         var cache = graphSession?.Cache ?? ownCache!;
         graphSession?.Reset(batch);
         using var sampler = new TokenSampler(settings, prompts, config.VocabSize, eosTokenIds, model.Device);
-        using var statics = staticShapes && graphSession is null && settings.MaxNewTokens > 1 ? new StaticDecodeInputs(batch, model.Device) : null;
+        using var statics = staticShapes && graphSession is null && settings.MaxNewTokens > 1 ? new StaticDecodeInputs(batch, model.Dtype, model.Device) : null;
 
         var outputs = new List<int>[rows];
         for (var r = 0; r < rows; r++) outputs[r] = new List<int>(settings.MaxNewTokens);

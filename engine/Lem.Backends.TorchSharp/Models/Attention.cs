@@ -3,7 +3,10 @@ using static TorchSharp.torch;
 
 namespace Lem.Backends.TorchSharp.Models;
 
-/// <summary>Cache update and scaled-dot-product attention shared by all families (default scale 1/√head_dim).</summary>
+/// <summary>
+/// Cache update and attention shared by all families (scale 1/√head_dim): torch's scaled_dot_product_attention, or with
+/// <see cref="ForwardBatch.ExplicitAttention"/> the explicit form of transformers' eager attention.
+/// </summary>
 internal static class Attention
 {
     /// <param name="q">[b, q, heads, head_dim]</param>
@@ -31,6 +34,9 @@ internal static class Attention
         batch.Flops?.Attention(b, heads, qLen, kvLen, headDim);
         var groups = heads / kvHeads;
 
+        if (batch.ExplicitAttention)
+            return Explicit(q.transpose(1, 2), keys, values, batch.Mask, groups, headDim).transpose(1, 2).reshape(b, qLen, heads * headDim);
+
         if (qLen == 1)
         {
             // Decode: the query heads that share a KV head become the rows of one attention, so grouped-query
@@ -49,5 +55,36 @@ internal static class Attention
         }
         var output = nn.functional.scaled_dot_product_attention(q.transpose(1, 2), keys, values, batch.Mask, 0.0, batch.Mask is null);
         return output.transpose(1, 2).reshape(b, qLen, heads * headDim);
+    }
+
+    /// <summary>
+    /// softmax(q·kᵀ/√d + mask) in fp32, cast back, times v: transformers' eager attention. Masked positions take the
+    /// dtype's lowest value (not −∞), as there. q [b, heads, q, d], keys/values [b, kv_heads, kv, d] → [b, heads, q, d].
+    /// </summary>
+    private static Tensor Explicit(Tensor q, Tensor keys, Tensor values, Tensor? mask, int groups, int headDim)
+    {
+        if (groups > 1)
+        {
+            keys = keys.repeat_interleave(groups, dim: 1);
+            values = values.repeat_interleave(groups, dim: 1);
+        }
+        var scores = matmul(q, keys.transpose(2, 3)).mul_(1.0 / Math.Sqrt(headDim));
+        var lowest = q.dtype switch
+        {
+            ScalarType.BFloat16 => -3.3895313892515355e38,
+            ScalarType.Float16 => -65504.0,
+            _ => float.MinValue,
+        };
+        if (mask is null && q.shape[2] > 1)
+        {
+            var qLen = q.shape[2];
+            mask = ones([qLen, keys.shape[2]], ScalarType.Bool, q.device).tril(keys.shape[2] - qLen);
+        }
+        if (mask is not null)
+            scores = mask.dtype == ScalarType.Bool
+                ? scores.masked_fill(mask.logical_not(), lowest)
+                : scores.add(mask).clamp_min_(lowest);
+        var probs = nn.functional.softmax(scores, -1, ScalarType.Float32).to(q.dtype);
+        return matmul(probs, values);
     }
 }

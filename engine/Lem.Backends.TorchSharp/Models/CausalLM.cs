@@ -20,6 +20,13 @@ public abstract class CausalLM : nn.Module
     public ScalarType Dtype { get; }
     public Device Device { get; }
 
+    /// <summary>torchsharp.attention = eager: explicit matmul-softmax attention instead of SDPA (set at load).</summary>
+    public bool ExplicitAttention { get; set; }
+
+    /// <summary>The batch with this model's attention choice applied (called by each family's <see cref="Forward"/>).</summary>
+    protected ForwardBatch WithAttentionChoice(ForwardBatch batch) =>
+        ExplicitAttention && !batch.ExplicitAttention ? batch with { ExplicitAttention = true } : batch;
+
     /// <summary>
     /// Runs the model on ids [b, q], writing keys and values into the cache at <see cref="ForwardBatch.CacheOffset"/>.
     /// Returns fp32 logits of the last position [b, vocab], or of every position [b, q, vocab] when

@@ -26,6 +26,7 @@ internal sealed class Gpt2LMHeadModel : CausalLM
 
     public override Tensor Forward(Tensor inputIds, ForwardBatch batch, bool allPositions = false)
     {
+        batch = WithAttentionChoice(batch);
         var h = transformer.Forward(inputIds, batch, lastOnly: !allPositions);
         Tensor logits;
         if (lm_head is not null)

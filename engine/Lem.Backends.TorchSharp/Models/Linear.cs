@@ -32,4 +32,16 @@ internal sealed class Linear : nn.Module
         flops?.Matmul(x.numel() / _in, _in, _out);
         return nn.functional.linear(x, weight, bias);
     }
+
+    /// <summary>
+    /// <paramref name="residual"/> += x·Wᵀ in place, as one GEMM with β = 1 (no separate add kernel), and returns it.
+    /// Only for a residual that the caller owns; with a bias or a non-contiguous residual it is a linear and an add.
+    /// </summary>
+    public Tensor ForwardInto(Tensor residual, Tensor x, FlopCounter? flops)
+    {
+        if (bias is not null || !residual.is_contiguous()) return residual.add_(Forward(x, flops));
+        flops?.Matmul(x.numel() / _in, _in, _out);
+        residual.view(-1, _out).addmm_(x.reshape(-1, _in), weight.t());
+        return residual;
+    }
 }

@@ -26,6 +26,6 @@ internal sealed class LlamaDecoderLayer : nn.Module
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, ForwardBatch batch)
     {
         var h = self_attn.Forward(input_layernorm.Forward(x), cos, sin, batch).add_(x);
-        return mlp.Forward(post_attention_layernorm.Forward(h), batch.Flops).add_(h);
+        return mlp.ForwardInto(h, post_attention_layernorm.Forward(h), batch.Flops); // h is this layer's own tensor
     }
 }

@@ -28,6 +28,7 @@ internal sealed class LlamaForCausalLM : CausalLM
 
     public override Tensor Forward(Tensor inputIds, ForwardBatch batch, bool allPositions = false)
     {
+        batch = WithAttentionChoice(batch);
         var (cos, sin) = _rotary.ForPositions(batch.PositionIds, batch.MaxPosition);
         var h = model.Forward(inputIds, cos, sin, batch, lastOnly: !allPositions);
         Tensor logits;

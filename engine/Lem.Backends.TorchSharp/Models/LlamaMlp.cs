@@ -24,11 +24,12 @@ internal sealed class LlamaMlp : nn.Module
         register_module("down_proj", down_proj);
     }
 
-    public Tensor Forward(Tensor x, FlopCounter? flops)
+    /// <summary>residual + mlp(x), written into <paramref name="residual"/> (which the caller owns) and returned.</summary>
+    public Tensor ForwardInto(Tensor residual, Tensor x, FlopCounter? flops)
     {
         var gateUp = _gateUp.Forward(x, flops);
         var hidden = nn.functional.silu(gateUp.narrow(-1, 0, _intermediate)).mul_(gateUp.narrow(-1, _intermediate, _intermediate));
-        return down_proj.Forward(hidden, flops);
+        return down_proj.ForwardInto(residual, hidden, flops);
     }
 
     protected override void Dispose(bool disposing)

@@ -91,7 +91,8 @@ internal static class CrossFieldRules
 
     private static void CudaGraphs(EffectiveValues values, Findings findings)
     {
-        if (values.Boolean("torchsharp.cuda_graphs") != true) return;
+        // the default (true) means "where there is a CUDA device"; only a value the user wrote asks for one
+        if (!values.IsSet("torchsharp.cuda_graphs") || values.Boolean("torchsharp.cuda_graphs") != true) return;
         var parallel = values.Word("parallel.mode") is { } mode && mode != "none";
         var devices = parallel ? values.TextList("parallel.devices") : values.Text("device") is { } one ? [one] : null;
         if (devices is null || devices.Count == 0 || devices.Any(d => d.StartsWith("cuda", StringComparison.Ordinal))) return;

@@ -88,6 +88,30 @@ public sealed class BackendTests : IDisposable
     }
 
     [Fact]
+    public void Default_options_on_the_cpu_decode_eagerly_without_a_warning()
+    {
+        // the registry's defaults: graphs on (meaning: where there is a CUDA device), sdpa attention
+        var options = new Dictionary<string, object> { [TorchSharpBackend.CudaGraphsOption] = true, [TorchSharpBackend.AttentionOption] = "sdpa" };
+        using var loaded = (TorchSharpModel)Backend(TinyModel.Llama()).Load(Request() with { BackendOptions = options });
+        Assert.Empty(loaded.Warnings);
+        Assert.StartsWith("off", (string)loaded.Facts["torchsharp_cuda_graphs"]);
+        Assert.Equal("sdpa", loaded.Facts["torchsharp_attention"]);
+        Assert.Equal(false, loaded.Facts["torchsharp_fused_rms_norm"]);
+    }
+
+    [Fact]
+    public void Attention_option_is_read()
+    {
+        var m = TinyModel.Llama();
+        var options = new Dictionary<string, object> { [TorchSharpBackend.AttentionOption] = "eager" };
+        using (var loaded = (TorchSharpModel)Backend(m).Load(Request() with { BackendOptions = options }))
+            Assert.Equal("eager", loaded.Facts["torchsharp_attention"]);
+        options[TorchSharpBackend.AttentionOption] = "flash";
+        var e = Assert.Throws<InferenceException>(() => Backend(m).Load(Request() with { BackendOptions = options }));
+        Assert.Contains("torchsharp.attention is flash; it must be sdpa or eager", e.Message);
+    }
+
+    [Fact]
     public void Missing_folder_is_named()
     {
         var backend = new TorchSharpBackend(_ => throw new InvalidOperationException("not reached"), _ => new CharTokenizer());

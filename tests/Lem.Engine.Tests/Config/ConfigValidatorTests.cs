@@ -112,7 +112,9 @@ public class ConfigValidatorTests
     [Fact]
     public void Every_registry_default_passes_its_own_checks()
     {
-        var defaults = ParameterRegistry.All.Where(d => d.Default is not null).Select(d => (d.Name, d.Default!)).ToArray();
+        // torchsharp.cuda_graphs = true as a default means "where there is a CUDA device"; written out on the CPU it is
+        // an error (CrossFieldRuleTests), so it is left at its default here
+        var defaults = ParameterRegistry.All.Where(d => d.Default is not null && d.Name != "torchsharp.cuda_graphs").Select(d => (d.Name, d.Default!)).ToArray();
         Assert.DoesNotContain(ConfigValidator.Validate(V.Set(defaults)), d => d.Severity == Severity.Error);
     }
 

@@ -60,6 +60,8 @@ public class CrossFieldRuleTests
         { [("traffic.mode", V.Word("poisson")), ("traffic.qps", V.Dec(4)), ("traffic.burstiness", V.Dec(0.5)), ("traffic.max_wait", V.Ms(50)), ("traffic.seed", V.Int(3))] },
         { [("warmup.mode", V.Word("until_stable")), ("warmup.count", V.Int(30)), ("warmup.window", V.Int(5)), ("warmup.cv_threshold", V.Dec(0.02))] },
         { [("parallel.mode", V.Word("data")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))] },
+        { [("device", V.Text("cpu"))] }, // torchsharp.cuda_graphs defaults to true: graphs where there is a CUDA device
+        { [("torchsharp.cuda_graphs", V.Bool(false)), ("device", V.Text("cpu"))] },
         { [("torchsharp.cuda_graphs", V.Bool(true)), ("device", V.Text("cuda:0"))] },
         { [("torchsharp.cuda_graphs", V.Bool(true)), ("parallel.mode", V.Word("data")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))] },
         { [("decoder.preset", V.Word("standard")), ("decoder.top_p", V.Dec(0.8))] },

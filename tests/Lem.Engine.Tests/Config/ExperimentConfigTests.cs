@@ -124,7 +124,7 @@ public class ExperimentConfigTests
         Assert.Equal(new MeasurementConfig(TimeSpan.FromMilliseconds(100), true), config.Measurement);
         Assert.Equal(new CarbonConfig(null, null, 1.0), config.Carbon);
         Assert.Equal(new EstimatesConfig(null, 0.375), config.Estimates);
-        Assert.Equal(new TorchSharpConfig(false, AttentionKind.Sdpa, null), config.TorchSharp);
+        Assert.Equal(new TorchSharpConfig(true, AttentionKind.Sdpa, null), config.TorchSharp); // graphs where there is CUDA
         Assert.Equal(ParallelMode.None, config.Parallel.Mode);
         Assert.Empty(config.Parallel.Devices);
         Assert.Equal((1, "results"), (config.Cycles, config.ResultsDir));
