@@ -42,7 +42,8 @@ public static class SamplerOverheadBenchmark
 
             return new SamplerOverheadReport(duration.TotalSeconds, interval.TotalMilliseconds, devices.Count,
                 sampler.Buffers[0].Count, baselineMs, samplerMs, allocated,
-                sampler.LastRunThreadCpuS * 1000, sampler.LastRunThreadAllocatedBytes);
+                sampler.LastRunThreadCpuS * 1000, sampler.LastRunThreadAllocatedBytes,
+                sampler.CounterSamplePeriod.TotalMilliseconds, sampler.CounterReadMs);
         }
         finally
         {

@@ -94,6 +94,8 @@ public class SelfCheckAndOverheadTests(ITestOutputHelper output)
         Assert.InRange(report.SamplerThreadAllocatedBytes, 0, 256); // a one-off for the thread's first wait; nothing per sample
         if (OperatingSystem.IsLinux()) Assert.NotNull(report.SamplerThreadCpuMs);
         Assert.Equal(1, report.Gpus);
+        Assert.Equal(100, report.CounterSamplePeriodMs); // the fake's counter costs µs: every sample
+        Assert.Contains("energy counter read every 100 ms", report.Render());
         Assert.Equal(1, nvml.ShutdownCalls);
     }
 }
