@@ -169,13 +169,15 @@ type EnvArgs =
     | Json
     | Self_Check
     | Sampler_Overhead of seconds: int
+    | Throughput_Rounds of rounds: int
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Device _ -> "the device whose meters to check (default cuda:0 where a GPU exists, else cpu)."
             | Json -> "print JSON."
-            | Self_Check -> "GPU only: check the meter against a steady 30 s matmul load (update period, idle power, counter vs samples within 3%, throttling, short-window flag)."
-            | Sampler_Overhead _ -> "GPU only: measure the power sampler's own CPU use at 10 Hz over this many seconds."
+            | Self_Check -> "GPU only: check the meter against a steady 30 s memory-bound load (update period, idle power against the power limit, counter vs samples within 3%, throttling, short-window flag)."
+            | Sampler_Overhead _ -> "NVML needed: measure the power sampler's own CPU use at 10 Hz over this many seconds, then compare a fixed load's throughput with and without it (on --device: GPU copies on cuda:N, a decode-like loop on cpu)."
+            | Throughput_Rounds _ -> "with --sampler-overhead: rounds of 4 s in the throughput comparison (even, at least 4; default 8; 0 skips it)."
 
 type ReportArgs =
     | [<MainCommand; ExactlyOnce>] Folder of results: string

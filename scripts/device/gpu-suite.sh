@@ -34,10 +34,14 @@ synth() { # arch preset -> folder
 
 for s in $SECTIONS; do case $s in
 env)
-  section "environment and meter health"
+  section "environment, meter health, sampler overhead and its effect on throughput"
   nvidia-smi --query-gpu=name,driver_version,power.limit,persistence_mode --format=csv
   $PY -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)'
+  # sampler CPU cost (10 s), NVML call costs, then 8 rounds of 4 s (ABBAABBA) of GPU copies with/without the sampler
   "$LEM" env --device cuda:0 --sampler-overhead 10 | tee "$OUT/env.txt" || failed+=(env)
+  # the same comparison with a CPU-bound decode-like loop on every core: where the sampler's CPU use would show most
+  "$LEM" env --device cpu --sampler-overhead 5 > "$OUT/env-cpu.txt" || failed+=(env-cpu)
+  sed -n '/^throughput with and without/,$p' "$OUT/env-cpu.txt"
   ;;
 fixture)
   section "safetensors byte-exact fixture and synthetic folders against Python"

@@ -103,6 +103,19 @@ let tests =
             Expect.stringContains o.Stderr "cuda:N" "the remedy"
             expectNoStackTrace o
 
+        testCase "env --sampler-overhead without a GPU, and an odd --throughput-rounds, are one line each" <| fun () ->
+            if not hasNvidiaDevice then
+                let o = run (workDir "env-overhead") [ "env"; "--device"; "cpu"; "--sampler-overhead"; "1" ]
+                Expect.notEqual o.ExitCode 0 "non-zero exit"
+                Expect.equal (errorLines o).Length 1 "one line"
+                Expect.stringContains o.Stderr "needs NVML and a GPU" "why"
+                expectNoStackTrace o
+            let r = run (workDir "env-rounds") [ "env"; "--sampler-overhead"; "1"; "--throughput-rounds"; "3" ]
+            Expect.notEqual r.ExitCode 0 "non-zero exit"
+            Expect.equal (errorLines r).Length 1 "one line"
+            Expect.stringContains r.Stderr "even number of rounds" "the remedy"
+            expectNoStackTrace r
+
         testCase "--version" <| fun () ->
             let o = run (workDir "version") [ "--version" ]
             expectOk o

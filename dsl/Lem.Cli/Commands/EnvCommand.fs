@@ -7,6 +7,9 @@ open Lem.Engine.Measurement
 open Lem.Engine.Meters.Nvml
 
 let run (args: ParseResults<EnvArgs>) =
+    let rounds = args.GetResult(EnvArgs.Throughput_Rounds, defaultValue = ThroughputComparisonOptions().Rounds)
+    if rounds <> 0 && (rounds < 4 || rounds % 2 <> 0) then
+        Lem.Cli.UserError.fail $"--throughput-rounds {rounds}: the comparison needs an even number of rounds, at least 4 (half with the sampler), or 0 to skip it."
     let environment = EnvironmentInfo.Collect(NvmlApi())
     let device =
         match args.TryGetResult EnvArgs.Device with
@@ -36,6 +39,8 @@ let run (args: ParseResults<EnvArgs>) =
     | None when args.Contains EnvArgs.Self_Check -> Lem.Cli.UserError.fail "--self-check needs a GPU device (--device cuda:N) with NVML."
     | _ -> ()
     match args.TryGetResult EnvArgs.Sampler_Overhead with
+    | Some _ when environment.Gpus.Count = 0 ->
+        Lem.Cli.UserError.fail "--sampler-overhead needs NVML and a GPU to sample; none was found (see the gpu line above). Remedy: run it on a machine with an NVIDIA GPU and driver."
     | Some seconds ->
         let report = SamplerOverheadBenchmark.Run(NvmlApi(), System.TimeSpan.FromSeconds(float seconds), System.TimeSpan.FromMilliseconds 100.0)
         printfn "\nsampler overhead:\n%s" (report.Render())
@@ -45,5 +50,16 @@ let run (args: ParseResults<EnvArgs>) =
             for call, us in NvmlCallCost.Measure(NvmlApi(), gpu.Gpus[0].Device.Handle) do
                 printfn "  %-42s %8.1f us" call us
         | _ -> ()
+        if rounds > 0 then
+            let options = ThroughputComparisonOptions(Rounds = rounds)
+            let comparison =
+                if device = "cpu" then
+                    let load = CpuInferenceLoad(threads = System.Environment.ProcessorCount)
+                    SamplerOverheadBenchmark.CompareThroughput(NvmlApi(), (fun d -> load.RunFor d), load.Describe(), load.Unit, options)
+                else
+                    SamplerOverheadBenchmark.CompareThroughput(
+                        NvmlApi(), (fun d -> Lem.Backends.TorchSharp.Runtime.SteadyGpuLoad.CopyGiB(device, d)),
+                        $"{device} device-to-device copies of a 1 GiB bf16 buffer (SteadyGpuLoad)", "GiB", options)
+            printfn "\n%s" (comparison.Render())
     | None -> ()
     0

@@ -9,20 +9,26 @@ namespace Lem.Backends.TorchSharp.Runtime;
 /// </summary>
 public static class SteadyGpuLoad
 {
-    public static void Run(string device, TimeSpan duration)
+    public static void Run(string device, TimeSpan duration) => CopyGiB(device, duration);
+
+    /// <summary>Runs the load for <paramref name="duration"/> and returns the GiB copied: its throughput is the work done.</summary>
+    public static double CopyGiB(string device, TimeSpan duration)
     {
         TorchRuntime.EnsureLoaded(device);
         var target = new Device(device);
         using var inference = inference_mode();
         using var a = randn([512L * 1024 * 1024], ScalarType.BFloat16, target);
         using var b = empty([512L * 1024 * 1024], ScalarType.BFloat16, target);
+        long copies = 0;
         var stopwatch = Stopwatch.StartNew();
         while (stopwatch.Elapsed < duration)
         {
-            // a handful of products per sync keeps the queue short, so the load ends on time
+            // a handful of copies per sync keeps the queue short, so the load ends on time
             for (var i = 0; i < 16; i++)
                 b.copy_(a);
             cuda.synchronize(target);
+            copies += 16;
         }
+        return copies; // each copy moves one 1 GiB buffer
     }
 }

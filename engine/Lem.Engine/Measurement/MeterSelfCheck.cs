@@ -34,10 +34,7 @@ public static class MeterSelfCheck
 
         synchronize?.Invoke();
         var idle = IdleBaseline.Measure(meter, options.IdleDuration, idleWait, DateTimeOffset.UtcNow).FirstOrDefault();
-        items.Add(idle is null
-            ? new SelfCheckItem("idle power", false, "no idle energy figure")
-            : new SelfCheckItem("idle power", idle.PowerW >= options.IdleMinW && idle.PowerW <= options.IdleMaxW,
-                F($"{idle.PowerW:F1} W over {idle.IdleDurationS:F1} s (accepted {options.IdleMinW:F0}–{options.IdleMaxW:F0} W; H100 idles at about 70–75 W)")));
+        items.Add(IdlePowerItem(idle, meter.PowerLimitW(gpu.Label), options));
 
         var loadTask = Task.Factory.StartNew(() => steadyLoad(options.LoadLeadIn + options.LoadDuration + options.LoadTail),
             TaskCreationOptions.LongRunning);
@@ -66,6 +63,23 @@ public static class MeterSelfCheck
         items.Add(new SelfCheckItem("short window flagged", shortFigure.Source == EnergySource.Unavailable || shortFigure.LowConfidence,
             F($"{shortWindow.DurationS * 1000:F1} ms window: {shortFigure.Source}{(shortFigure.LowConfidence ? ", low confidence" : "")}; {shortFigure.Note}")));
         return new SelfCheckReport(items);
+    }
+
+    /// <summary>Idle power judged against the GPU's power limit (see <see cref="SelfCheckOptions.IdleMinFractionOfLimit"/>).</summary>
+    public static SelfCheckItem IdlePowerItem(IdleBaselineFigure? idle, double? powerLimitW, SelfCheckOptions options)
+    {
+        if (idle is null) return new SelfCheckItem("idle power", false, "no idle energy figure");
+        var measured = F($"{idle.PowerW:F1} W over {idle.IdleDurationS:F1} s");
+        if (powerLimitW is not { } limit || limit <= 0)
+            return new SelfCheckItem("idle power", false,
+                measured + "; NVML gave no power limit, so its plausibility cannot be judged (check nvidia-smi -q -d POWER)");
+        var fraction = idle.PowerW / limit;
+        var plausible = fraction >= options.IdleMinFractionOfLimit && fraction <= options.IdleMaxFractionOfLimit;
+        return new SelfCheckItem("idle power", plausible, measured + F(
+            $" = {fraction * 100:F1}% of the {limit:F0} W power limit (accepted {options.IdleMinFractionOfLimit * 100:0.#}–{options.IdleMaxFractionOfLimit * 100:0.#}%: {options.IdleMinFractionOfLimit * limit:F0}–{options.IdleMaxFractionOfLimit * limit:F0} W)")
+            + (plausible ? "" : fraction > options.IdleMaxFractionOfLimit
+                ? "; something else may be running on the GPU (nvidia-smi lists its processes), or it is stuck in a high power state"
+                : "; implausibly low: check that the energy counter advances (nvidia-smi -q -d POWER)"));
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

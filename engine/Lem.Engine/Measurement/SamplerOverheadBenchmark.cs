@@ -42,13 +42,71 @@ public static class SamplerOverheadBenchmark
 
             return new SamplerOverheadReport(duration.TotalSeconds, interval.TotalMilliseconds, devices.Count,
                 sampler.Buffers[0].Count, baselineMs, samplerMs, allocated,
-                sampler.LastRunThreadCpuS * 1000, sampler.LastRunThreadAllocatedBytes);
+                sampler.LastRunThreadCpuS * 1000, sampler.LastRunThreadAllocatedBytes,
+                sampler.CounterSamplePeriod.TotalMilliseconds, sampler.CounterReadMs);
         }
         finally
         {
             api.Shutdown();
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="workload"/> (a fixed load that works for about the duration given and returns the work
+    /// done, e.g. GiB copied or tokens) in alternating rounds with and without the NVML sampler of every GPU running,
+    /// after an untimed warm-up round. The order is ABBA ABBA… (A without, B with), which cancels a linear drift (GPU
+    /// warming up, clocks settling) over each four rounds. Sampling every GPU, not only the one loaded, makes the
+    /// comparison conservative.
+    /// </summary>
+    public static SamplerThroughputReport CompareThroughput(INvmlApi api, Func<TimeSpan, double> workload, string workloadName, string unit,
+        ThroughputComparisonOptions? options = null)
+    {
+        options ??= new ThroughputComparisonOptions();
+        if (options.Rounds < 4 || options.Rounds % 2 != 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.Rounds, "The throughput comparison needs an even number of rounds, at least 4 (two with and two without the sampler).");
+        var init = api.Init();
+        if (init != NvmlReturn.Success) throw new InvalidOperationException($"nvmlInit failed: {api.ErrorString(init)}; the throughput comparison needs NVML.");
+        try
+        {
+            var errors = new List<string>();
+            var devices = GpuDeviceSelector.Enumerate(api, errors);
+            if (devices.Count == 0) throw new InvalidOperationException("NVML lists no GPU; nothing to sample. " + string.Join(" ", errors));
+            using var sampler = new NvmlSampler(api, devices.Select(d => d.Handle).ToArray(), MeterClock.System, options.SampleInterval);
+            sampler.CalibrateCounterReads();
+
+            sampler.Start();
+            workload(options.WarmupDuration);
+            sampler.Stop();
+
+            var rounds = new List<ThroughputRound>();
+            double? samplerCpuS = 0;
+            var sampledS = 0.0;
+            for (var i = 0; i < options.Rounds; i++)
+            {
+                var on = SamplerOnInRound(i);
+                if (on) sampler.Start();
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var work = workload(options.RoundDuration);
+                var elapsedS = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+                if (on)
+                {
+                    sampler.Stop();
+                    samplerCpuS += sampler.LastRunThreadCpuS;
+                    sampledS += elapsedS;
+                }
+                rounds.Add(new ThroughputRound(i + 1, on, elapsedS, work, work / elapsedS));
+            }
+            return new SamplerThroughputReport(workloadName, unit, devices.Count, options.SampleInterval.TotalMilliseconds,
+                sampler.CounterSamplePeriod.TotalMilliseconds, rounds, samplerCpuS * 1000 / sampledS, options.Level);
+        }
+        finally
+        {
+            api.Shutdown();
+        }
+    }
+
+    /// <summary>Round <paramref name="index"/> (0-based) of the order A B B A A B B A …: true for B, the sampler running.</summary>
+    public static bool SamplerOnInRound(int index) => index % 4 is 1 or 2;
 
     private static double IdleCpuMs(TimeSpan duration)
     {

@@ -10,7 +10,9 @@ public sealed record SamplerOverheadReport(
     double SamplerCpuMs,
     long AllocatedBytes,
     double? SamplerThreadCpuMs,
-    long SamplerThreadAllocatedBytes)
+    long SamplerThreadAllocatedBytes,
+    double? CounterSamplePeriodMs = null,
+    double? CounterReadMs = null)
 {
     /// <summary>Extra process CPU time per second of wall time (ms/s); 10 ms/s is 1% of one core.</summary>
     public double OverheadCpuMsPerS => (SamplerCpuMs - BaselineCpuMs) / DurationS;
@@ -29,6 +31,9 @@ public sealed record SamplerOverheadReport(
         var thread = SamplerThreadCpuMs is { } t
             ? FormattableString.Invariant($"sampler thread alone: {t:F2} ms CPU = {SamplerThreadCpuMsPerS:F3} ms/s ({SamplerThreadCpuMsPerS / 10:F4}% of one core), {t * 1000 / Math.Max(1, Samples):F1} us per sample")
             : "sampler thread CPU time unavailable (not Linux)";
-        return process + thread + FormattableString.Invariant($", {SamplerThreadAllocatedBytes} bytes allocated by the sampler thread");
+        var counter = CounterSamplePeriodMs is { } period && CounterReadMs is { } read
+            ? FormattableString.Invariant($"; energy counter read every {period:F0} ms (one read {read:F3} ms, budget {Meters.Nvml.NvmlSampler.CounterCpuBudget * 100:0.0#}% of one core per GPU)")
+            : "";
+        return process + thread + FormattableString.Invariant($", {SamplerThreadAllocatedBytes} bytes allocated by the sampler thread") + counter;
     }
 }

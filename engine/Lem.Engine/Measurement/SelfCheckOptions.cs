@@ -1,6 +1,6 @@
 namespace Lem.Engine.Measurement;
 
-/// <summary>Settings of <see cref="MeterSelfCheck"/>; defaults suit an H100 (idle 70–75 W measured on this project's machine).</summary>
+/// <summary>Settings of <see cref="MeterSelfCheck"/>.</summary>
 public sealed record SelfCheckOptions
 {
     /// <summary>Length of the measured load window.</summary>
@@ -13,6 +13,11 @@ public sealed record SelfCheckOptions
     public TimeSpan ShortWindow { get; init; } = TimeSpan.FromMilliseconds(20);
     /// <summary>Largest accepted |integrated averaged power − counter| / counter under steady load.</summary>
     public double Tolerance { get; init; } = 0.03;
-    public double IdleMinW { get; init; } = 40;
-    public double IdleMaxW { get; init; } = 120;
+    /// <summary>
+    /// Plausible idle power as a share of the GPU's power limit (NVML's enforced management limit), so that the check
+    /// means the same on any GPU: an H100 at its 700 W limit idles at 70–75 W (10–11%) on one host and 120–122 W
+    /// (17%) on another, both plausible; near 0 the counter is suspect, above 20% something else runs on the GPU.
+    /// </summary>
+    public double IdleMinFractionOfLimit { get; init; } = 0.03;
+    public double IdleMaxFractionOfLimit { get; init; } = 0.20;
 }

@@ -17,7 +17,9 @@ public sealed class CampaignRunner(Func<PlannedRun, RunOutcome> runOne, Func<str
         for (var i = 0; i < runs.Count; i++)
         {
             var run = runs[i];
-            if (!options.Fresh && manifest.IsCompleted(run, resultComplete))
+            // once per run, before it starts: the manifest records the inputs the run read, even if a file changes during it
+            var configHash = run.ConfigHash;
+            if (!options.Fresh && manifest.IsCompleted(run.Key, configHash, resultComplete))
             {
                 var entry = manifest.Find(run.Key)!;
                 log?.WriteLine($"[{i + 1}/{runs.Count}] {run.Key}: done before ({entry.RunId}), skipped");
@@ -35,18 +37,18 @@ public sealed class CampaignRunner(Func<PlannedRun, RunOutcome> runOne, Func<str
             }
             log?.WriteLine($"[{i + 1}/{runs.Count}] {run.Key}");
             var started = DateTimeOffset.UtcNow;
-            manifest.Record(new ManifestEntry(run.Key, run.Experiment, run.Cycle, run.ConfigHash, ManifestStatus.Running, StartedUtc: started));
+            manifest.Record(new ManifestEntry(run.Key, run.Experiment, run.Cycle, configHash, ManifestStatus.Running, StartedUtc: started));
             try
             {
                 var outcome = runOne(run);
-                var entry = new ManifestEntry(run.Key, run.Experiment, run.Cycle, run.ConfigHash, ManifestStatus.Done,
+                var entry = new ManifestEntry(run.Key, run.Experiment, run.Cycle, configHash, ManifestStatus.Done,
                     outcome.RunId, outcome.ResultFolder, started, DateTimeOffset.UtcNow);
                 manifest.Record(entry);
                 done.Add(entry);
             }
             catch (Exception e)
             {
-                manifest.Record(new ManifestEntry(run.Key, run.Experiment, run.Cycle, run.ConfigHash, ManifestStatus.Failed,
+                manifest.Record(new ManifestEntry(run.Key, run.Experiment, run.Cycle, configHash, ManifestStatus.Failed,
                     StartedUtc: started, EndedUtc: DateTimeOffset.UtcNow, Error: e.Message));
                 throw;
             }

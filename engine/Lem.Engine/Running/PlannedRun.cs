@@ -11,7 +11,11 @@ public sealed record PlannedRun(string Experiment, int Cycle, ExperimentConfig C
     /// <summary>The manifest key: experiment and cycle.</summary>
     public string Key => $"{Experiment}#cycle{Cycle}";
 
-    /// <summary>A hash of every resolved value (not their provenance): a run whose config changed is not the same run.</summary>
+    /// <summary>
+    /// A hash of every resolved value (not their provenance) and of the contents the run reads
+    /// (<see cref="RunInputFingerprint"/>: prompt file, model folder): a run whose config or inputs changed is not the
+    /// same run. Computed afresh on each call (it reads the prompt file): read it once per run.
+    /// </summary>
     public string ConfigHash
     {
         get
@@ -19,6 +23,7 @@ public sealed record PlannedRun(string Experiment, int Cycle, ExperimentConfig C
             var text = new StringBuilder();
             foreach (var (name, resolved) in Config.Resolved.OrderBy(p => p.Key, StringComparer.Ordinal))
                 text.Append(name).Append('=').Append(resolved.Value).Append('\n');
+            foreach (var line in RunInputFingerprint.Lines(Config, BaseFolder)) text.Append(line).Append('\n');
             return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16].ToLowerInvariant();
         }
     }

@@ -5,8 +5,9 @@ namespace Lem.Engine.Running;
 
 /// <summary>
 /// The manifest of a script's runs, rewritten atomically after every change so that an interrupted campaign
-/// resumes where it stopped: a run whose entry is done, with the same config hash and a complete result folder,
-/// is not repeated.
+/// resumes where it stopped: a run whose entry is done, with the same config hash (config values and the contents of
+/// its prompt file and model folder, see <see cref="PlannedRun.ConfigHash"/>) and a complete result folder, is not
+/// repeated.
 /// </summary>
 public sealed class RunManifest
 {
@@ -44,10 +45,13 @@ public sealed class RunManifest
 
     public ManifestEntry? Find(string key) => _entries.LastOrDefault(e => e.Key == key);
 
-    /// <summary>True when <paramref name="run"/> completed before with the same config and its result is complete.</summary>
-    public bool IsCompleted(PlannedRun run, Func<string, bool> resultComplete) =>
-        Find(run.Key) is { Status: ManifestStatus.Done, ResultFolder: { } folder } entry
-        && entry.ConfigHash == run.ConfigHash
+    /// <summary>True when <paramref name="run"/> completed before with the same config and inputs and its result is complete.</summary>
+    public bool IsCompleted(PlannedRun run, Func<string, bool> resultComplete) => IsCompleted(run.Key, run.ConfigHash, resultComplete);
+
+    /// <summary>True when the run <paramref name="key"/> completed before with <paramref name="configHash"/> and its result is complete.</summary>
+    public bool IsCompleted(string key, string configHash, Func<string, bool> resultComplete) =>
+        Find(key) is { Status: ManifestStatus.Done, ResultFolder: { } folder } entry
+        && entry.ConfigHash == configHash
         && resultComplete(folder);
 
     public void Record(ManifestEntry entry)

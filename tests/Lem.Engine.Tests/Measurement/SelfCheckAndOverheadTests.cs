@@ -25,6 +25,7 @@ public class SelfCheckAndOverheadTests(ITestOutputHelper output)
         output.WriteLine(report.Render());
         Assert.Equal(5, report.Items.Count);
         Assert.True(report.Items.Single(i => i.Check == "idle power").Passed);
+        Assert.Contains("of the 700 W power limit", report.Items.Single(i => i.Check == "idle power").Detail);
         Assert.True(report.Items.Single(i => i.Check == "no throttling under load").Passed);
         Assert.True(report.Items.Single(i => i.Check == "short window flagged").Passed);
         Assert.Contains("meter self-check:", report.Render());
@@ -43,6 +44,32 @@ public class SelfCheckAndOverheadTests(ITestOutputHelper output)
         Assert.False(report.Items.Single(i => i.Check == "idle power").Passed);
         Assert.Contains("hw_thermal", report.Items.Single(i => i.Check == "no throttling under load").Detail);
         Assert.Contains("FAIL", report.Render());
+    }
+
+    [Theory]
+    [InlineData(74, 700, true)]    // DEVICE.md's single-GPU H100 host
+    [InlineData(122, 700, true)]   // the 2-GPU host's H100, above the old fixed 120 W bound
+    [InlineData(150, 700, false)]  // 21%: above 20% of the limit
+    [InlineData(15, 700, false)]   // 2%: below 3%
+    [InlineData(30, 300, true)]    // 10% of a 300 W card (e.g. an L40S-class GPU)
+    [InlineData(74, 300, false)]   // what an H100 idles at is 25% of a 300 W card's limit
+    public void Idle_power_is_judged_against_the_power_limit(double idleW, double limitW, bool plausible)
+    {
+        var idle = new IdleBaselineFigure("GPU-a", "gpu:0", idleW, DateTimeOffset.UtcNow, 5);
+        var item = MeterSelfCheck.IdlePowerItem(idle, limitW, new SelfCheckOptions());
+        output.WriteLine(item.Detail);
+        Assert.Equal(plausible, item.Passed);
+        Assert.Contains($"of the {limitW:F0} W power limit", item.Detail);
+        Assert.Contains($"{idleW / limitW * 100:F1}%", item.Detail);
+    }
+
+    [Fact]
+    public void Idle_power_without_a_power_limit_cannot_be_judged()
+    {
+        var idle = new IdleBaselineFigure("GPU-a", "gpu:0", 74, DateTimeOffset.UtcNow, 5);
+        var item = MeterSelfCheck.IdlePowerItem(idle, null, new SelfCheckOptions());
+        Assert.False(item.Passed);
+        Assert.Contains("no power limit", item.Detail);
     }
 
     [Fact]
@@ -67,6 +94,8 @@ public class SelfCheckAndOverheadTests(ITestOutputHelper output)
         Assert.InRange(report.SamplerThreadAllocatedBytes, 0, 256); // a one-off for the thread's first wait; nothing per sample
         if (OperatingSystem.IsLinux()) Assert.NotNull(report.SamplerThreadCpuMs);
         Assert.Equal(1, report.Gpus);
+        Assert.Equal(100, report.CounterSamplePeriodMs); // the fake's counter costs µs: every sample
+        Assert.Contains("energy counter read every 100 ms", report.Render());
         Assert.Equal(1, nvml.ShutdownCalls);
     }
 }

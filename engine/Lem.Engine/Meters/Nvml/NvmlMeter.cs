@@ -22,7 +22,8 @@ public sealed class NvmlMeter : IMeter
     private double _beginS;
     private bool _disposed;
 
-    private NvmlMeter(INvmlApi? api, NvmlMeterOptions options, MeterClock clock, GpuState[] gpus, MeterHealth health, IReadOnlyList<string> notes)
+    private NvmlMeter(INvmlApi? api, NvmlMeterOptions options, MeterClock clock, GpuState[] gpus, NvmlSampler? sampler, MeterHealth health,
+        IReadOnlyList<string> notes)
     {
         _api = api;
         _options = options;
@@ -31,8 +32,7 @@ public sealed class NvmlMeter : IMeter
         _requested = options.Devices;
         _notes = notes;
         Health = health;
-        if (api is not null && gpus.Length > 0 && options.SampleInterval is { } interval && interval > TimeSpan.Zero)
-            _sampler = new NvmlSampler(api, gpus.Select(g => g.Gpu.Device.Handle).ToArray(), clock, interval);
+        _sampler = sampler;
     }
 
     public string Name => MeterName;
@@ -53,8 +53,14 @@ public sealed class NvmlMeter : IMeter
     {
         var period = UpdatePeriodMs(label);
         if (period is null || _sampler is null) return period;
-        return Math.Max(period.Value, _sampler.CounterEvery * _sampler.Interval.TotalMilliseconds);
+        return Math.Max(period.Value, _sampler.CounterSamplePeriod.TotalMilliseconds);
     }
+
+    /// <summary>How often the sampler reads the energy counter (ms), chosen from its read cost; null without a sampler.</summary>
+    public double? CounterSamplePeriodMs => _sampler?.CounterSamplePeriod.TotalMilliseconds;
+
+    /// <summary>Measured wall time of one energy-counter read (ms); null without a sampler.</summary>
+    public double? CounterReadMs => _sampler?.CounterReadMs;
 
     /// <summary>Power limit in W of a GPU label, null when unknown.</summary>
     public double? PowerLimitW(string label) => _gpus.FirstOrDefault(g => g.Gpu.Label == label)?.PowerLimitW;
@@ -112,13 +118,23 @@ public sealed class NvmlMeter : IMeter
             + (s.MigEnabled ? "MIG enabled, per-instance energy unavailable"
                 : s.CounterSupported ? "energy counter, update period " + (s.UpdatePeriodMs is { } p ? p.ToString("F0", CultureInfo.InvariantCulture) + " ms" : "unknown (counter did not change during the probe)")
                 : "no energy counter (before Volta), power samples only")));
-        if (options.SampleInterval is { } si && si > TimeSpan.Zero) measures += $"; power samples every {si.TotalMilliseconds:F0} ms";
+        NvmlSampler? sampler = null;
+        if (options.SampleInterval is { } si && si > TimeSpan.Zero)
+        {
+            // The counter-read cost is measured here, not at the first window's edge, where it would delay the window.
+            sampler = new NvmlSampler(api, states.Select(s => s.Gpu.Device.Handle).ToArray(), clock, si);
+            sampler.CalibrateCounterReads(Math.Max(0, states.FindIndex(s => s.CounterSupported)));
+            measures += FormattableString.Invariant($"; power samples every {si.TotalMilliseconds:F0} ms");
+            if (states.Any(s => s.CounterSupported))
+                measures += FormattableString.Invariant(
+                    $"; energy counter sampled every {sampler.CounterSamplePeriod.TotalMilliseconds:F0} ms (one read costs {sampler.CounterReadMs:F3} ms; reads kept under {NvmlSampler.CounterCpuBudget * 100:0.0#}% of one core per GPU)");
+        }
         var health = new MeterHealth(MeterName, true, measures, null, periods.Count > 0 ? periods.Max() : null);
-        return new NvmlMeter(api, options, clock, states.ToArray(), health, selection.Notes);
+        return new NvmlMeter(api, options, clock, states.ToArray(), sampler, health, selection.Notes);
     }
 
     private static NvmlMeter Unavailable(INvmlApi? api, NvmlMeterOptions options, MeterClock clock, string why) =>
-        new(api, options, clock, [], new MeterHealth(MeterName, false, "GPU energy (NVML)", why), []);
+        new(api, options, clock, [], null, new MeterHealth(MeterName, false, "GPU energy (NVML)", why), []);
 
     public void BeginWindow(string windowName)
     {
@@ -162,6 +178,11 @@ public sealed class NvmlMeter : IMeter
             energy.Add(figure);
             AddSampleMetrics(g, samples, figure, prefix, metrics, warnings, _beginS, endS);
             if (g.UpdatePeriodMs is { } period) metrics[$"{prefix}_counter_update_period_ms"] = period;
+            if (_sampler is not null && g.CounterSupported)
+            {
+                metrics[$"{prefix}_counter_sample_period_ms"] = _sampler.CounterSamplePeriod.TotalMilliseconds;
+                if (_sampler.CounterReadMs is { } readMs) metrics[$"{prefix}_counter_read_ms"] = readMs;
+            }
             if (g.PowerLimitW is { } limit) metrics[$"{prefix}_power_limit_w"] = limit;
             if (g.BeginTemperatureC is { } t0) metrics[$"{prefix}_temperature_start_c"] = t0;
             if (_api.GetTemperature(g.Gpu.Device.Handle, out var t1) == NvmlReturn.Success) metrics[$"{prefix}_temperature_end_c"] = t1;

@@ -30,11 +30,15 @@ public sealed class NvmlSampler : IDisposable
 
     public bool Running => _thread is not null;
 
-    /// <summary>Clears the buffers, takes a first sample on the calling thread and starts the sampling thread.</summary>
+    /// <summary>
+    /// Clears the buffers, takes a first sample (every field, the counter included) on the calling thread and starts
+    /// the sampling thread.
+    /// </summary>
     public void Start()
     {
         if (_thread is not null) throw new InvalidOperationException("The sampler is already running.");
         foreach (var b in Buffers) b.Clear();
+        _sampleIndex = 0;
         SampleOnce();
         _stop.Reset();
         _thread = new Thread(Loop) { IsBackground = true, Name = "lem-nvml-sampler" };
@@ -53,43 +57,80 @@ public sealed class NvmlSampler : IDisposable
 
     /// <summary>
     /// Every this many samples the slow-changing fields (memory, utilisation, temperature, clocks) are read too; the
-    /// other samples read only what energy and throttling need (counter, averaged and instant power, clock-event
-    /// reasons) and leave those fields NaN. Each NVML call costs CPU time (about 0.4 ms in a VM, measured), so at 10 Hz
-    /// this halves the sampler's cost.
+    /// other samples read only what energy and throttling need (averaged and instant power, clock-event reasons, and
+    /// the counter when due) and leave those fields NaN.
     /// </summary>
     public const int SecondaryFieldsEvery = 10;
+
+    /// <summary>
+    /// Share of one core the sampler's energy-counter reads may use per sampled GPU. Reading the counter costs about
+    /// 1 µs on most machines but 3.9 ms in the Firecracker VM of this project's GPU machine (measured with <c>lem env
+    /// --sampler-overhead</c>); at 0.4% that VM reads it every tenth 100 ms sample.
+    /// </summary>
+    public const double CounterCpuBudget = 0.004;
 
     private long _sampleIndex;
 
     /// <summary>
-    /// The energy counter is read every <see cref="CounterEvery"/> samples. Reading it costs about 1 µs on most
-    /// machines but 3.8 ms in the Firecracker VM of this project's GPU machine (measured with <c>lem env
-    /// --sampler-overhead</c>), so the first read is timed: above <see cref="SlowCounterReadMs"/> the counter is read
-    /// every fifth sample (2 Hz at the default 10 Hz), which coarsens only the per-phase energy split; window energy
-    /// always comes from counter reads at the window edges.
+    /// The energy counter is read every <see cref="CounterEvery"/> samples, chosen by <see cref="CounterEveryFor"/> from
+    /// the measured cost of one read (<see cref="CalibrateCounterReads"/>, done by the first sample unless called
+    /// before). A sparser read coarsens only the sampled counter series (per-phase energy); window energy always
+    /// comes from counter reads at the window edges.
     /// </summary>
     public int CounterEvery { get; private set; } = 1;
 
-    public const double SlowCounterReadMs = 0.5;
+    /// <summary>Wall time of one counter read measured by <see cref="CalibrateCounterReads"/> (ms); null before.</summary>
+    public double? CounterReadMs { get; private set; }
+
+    /// <summary>How often the sampled counter series is read: <see cref="CounterEvery"/> × the sample interval.</summary>
+    public TimeSpan CounterSamplePeriod => _interval * CounterEvery;
+
+    /// <summary>
+    /// The smallest k such that one counter read every k samples costs at most <paramref name="budget"/> of one core:
+    /// k = ⌈read cost / (budget × interval)⌉, at least 1. Wall time stands for CPU time (an upper bound of it).
+    /// </summary>
+    public static int CounterEveryFor(double counterReadMs, TimeSpan interval, double budget = CounterCpuBudget)
+    {
+        if (!(counterReadMs > 0) || !(interval > TimeSpan.Zero) || !(budget > 0)) return 1;
+        var allowedMsPerSample = budget * interval.TotalMilliseconds;
+        // the small tolerance keeps an exact multiple (3.2 ms against 0.4 ms) from rounding up by floating-point error
+        return Math.Max(1, (int)Math.Ceiling(counterReadMs / allowedMsPerSample - 1e-9));
+    }
+
+    /// <summary>
+    /// Times three reads of one GPU's energy counter (the first unless told), takes the median (one read can be slowed
+    /// by preemption) and sets <see cref="CounterEvery"/> from the budget. All GPUs share the result: they sit behind
+    /// the same driver.
+    /// </summary>
+    public void CalibrateCounterReads(int gpuIndex = 0)
+    {
+        if (_handles.Length == 0) return;
+        ArgumentOutOfRangeException.ThrowIfNegative(gpuIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(gpuIndex, _handles.Length);
+        Span<double> ms = stackalloc double[3];
+        for (var i = 0; i < ms.Length; i++)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            _api.GetTotalEnergyConsumption(_handles[gpuIndex], out _);
+            ms[i] = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        ms.Sort();
+        CounterReadMs = ms[1];
+        CounterEvery = CounterEveryFor(ms[1], _interval);
+    }
 
     /// <summary>Reads every GPU once and appends one sample to each buffer.</summary>
     public void SampleOnce()
     {
-        var full = _sampleIndex++ % SecondaryFieldsEvery == 0;
+        if (CounterReadMs is null) CalibrateCounterReads();
+        var full = _sampleIndex % SecondaryFieldsEvery == 0;
+        var readCounter = _sampleIndex % CounterEvery == 0;
+        _sampleIndex++;
         for (var i = 0; i < _handles.Length; i++)
         {
             var h = _handles[i];
             var s = new GpuSample { TimeS = _clock.NowS };
-            if (_sampleIndex == 1 && i == 0)
-            {
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                s.EnergyMj = _api.GetTotalEnergyConsumption(h, out var first) == NvmlReturn.Success ? first : ulong.MaxValue;
-                if (System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds > SlowCounterReadMs) CounterEvery = 5;
-            }
-            else if ((_sampleIndex - 1) % CounterEvery == 0)
-                s.EnergyMj = _api.GetTotalEnergyConsumption(h, out var e) == NvmlReturn.Success ? e : ulong.MaxValue;
-            else
-                s.EnergyMj = ulong.MaxValue;
+            s.EnergyMj = readCounter && _api.GetTotalEnergyConsumption(h, out var e) == NvmlReturn.Success ? e : ulong.MaxValue;
             s.AvgPowerW = _api.GetPowerUsage(h, out var p) == NvmlReturn.Success ? p / 1000.0 : double.NaN;
             s.InstantPowerW = _api.GetInstantPower(h, out var ip) == NvmlReturn.Success ? ip / 1000.0 : double.NaN;
             s.ClockEventReasons = _api.GetCurrentClocksEventReasons(h, out var reasons) == NvmlReturn.Success ? reasons : 0;

@@ -211,13 +211,33 @@ public class NvmlMeterTests
         var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { UpdatePeriodS = 0.1, CounterReadDelay = TimeSpan.FromMilliseconds(2) };
         var nvml = new FakeNvml(MeterClock.System, gpu);
         using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(100)), MeterClock.System);
+        // measured when the meter opens, so that the first window's edge does not pay for it
+        Assert.InRange(meter.CounterReadMs!.Value, 2, 20);
+        var k = NvmlSampler.CounterEveryFor(meter.CounterReadMs.Value, TimeSpan.FromMilliseconds(100));
+        Assert.InRange(k, 5, 50); // 2 ms against 0.4 ms allowed per 100 ms sample: every fifth sample, or later when slowed
+        Assert.Contains($"energy counter sampled every {k * 100} ms", meter.Health.Measures);
         meter.BeginWindow("w");
         Thread.Sleep(250);
-        meter.EndWindow();
+        var result = meter.EndWindow();
 
         var label = meter.Gpus[0].Label;
         Assert.NotNull(meter.UpdatePeriodMs(label));
-        Assert.Equal(500, meter.CounterSeriesResolutionMs(label)!.Value, 6); // every fifth 100 ms sample reads the counter
+        Assert.Equal(k * 100.0, meter.CounterSamplePeriodMs!.Value, 6);
+        Assert.Equal(k * 100.0, meter.CounterSeriesResolutionMs(label)!.Value, 6);
+        Assert.Equal(k * 100.0, result.Metrics["gpu0_counter_sample_period_ms"], 6);
+        Assert.Equal(meter.CounterReadMs.Value, result.Metrics["gpu0_counter_read_ms"], 9);
+    }
+
+    [Fact]
+    public void A_cheap_counter_keeps_the_series_at_the_counters_own_update_period()
+    {
+        var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { UpdatePeriodS = 0.1 };
+        using var meter = NvmlMeter.Open(new FakeNvml(MeterClock.System, gpu), new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(50)), MeterClock.System);
+        var label = meter.Gpus[0].Label;
+        Assert.Equal(50, meter.CounterSamplePeriodMs!.Value, 6);
+        // sampled every 50 ms, but the counter itself changes only every ~100 ms
+        Assert.Equal(meter.UpdatePeriodMs(label)!.Value, meter.CounterSeriesResolutionMs(label)!.Value, 6);
+        Assert.InRange(meter.CounterSeriesResolutionMs(label)!.Value, 90, 140);
     }
 
     [Fact]

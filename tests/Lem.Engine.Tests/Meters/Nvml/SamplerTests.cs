@@ -53,21 +53,54 @@ public class SamplerTests
     }
 
     [Theory]
-    [InlineData(0, 1)]
-    [InlineData(2, 5)]
-    public void A_slow_energy_counter_is_read_every_fifth_sample(int readDelayMs, int expectedEvery)
+    [InlineData(0.001, 100, 1)]    // a cheap counter (µs): every sample
+    [InlineData(0.4, 100, 1)]      // exactly the budget at 10 Hz
+    [InlineData(0.41, 100, 2)]
+    [InlineData(3.9, 100, 10)]     // the GPU machine's VM: every tenth sample, 1 Hz
+    [InlineData(3.9, 1000, 1)]     // at 1 Hz the same read fits the budget every sample
+    [InlineData(3.9, 50, 20)]      // at 20 Hz: still one read per second
+    [InlineData(25, 100, 63)]
+    public void The_counter_read_rate_follows_the_cpu_budget(double readMs, int intervalMs, int expectedEvery)
+    {
+        var every = NvmlSampler.CounterEveryFor(readMs, TimeSpan.FromMilliseconds(intervalMs));
+        Assert.Equal(expectedEvery, every);
+        // the chosen rate keeps counter reads within 0.4% of one core, and one fewer sample between reads would not
+        Assert.True(readMs / (every * intervalMs) <= NvmlSampler.CounterCpuBudget + 1e-12);
+        if (every > 1) Assert.True(readMs / ((every - 1) * intervalMs) > NvmlSampler.CounterCpuBudget);
+    }
+
+    [Fact]
+    public void A_slow_fake_counter_is_read_every_kth_sample_with_k_from_its_measured_cost()
     {
         var clock = new ManualClock(0);
-        var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { CounterReadDelay = TimeSpan.FromMilliseconds(readDelayMs) };
+        var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { CounterReadDelay = TimeSpan.FromMilliseconds(4) };
         using var sampler = new NvmlSampler(new FakeNvml(clock, gpu), [1], clock, TimeSpan.FromMilliseconds(100));
-        for (var i = 0; i < 11; i++)
+        for (var i = 0; i < 30; i++)
         {
             sampler.SampleOnce();
             clock.Advance(0.1);
         }
-        Assert.Equal(expectedEvery, sampler.CounterEvery);
+        // 4 ms per read against 0.4 ms allowed per 100 ms sample: k = 10 (more if this busy machine slowed the reads)
+        Assert.InRange(sampler.CounterReadMs!.Value, 4, 20);
+        Assert.Equal(NvmlSampler.CounterEveryFor(sampler.CounterReadMs.Value, TimeSpan.FromMilliseconds(100)), sampler.CounterEvery);
+        Assert.InRange(sampler.CounterEvery, 10, 50);
+        Assert.Equal(sampler.CounterEvery * 100.0, sampler.CounterSamplePeriod.TotalMilliseconds, 9);
         var withCounter = sampler.Buffers[0].AsSpan().ToArray().Select((s, i) => (s, i)).Where(p => p.s.EnergyMj != ulong.MaxValue).Select(p => p.i);
-        Assert.Equal(Enumerable.Range(0, 11).Where(i => i % expectedEvery == 0), withCounter);
+        Assert.Equal(Enumerable.Range(0, 30).Where(i => i % sampler.CounterEvery == 0), withCounter);
+    }
+
+    [Fact]
+    public void A_cheap_fake_counter_is_read_every_sample()
+    {
+        var clock = new ManualClock(0);
+        using var sampler = new NvmlSampler(new FakeNvml(clock, new FakeGpu("GPU-a", "00000000:01:00.0")), [1], clock, TimeSpan.FromMilliseconds(100));
+        for (var i = 0; i < 5; i++)
+        {
+            sampler.SampleOnce();
+            clock.Advance(0.1);
+        }
+        Assert.Equal(1, sampler.CounterEvery);
+        Assert.All(sampler.Buffers[0].AsSpan().ToArray(), s => Assert.NotEqual(ulong.MaxValue, s.EnergyMj));
     }
 
     [Fact]

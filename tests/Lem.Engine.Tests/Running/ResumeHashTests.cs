@@ -1,0 +1,123 @@
+using Lem.Engine.Config;
+using Lem.Engine.Running;
+using Lem.Engine.Tests.Config;
+using Lem.Engine.Tests.Results;
+
+namespace Lem.Engine.Tests.Running;
+
+public class ResumeHashTests
+{
+    private static PlannedRun Run(string baseFolder, ConfigValue model, ConfigValue prompts) =>
+        new("e", 0, ExperimentConfig.From(V.Set(("model", model), ("prompts", prompts))), baseFolder);
+
+    private static ConfigValue FilePrompts(string path) => V.Call("file", [V.Text(path)], ("format", V.Word("text")));
+
+    private static ConfigValue Synthetic => V.Call("synthetic", [V.Text("tiny")]); // the model preset
+
+    private static string ModelFolder(string root)
+    {
+        var folder = Path.Combine(root, "model");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "config.json"), """{"hidden_size": 64}""");
+        File.WriteAllBytes(Path.Combine(folder, "model.safetensors"), new byte[1000]);
+        File.WriteAllText(Path.Combine(folder, "tokenizer.json"), "{}");
+        return folder;
+    }
+
+    [Fact]
+    public void A_changed_prompt_file_changes_the_hash_and_the_same_bytes_rewritten_do_not()
+    {
+        using var temp = new TempFolder();
+        var prompts = Path.Combine(temp.Path, "prompts.txt");
+        File.WriteAllText(prompts, "one\ntwo\n");
+        var run = Run(temp.Path, Synthetic, FilePrompts("prompts.txt")); // relative to the script's folder
+        var first = run.ConfigHash;
+
+        File.WriteAllText(prompts, "one\ntwo\n");
+        File.SetLastWriteTimeUtc(prompts, DateTime.UtcNow.AddHours(1));
+        Assert.Equal(first, run.ConfigHash);
+
+        File.WriteAllText(prompts, "one\nthree\n");
+        Assert.NotEqual(first, run.ConfigHash);
+        Assert.StartsWith("input:prompts.file=sha256:", Assert.Single(RunInputFingerprint.Lines(run.Config, temp.Path)));
+    }
+
+    [Fact]
+    public void A_regenerated_model_folder_changes_the_hash()
+    {
+        using var temp = new TempFolder();
+        var folder = ModelFolder(temp.Path);
+        var run = Run(temp.Path, V.Text(folder), V.Named("synthetic", ("count", V.Int(4))));
+        var first = run.ConfigHash;
+        Assert.Equal(first, run.ConfigHash);
+
+        // a file the loader does not read changes nothing
+        File.WriteAllText(Path.Combine(folder, "README.md"), "notes");
+        Assert.Equal(first, run.ConfigHash);
+
+        // weights rewritten with the same size: their modification time differs
+        File.WriteAllBytes(Path.Combine(folder, "model.safetensors"), new byte[1000]);
+        File.SetLastWriteTimeUtc(Path.Combine(folder, "model.safetensors"), DateTime.UtcNow.AddMinutes(5));
+        var afterWeights = run.ConfigHash;
+        Assert.NotEqual(first, afterWeights);
+
+        File.WriteAllText(Path.Combine(folder, "config.json"), """{"hidden_size": 128}""");
+        Assert.NotEqual(afterWeights, run.ConfigHash);
+
+        var withShard = run.ConfigHash;
+        File.WriteAllBytes(Path.Combine(folder, "model-00002-of-00002.safetensors"), new byte[10]);
+        Assert.NotEqual(withShard, run.ConfigHash);
+    }
+
+    [Fact]
+    public void Weights_behind_symbolic_links_are_fingerprinted_by_their_target()
+    {
+        using var temp = new TempFolder();
+        var blobs = Directory.CreateDirectory(Path.Combine(temp.Path, "blobs")).FullName;
+        var blob = Path.Combine(blobs, "abc");
+        File.WriteAllBytes(blob, new byte[100]);
+        var snapshot = Directory.CreateDirectory(Path.Combine(temp.Path, "snapshot")).FullName;
+        File.WriteAllText(Path.Combine(snapshot, "config.json"), "{}");
+        File.CreateSymbolicLink(Path.Combine(snapshot, "model.safetensors"), blob);
+        var first = RunInputFingerprint.ModelFolder(snapshot);
+        Assert.Contains("model.safetensors:100:", first);
+
+        File.WriteAllBytes(blob, new byte[200]);
+        Assert.Contains("model.safetensors:200:", RunInputFingerprint.ModelFolder(snapshot));
+    }
+
+    [Fact]
+    public void Synthetic_models_and_prompts_add_nothing_to_the_hash_and_missing_inputs_are_named()
+    {
+        using var temp = new TempFolder();
+        var synthetic = Run(temp.Path, Synthetic, V.Named("synthetic", ("count", V.Int(4))));
+        Assert.Empty(RunInputFingerprint.Lines(synthetic.Config, temp.Path));
+
+        var missing = Run(temp.Path, V.Text("no-such-model"), FilePrompts("no-such-prompts.txt"));
+        Assert.Equal(["input:prompts.file=missing", "input:model.folder=missing"], RunInputFingerprint.Lines(missing.Config, temp.Path));
+    }
+
+    [Fact]
+    public void The_campaign_reruns_a_done_run_whose_prompt_file_changed_and_skips_it_otherwise()
+    {
+        using var temp = new TempFolder();
+        var prompts = Path.Combine(temp.Path, "prompts.txt");
+        File.WriteAllText(prompts, "one\n");
+        var run = Run(temp.Path, V.Text(ModelFolder(temp.Path)), FilePrompts(prompts));
+        var result = Directory.CreateDirectory(Path.Combine(temp.Path, "result")).FullName;
+        var runs = 0;
+        var campaign = new CampaignRunner(_ => { runs++; return new RunOutcome("run-" + runs, result, ""); }, _ => true);
+        var manifest = RunManifest.OpenOrCreate(Path.Combine(temp.Path, "manifest.json"));
+
+        campaign.Run([run], CampaignOptions.Default, manifest);
+        campaign.Run([run], CampaignOptions.Default, RunManifest.OpenOrCreate(manifest.Path));
+        Assert.Equal(1, runs);
+
+        File.WriteAllText(prompts, "one\ntwo\n");
+        campaign.Run([run], CampaignOptions.Default, RunManifest.OpenOrCreate(manifest.Path));
+        Assert.Equal(2, runs);
+        var entry = RunManifest.OpenOrCreate(manifest.Path).Find(run.Key)!;
+        Assert.Equal(run.ConfigHash, entry.ConfigHash);
+        Assert.Equal("run-2", entry.RunId);
+    }
+}
