@@ -22,16 +22,17 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
         if (!Directory.Exists(folder))
             throw new InferenceException($"Model folder \"{folder}\" does not exist; give a folder in Hugging Face layout (config.json, *.safetensors, tokenizer files).");
         var (precision, dtype) = PrecisionName.Parse(request.Precision);
-        var (deviceName, device) = DeviceName.Parse(request.Device);
         var staticDecode = Flag(request, StaticDecodeOption);
         var cudaGraphs = Flag(request, CudaGraphsOption);
         var config = ModelConfig.Load(folder);
+        var split = Split(request, config);
+        var deviceName = string.Join("+", split.Stages.Select(s => s.DeviceName).Distinct());
 
         CausalLM model;
         try
         {
             using var weights = openWeights(folder);
-            model = ModelBuilder.Build(config, weights, dtype, device, folder);
+            model = ModelBuilder.Build(config, weights, dtype, split, folder);
         }
         catch (ExternalException e)
         {
@@ -48,11 +49,14 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
                 config.MaxPositionEmbeddings, config.VocabSize,
                 config.EosTokenIds.Count > 0 ? config.EosTokenIds[0] : null,
                 config.ConfigJson);
-            var (graphs, graphsStatus) = cudaGraphs ? CudaGraphSetup.Create(device, request) : (null, "off (torchsharp.cuda_graphs = false)");
+            var (graphs, graphsStatus) = !cudaGraphs ? (null, "off (torchsharp.cuda_graphs = false)")
+                : split.IsPipeline ? (null, PipelineGraphsStatus)
+                : CudaGraphSetup.Create(split.First, request);
             return new TorchSharpModel(model, tokenizer, info)
             {
                 StaticDecodeShapes = staticDecode, Graphs = graphs, GraphsStatus = graphsStatus,
-                GraphsWarning = cudaGraphs && graphs is null ? "torchsharp.cuda_graphs = true, but decoding is eager: " + graphsStatus : null,
+                // a pipeline's eager decoding is by design (the config rejects an explicit cuda_graphs = true with it)
+                GraphsWarning = cudaGraphs && graphs is null && !split.IsPipeline ? "torchsharp.cuda_graphs = true, but decoding is eager: " + graphsStatus : null,
             };
         }
         catch
@@ -60,6 +64,21 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Why a pipeline decodes eagerly although torchsharp.cuda_graphs is on.</summary>
+    public const string PipelineGraphsStatus =
+        "off: a pipeline's forward spans several devices, and a CUDA graph is captured on one device's stream; decoding is eager";
+
+    /// <summary>One stage on request.Device, or the pipeline over request.PipelineDevices.</summary>
+    private static PipelineSplit Split(ModelLoadRequest request, ModelConfig config)
+    {
+        if (request.PipelineDevices is not { } devices)
+        {
+            var (name, device) = DeviceName.Parse(request.Device);
+            return PipelineSplit.Single(name, device, config.NumHiddenLayers);
+        }
+        return PipelineSplit.Even(devices.Select(DeviceName.Parse).ToArray(), config.NumHiddenLayers);
     }
 
     private static bool Flag(ModelLoadRequest request, string option)

@@ -21,4 +21,9 @@ public sealed record ForwardBatch(
     long MaxPosition,
     KvCache Cache,
     FlopCounter? Flops,
-    Tensor? WriteIndex = null);
+    Tensor? WriteIndex = null)
+{
+    /// <summary>The same batch with its tensors on <paramref name="device"/>: a pipeline stage moves them once per forward.</summary>
+    public ForwardBatch On(Device device) =>
+        this with { PositionIds = PositionIds.to(device), Mask = Mask?.to(device), WriteIndex = WriteIndex?.to(device) };
+}
