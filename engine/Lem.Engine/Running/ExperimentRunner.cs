@@ -186,7 +186,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         meterMetrics["padding_ratio"] = workload.PaddingRatio;
         meterMetrics["effective_batch_size"] = workload.EffectiveBatchSize;
         var gpuName = meters.Gpu?.Gpus.FirstOrDefault()?.Device.Name;
-        var flops = FlopsFor(model.Info, workload, window.DurationS, gpuName, config.PrecisionText);
+        var flops = FlopsFor(model.Info, workload, window.DurationS, gpuName, Math.Max(1, meters.Gpu?.Gpus.Count ?? 1), config.PrecisionText);
 
         var record = new RawRecord
         {
@@ -223,6 +223,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
     /// (first tokens → end) — summed over batches. Energy comes from the sampled energy-counter series; a phase shorter
     /// than one counter update cannot be resolved, so the phase energy is reported only when every batch's phase could
     /// be, and flagged when any spans fewer than ten updates. The workload clock starts a few ms after the meters' window.
+    /// A worker with several GPUs (a pipeline) sums their phase energies.
     /// </summary>
     private static IEnumerable<KeyValuePair<string, double>> PhaseFigures(WindowMeasurement window, WorkloadRun workload, MeterSet meters,
         List<WarningRecord> warnings)
@@ -232,11 +233,12 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         var gpu = meters.Gpu;
         var result = window.Results.FirstOrDefault(r => r.MeterName == gpu?.Name);
         if (gpu is null || result is null || gpu.Gpus.Count == 0) yield break;
-        var series = PhaseSplit.CounterSeries(result, gpu.Gpus[0].Label.Replace(":", "", StringComparison.Ordinal));
-        var period = gpu.CounterSeriesResolutionMs(gpu.Gpus[0].Label);
-        var phases = workload.Batches
-            .Select(b => PhaseSplit.Split(series, b.StartS, Math.Min(b.EndS, b.StartS + b.PrefillSeconds), b.EndS, period))
-            .ToArray();
+        var phases = gpu.Gpus.SelectMany(g =>
+        {
+            var series = PhaseSplit.CounterSeries(result, g.Label.Replace(":", "", StringComparison.Ordinal));
+            var period = gpu.CounterSeriesResolutionMs(g.Label);
+            return workload.Batches.Select(b => PhaseSplit.Split(series, b.StartS, Math.Min(b.EndS, b.StartS + b.PrefillSeconds), b.EndS, period));
+        }).ToArray();
         foreach (var (name, pick) in new (string, Func<(PhaseEnergy First, PhaseEnergy Second), PhaseEnergy>)[] { ("prefill", p => p.First), ("decode", p => p.Second) })
         {
             var parts = phases.Select(pick).ToArray();
@@ -325,7 +327,8 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         return tracker;
     }
 
-    private static FlopsRecord FlopsFor(ModelInfo model, WorkloadRun workload, double windowS, string? gpuName, string precision)
+    /// <param name="gpuCount">The GPUs this worker's model uses (several for a pipeline): MFU and MBU are over all of them.</param>
+    private static FlopsRecord FlopsFor(ModelInfo model, WorkloadRun workload, double windowS, string? gpuName, int gpuCount, string precision)
     {
         var shapes = workload.Batches.Select(b =>
         {
@@ -334,12 +337,12 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         }).ToArray();
         var traced = workload.Batches.All(b => b.TracedFlops is not null) ? workload.TracedFlops : null;
         var estimate = FlopsEstimate.Estimate(shapes, traced, model.ConfigJson, model.ParameterCount);
-        var mfu = estimate.TotalFlops is { } total ? Mfu.ForDevice(total, windowS, gpuName, precision) : null;
+        var mfu = estimate.TotalFlops is { } total ? Mfu.ForDevice(total, windowS, gpuName, precision, gpuCount) : null;
         UtilisationFigure? mbu = null;
         try
         {
             var architecture = ArchitectureConfig.Parse(model.ConfigJson);
-            mbu = Mbu.ForDecode(architecture, model.WeightBytes, shapes, precision, workload.Batches.Sum(b => b.DecodeSeconds), gpuName);
+            mbu = Mbu.ForDecode(architecture, model.WeightBytes, shapes, precision, workload.Batches.Sum(b => b.DecodeSeconds), gpuName, gpuCount);
         }
         catch (FlopsInputException e)
         {
