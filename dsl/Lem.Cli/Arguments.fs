@@ -95,10 +95,12 @@ type ProbeArgs =
     | New_Tokens of tokens: int
     | [<Mandatory>] Out of file: string
     | Graph_Check
+    | Pipeline of devices: string
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Graph_Check -> "also compare CUDA-graph and eager greedy tokens at batch 1, 8 and 32 (CUDA only)."
+            | Pipeline _ -> "split the layers over these devices in one process, comma-separated (for example cuda:0,cuda:1); --device is then ignored."
             | Model _ -> "a Hugging Face model folder."
             | Precision _ -> "fp32 (default), fp16 or bf16."
             | Device _ -> "cpu (default) or cuda:N."

@@ -3,8 +3,8 @@
 #   dotnet fsi build.fsx device-pack      # writes .device/lem/lem (self-contained, no CPU libtorch)
 # and copying the repository there. Needs python3 with torch, transformers, safetensors and pynvml.
 #
-#   scripts/device/gpu-suite.sh [env] [meters] [fixture] [bench] [parity] [dataparallel] [phases]   (default: all but
-#   dataparallel and phases,
+#   scripts/device/gpu-suite.sh [env] [meters] [fixture] [bench] [parity] [dataparallel] [pipeline] [phases]   (default:
+#   all but dataparallel, pipeline and phases,
 #   in that order;
 #   meters first so that the idle baseline is read on a GPU that has not just been loaded)
 #   PARITY_MODELS="llama:tiny gpt2:tiny" limits the parity section to some models.
@@ -75,6 +75,50 @@ dataparallel)
   rm -rf gpu-results-dp
   "$LEM" run --fresh --set "model=\"$(synth llama llama-3.2-1b)\"" scripts/device/data-parallel.lem 2>&1 | tee "$OUT/data-parallel.txt" || failed+=(dataparallel)
   "$LEM" results --dir gpu-results-dp list | tee -a "$OUT/data-parallel.txt"
+  ;;
+pipeline)
+  section "pipeline split over cuda:0 + cuda:1 vs one GPU: greedy tokens identical, tok/s, J/token, energy per device"
+  model=$(synth llama llama-3.2-1b)
+  # 1. tokens: the same bf16 weights give the same greedy tokens (batched and one by one) and prefill logits
+  $PY - "$OUT/pp-prompts.json" <<'PYEOF'
+import json, random, sys
+g = random.Random(5)
+json.dump({"prompts": [[g.randrange(10, 50000) for _ in range(g.randrange(16, 129))] for _ in range(16)]}, open(sys.argv[1], "w"))
+PYEOF
+  "$LEM" model probe --model "$model" --precision bf16 --device cuda:0 --prompt-file "$OUT/pp-prompts.json" --new-tokens 128 --out "$OUT/pp-one.json" || failed+=(pipeline-probe-one)
+  "$LEM" model probe --model "$model" --precision bf16 --pipeline cuda:0,cuda:1 --prompt-file "$OUT/pp-prompts.json" --new-tokens 128 --out "$OUT/pp-two.json" || failed+=(pipeline-probe-two)
+  $PY - "$OUT/pp-one.json" "$OUT/pp-two.json" <<'PYEOF' | tee "$OUT/pipeline.txt" || failed+=(pipeline-tokens)
+import json, os, sys
+one, two = (json.load(open(f)) for f in sys.argv[1:3])
+print("split:", two.get("pipeline_split"), "device:", two.get("device"))
+ok = True
+for mode in ("batched", "unbatched"):
+    a, b = one[mode]["tokens"], two[mode]["tokens"]
+    same = sum(x == y for x, y in zip(a, b))
+    print(f"{mode}: {same}/{len(a)} prompts with identical greedy tokens (128 each)")
+    ok &= same == len(a) == len(b)
+logits = [open(os.path.join(os.path.dirname(f), json.load(open(f))["logits_file"]), "rb").read() for f in sys.argv[1:3]]
+print("prefill logits byte-identical:", logits[0] == logits[1])
+print("TOKENS EQUAL" if ok else "TOKENS DIFFER")
+sys.exit(0 if ok else 1)
+PYEOF
+  # 2. throughput and energy: the same workload measured on one GPU and on the pipeline
+  rm -rf gpu-results-pp
+  "$LEM" run --fresh --set "model=\"$model\"" scripts/device/pipeline.lem 2>&1 | tee -a "$OUT/pipeline.txt" || failed+=(pipeline-run)
+  "$LEM" results --dir gpu-results-pp export --format json > "$OUT/pipeline.json" || failed+=(pipeline-export)
+  $PY - "$OUT/pipeline.json" <<'PYEOF' | tee -a "$OUT/pipeline.txt"
+import json, sys
+for r in json.load(open(sys.argv[1])):
+    m = r["metrics"]
+    f = lambda k, fmt: format(m[k], fmt) if m.get(k) is not None else "NA"
+    print(f"{r['experiment']}: {f('output_tokens_per_s', '.1f')} output tok/s, {f('energy_per_output_token_j', '.4f')} J/token "
+          f"(GPU {f('energy_gpu_per_output_token_j', '.4f')}), window {f('window_duration_s', '.2f')} s, TPOT p50 {f('tpot_ms_p50', '.2f')} ms")
+    for e in r.get("energy", []):
+        print(f"  energy {e['component']}: {e.get('energy_j')} J [{e.get('source')}]")
+    split = r.get("environment", {}).get("backend", {}).get("torchsharp_pipeline_split")
+    if split: print("  split:", split, "| cuda graphs:", r["environment"]["backend"].get("torchsharp_cuda_graphs"))
+    for w in r.get("warnings", []): print("  warning:", w["message"])
+PYEOF
   ;;
 phases)
   section "per-phase energy and goodput"

@@ -89,6 +89,24 @@ let tests =
             expectCompletedRun second
             Expect.equal (snapshot folders[0]) before "the first run's files are unchanged"
 
+        testCase "a pipeline over two cpu stages runs end to end as one worker with one record" <| fun () ->
+            let dir = workDir "pipeline"
+            let extra = "parallel.mode = pipeline\n  parallel.devices = [\"cpu\", \"cpu\"]"
+            write dir "run.lem" (tinyExperiment "t" extra + "run t\n") |> ignore
+            let o = run dir [ "run"; "run.lem" ]
+            expectOk o
+            Expect.stringContains o.Stderr "layers split as cpu:0-0,cpu:1-1" "the split is logged"
+            let folders = runFolders (Path.Combine(dir, "results"))
+            Expect.equal folders.Length 1 "one run folder"
+            expectCompletedRun folders[0]
+            Expect.isFalse (File.Exists(Path.Combine(folders[0], "raw-worker1.json"))) "one worker, one raw record"
+            let raw = json (Path.Combine(folders[0], "raw-worker0.json"))
+            Expect.equal (raw.GetProperty("worker_count").GetInt32()) 1 "one worker"
+            let backend = raw.GetProperty("environment").GetProperty("backend")
+            Expect.equal (backend.GetProperty("torchsharp_pipeline_split").GetString()) "cpu:0-0,cpu:1-1" "the split is recorded"
+            let tokens = raw.GetProperty("tokens")
+            Expect.equal (tokens.GetProperty("output_tokens").GetInt32()) 8 "both prompts ran once, 4 tokens each"
+
         testCase "run --dry-run runs nothing" <| fun () ->
             let dir = workDir "dry"
             write dir "run.lem" (tinyExperiment "t" "" + "run t\n") |> ignore

@@ -26,11 +26,19 @@ let private readPrompts (file: string) =
 let run (args: ParseResults<ProbeArgs>) =
     let prompts = readPrompts (args.GetResult ProbeArgs.Prompt_File)
     let newTokens = args.GetResult(ProbeArgs.New_Tokens, defaultValue = 64)
+    let pipeline =
+        args.TryGetResult ProbeArgs.Pipeline
+        |> Option.map (fun text -> text.Split(',', System.StringSplitOptions.TrimEntries ||| System.StringSplitOptions.RemoveEmptyEntries))
     let request =
         ModelLoadRequest(
             Path.GetFullPath(args.GetResult ProbeArgs.Model),
             args.GetResult(ProbeArgs.Precision, defaultValue = "fp32"),
-            args.GetResult(ProbeArgs.Device, defaultValue = "cpu"))
+            (match pipeline with
+             | Some devices when devices.Length > 0 -> devices[0]
+             | _ -> args.GetResult(ProbeArgs.Device, defaultValue = "cpu")),
+            PipelineDevices = (match pipeline with
+                               | Some devices -> devices :> System.Collections.Generic.IReadOnlyList<string>
+                               | None -> null))
     use loaded = (Composition.torchSharp ()).Load request
     let model = loaded :?> TorchSharpModel
     let settings = GenerationSettings(newTokens, newTokens)
@@ -69,6 +77,9 @@ let run (args: ParseResults<ProbeArgs>) =
            architecture = model.Info.Architecture
            precision = model.Info.Precision
            device = model.Info.Device
+           pipeline_split = (match model.Facts.TryGetValue "torchsharp_pipeline_split" with
+                             | true, split -> string split
+                             | _ -> null)
            graph_check = graphCheck |> Option.toObj |}
     File.WriteAllText(out, JsonSerializer.Serialize json)
     eprintfn "probe: %d prompts, %d new tokens, logits %d x %d -> %s" prompts.Length newTokens logits.Length (if logits.Length = 0 then 0 else logits[0].Length) out

@@ -12,8 +12,7 @@ public static class PrefillLogits
     {
         using var inference = inference_mode();
         using var scope = NewDisposeScope();
-        var config = model.Config;
-        using var cache = new KvCache(config.NumHiddenLayers, 1, config.NumKeyValueHeads, prompt.Length, config.HeadDim, model.Dtype, model.Device);
+        using var cache = model.NewKvCache(1, prompt.Length);
         var ids = tensor(prompt.Select(t => (long)t).ToArray(), int64, model.Device).view(1, prompt.Length);
         var positions = arange(prompt.Length, int64, model.Device).view(1, prompt.Length);
         var logits = model.Forward(ids, new ForwardBatch(positions, null, 0, prompt.Length - 1, cache, null));

@@ -23,16 +23,17 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
         if (!Directory.Exists(folder))
             throw new InferenceException($"Model folder \"{folder}\" does not exist; give a folder in Hugging Face layout (config.json, *.safetensors, tokenizer files).");
         var (precision, dtype) = PrecisionName.Parse(request.Precision);
-        var (deviceName, device) = DeviceName.Parse(request.Device);
         var staticDecode = Flag(request, StaticDecodeOption);
         var cudaGraphs = Flag(request, CudaGraphsOption);
         var config = ModelConfig.Load(folder);
+        var split = Split(request, config);
+        var deviceName = string.Join("+", split.Stages.Select(s => s.DeviceName).Distinct());
 
         CausalLM model;
         try
         {
             using var weights = openWeights(folder);
-            model = ModelBuilder.Build(config, weights, dtype, device, folder);
+            model = ModelBuilder.Build(config, weights, dtype, split, folder);
         }
         catch (ExternalException e)
         {
@@ -49,14 +50,17 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
                 config.MaxPositionEmbeddings, config.VocabSize,
                 config.EosTokenIds.Count > 0 ? config.EosTokenIds[0] : null,
                 config.ConfigJson);
-            var onCuda = device.type == global::TorchSharp.DeviceType.CUDA;
-            var (graphs, graphsStatus) = CudaGraphSetup.Create(device, request, cudaGraphs);
+            var onCuda = split.First.type == global::TorchSharp.DeviceType.CUDA;
+            // the helper also brings the fused operators, so it is set up on CUDA even where graphs are not used
+            var (graphs, graphsStatus) = CudaGraphSetup.Create(split.First, request, cudaGraphs && !split.IsPipeline);
+            if (cudaGraphs && split.IsPipeline) graphsStatus = PipelineGraphsStatus;
             model.ExplicitAttention = AttentionChoice(request) == "eager";
             return new TorchSharpModel(model, tokenizer, info)
             {
                 // on CUDA eager decoding uses the static shapes of graph decoding too, so the two give the same tokens
                 StaticDecodeShapes = staticDecode || onCuda, Graphs = graphs, GraphsStatus = graphsStatus,
-                GraphsWarning = cudaGraphs && onCuda && graphs is null ? "torchsharp.cuda_graphs = true, but decoding is eager: " + graphsStatus : null,
+                // a pipeline's eager decoding is by design (the config rejects an explicit cuda_graphs = true with it)
+                GraphsWarning = cudaGraphs && onCuda && graphs is null && !split.IsPipeline ? "torchsharp.cuda_graphs = true, but decoding is eager: " + graphsStatus : null,
             };
         }
         catch
@@ -74,6 +78,21 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
             "sdpa" or "eager" => (string)value,
             _ => throw new InferenceException($"{AttentionOption} is {value}; it must be sdpa or eager."),
         };
+    }
+
+    /// <summary>Why a pipeline decodes eagerly although torchsharp.cuda_graphs is on.</summary>
+    public const string PipelineGraphsStatus =
+        "off: a pipeline's forward spans several devices, and a CUDA graph is captured on one device's stream; decoding is eager";
+
+    /// <summary>One stage on request.Device, or the pipeline over request.PipelineDevices.</summary>
+    private static PipelineSplit Split(ModelLoadRequest request, ModelConfig config)
+    {
+        if (request.PipelineDevices is not { } devices)
+        {
+            var (name, device) = DeviceName.Parse(request.Device);
+            return PipelineSplit.Single(name, device, config.NumHiddenLayers);
+        }
+        return PipelineSplit.Even(devices.Select(DeviceName.Parse).ToArray(), config.NumHiddenLayers);
     }
 
     private static bool Flag(ModelLoadRequest request, string option)

@@ -31,15 +31,23 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
     /// <summary>Whether CUDA graphs are used, and why not when they are not.</summary>
     public string GraphsStatus { get; init; } = "off";
 
-    public IReadOnlyDictionary<string, object> Facts => new Dictionary<string, object>
+    public IReadOnlyDictionary<string, object> Facts
     {
-        ["torchsharp_cuda_graphs"] = GraphsStatus,
-        ["torchsharp_cuda_graph_captures"] = Graphs?.Captures ?? 0,
-        ["torchsharp_cuda_graph_replays"] = Graphs?.Replays ?? 0L,
-        ["torchsharp_static_decode"] = StaticDecodeShapes || Graphs is not null,
-        ["torchsharp_attention"] = model.ExplicitAttention ? "eager" : "sdpa",
-        ["torchsharp_fused_rms_norm"] = model.Device.type == DeviceType.CUDA && FusedOps.Current is not null,
-    };
+        get
+        {
+            var facts = new Dictionary<string, object>
+            {
+                ["torchsharp_cuda_graphs"] = GraphsStatus,
+                ["torchsharp_cuda_graph_captures"] = Graphs?.Captures ?? 0,
+                ["torchsharp_cuda_graph_replays"] = Graphs?.Replays ?? 0L,
+                ["torchsharp_static_decode"] = StaticDecodeShapes || Graphs is not null,
+                ["torchsharp_attention"] = model.ExplicitAttention ? "eager" : "sdpa",
+                ["torchsharp_fused_rms_norm"] = model.Device.type == DeviceType.CUDA && FusedOps.Current is not null,
+            };
+            if (model.Split.IsPipeline) facts["torchsharp_pipeline_split"] = model.Split.Describe();
+            return facts;
+        }
+    }
 
     /// <summary>Why CUDA graphs were asked for but are not used; null otherwise.</summary>
     public string? GraphsWarning { get; init; }
@@ -66,8 +74,8 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
 
     public void Synchronize()
     {
-        if (model.Device.type == DeviceType.CUDA)
-            cuda.synchronize(model.Device);
+        foreach (var stage in model.Split.Stages.Where(s => s.Device.type == DeviceType.CUDA).DistinctBy(s => s.DeviceName))
+            cuda.synchronize(stage.Device);
     }
 
     /// <summary>

@@ -13,16 +13,23 @@ public sealed class KvCache : IDisposable
     private readonly Tensor[] _values;
 
     public KvCache(int layers, long batch, long kvHeads, long capacity, long headDim, ScalarType dtype, Device device)
+        : this(batch, kvHeads, capacity, headDim, dtype, Enumerable.Repeat(device, layers).ToArray())
+    {
+    }
+
+    /// <param name="layerDevices">The device of each layer's keys and values (a pipeline keeps them beside their layer).</param>
+    public KvCache(long batch, long kvHeads, long capacity, long headDim, ScalarType dtype, IReadOnlyList<Device> layerDevices)
     {
         Capacity = capacity;
+        var layers = layerDevices.Count;
         _keys = new Tensor[layers];
         _values = new Tensor[layers];
         for (var i = 0; i < layers; i++)
         {
             // Zeroed, not empty: static-shape decode reads not-yet-written positions under a mask, and garbage there
             // (NaN or Inf) would survive masking (NaN + −inf is NaN; 0 · NaN is NaN).
-            _keys[i] = zeros([batch, kvHeads, capacity, headDim], dtype, device);
-            _values[i] = zeros([batch, kvHeads, capacity, headDim], dtype, device);
+            _keys[i] = zeros([batch, kvHeads, capacity, headDim], dtype, layerDevices[i]);
+            _values[i] = zeros([batch, kvHeads, capacity, headDim], dtype, layerDevices[i]);
         }
     }
 

@@ -44,10 +44,10 @@ public static class TextGenerator
         var eos = new HashSet<int>(eosTokenIds);
 
         using var batch = new PaddedBatch(prompts, capacity, model.Device);
-        using var ownCache = graphSession is null ? new KvCache(config.NumHiddenLayers, rows, config.NumKeyValueHeads, capacity, config.HeadDim, model.Dtype, model.Device) : null;
+        using var ownCache = graphSession is null ? model.NewKvCache(rows, capacity) : null;
         var cache = graphSession?.Cache ?? ownCache!;
         graphSession?.Reset(batch);
-        using var sampler = new TokenSampler(settings, prompts, config.VocabSize, eosTokenIds, model.Device);
+        using var sampler = new TokenSampler(settings, prompts, config.VocabSize, eosTokenIds, model.OutputDevice);
         using var statics = staticShapes && graphSession is null && settings.MaxNewTokens > 1 ? new StaticDecodeInputs(batch, model.Dtype, model.Device) : null;
 
         var outputs = new List<int>[rows];

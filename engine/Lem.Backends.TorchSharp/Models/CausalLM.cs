@@ -1,4 +1,4 @@
-using TorchSharp.Modules;
+using Lem.Backends.TorchSharp.Generation;
 using static TorchSharp.torch;
 
 namespace Lem.Backends.TorchSharp.Models;
@@ -9,16 +9,28 @@ namespace Lem.Backends.TorchSharp.Models;
 /// </summary>
 public abstract class CausalLM : nn.Module
 {
-    protected CausalLM(string name, ModelConfig config, ScalarType dtype, Device device) : base(name)
+    protected CausalLM(string name, ModelConfig config, ScalarType dtype, PipelineSplit split) : base(name)
     {
         Config = config;
         Dtype = dtype;
-        Device = device;
+        Split = split;
     }
 
     public ModelConfig Config { get; }
     public ScalarType Dtype { get; }
-    public Device Device { get; }
+
+    /// <summary>The device of the embeddings: input ids, positions and masks are made here.</summary>
+    public Device Device => Split.First;
+
+    /// <summary>The device of the LM head: logits come out here (the same as <see cref="Device"/> without a pipeline).</summary>
+    public Device OutputDevice => Split.Last;
+
+    /// <summary>Which device holds which decoder layers (one stage without a pipeline).</summary>
+    public PipelineSplit Split { get; }
+
+    /// <summary>An empty KV cache for <paramref name="rows"/> sequences, each layer's part on that layer's device.</summary>
+    public KvCache NewKvCache(long rows, long capacity) =>
+        new(rows, Config.NumKeyValueHeads, capacity, Config.HeadDim, Dtype, Split.LayerDevices);
 
     /// <summary>torchsharp.attention = eager: explicit matmul-softmax attention instead of SDPA (set at load).</summary>
     public bool ExplicitAttention { get; set; }
@@ -28,8 +40,8 @@ public abstract class CausalLM : nn.Module
         ExplicitAttention && !batch.ExplicitAttention ? batch with { ExplicitAttention = true } : batch;
 
     /// <summary>
-    /// Runs the model on ids [b, q], writing keys and values into the cache at <see cref="ForwardBatch.CacheOffset"/>.
-    /// Returns fp32 logits of the last position [b, vocab], or of every position [b, q, vocab] when
+    /// Runs the model on ids [b, q] (on any device; the batch's tensors on <see cref="Device"/>), writing keys and values into the cache at <see cref="ForwardBatch.CacheOffset"/>.
+    /// Returns fp32 logits on <see cref="OutputDevice"/> of the last position [b, vocab], or of every position [b, q, vocab] when
     /// <paramref name="allPositions"/> is set.
     /// </summary>
     public abstract Tensor Forward(Tensor inputIds, ForwardBatch batch, bool allPositions = false);

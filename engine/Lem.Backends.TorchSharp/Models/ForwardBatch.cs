@@ -25,4 +25,9 @@ public sealed record ForwardBatch(
     KvCache Cache,
     FlopCounter? Flops,
     Tensor? WriteIndex = null,
-    bool ExplicitAttention = false);
+    bool ExplicitAttention = false)
+{
+    /// <summary>The same batch with its tensors on <paramref name="device"/>: a pipeline stage moves them once per forward.</summary>
+    public ForwardBatch On(Device device) =>
+        this with { PositionIds = PositionIds.to(device), Mask = Mask?.to(device), WriteIndex = WriteIndex?.to(device) };
+}

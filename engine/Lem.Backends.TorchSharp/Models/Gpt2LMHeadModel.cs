@@ -8,14 +8,18 @@ internal sealed class Gpt2LMHeadModel : CausalLM
 {
     public readonly Gpt2Model transformer;
     public readonly Linear? lm_head;
+    private readonly Tensor? _tiedHeadCopy;
 
-    public Gpt2LMHeadModel(WeightLoader w, ModelConfig c) : base(c.Architecture, c, w.Dtype, w.Device)
+    public Gpt2LMHeadModel(WeightLoader w, ModelConfig c, PipelineSplit split) : base(c.Architecture, c, w.Dtype, split)
     {
-        transformer = new Gpt2Model(w, "transformer", c);
+        transformer = new Gpt2Model(w, "transformer", c, split);
         register_module("transformer", transformer);
+        w.Device = split.Last;
         if (c.TieWordEmbeddings)
         {
             if (w.Contains("lm_head.weight")) w.Ignore("lm_head.weight");
+            // the head sits on the last stage; a pipeline keeps a copy of wte there (not a parameter)
+            if (split.IsPipeline) _tiedHeadCopy = transformer.wte.weight.to(split.Last).DetachFromDisposeScope();
         }
         else
         {
@@ -36,9 +40,15 @@ internal sealed class Gpt2LMHeadModel : CausalLM
         else
         {
             batch.Flops?.Matmul(h.numel() / Config.HiddenSize, Config.HiddenSize, Config.VocabSize);
-            logits = nn.functional.linear(h, transformer.wte.weight);
+            logits = nn.functional.linear(h, _tiedHeadCopy ?? transformer.wte.weight);
         }
         logits = logits.to(ScalarType.Float32);
         return allPositions ? logits : logits.squeeze(1);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _tiedHeadCopy?.Dispose();
+        base.Dispose(disposing);
     }
 }

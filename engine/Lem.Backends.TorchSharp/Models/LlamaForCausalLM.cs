@@ -8,29 +8,32 @@ internal sealed class LlamaForCausalLM : CausalLM
 {
     public readonly LlamaModel model;
     public readonly Linear? lm_head;
-    private readonly RotaryEmbedding _rotary;
+    private readonly RotaryEmbedding[] _rotary;
+    private readonly Tensor? _tiedHeadCopy;
 
-    public LlamaForCausalLM(WeightLoader w, ModelConfig c) : base(c.Architecture, c, w.Dtype, w.Device)
+    public LlamaForCausalLM(WeightLoader w, ModelConfig c, PipelineSplit split) : base(c.Architecture, c, w.Dtype, split)
     {
-        model = new LlamaModel(w, "model", c);
+        model = new LlamaModel(w, "model", c, split);
         register_module("model", model);
+        w.Device = split.Last;
         if (c.TieWordEmbeddings)
         {
             if (w.Contains("lm_head.weight")) w.Ignore("lm_head.weight");
+            // the head sits on the last stage; a pipeline keeps a copy of the embeddings there (not a parameter)
+            if (split.IsPipeline) _tiedHeadCopy = model.embed_tokens.weight.to(split.Last).DetachFromDisposeScope();
         }
         else
         {
             lm_head = new Linear(w, "lm_head", c.HiddenSize, c.VocabSize, hasBias: false);
             register_module("lm_head", lm_head);
         }
-        _rotary = new RotaryEmbedding(c.Rope!, c.HeadDim, w.Dtype, w.Device);
+        _rotary = split.Stages.Select(s => new RotaryEmbedding(c.Rope!, c.HeadDim, w.Dtype, s.Device)).ToArray();
     }
 
     public override Tensor Forward(Tensor inputIds, ForwardBatch batch, bool allPositions = false)
     {
         batch = WithAttentionChoice(batch);
-        var (cos, sin) = _rotary.ForPositions(batch.PositionIds, batch.MaxPosition);
-        var h = model.Forward(inputIds, cos, sin, batch, lastOnly: !allPositions);
+        var h = model.Forward(inputIds, _rotary, batch, lastOnly: !allPositions);
         Tensor logits;
         if (lm_head is not null)
         {
@@ -39,7 +42,7 @@ internal sealed class LlamaForCausalLM : CausalLM
         else
         {
             batch.Flops?.Matmul(h.numel() / Config.HiddenSize, Config.HiddenSize, Config.VocabSize);
-            logits = nn.functional.linear(h, model.embed_tokens.weight);
+            logits = nn.functional.linear(h, _tiedHeadCopy ?? model.embed_tokens.weight);
         }
         logits = logits.to(ScalarType.Float32);
         return allPositions ? logits : logits.squeeze(1);
@@ -47,7 +50,11 @@ internal sealed class LlamaForCausalLM : CausalLM
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _rotary.Dispose();
+        if (disposing)
+        {
+            foreach (var rotary in _rotary) rotary.Dispose();
+            _tiedHeadCopy?.Dispose();
+        }
         base.Dispose(disposing);
     }
 }

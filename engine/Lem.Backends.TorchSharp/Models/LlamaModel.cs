@@ -3,39 +3,63 @@ using static TorchSharp.torch;
 
 namespace Lem.Backends.TorchSharp.Models;
 
-/// <summary>The "model" part of *ForCausalLM: embed_tokens, layers, norm.</summary>
+/// <summary>The "model" part of *ForCausalLM: embed_tokens, layers, norm (placed on devices by a <see cref="PipelineSplit"/>).</summary>
 internal sealed class LlamaModel : nn.Module
 {
     public readonly Embedding embed_tokens;
     public readonly ModuleList<LlamaDecoderLayer> layers;
     public readonly RmsNorm norm;
+    private readonly PipelineSplit _split;
 
-    public LlamaModel(WeightLoader w, string name, ModelConfig c) : base(name)
+    public LlamaModel(WeightLoader w, string name, ModelConfig c, PipelineSplit split) : base(name)
     {
+        _split = split;
+        w.Device = split.First;
         embed_tokens = new Embedding(w, name + ".embed_tokens", c.VocabSize, c.HiddenSize);
         var blocks = new LlamaDecoderLayer[c.NumHiddenLayers];
         for (var i = 0; i < blocks.Length; i++)
+        {
+            w.Device = split.DeviceOfLayer(i);
             blocks[i] = new LlamaDecoderLayer(w, $"{name}.layers.{i}", c, i);
+        }
         layers = new ModuleList<LlamaDecoderLayer>(blocks);
+        w.Device = split.Last;
         norm = new RmsNorm(w, name + ".norm", c.HiddenSize, c.NormEps);
         register_module("embed_tokens", embed_tokens);
         register_module("layers", layers);
         register_module("norm", norm);
     }
 
-    /// <summary>Final hidden states [b, q', hidden]: all positions, or only the last when <paramref name="lastOnly"/>.</summary>
-    public Tensor Forward(Tensor ids, Tensor cos, Tensor sin, ForwardBatch batch, bool lastOnly)
+    /// <summary>
+    /// Final hidden states [b, q', hidden] on the last stage's device: all positions, or only the last when
+    /// <paramref name="lastOnly"/>. <paramref name="rotary"/> holds one RoPE table per stage, on the stage's device.
+    /// </summary>
+    public Tensor Forward(Tensor ids, IReadOnlyList<RotaryEmbedding> rotary, ForwardBatch batch, bool lastOnly)
     {
-        var h = embed_tokens.Forward(ids);
-        foreach (var layer in layers)
+        var h = embed_tokens.Forward(_split.IsPipeline ? ids.to(_split.First) : ids);
+        for (var s = 0; s < _split.Stages.Count; s++)
         {
-            // TorchSharp frees intermediates only when their dispose scope ends: one scope per layer keeps a long
-            // prefill from holding every layer's activations at once (a 32 × 2048-token prefill ran out of 80 GB).
-            Tensor next;
-            using (NewDisposeScope())
-                next = layer.Forward(h, cos, sin, batch).MoveToOuterDisposeScope();
-            h.Dispose();
-            h = next;
+            var stage = _split.Stages[s];
+            var stageBatch = batch;
+            if (s > 0)
+            {
+                // positions, mask and write index cross once per stage; the hidden states cross here too
+                stageBatch = batch.On(stage.Device);
+                var moved = h.to(stage.Device);
+                h.Dispose();
+                h = moved;
+            }
+            var (cos, sin) = rotary[s].ForPositions(stageBatch.PositionIds, stageBatch.MaxPosition);
+            for (var i = stage.FirstLayer; i < stage.FirstLayer + stage.LayerCount; i++)
+            {
+                // TorchSharp frees intermediates only when their dispose scope ends: one scope per layer keeps a long
+                // prefill from holding every layer's activations at once (a 32 × 2048-token prefill ran out of 80 GB).
+                Tensor next;
+                using (NewDisposeScope())
+                    next = layers[i].Forward(h, cos, sin, stageBatch).MoveToOuterDisposeScope();
+                h.Dispose();
+                h = next;
+            }
         }
         if (lastOnly && h.shape[1] > 1)
             h = h.narrow(1, h.shape[1] - 1, 1);

@@ -9,15 +9,21 @@ public static class ModelBuilder
     private const string Gpt2Prefix = "transformer.";
 
     /// <param name="where">The model folder (or another description of the weights), named in errors.</param>
-    public static CausalLM Build(ModelConfig config, IWeightSource weights, ScalarType dtype, Device device, string where)
+    public static CausalLM Build(ModelConfig config, IWeightSource weights, ScalarType dtype, Device device, string where) =>
+        Build(config, weights, dtype, PipelineSplit.Single(device.ToString(), device, config.NumHiddenLayers), where);
+
+    /// <summary>Builds the model with its parts on the devices of <paramref name="split"/> (embeddings first, head last).</summary>
+    public static CausalLM Build(ModelConfig config, IWeightSource weights, ScalarType dtype, PipelineSplit split, string where)
     {
-        var loader = new WeightLoader(weights, dtype, device, where, CheckpointNames(config, weights));
+        if (split.LayerCount != config.NumHiddenLayers)
+            throw new ArgumentException($"The split places {split.LayerCount} layers, but the model has {config.NumHiddenLayers}.", nameof(split));
+        var loader = new WeightLoader(weights, dtype, split.First, where, CheckpointNames(config, weights));
         CausalLM? model = null;
         try
         {
             model = config.Family == ModelFamily.Gpt2
-                ? new Gpt2LMHeadModel(loader, config)
-                : new LlamaForCausalLM(loader, config);
+                ? new Gpt2LMHeadModel(loader, config, split)
+                : new LlamaForCausalLM(loader, config, split);
             loader.ThrowOnUnexpected();
             model.eval();
             return model;

@@ -32,7 +32,9 @@ internal sealed partial class WeightLoader
     }
 
     public ScalarType Dtype { get; }
-    public Device Device { get; }
+
+    /// <summary>Where the next loaded tensors go; a pipeline model moves it stage by stage while it is built.</summary>
+    public Device Device { get; set; }
 
     public bool Contains(string moduleName) => _names.Contains(_checkpointName(moduleName));
 

@@ -28,6 +28,7 @@ internal static class CrossFieldRules
         WarmupWindow(values, findings);
         ParallelDevices(values, findings);
         CudaGraphs(values, findings);
+        PipelineCudaGraphs(values, findings);
         GreedyDecoding(values, findings);
         CarbonSource(values, findings);
     }
@@ -84,9 +85,22 @@ internal static class CrossFieldRules
                 $"parallel.mode = {mode} needs parallel.devices with at least two devices, for example [\"cuda:0\", \"cuda:1\"].");
             return;
         }
-        foreach (var repeated in devices.GroupBy(d => d).Where(g => g.Count() > 1))
+        // a pipeline may list "cpu" more than once: its stages then share the host (a split checked without GPUs)
+        foreach (var repeated in devices.GroupBy(d => d).Where(g => g.Count() > 1 && !(mode == "pipeline" && g.Key == "cpu")))
             findings.At("parallel.devices", values.Where("parallel.devices")).Error(DiagnosticCodes.CrossField,
                 $"parallel.devices lists \"{repeated.Key}\" {repeated.Count()} times: each device may appear once.");
+    }
+
+    /// <summary>
+    /// A CUDA graph is captured on one device's stream; a pipeline's forward crosses devices. Only an explicit true is an
+    /// error: where cuda_graphs comes from its default, the backend decodes the pipeline eagerly and records why.
+    /// </summary>
+    private static void PipelineCudaGraphs(EffectiveValues values, Findings findings)
+    {
+        if (values.Word("parallel.mode") != "pipeline" || !values.IsSet("torchsharp.cuda_graphs") || values.Boolean("torchsharp.cuda_graphs") != true) return;
+        findings.At("torchsharp.cuda_graphs", values.Where("torchsharp.cuda_graphs")).Error(DiagnosticCodes.CrossField,
+            "torchsharp.cuda_graphs = true cannot be used with parallel.mode = pipeline: a CUDA graph is captured on one device's stream, " +
+            "and a pipeline's forward spans several devices. Remove torchsharp.cuda_graphs (a pipeline decodes eagerly), or use parallel.mode = data or none.");
     }
 
     private static void CudaGraphs(EffectiveValues values, Findings findings)

@@ -95,7 +95,7 @@ internal static class ParameterCatalogue
         new("parallel.mode", ParameterKind.Choice, new Word("none"),
             "Multi-GPU execution: none (one device), data (one model copy per device, the prompts split between them), pipeline (the layers split across devices).",
             AllowedValues: ["none", "data", "pipeline"]),
-        new("parallel.devices", ParameterKind.TextList, null, "Devices for parallel.mode data or pipeline, e.g. [\"cuda:0\", \"cuda:1\"] (at least two, no repeats)."),
+        new("parallel.devices", ParameterKind.TextList, null, "Devices for parallel.mode data or pipeline, e.g. [\"cuda:0\", \"cuda:1\"] (at least two, each once; a pipeline may repeat \"cpu\", its stages then sharing the host)."),
 
         // TorchSharp backend
         new("torchsharp.cuda_graphs", ParameterKind.Boolean, new Boolean(true),

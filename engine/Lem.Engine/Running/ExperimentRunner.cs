@@ -26,7 +26,9 @@ namespace Lem.Engine.Running;
 /// Runs one experiment: model load (timed, outside the window; reused across consecutive runs that share it), prompts,
 /// idle baseline, warm-up (never measured), the measurement window (device synchronised at both edges, meters and
 /// sampler running, workload driven), then one raw record per worker written atomically and a completion marker.
-/// With parallel.mode = data, one worker per device runs its share of the prompts with its own model replica.
+/// With parallel.mode = data, one worker per device runs its share of the prompts with its own model replica; the host
+/// meters (CPU, RAM) then measure the whole span from the common start to the last worker's end (<see cref="HostEnergySpan"/>).
+/// With parallel.mode = pipeline, one worker runs one model whose layers are split across the devices.
 /// </summary>
 public sealed class ExperimentRunner(RunnerServices services) : IDisposable
 {
@@ -41,24 +43,28 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
 
         var backend = services.Backend(config.Backend);
         var modelFolder = services.ResolveModelFolder(config.Model, run.BaseFolder);
-        var devices = config.DevicesUsed;
-        if (config.Parallel.Mode == ParallelMode.Pipeline)
-            throw new RunnerException($"{run.Experiment}: parallel.mode = pipeline is not supported by this version of lem. Remedy: use parallel.mode = data (one replica per GPU) or none.");
-        while (_pools.Count < devices.Count) _pools.Add(new ModelPool());
-        for (var k = devices.Count; k < _pools.Count; k++) _pools[k].Release(); // no stale replica stays on a GPU this run does not use
+        // one worker per device (data), or one worker over all devices (pipeline, or a single device)
+        IReadOnlyList<IReadOnlyList<DeviceSpec>> workerDevices = config.Parallel.Mode == ParallelMode.Data
+            ? config.DevicesUsed.Select(d => (IReadOnlyList<DeviceSpec>)[d]).ToArray()
+            : [config.DevicesUsed];
+        var workerCount = workerDevices.Count;
+        while (_pools.Count < workerCount) _pools.Add(new ModelPool());
+        for (var k = workerCount; k < _pools.Count; k++) _pools[k].Release(); // no stale replica stays on a GPU this run does not use
 
         var runId = store.BeginRun(run.Experiment, run.Cycle);
-        services.Log.WriteLine($"{run.Key}: run {runId} on {string.Join(", ", devices)}");
-        var workers = new WorkerResult[devices.Count];
-        if (devices.Count == 1)
+        var layout = config.Parallel.Mode == ParallelMode.Pipeline ? $"a pipeline over {DevicesText(config.DevicesUsed)}" : string.Join(", ", config.DevicesUsed);
+        services.Log.WriteLine($"{run.Key}: run {runId} on {layout}");
+        var workers = new WorkerResult[workerCount];
+        if (workerCount == 1)
         {
-            workers[0] = RunWorker(run, runId, backend, modelFolder, 0, devices, null);
+            workers[0] = MeasureWorker(run, runId, backend, modelFolder, 0, workerDevices, null, [], DateTimeOffset.UtcNow);
         }
         else
         {
-            using var start = new Barrier(devices.Count);
-            var tasks = Enumerable.Range(0, devices.Count)
-                .Select(k => Task.Factory.StartNew(() => RunWorker(run, runId, backend, modelFolder, k, devices, start), TaskCreationOptions.LongRunning))
+            using var hostMeters = MeterSet.Create(MeterOptionsFor(config, []));
+            using var span = new HostEnergySpan(hostMeters.Meters, workerCount);
+            var tasks = Enumerable.Range(0, workerCount)
+                .Select(k => Task.Factory.StartNew(() => RunWorker(run, runId, backend, modelFolder, k, workerDevices, span), TaskCreationOptions.LongRunning))
                 .ToArray();
             try
             {
@@ -79,48 +85,60 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
     private sealed record WorkerResult(RawRecord Record, IReadOnlyList<TimeSeriesPoint>? TimeSeries);
 
     private WorkerResult RunWorker(PlannedRun run, string runId, IInferenceBackend backend, string modelFolder, int worker,
-        IReadOnlyList<DeviceSpec> devices, Barrier? startTogether)
+        IReadOnlyList<IReadOnlyList<DeviceSpec>> workerDevices, HostEnergySpan span)
     {
         try
         {
-            return MeasureWorker(run, runId, backend, modelFolder, worker, devices, startTogether, [], DateTimeOffset.UtcNow);
+            return MeasureWorker(run, runId, backend, modelFolder, worker, workerDevices, span, [], DateTimeOffset.UtcNow);
         }
-        catch when (startTogether is not null)
+        catch
         {
-            // a worker that fails before the start barrier must not leave the others waiting for it forever
-            try { startTogether.RemoveParticipant(); } catch (InvalidOperationException) { /* already past the barrier */ }
+            // a failed worker must not leave the others waiting for it, at the start barrier or for the host span's end
+            span.Abandon(worker);
             throw;
         }
     }
 
+    /// <param name="workerDevices">The devices of every worker: one each in data mode; all of them for one pipeline worker.</param>
+    /// <param name="hostSpan">Data mode: the host meters shared by all workers (measured over the whole span); null: this
+    /// worker's window measures the host meters itself.</param>
     private WorkerResult MeasureWorker(PlannedRun run, string runId, IInferenceBackend backend, string modelFolder, int worker,
-        IReadOnlyList<DeviceSpec> devices, Barrier? startTogether, List<WarningRecord> warnings, DateTimeOffset started)
+        IReadOnlyList<IReadOnlyList<DeviceSpec>> workerDevices, HostEnergySpan? hostSpan, List<WarningRecord> warnings, DateTimeOffset started)
     {
         var config = run.Config;
-        var device = devices[worker];
-        var request = config.ToModelLoadRequest(modelFolder) with { Device = device.ToString() };
+        var devices = workerDevices[worker];
+        var workerCount = workerDevices.Count;
+        var pipeline = config.Parallel.Mode == ParallelMode.Pipeline;
+        var request = config.ToModelLoadRequest(modelFolder) with
+        {
+            Device = devices[0].ToString(),
+            PipelineDevices = pipeline ? devices.Select(d => d.ToString()).ToArray() : null,
+        };
+        var deviceText = DevicesText(devices);
         var (model, loadSeconds, reused) = _pools[worker].Get(backend, request);
         services.Log.WriteLine(reused
-            ? $"  worker {worker}: model reused ({model.Info.Architecture}, {config.PrecisionText}, {device})"
-            : $"  worker {worker}: loaded {model.Info.Architecture} ({model.Info.ParameterCount / 1e6:F1} M parameters, {config.PrecisionText}, {device}) in {loadSeconds:F2} s");
+            ? $"  worker {worker}: model reused ({model.Info.Architecture}, {config.PrecisionText}, {deviceText})"
+            : $"  worker {worker}: loaded {model.Info.Architecture} ({model.Info.ParameterCount / 1e6:F1} M parameters, {config.PrecisionText}, {deviceText}) in {loadSeconds:F2} s");
+        if (model.Facts.TryGetValue("torchsharp_pipeline_split", out var split))
+            services.Log.WriteLine($"  worker {worker}: layers split as {split}");
 
         var promptSet = PromptSources.FromSpec(config.Prompts, run.BaseFolder).Load(model.Tokenizer);
         warnings.AddRange(promptSet.Warnings.Select(w => new WarningRecord("prompts", w)));
-        var prompts = Share(promptSet.Prompts, worker, devices.Count);
+        var prompts = Share(promptSet.Prompts, worker, workerCount);
         if (prompts.Count == 0)
-            throw new RunnerException($"{run.Experiment}: worker {worker} has no prompts ({promptSet.Prompts.Count} prompts over {devices.Count} devices). Remedy: use at least as many prompts as devices.");
+            throw new RunnerException($"{run.Experiment}: worker {worker} has no prompts ({promptSet.Prompts.Count} prompts over {workerCount} devices). Remedy: use at least as many prompts as devices.");
         var batching = new BatchingOptions(config.Batching.Strategy, config.Batching.BatchSize, config.Batching.MaxTokensPerBatch);
         var plan = Batcher.Plan(prompts, batching);
         var settings = config.GenerationSettings;
 
-        using var meters = MeterSet.Create(MeterOptionsFor(config, device));
-        var windowMeters = worker == 0 ? meters.Meters : meters.Meters.Where(m => ReferenceEquals(m, meters.Gpu)).ToArray();
+        using var meters = MeterSet.Create(MeterOptionsFor(config, devices));
+        var windowMeters = hostSpan is null ? meters.Meters : meters.Meters.Where(m => ReferenceEquals(m, meters.Gpu)).ToArray();
 
         var baseline = MeasureBaseline(config, meters, warnings);
         var warmup = WarmUp(config, model, plan, settings);
 
         var factsBefore = model.Facts;
-        startTogether?.SignalAndWait();
+        hostSpan?.StartTogether(worker);
         var progress = ProgressLine.ForConsole();
         progress.Update($"  worker {worker}: measuring {prompts.Count} prompts in {plan.Batches.Count} batches ...");
         model.ResetPeakDeviceMemory();
@@ -131,6 +149,15 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
             workload = WorkloadDriver.Run(model, prompts, settings, batching, TrafficOptionsFor(config), Stopwatch.GetTimestamp());
         }, model.Synchronize);
         var windowEndUtc = DateTimeOffset.UtcNow;
+        hostSpan?.WindowEnded(worker);
+        double? hostSpanS = null;
+        if (hostSpan is not null && worker == 0)
+        {
+            // worker 0's record carries the host figures, over the span from the common start to the last worker's end
+            var host = hostSpan.WaitForSpan();
+            window = window with { Results = [.. window.Results, .. host.Results] };
+            hostSpanS = host.DurationS;
+        }
         progress.Done();
         warnings.AddRange(model.Warnings.Select(w => new WarningRecord("backend", w)));
         warnings.AddRange(workload!.Warnings.Select(w => new WarningRecord("workload", w)));
@@ -145,6 +172,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         var meterMetrics = window.Results.SelectMany(r => r.Metrics).Where(p => !MetricNames.IsCanonical(p.Key))
             .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value);
         meterMetrics["warmup_steps"] = warmup.StepsUsed;
+        if (hostSpanS is { } spanS) meterMetrics["host_energy_span_s"] = spanS;
         if (metrics.GoodputRequestsPerS is { } goodputPerS) meterMetrics["goodput_requests_per_s"] = goodputPerS;
         foreach (var (name, value) in PhaseFigures(window, workload, meters, warnings)) meterMetrics[name] = value;
         // counters among the backend facts (CUDA graph captures, replays) count since load: record this window's share
@@ -158,7 +186,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         meterMetrics["padding_ratio"] = workload.PaddingRatio;
         meterMetrics["effective_batch_size"] = workload.EffectiveBatchSize;
         var gpuName = meters.Gpu?.Gpus.FirstOrDefault()?.Device.Name;
-        var flops = FlopsFor(model.Info, workload, window.DurationS, gpuName, config.PrecisionText);
+        var flops = FlopsFor(model.Info, workload, window.DurationS, gpuName, Math.Max(1, meters.Gpu?.Gpus.Count ?? 1), config.PrecisionText);
 
         var record = new RawRecord
         {
@@ -167,7 +195,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
             Experiment = run.Experiment,
             Cycle = run.Cycle,
             WorkerIndex = worker,
-            WorkerCount = devices.Count,
+            WorkerCount = workerCount,
             StartedUtc = started,
             EndedUtc = DateTimeOffset.UtcNow,
             Config = ParameterRecord.OfAll(config.Resolved),
@@ -195,6 +223,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
     /// (first tokens → end) — summed over batches. Energy comes from the sampled energy-counter series; a phase shorter
     /// than one counter update cannot be resolved, so the phase energy is reported only when every batch's phase could
     /// be, and flagged when any spans fewer than ten updates. The workload clock starts a few ms after the meters' window.
+    /// A worker with several GPUs (a pipeline) sums their phase energies.
     /// </summary>
     private static IEnumerable<KeyValuePair<string, double>> PhaseFigures(WindowMeasurement window, WorkloadRun workload, MeterSet meters,
         List<WarningRecord> warnings)
@@ -204,11 +233,12 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         var gpu = meters.Gpu;
         var result = window.Results.FirstOrDefault(r => r.MeterName == gpu?.Name);
         if (gpu is null || result is null || gpu.Gpus.Count == 0) yield break;
-        var series = PhaseSplit.CounterSeries(result, gpu.Gpus[0].Label.Replace(":", "", StringComparison.Ordinal));
-        var period = gpu.CounterSeriesResolutionMs(gpu.Gpus[0].Label);
-        var phases = workload.Batches
-            .Select(b => PhaseSplit.Split(series, b.StartS, Math.Min(b.EndS, b.StartS + b.PrefillSeconds), b.EndS, period))
-            .ToArray();
+        var phases = gpu.Gpus.SelectMany(g =>
+        {
+            var series = PhaseSplit.CounterSeries(result, g.Label.Replace(":", "", StringComparison.Ordinal));
+            var period = gpu.CounterSeriesResolutionMs(g.Label);
+            return workload.Batches.Select(b => PhaseSplit.Split(series, b.StartS, Math.Min(b.EndS, b.StartS + b.PrefillSeconds), b.EndS, period));
+        }).ToArray();
         foreach (var (name, pick) in new (string, Func<(PhaseEnergy First, PhaseEnergy Second), PhaseEnergy>)[] { ("prefill", p => p.First), ("decode", p => p.Second) })
         {
             var parts = phases.Select(pick).ToArray();
@@ -233,8 +263,11 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         return prompts.Skip(from).Take(to - from).ToArray();
     }
 
-    private static MeterOptions MeterOptionsFor(ExperimentConfig config, DeviceSpec device) => new(
-        [device.ToString()],
+    private static string DevicesText(IReadOnlyList<DeviceSpec> devices) => string.Join("+", devices);
+
+    /// <param name="devices">The devices whose GPUs the NVML meter covers (energy per device); none: host meters only.</param>
+    private static MeterOptions MeterOptionsFor(ExperimentConfig config, IReadOnlyList<DeviceSpec> devices) => new(
+        devices.Select(d => d.ToString()).ToArray(),
         SampleIntervalMs: config.Measurement.SampleInterval.TotalMilliseconds,
         KeepTimeSeries: true,
         CpuTdpW: config.Estimates.CpuTdpW,
@@ -294,7 +327,8 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         return tracker;
     }
 
-    private static FlopsRecord FlopsFor(ModelInfo model, WorkloadRun workload, double windowS, string? gpuName, string precision)
+    /// <param name="gpuCount">The GPUs this worker's model uses (several for a pipeline): MFU and MBU are over all of them.</param>
+    private static FlopsRecord FlopsFor(ModelInfo model, WorkloadRun workload, double windowS, string? gpuName, int gpuCount, string precision)
     {
         var shapes = workload.Batches.Select(b =>
         {
@@ -303,12 +337,12 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         }).ToArray();
         var traced = workload.Batches.All(b => b.TracedFlops is not null) ? workload.TracedFlops : null;
         var estimate = FlopsEstimate.Estimate(shapes, traced, model.ConfigJson, model.ParameterCount);
-        var mfu = estimate.TotalFlops is { } total ? Mfu.ForDevice(total, windowS, gpuName, precision) : null;
+        var mfu = estimate.TotalFlops is { } total ? Mfu.ForDevice(total, windowS, gpuName, precision, gpuCount) : null;
         UtilisationFigure? mbu = null;
         try
         {
             var architecture = ArchitectureConfig.Parse(model.ConfigJson);
-            mbu = Mbu.ForDecode(architecture, model.WeightBytes, shapes, precision, workload.Batches.Sum(b => b.DecodeSeconds), gpuName);
+            mbu = Mbu.ForDecode(architecture, model.WeightBytes, shapes, precision, workload.Batches.Sum(b => b.DecodeSeconds), gpuName, gpuCount);
         }
         catch (FlopsInputException e)
         {

@@ -4,7 +4,7 @@ using Lem.Engine.Inference;
 namespace Lem.Engine.Running;
 
 /// <summary>
-/// Keeps the last loaded model so that consecutive runs sharing model, precision, device and backend options load it
+/// Keeps the last loaded model so that consecutive runs sharing model, precision, device (or pipeline devices) and backend options load it
 /// once. Loading another model disposes the previous one first (device memory is released before the next load).
 /// </summary>
 public sealed class ModelPool : IDisposable
@@ -38,6 +38,7 @@ public sealed class ModelPool : IDisposable
         var options = request.BackendOptions is null
             ? ""
             : string.Join(";", request.BackendOptions.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => o.Key + "=" + o.Value));
-        return string.Join("|", backend.Name, Path.GetFullPath(request.ModelFolder), request.Precision, request.Device, options);
+        var pipeline = request.PipelineDevices is null ? "" : "pipeline=" + string.Join(",", request.PipelineDevices);
+        return string.Join("|", backend.Name, Path.GetFullPath(request.ModelFolder), request.Precision, request.Device, pipeline, options);
     }
 }

@@ -9,8 +9,7 @@ internal static class ModelRunner
     /// <summary>One unpadded sequence through the model from scratch: logits [T, vocab] of every position.</summary>
     public static Tensor FullLogits(CausalLM model, int[] ids)
     {
-        var c = model.Config;
-        using var cache = new KvCache(c.NumHiddenLayers, 1, c.NumKeyValueHeads, ids.Length, c.HeadDim, model.Dtype, model.Device);
+        using var cache = model.NewKvCache(1, ids.Length);
         using var positions = arange(ids.Length, dtype: ScalarType.Int64).unsqueeze(0);
         using var input = tensor(ids.Select(i => (long)i).ToArray(), [1, ids.Length]);
         var batch = new ForwardBatch(positions, null, 0, ids.Length - 1, cache, null);

@@ -26,6 +26,10 @@ public class CrossFieldRuleTests
         { [("parallel.mode", V.Word("pipeline")), ("parallel.devices", V.List(V.Text("cuda:0")))], Severity.Error, "parallel.devices", ["at least two devices"] },
         { [("parallel.mode", V.Word("data")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:0")))], Severity.Error, "parallel.devices", ["lists \"cuda:0\" 2 times"] },
         { [("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))], Severity.Warning, "parallel.devices", ["no effect while parallel.mode = none"] },
+        { [("parallel.mode", V.Word("pipeline")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1"), V.Text("cuda:1")))], Severity.Error, "parallel.devices", ["lists \"cuda:1\" 2 times"] },
+        { [("parallel.mode", V.Word("data")), ("parallel.devices", V.List(V.Text("cpu"), V.Text("cpu")))], Severity.Error, "parallel.devices", ["lists \"cpu\" 2 times"] },
+        { [("torchsharp.cuda_graphs", V.Bool(true)), ("parallel.mode", V.Word("pipeline")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))], Severity.Error, "torchsharp.cuda_graphs",
+            ["cannot be used with parallel.mode = pipeline", "Remove torchsharp.cuda_graphs"] },
         { [("torchsharp.cuda_graphs", V.Bool(true))], Severity.Error, "torchsharp.cuda_graphs", ["needs a CUDA device", "device is \"cpu\""] },
         { [("decoder.top_p", V.Dec(0.9))], Severity.Info, "decoder.top_p", ["decoder.top_p has no effect: decoding is greedy (decoder.preset = deterministic)"] },
         { [("decoder.preset", V.Word("standard")), ("decoder.temperature", V.Int(0)), ("decoder.top_k", V.Int(5))], Severity.Info, "decoder.top_k", ["greedy (decoder.temperature = 0)"] },
@@ -64,6 +68,10 @@ public class CrossFieldRuleTests
         { [("torchsharp.cuda_graphs", V.Bool(false)), ("device", V.Text("cpu"))] },
         { [("torchsharp.cuda_graphs", V.Bool(true)), ("device", V.Text("cuda:0"))] },
         { [("torchsharp.cuda_graphs", V.Bool(true)), ("parallel.mode", V.Word("data")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))] },
+        { [("parallel.mode", V.Word("pipeline")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))] },
+        // a pipeline's stages may share the host: a split checked without GPUs
+        { [("parallel.mode", V.Word("pipeline")), ("parallel.devices", V.List(V.Text("cpu"), V.Text("cpu")))] },
+        { [("torchsharp.cuda_graphs", V.Bool(false)), ("parallel.mode", V.Word("pipeline")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))] },
         { [("decoder.preset", V.Word("standard")), ("decoder.top_p", V.Dec(0.8))] },
         { [("decoder.preset", V.Word("deterministic")), ("decoder.repetition_penalty", V.Dec(1.1))] }, // applies to greedy decoding too
     };
