@@ -17,18 +17,24 @@ public sealed class PowerWeightedPhaseSplit
 {
     private readonly double[] _timesS;
     private readonly double[] _powersW;
+    // _integralJ[i]: trapezoid integral of the samples from the first sample to sample i, so that a phase costs a
+    // binary search rather than a pass over the window's samples (a long run has thousands of batches)
+    private readonly double[] _integralJ;
     private readonly double _sampleIntervalMs;
 
     private PowerWeightedPhaseSplit(double[] timesS, double[] powersW, double sampleIntervalMs, double spanFromS, double spanToS,
-        double spanEnergyJ, double spanSampledEnergyJ)
+        double spanEnergyJ)
     {
         _timesS = timesS;
         _powersW = powersW;
+        _integralJ = new double[timesS.Length];
+        for (var i = 1; i < timesS.Length; i++)
+            _integralJ[i] = _integralJ[i - 1] + (timesS[i] - timesS[i - 1]) * (powersW[i] + powersW[i - 1]) / 2;
         _sampleIntervalMs = sampleIntervalMs;
         SpanFromS = spanFromS;
         SpanToS = spanToS;
         SpanEnergyJ = spanEnergyJ;
-        SpanSampledEnergyJ = spanSampledEnergyJ;
+        SpanSampledEnergyJ = SampledJ(spanFromS, spanToS);
     }
 
     /// <summary>Start of the span whose counter energy is apportioned (the first point of the counter series).</summary>
@@ -59,11 +65,9 @@ public sealed class PowerWeightedPhaseSplit
         var (fromS, e0) = cumulative[0];
         var (toS, e1) = cumulative[^1];
         if (!(toS > fromS) || e1 < e0) return null;
-        var times = valid.Select(p => p.TimeS).ToArray();
-        var powers = valid.Select(p => p.PowerW).ToArray();
-        var sampled = PowerIntegration.TrapezoidJ(times, powers, fromS, toS);
-        if (sampled is not { } sampledJ || !(sampledJ > 0)) return null;
-        return new PowerWeightedPhaseSplit(times, powers, interval, fromS, toS, e1 - e0, sampledJ);
+        var split = new PowerWeightedPhaseSplit(valid.Select(p => p.TimeS).ToArray(), valid.Select(p => p.PowerW).ToArray(), interval,
+            fromS, toS, e1 - e0);
+        return split.SpanSampledEnergyJ > 0 ? split : null;
     }
 
     /// <summary>The <c>gpuN_instant_power_w</c> series of a window result (time series must be enabled).</summary>
@@ -88,8 +92,7 @@ public sealed class PowerWeightedPhaseSplit
                 PhaseEnergyMethod.PowerWeighted, _sampleIntervalMs);
         if (duration <= 0) return new PhaseEnergy(name, 0, 0, false, null, PhaseEnergyMethod.PowerWeighted, _sampleIntervalMs);
 
-        var sampledJ = PowerIntegration.TrapezoidJ(_timesS, _powersW, fromS, toS)!.Value;
-        var energy = SpanEnergyJ * sampledJ / SpanSampledEnergyJ;
+        var energy = SpanEnergyJ * SampledJ(fromS, toS) / SpanSampledEnergyJ;
         var resolutionMs = Math.Max(_sampleIntervalMs, SpacingS(fromS, toS) * 1000);
         var periods = duration * 1000 / resolutionMs;
         if (periods < 1)
@@ -104,22 +107,47 @@ public sealed class PowerWeightedPhaseSplit
     }
 
     /// <summary>
+    /// Trapezoid integral of the samples over [from, to], interpolated linearly at both edges and holding the first
+    /// (last) sample's value before (after) the samples — as <see cref="PowerIntegration.TrapezoidJ(ReadOnlySpan{double}, ReadOnlySpan{double}, double, double)"/>.
+    /// </summary>
+    private double SampledJ(double fromS, double toS) => IntegralToJ(toS) - IntegralToJ(fromS);
+
+    /// <summary>Integral from the first sample to t (negative before it).</summary>
+    private double IntegralToJ(double t)
+    {
+        if (t <= _timesS[0]) return -_powersW[0] * (_timesS[0] - t);
+        var last = _timesS.Length - 1;
+        if (t >= _timesS[last]) return _integralJ[last] + _powersW[last] * (t - _timesS[last]);
+        var i = LastAtOrBefore(t); // 0 ≤ i < last, and t < _timesS[i + 1]
+        var (t0, t1, p0, p1) = (_timesS[i], _timesS[i + 1], _powersW[i], _powersW[i + 1]);
+        var pt = p0 + (p1 - p0) * (t - t0) / (t1 - t0);
+        return _integralJ[i] + (t - t0) * (p0 + pt) / 2;
+    }
+
+    /// <summary>Index of the last sample at or before t; −1 when none.</summary>
+    private int LastAtOrBefore(double t)
+    {
+        var i = Array.BinarySearch(_timesS, t);
+        if (i < 0) return ~i - 1;
+        while (i + 1 < _timesS.Length && _timesS[i + 1] == t) i++;
+        return i;
+    }
+
+    /// <summary>
     /// The longest distance between the points the interpolation over [from, to] rests on: the samples inside it and
     /// the sample at or beyond each edge (the edge itself where no sample lies beyond it and the value is held).
     /// </summary>
     private double SpacingS(double fromS, double toS)
     {
-        var before = Array.FindLastIndex(_timesS, t => t <= fromS);
-        var after = Array.FindIndex(_timesS, t => t >= toS);
+        var before = LastAtOrBefore(fromS);
         var previous = before >= 0 ? _timesS[before] : fromS;
-        var last = after >= 0 ? _timesS[after] : toS;
         var spacing = 0.0;
-        foreach (var t in _timesS)
+        for (var i = before + 1; i < _timesS.Length; i++)
         {
-            if (t <= previous || t >= last) continue;
-            spacing = Math.Max(spacing, t - previous);
-            previous = t;
+            spacing = Math.Max(spacing, _timesS[i] - previous);
+            if (_timesS[i] >= toS) return spacing;
+            previous = _timesS[i];
         }
-        return Math.Max(spacing, last - previous);
+        return Math.Max(spacing, toS - previous);
     }
 }

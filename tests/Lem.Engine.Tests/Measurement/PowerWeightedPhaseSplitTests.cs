@@ -1,4 +1,5 @@
 using Lem.Engine.Measurement;
+using Lem.Engine.Meters.Nvml;
 
 namespace Lem.Engine.Tests.Measurement;
 
@@ -61,6 +62,28 @@ public class PowerWeightedPhaseSplitTests
         Assert.Equal(TotalJ, split.SpanEnergyJ, 9);
         var parts = new[] { (0.0, 1.234), (1.234, 4.6), (4.6, 4.65), (4.65, 8.0) }.Select(p => split.Phase("p", p.Item1, p.Item2).EnergyJ!.Value);
         Assert.Equal(TotalJ, parts.Sum(), 9);
+    }
+
+    [Fact]
+    public void Phase_integrals_agree_with_the_window_trapezoid_rule()
+    {
+        // irregular samples (with a repeated time) over 0.2–9.7 s, phases reaching before the first and after the last
+        var random = new Random(7);
+        var times = new List<double>();
+        for (var t = 0.2; t < 9.7; t += 0.02 + random.NextDouble() * 0.3) times.Add(t);
+        times.Insert(10, times[9]);
+        var powers = times.Select(_ => 50 + random.NextDouble() * 600).ToArray();
+        var counter = new[] { (0.0, 0.0), (10.0, 4000.0) };
+        var split = PowerWeightedPhaseSplit.Create(times.Zip(powers).ToArray(), counter, 100)!;
+        var windowJ = PowerIntegration.TrapezoidJ(times.ToArray(), powers, 0, 10)!.Value;
+        Assert.Equal(windowJ, split.SpanSampledEnergyJ, 6);
+        for (var k = 0; k < 200; k++)
+        {
+            var a = random.NextDouble() * 10;
+            var b = a + random.NextDouble() * (10 - a);
+            var expected = 4000 * PowerIntegration.TrapezoidJ(times.ToArray(), powers, a, b).GetValueOrDefault() / windowJ;
+            Assert.Equal(expected, split.Phase("p", a, b).EnergyJ!.Value, 6);
+        }
     }
 
     [Fact]
