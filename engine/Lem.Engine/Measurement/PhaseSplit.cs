@@ -6,6 +6,8 @@ namespace Lem.Engine.Measurement;
 /// Splits energy at a timestamp (time to first token vs the rest) using a cumulative energy-counter series sampled
 /// during the window. Cumulative energy at a time is interpolated linearly between the samples around it. A phase
 /// spanning fewer than ~10 counter update periods is low-confidence; one shorter than a period has no energy figure.
+/// The runner uses it where the GPU has no power samples to weigh the counter's total with
+/// (<see cref="PowerWeightedPhaseSplit"/>, which resolves phases as short as the sample interval).
 /// </summary>
 public static class PhaseSplit
 {
@@ -33,10 +35,11 @@ public static class PhaseSplit
         var updates = duration * 1000 / period;
         if (updates < 1)
             return new PhaseEnergy(name, duration, null, true,
-                $"phase of {duration * 1000:F1} ms is shorter than one counter update ({period:F0} ms)");
+                $"phase of {duration * 1000:F1} ms is shorter than one counter update ({period:F0} ms)", ResolutionMs: period);
         return updates < lowConfidenceUpdates
-            ? new PhaseEnergy(name, duration, b - a, true, $"phase spans {updates:F1} counter updates, fewer than {lowConfidenceUpdates:F0}")
-            : new PhaseEnergy(name, duration, b - a, false, null);
+            ? new PhaseEnergy(name, duration, b - a, true, $"phase spans {updates:F1} counter updates ({period:F0} ms), fewer than {lowConfidenceUpdates:F0}",
+                ResolutionMs: period)
+            : new PhaseEnergy(name, duration, b - a, false, null, ResolutionMs: period);
     }
 
     /// <summary>Cumulative energy at time t by linear interpolation; null outside the series.</summary>
