@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Lem.Backends.TorchSharp.Loading;
+using Lem.Backends.TorchSharp.CudaGraphs;
 using Lem.Backends.TorchSharp.Models;
 using Lem.Engine.Inference;
 
@@ -57,6 +58,7 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
             model.ExplicitAttention = AttentionChoice(request) == "eager";
             return new TorchSharpModel(model, tokenizer, info)
             {
+                DecodeKernelsStatus = DecodeKernels(split, dtype),
                 // on CUDA eager decoding uses the static shapes of graph decoding too, so the two give the same tokens
                 StaticDecodeShapes = staticDecode || onCuda, Graphs = graphs, GraphsStatus = graphsStatus,
                 // a pipeline's eager decoding is by design (the config rejects an explicit cuda_graphs = true with it)
@@ -78,6 +80,18 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
             "sdpa" or "eager" => (string)value,
             _ => throw new InferenceException($"{AttentionOption} is {value}; it must be sdpa or eager."),
         };
+    }
+
+    /// <summary>Compiles the native decode kernels for every CUDA device of the model (at load, outside any capture).</summary>
+    private static string DecodeKernels(PipelineSplit split, global::TorchSharp.torch.ScalarType dtype)
+    {
+        if (split.First.type != global::TorchSharp.DeviceType.CUDA) return "off (not a CUDA device)";
+        if (dtype != global::TorchSharp.torch.ScalarType.BFloat16) return "off (bf16 only; ATen operators for this precision)";
+        if (FusedOps.Current is not { } fused) return "off (no native helper)";
+        foreach (var stage in split.Stages)
+            if (fused.PrepareDecodeKernels(stage.Device.index < 0 ? 0 : stage.Device.index) is { } reason)
+                return "off: " + reason;
+        return "on (RoPE with the KV-cache write, SiLU·up)";
     }
 
     /// <summary>Why a pipeline decodes eagerly although torchsharp.cuda_graphs is on.</summary>

@@ -31,6 +31,9 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
     /// <summary>Whether CUDA graphs are used, and why not when they are not.</summary>
     public string GraphsStatus { get; init; } = "off";
 
+    /// <summary>Whether the native decode kernels (RoPE with the KV write, SiLU·up) are used, and why not.</summary>
+    public string DecodeKernelsStatus { get; init; } = "off";
+
     public IReadOnlyDictionary<string, object> Facts
     {
         get
@@ -43,6 +46,7 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
                 ["torchsharp_static_decode"] = StaticDecodeShapes || Graphs is not null,
                 ["torchsharp_attention"] = model.ExplicitAttention ? "eager" : "sdpa",
                 ["torchsharp_fused_rms_norm"] = model.Device.type == DeviceType.CUDA && FusedOps.Current is not null,
+                ["torchsharp_decode_kernels"] = DecodeKernelsStatus,
             };
             if (model.Split.IsPipeline) facts["torchsharp_pipeline_split"] = model.Split.Describe();
             return facts;

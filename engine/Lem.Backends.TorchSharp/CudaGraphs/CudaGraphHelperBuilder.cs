@@ -6,13 +6,13 @@ using System.Text;
 namespace Lem.Backends.TorchSharp.CudaGraphs;
 
 /// <summary>
-/// Compiles the native helper — lem_cuda_graphs.cpp and lem_fused_ops.cpp, embedded in this assembly —  with the system g++ against the
+/// Compiles the native helper — lem_cuda_graphs.cpp, lem_fused_ops.cpp and lem_decode_kernels.cpp, embedded in this assembly —  with the system g++ against the
 /// headers and libraries of the libtorch that TorchSharp loaded, and caches the result per libtorch version and
 /// source. Nothing prebuilt ships with lem: a machine without a compiler or headers gets a clear reason and decodes eagerly.
 /// </summary>
 public static class CudaGraphHelperBuilder
 {
-    private static readonly string[] SourceNames = ["lem_cuda_graphs.cpp", "lem_fused_ops.cpp"];
+    private static readonly string[] SourceNames = ["lem_cuda_graphs.cpp", "lem_fused_ops.cpp", "lem_decode_kernels.cpp"];
 
     /// <summary>Builds (or finds in the cache) the helper for the libtorch in <paramref name="torchLibFolder"/>.</summary>
     /// <param name="torchLibFolder">The folder holding libtorch_cuda.so (for a Python install: site-packages/torch/lib).</param>
@@ -28,7 +28,11 @@ public static class CudaGraphHelperBuilder
 
     private static string Build(string torchLibFolder, string cacheRoot, Action<string>? log)
     {
+        var nvrtc = FindNvrtcLibrary(Path.GetDirectoryName(Path.GetFullPath(torchLibFolder).TrimEnd('/'))!);
         var sources = SourceNames.Select(name => (Name: name, Text: ReadSource(name))).ToArray();
+        // the decode kernels open libnvrtc at run time: at the path found here, else by soname
+        if (nvrtc is not null)
+            sources = sources.Select(s => s.Name == "lem_decode_kernels.cpp" ? (s.Name, $"#define LEM_NVRTC_LIBRARY \"{nvrtc}\"\n" + s.Text) : s).ToArray();
         var torchRoot = Path.GetDirectoryName(Path.GetFullPath(torchLibFolder).TrimEnd('/'))!;
         var includeDir = Path.Combine(torchRoot, "include");
         if (!File.Exists(Path.Combine(includeDir, "ATen", "cuda", "CUDAGraph.h")))
@@ -93,6 +97,20 @@ public static class CudaGraphHelperBuilder
             candidates.Add(Path.Combine(sitePackages, "nvidia", "cu13", "include"));
         }
         return candidates.FirstOrDefault(c => File.Exists(Path.Combine(c, "cuda_runtime_api.h")));
+    }
+
+    /// <summary>libnvrtc of the PyTorch installation's nvidia packages or of a CUDA toolkit; null when none is found.</summary>
+    private static string? FindNvrtcLibrary(string torchRoot)
+    {
+        var folders = new List<string>();
+        if (Path.GetDirectoryName(torchRoot) is { } sitePackages && Directory.Exists(Path.Combine(sitePackages, "nvidia")))
+            folders.AddRange(Directory.GetDirectories(Path.Combine(sitePackages, "nvidia")).Select(d => Path.Combine(d, "lib")));
+        foreach (var variable in new[] { "CUDA_HOME", "CUDA_PATH" })
+            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } home) folders.Add(Path.Combine(home, "lib64"));
+        folders.Add("/usr/local/cuda/lib64");
+        return folders.Where(Directory.Exists)
+            .SelectMany(f => Directory.GetFiles(f, "libnvrtc.so*").Order(StringComparer.Ordinal))
+            .FirstOrDefault(f => !f.Contains("builtins", StringComparison.Ordinal) && !f.Contains('"'));
     }
 
     private static bool UsesCxx11Abi(string libc10)

@@ -13,12 +13,67 @@ public sealed unsafe class FusedOps
 {
     private readonly delegate* unmanaged<IntPtr, IntPtr, double, IntPtr*, int> _rmsNorm;
     private readonly delegate* unmanaged<IntPtr> _lastError;
+    private readonly delegate* unmanaged<int, int> _kernelsAvailable;
+    private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int> _ropeKvWrite;
+    private readonly delegate* unmanaged<IntPtr, IntPtr*, int> _siluMul;
+    private readonly delegate* unmanaged<IntPtr> _kernelsLastError;
+    private readonly string?[] _kernelsUnavailable = new string?[64];
+    private readonly bool[] _kernelsChecked = new bool[64];
 
     internal FusedOps(string libraryPath)
     {
         var handle = NativeLibrary.Load(libraryPath);
         _rmsNorm = (delegate* unmanaged<IntPtr, IntPtr, double, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_rms_norm");
         _lastError = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(handle, "lem_ops_last_error");
+        _kernelsAvailable = (delegate* unmanaged<int, int>)NativeLibrary.GetExport(handle, "lem_decode_kernels_available");
+        _ropeKvWrite = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_rope_kv_write");
+        _siluMul = (delegate* unmanaged<IntPtr, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_silu_mul");
+        _kernelsLastError = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(handle, "lem_kernels_last_error");
+    }
+
+    /// <summary>
+    /// Compiles (NVRTC, once per device) and loads the decode kernels of lem_decode_kernels.cpp for CUDA device
+    /// <paramref name="deviceIndex"/>; call it at model load, outside any graph capture. Null when they are ready,
+    /// otherwise why not (models then keep the ATen operators).
+    /// </summary>
+    public string? PrepareDecodeKernels(int deviceIndex)
+    {
+        lock (_kernelsChecked)
+        {
+            if (!_kernelsChecked[deviceIndex])
+            {
+                _kernelsUnavailable[deviceIndex] = _kernelsAvailable(deviceIndex) == 0 ? null : Marshal.PtrToStringUTF8(_kernelsLastError()) ?? "unknown reason";
+                _kernelsChecked[deviceIndex] = true;
+            }
+            return _kernelsUnavailable[deviceIndex];
+        }
+    }
+
+    /// <summary>Whether the decode kernels serve <paramref name="t"/>: contiguous bf16 on a CUDA device whose kernels are ready.</summary>
+    public bool DecodeKernelsServe(Tensor t) =>
+        t.device_type == global::TorchSharp.DeviceType.CUDA && t.dtype == ScalarType.BFloat16 && t.is_contiguous()
+        && _kernelsChecked[t.device_index] && _kernelsUnavailable[t.device_index] is null;
+
+    /// <summary>
+    /// One static-shape decode step's RoPE and KV-cache write in one kernel: reads the fused projection qkv
+    /// [rows, 1, heads + 2·kv_heads, d], writes the rotated key and the value at cache position *index, and returns the
+    /// rotated queries [rows, 1, heads, d]. cos and signed sin are the position rows [rows, 1, 1, d].
+    /// </summary>
+    public Tensor RopeKvWrite(Tensor qkv, Tensor cos, Tensor signedSin, Tensor index, Tensor keys, Tensor values, int heads, int kvHeads)
+    {
+        IntPtr result;
+        if (_ropeKvWrite(qkv.Handle, cos.Handle, signedSin.Handle, index.Handle, keys.Handle, values.Handle, heads, kvHeads, &result) != 0)
+            throw new CudaGraphException($"the fused RoPE and KV-cache write of the native helper failed: {Marshal.PtrToStringUTF8(_kernelsLastError())}");
+        return Tensor.UnsafeCreateTensor(result);
+    }
+
+    /// <summary>silu(gate) · up over the fused projection gateUp [..., 2·inter] → [..., inter], one kernel.</summary>
+    public Tensor SiluMul(Tensor gateUp)
+    {
+        IntPtr result;
+        if (_siluMul(gateUp.Handle, &result) != 0)
+            throw new CudaGraphException($"the fused SiLU·up of the native helper failed: {Marshal.PtrToStringUTF8(_kernelsLastError())}");
+        return Tensor.UnsafeCreateTensor(result);
     }
 
     /// <summary>The helper's operators once loaded in this process (it is built per libtorch, and one libtorch is loaded).</summary>

@@ -60,6 +60,9 @@ public sealed class KvCache : IDisposable
         return (_keys[layer], _values[layer]);
     }
 
+    /// <summary>The whole cache of one layer (keys, values), [batch, kv_heads, capacity, head_dim], for kernels that write it.</summary>
+    public (Tensor Keys, Tensor Values) Layer(int layer) => (_keys[layer], _values[layer]);
+
     public void Dispose()
     {
         foreach (var t in _keys) t.Dispose();

@@ -18,20 +18,26 @@ internal static class Attention
         var b = q.shape[0];
         var qLen = q.shape[1];
         Tensor keys, values;
-        long kvLen;
         if (batch.WriteIndex is { } index)
         {
             if (qLen != 1 || batch.Mask is null)
                 throw new InvalidOperationException("Static-shape decode takes one token per row and a mask over the whole cache.");
             (keys, values) = batch.Cache.WriteAt(layer, index, k.transpose(1, 2), v.transpose(1, 2));
-            kvLen = batch.Cache.Capacity;
         }
         else
         {
             (keys, values) = batch.Cache.Append(layer, batch.CacheOffset, k.transpose(1, 2), v.transpose(1, 2));
-            kvLen = batch.CacheOffset + qLen;
         }
-        batch.Flops?.Attention(b, heads, qLen, kvLen, headDim);
+        return OverCache(q, keys, values, batch, heads, kvHeads, headDim);
+    }
+
+    /// <summary>Attention of q [b, q, heads, head_dim] over keys and values already in the cache, [b, kv_heads, kv, head_dim].</summary>
+    /// <returns>[b, q, heads·head_dim]</returns>
+    public static Tensor OverCache(Tensor q, Tensor keys, Tensor values, ForwardBatch batch, int heads, int kvHeads, int headDim)
+    {
+        var b = q.shape[0];
+        var qLen = q.shape[1];
+        batch.Flops?.Attention(b, heads, qLen, keys.shape[2], headDim);
         var groups = heads / kvHeads;
 
         if (batch.ExplicitAttention)

@@ -1,3 +1,4 @@
+using Lem.Backends.TorchSharp.CudaGraphs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -45,11 +46,20 @@ internal sealed class LlamaAttention : nn.Module
         }
     }
 
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, ForwardBatch batch)
+    /// <summary>o_proj(attention(x)); with <paramref name="residual"/> (owned by the caller) the projection is added into
+    /// it in place, as one GEMM, and the residual is returned.</summary>
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, ForwardBatch batch, Tensor? residual = null)
     {
         var b = x.shape[0];
         var qLen = x.shape[1];
         var qkv = _qkv.Forward(x, batch.Flops).view(b, qLen, _heads + 2 * _kvHeads, _headDim);
+        if (q_norm is null && qLen == 1 && batch.WriteIndex is { } index && FusedOps.Current is { } fused && fused.DecodeKernelsServe(qkv))
+        {
+            // static-shape decode step: RoPE on queries and keys and the cache write in one kernel
+            var (keys, values) = batch.Cache.Layer(_layer);
+            var rotated = fused.RopeKvWrite(qkv, cos, sin, index, keys, values, _heads, _kvHeads);
+            return Project(Attention.OverCache(rotated, keys, values, batch, _heads, _kvHeads, _headDim), residual, batch);
+        }
         var v = qkv.narrow(2, _heads + _kvHeads, _kvHeads);
         Tensor q, k;
         if (q_norm is not null && k_norm is not null)
@@ -64,8 +74,11 @@ internal sealed class LlamaAttention : nn.Module
             k = qk.narrow(2, _heads, _kvHeads);
         }
         var attn = Attention.Compute(q, k, v, _layer, batch, _heads, _kvHeads, _headDim);
-        return o_proj.Forward(attn, batch.Flops);
+        return Project(attn, residual, batch);
     }
+
+    private Tensor Project(Tensor attn, Tensor? residual, ForwardBatch batch) =>
+        residual is null ? o_proj.Forward(attn, batch.Flops) : o_proj.ForwardInto(residual, attn, batch.Flops);
 
     protected override void Dispose(bool disposing)
     {

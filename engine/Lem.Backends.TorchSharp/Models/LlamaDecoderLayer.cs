@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace Lem.Backends.TorchSharp.Models;
 
-/// <summary>Pre-norm block: x + attn(norm(x)), then + mlp(norm(·)).</summary>
+/// <summary>Pre-norm block: x + attn(norm(x)), then + mlp(norm(·)), both added into x in place (the caller owns x).</summary>
 internal sealed class LlamaDecoderLayer : nn.Module
 {
     public readonly RmsNorm input_layernorm;
@@ -25,7 +25,8 @@ internal sealed class LlamaDecoderLayer : nn.Module
 
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, ForwardBatch batch)
     {
-        var h = self_attn.Forward(input_layernorm.Forward(x), cos, sin, batch).add_(x);
-        return mlp.ForwardInto(h, post_attention_layernorm.Forward(h), batch.Flops); // h is this layer's own tensor
+        // both residual additions happen in place in x, inside the GEMMs of o_proj and down_proj: the layer returns x itself
+        var h = self_attn.Forward(input_layernorm.Forward(x), cos, sin, batch, residual: x);
+        return mlp.ForwardInto(h, post_attention_layernorm.Forward(h), batch.Flops);
     }
 }

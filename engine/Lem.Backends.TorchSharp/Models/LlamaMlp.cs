@@ -1,3 +1,4 @@
+using Lem.Backends.TorchSharp.CudaGraphs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -28,7 +29,9 @@ internal sealed class LlamaMlp : nn.Module
     public Tensor ForwardInto(Tensor residual, Tensor x, FlopCounter? flops)
     {
         var gateUp = _gateUp.Forward(x, flops);
-        var hidden = nn.functional.silu(gateUp.narrow(-1, 0, _intermediate)).mul_(gateUp.narrow(-1, _intermediate, _intermediate));
+        var hidden = FusedOps.Current is { } fused && fused.DecodeKernelsServe(gateUp)
+            ? fused.SiluMul(gateUp)
+            : nn.functional.silu(gateUp.narrow(-1, 0, _intermediate)).mul_(gateUp.narrow(-1, _intermediate, _intermediate));
         return down_proj.ForwardInto(residual, hidden, flops);
     }
 

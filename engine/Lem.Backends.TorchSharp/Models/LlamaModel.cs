@@ -54,9 +54,14 @@ internal sealed class LlamaModel : nn.Module
             {
                 // TorchSharp frees intermediates only when their dispose scope ends: one scope per layer keeps a long
                 // prefill from holding every layer's activations at once (a 32 × 2048-token prefill ran out of 80 GB).
+                // A layer adds into its input in place and returns it (then there is nothing to move or free).
                 Tensor next;
                 using (NewDisposeScope())
-                    next = layers[i].Forward(h, cos, sin, stageBatch).MoveToOuterDisposeScope();
+                {
+                    next = layers[i].Forward(h, cos, sin, stageBatch);
+                    if (!ReferenceEquals(next, h)) next.MoveToOuterDisposeScope();
+                }
+                if (ReferenceEquals(next, h)) continue;
                 h.Dispose();
                 h = next;
             }
