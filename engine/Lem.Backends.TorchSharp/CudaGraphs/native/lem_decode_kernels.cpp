@@ -223,6 +223,9 @@ void require(bool condition, const char* message) {
 
 void launch(cu_function fn, unsigned grid_x, unsigned grid_y, unsigned block, const at::Tensor& on, void** args) {
   const Api& a = api();
+  // The driver API launches in the thread's current context: make it the tensor's device's (ATen only switches
+  // devices around its own launches), or a kernel loaded on cuda:1 fails on cuda:0's context.
+  c10::cuda::CUDAGuard on_device(static_cast<c10::DeviceIndex>(on.get_device()));
   const auto stream = at::cuda::getCurrentCUDAStream(on.get_device());
   check_cu(a, a.cuLaunchKernel(fn, grid_x, grid_y, 1, block, 1, 1, 0, stream.stream(), args, nullptr), "cuLaunchKernel");
 }
