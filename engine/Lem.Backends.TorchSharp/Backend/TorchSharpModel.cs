@@ -21,7 +21,8 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
 
     /// <summary>
     /// Decode steps with identical shapes every step (attention over the whole cache under a mask); see
-    /// <see cref="TextGenerator"/>. Set from the backend option <c>torchsharp.static_decode</c> at load.
+    /// <see cref="TextGenerator"/>. Always on for CUDA models (eager decoding then runs the kernels and shapes of graph
+    /// decoding); elsewhere set from the backend option <c>torchsharp.static_decode</c> at load.
     /// </summary>
     public bool StaticDecodeShapes { get; set; }
 
