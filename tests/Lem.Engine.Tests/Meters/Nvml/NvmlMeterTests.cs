@@ -33,6 +33,23 @@ public class NvmlMeterTests
         Assert.Equal(700.0, result.Metrics["gpu0_power_limit_w"]);
     }
 
+    [Theory]
+    [InlineData(2.0, false)]
+    [InlineData(6.0, true)]
+    public void Averaged_power_that_disagrees_with_the_counter_warns_only_in_windows_long_enough_to_judge(double seconds, bool warns)
+    {
+        var clock = new ManualClock();
+        var gpu = new FakeGpu("GPU-aaaa-1111", "00000000:1B:00.0");
+        // samples at the two window edges only (the sampler's interval is longer than any window here)
+        using var meter = NvmlMeter.Open(new FakeNvml(clock, gpu), new NvmlMeterOptions(["cuda:0"], SampleInterval: TimeSpan.FromHours(1)), clock);
+        meter.BeginWindow("w");        // the first sample reads 300 W
+        gpu.SetPower(600, clock.NowS); // then the load doubles: the edge samples average 450 W, the counter counts 600 W
+        clock.Advance(seconds);
+        var result = meter.EndWindow();
+        Assert.InRange(result.Metrics["gpu0_samples_vs_counter_rel_diff"], -0.26, -0.24);
+        Assert.Equal(warns, result.WarningDetails!.Any(w => w.Code == "samples-disagree-with-counter"));
+    }
+
     [Fact]
     public void Update_period_is_measured_at_start_up_and_stored()
     {
