@@ -15,10 +15,11 @@ public sealed class CudaGraph : IDisposable
         _handle = handle;
     }
 
-    /// <param name="sharePoolWith">An earlier graph whose memory pool this one shares (captures for several batch sizes).</param>
-    internal static CudaGraph Capture(CudaGraphNative native, int device, CudaGraph? sharePoolWith, Action body)
+    /// <remarks>Each graph gets its own memory pool (the native helper could share one, which is safe only under
+    /// replay-order rules lem does not need).</remarks>
+    internal static CudaGraph Capture(CudaGraphNative native, int device, Action body)
     {
-        var handle = native.Begin(device, sharePoolWith?._handle ?? IntPtr.Zero);
+        var handle = native.Begin(device, IntPtr.Zero);
         try
         {
             body();

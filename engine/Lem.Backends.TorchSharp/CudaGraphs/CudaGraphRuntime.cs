@@ -32,5 +32,5 @@ public sealed class CudaGraphRuntime
     }
 
     /// <summary>Captures the TorchSharp calls that <paramref name="body"/> makes on this thread into a graph.</summary>
-    public CudaGraph Capture(int device, CudaGraph? sharePoolWith, Action body) => CudaGraph.Capture(_native, device, sharePoolWith, body);
+    public CudaGraph Capture(int device, Action body) => CudaGraph.Capture(_native, device, body);
 }

@@ -58,10 +58,9 @@ public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) 
     }
 
     internal (global::TorchSharp.torch.Tensor Logits, bool Replayed) Step(GraphDecodeSession session, CausalLM model,
-        global::TorchSharp.torch.Tensor tokens, PaddedBatch batch, long offset, FlopCounter flops)
+        global::TorchSharp.torch.Tensor tokens, long offset, FlopCounter flops)
     {
-        // Each graph keeps its own memory pool: sharing one is only safe under replay-order rules we do not need.
-        var result = session.Step(model, tokens, batch, offset, flops, runtime, deviceIndex, null, () => Captures++);
+        var result = session.Step(model, tokens, offset, flops, runtime, deviceIndex, () => Captures++);
         if (result.Replayed) Replays++;
         if (session.CaptureFailure is not null) LastCaptureFailure = session.CaptureFailure;
         return result;

@@ -12,7 +12,6 @@ namespace Lem.Backends.TorchSharp.Generation;
 /// </summary>
 internal sealed class GraphDecodeSession : IDisposable
 {
-    private readonly Tensor _mask;
     private bool _warmedUp;
     private Tensor? _logits;
     private double _stepFlops;
@@ -22,57 +21,44 @@ internal sealed class GraphDecodeSession : IDisposable
         Rows = rows;
         Capacity = capacity;
         Cache = new KvCache(config.NumHiddenLayers, rows, config.NumKeyValueHeads, capacity, config.HeadDim, dtype, device);
-        Input = zeros([rows, 1], ScalarType.Int64, device);
-        Positions = zeros([rows, 1], ScalarType.Int64, device);
-        WriteIndex = zeros([1], ScalarType.Int64, device);
-        _mask = zeros([rows, capacity], dtype, device);
-        Mask = _mask.view(rows, 1, 1, capacity);
+        Inputs = new StaticDecodeInputs(rows, capacity, dtype, device);
     }
 
     public int Rows { get; }
     public long Capacity { get; }
     public KvCache Cache { get; }
-    public Tensor Input { get; }
-    public Tensor Positions { get; }
-    public Tensor WriteIndex { get; }
-    public Tensor Mask { get; }
+    public StaticDecodeInputs Inputs { get; }
     public CudaGraph? Graph { get; private set; }
 
     /// <summary>Why capturing failed (the session then decodes eagerly); null when it did not fail.</summary>
     public string? CaptureFailure { get; private set; }
 
     /// <summary>Points the session at a new batch: only its prompt columns may be attended to until written.</summary>
-    public void Reset(PaddedBatch batch)
-    {
-        StaticDecodeMask.Reset(_mask, batch);
-    }
+    public void Reset(PaddedBatch batch) => Inputs.Reset(batch);
 
     /// <summary>
     /// Runs the decode step that writes cache position <paramref name="offset"/> and returns its fp32 logits [rows, vocab].
     /// A replayed step's tensor belongs to the session (the graph writes into it on every replay): do not dispose it.
     /// </summary>
     /// <returns>The logits and whether they came from a replayed graph.</returns>
-    public (Tensor Logits, bool Replayed) Step(CausalLM model, Tensor tokens, PaddedBatch batch, long offset, FlopCounter flops,
-        CudaGraphRuntime runtime, int deviceIndex, GraphDecodeSession? sharePoolWith, Action onCapture)
+    public (Tensor Logits, bool Replayed) Step(CausalLM model, Tensor tokens, long offset, FlopCounter flops,
+        CudaGraphRuntime runtime, int deviceIndex, Action onCapture)
     {
-        Input.copy_(tokens.view(Rows, 1));
-        Positions.copy_(batch.PositionIds.narrow(1, offset, 1));
-        WriteIndex.fill_(offset);
-        StaticDecodeMask.Open(Mask, offset);
+        var forward = Inputs.Advance(tokens, offset, Cache, flops);
         if (!_warmedUp || CaptureFailure is not null)
         {
             _warmedUp = true;
-            return (model.Forward(Input, Batch(offset, flops)), false); // owned by the caller's dispose scope
+            return (model.Forward(Inputs.Input, forward), false); // owned by the caller's dispose scope
         }
         if (Graph is null)
         {
             var counter = new FlopCounter { Decoding = true };
             try
             {
-                Graph = runtime.Capture(deviceIndex, sharePoolWith?.Graph, () =>
+                Graph = runtime.Capture(deviceIndex, () =>
                 {
                     using var scope = NewDisposeScope();
-                    _logits = model.Forward(Input, Batch(offset, counter)).DetachFromDisposeScope();
+                    _logits = model.Forward(Inputs.Input, Inputs.Batch(offset, Cache, counter)).DetachFromDisposeScope();
                 });
             }
             catch (Exception e) when (e is CudaGraphException or System.Runtime.InteropServices.ExternalException)
@@ -81,7 +67,7 @@ internal sealed class GraphDecodeSession : IDisposable
                 CaptureFailure = e.Message;
                 _logits?.Dispose();
                 _logits = null;
-                return (model.Forward(Input, Batch(offset, flops)), false);
+                return (model.Forward(Inputs.Input, forward), false);
             }
             _stepFlops = counter.DecodeFlops;
             onCapture();
@@ -91,16 +77,11 @@ internal sealed class GraphDecodeSession : IDisposable
         return (_logits!, true);
     }
 
-    private ForwardBatch Batch(long offset, FlopCounter flops) => new(Positions, Mask, offset, Capacity - 1, Cache, flops, WriteIndex);
-
     public void Dispose()
     {
         Graph?.Dispose();
         _logits?.Dispose();
         Cache.Dispose();
-        Input.Dispose();
-        Positions.Dispose();
-        WriteIndex.Dispose();
-        _mask.Dispose();
+        Inputs.Dispose();
     }
 }

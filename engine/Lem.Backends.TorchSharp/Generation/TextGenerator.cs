@@ -48,12 +48,13 @@ public static class TextGenerator
         var cache = graphSession?.Cache ?? ownCache!;
         graphSession?.Reset(batch);
         using var sampler = new TokenSampler(settings, prompts, config.VocabSize, eosTokenIds, model.OutputDevice);
-        using var statics = staticShapes && graphSession is null && settings.MaxNewTokens > 1 ? new StaticDecodeInputs(batch, model.Dtype, model.Device) : null;
+        using var statics = staticShapes && graphSession is null && settings.MaxNewTokens > 1 ? new StaticDecodeInputs(rows, capacity, model.Dtype, model.Device).Reset(batch) : null;
 
         var outputs = new List<int>[rows];
         for (var r = 0; r < rows; r++) outputs[r] = new List<int>(settings.MaxNewTokens);
         var finished = new bool[rows];
         var hostTokens = new long[rows];
+        using var hostBuffer = zeros([rows], ScalarType.Int64); // on the CPU: one per generate call, not one per step
         var reported = new int[rows];
 
         Tensor? current = null;
@@ -78,7 +79,7 @@ public static class TextGenerator
                     Tensor logits;
                     if (graphSession is not null)
                     {
-                        logits = graphs!.Step(graphSession, model, current, batch, offset, flops).Logits;
+                        logits = graphs!.Step(graphSession, model, current, offset, flops).Logits;
                     }
                     else
                     {
@@ -108,8 +109,8 @@ public static class TextGenerator
 
         long Emit(Tensor tokens, int step)
         {
-            using (var host = tokens.cpu())
-                host.data<long>().CopyTo(hostTokens, 0, 0);
+            hostBuffer.copy_(tokens); // the step's one host sync
+            hostBuffer.data<long>().CopyTo(hostTokens, 0, 0);
             var ticks = Stopwatch.GetTimestamp();
             for (var r = 0; r < rows; r++)
             {
