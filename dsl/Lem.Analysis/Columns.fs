@@ -29,7 +29,7 @@ let require (frame: Frame<string, string>) (what: string) (name: string) =
     if not (frame.ColumnKeys |> Seq.contains name) then
         let hint =
             match suggestions frame name with
-            | [] -> "The results have no column like it; `lem results export FILE.csv` shows every column."
+            | [] -> "The results have no column like it; `lem results export --format csv --out FILE.csv` shows every column."
             | close -> "Did you mean " + String.Join(", ", close) + "?"
         raise (AnalysisException $"{what} '{name}' is not a column of the results. {hint}")
 

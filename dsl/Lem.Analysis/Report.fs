@@ -312,7 +312,7 @@ type Written = { IndexHtml: string; Charts: int; Figures: string list }
 /// Writes the report of a results folder into outFolder (created): index.html (self-contained) and figures/*.svg.
 let writeReport (resultsFolder: string) (outFolder: string) : Written =
     let entries = Results.runs resultsFolder
-    let records = Results.records resultsFolder
+    let records = Results.recordsOf resultsFolder entries
     let frame = Results.ofRecords records
     let out = Path.GetFullPath outFolder
     Directory.CreateDirectory out |> ignore

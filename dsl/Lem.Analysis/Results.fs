@@ -24,16 +24,23 @@ let runs (folder: string) : RunEntry list =
         raise (AnalysisException $"results folder {full} does not exist. Give the folder that `lem run` wrote its results to (results.dir).")
     engine (fun () -> ResultStore(full).ListRuns() |> List.ofSeq)
 
+/// The latest complete run of each experiment and cycle: an older run (before `--fresh`, or of an earlier version of
+/// the config) does not count twice in statistics across cycles.
 let private complete (entries: RunEntry list) =
-    entries |> List.filter (fun e -> e.Status = RunStatus.Complete && not (isNull e.Record)) |> List.map (fun e -> e.Record)
+    entries
+    |> List.filter (fun e -> e.Status = RunStatus.Complete && not (isNull e.Record))
+    |> List.map (fun e -> e.Record)
+    |> List.groupBy (fun r -> r.Experiment, r.Cycle)
+    |> List.map (fun (_, runs) -> runs |> List.maxBy (fun r -> r.RunId))
+    |> List.sortBy (fun r -> r.RunId)
 
-/// The complete runs of a results folder as aggregated records; empty when there is none (the folder must exist).
+/// The complete runs of a results folder as aggregated records, the latest of each experiment and cycle; empty when
+/// there is none (the folder must exist).
 let completeRecords (folder: string) : AggregatedRecord list = complete (runs folder)
 
-/// The complete runs of a results folder as aggregated records (derived from the raw records). Fails, saying what
-/// was found, when there is none.
-let records (folder: string) : AggregatedRecord list =
-    let entries = runs folder
+/// The complete runs among a results folder's entries (from `runs`), the latest of each experiment and cycle. Fails,
+/// saying what was found, when there is none.
+let recordsOf (folder: string) (entries: RunEntry list) : AggregatedRecord list =
     let complete = complete entries
     if complete.IsEmpty then
         let full = Path.GetFullPath folder
@@ -42,6 +49,10 @@ let records (folder: string) : AggregatedRecord list =
             else $"its {entries.Length} run folder(s) are incomplete or unreadable"
         raise (AnalysisException $"no complete run in {full}: {detail}. `lem results --dir {folder} list` shows the runs there; run the experiments (again) to complete them.")
     complete
+
+/// The complete runs of a results folder as aggregated records (derived from the raw records), the latest of each
+/// experiment and cycle. Fails, saying what was found, when there is none.
+let records (folder: string) : AggregatedRecord list = recordsOf folder (runs folder)
 
 /// The engine's export table as a frame (same columns in the same order, same values).
 let ofTable (table: ExportTable) : Frame<string, string> =
@@ -83,7 +94,7 @@ let load (folder: string) : Frame<string, string> = ofRecords (records folder)
 /// whose cells are all numbers or NA is a number column, any other a text column; NA is missing.
 let readCsv (path: string) : Frame<string, string> =
     let full = Path.GetFullPath path
-    if not (File.Exists full) then raise (AnalysisException $"{full} does not exist. Export results with `lem results export {path}` first.")
+    if not (File.Exists full) then raise (AnalysisException $"{full} does not exist. Export results with `lem results export --format csv --out {path}` first.")
     match Csv.parse full (File.ReadAllText full) with
     | [] -> raise (AnalysisException $"{full} is empty; expected a header line and one line per run.")
     | header :: rows ->

@@ -19,11 +19,7 @@ let private recordsOf (folders: string list) (experiments: string list) =
         folders
         |> List.filter Directory.Exists
         |> List.collect Results.completeRecords
-        |> List.filter (fun r -> List.contains r.Experiment experiments)
-        // the latest complete run of each experiment and cycle: an older run (before --fresh, or of an earlier
-        // version of the config) does not count twice
-        |> List.groupBy (fun r -> r.Experiment, r.Cycle)
-        |> List.map (fun (_, runs) -> runs |> List.maxBy (fun r -> r.RunId))
+        |> List.filter (fun r -> List.contains r.Experiment experiments) // the latest of each experiment and cycle
     if records.IsEmpty then
         let names = String.Join(", ", experiments)
         let where = String.Join(", ", folders)

@@ -3,7 +3,7 @@
 #   dotnet fsi build.fsx device-pack      # writes .device/lem/lem (self-contained, no CPU libtorch)
 # and copying the repository there. Needs python3 with torch, transformers, safetensors and pynvml.
 #
-#   scripts/device/gpu-suite.sh [env] [meters] [fixture] [bench] [parity] [dataparallel] [pipeline] [phases]   (default:
+#   scripts/device/gpu-suite.sh [meters] [env] [fixture] [bench] [parity] [dataparallel] [pipeline] [phases]   (default:
 #   all but dataparallel, pipeline and phases,
 #   in that order;
 #   meters first so that the idle baseline is read on a GPU that has not just been loaded)
@@ -14,7 +14,7 @@
 set -uo pipefail
 OUT=${OUT:-$PWD/gpu-out}
 mkdir -p "$OUT"
-SECTIONS=${*:-env meters fixture bench parity}
+SECTIONS=${*:-meters env fixture bench parity}
 PY=${PYTHON:-python3}
 TORCH_LIB=$($PY -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
 export LD_LIBRARY_PATH="$TORCH_LIB:${LD_LIBRARY_PATH:-}"

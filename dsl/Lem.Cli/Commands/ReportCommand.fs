@@ -10,7 +10,7 @@ let run (args: ParseResults<ReportArgs>) =
     let folder = args.GetResult ReportArgs.Folder
     if not (Directory.Exists folder) then
         fail (sprintf "results folder '%s' does not exist. Remedy: give the folder that lem run wrote (results.dir, default ./results)." folder)
-    let out = args.GetResult(ReportArgs.Out, defaultValue = Path.Combine(folder, "report"))
+    let out = args.GetResult(ReportArgs.Out, defaultValue = Lem.Analysis.Report.defaultOutFolder folder)
     let index = Lem.Analysis.Report.write (folder, out)
     printfn "report: %s" index
     0

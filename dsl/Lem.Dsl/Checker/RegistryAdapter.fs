@@ -17,9 +17,6 @@ type Registry =
       /// The calls a parameter accepts as its value (`synthetic`, `file` for `prompts`).
       CallsFor: string -> CallSignature list }
 
-/// Edit distance, for "did you mean" (see Syntax.Suggest).
-let editDistance = Lem.Dsl.Syntax.Suggest.editDistance
-
 /// The closest candidate, or None (see Syntax.Suggest).
 let closest candidates name = Lem.Dsl.Syntax.Suggest.closest candidates name
 

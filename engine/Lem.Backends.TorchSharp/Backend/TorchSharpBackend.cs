@@ -55,6 +55,7 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
             // the helper also brings the fused operators, so it is set up on CUDA even where graphs are not used
             var (graphs, graphsStatus) = CudaGraphSetup.Create(split.First, request, cudaGraphs && !split.IsPipeline);
             if (cudaGraphs && split.IsPipeline) graphsStatus = PipelineGraphsStatus;
+            graphs?.Prepare(model);
             model.ExplicitAttention = AttentionChoice(request) == "eager";
             return new TorchSharpModel(model, tokenizer, info)
             {

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Lem.Backends.TorchSharp.CudaGraphs;
 using Lem.Backends.TorchSharp.Generation;
 using Lem.Backends.TorchSharp.Models;
+using Lem.Engine;
 using Lem.Engine.Inference;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -74,6 +75,13 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
             throw new InferenceException(
                 $"TorchSharp failed while generating on {info.Device} (batch {promptTokenIds.Count}, max_new_tokens {settings.MaxNewTokens}): " +
                 $"{FirstLine(e.Message)}. If it is out of memory, lower the batch size or max_new_tokens.", e);
+        }
+        catch (CudaGraphException e)
+        {
+            // the native helper (graph replay, fused RMSNorm, decode kernels) failed
+            throw new InferenceException(
+                $"The native helper failed while generating on {info.Device}: {FirstLine(e.Message)}. Remedy: set torchsharp.cuda_graphs = false " +
+                $"if it is a graph failure; delete {Path.Combine(LemPaths.CacheRoot(), "native")} to rebuild the helper; report it with the message above.", e);
         }
     }
 

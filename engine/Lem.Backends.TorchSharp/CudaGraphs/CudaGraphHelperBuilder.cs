@@ -14,12 +14,12 @@ public static class CudaGraphHelperBuilder
 {
     private static readonly string[] SourceNames = ["lem_cuda_graphs.cpp", "lem_fused_ops.cpp", "lem_decode_kernels.cpp"];
 
+    private static readonly object BuildLock = new();
+
     /// <summary>Builds (or finds in the cache) the helper for the libtorch in <paramref name="torchLibFolder"/>.</summary>
     /// <param name="torchLibFolder">The folder holding libtorch_cuda.so (for a Python install: site-packages/torch/lib).</param>
     /// <param name="cacheRoot">Cache folder (for example ~/.cache/lem/native).</param>
     /// <returns>The path of the built shared library.</returns>
-    private static readonly object BuildLock = new();
-
     public static string EnsureBuilt(string torchLibFolder, string cacheRoot, Action<string>? log = null)
     {
         lock (BuildLock) // data-parallel workers load their replicas at the same time
@@ -60,16 +60,23 @@ public static class CudaGraphHelperBuilder
             Quote("-L" + torchLibFolder), Quote("-Wl,-rpath," + torchLibFolder), "-lc10 -lc10_cuda -ltorch_cpu -ltorch_cuda");
         log?.Invoke($"building the CUDA graph helper: g++ {Args(true)}");
         var stopwatch = Stopwatch.StartNew();
-        var (code, output) = RunCompiler(Args(true));
-        if (code != 0)
+        try
         {
-            log?.Invoke("thread-local capture mode did not compile against this libtorch; building with its default (global) capture mode");
-            (code, output) = RunCompiler(Args(false));
+            var (code, output) = RunCompiler(Args(true));
+            if (code != 0 && output.Contains("capture_begin", StringComparison.Ordinal))
+            {
+                // only a libtorch without CUDAGraph::capture_begin(pool, mode) gets the retry; other errors are reported as they are
+                log?.Invoke("thread-local capture mode did not compile against this libtorch; building with its default (global) capture mode");
+                (code, output) = RunCompiler(Args(false));
+            }
+            if (code != 0)
+                throw new CudaGraphException($"compiling the native helper failed (g++ exit {code}): {LastLines(output, 6)} Remedy: check that g++ matches the libtorch build, or set torchsharp.cuda_graphs = false.");
+            File.Move(temp, library, overwrite: true);
         }
-        if (code != 0)
-            throw new CudaGraphException($"compiling the CUDA graph helper failed (g++ exit {code}): {LastLines(output, 6)} Remedy: check that g++ matches the libtorch build, or set torchsharp.cuda_graphs = false.");
-        File.Move(temp, library, overwrite: true);
-        foreach (var path in sourcePaths) File.Delete(path);
+        finally
+        {
+            foreach (var path in sourcePaths) File.Delete(path);
+        }
         log?.Invoke($"built {library} in {stopwatch.Elapsed.TotalSeconds:F1} s");
         return library;
     }

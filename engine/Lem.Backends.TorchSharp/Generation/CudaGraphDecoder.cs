@@ -15,7 +15,6 @@ public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) 
     public const int MaxSessions = 4;
 
     private readonly LinkedList<GraphDecodeSession> _sessions = new();
-    private long _largestCapacity;
 
     /// <summary>Graphs captured since the model was loaded.</summary>
     public int Captures { get; private set; }
@@ -25,6 +24,12 @@ public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) 
 
     /// <summary>The last capture failure (that shape then decoded eagerly); null when every capture worked.</summary>
     public string? LastCaptureFailure { get; private set; }
+
+    /// <summary>
+    /// Builds the model's position tables for every position it can have, before any capture: captured graphs read the
+    /// tables by address, and a table grown later (a longer cache) would leave them reading freed memory.
+    /// </summary>
+    public void Prepare(CausalLM model) => model.ReservePositionTables(model.Config.MaxPositionEmbeddings);
 
     public static long CapacityFor(long needed, int maxPositions) =>
         Math.Min(Math.Max(needed, (needed + CapacityStep - 1) / CapacityStep * CapacityStep), Math.Max(needed, maxPositions));
@@ -37,14 +42,6 @@ public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) 
             _sessions.Remove(existing);
             _sessions.AddFirst(existing);
             return existing;
-        }
-        if (capacity > _largestCapacity)
-        {
-            // A longer cache makes the model grow its RoPE tables (replacing them), and older graphs still read the old
-            // tables' memory: drop them all; each shape is captured again on its next use.
-            foreach (var old in _sessions) old.Dispose();
-            _sessions.Clear();
-            _largestCapacity = capacity;
         }
         if (_sessions.Count >= MaxSessions)
         {
@@ -60,10 +57,11 @@ public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) 
     internal (global::TorchSharp.torch.Tensor Logits, bool Replayed) Step(GraphDecodeSession session, CausalLM model,
         global::TorchSharp.torch.Tensor tokens, long offset, FlopCounter flops)
     {
-        var result = session.Step(model, tokens, offset, flops, runtime, deviceIndex, () => Captures++);
+        var result = session.Step(model, tokens, offset, flops, runtime, deviceIndex);
+        if (result.Captured) Captures++;
         if (result.Replayed) Replays++;
         if (session.CaptureFailure is not null) LastCaptureFailure = session.CaptureFailure;
-        return result;
+        return (result.Logits, result.Replayed);
     }
 
     public void Dispose()

@@ -40,16 +40,17 @@ internal sealed class GraphDecodeSession : IDisposable
     /// Runs the decode step that writes cache position <paramref name="offset"/> and returns its fp32 logits [rows, vocab].
     /// A replayed step's tensor belongs to the session (the graph writes into it on every replay): do not dispose it.
     /// </summary>
-    /// <returns>The logits and whether they came from a replayed graph.</returns>
-    public (Tensor Logits, bool Replayed) Step(CausalLM model, Tensor tokens, long offset, FlopCounter flops,
-        CudaGraphRuntime runtime, int deviceIndex, Action onCapture)
+    /// <returns>The logits, whether they came from a replayed graph, and whether this step captured it.</returns>
+    public (Tensor Logits, bool Replayed, bool Captured) Step(CausalLM model, Tensor tokens, long offset, FlopCounter flops,
+        CudaGraphRuntime runtime, int deviceIndex)
     {
         var forward = Inputs.Advance(tokens, offset, Cache, flops);
         if (!_warmedUp || CaptureFailure is not null)
         {
             _warmedUp = true;
-            return (model.Forward(Inputs.Input, forward), false); // owned by the caller's dispose scope
+            return (model.Forward(Inputs.Input, forward), false, false); // owned by the caller's dispose scope
         }
+        var captured = false;
         if (Graph is null)
         {
             var counter = new FlopCounter { Decoding = true };
@@ -67,14 +68,14 @@ internal sealed class GraphDecodeSession : IDisposable
                 CaptureFailure = e.Message;
                 _logits?.Dispose();
                 _logits = null;
-                return (model.Forward(Inputs.Input, forward), false);
+                return (model.Forward(Inputs.Input, forward), false, false);
             }
             _stepFlops = counter.DecodeFlops;
-            onCapture();
+            captured = true;
         }
         Graph.Replay();
         flops.AddDecode(_stepFlops);
-        return (_logits!, true);
+        return (_logits!, true, captured);
     }
 
     public void Dispose()

@@ -35,7 +35,6 @@ public sealed class KvCache : IDisposable
 
     public long Capacity { get; }
 
-    public long Bytes => _keys.Sum(k => k.numel() * k.element_size()) * 2;
 
     /// <summary>Writes k, v [batch, kv_heads, q, head_dim] at <paramref name="offset"/> and returns the keys and values of positions 0..offset+q−1.</summary>
     public (Tensor Keys, Tensor Values) Append(int layer, long offset, Tensor k, Tensor v)

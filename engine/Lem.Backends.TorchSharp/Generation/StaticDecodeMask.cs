@@ -12,6 +12,7 @@ internal static class StaticDecodeMask
     /// <summary>Only the batch's real prompt columns are open; generated columns open as they are written.</summary>
     public static void Reset(Tensor mask, PaddedBatch batch)
     {
+        using var scope = NewDisposeScope(); // the temporaries (logical_not, narrow) are freed here
         mask.fill_(0);
         if (batch.KeyValid is not null) mask.masked_fill_(batch.KeyValid.logical_not(), double.NegativeInfinity);
         mask.narrow(1, batch.PromptLength, mask.shape[1] - batch.PromptLength).fill_(double.NegativeInfinity);

@@ -53,6 +53,7 @@ public static class TextGenerator
         var outputs = new List<int>[rows];
         for (var r = 0; r < rows; r++) outputs[r] = new List<int>(settings.MaxNewTokens);
         var finished = new bool[rows];
+        var finishedRows = 0;
         var hostTokens = new long[rows];
         using var hostBuffer = zeros([rows], ScalarType.Int64); // on the CPU: one per generate call, not one per step
         var reported = new int[rows];
@@ -70,7 +71,7 @@ public static class TextGenerator
             firstTicks = lastTicks = Emit(current, 0);
 
             flops.Decoding = true;
-            for (var step = 1; step < settings.MaxNewTokens && !finished.All(f => f); step++)
+            for (var step = 1; step < settings.MaxNewTokens && finishedRows < rows; step++)
             {
                 Tensor next;
                 using (NewDisposeScope())
@@ -122,7 +123,11 @@ public static class TextGenerator
                 var token = (int)hostTokens[r];
                 reported[r] = token;
                 outputs[r].Add(token);
-                if (eos.Contains(token)) finished[r] = true;
+                if (eos.Contains(token))
+                {
+                    finished[r] = true;
+                    finishedRows++;
+                }
             }
             observer?.OnTokens(step, reported, ticks);
             return ticks;

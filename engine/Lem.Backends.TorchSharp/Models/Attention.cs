@@ -15,7 +15,6 @@ internal static class Attention
     /// <returns>[b, q, heads·head_dim]</returns>
     public static Tensor Compute(Tensor q, Tensor k, Tensor v, int layer, ForwardBatch batch, int heads, int kvHeads, int headDim)
     {
-        var b = q.shape[0];
         var qLen = q.shape[1];
         Tensor keys, values;
         if (batch.WriteIndex is { } index)

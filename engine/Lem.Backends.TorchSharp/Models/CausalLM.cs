@@ -32,6 +32,14 @@ public abstract class CausalLM : nn.Module
     public KvCache NewKvCache(long rows, long capacity) =>
         new(rows, Config.NumKeyValueHeads, capacity, Config.HeadDim, Dtype, Split.LayerDevices);
 
+    /// <summary>
+    /// Builds any position tables (RoPE) for <paramref name="positions"/> positions at once. CUDA graphs read those
+    /// tables by address, so they must not be regrown (moved) after a capture; the backend calls this before any.
+    /// </summary>
+    public virtual void ReservePositionTables(long positions)
+    {
+    }
+
     /// <summary>torchsharp.attention = eager: explicit matmul-softmax attention instead of SDPA (set at load).</summary>
     public bool ExplicitAttention { get; set; }
 

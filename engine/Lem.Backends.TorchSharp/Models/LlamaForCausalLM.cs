@@ -30,6 +30,11 @@ internal sealed class LlamaForCausalLM : CausalLM
         _rotary = split.Stages.Select(s => new RotaryEmbedding(c.Rope!, c.HeadDim, w.Dtype, s.Device)).ToArray();
     }
 
+    public override void ReservePositionTables(long positions)
+    {
+        foreach (var rotary in _rotary) rotary.Reserve(positions);
+    }
+
     public override Tensor Forward(Tensor inputIds, ForwardBatch batch, bool allPositions = false)
     {
         batch = WithAttentionChoice(batch);

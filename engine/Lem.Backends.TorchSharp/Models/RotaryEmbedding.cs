@@ -25,9 +25,6 @@ internal sealed class RotaryEmbedding : IDisposable
         _invFreq = InverseFrequencies(rope, headDim);
     }
 
-    /// <summary>The frequencies of dimension pairs, fp32 on the CPU (after any scaling).</summary>
-    public Tensor InverseFrequenciesCpu => _invFreq;
-
     public static Tensor InverseFrequencies(RopeScaling rope, int headDim)
     {
         using var scope = NewDisposeScope();
@@ -74,6 +71,9 @@ internal sealed class RotaryEmbedding : IDisposable
     /// <summary>x [b, q, heads, head_dim] rotated by the position rows from <see cref="ForPositions"/>.</summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor signedSin, int headDim) =>
         roll(x, headDim / 2, -1).mul_(signedSin).addcmul_(x, cos, 1);
+
+    /// <summary>Builds the tables for <paramref name="positions"/> now, so that they never move later (CUDA graphs read them).</summary>
+    public void Reserve(long positions) => EnsureLength(positions);
 
     private void EnsureLength(long length)
     {

@@ -67,7 +67,7 @@ internal static class ParameterCatalogue
             AllowedValues: ["fixed", "until_stable"]),
         new("warmup.count", ParameterKind.Integer, new Integer(2), "Warm-up batches (fixed), or the most warm-up batches (until_stable). Warm-up is never measured.", Unit: "batches", Min: 0, Max: 10_000),
         new("warmup.window", ParameterKind.Integer, new Integer(5), "until_stable: number of most recent warm-up batches whose latency CV is tested.", Unit: "batches", Min: 2, Max: 1000),
-        new("warmup.cv_threshold", ParameterKind.Decimal, new Decimal(0.05), "until_stable: warm-up ends when the CV (standard deviation / mean) of the window's batch latencies is at most this (0.05 = 5%).", Min: 0.0001, Max: 1),
+        new("warmup.cv_threshold", ParameterKind.Decimal, new Decimal(0.05), "until_stable: warm-up ends when the CV (standard deviation / mean) of the window's batch latencies is below this (0.05 = 5%).", Min: 0.0001, Max: 1),
         new("baseline.duration", ParameterKind.Duration, new Duration(TimeSpan.Zero),
             "Idle period measured before the experiment to learn idle power; energy is then also reported with idle power x window duration subtracted. 0s disables the baseline.", Min: 0, Max: 3600),
         new("baseline.ttl", ParameterKind.Duration, new Duration(TimeSpan.FromHours(1)),
@@ -87,9 +87,9 @@ internal static class ParameterCatalogue
 
         // energy estimates, used only where nothing is measured (labelled `estimated`)
         new("cpu.tdp_w", ParameterKind.Decimal, null,
-            "CPU thermal design power for the CPU energy estimate (utilisation x TDP) when RAPL is unavailable. Unset: looked up from the CPU model name; unknown: no CPU estimate.", Unit: "W", Min: 1, Max: 2000),
+            "CPU thermal design power for the CPU energy estimate (utilisation x TDP) when RAPL is unavailable. Unset: looked up from the CPU model name; a model not in the table: 3.5 W per logical CPU (the record says so; set this for a better figure).", Unit: "W", Min: 1, Max: 2000),
         new("ram.w_per_gb", ParameterKind.Decimal, new Decimal(0.375),
-            "RAM power per GB of installed memory for the RAM energy estimate when RAPL has no dram domain (0.375 W/GB = 3 W per 8 GB, the figure CodeCarbon long used).", Unit: "W/GB", Min: 0, Max: 10),
+            "RAM power per GiB of installed memory (MemTotal) for the RAM energy estimate when RAPL has no dram domain (0.375 W/GiB = 3 W per 8 GiB, the figure CodeCarbon long used).", Unit: "W/GiB", Min: 0, Max: 10),
 
         // parallelism
         new("parallel.mode", ParameterKind.Choice, new Word("none"),

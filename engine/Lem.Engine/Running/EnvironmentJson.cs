@@ -27,6 +27,8 @@ internal static class EnvironmentJson
             ["gpu_unavailable_reason"] = environment.GpuUnavailableReason,
             ["warmup_steps"] = warmup.StepsUsed,
             ["warmup_stop_reason"] = warmup.StopReason,
+            ["warmup_converged"] = warmup.Converged,
+            ["warmup_final_cv"] = warmup.FinalCv,
             ["model_load_s"] = modelLoadS,
         };
         var gpus = new JsonArray();

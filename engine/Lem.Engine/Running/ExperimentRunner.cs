@@ -353,13 +353,13 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
     /// <param name="gpuCount">The GPUs this worker's model uses (several for a pipeline): MFU and MBU are over all of them.</param>
     private static FlopsRecord FlopsFor(ModelInfo model, WorkloadRun workload, double windowS, string? gpuName, int gpuCount, string precision)
     {
+        var requestsOfBatch = workload.Requests.ToLookup(r => r.BatchIndex);
         var shapes = workload.Batches.Select(b =>
         {
-            var longestOutput = workload.Requests.Where(r => r.BatchIndex == b.Index).Select(r => r.OutputTokens).DefaultIfEmpty(0).Max();
+            var longestOutput = requestsOfBatch[b.Index].Select(r => r.OutputTokens).DefaultIfEmpty(0).Max();
             return BatchShape.Uniform(b.Rows, b.Rows == 0 ? 0 : (int)(b.PaddedPromptTokens / b.Rows), (int)longestOutput);
         }).ToArray();
-        var traced = workload.Batches.All(b => b.TracedFlops is not null) ? workload.TracedFlops : null;
-        var estimate = FlopsEstimate.Estimate(shapes, traced, model.ConfigJson, model.ParameterCount);
+        var estimate = FlopsEstimate.Estimate(shapes, workload.TracedFlops, model.ConfigJson, model.ParameterCount);
         var mfu = estimate.TotalFlops is { } total ? Mfu.ForDevice(total, windowS, gpuName, precision, gpuCount) : null;
         UtilisationFigure? mbu = null;
         try

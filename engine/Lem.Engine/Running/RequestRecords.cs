@@ -8,8 +8,7 @@ internal static class RequestRecords
     public static Results.Schema.RequestRecord From(Workload.RequestRecord r)
     {
         var latencies = RequestLatencies.Of(r);
-        var gaps = new double[Math.Max(0, r.TokenTimesS.Length - 1)];
-        for (var i = 1; i < r.TokenTimesS.Length; i++) gaps[i - 1] = (r.TokenTimesS[i] - r.TokenTimesS[i - 1]) * 1000;
+        var gaps = InterTokenLatency.GapsMs(r).ToArray();
         return new Results.Schema.RequestRecord(r.RequestIndex, r.PromptTokens, r.OutputTokens, r.ArrivalS,
             latencies.TtftMs, latencies.E2eLatencyMs, latencies.TpotMs, gaps);
     }

@@ -16,7 +16,7 @@ public class SelfCheckAndOverheadTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Self_check_passes_on_a_well_behaved_gpu_and_renders_a_report()
+    public void Self_check_on_a_well_behaved_gpu_reports_five_items_and_passes_idle_throttling_and_short_window()
     {
         var (meter, _) = Meter(0.01);
         using var _meter = meter;

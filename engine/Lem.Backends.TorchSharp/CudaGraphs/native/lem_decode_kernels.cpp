@@ -266,7 +266,10 @@ int lem_rope_kv_write(void* qkv, void* cos, void* sin, void* index, void* k_cach
             "rope_kv_write takes contiguous tensors");
     require(x.dim() == 4 && x.size(1) == 1 && x.size(2) == heads_q + 2 * heads_kv, "qkv must be [rows, 1, heads_q + 2 heads_kv, d]");
     const int64_t rows = x.size(0), d = x.size(3);
-    require(d % 2 == 0 && d <= 2048, "head_dim must be even");
+    require(d % 2 == 0 && d <= 2048, "head_dim must be even and at most 2048");
+    require(c.get_device() == x.get_device() && s.get_device() == x.get_device() && i.get_device() == x.get_device() &&
+                kc.get_device() == x.get_device() && vc.get_device() == x.get_device(),
+            "rope_kv_write takes tensors on one device");
     require(c.numel() == rows * d && s.numel() == rows * d, "cos and sin must hold one row of head_dim per batch row");
     require(kc.dim() == 4 && kc.size(0) == rows && kc.size(1) == heads_kv && kc.size(3) == d && vc.sizes() == kc.sizes(),
             "the caches must be [rows, heads_kv, capacity, head_dim]");

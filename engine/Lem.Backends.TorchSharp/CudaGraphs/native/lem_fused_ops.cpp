@@ -4,7 +4,7 @@
 // (cast, square, mean, add, rsqrt, multiply, cast, multiply). At batch-1 decode those small kernels cost more
 // than the norm's memory traffic, so lem calls it through this helper. Tensors cross the boundary as the
 // at::Tensor* handles that TorchSharp uses; a result is a new at::Tensor* that TorchSharp takes ownership of.
-// Built together with lem_cuda_graphs.cpp into one library; every entry point returns a status and never lets a
+// Built together with lem_cuda_graphs.cpp and lem_decode_kernels.cpp into one library; every entry point returns a status and never lets a
 // C++ exception escape.
 
 #include <ATen/ATen.h>

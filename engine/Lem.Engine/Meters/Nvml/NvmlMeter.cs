@@ -68,8 +68,6 @@ public sealed class NvmlMeter : IMeter
     /// <summary>Power limit in W of a GPU label, null when unknown.</summary>
     public double? PowerLimitW(string label) => _gpus.FirstOrDefault(g => g.Gpu.Label == label)?.PowerLimitW;
 
-    /// <summary>Persistence mode of a GPU label, null when unknown.</summary>
-    public bool? PersistenceMode(string label) => _gpus.FirstOrDefault(g => g.Gpu.Label == label)?.Persistence;
 
     /// <summary>
     /// Initialises NVML, maps the requested devices, measures each counter's update period. Never throws for a missing
@@ -103,7 +101,6 @@ public sealed class NvmlMeter : IMeter
             var h = gpu.Device.Handle;
             var state = new GpuState(gpu);
             state.PowerLimitW = api.GetPowerManagementLimit(h, out var limit) == NvmlReturn.Success ? limit / 1000.0 : null;
-            state.Persistence = api.GetPersistenceMode(h, out var persistence) == NvmlReturn.Success ? persistence : null;
             state.MigEnabled = gpu.MigInstance is not null || (api.GetMigMode(h, out var mig) == NvmlReturn.Success && mig);
             state.CounterSupported = api.GetTotalEnergyConsumption(h, out _) == NvmlReturn.Success;
             if (state.CounterSupported)
@@ -387,7 +384,6 @@ public sealed class NvmlMeter : IMeter
         public SelectedGpu Gpu { get; } = gpu;
         public double? UpdatePeriodMs { get; set; }
         public double? PowerLimitW { get; set; }
-        public bool? Persistence { get; set; }
         public bool MigEnabled { get; set; }
         public bool CounterSupported { get; set; }
         public ulong? BeginEnergyMj { get; set; }

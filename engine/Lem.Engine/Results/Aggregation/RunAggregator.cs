@@ -139,7 +139,9 @@ public static class RunAggregator
             var count = summaries.Sum(s => s.Count);
             double? mean = count > 0 ? summaries.Sum(s => s.MeanMs!.Value * s.Count) / count : null;
             result[name] = new LatencySummary(count, mean, null, null, null, null);
-            notes.Add($"{name}: percentiles not pooled across workers (per-request records missing); the mean is weighted by sample count");
+            notes.Add(PooledSamples(name, []) is null
+                ? $"{name}: percentiles not pooled across workers (the per-request records do not carry this latency); the mean is weighted by sample count"
+                : $"{name}: percentiles not pooled across workers (per-request records missing); the mean is weighted by sample count");
         }
         return result;
     }

@@ -17,5 +17,5 @@ public sealed record BaselineRecord(
 {
     /// <summary>Adjusted energy from the raw energy of the baseline's components; null raw energy stays null.</summary>
     public static BaselineRecord Create(double powerW, double measuredDurationS, double? rawEnergyJ, double windowDurationS, IReadOnlyList<string> components, bool cached = false, string? note = null) =>
-        new(powerW, measuredDurationS, rawEnergyJ is { } raw ? raw - powerW * windowDurationS : null, components, cached, note);
+        new(powerW, measuredDurationS, Measurement.IdleBaseline.AdjustedEnergyJ(rawEnergyJ, powerW, windowDurationS), components, cached, note);
 }

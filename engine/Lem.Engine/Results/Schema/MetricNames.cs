@@ -105,7 +105,7 @@ public static class MetricNames
             new(FlopsPerOutputToken, "FLOP/token", "flops_total / output_tokens."),
             new(Mfu, "fraction", "Model FLOPs utilisation: achieved FLOP/s over peak FLOP/s (0..1)."),
             new(Mbu, "fraction", "Model bandwidth utilisation: achieved bytes/s over peak memory bandwidth (0..1)."),
-            new(PeakProcessRssBytes, "bytes", "Peak resident set of a worker process (the largest across workers)."),
+            new(PeakProcessRssBytes, "bytes", "Peak resident set of the lem process since it started (VmHWM; in a campaign it can come from an earlier, larger run; data-parallel workers share the process). Device memory, by contrast, is the peak of this window."),
             new(PeakDeviceMemoryBytes, "bytes", "Peak device memory of a worker (the largest across workers)."),
             new(ModelParameters, "parameters", "Parameters of the model, embeddings included."),
             new(ModelWeightBytes, "bytes", "Weight bytes resident on the device at the loaded precision."),

@@ -144,8 +144,8 @@ public static class ResultsView
             flops.Add("decode", Number(f.DecodeFlops), "FLOP");
             flops.Add("total", Number(f.TotalFlops), "FLOP");
             flops.Add("per output token", Number(f.FlopsPerOutputToken), "FLOP/token");
-            flops.Add("MFU", Number(f.Mfu), f.MfuNote ?? "");
-            flops.Add("MBU", Number(f.Mbu), f.MbuNote ?? "");
+            flops.Add("MFU", Number(f.Mfu), "fraction of peak FLOP/s" + (f.MfuNote is { } mfuNote ? "; " + mfuNote : ""));
+            flops.Add("MBU", Number(f.Mbu), "fraction of peak memory bandwidth" + (f.MbuNote is { } mbuNote ? "; " + mbuNote : ""));
             text.Append(flops.Render("  "));
         }
 

@@ -16,7 +16,7 @@ public sealed class SyntheticPromptSource(SyntheticPromptOptions options) : IPro
 
     public string Description => Options.InputTokensMin == Options.InputTokensMax
         ? $"synthetic(count = {Options.Count}, input_tokens = {Options.InputTokensMin}, seed = {Options.Seed})"
-        : $"synthetic(count = {Options.Count}, input_tokens_min = {Options.InputTokensMin}, input_tokens_max = {Options.InputTokensMax}, seed = {Options.Seed})";
+        : $"synthetic(count = {Options.Count}, min_input_tokens = {Options.InputTokensMin}, input_tokens = {Options.InputTokensMax}, seed = {Options.Seed})";
 
     public PromptSet Load(ITextTokenizer tokenizer)
     {
@@ -54,8 +54,8 @@ public sealed class SyntheticPromptSource(SyntheticPromptOptions options) : IPro
         if (o.Count < 1)
             throw new WorkloadException($"prompts: synthetic(count = {o.Count}): count must be at least 1.", "prompts");
         if (o.InputTokensMin < 1)
-            throw new WorkloadException($"prompts: synthetic prompts need at least 1 input token; got {o.InputTokensMin}. Set input_tokens (or input_tokens_min) to 1 or more.", "prompts");
+            throw new WorkloadException($"prompts: synthetic prompts need at least 1 input token; got {o.InputTokensMin}. Set input_tokens (and min_input_tokens, if given) to 1 or more.", "prompts");
         if (o.InputTokensMax < o.InputTokensMin)
-            throw new WorkloadException($"prompts: input_tokens_max ({o.InputTokensMax}) is below input_tokens_min ({o.InputTokensMin}). Swap them or make them equal.", "prompts");
+            throw new WorkloadException($"prompts: input_tokens ({o.InputTokensMax}) is below min_input_tokens ({o.InputTokensMin}). Swap them or make them equal.", "prompts");
     }
 }
