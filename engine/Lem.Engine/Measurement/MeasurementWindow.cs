@@ -4,10 +4,8 @@ namespace Lem.Engine.Measurement;
 
 /// <summary>
 /// One measurement window: synchronises the device, begins every meter, and at <see cref="End"/> synchronises again
-/// (all work of the window finished) before ending every meter. Meters end in the reverse of their begin order, so
-/// their windows nest: a meter's own end-of-window work (the GPU meter's final sample and integrals) never falls
-/// inside another meter's window. A meter that fails at the end yields an unavailable result with a warning instead
-/// of losing the other meters' figures.
+/// (all work of the window finished) before ending every meter. A meter that fails at the end yields an unavailable
+/// result with a warning instead of losing the other meters' figures.
 /// </summary>
 public sealed class MeasurementWindow
 {
@@ -40,19 +38,18 @@ public sealed class MeasurementWindow
         _ended = true;
         _synchronize?.Invoke();
         var duration = _clock.NowS - _beginS;
-        var results = new MeterWindowResult[_meters.Count];
-        for (var i = _meters.Count - 1; i >= 0; i--)
+        var results = new List<MeterWindowResult>();
+        foreach (var m in _meters)
         {
-            var m = _meters[i];
             try
             {
-                results[i] = m.EndWindow();
+                results.Add(m.EndWindow());
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 var why = $"meter {m.Name} failed at the end of window '{Name}': {e.Message}";
-                results[i] = MeterWindowResult.Create(m.Name, [EnergyFigure.Unavailable(m.Name, why)], new Dictionary<string, double>(),
-                    [new MeterWarning("meter-failed", why, "This meter's figures are missing from the result; run `lem env` to check the meters.")]);
+                results.Add(MeterWindowResult.Create(m.Name, [EnergyFigure.Unavailable(m.Name, why)], new Dictionary<string, double>(),
+                    [new MeterWarning("meter-failed", why, "This meter's figures are missing from the result; run `lem env` to check the meters.")]));
             }
         }
         return new WindowMeasurement(Name, duration, results);

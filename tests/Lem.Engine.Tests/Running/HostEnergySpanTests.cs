@@ -71,7 +71,9 @@ public sealed class HostEnergySpanTests
         Assert.True(meter.EndS >= results.Max(w => w.WindowEndS));
         var energyJ = Assert.Single(measured.Energy).EnergyJ!.Value;
         Assert.True(energyJ >= 0.25, $"host energy {energyJ} J covers the 250 ms window of the slowest worker");
-        Assert.Equal(measured.DurationS, energyJ, 2);
+        // 1 W over the span, within 20 ms: the meter and the span read the clock a few ms apart on a loaded machine
+        // (rounding both to 2 decimals, as before, failed whenever they fell either side of a 10 ms boundary)
+        Assert.InRange(energyJ, measured.DurationS - 0.02, measured.DurationS + 0.02);
     }
 
     [Fact]
