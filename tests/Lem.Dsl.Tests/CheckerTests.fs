@@ -194,6 +194,13 @@ let overrides =
             let p = checkText { optionsWith [ "main.lem", text ] with Overrides = [ o ] } "/mem/main.lem" text
             Expect.equal (valueOf p "a" "batching.batch_size") "16" "value"
             Expect.equal (fromOf p "a" "batching.batch_size") "command line (--set)" "provenance"
+        testCase "--set on a sweep axis is a warning at the axis" <| fun () ->
+            let o = Overrides.parse "batching.batch_size=4" |> Result.defaultWith (fun d -> failwith d.Message)
+            let text = "experiment a {}\nsweep s from a { batching.batch_size = [1, 8] }"
+            let p = checkText { optionsWith [ "main.lem", text ] with Overrides = [ o ] } "/mem/main.lem" text
+            let warning = p.Diagnostics |> List.find (fun d -> d.Code = "LEM0234")
+            Expect.equal (warning.Severity, warning.Range.StartLine) (Severity.Warning, 2) (dump p)
+            Expect.stringContains warning.Message "--set batching.batch_size overrides the axis" "message"
         testCase "bad override values are errors" <| fun () ->
             Expect.isError (Overrides.parse "batching.batch_size") "no ="
             Expect.isError (Overrides.parse "x=[1,") "bad value"

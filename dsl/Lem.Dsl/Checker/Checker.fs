@@ -177,6 +177,10 @@ let private checkLoadedUnguarded (options: CheckOptions) (located: Located list)
                     path, a, items)
             for (path, a, items) in axes do
                 if items.IsEmpty then error Codes.EmptySweep a.Value.Range (sprintf "sweep '%s': %s has no values, so the sweep has no members" n.Name path)
+                if overrides |> List.exists (fun o -> o.Path = path) then
+                    // overrides apply after expansion: every member would run with the --set value under its own axis name
+                    report (SyntaxDiagnostic.warning Codes.OverrideOnSweepAxis a.Path.Range
+                        (sprintf "--set %s overrides the axis %s of sweep '%s': its members all run with the --set value although their names say otherwise. Remedy: drop the --set, or sweep another parameter" path path n.Name))
             let lengths = axes |> List.map (fun (_, _, items) -> items.Length) |> List.distinct
             let combos =
                 if zip && lengths.Length > 1 then

@@ -13,19 +13,11 @@ open Lem.Dsl.Checker.RegistryAdapter
 /// The value as text: strings in quotes, calls and durations as written.
 let valueText (v: ConfigValue) = if isNull (box v) then "(unset)" else v.ToString()
 
-let rec private writeValue (w: Utf8JsonWriter) (v: ConfigValue) =
+/// The value as JSON, as result records store it (ParameterRecord.ToJson), so a plan and a record cannot differ.
+let private writeValue (w: Utf8JsonWriter) (v: ConfigValue) =
     match v with
-    | :? ConfigValue.Integer as i -> w.WriteNumberValue i.Value
-    | :? ConfigValue.Decimal as d -> w.WriteNumberValue d.Value
-    | :? ConfigValue.Boolean as b -> w.WriteBooleanValue b.Value
-    | :? ConfigValue.Text as t -> w.WriteStringValue t.Value
-    | :? ConfigValue.Word as x -> w.WriteStringValue x.Value
-    | :? ConfigValue.List as l ->
-        w.WriteStartArray()
-        for item in l.Items do writeValue w item
-        w.WriteEndArray()
     | null -> w.WriteNullValue()
-    | other -> w.WriteStringValue(other.ToString())
+    | v -> (Lem.Engine.Results.Schema.ParameterRecord.ToJson v).WriteTo w
 
 /// The value as written when the script kept its source text (durations), else its canonical text.
 let private writtenValue (e: CheckedExperiment) (parameter: string) (rv: ResolvedValue) : ConfigValue =

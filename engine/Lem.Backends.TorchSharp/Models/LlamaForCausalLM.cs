@@ -9,24 +9,14 @@ internal sealed class LlamaForCausalLM : CausalLM
     public readonly LlamaModel model;
     public readonly Linear? lm_head;
     private readonly RotaryEmbedding[] _rotary;
-    private readonly Tensor? _tiedHeadCopy;
+    private readonly LmHead _head;
 
     public LlamaForCausalLM(WeightLoader w, ModelConfig c, PipelineSplit split) : base(c.Architecture, c, w.Dtype, split)
     {
         model = new LlamaModel(w, "model", c, split);
         register_module("model", model);
-        w.Device = split.Last;
-        if (c.TieWordEmbeddings)
-        {
-            if (w.Contains("lm_head.weight")) w.Ignore("lm_head.weight");
-            // the head sits on the last stage; a pipeline keeps a copy of the embeddings there (not a parameter)
-            if (split.IsPipeline) _tiedHeadCopy = model.embed_tokens.weight.to(split.Last).DetachFromDisposeScope();
-        }
-        else
-        {
-            lm_head = new Linear(w, "lm_head", c.HiddenSize, c.VocabSize, hasBias: false);
-            register_module("lm_head", lm_head);
-        }
+        (_head, lm_head) = LmHead.Load(w, c, split, model.embed_tokens.weight);
+        if (lm_head is not null) register_module("lm_head", lm_head);
         _rotary = split.Stages.Select(s => new RotaryEmbedding(c.Rope!, c.HeadDim, w.Dtype, s.Device)).ToArray();
     }
 
@@ -39,18 +29,7 @@ internal sealed class LlamaForCausalLM : CausalLM
     {
         batch = WithAttentionChoice(batch);
         var h = model.Forward(inputIds, _rotary, batch, lastOnly: !allPositions);
-        Tensor logits;
-        if (lm_head is not null)
-        {
-            logits = lm_head.Forward(h, batch.Flops);
-        }
-        else
-        {
-            batch.Flops?.Matmul(h.numel() / Config.HiddenSize, Config.HiddenSize, Config.VocabSize);
-            logits = nn.functional.linear(h, _tiedHeadCopy ?? model.embed_tokens.weight);
-        }
-        logits = logits.to(ScalarType.Float32);
-        return allPositions ? logits : logits.squeeze(1);
+        return _head.Logits(h, batch, allPositions);
     }
 
     protected override void Dispose(bool disposing)
@@ -58,7 +37,7 @@ internal sealed class LlamaForCausalLM : CausalLM
         if (disposing)
         {
             foreach (var rotary in _rotary) rotary.Dispose();
-            _tiedHeadCopy?.Dispose();
+            _head.Dispose();
         }
         base.Dispose(disposing);
     }

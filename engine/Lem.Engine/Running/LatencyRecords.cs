@@ -11,7 +11,7 @@ internal static class LatencyRecords
         var result = new Dictionary<string, Results.Schema.LatencySummary>(StringComparer.Ordinal);
         void Put(string name, Metrics.LatencySummary? s)
         {
-            if (s is not null) result[name] = new Results.Schema.LatencySummary(s.Count, s.Mean, s.P50, s.P90, s.P95, s.P99);
+            if (Results.Schema.LatencySummary.From(s) is { } summary) result[name] = summary;
         }
         Put(LatencyNames.Ttft, metrics.TtftMs);
         Put(LatencyNames.Itl, metrics.ItlMs);

@@ -1,4 +1,3 @@
-using Percentiles = Lem.Engine.Metrics.Percentiles;
 using Lem.Engine.Results.Aggregation;
 
 namespace Lem.Engine.Results.Schema;
@@ -10,11 +9,10 @@ namespace Lem.Engine.Results.Schema;
 public sealed record LatencySummary(long Count, double? MeanMs, double? P50Ms, double? P90Ms, double? P95Ms, double? P99Ms)
 {
     /// <summary>Mean and percentiles (linear interpolation between closest ranks) of the given samples.</summary>
-    public static LatencySummary FromSamples(IEnumerable<double> samplesMs)
-    {
-        var sorted = samplesMs.OrderBy(x => x).ToArray();
-        if (sorted.Length == 0) return new(0, null, null, null, null, null);
-        return new(sorted.Length, sorted.Average(),
-            Percentiles.OfSorted(sorted, 50), Percentiles.OfSorted(sorted, 90), Percentiles.OfSorted(sorted, 95), Percentiles.OfSorted(sorted, 99));
-    }
+    public static LatencySummary FromSamples(IEnumerable<double> samplesMs) =>
+        From(Metrics.LatencySummary.Of(samplesMs)) ?? new(0, null, null, null, null, null);
+
+    /// <summary>The record's shape of a computed summary; null stays null (the latency was not observed).</summary>
+    public static LatencySummary? From(Metrics.LatencySummary? s) =>
+        s is null ? null : new(s.Count, s.Mean, s.P50, s.P90, s.P95, s.P99);
 }
