@@ -146,7 +146,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         var windowBeginUtc = DateTimeOffset.UtcNow;
         var window = MeasurementWindow.Measure("measure", windowMeters, () =>
         {
-            workload = WorkloadDriver.Run(model, prompts, settings, batching, TrafficOptionsFor(config), Stopwatch.GetTimestamp());
+            workload = WorkloadDriver.Run(model, prompts, settings, batching, TrafficOptionsFor(config), Stopwatch.GetTimestamp(), plan: plan);
         }, model.Synchronize);
         var windowEndUtc = DateTimeOffset.UtcNow;
         hostSpan?.WindowEnded(worker);

@@ -21,6 +21,8 @@ public static class WorkloadDriver
     /// <see cref="Stopwatch.GetTimestamp"/> at the start of the measurement window (time zero of every record);
     /// null starts the clock when this call begins.
     /// </param>
+    /// <param name="plan">The batch plan of <paramref name="prompts"/>, made before the window (without traffic it is
+    /// what runs); null: planned here.</param>
     public static WorkloadRun Run(
         ILoadedModel model,
         IReadOnlyList<Prompt> prompts,
@@ -28,14 +30,15 @@ public static class WorkloadDriver
         BatchingOptions batching,
         TrafficOptions traffic,
         long? windowStartTicks = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default,
+        BatchPlan? plan = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (prompts.Count == 0) throw new WorkloadException("prompts: the prompt set is empty; a measured run needs at least one prompt.", "prompts");
         var run = new RunState(model, settings, windowStartTicks ?? Stopwatch.GetTimestamp());
         if (traffic.Mode == TrafficMode.None)
         {
-            foreach (var batch in Batcher.Plan(prompts, batching).Batches)
+            foreach (var batch in (plan ?? Batcher.Plan(prompts, batching)).Batches)
             {
                 cancellation.ThrowIfCancellationRequested();
                 run.RunBatch(batch.Prompts, new double[batch.Rows]);
