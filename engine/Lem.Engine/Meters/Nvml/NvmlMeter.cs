@@ -122,8 +122,8 @@ public sealed class NvmlMeter : IMeter
         if (options.SampleInterval is { } si && si > TimeSpan.Zero)
         {
             // The counter-read cost is measured here, not at the first window's edge, where it would delay the window.
-            sampler = new NvmlSampler(api, states.Select(s => s.Gpu.Device.Handle).ToArray(), clock, si);
-            sampler.CalibrateCounterReads(Math.Max(0, states.FindIndex(s => s.CounterSupported)));
+            sampler = new NvmlSampler(api, states.Select(s => s.Gpu.Device.Handle).ToArray(), clock, si, states.Select(s => s.CounterSupported).ToArray());
+            if (states.FindIndex(s => s.CounterSupported) is var withCounter and >= 0) sampler.CalibrateCounterReads(withCounter);
             measures += FormattableString.Invariant($"; power samples every {si.TotalMilliseconds:F0} ms");
             if (states.Any(s => s.CounterSupported))
                 measures += FormattableString.Invariant(

@@ -12,11 +12,16 @@ public sealed class NvmlSampler : IDisposable
     private readonly TimeSpan _interval;
     private readonly ManualResetEventSlim _stop = new(false);
     private Thread? _thread;
+    private readonly bool[] _counterSupported;
 
-    public NvmlSampler(INvmlApi api, IReadOnlyList<nint> handles, MeterClock clock, TimeSpan interval)
+    /// <param name="counterSupported">Per handle, whether its energy counter works (pre-Volta GPUs have none); null: all.
+    /// A GPU without one is never asked for it, and with none at all the counter is neither read nor timed.</param>
+    public NvmlSampler(INvmlApi api, IReadOnlyList<nint> handles, MeterClock clock, TimeSpan interval, IReadOnlyList<bool>? counterSupported = null)
     {
         _api = api;
         _handles = handles.ToArray();
+        _counterSupported = counterSupported?.ToArray() ?? _handles.Select(_ => true).ToArray();
+        if (!_counterSupported.Any(s => s)) CounterReadMs = 0; // nothing to calibrate
         _clock = clock;
         _interval = interval;
         var capacity = (int)Math.Clamp(60.0 / Math.Max(interval.TotalSeconds, 0.001), 64, 1 << 16);
@@ -130,7 +135,7 @@ public sealed class NvmlSampler : IDisposable
         {
             var h = _handles[i];
             var s = new GpuSample { TimeS = _clock.NowS };
-            s.EnergyMj = readCounter && _api.GetTotalEnergyConsumption(h, out var e) == NvmlReturn.Success ? e : ulong.MaxValue;
+            s.EnergyMj = readCounter && _counterSupported[i] && _api.GetTotalEnergyConsumption(h, out var e) == NvmlReturn.Success ? e : ulong.MaxValue;
             s.AvgPowerW = _api.GetPowerUsage(h, out var p) == NvmlReturn.Success ? p / 1000.0 : double.NaN;
             s.InstantPowerW = _api.GetInstantPower(h, out var ip) == NvmlReturn.Success ? ip / 1000.0 : double.NaN;
             s.ClockEventReasons = _api.GetCurrentClocksEventReasons(h, out var reasons) == NvmlReturn.Success ? reasons : 0;

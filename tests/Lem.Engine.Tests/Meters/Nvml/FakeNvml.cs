@@ -87,8 +87,12 @@ public sealed class FakeNvml(MeterClock clock, params FakeGpu[] gpus) : INvmlApi
         return Gpu(device) is null ? NvmlReturn.InvalidArgument : NvmlReturn.Success;
     }
 
+    /// <summary>Calls of <see cref="GetTotalEnergyConsumption"/>, supported or not.</summary>
+    public int EnergyCalls { get; private set; }
+
     public NvmlReturn GetTotalEnergyConsumption(nint device, out ulong energyMj)
     {
+        EnergyCalls++;
         var g = Gpu(device);
         energyMj = 0;
         if (g is null) return NvmlReturn.InvalidArgument;

@@ -90,6 +90,22 @@ public class SamplerTests
     }
 
     [Fact]
+    public void A_gpu_without_an_energy_counter_is_never_asked_for_it()
+    {
+        var clock = new ManualClock(0);
+        var nvml = new FakeNvml(clock, new FakeGpu("GPU-a", "00000000:01:00.0") { CounterSupported = false });
+        using var sampler = new NvmlSampler(nvml, [1], clock, TimeSpan.FromMilliseconds(100), counterSupported: [false]);
+        for (var i = 0; i < 20; i++)
+        {
+            sampler.SampleOnce();
+            clock.Advance(0.1);
+        }
+        Assert.Equal(0, nvml.EnergyCalls);
+        Assert.Equal(20, sampler.Buffers[0].Count);
+        Assert.All(sampler.Buffers[0].AsSpan().ToArray(), s => Assert.Equal(ulong.MaxValue, s.EnergyMj));
+    }
+
+    [Fact]
     public void A_cheap_fake_counter_is_read_every_sample()
     {
         var clock = new ManualClock(0);
