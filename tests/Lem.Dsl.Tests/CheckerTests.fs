@@ -184,6 +184,12 @@ let campaigns =
             Expect.isEmpty (errors p) (dump p)
             Expect.equal p.Campaigns["c"].Experiments [ "a"; "s[max_new_tokens=1]"; "s[max_new_tokens=2]" ] "expanded"
             Expect.equal p.Campaigns["c"].Gap (TimeSpan.FromSeconds 30.0) "gap"
+        testCase "an experiment's own cycles inside a campaign is a warning" <| fun () ->
+            let p = check "experiment a { cycles = 5 }\nexperiment b { cycles = 2 }\ncampaign c {\n  experiments = [a, b]\n  cycles = 2\n}"
+            Expect.isEmpty (errors p) (dump p)
+            let warnings = p.Diagnostics |> List.filter (fun d -> d.Code = "LEM0242")
+            Expect.equal (warnings |> List.map (fun d -> d.Severity, d.Range.StartLine)) [ Severity.Warning, 3 ] (dump p)
+            Expect.stringContains warnings.Head.Message "'a' sets cycles = 5, but campaign 'c' runs each experiment 2 time(s)" "message"
     ]
 
 let overrides =

@@ -290,7 +290,22 @@ let private checkLoadedUnguarded (options: CheckOptions) (located: Located list)
         else CampaignSettings.Unknown(didYouMean (namesOf (function Experiment _ | Sweep _ -> true | _ -> false)) w)
     for name in order do
         match defs[name] with
-        | Campaign(n, assignments, _) -> campaigns[n.Name] <- CampaignSettings.read lets report lookupMember n assignments
+        | Campaign(n, assignments, _) ->
+            let campaign = CampaignSettings.read lets report lookupMember n assignments
+            campaigns[n.Name] <- campaign
+            // a campaign repeats its experiments campaign.cycles times; an experiment's own cycles do not apply there
+            for e in campaign.Experiments |> List.distinct do
+                match experiments.TryGetValue e with
+                | true, ex ->
+                    match ex.Values.TryGetValue "cycles" with
+                    | true, rv ->
+                        match rv.Value with
+                        | :? ConfigValue.Integer as c when c.Value <> int64 campaign.Cycles ->
+                            report (SyntaxDiagnostic.warning Codes.CampaignOverridesCycles n.Range
+                                (sprintf "'%s' sets cycles = %d, but campaign '%s' runs each experiment %d time(s) (its own cycles). Remedy: set cycles = %d in the campaign, or remove cycles from the experiment" e c.Value n.Name campaign.Cycles c.Value))
+                        | _ -> ()
+                    | _ -> ()
+                | _ -> ()
         | _ -> ()
 
     // 7. actions of the root file
