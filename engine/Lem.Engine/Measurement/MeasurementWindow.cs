@@ -4,7 +4,7 @@ namespace Lem.Engine.Measurement;
 
 /// <summary>
 /// One measurement window: synchronises the device, begins every meter, and at <see cref="End"/> synchronises again
-/// (all work of the window finished) before ending every meter. A meter that fails at the end yields an unavailable
+/// (all work of the window finished), takes every meter's end readings, then ends every meter (computing results). A meter that fails at the end yields an unavailable
 /// result with a warning instead of losing the other meters' figures.
 /// </summary>
 public sealed class MeasurementWindow
@@ -38,6 +38,17 @@ public sealed class MeasurementWindow
         _ended = true;
         _synchronize?.Invoke();
         var duration = _clock.NowS - _beginS;
+        foreach (var m in _meters)
+        {
+            try
+            {
+                m.CaptureWindowEnd(); // every meter's end readings first, then the computations
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // EndWindow reports it below (it takes the readings again, or fails with the reason)
+            }
+        }
         var results = new List<MeterWindowResult>();
         foreach (var m in _meters)
         {

@@ -10,5 +10,16 @@ public interface IMeter : IDisposable
     string Name { get; }
     MeterHealth Health { get; }
     void BeginWindow(string windowName);
+
+    /// <summary>
+    /// Takes this meter's end-of-window readings (counters, clock, /proc) and computes nothing. A window calls it on
+    /// every meter before any <see cref="EndWindow"/>, so that one meter's result computation never falls inside
+    /// another meter's window. Without it, <see cref="EndWindow"/> takes the readings itself.
+    /// </summary>
+    void CaptureWindowEnd()
+    {
+    }
+
+    /// <summary>The window's result, from the readings <see cref="CaptureWindowEnd"/> took (taking them now if it was not called).</summary>
     MeterWindowResult EndWindow();
 }

@@ -22,6 +22,15 @@ public class MeasurementWindowTests
     }
 
     [Fact]
+    public void Every_meter_takes_its_end_readings_before_any_computes_its_result()
+    {
+        var log = new List<string>();
+        var window = MeasurementWindow.Begin("run", [new RecordingMeter("a", log, logsCapture: true), new RecordingMeter("b", log, logsCapture: true)], null, new ManualClock());
+        window.End();
+        Assert.Equal(["a begin run", "b begin run", "a capture", "b capture", "a end", "b end"], log);
+    }
+
+    [Fact]
     public void A_meter_failing_at_the_end_does_not_lose_the_others()
     {
         var log = new List<string>();

@@ -3,8 +3,13 @@ using Lem.Engine.Meters;
 namespace Lem.Engine.Tests.Measurement;
 
 /// <summary>A meter that records window edges into a shared log, optionally failing at the end.</summary>
-public sealed class RecordingMeter(string name, List<string> log, bool failAtEnd = false) : IMeter
+public sealed class RecordingMeter(string name, List<string> log, bool failAtEnd = false, bool logsCapture = false) : IMeter
 {
+    public void CaptureWindowEnd()
+    {
+        if (logsCapture) log.Add($"{name} capture");
+    }
+
     public string Name => name;
     public MeterHealth Health => new(name, true, "test");
 

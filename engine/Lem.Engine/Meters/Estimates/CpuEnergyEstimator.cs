@@ -17,6 +17,7 @@ public sealed class CpuEnergyEstimator : IMeter
     private TimeSpan _beginProcess;
     private double _beginS;
     private string? _windowName;
+    private (CpuTimes Times, TimeSpan Process, double S)? _end;
 
     public CpuEnergyEstimator(EstimateOptions options, MeterClock? clock = null)
     {
@@ -61,6 +62,13 @@ public sealed class CpuEnergyEstimator : IMeter
         _beginS = _clock.NowS;
     }
 
+    public void CaptureWindowEnd()
+    {
+        if (_windowName is not null && Health.Available && _end is null) Capture();
+    }
+
+    private void Capture() => _end = (CpuTimes.Read(_options.ProcRoot), Environment.CpuUsage.TotalTime, _clock.NowS);
+
     public MeterWindowResult EndWindow()
     {
         if (_windowName is null) throw new InvalidOperationException("EndWindow called without BeginWindow.");
@@ -68,9 +76,11 @@ public sealed class CpuEnergyEstimator : IMeter
         if (!Health.Available)
             return MeterWindowResult.Create(MeterName, [EnergyFigure.Unavailable("cpu", Health.UnavailableReason!)], new Dictionary<string, double>(), []);
 
-        var end = CpuTimes.Read(_options.ProcRoot);
-        var duration = _clock.NowS - _beginS;
-        var processS = (Environment.CpuUsage.TotalTime - _beginProcess).TotalSeconds;
+        if (_end is null) Capture();
+        var (end, endProcess, endS) = _end!.Value;
+        _end = null;
+        var duration = endS - _beginS;
+        var processS = (endProcess - _beginProcess).TotalSeconds;
         var metrics = new Dictionary<string, double> { ["window_duration_s"] = duration, ["cpu_tdp_w"] = TotalTdpW };
         if (duration > 0) metrics["cpu_process_utilisation_pct"] = processS / duration / Cpu.LogicalCpus * 100;
         var utilisation = CpuTimes.Utilisation(_begin, end);

@@ -13,6 +13,7 @@ public sealed class RamEnergyEstimator : IMeter
     private readonly MeterClock _clock;
     private double _beginS;
     private string? _windowName;
+    private double? _endS;
 
     public RamEnergyEstimator(EstimateOptions options, MeterClock? clock = null)
     {
@@ -52,11 +53,17 @@ public sealed class RamEnergyEstimator : IMeter
         _beginS = _clock.NowS;
     }
 
+    public void CaptureWindowEnd()
+    {
+        if (_windowName is not null) _endS ??= _clock.NowS;
+    }
+
     public MeterWindowResult EndWindow()
     {
         if (_windowName is null) throw new InvalidOperationException("EndWindow called without BeginWindow.");
         _windowName = null;
-        var duration = _clock.NowS - _beginS;
+        var duration = (_endS ?? _clock.NowS) - _beginS;
+        _endS = null;
         if (InstalledGb is not { } gb)
             return MeterWindowResult.Create(MeterName, [EnergyFigure.Unavailable("ram", Health.UnavailableReason!)], new Dictionary<string, double>(), []);
         var power = gb * WattsPerGb;

@@ -23,6 +23,8 @@ public sealed class NvmlMeter : IMeter
     private readonly IReadOnlyList<string> _notes;
     private string? _windowName;
     private double _beginS;
+    private double? _endS;
+    private ulong?[]? _endEnergies;
     private bool _disposed;
 
     private NvmlMeter(INvmlApi? api, NvmlMeterOptions options, MeterClock clock, GpuState[] gpus, NvmlSampler? sampler, MeterHealth health,
@@ -151,16 +153,26 @@ public sealed class NvmlMeter : IMeter
         _sampler?.Start();
     }
 
+    public void CaptureWindowEnd()
+    {
+        if (_windowName is null || _api is null || _endS is not null) return;
+        var endS = _clock.NowS;
+        var endEnergies = _gpus.Select(ReadCounter).ToArray();
+        _sampler?.Stop();
+        (_endS, _endEnergies) = (endS, endEnergies);
+    }
+
     public MeterWindowResult EndWindow()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_windowName is null) throw new InvalidOperationException("EndWindow called without BeginWindow.");
+        CaptureWindowEnd();
         _windowName = null;
         if (_api is null) return UnavailableResult();
 
-        var endS = _clock.NowS;
-        var endEnergies = _gpus.Select(ReadCounter).ToArray();
-        _sampler?.Stop();
+        var endS = _endS!.Value;
+        var endEnergies = _endEnergies!;
+        (_endS, _endEnergies) = (null, null);
         var duration = endS - _beginS;
 
         var energy = new List<EnergyFigure>();

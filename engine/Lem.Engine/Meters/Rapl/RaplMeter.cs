@@ -31,6 +31,7 @@ public sealed partial class RaplMeter : IMeter
     private Thread? _thread;
     private string? _windowName;
     private double _beginS;
+    private double? _endS;
 
     private RaplMeter(IPowercapFiles files, RaplMeterOptions options, MeterClock clock, RaplZone[] zones, MeterHealth health, TimeSpan pollInterval)
     {
@@ -202,6 +203,25 @@ public sealed partial class RaplMeter : IMeter
         Interlocked.Increment(ref _polls);
     }
 
+    public void CaptureWindowEnd()
+    {
+        if (_windowName is not null && Health.Available) CaptureReadings();
+    }
+
+    /// <summary>Stops the wrap-watching thread and reads every zone a last time (once per window).</summary>
+    private void CaptureReadings()
+    {
+        if (_endS is not null) return;
+        if (_thread is not null)
+        {
+            _stop.Set();
+            _thread.Join();
+            _thread = null;
+        }
+        Poll(final: true);
+        _endS = _clock.NowS;
+    }
+
     public MeterWindowResult EndWindow()
     {
         if (_windowName is null) throw new InvalidOperationException("EndWindow called without BeginWindow.");
@@ -214,14 +234,9 @@ public sealed partial class RaplMeter : IMeter
                 new Dictionary<string, double>(),
                 [new MeterWarning("rapl-unavailable", why, "CPU and RAM energy come from estimates where configured.")]);
         }
-        if (_thread is not null)
-        {
-            _stop.Set();
-            _thread.Join();
-            _thread = null;
-        }
-        Poll(final: true);
-        var duration = _clock.NowS - _beginS;
+        CaptureReadings();
+        var duration = _endS!.Value - _beginS;
+        _endS = null;
 
         var energy = new List<EnergyFigure>();
         var metrics = new Dictionary<string, double> { ["window_duration_s"] = duration };
