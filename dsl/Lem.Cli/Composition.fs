@@ -9,8 +9,9 @@ open Lem.Engine.Running
 open Lem.Backends.TorchSharp.Backend
 open Lem.Backends.TorchSharp.Runtime
 open Lem.Backends.TorchSharp.Safetensors
-open Lem.Backends.TorchSharp.Synthetic
-open Lem.Backends.TorchSharp.Tokenization
+open Lem.Models.Safetensors
+open Lem.Models.Synthetic
+open Lem.Models.Tokenization
 open Lem.Backends.TorchSharp.Loading
 
 /// The TorchSharp backend, loading libtorch for the requested device first (one clear line when it cannot).

@@ -5,7 +5,7 @@ module Lem.Cli.Tests.BadInputTests
 open System.IO
 open Expecto
 open Lem.Cli.Tests.Lem
-open Lem.Backends.TorchSharp.Safetensors
+open Lem.Models.Safetensors
 
 /// A working folder that already holds a completed run (copied from the results fixture).
 let private withCompletedRun (name: string) =

@@ -5,7 +5,7 @@ module Lem.Cli.Tests.Lem
 open System
 open System.Diagnostics
 open System.IO
-open Lem.Backends.TorchSharp.Synthetic
+open Lem.Models.Synthetic
 
 type Outcome =
     { ExitCode: int

@@ -6,7 +6,7 @@ open System.IO
 open Argu
 open Lem.Cli.Arguments
 open Lem.Cli.UserError
-open Lem.Backends.TorchSharp.Synthetic
+open Lem.Models.Synthetic
 
 let private synth (args: ParseResults<SynthArgs>) =
     let out = args.GetResult SynthArgs.Out

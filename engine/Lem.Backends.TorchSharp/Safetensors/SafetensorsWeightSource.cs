@@ -1,3 +1,4 @@
+using Lem.Models.Safetensors;
 using Lem.Backends.TorchSharp.Loading;
 using Lem.Engine.Inference;
 using TorchSharp;
@@ -84,7 +85,7 @@ public sealed class SafetensorsWeightSource : IWeightSource
     {
         var file = FileOf(name);
         var entry = file.Entry(name);
-        var stored = SafetensorsDType.ToScalarType(entry.DType);
+        var stored = SafetensorsTorchTypes.ToScalarType(entry.DType);
         var cpu = torch.empty(entry.Shape, stored, torch.CPU);
         try
         {

@@ -1,8 +1,9 @@
 using Lem.Backends.TorchSharp.Backend;
 using Lem.Backends.TorchSharp.Models;
 using Lem.Backends.TorchSharp.Safetensors;
-using Lem.Backends.TorchSharp.Synthetic;
-using Lem.Backends.TorchSharp.Tokenization;
+using Lem.Models.Safetensors;
+using Lem.Models.Synthetic;
+using Lem.Models.Tokenization;
 using Lem.Engine.Inference;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using Lem.Models.Safetensors;
 using Lem.Backends.TorchSharp.Safetensors;
 using Lem.Engine.Inference;
 using TorchSharp;
@@ -9,7 +10,7 @@ public sealed class SafetensorsWeightSourceTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("lem-ws-").FullName;
 
     private static SafetensorsTensor FromTorch(string name, torch.Tensor t) =>
-        SafetensorsTensor.FromBytes(name, SafetensorsDType.FromScalarType(t.dtype), t.shape, t.bytes.ToArray());
+        SafetensorsTensor.FromBytes(name, SafetensorsTorchTypes.FromScalarType(t.dtype), t.shape, t.bytes.ToArray());
 
     private static torch.Tensor Sample(torch.ScalarType type) => type switch
     {
@@ -25,7 +26,7 @@ public sealed class SafetensorsWeightSourceTests : IDisposable
     [MemberData(nameof(AllDTypes))]
     public void Every_dtype_round_trips(string dtype)
     {
-        var type = SafetensorsDType.ToScalarType(dtype);
+        var type = SafetensorsTorchTypes.ToScalarType(dtype);
         using var original = Sample(type);
         SafetensorsCheckpointWriter.Write(_dir, [FromTorch("t", original)]);
 

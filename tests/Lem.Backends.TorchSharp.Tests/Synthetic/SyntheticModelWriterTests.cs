@@ -1,8 +1,9 @@
+using Lem.Models.Safetensors;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Lem.Backends.TorchSharp.Safetensors;
-using Lem.Backends.TorchSharp.Synthetic;
-using Lem.Backends.TorchSharp.Tokenization;
+using Lem.Models.Synthetic;
+using Lem.Models.Tokenization;
 using TorchSharp;
 
 namespace Lem.Backends.TorchSharp.Tests.Synthetic;
