@@ -50,8 +50,8 @@ let run (args: ParseResults<ProbeArgs>) =
             let random = System.Random 7
             let vocab = min model.Info.VocabSize 50000
             let graphPrompts = Array.init 32 (fun _ -> Array.init (random.Next(5, 41)) (fun _ -> random.Next(10, vocab)))
-            let graphRequest = ModelLoadRequest(request.ModelFolder, request.Precision, request.Device, readOnlyDict [ "torchsharp.cuda_graphs", box true ])
-            use graphModel = (Composition.torchSharp ()).Load graphRequest
+            let graphRequest = ModelLoadRequest(request.Model, request.Precision, request.Device, readOnlyDict [ "torchsharp.cuda_graphs", box true ])
+            use graphModel = (Composition.torchSharp ()).Load graphRequest :?> TorchSharpModel
             [ for rows in [ 1; 8; 32 ] ->
                 let batch = graphPrompts[.. rows - 1]
                 let eager = (model.Generate(batch, settings)).OutputTokenIds |> Seq.map Array.ofSeq |> Array.ofSeq

@@ -18,9 +18,11 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
     public const string CudaGraphsOption = "torchsharp.cuda_graphs";
     public const string AttentionOption = "torchsharp.attention";
 
-    public ILoadedModel Load(ModelLoadRequest request)
+    ILoadedModel IInferenceBackend.Load(ModelLoadRequest request) => Load(request);
+
+    public TorchSharpModel Load(ModelLoadRequest request)
     {
-        var folder = request.ModelFolder;
+        var folder = request.Model;
         if (!Directory.Exists(folder))
             throw new InferenceException($"Model folder \"{folder}\" does not exist; give a folder in Hugging Face layout (config.json, *.safetensors, tokenizer files).");
         var (precision, dtype) = PrecisionName.Parse(request.Precision);

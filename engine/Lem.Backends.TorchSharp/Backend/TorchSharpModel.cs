@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace Lem.Backends.TorchSharp.Backend;
 
 /// <summary>A model loaded by <see cref="TorchSharpBackend"/>, resident on its device in eval mode.</summary>
-public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, ModelInfo info) : ILoadedModel
+public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, ModelInfo info) : IBatchModel
 {
     private bool _disposed;
 

@@ -4,7 +4,7 @@ namespace Lem.Engine.Config;
 /// The values cross-field rules see: what the user set (when it passed its own checks), else the preset's or the
 /// default. A parameter whose set value was invalid reads as unknown (null), so that no rule fires on a guess.
 /// </summary>
-internal sealed class EffectiveValues(IReadOnlyDictionary<string, ResolvedValue> resolved, IReadOnlyDictionary<string, ResolvedValue> set, IReadOnlySet<string> invalid)
+public sealed class EffectiveValues(IReadOnlyDictionary<string, ResolvedValue> resolved, IReadOnlyDictionary<string, ResolvedValue> set, IReadOnlySet<string> invalid)
 {
     public bool IsSet(string name) => set.ContainsKey(name);
 

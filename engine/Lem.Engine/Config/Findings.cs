@@ -1,7 +1,7 @@
 namespace Lem.Engine.Config;
 
 /// <summary>Collects diagnostics during validation; each <see cref="Site"/> adds them for one parameter and location.</summary>
-internal sealed class Findings
+public sealed class Findings
 {
     private readonly List<Diagnostic> diagnostics = [];
 

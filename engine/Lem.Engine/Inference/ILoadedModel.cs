@@ -1,20 +1,19 @@
 namespace Lem.Engine.Inference;
 
-/// <summary>A model resident on its device, ready to generate. Disposing frees its memory.</summary>
+/// <summary>
+/// A model ready to generate: resident on its device (in-process backends) or served by a process the backend started
+/// or reached (server backends). Disposing frees it (memory, or the server). What it can generate with is one of the
+/// two execution shapes: <see cref="IBatchModel"/> or <see cref="IRequestModel"/>.
+/// </summary>
 public interface ILoadedModel : IDisposable
 {
     ModelInfo Info { get; }
+
+    /// <summary>The model's tokenizer (token counts and synthetic prompts of exact lengths come from it).</summary>
     ITextTokenizer Tokenizer { get; }
 
-    /// <summary>
-    /// Generates for one batch of prompts (token ids, unpadded; the backend pads as it needs). Every
-    /// sequence stops at EOS (unless <see cref="GenerationSettings.MinNewTokens"/> holds it) or at
-    /// <see cref="GenerationSettings.MaxNewTokens"/>. The observer is called on the host as tokens become available,
-    /// with honest host timestamps; pass null when per-token timing is not needed.
-    /// </summary>
-    BatchGeneration Generate(IReadOnlyList<int[]> promptTokenIds, GenerationSettings settings, ITokenObserver? observer = null);
-
-    /// <summary>Blocks until all work queued on the device is finished (measurement-window edges).</summary>
+    /// <summary>Blocks until all work queued on the device is finished (measurement-window edges). A server backend
+    /// cannot reach the server's device: it returns at once, and its records say that synchronisation is the server's.</summary>
     void Synchronize();
 
     /// <summary>Peak device memory allocated since load or the last reset, bytes; null where the device cannot say.</summary>
@@ -23,7 +22,8 @@ public interface ILoadedModel : IDisposable
 
     /// <summary>
     /// Backend-specific facts that belong in every result (for example whether CUDA graphs were used and how many
-    /// captures were made): text or numbers, keyed by snake_case names.
+    /// captures were made): text or numbers, keyed by snake_case names prefixed with the backend's name.
+    /// Numbers are counters since load; the runner records each one's change over the measurement window too.
     /// </summary>
     IReadOnlyDictionary<string, object> Facts => new Dictionary<string, object>();
 

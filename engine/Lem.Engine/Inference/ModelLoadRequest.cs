@@ -1,13 +1,22 @@
 namespace Lem.Engine.Inference;
 
-/// <summary>What to load: a Hugging Face layout folder, a precision (fp32|fp16|bf16) and a device (<c>cpu</c>, <c>cuda:0</c>).</summary>
-/// <param name="BackendOptions">Backend-specific resolved parameters (for example <c>torchsharp.cuda_graphs</c>), by dotted name.</param>
-public sealed record ModelLoadRequest(string ModelFolder, string Precision, string Device, IReadOnlyDictionary<string, object>? BackendOptions = null)
+/// <summary>What to load: the model as the backend module resolved it, a precision (fp32|fp16|bf16) and a device (<c>cpu</c>, <c>cuda:0</c>).</summary>
+/// <param name="Model">What <see cref="IBackendModule.ResolveModel"/> returned: a Hugging Face folder, a GGUF file, an ONNX GenAI folder or a server model id.</param>
+/// <param name="BackendOptions">Backend-specific resolved parameters (for example <c>torchsharp.cuda_graphs</c>), by dotted name:
+/// bool, long, double, string, TimeSpan or string[] values.</param>
+public sealed record ModelLoadRequest(string Model, string Precision, string Device, IReadOnlyDictionary<string, object>? BackendOptions = null)
 {
+    /// <summary>The core <c>quantization</c> parameter's value (<c>none</c> unless the backend supports others).</summary>
+    public string Quantization { get; init; } = "none";
+
     /// <summary>
     /// parallel.mode = pipeline: the devices over which the model's layers are split, in order (embeddings on the
     /// first, the LM head on the last), in one process. <see cref="Device"/> then names the first of them. Null: the
     /// whole model on <see cref="Device"/>.
     /// </summary>
     public IReadOnlyList<string>? PipelineDevices { get; init; }
+
+    /// <summary>A resolved backend option, or <paramref name="fallback"/> where it is absent.</summary>
+    public T Option<T>(string name, T fallback) =>
+        BackendOptions is not null && BackendOptions.TryGetValue(name, out var value) && value is T typed ? typed : fallback;
 }

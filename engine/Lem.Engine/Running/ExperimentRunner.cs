@@ -115,7 +115,8 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
             PipelineDevices = pipeline ? devices.Select(d => d.ToString()).ToArray() : null,
         };
         var deviceText = DevicesText(devices);
-        var (model, loadSeconds, reused) = _pools[worker].Get(backend, request);
+        var (loaded, loadSeconds, reused) = _pools[worker].Get(backend, request);
+        var model = (IBatchModel)loaded;
         services.Log.WriteLine(reused
             ? $"  worker {worker}: model reused ({model.Info.Architecture}, {config.PrecisionText}, {deviceText})"
             : $"  worker {worker}: loaded {model.Info.Architecture} ({model.Info.ParameterCount / 1e6:F1} M parameters, {config.PrecisionText}, {deviceText}) in {loadSeconds:F2} s");
@@ -323,7 +324,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         return (figures.Sum(f => f.PowerW), figures.Max(f => f.IdleDurationS), figures.Select(f => f.Component).ToArray(), figures.All(f => f.FromCache));
     }
 
-    private WarmupTracker WarmUp(ExperimentConfig config, ILoadedModel model, BatchPlan plan, GenerationSettings settings)
+    private WarmupTracker WarmUp(ExperimentConfig config, IBatchModel model, BatchPlan plan, GenerationSettings settings)
     {
         var policy = config.Warmup.Mode == WarmupMode.Fixed
             ? WarmupPolicy.Fixed(config.Warmup.Count)

@@ -39,6 +39,6 @@ public sealed class ModelPool : IDisposable
             ? ""
             : string.Join(";", request.BackendOptions.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => o.Key + "=" + o.Value));
         var pipeline = request.PipelineDevices is null ? "" : "pipeline=" + string.Join(",", request.PipelineDevices);
-        return string.Join("|", backend.Name, Path.GetFullPath(request.ModelFolder), request.Precision, request.Device, pipeline, options);
+        return string.Join("|", backend.Name, Path.GetFullPath(request.Model), request.Precision, request.Device, pipeline, options);
     }
 }

@@ -24,7 +24,7 @@ public static class WorkloadDriver
     /// <param name="plan">The batch plan of <paramref name="prompts"/>, made before the window (without traffic it is
     /// what runs); null: planned here.</param>
     public static WorkloadRun Run(
-        ILoadedModel model,
+        IBatchModel model,
         IReadOnlyList<Prompt> prompts,
         GenerationSettings settings,
         BatchingOptions batching,
@@ -83,7 +83,7 @@ public static class WorkloadDriver
         }
     }
 
-    private sealed class RunState(ILoadedModel model, GenerationSettings settings, long windowStartTicks)
+    private sealed class RunState(IBatchModel model, GenerationSettings settings, long windowStartTicks)
     {
         private readonly List<RequestRecord> _requests = [];
         private readonly List<BatchRecord> _batches = [];

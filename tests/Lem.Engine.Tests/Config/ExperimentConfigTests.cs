@@ -159,7 +159,7 @@ public class ExperimentConfigTests
 
         var request = config.ToModelLoadRequest("/cache/tiny");
 
-        Assert.Equal(("/cache/tiny", "bf16", "cuda:0"), (request.ModelFolder, request.Precision, request.Device));
+        Assert.Equal(("/cache/tiny", "bf16", "cuda:0"), (request.Model, request.Precision, request.Device));
         Assert.Equal(true, request.BackendOptions!["torchsharp.cuda_graphs"]);
         Assert.Equal("sdpa", request.BackendOptions["torchsharp.attention"]);
         Assert.DoesNotContain("precision", request.BackendOptions.Keys);

@@ -7,7 +7,7 @@ namespace Lem.Engine.Tests.Workload;
 /// A stand-in for a loaded model: every step (prefill included) sleeps <c>stepTime</c>, then reports one token per
 /// unfinished row to the observer. Row r of a batch generates <c>outputTokens(promptLength)</c> tokens, capped by max_new_tokens.
 /// </summary>
-internal sealed class FakeModel(TimeSpan stepTime, Func<int, int> outputTokens, bool reportTokens = true, int rowsReturnedDelta = 0) : ILoadedModel
+internal sealed class FakeModel(TimeSpan stepTime, Func<int, int> outputTokens, bool reportTokens = true, int rowsReturnedDelta = 0) : IBatchModel
 {
     public List<int> BatchSizes { get; } = [];
 

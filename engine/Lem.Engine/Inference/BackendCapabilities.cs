@@ -1,0 +1,20 @@
+namespace Lem.Engine.Inference;
+
+/// <summary>What a backend module can do; the checker and the runner ask these, never the backend's name.</summary>
+/// <param name="Shape">How the engine drives it.</param>
+/// <param name="Precisions">Values of <c>precision</c> it runs (fp32, fp16, bf16).</param>
+/// <param name="Quantizations">Values of the core <c>quantization</c> parameter it runs (<c>none</c> at least).</param>
+/// <param name="ParallelModes">Values of <c>parallel.mode</c> it runs (<c>none</c> at least).</param>
+/// <param name="ModelSources">What its <c>model</c> may name.</param>
+/// <param name="TracesFlops">Whether it counts the FLOPs it executes (traced FLOPs); otherwise FLOPs are analytical.</param>
+/// <param name="ReportsDeviceMemory">Whether it reports peak device memory.</param>
+/// <param name="HasTokenizer">Whether its loaded model has a tokenizer lem can use (token-id prompts, exact lengths).</param>
+public sealed record BackendCapabilities(
+    ExecutionShape Shape,
+    IReadOnlyList<string> Precisions,
+    IReadOnlyList<string> Quantizations,
+    IReadOnlyList<string> ParallelModes,
+    IReadOnlyList<ModelSourceKind> ModelSources,
+    bool TracesFlops,
+    bool ReportsDeviceMemory,
+    bool HasTokenizer);

@@ -1,0 +1,49 @@
+using Lem.Engine.Config;
+
+namespace Lem.Engine.Inference;
+
+/// <summary>
+/// A backend as a plug-in: everything the engine, the checker and the CLI need to know about one value of the
+/// <c>backend</c> parameter. A backend project contributes one or more modules; the CLI's composition is the list of
+/// modules, and the parameter registry is composed from the core parameters and every module's at start-up. The engine
+/// asks a module what it supports; it never branches on a backend's name.
+/// </summary>
+public interface IBackendModule
+{
+    /// <summary>The value of <c>backend</c> (<c>torchsharp</c>), also the prefix of its parameter section (<c>torchsharp.*</c>).</summary>
+    string Name { get; }
+
+    /// <summary>One line for the <c>backend</c> parameter's help: what runs the model.</summary>
+    string Summary { get; }
+
+    /// <summary>The names the original LLenergyMeasure YAML format uses for this backend (<c>pytorch</c> for <c>torchsharp</c>).</summary>
+    IReadOnlyList<string> OriginalNames { get; }
+
+    /// <summary>
+    /// Its parameters: its own section (<c>NAME.*</c>; <see cref="ParameterDefinition.Backends"/> left null means this
+    /// module alone) and any shared section several modules contribute (<c>server.*</c>, with the same definition
+    /// from each; the registry unites their backends).
+    /// </summary>
+    IReadOnlyList<ParameterDefinition> Parameters { get; }
+
+    BackendCapabilities Capabilities { get; }
+
+    /// <summary>Its rules between parameters (contradictions are errors, values without effect warnings), checked when it is the chosen backend.</summary>
+    void CheckRules(EffectiveValues values, Findings findings);
+
+    /// <summary>
+    /// What <c>model</c> means for this backend, resolved to what <see cref="Load"/> takes (a folder, a file, a server
+    /// model id): relative paths against <paramref name="baseFolder"/> (the script's folder), synthetic models written in
+    /// this backend's format into the cache on first use. Throws <see cref="InferenceException"/> with the remedy.
+    /// </summary>
+    string ResolveModel(ModelSpec model, string baseFolder);
+
+    /// <summary>The devices the model runs on for this configuration: what <c>measurement.gpus</c> meters when it is unset.</summary>
+    IReadOnlyList<DeviceSpec> DevicesUsed(ExperimentConfig config);
+
+    /// <summary>Loads the model (or starts or reaches its server): an <see cref="IBatchModel"/> or an <see cref="IRequestModel"/> as <see cref="BackendCapabilities.Shape"/> says. Throws <see cref="InferenceException"/> with a one-line message and remedy.</summary>
+    ILoadedModel Load(ModelLoadRequest request);
+
+    /// <summary>A steady device load for <c>lem env --self-check</c>, or null where this backend cannot make one.</summary>
+    IDeviceLoad? DeviceLoad { get; }
+}
