@@ -26,7 +26,7 @@ let private plannedRuns (options: HostOptions) (request: RunRequest) =
                 values["results.dir"] <- ResolvedValue(ConfigValue.Text(Path.GetFullPath folder), Provenance.CommandLine("--results"))
                 values :> Collections.Generic.IReadOnlyDictionary<_, _>
             | None -> r.Parameters
-        PlannedRun(r.Experiment, r.Cycle, ExperimentConfig.From parameters, baseFolder))
+        PlannedRun(r.Experiment, r.Cycle, ExperimentConfig.From(parameters, Composition.registry), baseFolder))
 
 /// Checks the results folder up front (the result store's own check), so that an unusable results.dir is one line
 /// naming it before the manifest or any run is written.

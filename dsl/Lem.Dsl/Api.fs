@@ -12,8 +12,8 @@ open Lem.Dsl.Yaml
 
 let version = "0.1.0"
 
-/// The registry the checker validates against (the engine's).
-let registry = RegistryAdapter.engine
+/// The registry the checker validates against (the host's composition, see RegistryAdapter.useRegistry).
+let registry () = RegistryAdapter.engine ()
 
 let private failed (diagnostics: SyntaxDiagnostic list) : CheckedProgram =
     { Experiments = Map.empty; ExperimentOrder = []; Sweeps = Map.empty; Campaigns = Map.empty; Lets = Map.empty
@@ -43,29 +43,29 @@ let render (diagnostics: SyntaxDiagnostic list) : string list = diagnostics |> L
 let hasErrors (program: CheckedProgram) = program.HasErrors
 
 /// `lem plan --json`: `[{"name": ..., "params": {"p": {"value": .., "from": ".."}}}]`.
-let planJson (program: CheckedProgram) : string = PlanOutput.planJson registry program
+let planJson (program: CheckedProgram) : string = PlanOutput.planJson (registry ()) program
 
 /// `lem plan`: readable text.
-let planText (program: CheckedProgram) : string = PlanOutput.planText registry program
+let planText (program: CheckedProgram) : string = PlanOutput.planText (registry ()) program
 
 /// `show NAME`: None when NAME is not an experiment, sweep or campaign.
-let show (program: CheckedProgram) (name: string) : string option = PlanOutput.showText registry program name
+let show (program: CheckedProgram) (name: string) : string option = PlanOutput.showText (registry ()) program name
 
 /// `lem explain FILE NAME`: None when NAME is not an experiment, sweep member, sweep or campaign.
-let explain (program: CheckedProgram) (name: string) : string option = PlanOutput.explainText registry program name
+let explain (program: CheckedProgram) (name: string) : string option = PlanOutput.explainText (registry ()) program name
 
 /// Every parameter of an experiment (defaults filled in, Provenance.Default).
 let fullValues (program: CheckedProgram) (experiment: string) =
-    Checker.fullValues registry program.Experiments[experiment]
+    Checker.fullValues (registry ()) program.Experiments[experiment]
 
 /// `lem run`: executes run/analyze/show top to bottom through the host. A program with errors is not run
 /// (its errors are returned); otherwise the first failure, if any.
-let run (host: RunHost) (program: CheckedProgram) : SyntaxDiagnostic list = Interpreter.run registry host program
+let run (host: RunHost) (program: CheckedProgram) : SyntaxDiagnostic list = Interpreter.run (registry ()) host program
 
 /// `lem run --dry-run` and `lem plan`: the runs a target stands for, without running them.
 let runRequest (program: CheckedProgram) (name: string) : RunRequest option =
     program.TargetKind name
-    |> Option.map (fun kind -> Interpreter.runRequest registry program name kind (Range.point "<command line>" 1 1))
+    |> Option.map (fun kind -> Interpreter.runRequest (registry ()) program name kind (Range.point "<command line>" 1 1))
 
 /// `lem config convert x.yaml`: the equivalent .lem text, or the errors that prevent it.
 let convertYaml (path: string) : Result<string, SyntaxDiagnostic list> = YamlLoader.convert (Checker.defaultOptions ()) path
@@ -75,4 +75,4 @@ let convertYaml (path: string) : Result<string, SyntaxDiagnostic list> = YamlLoa
 let replStart () : Repl.ReplSession = Repl.start (Checker.defaultOptions ())
 let replSubmit (session: Repl.ReplSession) (chunk: string) : Repl.ReplOutcome = Repl.submit session chunk
 let replRun (host: RunHost) (outcome: Repl.ReplOutcome) : SyntaxDiagnostic list =
-    Interpreter.runActions registry host outcome.Session.Program outcome.Actions
+    Interpreter.runActions (registry ()) host outcome.Session.Program outcome.Actions

@@ -2,6 +2,7 @@
 module Lem.Cli.Commands.EnvCommand
 
 open Argu
+open Lem.Cli
 open Lem.Cli.Arguments
 open Lem.Engine.Measurement
 open Lem.Engine.Meters.Nvml
@@ -14,10 +15,15 @@ let run (args: ParseResults<EnvArgs>) =
     let device =
         match args.TryGetResult EnvArgs.Device with
         | Some d ->
-            // one line with the remedy for a device that is neither cpu nor cuda:N
-            Lem.Backends.TorchSharp.Runtime.TorchRuntime.ParseDevice d |> ignore
-            d
+            match Lem.Engine.Config.DeviceSpec.TryParse d with
+            | true, _ -> d
+            | _ -> Lem.Cli.UserError.fail $"--device {d}: write \"cpu\" or \"cuda:N\", for example --device cuda:0."
         | None -> if environment.Gpus.Count > 0 then "cuda:0" else "cpu"
+    // a steady device load for the checks, from the first backend module that can make one
+    let deviceLoad () =
+        match Composition.modules |> List.tryPick (fun m -> Option.ofObj m.DeviceLoad) with
+        | Some load -> load
+        | None -> Lem.Cli.UserError.fail "no backend in this build of lem can put a steady load on a GPU, which the self-check and the overhead comparison need."
     use meters = MeterSet.Create(MeterOptions([ device ]))
     let carbon = meters.ResolveCarbonIntensityAsync().GetAwaiter().GetResult()
     if args.Contains EnvArgs.Json then
@@ -33,8 +39,8 @@ let run (args: ParseResults<EnvArgs>) =
     match Option.ofObj meters.Gpu with
     | Some gpu when args.Contains EnvArgs.Self_Check ->
         let report =
-            MeterSelfCheck.Run(gpu, (fun d -> Lem.Backends.TorchSharp.Runtime.SteadyGpuLoad.Run(device, d)),
-                               (fun () -> TorchSharp.torch.cuda.synchronize(TorchSharp.torch.Device device)))
+            let load = deviceLoad ()
+            MeterSelfCheck.Run(gpu, (fun d -> load.Run(device, d) |> ignore), (fun () -> load.Synchronize device))
         printfn "\nmeter self-check:\n%s" (report.Render())
     | None when args.Contains EnvArgs.Self_Check -> Lem.Cli.UserError.fail "--self-check needs a GPU device (--device cuda:N) with NVML."
     | _ -> ()
@@ -57,9 +63,8 @@ let run (args: ParseResults<EnvArgs>) =
                     let load = CpuInferenceLoad(threads = System.Environment.ProcessorCount)
                     SamplerOverheadBenchmark.CompareThroughput(NvmlApi(), (fun d -> load.RunFor d), load.Describe(), load.Unit, options)
                 else
-                    SamplerOverheadBenchmark.CompareThroughput(
-                        NvmlApi(), (fun d -> Lem.Backends.TorchSharp.Runtime.SteadyGpuLoad.CopyGiB(device, d)),
-                        $"{device} device-to-device copies of a 1 GiB bf16 buffer (SteadyGpuLoad)", "GiB", options)
+                    let load = deviceLoad ()
+                    SamplerOverheadBenchmark.CompareThroughput(NvmlApi(), (fun d -> load.Run(device, d)), load.Describe device, load.Unit, options)
             printfn "\n%s" (comparison.Render())
     | None -> ()
     0

@@ -1,4 +1,4 @@
-/// `lem model probe` (hidden): what scripts/device/parity_transformers.py compares with Hugging Face transformers —
+/// `lem model probe` (hidden, a TorchSharp diagnostic for the GPU suite): what scripts/device/parity_transformers.py compares with Hugging Face transformers —
 /// greedy tokens of every prompt batched (left padding) and one by one, and each prompt's last-position prefill logits.
 module Lem.Cli.Commands.Probe
 
@@ -39,7 +39,7 @@ let run (args: ParseResults<ProbeArgs>) =
             PipelineDevices = (match pipeline with
                                | Some devices -> devices :> System.Collections.Generic.IReadOnlyList<string>
                                | None -> null))
-    use loaded = (Composition.torchSharp ()).Load request
+    use loaded = TorchSharpModule().Load request
     let model = loaded :?> TorchSharpModel
     let settings = GenerationSettings(newTokens, newTokens)
     let unbatched = prompts |> Array.map (fun p -> (model.Generate([| p |], settings)).OutputTokenIds[0])
@@ -51,7 +51,7 @@ let run (args: ParseResults<ProbeArgs>) =
             let vocab = min model.Info.VocabSize 50000
             let graphPrompts = Array.init 32 (fun _ -> Array.init (random.Next(5, 41)) (fun _ -> random.Next(10, vocab)))
             let graphRequest = ModelLoadRequest(request.Model, request.Precision, request.Device, readOnlyDict [ "torchsharp.cuda_graphs", box true ])
-            use graphModel = (Composition.torchSharp ()).Load graphRequest :?> TorchSharpModel
+            use graphModel = TorchSharpModule().Load graphRequest :?> TorchSharpModel
             [ for rows in [ 1; 8; 32 ] ->
                 let batch = graphPrompts[.. rows - 1]
                 let eager = (model.Generate(batch, settings)).OutputTokenIds |> Seq.map Array.ofSeq |> Array.ofSeq

@@ -17,7 +17,7 @@ type CheckOptions =
 
 /// Disk files, paths shown relative to the current directory, the engine's registry, no overrides.
 let defaultOptions () =
-    { Registry = RegistryAdapter.engine
+    { Registry = RegistryAdapter.engine ()
       Files = Imports.diskFiles Environment.CurrentDirectory
       Overrides = [] }
 

@@ -11,7 +11,7 @@ type Conversion =
     | AsText
     /// float32/float16/bfloat16 (and fp32/fp16/bf16) -> fp32/fp16/bf16
     | AsPrecision
-    /// pytorch -> torchsharp (the PyTorch-equivalent backend here); torchsharp accepted as is.
+    /// the original names of backends (pytorch) map to the modules that declare them; lem's own names are accepted as is.
     | AsBackend
     /// A Hugging Face model path or name; `synthetic("PRESET")` (this project's extension) is read as a call.
     | AsModel
@@ -76,7 +76,7 @@ let table: Map<string, Target> =
           "decoder.seed", Parameter("decoder.seed", AsInteger)
           "decoder.repetition_penalty", Parameter("decoder.repetition_penalty", AsDecimal)
           "decoder.min_p", Parameter("decoder.min_p", AsDecimal)
-          "decoder.no_repeat_ngram_size", Unsupported "n-gram blocking is not implemented by the TorchSharp backend yet"
+          "decoder.no_repeat_ngram_size", Unsupported "n-gram blocking is not implemented by lem's backends yet"
           "random_seed", Parameter("decoder.seed", AsInteger)
           "traffic.enabled", TrafficEnabled
           "traffic.mode", Parameter("traffic.mode", AsWord)

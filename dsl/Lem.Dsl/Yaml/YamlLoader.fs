@@ -93,7 +93,7 @@ let rec loadTree (files: SourceFiles) (fullPath: string) (stack: string list) : 
 let private isNull' (text: string) (quoted: bool) = not quoted && (text = "" || text = "~" || text = "null" || text = "Null" || text = "NULL")
 
 /// Converts a scalar; Error message when it does not fit.
-let private scalarValue (conversion: Conversion) (text: string) (quoted: bool) (r: Range) : Result<Value, string> =
+let private scalarValue (registry: RegistryAdapter.Registry) (conversion: Conversion) (text: string) (quoted: bool) (r: Range) : Result<Value, string> =
     let v k = Ok { Kind = k; Range = r }
     let word = text.Trim()
     match conversion with
@@ -119,9 +119,9 @@ let private scalarValue (conversion: Conversion) (text: string) (quoted: bool) (
         | "bfloat16" | "bf16" -> v (Word "bf16")
         | _ -> Error(sprintf "expects float32, float16 or bfloat16, got '%s'" text)
     | AsBackend ->
-        match word with
-        | "pytorch" | "torchsharp" -> v (Word "torchsharp")
-        | other -> Error(sprintf "backend '%s' is not available here; use pytorch (run by the TorchSharp backend)" other)
+        match registry.BackendForOriginalName word with
+        | Some backend -> v (Word backend)
+        | None -> Error(sprintf "backend '%s' is not available in this build of lem; use one of %s" word (String.Join(", ", registry.Backends)))
     | AsModel when word.StartsWith "synthetic(" ->
         match Lem.Dsl.Parser.ScriptParser.parseValue r.File word with
         | Ok parsed -> v parsed.Kind
@@ -129,7 +129,7 @@ let private scalarValue (conversion: Conversion) (text: string) (quoted: bool) (
     | AsModel -> v (Str text)
 
 /// Lowers a merged YAML tree to an experiment statement named after config_name (or the file name).
-let lower (fileDisplay: string) (tree: YNode) : Statement option * SyntaxDiagnostic list =
+let lower (registry: RegistryAdapter.Registry) (fileDisplay: string) (tree: YNode) : Statement option * SyntaxDiagnostic list =
     let diagnostics = ResizeArray<SyntaxDiagnostic>()
     let assignments = ResizeArray<Assignment>()
     let mutable name: Ident option = None
@@ -165,7 +165,7 @@ let lower (fileDisplay: string) (tree: YNode) : Statement option * SyntaxDiagnos
             | Some(Unsupported _), YScalar(text, false, _) when text.Trim().ToLowerInvariant() = "false" -> ()
             | Some target, YScalar(text, quoted, r) ->
                 let convertTo conversion onOk =
-                    match scalarValue conversion text quoted r with
+                    match scalarValue registry conversion text quoted r with
                     | Ok v -> onOk v
                     | Error m -> err r Codes.YamlValue (sprintf "%s %s" original m)
                 match target with
@@ -199,7 +199,7 @@ let lower (fileDisplay: string) (tree: YNode) : Statement option * SyntaxDiagnos
                     |> List.choose (fun item ->
                         match item with
                         | YScalar(text, quoted, ir) ->
-                            match scalarValue AsInteger text quoted ir with
+                            match scalarValue registry AsInteger text quoted ir with
                             | Ok { Kind = Int i } when i >= 0L -> Some(i, ir)
                             | _ ->
                                 err ir Codes.YamlValue (sprintf "%s expects GPU indices, got '%s'" original text)
@@ -266,11 +266,11 @@ let lower (fileDisplay: string) (tree: YNode) : Statement option * SyntaxDiagnos
     | _ -> None, List.ofSeq diagnostics
 
 /// Loads a YAML config (resolving `_extends`) as a .lem experiment statement.
-let loadStatement (files: SourceFiles) (path: string) : Statement option * SyntaxDiagnostic list =
+let loadStatement (files: SourceFiles) (registry: RegistryAdapter.Registry) (path: string) : Statement option * SyntaxDiagnostic list =
     let full = Path.GetFullPath path
     match loadTree files full [] with
     | Some tree, ds ->
-        let statement, lowered = lower (files.Display full) tree
+        let statement, lowered = lower registry (files.Display full) tree
         statement, ds @ lowered
     | None, ds -> None, ds
 
@@ -278,7 +278,7 @@ let loadStatement (files: SourceFiles) (path: string) : Statement option * Synta
 let check (options: Checker.CheckOptions) (path: string) : CheckedProgram =
     let statement, diagnostics =
         try
-            loadStatement options.Files path
+            loadStatement options.Files options.Registry path
         with ex ->
             None, [ SyntaxDiagnostic.error Codes.Internal (Range.point path 1 1) (sprintf "internal error reading YAML (please report it): %s" ex.Message) ]
     let located =
@@ -287,7 +287,7 @@ let check (options: Checker.CheckOptions) (path: string) : CheckedProgram =
 
 /// `lem config convert x.yaml`: the equivalent .lem text, or the errors that prevent it.
 let convert (options: Checker.CheckOptions) (path: string) : Result<string, SyntaxDiagnostic list> =
-    let statement, diagnostics = loadStatement options.Files path
+    let statement, diagnostics = loadStatement options.Files options.Registry path
     match statement with
     | Some s when not (SyntaxDiagnostic.hasErrors diagnostics) ->
         let header = sprintf "# converted from %s by `lem config convert`\n" (options.Files.Display(Path.GetFullPath path))

@@ -7,18 +7,15 @@ using Lem.Engine.Inference;
 namespace Lem.Backends.TorchSharp.Backend;
 
 /// <summary>
-/// The "torchsharp" backend: decoder-only transformers (Llama, Mistral, Qwen2, Qwen3, GPT-2) built from a Hugging Face
-/// folder. Weights and tokenizer come through the factories given here (a safetensors reader and a tokenizer loader).
+/// Loads decoder-only transformers (Llama, Mistral, Qwen2, Qwen3, GPT-2) from a Hugging Face folder onto a TorchSharp
+/// device (what <see cref="TorchSharpModule"/> loads; libtorch must already be loaded). Weights and tokenizer come
+/// through the factories given here (a safetensors reader and a tokenizer loader).
 /// </summary>
-public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, Func<string, ITextTokenizer> openTokenizer) : IInferenceBackend
+public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, Func<string, ITextTokenizer> openTokenizer)
 {
-    public string Name => "torchsharp";
-
     public const string StaticDecodeOption = "torchsharp.static_decode";
     public const string CudaGraphsOption = "torchsharp.cuda_graphs";
     public const string AttentionOption = "torchsharp.attention";
-
-    ILoadedModel IInferenceBackend.Load(ModelLoadRequest request) => Load(request);
 
     public TorchSharpModel Load(ModelLoadRequest request)
     {

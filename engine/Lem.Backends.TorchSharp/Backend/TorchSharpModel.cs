@@ -62,6 +62,20 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
         [.. GraphsWarning is null ? [] : new[] { GraphsWarning },
          .. Graphs?.LastCaptureFailure is { } failure ? new[] { "a CUDA graph capture failed, so that batch shape decoded eagerly: " + failure } : []];
 
+    public IReadOnlyList<string> LoadNotes => model.Split.IsPipeline ? ["layers split as " + model.Split.Describe()] : [];
+
+    /// <summary>A capture inside the window means a batch shape appeared that warm-up did not see: the window includes capture time.</summary>
+    public IReadOnlyList<(string Code, string Message, string? Remedy)> WindowWarnings(IReadOnlyDictionary<string, object> factsBefore)
+    {
+        var before = factsBefore.TryGetValue("torchsharp_cuda_graph_captures", out var count) ? Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var captures = (Graphs?.Captures ?? 0) - before;
+        return captures <= 0 ? [] :
+        [
+            ("capture-in-window", $"{captures} CUDA graph capture(s) happened inside the measurement window: a batch shape appeared that warm-up did not see",
+                "the window includes capture time; use fewer distinct batch shapes (batch sizes, prompt lengths)"),
+        ];
+    }
+
     public BatchGeneration Generate(IReadOnlyList<int[]> promptTokenIds, GenerationSettings settings, ITokenObserver? observer = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -1,3 +1,5 @@
+using Lem.Engine.Inference;
+
 namespace Lem.Engine.Config;
 
 /// <summary>
@@ -8,18 +10,21 @@ namespace Lem.Engine.Config;
 public static class ConfigValidator
 {
     /// <param name="values">The values the user set, by dotted name; defaults and the decoder preset fill the rest.</param>
-    public static IReadOnlyList<Diagnostic> Validate(IReadOnlyDictionary<string, ResolvedValue> values) => Validate(values, ParameterRegistry.All);
+    public static IReadOnlyList<Diagnostic> Validate(IReadOnlyDictionary<string, ResolvedValue> values, ParameterRegistry registry) =>
+        Validate(values, registry.All, registry.Module);
 
     /// <summary>One value alone (type, range, allowed values, call shape, text shape), for checking an assignment where it is written.</summary>
-    public static IReadOnlyList<Diagnostic> CheckValue(string name, ResolvedValue value)
+    public static IReadOnlyList<Diagnostic> CheckValue(string name, ResolvedValue value, ParameterRegistry registry)
     {
         var findings = new Findings();
-        if (ParameterRegistry.TryGet(name, out var definition)) ValueChecks.Check(definition, value, findings);
-        else UnknownName(findings, name, value, ParameterRegistry.All);
+        if (registry.TryGet(name, out var definition)) ValueChecks.Check(definition, value, findings);
+        else UnknownName(findings, name, value, registry.All);
         return findings.All;
     }
 
-    internal static IReadOnlyList<Diagnostic> Validate(IReadOnlyDictionary<string, ResolvedValue> values, IReadOnlyList<ParameterDefinition> definitions)
+    /// <param name="module">The backend module of a <c>backend</c> value; its capabilities and rules are checked where it is known.</param>
+    internal static IReadOnlyList<Diagnostic> Validate(IReadOnlyDictionary<string, ResolvedValue> values, IReadOnlyList<ParameterDefinition> definitions,
+        Func<string, IBackendModule?> module)
     {
         var byName = definitions.ToDictionary(d => d.Name);
         var findings = new Findings();
@@ -59,7 +64,13 @@ public static class ConfigValidator
             }
         }
 
-        CrossFieldRules.Check(new EffectiveValues(ConfigResolver.Resolve(valid, definitions), chosen, invalid), findings);
+        var effective = new EffectiveValues(ConfigResolver.Resolve(valid, definitions), chosen, invalid);
+        CrossFieldRules.Check(effective, findings);
+        if (backend is not null && module(backend) is { } chosenModule)
+        {
+            CapabilityRules.Check(chosenModule, effective, findings);
+            chosenModule.CheckRules(effective, findings);
+        }
         return findings.All;
     }
 

@@ -16,6 +16,7 @@ internal static class CrossFieldRules
         new("warmup.window", "warmup.mode", ["until_stable"], "a fixed warm-up does not test stability"),
         new("warmup.cv_threshold", "warmup.mode", ["until_stable"], "a fixed warm-up does not test stability"),
         new("parallel.devices", "parallel.mode", ["data", "pipeline"], "the experiment runs on `device` alone"),
+        new("traffic.concurrency", "traffic.mode", ["concurrent"], "only the closed loop keeps a fixed number of requests in flight"),
     ];
 
     private static readonly string[] SamplingOnly = ["decoder.top_p", "decoder.top_k", "decoder.min_p"];
@@ -27,8 +28,6 @@ internal static class CrossFieldRules
         foreach (var dependency in Dependencies) WithoutEffect(values, findings, dependency);
         WarmupWindow(values, findings);
         ParallelDevices(values, findings);
-        CudaGraphs(values, findings);
-        PipelineCudaGraphs(values, findings);
         GreedyDecoding(values, findings);
         CarbonSource(values, findings);
     }
@@ -89,30 +88,6 @@ internal static class CrossFieldRules
         foreach (var repeated in devices.GroupBy(d => d).Where(g => g.Count() > 1 && !(mode == "pipeline" && g.Key == "cpu")))
             findings.At("parallel.devices", values.Where("parallel.devices")).Error(DiagnosticCodes.CrossField,
                 $"parallel.devices lists \"{repeated.Key}\" {repeated.Count()} times: each device may appear once.");
-    }
-
-    /// <summary>
-    /// A CUDA graph is captured on one device's stream; a pipeline's forward crosses devices. Only an explicit true is an
-    /// error: where cuda_graphs comes from its default, the backend decodes the pipeline eagerly and records why.
-    /// </summary>
-    private static void PipelineCudaGraphs(EffectiveValues values, Findings findings)
-    {
-        if (values.Word("parallel.mode") != "pipeline" || !values.IsSet("torchsharp.cuda_graphs") || values.Boolean("torchsharp.cuda_graphs") != true) return;
-        findings.At("torchsharp.cuda_graphs", values.Where("torchsharp.cuda_graphs")).Error(DiagnosticCodes.CrossField,
-            "torchsharp.cuda_graphs = true cannot be used with parallel.mode = pipeline: a CUDA graph is captured on one device's stream, " +
-            "and a pipeline's forward spans several devices. Remove torchsharp.cuda_graphs (a pipeline decodes eagerly), or use parallel.mode = data or none.");
-    }
-
-    private static void CudaGraphs(EffectiveValues values, Findings findings)
-    {
-        // the default (true) means "where there is a CUDA device"; only a value the user wrote asks for one
-        if (!values.IsSet("torchsharp.cuda_graphs") || values.Boolean("torchsharp.cuda_graphs") != true) return;
-        var parallel = values.Word("parallel.mode") is { } mode && mode != "none";
-        var devices = parallel ? values.TextList("parallel.devices") : values.Text("device") is { } one ? [one] : null;
-        if (devices is null || devices.Count == 0 || devices.Any(d => d.StartsWith("cuda", StringComparison.Ordinal))) return;
-        var where = parallel ? "parallel.devices" : "device";
-        findings.At("torchsharp.cuda_graphs", values.Where("torchsharp.cuda_graphs")).Error(DiagnosticCodes.CrossField,
-            $"torchsharp.cuda_graphs = true needs a CUDA device, but {where} is {string.Join(", ", devices.Select(d => "\"" + d + "\""))}: set {where} to \"cuda:0\" (or similar), or remove torchsharp.cuda_graphs.");
     }
 
     private static void GreedyDecoding(EffectiveValues values, Findings findings)

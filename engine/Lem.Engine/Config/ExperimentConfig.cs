@@ -12,6 +12,9 @@ public sealed record ExperimentConfig
     public required string Backend { get; init; }
     public required DeviceSpec Device { get; init; }
     public required Precision Precision { get; init; }
+
+    /// <summary>The core <c>quantization</c> value (<c>none</c>, or what the backend supports).</summary>
+    public required string Quantization { get; init; }
     public required int MaxNewTokens { get; init; }
     public required int MinNewTokens { get; init; }
     public required PromptSpec Prompts { get; init; }
@@ -24,7 +27,6 @@ public sealed record ExperimentConfig
     public required MeasurementConfig Measurement { get; init; }
     public required CarbonConfig Carbon { get; init; }
     public required EstimatesConfig Estimates { get; init; }
-    public required TorchSharpConfig TorchSharp { get; init; }
     public required ParallelConfig Parallel { get; init; }
     public required int Cycles { get; init; }
     public required string ResultsDir { get; init; }
@@ -35,24 +37,32 @@ public sealed record ExperimentConfig
     /// <summary>Warnings and notes found by validation (errors prevent construction).</summary>
     public required IReadOnlyList<Diagnostic> Notes { get; init; }
 
+    /// <summary>
+    /// Resolved parameters that belong to this experiment's backend only (its section, and shared sections such as
+    /// <c>server.*</c>), by dotted name: bool, long, double, string, TimeSpan or string[] values.
+    /// </summary>
+    public required IReadOnlyDictionary<string, object> BackendOptions { get; init; }
+
     /// <summary>Validates the values the user set and builds the typed configuration. Throws <see cref="ConfigException"/> listing every error.</summary>
     /// <param name="values">The values the user set, by dotted name, with provenance; defaults and the decoder preset fill the rest.</param>
-    public static ExperimentConfig From(IReadOnlyDictionary<string, ResolvedValue> values)
+    public static ExperimentConfig From(IReadOnlyDictionary<string, ResolvedValue> values, ParameterRegistry registry)
     {
-        var diagnostics = ConfigValidator.Validate(values);
+        var diagnostics = registry.Validate(values);
         if (diagnostics.Any(d => d.Severity == Severity.Error)) throw new ConfigException(diagnostics);
-        return Build(ConfigResolver.Resolve(values), diagnostics);
+        return Build(registry.Resolve(values), diagnostics, registry);
     }
 
-    private static ExperimentConfig Build(IReadOnlyDictionary<string, ResolvedValue> resolved, IReadOnlyList<Diagnostic> notes)
+    private static ExperimentConfig Build(IReadOnlyDictionary<string, ResolvedValue> resolved, IReadOnlyList<Diagnostic> notes, ParameterRegistry registry)
     {
         var read = new ConfigReader(resolved);
+        var backend = read.Text("backend");
         return new ExperimentConfig
         {
             Model = ModelSpec.From(read.Value("model")),
-            Backend = read.Text("backend"),
+            Backend = backend,
             Device = DeviceSpec.Parse(read.Text("device")),
             Precision = read.Word<Precision>("precision"),
+            Quantization = read.Text(CoreParameters.Quantization),
             MaxNewTokens = read.Int32("max_new_tokens"),
             MinNewTokens = read.Int32("min_new_tokens"),
             Prompts = PromptSpec.From((ConfigValue.Call)read.Value("prompts")),
@@ -73,7 +83,9 @@ public sealed record ExperimentConfig
                 read.Decimal("traffic.qps"),
                 read.Decimal("traffic.burstiness"),
                 read.Duration("traffic.max_wait"),
-                read.Integer("traffic.seed")),
+                read.Integer("traffic.seed"),
+                read.Optional("traffic.max_concurrency") is ConfigValue.Integer cap ? checked((int)cap.Value) : null,
+                read.Int32("traffic.concurrency")),
             Goodput = new GoodputConfig(read.OptionalDecimal("goodput.ttft_ms"), read.OptionalDecimal("goodput.tpot_ms")),
             Warmup = new WarmupConfig(
                 read.Word<WarmupMode>("warmup.mode"),
@@ -81,16 +93,13 @@ public sealed record ExperimentConfig
                 read.Int32("warmup.window"),
                 read.Decimal("warmup.cv_threshold")),
             Baseline = new BaselineConfig(read.Duration("baseline.duration"), read.Duration("baseline.ttl")),
-            Measurement = new MeasurementConfig(read.Duration("measurement.sample_interval"), read.Boolean("measurement.time_series")),
+            Measurement = new MeasurementConfig(read.Duration("measurement.sample_interval"), read.Boolean("measurement.time_series"),
+                read.Optional("measurement.gpus") is null ? null : read.TextList("measurement.gpus").Select(DeviceSpec.Parse).ToList()),
             Carbon = new CarbonConfig(
                 read.OptionalDecimal("carbon.intensity_g_per_kwh"),
                 read.OptionalText("carbon.region")?.ToUpperInvariant(),
                 read.Decimal("carbon.pue")),
             Estimates = new EstimatesConfig(read.OptionalDecimal("cpu.tdp_w"), read.Decimal("ram.w_per_gb")),
-            TorchSharp = new TorchSharpConfig(
-                read.Boolean("torchsharp.cuda_graphs"),
-                read.Word<AttentionKind>("torchsharp.attention"),
-                read.OptionalText("torchsharp.libtorch_path")),
             Parallel = new ParallelConfig(
                 read.Word<ParallelMode>("parallel.mode"),
                 read.TextList("parallel.devices").Select(DeviceSpec.Parse).ToList()),
@@ -98,6 +107,7 @@ public sealed record ExperimentConfig
             ResultsDir = read.Text("results.dir"),
             Resolved = resolved,
             Notes = notes,
+            BackendOptions = BackendOptionsOf(resolved, registry, backend),
         };
     }
 
@@ -110,16 +120,12 @@ public sealed record ExperimentConfig
     /// <summary><c>fp32</c>, <c>fp16</c> or <c>bf16</c>, as backends take it.</summary>
     public string PrecisionText => ConfigWords.Of(Precision);
 
-    /// <summary>
-    /// Resolved parameters that belong to this experiment's backend only (<c>torchsharp.*</c>), by dotted name:
-    /// bool, long, double, string, TimeSpan or string[] values.
-    /// </summary>
-    public IReadOnlyDictionary<string, object> BackendOptions()
+    private static Dictionary<string, object> BackendOptionsOf(IReadOnlyDictionary<string, ResolvedValue> resolved, ParameterRegistry registry, string backend)
     {
         var options = new Dictionary<string, object>();
-        foreach (var (name, value) in Resolved)
+        foreach (var (name, value) in resolved)
         {
-            if (!ParameterRegistry.TryGet(name, out var definition) || definition.BackendsOrAll.Count == 0 || !definition.AppliesTo(Backend)) continue;
+            if (!registry.TryGet(name, out var definition) || definition.BackendsOrAll.Count == 0 || !definition.AppliesTo(backend)) continue;
             options[name] = value.Value switch
             {
                 ConfigValue.Boolean b => b.Value,
@@ -135,6 +141,6 @@ public sealed record ExperimentConfig
         return options;
     }
 
-    /// <summary>The load request for this experiment once the model folder is known (the synthetic writer's output for synthetic models).</summary>
-    public ModelLoadRequest ToModelLoadRequest(string modelFolder) => new(modelFolder, PrecisionText, Device.ToString(), BackendOptions());
+    /// <summary>The load request for this experiment once its module has resolved the model (a folder, a file, a server model id).</summary>
+    public ModelLoadRequest ToModelLoadRequest(string model) => new(model, PrecisionText, Device.ToString(), BackendOptions) { Quantization = Quantization };
 }

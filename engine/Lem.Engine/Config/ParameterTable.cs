@@ -10,7 +10,7 @@ public static class ParameterTable
     private static readonly string[] Header = ["NAME", "TYPE", "DEFAULT", "ALLOWED/RANGE", "UNIT", "BACKENDS", "HELP"];
 
     /// <summary>One row per parameter with aligned columns (help last, unwrapped), then the arguments of the calls <c>model</c> and <c>prompts</c> take.</summary>
-    public static string ToText() => ToText(ParameterRegistry.All);
+    public static string ToText(ParameterRegistry registry) => ToText(registry.All);
 
     internal static string ToText(IReadOnlyList<ParameterDefinition> definitions)
     {
@@ -58,7 +58,7 @@ public static class ParameterTable
     /// A JSON array, one object per parameter: name, type, default, allowed, min, max, unit, backends, help; and for
     /// <c>model</c> and <c>prompts</c> the accepted calls with their arguments. Duration defaults and bounds are duration texts ("100ms").
     /// </summary>
-    public static string ToJson() => ToJson(ParameterRegistry.All);
+    public static string ToJson(ParameterRegistry registry) => ToJson(registry.All);
 
     internal static string ToJson(IReadOnlyList<ParameterDefinition> definitions)
     {

@@ -193,7 +193,10 @@ internal static partial class ValueChecks
     {
         switch (name)
         {
-            case "device" or "parallel.devices":
+            case "measurement.gpus" when DeviceSpec.TryParse(text, out var metered) && !metered.IsCuda:
+                site.Error(DiagnosticCodes.MalformedText, $"measurement.gpus: \"{text}\" is not a GPU: list \"cuda:N\" devices, or write [] to meter none.");
+                break;
+            case "device" or "parallel.devices" or "measurement.gpus":
                 if (!DeviceSpec.TryParse(text, out _))
                 {
                     var guess = GuessDevice(text);
@@ -205,7 +208,8 @@ internal static partial class ValueChecks
                 if (!RegionPattern().IsMatch(text))
                     site.Error(DiagnosticCodes.MalformedText, $"carbon.region = \"{text}\" is not a region code: write an ISO 3166 country code, optionally with a subdivision, for example \"FR\" or \"US-CA\".");
                 break;
-            case "results.dir" or "torchsharp.libtorch_path":
+            // a folder or file path of any section (results.dir, a backend's *_path)
+            case var path when path.EndsWith(".dir", StringComparison.Ordinal) || path.EndsWith("_path", StringComparison.Ordinal):
                 if (string.IsNullOrWhiteSpace(text))
                     site.Error(DiagnosticCodes.MalformedText, $"{name} is an empty path: write a folder path.");
                 break;

@@ -29,4 +29,13 @@ public interface ILoadedModel : IDisposable
 
     /// <summary>Things about the loaded model a reader of the results must know (a requested option that is not in effect, and why).</summary>
     IReadOnlyList<string> Warnings => [];
+
+    /// <summary>Lines the runner prints after the load (how layers were split across devices, say).</summary>
+    IReadOnlyList<string> LoadNotes => [];
+
+    /// <summary>
+    /// Warnings about one measurement window, given the <see cref="Facts"/> as they were before it (work that happened
+    /// inside the window but should not have, such as a CUDA graph capture), each as (code, message, remedy).
+    /// </summary>
+    IReadOnlyList<(string Code, string Message, string? Remedy)> WindowWarnings(IReadOnlyDictionary<string, object> factsBefore) => [];
 }

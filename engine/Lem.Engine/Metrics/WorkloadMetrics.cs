@@ -25,8 +25,8 @@ public sealed record WorkloadMetrics(
     double TotalTokensPerS,
     double RequestsPerS,
     double? GoodputRequestsPerS,
-    double PaddingRatio,
-    double EffectiveBatchSize)
+    double? PaddingRatio,
+    double? EffectiveBatchSize)
 {
     /// <summary>Energy of the window divided by output tokens (J per output token); null without output tokens.</summary>
     public double? EnergyPerOutputTokenJ(double energyJ) => OutputTokens > 0 ? energyJ / OutputTokens : null;

@@ -15,25 +15,27 @@ public static class WorkloadMetricsCalculator
         var window = windowS ?? run.DurationS;
         if (!(window > 0) || double.IsInfinity(window))
             throw new ArgumentOutOfRangeException(nameof(windowS), window, "Rates need a positive, finite measurement window.");
-        var latencies = run.Requests.Select(RequestLatencies.Of).ToArray();
-        var promptTokens = run.Requests.Sum(r => (long)r.PromptTokens);
-        var outputTokens = run.Requests.Sum(r => (long)r.OutputTokens);
+        // failed requests (request shape) count in no figure: they are reported as failed_requests
+        var succeeded = run.Requests.Where(r => r.Succeeded).ToArray();
+        var latencies = succeeded.Select(RequestLatencies.Of).ToArray();
+        var promptTokens = succeeded.Sum(r => (long)r.PromptTokens);
+        var outputTokens = succeeded.Sum(r => (long)r.OutputTokens);
         double? goodputPerS = goodput is null || goodput.IsEmpty ? null : latencies.Count(l => l.Meets(goodput)) / window;
         return new WorkloadMetrics(
-            run.Requests.Count,
+            succeeded.Length,
             promptTokens,
             outputTokens,
             window,
             LatencySummary.Of(latencies.Where(l => l.TtftMs is not null).Select(l => l.TtftMs!.Value)),
-            LatencySummary.Of(run.Requests.SelectMany(InterTokenLatency.GapsMs)),
-            LatencySummary.Of(run.Requests.SelectMany(InterTokenLatency.TrimmedGapsMs)),
+            LatencySummary.Of(succeeded.SelectMany(InterTokenLatency.GapsMs)),
+            LatencySummary.Of(succeeded.SelectMany(InterTokenLatency.TrimmedGapsMs)),
             LatencySummary.Of(latencies.Where(l => l.TpotMs is not null).Select(l => l.TpotMs!.Value)),
             latencies.Count(l => l.TpotMs is null),
             LatencySummary.Of(latencies.Select(l => l.E2eLatencyMs)),
             LatencySummary.Of(latencies.Select(l => l.QueueTimeMs)),
             outputTokens / window,
             (promptTokens + outputTokens) / window,
-            run.Requests.Count / window,
+            succeeded.Length / window,
             goodputPerS,
             run.PaddingRatio,
             run.EffectiveBatchSize);

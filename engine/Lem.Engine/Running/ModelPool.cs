@@ -4,8 +4,8 @@ using Lem.Engine.Inference;
 namespace Lem.Engine.Running;
 
 /// <summary>
-/// Keeps the last loaded model so that consecutive runs sharing model, precision, device (or pipeline devices) and backend options load it
-/// once. Loading another model disposes the previous one first (device memory is released before the next load).
+/// Keeps the last loaded model so that consecutive runs sharing model, quantization, precision, device (or pipeline devices) and backend
+/// options load it once (a server backend's server is started once). Loading another model disposes the previous one first (device memory is released before the next load).
 /// </summary>
 public sealed class ModelPool : IDisposable
 {
@@ -13,7 +13,7 @@ public sealed class ModelPool : IDisposable
     private ILoadedModel? _model;
 
     /// <summary>Returns the loaded model for the request and the seconds its load took (0 when it was reused).</summary>
-    public (ILoadedModel Model, double LoadSeconds, bool Reused) Get(IInferenceBackend backend, ModelLoadRequest request)
+    public (ILoadedModel Model, double LoadSeconds, bool Reused) Get(IBackendModule backend, ModelLoadRequest request)
     {
         var key = Key(backend, request);
         if (_model is not null && _key == key) return (_model, 0, true);
@@ -33,12 +33,12 @@ public sealed class ModelPool : IDisposable
 
     public void Dispose() => Release();
 
-    private static string Key(IInferenceBackend backend, ModelLoadRequest request)
+    private static string Key(IBackendModule backend, ModelLoadRequest request)
     {
         var options = request.BackendOptions is null
             ? ""
             : string.Join(";", request.BackendOptions.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => o.Key + "=" + o.Value));
         var pipeline = request.PipelineDevices is null ? "" : "pipeline=" + string.Join(",", request.PipelineDevices);
-        return string.Join("|", backend.Name, Path.GetFullPath(request.Model), request.Precision, request.Device, pipeline, options);
+        return string.Join("|", backend.Name, request.Model, request.Quantization, request.Precision, request.Device, pipeline, options);
     }
 }

@@ -10,8 +10,8 @@ namespace Lem.Engine.Running;
 /// model folder is not the same run even when the config text is. Prompt files: the SHA-256 of their bytes. Model
 /// folders: the SHA-256 of <c>config.json</c> plus the name, size and modification time of every weight, tokenizer and
 /// config file at the folder's top level — cheap (no hashing of gigabytes of weights), and any rewrite of a weight
-/// file changes its time. Synthetic models and prompts contribute nothing: their preset and seed are config values.
-/// A missing file or folder is fingerprinted as missing (the run itself then fails with its own message).
+/// file changes its time. A model file (GGUF): its size and modification time. Synthetic models and prompts, and a
+/// model location that is no path (a server's model id), contribute nothing: they are config values.
 /// </summary>
 public static class RunInputFingerprint
 {
@@ -21,8 +21,12 @@ public static class RunInputFingerprint
         var lines = new List<string>();
         if (config.Prompts.IsFile && config.Prompts.OptionalText("path") is { Length: > 0 } promptPath)
             lines.Add("input:prompts.file=" + PromptFile(Resolve(promptPath, baseFolder)));
-        if (!config.Model.IsSynthetic && config.Model.FolderPath is { Length: > 0 } modelPath)
-            lines.Add("input:model.folder=" + ModelFolder(Resolve(modelPath, baseFolder)));
+        if (!config.Model.IsSynthetic && config.Model.Location is { Length: > 0 })
+        {
+            var path = config.Model.PathFrom(baseFolder);
+            if (File.Exists(path)) lines.Add("input:model.file=" + FileStamp(new FileInfo(path)));
+            else if (Directory.Exists(path)) lines.Add("input:model.folder=" + ModelFolder(path));
+        }
         return lines;
     }
 
@@ -52,13 +56,14 @@ public static class RunInputFingerprint
         {
             var info = new FileInfo(file);
             var target = info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo;
-            text.Append(';').Append(Path.GetFileName(file)).Append(':');
-            if (target is null || !target.Exists) text.Append("missing");
-            else text.Append(target.Length.ToString(CultureInfo.InvariantCulture)).Append(':')
-                .Append(target.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture));
+            text.Append(';').Append(Path.GetFileName(file)).Append(':').Append(target is null || !target.Exists ? "missing" : FileStamp(target));
         }
         return text.ToString();
     }
+
+    /// <summary><c>size:mtime-ticks</c> of a file.</summary>
+    private static string FileStamp(FileInfo file) =>
+        file.Length.ToString(CultureInfo.InvariantCulture) + ":" + file.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A path from the config, relative to the script's folder unless rooted (as the runner resolves it).</summary>
     private static string Resolve(string path, string baseFolder) =>

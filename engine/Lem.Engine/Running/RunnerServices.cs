@@ -1,19 +1,35 @@
 using Lem.Engine.Config;
 using Lem.Engine.Inference;
+using Lem.Engine.Measurement;
+using Lem.Engine.Meters;
+using Lem.Engine.Meters.Nvml;
 
 namespace Lem.Engine.Running;
 
-/// <summary>What the runner needs from outside the engine core: the inference backends, and how a model spec becomes a folder.</summary>
-/// <param name="Backends">Backends by name (the <c>backend</c> parameter).</param>
-/// <param name="ResolveModelFolder">Turns a model spec into a Hugging Face layout folder (generating synthetic models into the cache on first use).</param>
+/// <summary>
+/// The runner's collaborators, passed in: the composed registry (and through it the backend modules), where progress
+/// goes, and — replaceable in tests — how meters are made, the clock, the environment reading and the baseline cache.
+/// </summary>
+/// <param name="Registry">The parameter registry composed from the core parameters and the backend modules.</param>
 /// <param name="Log">Where progress and summaries go (stderr for the CLI).</param>
-public sealed record RunnerServices(
-    IReadOnlyDictionary<string, IInferenceBackend> Backends,
-    Func<ModelSpec, string, string> ResolveModelFolder,
-    TextWriter Log)
+public sealed record RunnerServices(ParameterRegistry Registry, TextWriter Log)
 {
-    public IInferenceBackend Backend(string name) =>
-        Backends.TryGetValue(name, out var backend)
-            ? backend
-            : throw new RunnerException($"backend '{name}' is not available in this build of lem (available: {string.Join(", ", Backends.Keys)}). Remedy: set backend to one of those.");
+    /// <summary>Builds an experiment's meters (NVML for the metered GPUs, RAPL or estimates for the host).</summary>
+    public Func<MeterOptions, MeterSet> CreateMeters { get; init; } = options => MeterSet.Create(options);
+
+    /// <summary>Time for the workload schedulers and the windows.</summary>
+    public MeterClock Clock { get; init; } = MeterClock.System;
+
+    /// <summary>The environment stored with every record (argument: whether GPUs are metered, so NVML is asked).</summary>
+    public Func<bool, EnvironmentInfo> CollectEnvironment { get; init; } = withGpus => EnvironmentInfo.Collect(withGpus ? new NvmlApi() : null);
+
+    /// <summary>Where measured idle baselines are cached.</summary>
+    public string BaselineCacheFolder { get; init; } = Path.Combine(LemPaths.CacheRoot(), "baselines");
+
+    /// <summary>A live progress line (redrawn in place on a terminal).</summary>
+    public Func<ProgressLine> NewProgressLine { get; init; } = ProgressLine.ForConsole;
+
+    public IBackendModule Module(string name) =>
+        Registry.Module(name)
+        ?? throw new RunnerException($"backend '{name}' is not available in this build of lem (available: {string.Join(", ", Registry.Modules.Select(m => m.Name))}). Remedy: set backend to one of those.");
 }

@@ -4,8 +4,9 @@ using Lem.Engine.Workload.Batching;
 namespace Lem.Engine.Workload;
 
 /// <summary>
-/// What a measured workload did: one record per request (in prompt order) and per batch, the run's duration
-/// (window start to the end of the last batch) and warnings to keep with the result.
+/// What a measured workload did: one record per request (in prompt order), one per batch in the batch shape (none in
+/// the request shape), the run's duration (window start to the end of the last request) and warnings to keep with the result.
+/// Token figures count succeeded requests only.
 /// </summary>
 public sealed record WorkloadRun(
     IReadOnlyList<RequestRecord> Requests,
@@ -14,12 +15,18 @@ public sealed record WorkloadRun(
     long WindowStartTicks,
     IReadOnlyList<string> Warnings)
 {
-    public long PromptTokens => Batches.Sum(b => b.PromptTokens);
-    public long PaddedPromptTokens => Batches.Sum(b => b.PaddedPromptTokens);
-    public long OutputTokens => Batches.Sum(b => b.OutputTokens);
+    public long PromptTokens => Requests.Where(r => r.Succeeded).Sum(r => (long)r.PromptTokens);
+    /// <summary>Prompt tokens with padding (batch shape: rows × longest prompt per batch); the prompt tokens where lem forms no batches.</summary>
+    public long PaddedPromptTokens => Batches.Count > 0 ? Batches.Sum(b => b.PaddedPromptTokens) : PromptTokens;
+    public long OutputTokens => Requests.Where(r => r.Succeeded).Sum(r => (long)r.OutputTokens);
     public long TotalTokens => PromptTokens + OutputTokens;
-    public double PaddingRatio => BatchFigures.PaddingRatio(PromptTokens, PaddedPromptTokens);
-    public double EffectiveBatchSize => Batches.Count == 0 ? 0 : (double)Batches.Sum(b => b.Rows) / Batches.Count;
+    public int FailedRequests => Requests.Count(r => !r.Succeeded);
+
+    /// <summary>Padding share of the padded prompt tokens; null where lem forms no batches (request shape).</summary>
+    public double? PaddingRatio => Batches.Count == 0 ? null : BatchFigures.PaddingRatio(PromptTokens, PaddedPromptTokens);
+
+    /// <summary>Mean rows per batch; null where lem forms no batches (request shape).</summary>
+    public double? EffectiveBatchSize => Batches.Count == 0 ? null : (double)Batches.Sum(b => b.Rows) / Batches.Count;
 
     /// <summary>Sum of the backend's traced FLOPs; null unless every batch reported them.</summary>
     public FlopCount? TracedFlops =>

@@ -1,3 +1,4 @@
+using Lem.Engine.Tests.Fakes;
 using Lem.Engine.Config;
 
 namespace Lem.Engine.Tests.Config;
@@ -38,7 +39,7 @@ public class ConfigValidatorTests
         { "precision", V.Word("bf61"), "LEM1004", ["precision = bf61 is not allowed", "choose one of fp32, fp16, bf16", "did you mean 'bf16'?"] },
         { "traffic.mode", V.Word("poison"), "LEM1004", ["did you mean 'poisson'?"] },
         { "batching.strategy", V.Word("sorted"), "LEM1004", ["did you mean 'sorted_static'?"] },
-        { "backend", V.Word("vllm"), "LEM1004", ["backend = vllm is not allowed", "torchsharp"] },
+        { "backend", V.Word("vllm"), "LEM1004", ["backend = vllm is not allowed", "scripted, scripted_server"] },
         { "prompts", V.Call("fil", V.Text("p.jsonl")), "LEM1004", ["prompts = fil(...) is not allowed", "file(path, ", "did you mean 'file'?"] },
         { "prompts", V.Call("file", [V.Text("p.jsonl")], ("format", V.Word("yaml"))), "LEM1004", ["argument 'format' = yaml", "text, jsonl, json, csv, alpaca, gsm8k, sharegpt"] },
         { "model", V.Call("random", V.Text("tiny")), "LEM1004", ["model = random(...) is not allowed", "synthetic(preset"] },
@@ -64,7 +65,7 @@ public class ConfigValidatorTests
     [MemberData(nameof(SingleValueCases))]
     public void Reports_one_bad_value_with_its_code_parameter_location_and_message(string name, ConfigValue value, string code, string[] fragments)
     {
-        var diagnostics = ConfigValidator.Validate(V.Set((name, value)));
+        var diagnostics = TestRegistry.Instance.Validate(V.Set((name, value)));
 
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal(code, diagnostic.Code);
@@ -79,7 +80,7 @@ public class ConfigValidatorTests
     public void CheckValue_reports_the_same_finding_for_one_assignment(string name, ConfigValue value, string code, string[] fragments)
     {
         _ = fragments;
-        var diagnostic = Assert.Single(ConfigValidator.CheckValue(name, new ResolvedValue(value, V.Line(7))));
+        var diagnostic = Assert.Single(TestRegistry.Instance.CheckValue(name, new ResolvedValue(value, V.Line(7))));
         Assert.Equal(code, diagnostic.Code);
         Assert.Equal(V.Line(7), diagnostic.Location);
     }
@@ -97,39 +98,39 @@ public class ConfigValidatorTests
         { "prompts", V.Call("file", [], ("path", V.Text("p.txt"))) },
         { "prompts", V.Named("synthetic", ("count", V.Int(64)), ("input_tokens", V.Int(256)), ("min_input_tokens", V.Int(16))) },
         { "carbon.region", V.Text("US-CA") },
-        { "torchsharp.attention", V.Word("eager") },
-        { "torchsharp.libtorch_path", V.Text("/opt/torch/lib") },
+        { "scripted.step_ms", V.Dec(0.5) },
+        { "measurement.gpus", V.List(V.Text("cuda:0"), V.Text("cuda:3")) },
+        { "measurement.gpus", V.List() },
     };
 
     [Theory]
     [MemberData(nameof(ValidValues))]
     public void Accepts_valid_values_without_findings(string name, ConfigValue value) =>
-        Assert.Empty(ConfigValidator.Validate(V.Set((name, value))));
+        Assert.Empty(TestRegistry.Instance.Validate(V.Set((name, value))));
 
     [Fact]
-    public void An_empty_configuration_is_valid() => Assert.Empty(ConfigValidator.Validate(V.Set()));
+    public void An_empty_configuration_is_valid() => Assert.Empty(TestRegistry.Instance.Validate(V.Set()));
 
     [Fact]
     public void Every_registry_default_passes_its_own_checks()
     {
-        // torchsharp.cuda_graphs = true as a default means "where there is a CUDA device"; written out on the CPU it is
-        // an error (CrossFieldRuleTests), so it is left at its default here
-        var defaults = ParameterRegistry.All.Where(d => d.Default is not null && d.Name != "torchsharp.cuda_graphs").Select(d => (d.Name, d.Default!)).ToArray();
-        Assert.DoesNotContain(ConfigValidator.Validate(V.Set(defaults)), d => d.Severity == Severity.Error);
+        // the defaults of the default backend's parameters (another backend's section is LEM1005 when written out)
+        var defaults = TestRegistry.Instance.All.Where(d => d.Default is not null && d.AppliesTo("scripted")).Select(d => (d.Name, d.Default!)).ToArray();
+        Assert.DoesNotContain(TestRegistry.Instance.Validate(V.Set(defaults)), d => d.Severity == Severity.Error);
     }
 
     [Fact]
     public void A_resolved_map_passed_back_in_is_valid_and_quiet()
     {
-        var resolved = ExperimentConfig.From(V.Set(("decoder.preset", V.Word("standard")))).Resolved;
-        Assert.Empty(ConfigValidator.Validate(resolved));
-        Assert.Empty(ConfigValidator.Validate(ExperimentConfig.From(V.Set()).Resolved));
+        var resolved = ExperimentConfig.From(V.Set(("decoder.preset", V.Word("standard"))), TestRegistry.Instance).Resolved;
+        Assert.Empty(TestRegistry.Instance.Validate(resolved));
+        Assert.Empty(TestRegistry.Instance.Validate(ExperimentConfig.From(V.Set(), TestRegistry.Instance).Resolved));
     }
 
     [Fact]
     public void Reports_every_bad_value_not_just_the_first()
     {
-        var diagnostics = ConfigValidator.Validate(V.Set(("precision", V.Word("fp8")), ("batch_size", V.Int(4)), ("cycles", V.Int(0))));
+        var diagnostics = TestRegistry.Instance.Validate(V.Set(("precision", V.Word("fp8")), ("batch_size", V.Int(4)), ("cycles", V.Int(0))));
         Assert.Equal(["LEM1004", "LEM1001", "LEM1003"], diagnostics.Select(d => d.Code));
         Assert.Equal([V.Line(1), V.Line(2), V.Line(3)], diagnostics.Select(d => d.Location));
     }
@@ -137,21 +138,28 @@ public class ConfigValidatorTests
     [Fact]
     public void A_parameter_of_another_backend_is_LEM1005()
     {
-        var definitions = ParameterRegistry.All
-            .Select(d => d.Name == "backend" ? d with { AllowedValues = ["torchsharp", "onnx"] } : d)
-            .ToList();
-        var values = V.Set(("backend", V.Word("onnx")), ("torchsharp.cuda_graphs", V.Bool(false)));
+        var values = V.Set(("backend", V.Word("scripted_server")), ("scripted.step_ms", V.Dec(2)));
 
-        var diagnostic = Assert.Single(ConfigValidator.Validate(values, definitions));
+        var diagnostic = Assert.Single(TestRegistry.Instance.Validate(values));
 
         Assert.Equal("LEM1005", diagnostic.Code);
-        Assert.Equal("torchsharp.cuda_graphs", diagnostic.Parameter);
+        Assert.Equal("scripted.step_ms", diagnostic.Parameter);
         Assert.Equal(V.Line(2), diagnostic.Location);
-        Assert.Contains("applies only to the torchsharp backend, not to backend = onnx", diagnostic.Message);
-        Assert.Contains("set backend = torchsharp", diagnostic.Message);
+        Assert.Contains("applies only to the scripted backend, not to backend = scripted_server", diagnostic.Message);
+        Assert.Contains("set backend = scripted", diagnostic.Message);
     }
 
     [Fact]
     public void Backend_parameters_apply_to_their_own_backend() =>
-        Assert.Empty(ConfigValidator.Validate(V.Set(("backend", V.Word("torchsharp")), ("torchsharp.attention", V.Word("sdpa")))));
+        Assert.Empty(TestRegistry.Instance.Validate(V.Set(("backend", V.Word("scripted_server")), ("scripted_server.chunk_tokens", V.Int(4)))));
+
+    [Theory]
+    [InlineData("cpu", "is not a GPU")]
+    [InlineData("gpu0", "did you mean \"cuda:0\"?")]
+    public void Metered_gpus_are_cuda_devices(string device, string fragment)
+    {
+        var diagnostic = Assert.Single(TestRegistry.Instance.Validate(V.Set(("measurement.gpus", V.List(V.Text(device))))));
+        Assert.Equal(("LEM1007", "measurement.gpus"), (diagnostic.Code, diagnostic.Parameter));
+        Assert.Contains(fragment, diagnostic.Message);
+    }
 }

@@ -1,3 +1,4 @@
+using Lem.Engine.Tests.Fakes;
 using Lem.Engine.Config;
 
 namespace Lem.Engine.Tests.Config;
@@ -28,9 +29,11 @@ public class CrossFieldRuleTests
         { [("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))], Severity.Warning, "parallel.devices", ["no effect while parallel.mode = none"] },
         { [("parallel.mode", V.Word("pipeline")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1"), V.Text("cuda:1")))], Severity.Error, "parallel.devices", ["lists \"cuda:1\" 2 times"] },
         { [("parallel.mode", V.Word("data")), ("parallel.devices", V.List(V.Text("cpu"), V.Text("cpu")))], Severity.Error, "parallel.devices", ["lists \"cpu\" 2 times"] },
-        { [("torchsharp.cuda_graphs", V.Bool(true)), ("parallel.mode", V.Word("pipeline")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))], Severity.Error, "torchsharp.cuda_graphs",
-            ["cannot be used with parallel.mode = pipeline", "Remove torchsharp.cuda_graphs"] },
-        { [("torchsharp.cuda_graphs", V.Bool(true))], Severity.Error, "torchsharp.cuda_graphs", ["needs a CUDA device", "device is \"cpu\""] },
+        { [("traffic.concurrency", V.Int(4))], Severity.Warning, "traffic.concurrency", ["no effect while traffic.mode = none"] },
+        { [("measurement.gpus", V.List(V.Text("cuda:0"))), ("parallel.mode", V.Word("data")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))],
+            Severity.Error, "measurement.gpus", ["each data-parallel worker meters the device it runs on"] },
+        // a module's own rule, checked when it is the chosen backend
+        { [("scripted.step_ms", V.Int(0)), ("precision", V.Word("bf16"))], Severity.Error, "scripted.step_ms", ["cannot run bf16"] },
         { [("decoder.top_p", V.Dec(0.9))], Severity.Info, "decoder.top_p", ["decoder.top_p has no effect: decoding is greedy (decoder.preset = deterministic)"] },
         { [("decoder.preset", V.Word("standard")), ("decoder.temperature", V.Int(0)), ("decoder.top_k", V.Int(5))], Severity.Info, "decoder.top_k", ["greedy (decoder.temperature = 0)"] },
         { [("decoder.temperature", V.Dec(0.7))], Severity.Info, "decoder.temperature",
@@ -40,13 +43,41 @@ public class CrossFieldRuleTests
             ["min_input_tokens (128) is greater than input_tokens (64)"] },
     };
 
+    /// <summary>What the chosen backend's capabilities rule out (LEM1005), asked of its module, never of its name.</summary>
+    public static TheoryData<(string, ConfigValue)[], Severity, string, string[]> CapabilityCases => new()
+    {
+        { [("precision", V.Word("fp16"))], Severity.Error, "precision", ["backend = scripted does not support precision = fp16", "fp32, bf16"] },
+        { [("backend", V.Word("scripted_server")), ("quantization", V.Word("int8"))], Severity.Error, "quantization", ["does not support quantization = int8", "choose one of none"] },
+        { [("backend", V.Word("scripted_server")), ("parallel.mode", V.Word("data")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))],
+            Severity.Error, "parallel.mode", ["does not support parallel.mode = data"] },
+        { [("backend", V.Word("scripted_server")), ("model", V.Text("models/x.gguf"))], Severity.Error, "model",
+            ["backend = scripted_server cannot load a GGUF file", "a model id the server knows or synthetic(\"PRESET\")"] },
+        { [("traffic.mode", V.Word("concurrent"))], Severity.Error, "traffic.mode", ["backend = scripted runs the batches lem forms"] },
+        { [("traffic.max_concurrency", V.Int(4))], Severity.Warning, "traffic.max_concurrency", ["has no effect with backend = scripted"] },
+        { [("backend", V.Word("scripted_server")), ("batching.batch_size", V.Int(8))], Severity.Warning, "batching.batch_size",
+            ["has no effect with backend = scripted_server: it batches requests itself"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(CapabilityCases))]
+    public void Reports_one_LEM1005_finding_from_the_backends_capabilities((string, ConfigValue)[] values, Severity severity, string parameter, string[] fragments)
+    {
+        var set = V.Set(values);
+
+        var diagnostic = Assert.Single(TestRegistry.Instance.Validate(set));
+
+        Assert.Equal(("LEM1005", severity, parameter), (diagnostic.Code, diagnostic.Severity, diagnostic.Parameter));
+        Assert.Equal(set[parameter].From, diagnostic.Location);
+        foreach (var fragment in fragments) Assert.Contains(fragment, diagnostic.Message);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Reports_one_LEM1006_finding((string, ConfigValue)[] values, Severity severity, string parameter, string[] fragments)
     {
         var set = V.Set(values);
 
-        var diagnostic = Assert.Single(ConfigValidator.Validate(set));
+        var diagnostic = Assert.Single(TestRegistry.Instance.Validate(set));
 
         Assert.Equal("LEM1006", diagnostic.Code);
         Assert.Equal(severity, diagnostic.Severity);
@@ -64,14 +95,14 @@ public class CrossFieldRuleTests
         { [("traffic.mode", V.Word("poisson")), ("traffic.qps", V.Dec(4)), ("traffic.burstiness", V.Dec(0.5)), ("traffic.max_wait", V.Ms(50)), ("traffic.seed", V.Int(3))] },
         { [("warmup.mode", V.Word("until_stable")), ("warmup.count", V.Int(30)), ("warmup.window", V.Int(5)), ("warmup.cv_threshold", V.Dec(0.02))] },
         { [("parallel.mode", V.Word("data")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))] },
-        { [("device", V.Text("cpu"))] }, // torchsharp.cuda_graphs defaults to true: graphs where there is a CUDA device
-        { [("torchsharp.cuda_graphs", V.Bool(false)), ("device", V.Text("cpu"))] },
-        { [("torchsharp.cuda_graphs", V.Bool(true)), ("device", V.Text("cuda:0"))] },
-        { [("torchsharp.cuda_graphs", V.Bool(true)), ("parallel.mode", V.Word("data")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))] },
+        { [("device", V.Text("cpu"))] },
+        { [("scripted.step_ms", V.Int(0)), ("precision", V.Word("fp32"))] },
+        { [("backend", V.Word("scripted_server")), ("traffic.mode", V.Word("concurrent")), ("traffic.concurrency", V.Int(8))] },
+        { [("backend", V.Word("scripted_server")), ("traffic.mode", V.Word("poisson")), ("traffic.max_concurrency", V.Int(8))] },
+        { [("measurement.gpus", V.List(V.Text("cuda:1"))), ("device", V.Text("cuda:0"))] },
         { [("parallel.mode", V.Word("pipeline")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))] },
         // a pipeline's stages may share the host: a split checked without GPUs
         { [("parallel.mode", V.Word("pipeline")), ("parallel.devices", V.List(V.Text("cpu"), V.Text("cpu")))] },
-        { [("torchsharp.cuda_graphs", V.Bool(false)), ("parallel.mode", V.Word("pipeline")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))] },
         { [("decoder.preset", V.Word("standard")), ("decoder.top_p", V.Dec(0.8))] },
         { [("decoder.preset", V.Word("deterministic")), ("decoder.repetition_penalty", V.Dec(1.1))] }, // applies to greedy decoding too
     };
@@ -79,12 +110,12 @@ public class CrossFieldRuleTests
     [Theory]
     [MemberData(nameof(ValidCombinations))]
     public void Consistent_combinations_have_no_findings((string, ConfigValue)[] values) =>
-        Assert.Empty(ConfigValidator.Validate(V.Set(values)));
+        Assert.Empty(TestRegistry.Instance.Validate(V.Set(values)));
 
     [Fact]
     public void No_rule_fires_on_a_value_that_is_itself_invalid()
     {
-        var diagnostics = ConfigValidator.Validate(V.Set(("max_new_tokens", V.Text("lots")), ("min_new_tokens", V.Int(64))));
+        var diagnostics = TestRegistry.Instance.Validate(V.Set(("max_new_tokens", V.Text("lots")), ("min_new_tokens", V.Int(64))));
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal("LEM1002", diagnostic.Code);
     }
@@ -92,7 +123,7 @@ public class CrossFieldRuleTests
     [Fact]
     public void An_invalid_preset_does_not_produce_notes_about_its_fallback()
     {
-        var diagnostics = ConfigValidator.Validate(V.Set(("decoder.preset", V.Word("greedy")), ("decoder.top_p", V.Dec(0.9))));
+        var diagnostics = TestRegistry.Instance.Validate(V.Set(("decoder.preset", V.Word("greedy")), ("decoder.top_p", V.Dec(0.9))));
         Assert.Equal(["LEM1004"], diagnostics.Select(d => d.Code));
     }
 }

@@ -1,3 +1,4 @@
+using Lem.Engine.Tests.Fakes;
 using Lem.Engine.Config;
 
 namespace Lem.Engine.Tests.Config;
@@ -14,19 +15,19 @@ public class DecoderPresetTests
         var preset = DecoderPresets.Get(name);
         Assert.Equal((temperature, topP, topK, 0.0, 1.0), (preset.Temperature, preset.TopP, preset.TopK, preset.MinP, preset.RepetitionPenalty));
 
-        ParameterRegistry.TryGet("decoder.preset", out var definition);
+        TestRegistry.Instance.TryGet("decoder.preset", out var definition);
         Assert.Contains(name + " = " + preset.Describe(), definition.Help);
         Assert.Contains(name, definition.AllowedValuesOrEmpty);
     }
 
     [Fact]
     public void The_help_text_spells_out_the_values() =>
-        Assert.Contains("factual = temperature 0.3, top_p 0.9, top_k 40", ParameterRegistry.All.Single(d => d.Name == "decoder.preset").Help);
+        Assert.Contains("factual = temperature 0.3, top_p 0.9, top_k 40", TestRegistry.Instance.All.Single(d => d.Name == "decoder.preset").Help);
 
     [Fact]
     public void Without_decoder_values_the_default_preset_decodes_greedily()
     {
-        var config = ExperimentConfig.From(V.Set());
+        var config = ExperimentConfig.From(V.Set(), TestRegistry.Instance);
 
         Assert.True(config.Decoder.Greedy);
         Assert.Equal("deterministic", config.Decoder.Preset);
@@ -41,7 +42,7 @@ public class DecoderPresetTests
     {
         var set = V.Set(("decoder.preset", V.Word("standard")), ("decoder.top_k", V.Int(10)), ("decoder.min_p", V.Dec(0.05)));
 
-        var config = ExperimentConfig.From(set);
+        var config = ExperimentConfig.From(set, TestRegistry.Instance);
 
         var derived = new Provenance.Derived("decoder.preset=standard");
         Assert.Equal(new ResolvedValue(V.Dec(1.0), derived), config.Resolved["decoder.temperature"]);
@@ -56,7 +57,7 @@ public class DecoderPresetTests
     [Fact]
     public void A_temperature_over_the_deterministic_preset_samples_with_the_preset_rest()
     {
-        var config = ExperimentConfig.From(V.Set(("decoder.temperature", V.Dec(0.7)), ("decoder.seed", V.Int(42))));
+        var config = ExperimentConfig.From(V.Set(("decoder.temperature", V.Dec(0.7)), ("decoder.seed", V.Int(42))), TestRegistry.Instance);
 
         Assert.False(config.Decoder.Greedy);
         var settings = config.GenerationSettings;
@@ -69,7 +70,7 @@ public class DecoderPresetTests
     {
         var config = ExperimentConfig.From(V.Set(
             ("decoder.preset", V.Word("factual")), ("decoder.repetition_penalty", V.Dec(1.1)),
-            ("max_new_tokens", V.Int(64)), ("min_new_tokens", V.Int(64))));
+            ("max_new_tokens", V.Int(64)), ("min_new_tokens", V.Int(64))), TestRegistry.Instance);
 
         Assert.Equal(new Lem.Engine.Inference.GenerationSettings(64, 64, false, 0.3, 40, 0.9, 0.0, 1.1, 0), config.GenerationSettings);
     }

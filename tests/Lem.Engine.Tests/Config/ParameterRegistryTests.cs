@@ -1,3 +1,4 @@
+using Lem.Engine.Tests.Fakes;
 using Lem.Engine.Config;
 
 namespace Lem.Engine.Tests.Config;
@@ -7,14 +8,14 @@ public class ParameterRegistryTests
     [Fact]
     public void Names_are_unique_dotted_snake_case()
     {
-        Assert.Equal(ParameterRegistry.All.Count, ParameterRegistry.All.Select(d => d.Name).Distinct().Count());
-        Assert.All(ParameterRegistry.All, d => Assert.Matches("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)?$", d.Name));
+        Assert.Equal(TestRegistry.Instance.All.Count, TestRegistry.Instance.All.Select(d => d.Name).Distinct().Count());
+        Assert.All(TestRegistry.Instance.All, d => Assert.Matches("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)?$", d.Name));
     }
 
     [Fact]
     public void Every_entry_is_documented_and_coherent()
     {
-        foreach (var d in ParameterRegistry.All)
+        foreach (var d in TestRegistry.Instance.All)
         {
             Assert.True(d.Help.Length >= 20, $"{d.Name}: help too short");
             Assert.True(d.Kind == ParameterKind.Choice == (d.AllowedValuesOrEmpty.Count > 0), $"{d.Name}: allowed values only for choices");
@@ -33,17 +34,17 @@ public class ParameterRegistryTests
             "decoder.top_k", "decoder.seed", "traffic.mode", "traffic.qps", "traffic.seed", "warmup.mode", "warmup.count",
             "baseline.duration", "cycles",
         ];
-        Assert.All(core, name => Assert.True(ParameterRegistry.TryGet(name, out _), name));
+        Assert.All(core, name => Assert.True(TestRegistry.Instance.TryGet(name, out _), name));
     }
 
     [Fact]
     public void Sections_and_calls_are_exposed_for_the_language()
     {
-        Assert.Superset(new HashSet<string> { "batching", "decoder", "traffic", "warmup", "baseline", "measurement", "carbon", "cpu", "ram", "parallel", "torchsharp", "results" },
-            new HashSet<string>(ParameterRegistry.Sections));
-        Assert.Equal(["synthetic", "file"], ParameterRegistry.CallsFor("prompts").Select(c => c.Name));
-        Assert.Equal(["synthetic"], ParameterRegistry.CallsFor("model").Select(c => c.Name));
-        Assert.Empty(ParameterRegistry.CallsFor("precision"));
+        Assert.Superset(new HashSet<string> { "batching", "decoder", "traffic", "warmup", "baseline", "measurement", "carbon", "cpu", "ram", "parallel", "scripted", "scripted_server", "results" },
+            new HashSet<string>(TestRegistry.Instance.Sections));
+        Assert.Equal(["synthetic", "file"], TestRegistry.Instance.CallsFor("prompts").Select(c => c.Name));
+        Assert.Equal(["synthetic"], TestRegistry.Instance.CallsFor("model").Select(c => c.Name));
+        Assert.Empty(TestRegistry.Instance.CallsFor("precision"));
     }
 
     [Fact]
@@ -53,7 +54,7 @@ public class ParameterRegistryTests
         {
             var positional = signature.Positional.Select(_ => V.Text("prompts.txt")).ToArray();
             var named = signature.Named.Where(a => a.Default is not null).Select(a => (a.Name, a.Default!)).ToArray();
-            Assert.Empty(ConfigValidator.CheckValue("prompts", new ResolvedValue(V.Call(signature.Name, positional, named), V.Line(1))));
+            Assert.Empty(TestRegistry.Instance.CheckValue("prompts", new ResolvedValue(V.Call(signature.Name, positional, named), V.Line(1))));
         }
     }
 }

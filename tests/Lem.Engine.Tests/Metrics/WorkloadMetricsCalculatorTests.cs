@@ -11,7 +11,7 @@ public class WorkloadMetricsCalculatorTests
 
     private static WorkloadRun Run(double durationS, params RequestRecord[] requests) =>
         new(requests,
-            requests.Select(r => new BatchRecord(r.BatchIndex, 1, r.PromptTokens, r.PromptTokens + 2, r.OutputTokens, r.StartS, r.EndS, 0, 0, null)).ToArray(),
+            requests.Select(r => new BatchRecord(r.BatchIndex!.Value, 1, r.PromptTokens, r.PromptTokens + 2, r.OutputTokens, r.StartS, r.EndS, 0, 0, null)).ToArray(),
             durationS, 0, []);
 
     [Fact]
@@ -71,7 +71,7 @@ public class WorkloadMetricsCalculatorTests
         Assert.Equal(3 / 4.0, m.RequestsPerS, 12);
         // request 0 meets both targets; request 1 misses TPOT; request 2 misses TTFT
         Assert.Equal(1 / 4.0, m.GoodputRequestsPerS!.Value, 12);
-        Assert.Equal(6.0 / 66, m.PaddingRatio, 12);
+        Assert.Equal(6.0 / 66, m.PaddingRatio!.Value, 12);
         Assert.Equal(1.0, m.EffectiveBatchSize);
         Assert.Equal(2.0, m.EnergyPerOutputTokenJ(16.0));
     }

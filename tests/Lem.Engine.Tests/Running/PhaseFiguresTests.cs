@@ -6,6 +6,7 @@ using Lem.Engine.Tests.Meters;
 using Lem.Engine.Tests.Meters.Estimates;
 using Lem.Engine.Tests.Meters.Nvml;
 using Lem.Engine.Tests.Meters.Rapl;
+using Lem.Engine.Running.Stages;
 using Lem.Engine.Workload;
 
 namespace Lem.Engine.Tests.Running;
@@ -53,7 +54,7 @@ public sealed class PhaseFiguresTests : IDisposable
     {
         using var meters = Meters("cuda:0");
         var warnings = new List<WarningRecord>();
-        var figures = ExperimentRunner.PhaseFigures(Window(Series("gpu0", true)), Workload, meters, warnings).ToDictionary();
+        var figures = PhaseFigures.Of(Window(Series("gpu0", true)), Workload, meters, warnings).ToDictionary();
 
         Assert.Equal(0.4, figures["prefill_time_s"], 9);
         Assert.Equal(2.6, figures["decode_time_s"], 9);
@@ -70,7 +71,7 @@ public sealed class PhaseFiguresTests : IDisposable
     {
         using var meters = Meters("cuda:0");
         var warnings = new List<WarningRecord>();
-        var figures = ExperimentRunner.PhaseFigures(Window(Series("gpu0", false)), Workload, meters, warnings).ToDictionary();
+        var figures = PhaseFigures.Of(Window(Series("gpu0", false)), Workload, meters, warnings).ToDictionary();
 
         Assert.False(figures.ContainsKey("gpu_prefill_energy_j"));
         Assert.Equal(780.0, figures["gpu_decode_energy_j"], 6);
@@ -85,7 +86,7 @@ public sealed class PhaseFiguresTests : IDisposable
     {
         using var meters = Meters("cuda:0", "cuda:1");
         var warnings = new List<WarningRecord>();
-        var figures = ExperimentRunner.PhaseFigures(Window(Series("gpu0", true), Series("gpu1", false)), Workload, meters, warnings).ToDictionary();
+        var figures = PhaseFigures.Of(Window(Series("gpu0", true), Series("gpu1", false)), Workload, meters, warnings).ToDictionary();
 
         Assert.False(figures.ContainsKey("gpu_prefill_energy_j")); // gpu:1 cannot resolve the 100 ms prefill
         Assert.Equal(2 * 780.0, figures["gpu_decode_energy_j"], 6);

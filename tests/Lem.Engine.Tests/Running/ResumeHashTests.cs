@@ -1,3 +1,4 @@
+using Lem.Engine.Tests.Fakes;
 using Lem.Engine.Config;
 using Lem.Engine.Running;
 using Lem.Engine.Tests.Config;
@@ -8,7 +9,7 @@ namespace Lem.Engine.Tests.Running;
 public class ResumeHashTests
 {
     private static PlannedRun Run(string baseFolder, ConfigValue model, ConfigValue prompts) =>
-        new("e", 0, ExperimentConfig.From(V.Set(("model", model), ("prompts", prompts))), baseFolder);
+        new("e", 0, ExperimentConfig.From(V.Set(("model", model), ("prompts", prompts)), TestRegistry.Instance), baseFolder);
 
     private static ConfigValue FilePrompts(string path) => V.Call("file", [V.Text(path)], ("format", V.Word("text")));
 
@@ -40,6 +41,21 @@ public class ResumeHashTests
         File.WriteAllText(prompts, "one\nthree\n");
         Assert.NotEqual(first, run.ConfigHash);
         Assert.StartsWith("input:prompts.file=sha256:", Assert.Single(RunInputFingerprint.Lines(run.Config, temp.Path)));
+    }
+
+    [Fact]
+    public void A_rewritten_model_file_changes_the_hash()
+    {
+        using var temp = new TempFolder();
+        var file = Path.Combine(temp.Path, "model.gguf");
+        File.WriteAllBytes(file, new byte[100]);
+        File.SetLastWriteTimeUtc(file, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var run = Run(temp.Path, V.Text("model.gguf"), V.Named("synthetic", ("count", V.Int(4))));
+        var first = run.ConfigHash;
+        Assert.StartsWith("input:model.file=100:", Assert.Single(RunInputFingerprint.Lines(run.Config, temp.Path)));
+
+        File.WriteAllBytes(file, new byte[100]);
+        Assert.NotEqual(first, run.ConfigHash);
     }
 
     [Fact]
@@ -87,14 +103,15 @@ public class ResumeHashTests
     }
 
     [Fact]
-    public void Synthetic_models_and_prompts_add_nothing_to_the_hash_and_missing_inputs_are_named()
+    public void Synthetic_models_and_prompts_add_nothing_to_the_hash_and_a_missing_prompt_file_is_named()
     {
         using var temp = new TempFolder();
         var synthetic = Run(temp.Path, Synthetic, V.Named("synthetic", ("count", V.Int(4))));
         Assert.Empty(RunInputFingerprint.Lines(synthetic.Config, temp.Path));
 
         var missing = Run(temp.Path, V.Text("no-such-model"), FilePrompts("no-such-prompts.txt"));
-        Assert.Equal(["input:prompts.file=missing", "input:model.folder=missing"], RunInputFingerprint.Lines(missing.Config, temp.Path));
+        // a model location that is no file or folder may be a server's model id: a config value, nothing more to read
+        Assert.Equal(["input:prompts.file=missing"], RunInputFingerprint.Lines(missing.Config, temp.Path));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public class ArrivalScheduleTests
 {
     private const int Draws = 20_000;
 
-    private static double[] Gaps(TrafficOptions options)
+    private static double[] Gaps(TrafficConfig options)
     {
         var times = ArrivalSchedule.Generate(options, Draws + 1);
         return times.Skip(1).Zip(times, (later, earlier) => later - earlier).ToArray();
@@ -24,13 +24,13 @@ public class ArrivalScheduleTests
     [Fact]
     public void None_puts_every_arrival_at_zero()
     {
-        Assert.All(ArrivalSchedule.Generate(TrafficOptions.None, 10), t => Assert.Equal(0, t));
+        Assert.All(ArrivalSchedule.Generate(TrafficConfig.None, 10), t => Assert.Equal(0, t));
     }
 
     [Fact]
     public void Constant_spaces_arrivals_by_one_over_qps_from_zero()
     {
-        var times = ArrivalSchedule.Generate(new TrafficOptions(TrafficMode.Constant, Qps: 4), 5);
+        var times = ArrivalSchedule.Generate(new TrafficConfig(TrafficMode.Constant, Qps: 4), 5);
         Assert.Equal([0, 0.25, 0.5, 0.75, 1.0], times.Select(t => Math.Round(t, 12)));
     }
 
@@ -39,7 +39,7 @@ public class ArrivalScheduleTests
     [InlineData(250.0, 42L)]
     public void Poisson_gaps_are_exponential_with_mean_one_over_qps(double qps, long seed)
     {
-        var gaps = Gaps(new TrafficOptions(TrafficMode.Poisson, qps, seed));
+        var gaps = Gaps(new TrafficConfig(TrafficMode.Poisson, qps, Seed: seed));
         var (mean, cv) = MeanAndCv(gaps);
 
         Assert.InRange(mean, 0.98 / qps, 1.02 / qps);
@@ -63,7 +63,7 @@ public class ArrivalScheduleTests
     public void Poisson_gaps_with_burstiness_k_have_mean_one_over_qps_and_cv_one_over_root_k(double burstiness)
     {
         const double qps = 20;
-        var (mean, cv) = MeanAndCv(Gaps(new TrafficOptions(TrafficMode.Poisson, qps, Seed: 3, Burstiness: burstiness)));
+        var (mean, cv) = MeanAndCv(Gaps(new TrafficConfig(TrafficMode.Poisson, qps, Seed: 3, Burstiness: burstiness)));
 
         Assert.InRange(mean, 0.98 / qps, 1.02 / qps);
         var expectedCv = 1 / Math.Sqrt(burstiness);
@@ -73,7 +73,7 @@ public class ArrivalScheduleTests
     [Fact]
     public void The_same_seed_gives_the_same_schedule()
     {
-        var options = new TrafficOptions(TrafficMode.Poisson, 5, Seed: 8);
+        var options = new TrafficConfig(TrafficMode.Poisson, 5, Seed: 8);
         Assert.Equal(ArrivalSchedule.Generate(options, 100), ArrivalSchedule.Generate(options, 100));
         Assert.NotEqual(ArrivalSchedule.Generate(options, 100), ArrivalSchedule.Generate(options with { Seed = 9 }, 100));
     }
@@ -81,7 +81,7 @@ public class ArrivalScheduleTests
     [Fact]
     public void Arrivals_never_go_back_in_time()
     {
-        var times = ArrivalSchedule.Generate(new TrafficOptions(TrafficMode.Poisson, 100, Burstiness: 0.2), 5000);
+        var times = ArrivalSchedule.Generate(new TrafficConfig(TrafficMode.Poisson, 100, Burstiness: 0.2), 5000);
         Assert.Equal(0, times[0]);
         for (var i = 1; i < times.Length; i++) Assert.True(times[i] >= times[i - 1]);
     }
@@ -92,7 +92,7 @@ public class ArrivalScheduleTests
     [InlineData(TrafficMode.Poisson, 1.0, 0.0, "traffic.burstiness")]
     public void Bad_rates_are_errors(TrafficMode mode, double qps, double burstiness, string parameter)
     {
-        var e = Assert.Throws<WorkloadException>(() => ArrivalSchedule.Generate(new TrafficOptions(mode, qps, Burstiness: burstiness), 3));
+        var e = Assert.Throws<WorkloadException>(() => ArrivalSchedule.Generate(new TrafficConfig(mode, qps, Burstiness: burstiness), 3));
         Assert.Equal(parameter, e.Parameter);
     }
 

@@ -12,7 +12,7 @@ public class BatcherTests
     [Fact]
     public void Static_keeps_the_order_in_chunks_of_batch_size()
     {
-        var plan = Batcher.Plan(TestPrompts.WithLengths(4, 2, 3, 1, 5), new BatchingOptions(BatchingStrategy.Static, 2));
+        var plan = Batcher.Plan(TestPrompts.WithLengths(4, 2, 3, 1, 5), new BatchingConfig(BatchingStrategy.Static, 2));
 
         Assert.Equal([[4, 2], [3, 1], [5]], Lengths(plan));
         Assert.Equal([0, 1, 2], plan.Batches.Select(b => b.Index));
@@ -22,8 +22,8 @@ public class BatcherTests
     public void Padding_ratio_and_effective_batch_size_worked_example()
     {
         var prompts = TestPrompts.WithLengths(4, 2, 3, 1);
-        var plain = Batcher.Plan(prompts, new BatchingOptions(BatchingStrategy.Static, 2));
-        var sorted = Batcher.Plan(prompts, new BatchingOptions(BatchingStrategy.SortedStatic, 2));
+        var plain = Batcher.Plan(prompts, new BatchingConfig(BatchingStrategy.Static, 2));
+        var sorted = Batcher.Plan(prompts, new BatchingConfig(BatchingStrategy.SortedStatic, 2));
 
         // [4,2] [3,1]: padded 8 + 6 = 14, real 10
         Assert.Equal(14, plain.PaddedTokens);
@@ -39,7 +39,7 @@ public class BatcherTests
     public void Sorting_is_descending_and_stable()
     {
         var prompts = TestPrompts.WithLengths(2, 5, 2, 5, 1);
-        var plan = Batcher.Plan(prompts, new BatchingOptions(BatchingStrategy.SortedStatic, 10));
+        var plan = Batcher.Plan(prompts, new BatchingConfig(BatchingStrategy.SortedStatic, 10));
 
         Assert.Equal([1, 3, 0, 2, 4], plan.Batches.Single().Prompts.Select(p => p.Index));
     }
@@ -48,7 +48,7 @@ public class BatcherTests
     public void Dynamic_packs_greedily_under_the_padded_budget()
     {
         // 3 × 3 = 9 fits 10; adding the 5 would make 4 × 5 = 20
-        var plan = Batcher.Plan(TestPrompts.WithLengths(3, 3, 3, 5, 2), new BatchingOptions(BatchingStrategy.Dynamic, 8, MaxTokensPerBatch: 10));
+        var plan = Batcher.Plan(TestPrompts.WithLengths(3, 3, 3, 5, 2), new BatchingConfig(BatchingStrategy.Dynamic, 8, MaxTokensPerBatch: 10));
 
         Assert.Equal([[3, 3, 3], [5, 2]], Lengths(plan));
         Assert.Equal(2.5, plan.EffectiveBatchSize, 12);
@@ -57,7 +57,7 @@ public class BatcherTests
     [Fact]
     public void Dynamic_also_respects_batch_size()
     {
-        var plan = Batcher.Plan(TestPrompts.WithLengths(1, 1, 1, 1, 1), new BatchingOptions(BatchingStrategy.Dynamic, 2, MaxTokensPerBatch: 1000));
+        var plan = Batcher.Plan(TestPrompts.WithLengths(1, 1, 1, 1, 1), new BatchingConfig(BatchingStrategy.Dynamic, 2, MaxTokensPerBatch: 1000));
         Assert.Equal([2, 2, 1], plan.Batches.Select(b => b.Rows));
     }
 
@@ -69,8 +69,8 @@ public class BatcherTests
         var random = new Random(11);
         var prompts = TestPrompts.WithLengths(Enumerable.Range(0, 200).Select(_ => random.Next(1, 300)).ToArray());
 
-        var plainPlan = Batcher.Plan(prompts, new BatchingOptions(plain, 8, MaxTokensPerBatch: 1200));
-        var sortedPlan = Batcher.Plan(prompts, new BatchingOptions(sorted, 8, MaxTokensPerBatch: 1200));
+        var plainPlan = Batcher.Plan(prompts, new BatchingConfig(plain, 8, MaxTokensPerBatch: 1200));
+        var sortedPlan = Batcher.Plan(prompts, new BatchingConfig(sorted, 8, MaxTokensPerBatch: 1200));
 
         Assert.True(sortedPlan.PaddingRatio < plainPlan.PaddingRatio / 3, $"sorted {sortedPlan.PaddingRatio:F3} vs plain {plainPlan.PaddingRatio:F3}");
         Assert.Equal(plainPlan.RealTokens, sortedPlan.RealTokens);
@@ -87,7 +87,7 @@ public class BatcherTests
             var prompts = TestPrompts.WithLengths(Enumerable.Range(0, random.Next(1, 120)).Select(_ => random.Next(1, budget + 1)).ToArray());
             foreach (var strategy in new[] { BatchingStrategy.Dynamic, BatchingStrategy.SortedDynamic })
             {
-                var plan = Batcher.Plan(prompts, new BatchingOptions(strategy, batchSize, budget));
+                var plan = Batcher.Plan(prompts, new BatchingConfig(strategy, batchSize, budget));
 
                 Assert.All(plan.Batches, b =>
                 {
@@ -103,7 +103,7 @@ public class BatcherTests
     public void A_prompt_longer_than_the_budget_is_an_error_with_the_remedy()
     {
         var e = Assert.Throws<WorkloadException>(() =>
-            Batcher.Plan(TestPrompts.WithLengths(10, 600, 10), new BatchingOptions(BatchingStrategy.SortedDynamic, 4, MaxTokensPerBatch: 512)));
+            Batcher.Plan(TestPrompts.WithLengths(10, 600, 10), new BatchingConfig(BatchingStrategy.SortedDynamic, 4, MaxTokensPerBatch: 512)));
 
         Assert.Equal("batching.max_tokens_per_batch", e.Parameter);
         Assert.Contains("prompt 1 has 600 tokens", e.Message);
@@ -113,14 +113,14 @@ public class BatcherTests
     [Fact]
     public void Static_strategies_ignore_the_token_budget()
     {
-        var plan = Batcher.Plan(TestPrompts.WithLengths(600, 600), new BatchingOptions(BatchingStrategy.Static, 2, MaxTokensPerBatch: 512));
+        var plan = Batcher.Plan(TestPrompts.WithLengths(600, 600), new BatchingConfig(BatchingStrategy.Static, 2, MaxTokensPerBatch: 512));
         Assert.Equal(1200, plan.PaddedTokens);
     }
 
     [Fact]
     public void Batch_size_below_one_is_an_error()
     {
-        var e = Assert.Throws<WorkloadException>(() => Batcher.Plan(TestPrompts.WithLengths(1), new BatchingOptions(BatchingStrategy.Static, 0)));
+        var e = Assert.Throws<WorkloadException>(() => Batcher.Plan(TestPrompts.WithLengths(1), new BatchingConfig(BatchingStrategy.Static, 0)));
         Assert.Equal("batching.batch_size", e.Parameter);
     }
 

@@ -1,14 +1,19 @@
 using System.Diagnostics;
 using Lem.Engine.Inference;
+using Lem.Engine.Meters;
 
 namespace Lem.Engine.Tests.Workload;
 
 /// <summary>
-/// A stand-in for a loaded model: every step (prefill included) sleeps <c>stepTime</c>, then reports one token per
-/// unfinished row to the observer. Row r of a batch generates <c>outputTokens(promptLength)</c> tokens, capped by max_new_tokens.
+/// A stand-in for a loaded model: every step (prefill included) sleeps <c>stepTime</c> on its clock (a manual clock
+/// advances at once), then reports one token per unfinished row to the observer. Row r of a batch generates
+/// <c>outputTokens(promptLength)</c> tokens, capped by max_new_tokens.
 /// </summary>
-internal sealed class FakeModel(TimeSpan stepTime, Func<int, int> outputTokens, bool reportTokens = true, int rowsReturnedDelta = 0) : IBatchModel
+internal sealed class FakeModel(TimeSpan stepTime, Func<int, int> outputTokens, bool reportTokens = true, int rowsReturnedDelta = 0,
+    MeterClock? clock = null) : IBatchModel
 {
+    private readonly MeterClock _clock = clock ?? MeterClock.System;
+
     public List<int> BatchSizes { get; } = [];
 
     public ModelInfo Info { get; } = new("fake", "FakeForCausalLM", "fake", 1, 1, "fp32", "cpu", 4096, 50_000, null, "{}");
@@ -21,22 +26,22 @@ internal sealed class FakeModel(TimeSpan stepTime, Func<int, int> outputTokens, 
         var targets = promptTokenIds.Select(p => Math.Min(settings.MaxNewTokens, Math.Max(settings.MinNewTokens, outputTokens(p.Length)))).ToArray();
         var outputs = targets.Select(_ => new List<int>()).ToArray();
         var steps = targets.Max();
-        var start = Stopwatch.GetTimestamp();
+        var start = _clock.NowTicks;
         long firstTokens = start;
         var step = new int[promptTokenIds.Count];
         for (var s = 0; s < steps; s++)
         {
-            Thread.Sleep(stepTime);
+            _clock.Sleep(stepTime);
             for (var row = 0; row < step.Length; row++)
             {
                 step[row] = s < targets[row] ? 1000 + s : -1;
                 if (step[row] >= 0) outputs[row].Add(step[row]);
             }
-            var now = Stopwatch.GetTimestamp();
+            var now = _clock.NowTicks;
             if (s == 0) firstTokens = now;
             if (reportTokens) observer?.OnTokens(s, step, now);
         }
-        var end = Stopwatch.GetTimestamp();
+        var end = _clock.NowTicks;
         var longest = promptTokenIds.Max(p => p.Length);
         var returned = outputs.Select(o => o.ToArray()).Take(outputs.Length + rowsReturnedDelta).ToArray();
         return new BatchGeneration(

@@ -57,11 +57,8 @@ public sealed class ExportTable
         var fixedNames = RunColumns.Concat(EnergySourceColumns).Select(c => c.Name)
             .Concat(MetricNames.Canonical.Select(m => m.Name)).ToHashSet(StringComparer.Ordinal);
 
+        // records keep their parameters in registry order, so first appearance across them is registry order
         var parameterNames = list.SelectMany(r => r.Config.Keys).Distinct().Where(n => !fixedNames.Contains(n)).ToList();
-        var registryOrder = ParameterRegistry.All.Select((d, i) => (d.Name, i)).ToDictionary(p => p.Name, p => p.i);
-        parameterNames = parameterNames
-            .OrderBy(n => registryOrder.TryGetValue(n, out var i) ? i : int.MaxValue)
-            .ThenBy(n => n, StringComparer.Ordinal).ToList();
         var parameterColumns = parameterNames.Select(n => new ExportColumn(n, AllNumbers(list, n) ? ExportColumnKind.Number : ExportColumnKind.Text)).ToList();
 
         var taken = fixedNames.Concat(parameterNames).ToHashSet(StringComparer.Ordinal);

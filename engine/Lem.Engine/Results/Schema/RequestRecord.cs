@@ -6,6 +6,9 @@ namespace Lem.Engine.Results.Schema;
 /// <param name="ArrivalS">Arrival (or send) time, seconds since the window began.</param>
 /// <param name="TpotMs">(E2E − TTFT) / (output tokens − 1); null for fewer than 2 output tokens.</param>
 /// <param name="ItlMs">Gaps between successive token arrivals; null when not recorded.</param>
+/// <param name="QueueMs">Request shape: the wait between arrival and send (a concurrency cap full); null in the batch shape.</param>
+/// <param name="Error">Null when it succeeded; else what failed (it then counts in no token, latency or goodput figure).</param>
+/// <param name="TokenTimesSpread">True where its token times were spread over multi-token streamed chunks (docs/metrics.md).</param>
 public sealed record RequestRecord(
     int Index,
     long PromptTokens,
@@ -14,4 +17,7 @@ public sealed record RequestRecord(
     double? TtftMs,
     double? E2eMs,
     double? TpotMs,
-    [property: JsonConverter(typeof(CompactNumberListConverter))] IReadOnlyList<double>? ItlMs = null);
+    [property: JsonConverter(typeof(CompactNumberListConverter))] IReadOnlyList<double>? ItlMs = null,
+    double? QueueMs = null,
+    string? Error = null,
+    bool? TokenTimesSpread = null);

@@ -1,10 +1,11 @@
+using Lem.Engine.Config;
 namespace Lem.Engine.Workload.Batching;
 
 /// <summary>
 /// The batches of a workload. <see cref="PaddingRatio"/> = (padded − real) / padded prompt tokens;
 /// <see cref="EffectiveBatchSize"/> = mean rows per batch.
 /// </summary>
-public sealed record BatchPlan(BatchingOptions Options, IReadOnlyList<PromptBatch> Batches)
+public sealed record BatchPlan(BatchingConfig Options, IReadOnlyList<PromptBatch> Batches)
 {
     public long RealTokens => Batches.Sum(b => b.RealTokens);
     public long PaddedTokens => Batches.Sum(b => b.PaddedTokens);

@@ -1,3 +1,4 @@
+using Lem.Engine.Config;
 using Lem.Engine.Workload.Prompts;
 
 namespace Lem.Engine.Workload.Batching;
@@ -9,7 +10,7 @@ namespace Lem.Engine.Workload.Batching;
 /// </summary>
 public static class Batcher
 {
-    public static BatchPlan Plan(IReadOnlyList<Prompt> prompts, BatchingOptions options)
+    public static BatchPlan Plan(IReadOnlyList<Prompt> prompts, BatchingConfig options)
     {
         Validate(options);
         IEnumerable<Prompt> ordered = options.IsSorted ? prompts.OrderByDescending(p => p.TokenCount) : prompts;
@@ -18,12 +19,12 @@ public static class Batcher
     }
 
     /// <summary>Whether <paramref name="prompt"/> may join a batch that already has <paramref name="rows"/> rows of at most <paramref name="longest"/> tokens.</summary>
-    public static bool Fits(int rows, int longest, Prompt prompt, BatchingOptions options) =>
+    public static bool Fits(int rows, int longest, Prompt prompt, BatchingConfig options) =>
         rows + 1 <= options.BatchSize
         && (!options.IsDynamic || (long)(rows + 1) * Math.Max(longest, prompt.TokenCount) <= options.MaxTokensPerBatch);
 
     /// <summary>Throws when a prompt alone exceeds the dynamic token budget.</summary>
-    public static void CheckFitsAlone(Prompt prompt, BatchingOptions options)
+    public static void CheckFitsAlone(Prompt prompt, BatchingConfig options)
     {
         if (options.IsDynamic && prompt.TokenCount > options.MaxTokensPerBatch)
             throw new WorkloadException(
@@ -34,7 +35,7 @@ public static class Batcher
     private static List<PromptBatch> Chunk(IEnumerable<Prompt> prompts, int batchSize) =>
         prompts.Chunk(batchSize).Select((chunk, i) => new PromptBatch(i, chunk)).ToList();
 
-    private static List<PromptBatch> PackDynamic(IEnumerable<Prompt> prompts, BatchingOptions options)
+    private static List<PromptBatch> PackDynamic(IEnumerable<Prompt> prompts, BatchingConfig options)
     {
         var batches = new List<PromptBatch>();
         var open = new List<Prompt>();
@@ -55,7 +56,7 @@ public static class Batcher
         return batches;
     }
 
-    private static void Validate(BatchingOptions options)
+    private static void Validate(BatchingConfig options)
     {
         if (options.BatchSize < 1)
             throw new WorkloadException($"batching.batch_size = {options.BatchSize}: it must be at least 1.", "batching.batch_size");

@@ -28,7 +28,7 @@ public sealed class SyntheticPromptSource(SyntheticPromptOptions options) : IPro
         {
             var target = lengths.Next(Options.InputTokensMin, Options.InputTokensMax + 1);
             var ids = ExactTokens(tokenizer, target, words);
-            prompts[i] = new Prompt(i, tokenizer.Decode(ids), ids);
+            prompts[i] = new Prompt(i, tokenizer.Decode(ids), ids, IsSynthetic: true);
         }
         return new PromptSet(prompts, Description, []);
     }

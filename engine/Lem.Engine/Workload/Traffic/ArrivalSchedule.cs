@@ -7,7 +7,7 @@ namespace Lem.Engine.Workload.Traffic;
 /// </summary>
 public static class ArrivalSchedule
 {
-    public static double[] Generate(TrafficOptions options, int count)
+    public static double[] Generate(TrafficConfig options, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         Validate(options);
@@ -19,7 +19,7 @@ public static class ArrivalSchedule
     }
 
     /// <summary>A source of inter-arrival gaps in seconds, seeded from the options.</summary>
-    public static Func<double> Gaps(TrafficOptions options)
+    public static Func<double> Gaps(TrafficConfig options)
     {
         Validate(options);
         var random = Seeds.Random(options.Seed);
@@ -35,7 +35,7 @@ public static class ArrivalSchedule
         };
     }
 
-    private static void Validate(TrafficOptions options)
+    private static void Validate(TrafficConfig options)
     {
         if (options.Mode == TrafficMode.None) return;
         if (!(options.Qps > 0) || double.IsInfinity(options.Qps))

@@ -1,6 +1,7 @@
 using Lem.Engine.Config;
 using System.Diagnostics;
 using Lem.Engine.Inference;
+using Lem.Engine.Meters;
 using Lem.Engine.Workload.Batching;
 using Lem.Engine.Workload.Prompts;
 using Lem.Engine.Workload.Traffic;
@@ -8,14 +9,15 @@ using Lem.Engine.Workload.Traffic;
 namespace Lem.Engine.Workload;
 
 /// <summary>
-/// Runs the measured workload against a loaded model and records every request and batch.
+/// The batch execution shape: runs the measured workload against a model that generates whole batches
+/// (<see cref="IBatchModel"/>) and records every request and batch.
 /// Without traffic, the batching strategy's batches run back to back and every request arrives at t = 0.
 /// With traffic, requests arrive on a schedule drawn in advance (open loop: arrivals do not wait for the engine);
 /// whenever the engine is free, the scheduler takes the requests that have arrived, in arrival order, up to
 /// batch_size (and, for dynamic strategies, within max_tokens_per_batch), waiting at most max_wait after the first
 /// waiting request's arrival for more, and runs them as one batch. Sorting does not apply under traffic.
 /// </summary>
-public static class WorkloadDriver
+public static class BatchDriver
 {
     /// <param name="windowStartTicks">
     /// <see cref="Stopwatch.GetTimestamp"/> at the start of the measurement window (time zero of every record);
@@ -23,19 +25,25 @@ public static class WorkloadDriver
     /// </param>
     /// <param name="plan">The batch plan of <paramref name="prompts"/>, made before the window (without traffic it is
     /// what runs); null: planned here.</param>
+    /// <param name="arrivalsS">Arrival times drawn before the window (<see cref="ArrivalSchedule"/>); null: drawn here.</param>
+    /// <param name="clock">Where time comes from and how waiting for an arrival happens; null: the system clock. Token
+    /// times are the backend's, in the same <see cref="Stopwatch"/> ticks.</param>
     public static WorkloadRun Run(
         IBatchModel model,
         IReadOnlyList<Prompt> prompts,
         GenerationSettings settings,
-        BatchingOptions batching,
-        TrafficOptions traffic,
+        BatchingConfig batching,
+        TrafficConfig traffic,
         long? windowStartTicks = null,
         CancellationToken cancellation = default,
-        BatchPlan? plan = null)
+        BatchPlan? plan = null,
+        double[]? arrivalsS = null,
+        MeterClock? clock = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (prompts.Count == 0) throw new WorkloadException("prompts: the prompt set is empty; a measured run needs at least one prompt.", "prompts");
-        var run = new RunState(model, settings, windowStartTicks ?? Stopwatch.GetTimestamp());
+        clock ??= MeterClock.System;
+        var run = new RunState(model, settings, windowStartTicks ?? clock.NowTicks, clock);
         if (traffic.Mode == TrafficMode.None)
         {
             foreach (var batch in (plan ?? Batcher.Plan(prompts, batching)).Batches)
@@ -46,33 +54,35 @@ public static class WorkloadDriver
         }
         else
         {
-            RunWithTraffic(run, prompts, batching, traffic, cancellation);
+            RunWithTraffic(run, prompts, batching, traffic, arrivalsS ?? ArrivalSchedule.Generate(traffic, prompts.Count), cancellation);
         }
         return run.Finish();
     }
 
-    private static void RunWithTraffic(RunState run, IReadOnlyList<Prompt> prompts, BatchingOptions batching, TrafficOptions traffic, CancellationToken cancellation)
+    private static void RunWithTraffic(RunState run, IReadOnlyList<Prompt> prompts, BatchingConfig batching, TrafficConfig traffic, double[] arrivals,
+        CancellationToken cancellation)
     {
         if (batching.BatchSize < 1)
             throw new WorkloadException($"batching.batch_size = {batching.BatchSize}: it must be at least 1.", "batching.batch_size");
         foreach (var prompt in prompts) Batcher.CheckFitsAlone(prompt, batching);
         if (batching.IsSorted)
             run.Warnings.Add($"batching.strategy = {ConfigWords.Of(batching.Strategy)}: under traffic requests are served in arrival order, so the sorting had no effect.");
-        var arrivals = ArrivalSchedule.Generate(traffic, prompts.Count);
-        var maxWaitS = traffic.MaxWait.TotalSeconds;
+        // the schedule in ticks once, so that waiting and "has it arrived?" agree to the tick
+        var arrivalTicks = arrivals.Select(run.TicksOf).ToArray();
+        var maxWaitTicks = (long)Math.Round(traffic.MaxWait.TotalSeconds * Stopwatch.Frequency);
         var next = 0;
         while (next < prompts.Count)
         {
             cancellation.ThrowIfCancellationRequested();
-            run.WaitUntil(arrivals[next], cancellation);
+            run.WaitUntil(arrivalTicks[next], cancellation);
             var lastWanted = Math.Min(prompts.Count - 1, next + batching.BatchSize - 1);
-            run.WaitUntil(Math.Min(arrivals[next] + maxWaitS, arrivals[lastWanted]), cancellation);
+            run.WaitUntil(Math.Min(arrivalTicks[next] + maxWaitTicks, arrivalTicks[lastWanted]), cancellation);
 
-            var now = run.ElapsedS();
+            var now = run.NowTicks;
             var taken = new List<Prompt>();
             var takenArrivals = new List<double>();
             var longest = 0;
-            while (next < prompts.Count && arrivals[next] <= now && Batcher.Fits(taken.Count, longest, prompts[next], batching))
+            while (next < prompts.Count && arrivalTicks[next] <= now && Batcher.Fits(taken.Count, longest, prompts[next], batching))
             {
                 taken.Add(prompts[next]);
                 takenArrivals.Add(arrivals[next]);
@@ -83,7 +93,7 @@ public static class WorkloadDriver
         }
     }
 
-    private sealed class RunState(IBatchModel model, GenerationSettings settings, long windowStartTicks)
+    private sealed class RunState(IBatchModel model, GenerationSettings settings, long windowStartTicks, MeterClock clock)
     {
         private readonly List<RequestRecord> _requests = [];
         private readonly List<BatchRecord> _batches = [];
@@ -93,30 +103,22 @@ public static class WorkloadDriver
         private int _batchesWithoutTokenTimes;
         private long? _lastEndTicks;
 
-        public double ElapsedS() => SecondsOf(Stopwatch.GetTimestamp());
+        public long NowTicks => clock.NowTicks;
+
+        /// <summary>The tick of a time given in seconds from the window start.</summary>
+        public long TicksOf(double seconds) => windowStartTicks + (long)Math.Round(seconds * Stopwatch.Frequency);
 
         private double SecondsOf(long ticks) => (double)(ticks - windowStartTicks) / Stopwatch.Frequency;
 
-        /// <summary>Waits until <paramref name="targetS"/> seconds after the window start: sleeps, then spins the last 2 ms.</summary>
-        public void WaitUntil(double targetS, CancellationToken cancellation)
-        {
-            while (true)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                var remainingS = targetS - ElapsedS();
-                if (remainingS <= 0) return;
-                if (remainingS > 0.002) Thread.Sleep(TimeSpan.FromSeconds(Math.Min(remainingS - 0.0015, 0.1)));
-                else Thread.SpinWait(64);
-            }
-        }
+        public void WaitUntil(long ticks, CancellationToken cancellation) => clock.SleepUntil(ticks, cancellation);
 
         public void RunBatch(IReadOnlyList<Prompt> prompts, double[] arrivalsS)
         {
             var recorder = new TokenTimeRecorder(prompts.Count);
             var ids = prompts.Select(p => p.TokenIds).ToArray();
-            var startTicks = Stopwatch.GetTimestamp();
+            var startTicks = clock.NowTicks;
             var generation = model.Generate(ids, settings, recorder);
-            var endTicks = Stopwatch.GetTimestamp();
+            var endTicks = clock.NowTicks;
             if (generation.OutputTokenIds.Count != prompts.Count)
                 throw new WorkloadException(
                     $"the backend returned {generation.OutputTokenIds.Count} outputs for a batch of {prompts.Count} prompts. This is a backend fault; report it with the model and settings.");

@@ -3,22 +3,27 @@ namespace Lem.Engine.Config;
 using static ConfigValue;
 
 /// <summary>
-/// The definitions behind <see cref="ParameterRegistry"/>, one entry per parameter, grouped by section.
+/// The engine's own parameters, one entry per parameter, grouped by section; <see cref="ParameterRegistry.Compose"/>
+/// adds <c>backend</c> and <c>quantization</c> (their values come from the backend modules) and every module's section.
 /// Min and Max are inclusive; for Duration parameters they are in seconds.
 /// </summary>
-internal static class ParameterCatalogue
+internal static class CoreParameters
 {
-    private static readonly string[] Precisions = ["fp32", "fp16", "bf16"];
-    private static readonly string[] TorchSharp = ["torchsharp"];
+    public static readonly string[] Precisions = ["fp32", "fp16", "bf16"];
+
+    /// <summary>The name of the parameter whose value picks the backend module.</summary>
+    public const string Backend = "backend";
+
+    /// <summary>The name of the weight-quantization parameter, whose values the modules' capabilities give.</summary>
+    public const string Quantization = "quantization";
 
     public static readonly ParameterDefinition[] Definitions =
     [
         // model and placement
         new("model", ParameterKind.Model, new Call("synthetic", [new Text("tiny")], []),
-            "Model to run: a path to a Hugging Face layout folder (config.json + safetensors + tokenizer), or synthetic(\"PRESET\", seed = N) for seeded random weights of a real architecture generated into the cache on first use."),
-        new("backend", ParameterKind.Choice, new Word("torchsharp"), "Inference library that runs the model: torchsharp (TorchSharp on libtorch, CPU or CUDA).", AllowedValues: ["torchsharp"]),
+            "Model to run: a path (a Hugging Face layout folder with config.json, safetensors and tokenizer; or what the backend loads: a GGUF file, an ONNX Runtime GenAI folder, a server's model id), or synthetic(\"PRESET\", seed = N) for seeded random weights of a real architecture, written in the backend's format into the cache on first use (the same weights for every backend)."),
         new("device", ParameterKind.Text, new Text("cpu"),
-            "Device: \"cpu\" or \"cuda:N\" (N counts the GPUs visible to the process, after CUDA_VISIBLE_DEVICES). With parallel.mode other than none, parallel.devices is used instead."),
+            "Device the model runs on: \"cpu\" or \"cuda:N\" (N counts the GPUs visible to the process, after CUDA_VISIBLE_DEVICES). With parallel.mode other than none, parallel.devices is used instead. Which GPUs are metered is measurement.gpus."),
         new("precision", ParameterKind.Choice, new Word("fp32"), "Weight and activation precision.", AllowedValues: Precisions),
 
         // output length
@@ -50,14 +55,18 @@ internal static class ParameterCatalogue
 
         // traffic
         new("traffic.mode", ParameterKind.Choice, new Word("none"),
-            "Request arrivals: none (every request arrives at t = 0: offline throughput), constant (evenly spaced at traffic.qps), or poisson (random arrivals at mean rate traffic.qps; see traffic.burstiness).",
-            AllowedValues: ["none", "constant", "poisson"]),
+            "Request arrivals: none (every request arrives at t = 0: offline throughput), constant (evenly spaced at traffic.qps), poisson (random arrivals at mean rate traffic.qps; see traffic.burstiness), or concurrent (closed loop, request-shape backends: traffic.concurrency requests always in flight, the next sent when one completes).",
+            AllowedValues: ["none", "constant", "poisson", "concurrent"]),
         new("traffic.qps", ParameterKind.Decimal, new Decimal(1.0), "Target arrival rate for constant and poisson traffic.", Unit: "requests/s", Min: 1e-6, Max: 1e6),
         new("traffic.burstiness", ParameterKind.Decimal, new Decimal(1.0),
             "Poisson traffic: shape of the gamma distribution of gaps between arrivals (mean gap 1/qps either way). 1 = Poisson; below 1 burstier; above 1 more regular.", Min: 0.01, Max: 100),
         new("traffic.max_wait", ParameterKind.Duration, new Duration(TimeSpan.Zero),
             "With traffic: the longest a queued request waits for its batch to fill (to batch_size) before the batch starts anyway; 0s starts a batch as soon as the model is free, with whatever has arrived.", Min: 0, Max: 60),
         new("traffic.seed", ParameterKind.Integer, new Integer(0), "Seed of the poisson arrival process.", Min: 0, Max: long.MaxValue),
+        new("traffic.max_concurrency", ParameterKind.Integer, null,
+            "Request-shape backends (servers): the most requests in flight at once; an arrival waits for a free slot (its queue time is recorded). Unset: no cap (open loop).", Unit: "requests", Min: 1, Max: 1_000_000),
+        new("traffic.concurrency", ParameterKind.Integer, new Integer(1),
+            "traffic.mode = concurrent: requests kept in flight (closed loop, as vLLM's bench --max-concurrency with unlimited rate, or GuideLLM's concurrent rate type).", Unit: "requests", Min: 1, Max: 1_000_000),
         new("goodput.ttft_ms", ParameterKind.Decimal, null, "Goodput target: a request counts towards goodput_requests_per_s only if its time to first token is at most this. Unset: no TTFT target (with no target at all, goodput is not reported).", Unit: "ms", Min: 0, Max: 1e9),
         new("goodput.tpot_ms", ParameterKind.Decimal, null, "Goodput target: a request counts towards goodput_requests_per_s only if its time per output token is at most this. Unset: no TPOT target.", Unit: "ms", Min: 0, Max: 1e9),
 
@@ -78,6 +87,8 @@ internal static class ParameterCatalogue
         new("measurement.sample_interval", ParameterKind.Duration, new Duration(TimeSpan.FromMilliseconds(100)),
             "Interval between power/utilisation samples during a window (integrated as a cross-check of the energy counter).", Min: 0.001, Max: 10),
         new("measurement.time_series", ParameterKind.Boolean, new Boolean(true), "Store the sampled time series (power, clocks, utilisation, temperature) with the result."),
+        new("measurement.gpus", ParameterKind.TextList, null,
+            "GPUs whose energy is metered, e.g. [\"cuda:0\", \"cuda:1\"]; [] meters none. Unset: the devices the backend runs the model on (for a server lem launches, cuda:0; for a server at server.url, none). What is metered is separate from where the model runs: a server's GPUs can be metered while lem runs elsewhere on the same machine."),
 
         // carbon
         new("carbon.intensity_g_per_kwh", ParameterKind.Decimal, null,
@@ -96,15 +107,6 @@ internal static class ParameterCatalogue
             "Multi-GPU execution: none (one device), data (one model copy per device, the prompts split between them), pipeline (the layers split across devices).",
             AllowedValues: ["none", "data", "pipeline"]),
         new("parallel.devices", ParameterKind.TextList, null, "Devices for parallel.mode data or pipeline, e.g. [\"cuda:0\", \"cuda:1\"] (at least two, each once; a pipeline may repeat \"cpu\", its stages then sharing the host)."),
-
-        // TorchSharp backend
-        new("torchsharp.cuda_graphs", ParameterKind.Boolean, new Boolean(true),
-            "Capture each decode step in a CUDA graph and replay it (no kernel launch cost: faster at small batch sizes), as vLLM does unless enforce_eager. On by default on CUDA; ignored on the CPU; false decodes eagerly (same tokens, same static shapes).", Backends: TorchSharp),
-        new("torchsharp.attention", ParameterKind.Choice, new Word("sdpa"),
-            "Attention kernel: sdpa (torch scaled_dot_product_attention, fused where the device supports it) or eager (explicit matmul + softmax).",
-            AllowedValues: ["sdpa", "eager"], Backends: TorchSharp),
-        new("torchsharp.libtorch_path", ParameterKind.Text, null,
-            "Folder holding a CUDA-enabled libtorch (libtorch.so ...) to load instead of the CPU build shipped with lem. Unset: the shipped build (CPU only).", Backends: TorchSharp),
 
         // results
         new("results.dir", ParameterKind.Text, new Text("results"), "Folder that receives result records (relative to the working directory)."),

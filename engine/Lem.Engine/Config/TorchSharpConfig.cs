@@ -1,4 +1,0 @@
-namespace Lem.Engine.Config;
-
-/// <summary>The <c>torchsharp.*</c> section (TorchSharp backend only).</summary>
-public sealed record TorchSharpConfig(bool CudaGraphs, AttentionKind Attention, string? LibtorchPath);

@@ -1,0 +1,28 @@
+using System.Globalization;
+using System.Text;
+using Lem.Engine.Results.Aggregation;
+using Lem.Engine.Results.Schema;
+
+namespace Lem.Engine.Running;
+
+/// <summary>The console summary of one completed run: tokens, throughput, latency, energy by component with its source, warnings.</summary>
+public static class RunSummary
+{
+    public static string Of(PlannedRun run, string runId, AggregatedRecord record, IEnumerable<RawRecord> workers)
+    {
+        string F(string metric, string format) => record.Metrics.TryGetValue(metric, out var v) ? v.ToString(format, CultureInfo.InvariantCulture) : "NA";
+        var text = new StringBuilder();
+        text.AppendLine($"{run.Key} -> {runId}");
+        text.AppendLine($"  tokens: {record.Tokens.PromptTokens} prompt, {record.Tokens.OutputTokens} output in {record.Window.DurationS:F2} s; {F(MetricNames.OutputTokensPerS, "F1")} output tok/s");
+        text.AppendLine($"  latency: TTFT p50 {F(MetricNames.Latency(LatencyNames.Ttft, "p50"), "F1")} ms, TPOT p50 {F(MetricNames.Latency(LatencyNames.Tpot, "p50"), "F2")} ms");
+        foreach (var e in record.Energy)
+            text.AppendLine($"  energy {e.Component}: {(e.EnergyJ is { } j ? j.ToString("F2", CultureInfo.InvariantCulture) + " J" : "unavailable")} [{EnergySourceText.Of(e.Source)}{(e.LowConfidence ? ", low confidence" : "")}] {e.Note}");
+        var totalSource = record.Energy.Count > 0 ? EnergySourceText.Of(EnergyComponents.Sum(record.Energy).Source) : "unavailable";
+        text.AppendLine($"  energy per output token: {F(MetricNames.EnergyPerOutputTokenJ, "G4")} J, all components above [{totalSource}: the least trusted source among them]");
+        if (record.Metrics.ContainsKey(MetricNames.EnergyGpuPerOutputTokenJ))
+            text.AppendLine($"  GPU energy per output token: {F(MetricNames.EnergyGpuPerOutputTokenJ, "G4")} J");
+        var warnings = workers.SelectMany(w => w.Warnings).Select(w => w.Message).Distinct().ToList();
+        foreach (var warning in warnings) text.AppendLine($"  warning: {warning}");
+        return text.ToString().TrimEnd();
+    }
+}

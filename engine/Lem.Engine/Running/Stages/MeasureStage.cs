@@ -1,0 +1,55 @@
+using Lem.Engine.Inference;
+using Lem.Engine.Measurement;
+using Lem.Engine.Workload;
+
+namespace Lem.Engine.Running.Stages;
+
+/// <summary>
+/// The measurement window: device synchronised, meters begun, the workload driven in the backend's execution shape
+/// (batches the engine forms, or requests it dispatches), device synchronised again, meters ended. In data mode the
+/// host meters are measured over the whole span of all workers instead (<see cref="HostEnergySpan"/>).
+/// </summary>
+public static class MeasureStage
+{
+    /// <param name="hostSpan">Data mode: the host meters shared by all workers; null: this worker's window measures them.</param>
+    public static MeasuredWindow Measure(RunPlan plan, int worker, ILoadedModel model, PreparedWorkload workload, MeterSet meters,
+        HostEnergySpan? hostSpan, RunnerServices services)
+    {
+        var config = plan.Config;
+        var windowMeters = hostSpan is null ? meters.Meters : meters.Meters.Where(m => ReferenceEquals(m, meters.Gpu)).ToArray();
+        var factsBefore = model.Facts;
+        hostSpan?.StartTogether(worker);
+        var progress = services.NewProgressLine();
+        progress.Update(workload.Plan is { } batches
+            ? $"  worker {worker}: measuring {workload.Prompts.Count} prompts in {batches.Batches.Count} batches ..."
+            : $"  worker {worker}: measuring {workload.Prompts.Count} requests ...");
+        model.ResetPeakDeviceMemory();
+        WorkloadRun? run = null;
+        var clock = services.Clock;
+        var beginUtc = DateTimeOffset.UtcNow;
+        var window = MeasurementWindow.Measure("measure", windowMeters, () =>
+        {
+            var start = clock.NowTicks;
+            run = model switch
+            {
+                IBatchModel batch => BatchDriver.Run(batch, workload.Prompts, config.GenerationSettings, config.Batching, config.Traffic, start,
+                    plan: workload.Plan, arrivalsS: workload.ArrivalsS, clock: clock),
+                IRequestModel request => clock.WaitFor(RequestDispatcher.RunAsync(request, workload.Prompts, config.GenerationSettings, config.Traffic, start,
+                    workload.ArrivalsS, clock)),
+                _ => throw new RunnerException($"the backend's model is neither a batch nor a request model ({model.GetType().Name}): a backend fault."),
+            };
+        }, model.Synchronize, clock);
+        var endUtc = DateTimeOffset.UtcNow;
+        hostSpan?.WindowEnded(worker);
+        double? hostSpanS = null;
+        if (hostSpan is not null && worker == 0)
+        {
+            // worker 0's record carries the host figures, over the span from the common start to the last worker's end
+            var host = hostSpan.WaitForSpan();
+            window = window with { Results = [.. window.Results, .. host.Results] };
+            hostSpanS = host.DurationS;
+        }
+        progress.Done();
+        return new MeasuredWindow(window, run!, beginUtc, endUtc, hostSpanS, factsBefore);
+    }
+}

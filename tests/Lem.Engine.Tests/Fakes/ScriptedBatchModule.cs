@@ -1,0 +1,48 @@
+using Lem.Engine.Config;
+using Lem.Engine.Inference;
+using Lem.Engine.Meters;
+using Lem.Engine.Tests.Workload;
+
+namespace Lem.Engine.Tests.Fakes;
+
+/// <summary>
+/// A backend module of the batch shape for engine tests: its model (<see cref="FakeModel"/>) takes a fixed time per
+/// step on the given clock and produces scripted tokens. Its section <c>scripted.*</c> has one parameter and one rule.
+/// </summary>
+internal sealed class ScriptedBatchModule(MeterClock? clock = null, TimeSpan? stepTime = null) : IBackendModule
+{
+    public const string Steps = "scripted.step_ms";
+
+    public string Name => "scripted";
+    public string Summary => "scripted tokens at a fixed step time, for tests";
+    public IReadOnlyList<string> OriginalNames => ["scripted_original"];
+
+    public IReadOnlyList<ParameterDefinition> Parameters { get; } =
+    [
+        new(Steps, ParameterKind.Decimal, new ConfigValue.Decimal(1.0), "Milliseconds per decode step.", Unit: "ms", Min: 0, Max: 1000),
+    ];
+
+    public BackendCapabilities Capabilities { get; } = new(ExecutionShape.Batch, ["fp32", "bf16"], ["none", "int8"], ["none", "data", "pipeline"],
+        [ModelSourceKind.HuggingFaceFolder, ModelSourceKind.Synthetic, ModelSourceKind.GgufFile], TracesFlops: false, ReportsDeviceMemory: false, HasTokenizer: true);
+
+    /// <summary>A step time of 0 ms with bf16 is refused, to show a module's own rule.</summary>
+    public void CheckRules(EffectiveValues values, Findings findings)
+    {
+        if (values.Number(Steps) == 0 && values.Word("precision") == "bf16")
+            findings.At(Steps, values.Where(Steps)).Error(DiagnosticCodes.CrossField, $"{Steps} = 0 cannot run bf16: give it a step time.");
+    }
+
+    public string ResolveModel(ModelSpec model, string baseFolder) => model.IsSynthetic ? "synthetic:" + model.SyntheticPreset : model.PathFrom(baseFolder);
+
+    public IReadOnlyList<DeviceSpec> DevicesUsed(ExperimentConfig config) => config.DevicesUsed;
+
+    public List<ModelLoadRequest> Loads { get; } = [];
+
+    public ILoadedModel Load(ModelLoadRequest request)
+    {
+        Loads.Add(request);
+        return new FakeModel(stepTime ?? TimeSpan.FromMilliseconds(request.Option(Steps, 1.0)), _ => 4, clock: clock);
+    }
+
+    public IDeviceLoad? DeviceLoad => null;
+}
