@@ -40,6 +40,9 @@ do
 
 // The functions below are the script's module, Lem (the file name): Lem.check, Lem.run...
 
+/// The registry scripts are checked against: the one the lem command uses.
+let private registry = Lem.Cli.Commands.ScriptCommands.registry
+
 /// Runs the lem command line in this process (same output and exit code as the `lem` executable).
 let command (args: string list) : int = Lem.Cli.Program.main (Array.ofList args)
 
@@ -51,9 +54,9 @@ let plan (file: string) : unit = command [ "plan"; file ] |> ignore
 
 /// The plan as JSON (`lem plan --json FILE`), or the diagnostics' text when the script has errors.
 let planJson (file: string) : Result<string, string> =
-    let program = Lem.Dsl.Api.checkFile [] file
+    let program = Lem.Dsl.Api.checkFile registry [] file
     if Lem.Dsl.Api.hasErrors program then Result.Error(String.Join("\n", Lem.Dsl.Api.render program.Diagnostics))
-    else Result.Ok(Lem.Dsl.Api.planJson program)
+    else Result.Ok(Lem.Dsl.Api.planJson registry program)
 
 /// `lem run FILE`: runs the script's statements (completed runs are skipped); returns the exit code.
 let run (file: string) : int = command [ "run"; file ]
@@ -66,12 +69,12 @@ let runFresh (file: string) : int = command [ "run"; "--fresh"; file ]
 let eval (snippet: string) : int =
     let path = Path.Combine(Environment.CurrentDirectory, "fsi.lem")
     Lem.Cli.UserError.guard (fun () ->
-        let program = Lem.Dsl.Api.checkText [] path snippet
+        let program = Lem.Dsl.Api.checkText registry [] path snippet
         for line in Lem.Dsl.Api.render program.Diagnostics do eprintfn "%s" line
         if Lem.Dsl.Api.hasErrors program then 1
         else
             let resultsDirOf (experiment: string) =
-                match (Lem.Dsl.Api.fullValues program experiment).TryGetValue "results.dir" with
+                match (Lem.Dsl.Api.fullValues registry program experiment).TryGetValue "results.dir" with
                 | true, v ->
                     match v.Value with
                     | :? Lem.Engine.Config.ConfigValue.Text as t -> t.Value
@@ -80,7 +83,7 @@ let eval (snippet: string) : int =
             use runner = new Lem.Engine.Running.ExperimentRunner(Lem.Cli.Composition.services Console.Error)
             let options: Lem.Cli.ScriptHost.HostOptions = { ScriptPath = path; DryRun = false; Fresh = false; ResultsOverride = None }
             let host = Lem.Cli.ScriptHost.create options runner resultsDirOf
-            let failures = Lem.Dsl.Api.run host program
+            let failures = Lem.Dsl.Api.run registry host program
             for line in Lem.Dsl.Api.render failures do eprintfn "%s" line
             if failures.IsEmpty then 0 else 1)
 

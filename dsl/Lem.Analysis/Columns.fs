@@ -7,22 +7,9 @@ open Deedle
 
 let names (frame: Frame<string, string>) = frame.ColumnKeys |> List.ofSeq
 
-let private distance (a: string) (b: string) =
-    let d = Array2D.init (a.Length + 1) (b.Length + 1) (fun i j -> if i = 0 then j elif j = 0 then i else 0)
-    for i in 1 .. a.Length do
-        for j in 1 .. b.Length do
-            let cost = if a[i - 1] = b[j - 1] then 0 else 1
-            d[i, j] <- min (min (d[i - 1, j] + 1) (d[i, j - 1] + 1)) (d[i - 1, j - 1] + cost)
-    d[a.Length, b.Length]
-
-/// The column names closest to a misspelt one (up to three; names that contain it or differ by a few letters).
+/// The column names closest to a misspelt one (up to three, closest first).
 let suggestions (frame: Frame<string, string>) (name: string) =
-    names frame
-    |> List.map (fun n -> n, (if n.Contains(name, StringComparison.OrdinalIgnoreCase) then 0 else distance (n.ToLowerInvariant()) (name.ToLowerInvariant())))
-    |> List.filter (fun (_, d) -> d <= max 2 (name.Length / 3))
-    |> List.sortBy snd
-    |> List.truncate 3
-    |> List.map fst
+    Lem.Engine.Config.NameSuggester.Ranked(name, names frame, 3) |> List.ofSeq
 
 /// Fails with a message naming the column, what it was wanted for, and the closest names, when it is absent.
 let require (frame: Frame<string, string>) (what: string) (name: string) =

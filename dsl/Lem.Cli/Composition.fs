@@ -13,7 +13,4 @@ let modules: IBackendModule list =
 /// The registry of the core parameters and every module's section.
 let registry = ParameterRegistry.Compose(Array.ofList modules)
 
-/// Makes the composed registry the one the language checks against (called once, at start-up).
-let install () = Lem.Dsl.Checker.RegistryAdapter.useRegistry registry
-
 let services (log: TextWriter) = RunnerServices(registry, log)

@@ -28,7 +28,6 @@ let private dispatch (results: ParseResults<LemArgs>) =
 
 [<EntryPoint>]
 let main argv =
-    Composition.install ()
     let parser = ArgumentParser.Create<LemArgs>(programName = "lem")
     try
         let results = parser.ParseCommandLine(argv, raiseOnUsage = true)

@@ -9,7 +9,7 @@ open Lem.Engine.Config
 
 let private configs = Path.Combine(repoRoot, "configs")
 
-let private registryNames = ParameterRegistry.All |> Seq.map (fun d -> d.Name) |> List.ofSeq
+let private registryNames = Lem.Cli.Composition.registry.All |> Seq.map (fun d -> d.Name) |> List.ofSeq
 
 let tests =
     testList "experiment and config" [

@@ -116,19 +116,8 @@ let sweeps =
             let expected = if lengths.IsEmpty then 0 else List.fold (*) 1 lengths
             p.Sweeps["s"].Members.Length = expected && (errors p).IsEmpty
         testCase "members invalid for their backend are dropped with a note" <| fun () ->
-            let extra = ParameterDefinition("fast_kernels", ParameterKind.Boolean, ConfigValue.Boolean false, "test only", Backends = [| "other" |])
-            let backendDef = ParameterDefinition("backend", ParameterKind.Choice, ConfigValue.Word "torchsharp", "test", AllowedValues = [| "torchsharp"; "other" |])
-            let registry =
-                let engine = RegistryAdapter.engine
-                let all = (engine.All |> List.filter (fun d -> d.Name <> "backend")) @ [ backendDef; extra ]
-                { engine with
-                    All = all
-                    TryGet = fun n -> all |> List.tryFind (fun d -> d.Name = n)
-                    Validate = fun values ->
-                        let known = values |> Seq.filter (fun kv -> kv.Key <> "fast_kernels" && kv.Key <> "backend") |> Seq.map (fun kv -> Collections.Generic.KeyValuePair(kv.Key, kv.Value))
-                        engine.Validate(Collections.Generic.Dictionary(known)) }
             let text = "experiment a { fast_kernels = true }\nsweep s from a {\n  backend = [torchsharp, other]\n}"
-            let p = checkText { optionsWith [ "main.lem", text ] with Registry = registry } "/mem/main.lem" text
+            let p = checkText { optionsWith [ "main.lem", text ] with Registry = registryWithOtherBackend } "/mem/main.lem" text
             Expect.isEmpty (errors p |> List.filter (fun d -> d.Range.StartLine > 1)) (dump p)
             Expect.equal p.Sweeps["s"].Members [ "s[backend=other]" ] "kept"
             Expect.equal p.Sweeps["s"].Dropped [ "s[backend=torchsharp]" ] "dropped"

@@ -17,7 +17,7 @@ let tests =
             let expectedPath = Path.ChangeExtension(script, ".plan.json")
             if File.Exists expectedPath || Environment.GetEnvironmentVariable "LEM_UPDATE_GOLDEN" = "1" then
                 testCase (Path.GetFileName script) <| fun () ->
-                    let options = { defaultOptions () with Files = Imports.diskFiles goldenDir }
+                    let options = { defaultOptions registry with Files = Imports.diskFiles goldenDir }
                     let program = checkFile options script
                     Expect.isFalse program.HasErrors (dump program)
                     let actual = PlanOutput.planJson options.Registry program
@@ -33,7 +33,7 @@ let examples =
             if Directory.Exists full then
                 for file in Directory.GetFiles(full) |> Array.filter (fun f -> f.EndsWith ".lem" || f.EndsWith ".yaml") |> Array.sort do
                     testCase (dir + "/" + Path.GetFileName file) <| fun () ->
-                        let options = { defaultOptions () with Files = Imports.diskFiles repoRoot }
+                        let options = { defaultOptions registry with Files = Imports.diskFiles repoRoot }
                         let program =
                             if file.EndsWith ".yaml" then Lem.Dsl.Yaml.YamlLoader.check options file else checkFile options file
                         Expect.isFalse program.HasErrors (dump program)

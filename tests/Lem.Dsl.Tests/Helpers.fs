@@ -1,10 +1,31 @@
 module Lem.Dsl.Tests.Helpers
 
+open System.Collections.Generic
 open System.IO
+open Lem.Engine.Config
 open Lem.Dsl.Syntax
 open Lem.Dsl.Checker
 open Lem.Dsl.Checker.Imports
 open Lem.Dsl.Checker.Checker
+
+/// The engine's registry composed with the TorchSharp backend module, as the CLI composes it (the golden plans are
+/// TorchSharp experiments).
+let engineRegistry = ParameterRegistry.Compose([| Lem.Backends.TorchSharp.Backend.TorchSharpModule() :> Lem.Engine.Inference.IBackendModule |])
+
+/// The registry the tests check against.
+let registry = RegistryAdapter.ofRegistry engineRegistry
+
+/// The registry plus a second backend, `other`, and a parameter only it takes, `fast_kernels`.
+let registryWithOtherBackend =
+    let extra = ParameterDefinition("fast_kernels", ParameterKind.Boolean, ConfigValue.Boolean false, "test only", Backends = [| "other" |])
+    let backendDef = ParameterDefinition("backend", ParameterKind.Choice, ConfigValue.Word "torchsharp", "test", AllowedValues = [| "torchsharp"; "other" |])
+    let all = (registry.All |> List.filter (fun d -> d.Name <> "backend")) @ [ backendDef; extra ]
+    { registry with
+        All = all
+        TryGet = fun n -> all |> List.tryFind (fun d -> d.Name = n)
+        Validate = fun values ->
+            let known = values |> Seq.filter (fun kv -> kv.Key <> "fast_kernels" && kv.Key <> "backend") |> Seq.map (fun kv -> KeyValuePair(kv.Key, kv.Value))
+            registry.Validate(Dictionary(known)) }
 
 /// An in-memory file system rooted at /mem (files given relative to it); names shown relative to /mem.
 let memoryFiles (files: (string * string) list) : SourceFiles =
@@ -13,7 +34,7 @@ let memoryFiles (files: (string * string) list) : SourceFiles =
       Display = fun p -> Path.GetRelativePath("/mem", p).Replace('\\', '/') }
 
 let optionsWith files =
-    { defaultOptions () with Files = memoryFiles files }
+    { defaultOptions registry with Files = memoryFiles files }
 
 /// Checks `main.lem` with the given text and extra files.
 let checkWith (extra: (string * string) list) (text: string) =

@@ -22,25 +22,25 @@ let interpreter =
             let p = check "experiment a { cycles = 2 }\nshow a\nrun a\ncampaign c {\n  experiments = [a]\n  cycles = 2\n  order = grouped\n}\nrun c\nanalyze c { export \"r.csv\" }"
             Expect.isFalse p.HasErrors (dump p)
             let log = Log()
-            let ds = Interpreter.run RegistryAdapter.engine (recordingHost log) p
+            let ds = Interpreter.run registry (recordingHost log) p
             Expect.isEmpty ds "no failure"
             Expect.equal (List.ofSeq log.Events) [ "show a"; "run a: a#1 a#2"; "run c: a#1 a#2"; "analyze c (1 clauses) over a" ] "events"
         testCase "a failing host stops the script with a diagnostic at the statement" <| fun () ->
             let p = check "experiment a {}\nrun a\nshow a"
             let log = Log()
             let host = { recordingHost log with RunExperiments = fun _ -> Error "out of memory" }
-            let ds = Interpreter.run RegistryAdapter.engine host p
+            let ds = Interpreter.run registry host p
             Expect.equal (ds |> List.map (fun d -> d.Code, d.Range.StartLine)) [ "LEM0400", 2 ] "failure"
             Expect.isEmpty log.Events "show not reached"
         testCase "a program with errors is not run" <| fun () ->
             let p = check "experiment a { precision = fp8 }\nrun a"
             let log = Log()
-            let ds = Interpreter.run RegistryAdapter.engine (recordingHost log) p
+            let ds = Interpreter.run registry (recordingHost log) p
             Expect.isNonEmpty ds "errors"
             Expect.isEmpty log.Events "nothing run"
         testCase "runs carry every parameter with defaults" <| fun () ->
             let p = check "experiment a { max_new_tokens = 4 }"
-            let r = Interpreter.runRequest RegistryAdapter.engine p "a" ExperimentTarget (Lem.Dsl.Syntax.Range.point "x" 1 1)
+            let r = Interpreter.runRequest registry p "a" ExperimentTarget (Lem.Dsl.Syntax.Range.point "x" 1 1)
             let run = List.exactlyOne r.Runs
             Expect.equal (run.Parameters["max_new_tokens"].Value.ToString()) "4" "set"
             Expect.equal (run.Parameters["precision"].From.ToString()) "default" "default"
@@ -80,20 +80,20 @@ let output =
     testList "plan text, show, explain" [
         testCase "show aligns parameter, value, origin" <| fun () ->
             let p = check "experiment a {\n  batching.batch_size = 8\n}"
-            let text = PlanOutput.showText RegistryAdapter.engine p "a" |> Option.get
+            let text = PlanOutput.showText registry p "a" |> Option.get
             Expect.isMatch text @"batching\.batch_size +8 +main\.lem:2" text
             Expect.stringContains text "main.lem:2" text
             Expect.stringContains text "default" text
         testCase "explain tells the chain" <| fun () ->
             let p = check "experiment a {\n  batching.batch_size = 8\n}\nexperiment b extends a {}\nsweep s from b { batching.batch_size = [2] }"
-            let text = PlanOutput.explainText RegistryAdapter.engine p "s[batching.batch_size=2]" |> Option.get
+            let text = PlanOutput.explainText registry p "s[batching.batch_size=2]" |> Option.get
             Expect.stringContains text "member 1 of sweep s (main.lem:5), from b" text
             Expect.stringContains text "b (main.lem:4) extends a" text
             Expect.stringContains text "main.lem:2 in a: 8" text
             Expect.stringContains text "sweep s (main.lem:5): 2" text
         testCase "plan text lists campaigns' run order" <| fun () ->
             let p = check "experiment a {}\ncampaign c { experiments = [a]; cycles = 2 }"
-            let text = PlanOutput.planText RegistryAdapter.engine p
+            let text = PlanOutput.planText registry p
             Expect.stringContains text "campaign c: 1 experiments x 2 cycles, order interleaved" text
     ]
 
@@ -103,18 +103,18 @@ let api =
     testList "api" [
         testCase "checkFile: .lem with --set, .yaml by extension, bad --set as a diagnostic" <| fun () ->
             let lem = IO.Path.Combine(repoRoot, "examples", "inheritance.lem")
-            let p = Lem.Dsl.Api.checkFile [ "batching.batch_size=16" ] lem
+            let p = Lem.Dsl.Api.checkFile registry [ "batching.batch_size=16" ] lem
             Expect.isFalse p.HasErrors (dump p)
             Expect.equal (valueOf p "sampled_batched" "batching.batch_size") "16" "override"
-            let y = Lem.Dsl.Api.checkFile [] (IO.Path.Combine(repoRoot, "configs", "original-llenergymeasure.yaml"))
+            let y = Lem.Dsl.Api.checkFile registry [] (IO.Path.Combine(repoRoot, "configs", "original-llenergymeasure.yaml"))
             Expect.isFalse y.HasErrors (dump y)
             Expect.equal (valueOf y "original_tiny" "precision") "fp32" "yaml"
-            let bad = Lem.Dsl.Api.checkFile [ "nonsense" ] lem
+            let bad = Lem.Dsl.Api.checkFile registry [ "nonsense" ] lem
             Expect.equal (codes bad) [ "LEM0260" ] (dump bad)
         testCase "runRequest of a campaign follows its order" <| fun () ->
-            let p = Lem.Dsl.Api.checkFile [] (IO.Path.Combine(repoRoot, "examples", "campaign.lem"))
+            let p = Lem.Dsl.Api.checkFile registry [] (IO.Path.Combine(repoRoot, "examples", "campaign.lem"))
             Expect.isFalse p.HasErrors (dump p)
-            let r = (Lem.Dsl.Api.runRequest p "small_paper").Value
+            let r = (Lem.Dsl.Api.runRequest registry p "small_paper").Value
             Expect.equal r.Runs.Length (4 * 3) "4 experiments x 3 cycles"
             Expect.equal r.Gap (TimeSpan.FromMilliseconds 250.0) "gap"
             Expect.equal (r.Runs |> List.map (fun x -> x.Cycle)) [ 1; 1; 1; 1; 2; 2; 2; 2; 3; 3; 3; 3 ] "cycle by cycle"

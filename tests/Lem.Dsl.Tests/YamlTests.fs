@@ -83,7 +83,7 @@ let tests =
                 Expect.isFalse (codes p |> List.contains "LEM0001") (dump p)
         testCase "convert prints .lem that checks to the same values" <| fun () ->
             let repoConfigs = Path.Combine(repoRoot, "configs")
-            let options = { defaultOptions () with Files = Imports.diskFiles repoConfigs }
+            let options = { defaultOptions registry with Files = Imports.diskFiles repoConfigs }
             let yamlPath = Path.Combine(repoConfigs, "original-llenergymeasure-fp16.yaml")
             let fromYaml = YamlLoader.check options yamlPath
             Expect.isFalse fromYaml.HasErrors (dump fromYaml)

@@ -12,6 +12,9 @@ open Lem.Dsl.Checker
 open Lem.Engine.Config
 open Lem.Engine.Running
 
+/// The registry every script is checked against: the one composed from this build's backend modules.
+let registry = RegistryAdapter.ofRegistry Composition.registry
+
 let private requireFile (path: string) =
     if not (File.Exists path) then fail (sprintf "%s: no such file. Remedy: check the path (it is relative to the current folder)." path)
 
@@ -22,11 +25,11 @@ let private report (program: CheckedProgram) =
 
 let private check (overrides: string list) (path: string) =
     requireFile path
-    let program = Api.checkFile overrides path
+    let program = Api.checkFile registry overrides path
     program, report program
 
 let private resultsDirOf (program: CheckedProgram) (experiment: string) =
-    match (Api.fullValues program experiment).TryGetValue "results.dir" with
+    match (Api.fullValues registry program experiment).TryGetValue "results.dir" with
     | true, v -> match v.Value with :? ConfigValue.Text as t -> t.Value | other -> string other
     | _ -> "results"
 
@@ -38,7 +41,7 @@ let planCommand (args: ParseResults<PlanArgs>) =
     let program, hasErrors = check (args.GetResults PlanArgs.Override) (args.GetResult PlanArgs.Script)
     if hasErrors then 1
     else
-        printfn "%s" (if args.Contains PlanArgs.Json then Api.planJson program else Api.planText program)
+        printfn "%s" (if args.Contains PlanArgs.Json then Api.planJson registry program else Api.planText registry program)
         0
 
 let explainCommand (args: ParseResults<ExplainArgs>) =
@@ -46,7 +49,7 @@ let explainCommand (args: ParseResults<ExplainArgs>) =
     let program, hasErrors = check [] file
     if hasErrors then 1
     else
-        match Api.explain program name with
+        match Api.explain registry program name with
         | Some text ->
             printfn "%s" text
             0
@@ -59,7 +62,7 @@ let private withRunner (body: ExperimentRunner -> int) =
 let private runProgram (options: ScriptHost.HostOptions) (program: CheckedProgram) =
     withRunner (fun runner ->
         let host = ScriptHost.create options runner (resultsDirOf program)
-        let failures = Api.run host program
+        let failures = Api.run registry host program
         for line in Api.render failures do eprintfn "%s" line
         if failures.IsEmpty then 0 else 1)
 
@@ -67,7 +70,7 @@ let private runProgram (options: ScriptHost.HostOptions) (program: CheckedProgra
 let private runSingle (path: string) (program: CheckedProgram) (options: ScriptHost.HostOptions) =
     match program.ExperimentOrder with
     | [ name ] ->
-        match Api.runRequest program name with
+        match Api.runRequest registry program name with
         | None -> fail (sprintf "%s: '%s' cannot be run." path name)
         | Some request ->
             withRunner (fun runner ->
@@ -107,7 +110,7 @@ let convertYaml (path: string) =
     requireFile path
     if not (Api.isYaml path) then
         fail (sprintf "%s is not a YAML config: lem config convert reads original LLenergyMeasure configs (.yaml or .yml). Remedy: give the YAML file (a .lem script needs no conversion)." path)
-    match Api.convertYaml path with
+    match Api.convertYaml registry path with
     | Ok text ->
         printf "%s" text
         0
@@ -119,7 +122,7 @@ let convertYaml (path: string) =
 /// errors are shown without leaving.
 let replCommand (args: ParseResults<ReplArgs>) =
     withRunner (fun runner ->
-        let mutable session = Api.replStart ()
+        let mutable session = Api.replStart registry
         let submit (chunk: string) =
             let outcome = Api.replSubmit session chunk
             for line in Api.render outcome.Diagnostics do eprintfn "%s" line

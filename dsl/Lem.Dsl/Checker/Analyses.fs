@@ -1,6 +1,6 @@
 /// Checks analysis clauses: metrics are canonical metric names (docs/results.md); groupings and x axes may
 /// also name parameters, `experiment` or `cycle`.
-module Lem.Dsl.Checker.Analyses
+module internal Lem.Dsl.Checker.Analyses
 
 open Lem.Engine.Results.Schema
 open Lem.Dsl.Syntax
@@ -8,23 +8,19 @@ open Lem.Dsl.Checker.RegistryAdapter
 
 let private metricNames = MetricNames.Canonical |> Seq.map (fun m -> m.Name) |> List.ofSeq
 
-let private hintFor (candidates: string list) (name: string) =
-    match Suggest.closest candidates name with
-    | Some c -> sprintf "; did you mean '%s'?" c
-    | None -> ""
-
 let checkClauses (registry: Registry) (report: SyntaxDiagnostic -> unit) (clauses: AnalysisClause list) =
     let columnNames = metricNames @ (registry.All |> List.map (fun d -> d.Name)) @ [ "experiment"; "cycle" ]
     let checkMetric (p: Path) =
         if not (MetricNames.IsCanonical p.Text) then
+            // a metric family's stem (`ttft_ms`) names its members rather than the one closest spelling
             let hint =
-                match hintFor metricNames p.Text, metricNames |> List.filter (fun m -> m.StartsWith(p.Text + "_")) with
-                | "", (_ :: _ as family) -> sprintf "; did you mean one of %s?" (family |> List.map (sprintf "'%s'") |> String.concat ", ")
-                | close, _ -> close
+                match metricNames |> List.filter (fun m -> m.StartsWith(p.Text + "_")) with
+                | _ :: _ as family -> sprintf "; did you mean one of %s?" (family |> List.map (sprintf "'%s'") |> String.concat ", ")
+                | [] -> DidYouMean.hint metricNames p.Text
             report (SyntaxDiagnostic.error Codes.UnknownMetric p.Range (sprintf "unknown metric '%s'%s (metrics are listed in docs/results.md)" p.Text hint))
     let checkColumn (p: Path) =
         if not (List.contains p.Text columnNames) then
-            report (SyntaxDiagnostic.warning Codes.UnknownMetric p.Range (sprintf "'%s' is neither a metric nor a parameter%s" p.Text (hintFor columnNames p.Text)))
+            report (SyntaxDiagnostic.warning Codes.UnknownMetric p.Range (sprintf "'%s' is neither a metric nor a parameter%s" p.Text (DidYouMean.hint columnNames p.Text)))
     for c in clauses do
         match c with
         | Table(metrics, by, _) ->

@@ -1,5 +1,5 @@
 /// Reads a campaign's settings: experiments, cycles, order, seed, gap, cycle_gap.
-module Lem.Dsl.Checker.CampaignSettings
+module internal Lem.Dsl.Checker.CampaignSettings
 
 open System
 open Lem.Engine.Config
@@ -68,7 +68,7 @@ let read (lets: Lowering.LetEnv) (report: SyntaxDiagnostic -> unit) (lookup: str
             | :? ConfigValue.Duration as d -> c <- (if key = "gap" then { c with Gap = d.Value } else { c with CycleGap = d.Value })
             | _ -> bad "a duration such as 30s"
         | _ ->
-            let hint = match Suggest.closest keys key with Some k -> sprintf "; did you mean '%s'?" k | None -> ""
+            let hint = DidYouMean.hint keys key
             error Codes.CampaignKey a.Path.Range (sprintf "campaigns have no setting '%s'%s (settings: %s)" key hint (String.concat ", " keys))
     if not sawExperiments then error Codes.CampaignValue name.Range (sprintf "campaign '%s' needs experiments = [...]" name.Name)
     c

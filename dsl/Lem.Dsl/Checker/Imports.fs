@@ -1,4 +1,4 @@
-/// Loads a script and its imports: each file once, paths relative to the importing file, cycles reported.
+// The public surface and its documentation: Imports.fsi.
 module Lem.Dsl.Checker.Imports
 
 open System
@@ -7,9 +7,7 @@ open Lem.Dsl.Syntax
 open Lem.Dsl.Parser
 
 type SourceFiles =
-    { /// Reads a file by full path; None when it does not exist.
-      Read: string -> string option
-      /// The name shown in diagnostics and provenance for a full path.
+    { Read: string -> string option
       Display: string -> string }
 
 let diskFiles (displayBase: string) =
@@ -25,11 +23,8 @@ let diskFiles (displayBase: string) =
             let rel = Path.GetRelativePath(displayBase, path)
             (if rel.StartsWith ".." then path else rel).Replace('\\', '/') }
 
-/// A statement with the file it came from (full path) and whether it came from the root file.
 type Located = { Statement: Statement; FullPath: string; IsRoot: bool }
 
-/// Statements of the root text with each import's statements inserted at the import (definitions only
-/// matter there; actions of imported files are not executed).
 let load (files: SourceFiles) (rootFullPath: string) (rootText: string) : Located list * SyntaxDiagnostic list =
     let diagnostics = ResizeArray<SyntaxDiagnostic>()
     let loaded = System.Collections.Generic.HashSet<string>()

@@ -1,9 +1,10 @@
 /// Lowers syntax values to the engine's ConfigValue, substituting names bound by `let`.
-module Lem.Dsl.Checker.Lowering
+module internal Lem.Dsl.Checker.Lowering
 
 open System.Collections.Generic
 open Lem.Engine.Config
 open Lem.Dsl.Syntax
+open Lem.Dsl.Checker.RegistryAdapter
 
 type LetEnv = Map<string, ConfigValue>
 
@@ -30,7 +31,7 @@ let rec lowerWith (lets: LetEnv) (mustBind: bool) (calls: CallSignature list) (r
         | None ->
             if mustBind then
                 let hint =
-                    match Suggest.closest (lets |> Map.keys) w with
+                    match DidYouMean.closest (lets |> Map.keys) w with
                     | Some c -> sprintf "; did you mean '%s'?" c
                     | None -> " (bind it with `let " + w + " = ...` or write a string in quotes)"
                 report (SyntaxDiagnostic.error Codes.UnknownName v.Range (sprintf "unknown name '%s'%s" w hint))
@@ -59,5 +60,8 @@ let rec lowerWith (lets: LetEnv) (mustBind: bool) (calls: CallSignature list) (r
 let lower (lets: LetEnv) (mustBind: bool) (report: SyntaxDiagnostic -> unit) (v: Value) : ConfigValue =
     lowerWith lets mustBind [] report v
 
-/// Whether bare words are only meaningful as `let` names for a parameter of this kind.
-let wordsMustBindFor (kind: ParameterKind option) = wordsMustBind kind
+/// Lowers the value of a registry parameter: bare words must be bound where the parameter's kind says so, and
+/// calls are read against the calls the parameter accepts.
+let lowerFor (registry: Registry) (lets: LetEnv) (report: SyntaxDiagnostic -> unit) (path: string) (v: Value) : ConfigValue =
+    let kind = registry.TryGet path |> Option.map (fun d -> d.Kind)
+    lowerWith lets (wordsMustBind kind) (registry.CallsFor path) report v

@@ -1,10 +1,10 @@
-/// `--set PATH=VALUE` command-line overrides, parsed with the language's value grammar.
+// The public surface and its documentation: Overrides.fsi.
 module Lem.Dsl.Checker.Overrides
 
 open Lem.Dsl.Syntax
 open Lem.Dsl.Parser
+open Lem.Dsl.Checker
 
-/// Parses `PATH=VALUE` (VALUE as in scripts: 8, bf16, "cuda:0", 30s, [1, 2]). Ranges use the file name "--set".
 let parse (text: string) : Result<Override, SyntaxDiagnostic> =
     match text.IndexOf '=' with
     | i when i > 0 ->
@@ -22,7 +22,6 @@ let parse (text: string) : Result<Override, SyntaxDiagnostic> =
             | Error d -> Error { d with Code = Codes.BadOverride; Message = sprintf "--set %s: %s" text d.Message }
     | _ -> Error(SyntaxDiagnostic.error Codes.BadOverride (Range.point "--set" 1 1) (sprintf "--set %s: write --set PATH=VALUE, e.g. --set batching.batch_size=8" text))
 
-/// Parses every override; all errors are returned together.
 let parseAll (texts: string seq) : Result<Override list, SyntaxDiagnostic list> =
     let results = texts |> Seq.map parse |> List.ofSeq
     match results |> List.choose (function Error e -> Some e | _ -> None) with

@@ -1,6 +1,6 @@
 /// Whitespace, comments, separators, identifiers and positions: the only module that knows how the
 /// text between tokens looks.
-module Lem.Dsl.Parser.Primitives
+module internal Lem.Dsl.Parser.Primitives
 
 open FParsec
 open Lem.Dsl.Syntax

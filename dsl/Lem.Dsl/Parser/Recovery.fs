@@ -1,6 +1,6 @@
 /// Error recovery: after a statement fails, skip to the next line that starts with a statement keyword
 /// at column 1, or past the next top-level `}`, so that one check reports every error of a script.
-module Lem.Dsl.Parser.Recovery
+module internal Lem.Dsl.Parser.Recovery
 
 open System
 

@@ -1,4 +1,4 @@
-/// Entry points of the parser: whole scripts (with recovery) and single values. Never throws.
+// The public surface and its documentation: ScriptParser.fsi.
 module Lem.Dsl.Parser.ScriptParser
 
 open System
@@ -29,7 +29,7 @@ let private found (text: string) (index: int) =
             let mutable e = index
             while e < text.Length && (Char.IsAsciiLetterOrDigit text[e] || text[e] = '_') do e <- e + 1
             let word = text.Substring(index, e - index)
-            let keyword = Suggest.closest Primitives.statementKeywords word
+            let keyword = DidYouMean.closest Primitives.statementKeywords word
             match keyword with
             | Some k when k <> word && (index = 0 || text[index - 1] = '\n') -> sprintf "'%s' (did you mean '%s'?)" word k
             | _ -> sprintf "'%s'" word
@@ -74,8 +74,6 @@ let private scriptParser (text: string) (diagnostics: ResizeArray<SyntaxDiagnost
             seps stream |> ignore
         Reply(List.ofSeq statements)
 
-/// Deepest nesting of brackets and braces accepted; deeper input is refused before parsing, so that no
-/// input can exhaust the parser's stack.
 let maxNesting = 200
 
 let private nestingTooDeep (text: string) =
@@ -107,8 +105,6 @@ let private nestingTooDeep (text: string) =
         let column = at - (text.LastIndexOf('\n', max 0 (at - 1)) + 1) + 1
         Some(line, (if at = 0 then 1 else column))
 
-/// Parses a whole script; `file` is the name used in ranges. Returns the statements that parsed and one
-/// diagnostic per statement that did not.
 let parse (file: string) (text: string) : Statement list * SyntaxDiagnostic list =
     let diagnostics = ResizeArray<SyntaxDiagnostic>()
     try
@@ -123,7 +119,6 @@ let parse (file: string) (text: string) : Statement list * SyntaxDiagnostic list
     with ex ->
         [], [ SyntaxDiagnostic.error Codes.Internal (Range.point file 1 1) (sprintf "internal parser error (please report it): %s" ex.Message) ]
 
-/// Parses one value (the right-hand side of `--set PATH=VALUE`, the YAML importer's scalars).
 let parseValue (file: string) (text: string) : Result<Value, SyntaxDiagnostic> =
     try
         match nestingTooDeep text with

@@ -1,5 +1,5 @@
 /// Statements, assignment blocks and analysis clauses.
-module Lem.Dsl.Parser.Statements
+module internal Lem.Dsl.Parser.Statements
 
 open FParsec
 open Lem.Dsl.Syntax

@@ -1,5 +1,5 @@
 /// Values: numbers, durations, strings, booleans, bare words, lists and calls.
-module Lem.Dsl.Parser.Values
+module internal Lem.Dsl.Parser.Values
 
 open System
 open System.Globalization

@@ -1,4 +1,4 @@
-/// `lem plan` (JSON and text), `show NAME` and `explain FILE NAME` output.
+// The public surface and its documentation: PlanOutput.fsi.
 module Lem.Dsl.Plan.PlanOutput
 
 open System
@@ -11,7 +11,7 @@ open Lem.Dsl.Checker
 open Lem.Dsl.Checker.RegistryAdapter
 
 /// The value as text: strings in quotes, calls and durations as written.
-let valueText (v: ConfigValue) = if isNull (box v) then "(unset)" else v.ToString()
+let private valueText (v: ConfigValue) = if isNull (box v) then "(unset)" else v.ToString()
 
 /// The value as JSON, as result records store it (ParameterRecord.ToJson), so a plan and a record cannot differ.
 let private writeValue (w: Utf8JsonWriter) (v: ConfigValue) =
@@ -29,13 +29,12 @@ let private writtenValue (e: CheckedExperiment) (parameter: string) (rv: Resolve
     | v, _ -> v
 
 /// Parameters in registry order, then any others (unknown names) alphabetically.
-let orderedParameters (registry: Registry) (values: IReadOnlyDictionary<string, ResolvedValue>) =
+let private orderedParameters (registry: Registry) (values: IReadOnlyDictionary<string, ResolvedValue>) =
     let known = registry.All |> List.map (fun d -> d.Name)
     let knownSet = set known
     let extra = values.Keys |> Seq.filter (fun k -> not (knownSet.Contains k)) |> Seq.sort |> List.ofSeq
     (known |> List.filter values.ContainsKey) @ extra |> List.map (fun k -> k, values[k])
 
-/// `[{"name": "...", "params": {"batching.batch_size": {"value": 8, "from": "FILE:LINE"}, ...}}]`
 let planJson (registry: Registry) (program: CheckedProgram) : string =
     use stream = new MemoryStream()
     let options = JsonWriterOptions(Indented = true, Encoder = Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
@@ -60,16 +59,12 @@ let planJson (registry: Registry) (program: CheckedProgram) : string =
 
 /// Aligned columns: parameter, value, origin.
 let private table (rows: (string * string * string) list) =
-    let w1 = rows |> List.fold (fun m (a, _, _) -> max m a.Length) 9
-    let w2 = rows |> List.fold (fun m (_, b, _) -> max m b.Length) 5
-    let sb = StringBuilder()
-    sb.AppendLine(sprintf "  %s  %s  %s" ("parameter".PadRight w1) ("value".PadRight w2) "origin") |> ignore
-    for (a, b, c) in rows do
-        sb.AppendLine(sprintf "  %s  %s  %s" (a.PadRight w1) (b.PadRight w2) c) |> ignore
-    sb.ToString()
+    let t = Lem.Engine.Results.Views.TextTable("parameter", "value", "origin")
+    for (a, b, c) in rows do t.Add(a, b, c)
+    t.Render "  "
 
 /// The resolved parameters of one experiment, aligned, with their origin.
-let experimentText (registry: Registry) (e: CheckedExperiment) =
+let private experimentText (registry: Registry) (e: CheckedExperiment) =
     let rows =
         orderedParameters registry (Checker.fullValues registry e)
         |> List.map (fun (p, rv) -> p, valueText (writtenValue e p rv), rv.From.ToString())
@@ -81,7 +76,7 @@ let private orderText (o: CampaignOrder) =
     | Shuffled -> "shuffled"
     | Grouped -> "grouped"
 
-let campaignText (c: CheckedCampaign) =
+let private campaignText (c: CheckedCampaign) =
     let sb = StringBuilder()
     let seed = if c.Order = Shuffled then sprintf " (seed %d)" c.Seed else ""
     sb.AppendLine(sprintf "campaign %s: %d experiments x %d cycles, order %s%s, gap %s, cycle gap %s"
@@ -90,7 +85,6 @@ let campaignText (c: CheckedCampaign) =
     Campaigns.expand c |> List.iteri (fun i r -> sb.AppendLine(sprintf "  %3d. cycle %d  %s" (i + 1) r.Cycle r.Experiment) |> ignore)
     sb.ToString()
 
-/// The readable form of `lem plan`: every experiment's parameters, then each campaign's run order.
 let planText (registry: Registry) (program: CheckedProgram) =
     let sb = StringBuilder()
     for name in program.ExperimentOrder do
@@ -99,7 +93,6 @@ let planText (registry: Registry) (program: CheckedProgram) =
         sb.AppendLine(campaignText c) |> ignore
     sb.ToString().TrimEnd() + "\n"
 
-/// `show NAME`: an experiment, every member of a sweep, or a campaign's run order. None if NAME is unknown.
 let showText (registry: Registry) (program: CheckedProgram) (name: string) : string option =
     match program.Campaigns.TryFind name, program.Sweeps.TryFind name, program.Experiments.TryFind name with
     | Some c, _, _ -> Some(campaignText c)
@@ -112,7 +105,7 @@ let showText (registry: Registry) (program: CheckedProgram) (name: string) : str
 let private where (r: Lem.Dsl.Syntax.Range) = sprintf "%s:%d" r.File r.StartLine
 
 /// The chain of definitions behind an experiment, newest first.
-let lineage (program: CheckedProgram) (e: CheckedExperiment) : string list =
+let private lineage (program: CheckedProgram) (e: CheckedExperiment) : string list =
     let rec declared (name: string) (seen: Set<string>) =
         match program.Experiments.TryFind name with
         | Some p when not (seen.Contains name) ->
@@ -126,7 +119,6 @@ let lineage (program: CheckedProgram) (e: CheckedExperiment) : string list =
         sprintf "member %d of sweep %s (%s), from %s" (index + 1) sweep (where e.Range) parent :: declared parent Set.empty
     | Declared _ -> declared e.Name Set.empty
 
-/// `explain FILE NAME`: how NAME got each non-default value. None if NAME is unknown.
 let explainText (registry: Registry) (program: CheckedProgram) (name: string) : string option =
     let explainOne (e: CheckedExperiment) =
         let sb = StringBuilder()

@@ -1,4 +1,4 @@
-/// Walks a checked program's actions top to bottom and calls the host for each.
+// The public surface and its documentation: Interpreter.fsi.
 module Lem.Dsl.Runtime.Interpreter
 
 open System
@@ -16,15 +16,12 @@ let private cyclesOf (registry: Registry) (e: CheckedExperiment) =
         | _ -> 1
     | _ -> 1
 
-/// The experiments a target stands for (a sweep's members, a campaign's list).
 let experimentsOf (program: CheckedProgram) (name: string) : string list =
     match program.Campaigns.TryFind name, program.Sweeps.TryFind name with
     | Some c, _ -> List.distinct c.Experiments
     | _, Some s -> s.Members
     | _ -> if program.Experiments.ContainsKey name then [ name ] else []
 
-/// The runs of a target. A campaign: its expansion (see Campaigns.expand). An experiment or a sweep: each
-/// experiment's own `cycles`, all cycles of one experiment before the next.
 let runRequest (registry: Registry) (program: CheckedProgram) (name: string) (kind: TargetKind) (range: Range) : RunRequest =
     let resolvedRun (experiment: string) (cycle: int) =
         { Experiment = experiment
@@ -48,7 +45,6 @@ let runRequest (registry: Registry) (program: CheckedProgram) (name: string) (ki
           CycleGap = TimeSpan.Zero
           Range = range }
 
-/// Executes the given actions in order; stops at the first failure. Returns the failure, if any.
 let runActions (registry: Registry) (host: RunHost) (program: CheckedProgram) (actions: ScriptAction list) : SyntaxDiagnostic list =
     let fail (range: Range) (message: string) = [ SyntaxDiagnostic.error Codes.RunFailed range message ]
     let rec loop (actions: ScriptAction list) =
@@ -76,7 +72,6 @@ let runActions (registry: Registry) (host: RunHost) (program: CheckedProgram) (a
             | Error message -> fail range message
     loop actions
 
-/// Runs a checked script top to bottom. A program with errors is not run: its diagnostics are returned.
 let run (registry: Registry) (host: RunHost) (program: CheckedProgram) : SyntaxDiagnostic list =
     if program.HasErrors then program.Diagnostics |> List.filter SyntaxDiagnostic.isError
     else runActions registry host program program.Actions

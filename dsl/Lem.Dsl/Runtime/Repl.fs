@@ -1,4 +1,4 @@
-/// The REPL core: one chunk of text at a time, checked in the context of the definitions kept so far.
+// The public surface and its documentation: Repl.fsi.
 module Lem.Dsl.Runtime.Repl
 
 open System
@@ -11,7 +11,6 @@ open Lem.Dsl.Checker.Checker
 
 type ReplSession =
     { Options: CheckOptions
-      /// Accepted statements (definitions of earlier chunks; their actions are not repeated).
       Kept: Located list
       Chunks: int
       Program: CheckedProgram }
@@ -19,22 +18,16 @@ type ReplSession =
 type ReplOutcome =
     { Session: ReplSession
       Diagnostics: SyntaxDiagnostic list
-      /// The run/analyze/show actions of this chunk, for Interpreter.runActions.
       Actions: ScriptAction list
       Quit: bool }
 
-let private emptyProgram =
-    { Experiments = Map.empty; ExperimentOrder = []; Sweeps = Map.empty; Campaigns = Map.empty; Lets = Map.empty; Statements = []; Actions = []; Diagnostics = [] }
-
 let start (options: CheckOptions) : ReplSession =
-    { Options = options; Kept = []; Chunks = 0; Program = emptyProgram }
+    { Options = options; Kept = []; Chunks = 0; Program = Checker.emptyProgram [] }
 
 let private nothing session diagnostics = { Session = session; Diagnostics = diagnostics; Actions = []; Quit = false }
 
 let private bareName = Regex(@"^[A-Za-z_][A-Za-z0-9_]*$")
 
-/// Checks one chunk: `:quit`, `:load FILE`, a bare name (shown), or statements. A chunk with errors
-/// changes nothing; otherwise its definitions are kept (a redefinition replaces the earlier one).
 let submit (session: ReplSession) (chunk: string) : ReplOutcome =
     let trimmed = chunk.Trim()
     let n = session.Chunks + 1

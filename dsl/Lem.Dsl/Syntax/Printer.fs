@@ -1,4 +1,4 @@
-/// Prints syntax back as .lem text (used by `lem config convert`).
+// The public surface and its documentation: Printer.fsi.
 module Lem.Dsl.Syntax.Printer
 
 open System
@@ -23,7 +23,6 @@ let rec value (v: Value) : string =
         let args = (positional |> List.map value) @ (named |> List.map (fun (n, x) -> n.Name + " = " + value x))
         name + "(" + String.concat ", " args + ")"
 
-/// Assignments, grouping two or more keys of one section into a block.
 let assignments (indent: string) (items: Assignment list) : string =
     let sb = StringBuilder()
     let sectionOf (a: Assignment) = match a.Path.Parts with [ s; _ ] -> Some s | _ -> None

@@ -1,9 +1,8 @@
+// The public surface and its documentation: SyntaxDiagnostic.fsi.
 namespace Lem.Dsl.Syntax
 
 open Lem.Engine.Config
 
-/// A finding of the language front end, as data: code (LEM0nnn for the language, LEM1nnn from the
-/// registry validator), severity, where, and a message that says the cause and the remedy.
 type SyntaxDiagnostic =
     { Code: string
       Severity: Severity
@@ -21,14 +20,12 @@ module SyntaxDiagnostic =
         | Severity.Warning -> "warning"
         | _ -> "info"
 
-    /// `FILE:LINE:COL: error LEMnnnn: message`
     let render (d: SyntaxDiagnostic) =
         sprintf "%s:%d:%d: %s %s: %s" d.Range.File d.Range.StartLine d.Range.StartCol (severityText d.Severity) d.Code d.Message
 
     let isError (d: SyntaxDiagnostic) = d.Severity = Severity.Error
     let hasErrors (ds: SyntaxDiagnostic seq) = ds |> Seq.exists isError
 
-    /// Sorted by file, line, column; duplicates (same code and place) removed.
     let normalise (ds: SyntaxDiagnostic seq) =
         ds
         |> Seq.distinctBy (fun d -> d.Code, d.Range, d.Message)

@@ -1,6 +1,6 @@
 /// How the original LLenergyMeasure YAML keys map onto this project's parameters: the one table.
 /// Keys are dotted paths after section aliases are applied (batching_options.batch_size -> batching.batch_size).
-module Lem.Dsl.Yaml.YamlKeyMap
+module internal Lem.Dsl.Yaml.YamlKeyMap
 
 /// How a scalar is read.
 type Conversion =
@@ -11,7 +11,8 @@ type Conversion =
     | AsText
     /// float32/float16/bfloat16 (and fp32/fp16/bf16) -> fp32/fp16/bf16
     | AsPrecision
-    /// the original names of backends (pytorch) map to the modules that declare them; lem's own names are accepted as is.
+    /// An original backend name (`pytorch`) -> the backend that stands in for it here (the registry's
+    /// OriginalBackendNames); a backend's own name accepted as is.
     | AsBackend
     /// A Hugging Face model path or name; `synthetic("PRESET")` (this project's extension) is read as a call.
     | AsModel
@@ -76,7 +77,7 @@ let table: Map<string, Target> =
           "decoder.seed", Parameter("decoder.seed", AsInteger)
           "decoder.repetition_penalty", Parameter("decoder.repetition_penalty", AsDecimal)
           "decoder.min_p", Parameter("decoder.min_p", AsDecimal)
-          "decoder.no_repeat_ngram_size", Unsupported "n-gram blocking is not implemented by lem's backends yet"
+          "decoder.no_repeat_ngram_size", Unsupported "n-gram blocking is not implemented yet"
           "random_seed", Parameter("decoder.seed", AsInteger)
           "traffic.enabled", TrafficEnabled
           "traffic.mode", Parameter("traffic.mode", AsWord)

@@ -1,5 +1,4 @@
-/// Reads original LLenergyMeasure YAML configs (with `_extends`) and lowers them to a .lem experiment
-/// statement, so they are checked exactly like scripts.
+// The public surface and its documentation: YamlLoader.fsi.
 module Lem.Dsl.Yaml.YamlLoader
 
 open System
@@ -10,6 +9,7 @@ open YamlDotNet.RepresentationModel
 open Lem.Dsl.Syntax
 open Lem.Dsl.Checker
 open Lem.Dsl.Checker.Imports
+open Lem.Dsl.Checker.RegistryAdapter
 open Lem.Dsl.Yaml.YamlKeyMap
 
 type YNode =
@@ -35,7 +35,7 @@ let rec private toTree (file: string) (node: YamlNode) : YNode =
     | other -> YScalar(string other, false, rangeOf file other)
 
 /// Deep merge: mappings merge key by key; sequences and scalars of the child replace the parent's whole.
-let rec merge (parent: YNode) (child: YNode) : YNode =
+let rec private merge (parent: YNode) (child: YNode) : YNode =
     match parent, child with
     | YMap(pItems, _), YMap(cItems, r) ->
         let childKeys = cItems |> List.map (fun (k, _) -> k.Text) |> set
@@ -51,7 +51,7 @@ let rec merge (parent: YNode) (child: YNode) : YNode =
     | _, c -> c
 
 /// Loads a YAML file and resolves `_extends` (relative to the file, any depth, cycles reported).
-let rec loadTree (files: SourceFiles) (fullPath: string) (stack: string list) : YNode option * SyntaxDiagnostic list =
+let rec private loadTree (files: SourceFiles) (fullPath: string) (stack: string list) : YNode option * SyntaxDiagnostic list =
     let display = files.Display fullPath
     match files.Read fullPath with
     | None -> None, [ SyntaxDiagnostic.error Codes.YamlExtends (Range.point display 1 1) (sprintf "cannot read %s: the file does not exist" display) ]
@@ -92,8 +92,23 @@ let rec loadTree (files: SourceFiles) (fullPath: string) (stack: string list) : 
 
 let private isNull' (text: string) (quoted: bool) = not quoted && (text = "" || text = "~" || text = "null" || text = "Null" || text = "NULL")
 
+/// The backend an original YAML `backend` value names: an original name (`pytorch`) or a backend's own name.
+let private backendNamed (registry: Registry) (word: string) : Result<string, string> =
+    let backends =
+        match registry.TryGet "backend" with
+        | Some d when not (isNull d.AllowedValues) -> List.ofSeq d.AllowedValues
+        | _ -> []
+    match registry.OriginalBackendNames.TryFind word with
+    | Some backend -> Ok backend
+    | None when List.contains word backends -> Ok word
+    | None ->
+        let originals =
+            registry.OriginalBackendNames |> Map.toList |> List.map (fun (o, b) -> sprintf "%s (run by the %s backend)" o b)
+        let known = if originals.IsEmpty then backends else originals
+        Error(sprintf "backend '%s' is not available here; use %s" word (String.Join(" or ", known)))
+
 /// Converts a scalar; Error message when it does not fit.
-let private scalarValue (registry: RegistryAdapter.Registry) (conversion: Conversion) (text: string) (quoted: bool) (r: Range) : Result<Value, string> =
+let private scalarValue (registry: Registry) (conversion: Conversion) (text: string) (quoted: bool) (r: Range) : Result<Value, string> =
     let v k = Ok { Kind = k; Range = r }
     let word = text.Trim()
     match conversion with
@@ -118,10 +133,7 @@ let private scalarValue (registry: RegistryAdapter.Registry) (conversion: Conver
         | "float16" | "fp16" -> v (Word "fp16")
         | "bfloat16" | "bf16" -> v (Word "bf16")
         | _ -> Error(sprintf "expects float32, float16 or bfloat16, got '%s'" text)
-    | AsBackend ->
-        match registry.BackendForOriginalName word with
-        | Some backend -> v (Word backend)
-        | None -> Error(sprintf "backend '%s' is not available in this build of lem; use one of %s" word (String.Join(", ", registry.Backends)))
+    | AsBackend -> backendNamed registry word |> Result.bind (fun backend -> v (Word backend))
     | AsModel when word.StartsWith "synthetic(" ->
         match Lem.Dsl.Parser.ScriptParser.parseValue r.File word with
         | Ok parsed -> v parsed.Kind
@@ -129,7 +141,7 @@ let private scalarValue (registry: RegistryAdapter.Registry) (conversion: Conver
     | AsModel -> v (Str text)
 
 /// Lowers a merged YAML tree to an experiment statement named after config_name (or the file name).
-let lower (registry: RegistryAdapter.Registry) (fileDisplay: string) (tree: YNode) : Statement option * SyntaxDiagnostic list =
+let private lower (registry: Registry) (fileDisplay: string) (tree: YNode) : Statement option * SyntaxDiagnostic list =
     let diagnostics = ResizeArray<SyntaxDiagnostic>()
     let assignments = ResizeArray<Assignment>()
     let mutable name: Ident option = None
@@ -156,10 +168,7 @@ let lower (registry: RegistryAdapter.Registry) (fileDisplay: string) (tree: YNod
             | None, _ when prefix = "" && sectionAliases.ContainsKey key.Text ->
                 err key.Range Codes.YamlValue (sprintf "%s must be a mapping of keys" original)
             | None, _ ->
-                let hint =
-                    match RegistryAdapter.closest knownKeys original with
-                    | Some c -> sprintf "; did you mean '%s'?" c
-                    | None -> ""
+                let hint = DidYouMean.hint knownKeys original
                 err key.Range Codes.YamlUnknownKey (sprintf "unknown key '%s'%s (every key must be known; see docs/language.md, YAML section)" original hint)
             | Some _, YScalar(text, quoted, _) when isNull' text quoted -> ()
             | Some(Unsupported _), YScalar(text, false, _) when text.Trim().ToLowerInvariant() = "false" -> ()
@@ -266,7 +275,7 @@ let lower (registry: RegistryAdapter.Registry) (fileDisplay: string) (tree: YNod
     | _ -> None, List.ofSeq diagnostics
 
 /// Loads a YAML config (resolving `_extends`) as a .lem experiment statement.
-let loadStatement (files: SourceFiles) (registry: RegistryAdapter.Registry) (path: string) : Statement option * SyntaxDiagnostic list =
+let private loadStatement (registry: Registry) (files: SourceFiles) (path: string) : Statement option * SyntaxDiagnostic list =
     let full = Path.GetFullPath path
     match loadTree files full [] with
     | Some tree, ds ->
@@ -274,20 +283,18 @@ let loadStatement (files: SourceFiles) (registry: RegistryAdapter.Registry) (pat
         statement, ds @ lowered
     | None, ds -> None, ds
 
-/// Loads and checks a YAML config exactly like a .lem script holding one experiment.
 let check (options: Checker.CheckOptions) (path: string) : CheckedProgram =
     let statement, diagnostics =
         try
-            loadStatement options.Files options.Registry path
+            loadStatement options.Registry options.Files path
         with ex ->
             None, [ SyntaxDiagnostic.error Codes.Internal (Range.point path 1 1) (sprintf "internal error reading YAML (please report it): %s" ex.Message) ]
     let located =
         statement |> Option.map (fun s -> { Statement = s; FullPath = Path.GetFullPath path; IsRoot = true }) |> Option.toList
     Checker.checkLoaded options located diagnostics
 
-/// `lem config convert x.yaml`: the equivalent .lem text, or the errors that prevent it.
 let convert (options: Checker.CheckOptions) (path: string) : Result<string, SyntaxDiagnostic list> =
-    let statement, diagnostics = loadStatement options.Files options.Registry path
+    let statement, diagnostics = loadStatement options.Registry options.Files path
     match statement with
     | Some s when not (SyntaxDiagnostic.hasErrors diagnostics) ->
         let header = sprintf "# converted from %s by `lem config convert`\n" (options.Files.Display(Path.GetFullPath path))

@@ -4,11 +4,16 @@ namespace Lem.Engine.Workload.Prompts;
 
 /// <summary>
 /// RFC 4180 CSV: comma-separated fields, fields in double quotes may hold commas, line breaks and doubled quotes.
-/// Blank lines are skipped. Errors name the file, line and column.
+/// Blank lines are skipped. Errors name the file, line and column. The one CSV reader of the project: prompt files here,
+/// exported results in the analysis.
 /// </summary>
-internal static class CsvParser
+public static class CsvParser
 {
-    public static IEnumerable<CsvRow> Parse(string path, string text)
+    /// <summary>The rows of a prompt file; malformed text throws a <see cref="WorkloadException"/> for <c>prompts</c>.</summary>
+    public static IEnumerable<CsvRow> Parse(string path, string text) => Parse(path, text, message => new WorkloadException(message, "prompts"));
+
+    /// <summary>The rows of a CSV text; malformed text throws what <paramref name="error"/> makes of the one-line message.</summary>
+    public static IEnumerable<CsvRow> Parse(string path, string text, Func<string, Exception> error)
     {
         var position = 0;
         int line = 1, column = 1;
@@ -46,11 +51,11 @@ internal static class CsvParser
                         if (c == '\n') { line++; column = 1; } else column++;
                     }
                     if (!closed)
-                        throw new WorkloadException(
-                            $"{path}:{quoteLine}:{quoteColumn}: this quoted field is never closed. Add the closing double quote, and write quotes inside a field as \"\".", "prompts");
+                        throw error(
+                            $"{path}:{quoteLine}:{quoteColumn}: this quoted field is never closed. Add the closing double quote, and write quotes inside a field as \"\".");
                     if (position < text.Length && text[position] is not (',' or '\r' or '\n'))
-                        throw new WorkloadException(
-                            $"{path}:{line}:{column}: text after the closing quote of a field. Write quotes inside a quoted field as \"\".", "prompts");
+                        throw error(
+                            $"{path}:{line}:{column}: text after the closing quote of a field. Write quotes inside a quoted field as \"\".");
                     continue;
                 }
                 switch (c)
@@ -71,8 +76,8 @@ internal static class CsvParser
                         endOfRow = true;
                         break;
                     case '"':
-                        throw new WorkloadException(
-                            $"{path}:{line}:{column}: a double quote inside an unquoted field. Enclose the whole field in double quotes and write the quote as \"\".", "prompts");
+                        throw error(
+                            $"{path}:{line}:{column}: a double quote inside an unquoted field. Enclose the whole field in double quotes and write the quote as \"\".");
                     default:
                         field.Append(c);
                         position++; column++;

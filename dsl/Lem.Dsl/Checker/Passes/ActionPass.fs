@@ -1,0 +1,50 @@
+// Documented in ActionPass.fsi.
+module Lem.Dsl.Checker.Passes.ActionPass
+
+open Lem.Dsl.Syntax
+open Lem.Dsl.Checker
+open Lem.Dsl.Checker.Imports
+
+let run (scope: Scope) (validated: ValidatedExperiments) (campaigns: Map<string, CheckedCampaign>) (located: Located list) : ScriptAction list * SyntaxDiagnostic list =
+    let defs = scope.Definitions
+    let diagnostics = ResizeArray<SyntaxDiagnostic>()
+    let report = diagnostics.Add
+    let error code range message = report (SyntaxDiagnostic.error code range message)
+    let targetKind (name: string) =
+        if campaigns.ContainsKey name then Some CampaignTarget
+        elif validated.Sweeps.ContainsKey name then Some SweepTarget
+        elif validated.Experiments.ContainsKey name then Some ExperimentTarget
+        else None
+    let targetError (id: Ident) =
+        match defs.ByName.TryFind id.Name with
+        | Some other ->
+            error Codes.UnknownTarget id.Range (sprintf "'%s' is %s; name an experiment, sweep or campaign" id.Name (DefinitionTable.kindName other))
+        | None ->
+            let candidates = defs |> DefinitionTable.namesWhere (function Experiment _ | Sweep _ | Campaign _ -> true | _ -> false)
+            error Codes.UnknownTarget id.Range (sprintf "unknown experiment, sweep or campaign '%s'%s" id.Name (DidYouMean.hint candidates id.Name))
+    // An action may only name what is defined above it: statements act top to bottom.
+    let target (index: int) (id: Ident) (make: TargetKind -> ScriptAction) =
+        match targetKind id.Name with
+        | Some _ when defs.Position.ContainsKey id.Name && defs.Position[id.Name] > index ->
+            let d = Statement.range defs.ByName[id.Name]
+            error Codes.UsedBeforeDefinition id.Range
+                (sprintf "'%s' is defined further down (%s:%d); statements act top to bottom, so move this below the definition" id.Name d.File d.StartLine)
+            None
+        | Some k -> Some(make k)
+        | None ->
+            targetError id
+            None
+    let actions =
+        located
+        |> List.mapi (fun i l -> i, l)
+        |> List.choose (fun (i, l) ->
+            if not l.IsRoot then None
+            else
+                match l.Statement with
+                | Run(id, r) -> target i id (fun k -> RunAction(id.Name, k, r))
+                | Analyze(id, clauses, r) ->
+                    Analyses.checkClauses scope.Registry report clauses
+                    target i id (fun k -> AnalyzeAction(id.Name, k, clauses, r))
+                | Show(id, r) -> target i id (fun k -> ShowAction(id.Name, k, r))
+                | _ -> None)
+    actions, List.ofSeq diagnostics
