@@ -12,6 +12,39 @@ let artifacts = Path.Combine(root, "artifacts")
 let testResults = Path.Combine(artifacts, "test-results")
 let solution = "LLenergyMeasure.sln"
 
+/// Runs a program in the repository root, streaming its output; returns the exit code.
+let runWith (env: (string * string) list) (program: string) (args: string) =
+    printfn "> %s %s" program args
+    let info = ProcessStartInfo(program, args, WorkingDirectory = root, UseShellExecute = false)
+    for name, value in env do info.Environment[name] <- value
+    use p = Process.Start info
+    p.WaitForExit()
+    p.ExitCode
+
+let run program args = runWith [] program args
+
+/// True when the program exists and exits with 0; its output is hidden (for set-up steps' IsDone checks).
+let succeeds (program: string) (args: string) =
+    try
+        let info = ProcessStartInfo(program, args, WorkingDirectory = root, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true)
+        use p = Process.Start info
+        let stderr = p.StandardError.ReadToEndAsync()
+        p.StandardOutput.ReadToEnd() |> ignore
+        stderr.Wait()
+        p.WaitForExit()
+        p.ExitCode = 0
+    with :? ComponentModel.Win32Exception -> false
+
+let fail (message: string) =
+    eprintfn "build.fsx: %s" message
+    exit 1
+
+let runOrFail program args =
+    let code = run program args
+    if code <> 0 then
+        eprintfn "build.fsx: '%s %s' failed with exit code %d" program args code
+        exit code
+
 // ---------------------------------------------------------------------------------------------------------------
 // Test projects. Every project under tests/ is in exactly one of these two lists, and every test project is in the
 // solution, so that `dotnet test LLenergyMeasure.sln` runs the same tests as `dotnet fsi build.fsx test`; `test`
@@ -65,27 +98,6 @@ module private Native =
 
 let isRoot () =
     try Native.geteuid () = 0u with _ -> false
-
-/// Runs a program in the repository root, streaming its output; returns the exit code.
-let runWith (env: (string * string) list) (program: string) (args: string) =
-    printfn "> %s %s" program args
-    let info = ProcessStartInfo(program, args, WorkingDirectory = root, UseShellExecute = false)
-    for name, value in env do info.Environment[name] <- value
-    use p = Process.Start info
-    p.WaitForExit()
-    p.ExitCode
-
-let run program args = runWith [] program args
-
-let fail (message: string) =
-    eprintfn "build.fsx: %s" message
-    exit 1
-
-let runOrFail program args =
-    let code = run program args
-    if code <> 0 then
-        eprintfn "build.fsx: '%s %s' failed with exit code %d" program args code
-        exit code
 
 let build () = runOrFail "dotnet" $"build {solution} -c Debug --nologo"
 
