@@ -3,7 +3,7 @@
 // Why: TorchSharp 0.107's libLibTorchSharp.so needs GLIBCXX_3.4.32 for one symbol it never calls
 // (std::ios_base_library_init). Debian 12 ships GLIBCXX_3.4.30, so the dynamic loader refuses the whole
 // library. With the requirement weak, the loader accepts a missing version (glibc only reports it when
-// LD_DEBUG asks) and binds everything else as usual. See shared/DEVICE.md "Debian 12 and TorchSharp 0.107".
+// LD_DEBUG asks) and binds everything else as usual. See build/README.md, "The TorchSharp native patch".
 //
 // The flag is set always, not only when the building machine lacks the version: the build output must not
 // depend on where it was built (a publish made on Ubuntu 24.04 may run on Debian 12), and on a system that
@@ -191,7 +191,7 @@ namespace Lem.Build
                 }
                 catch (Exception e)
                 {
-                    Log.LogError("Lem native patch: " + e.Message);
+                    Log.LogError("Lem native patch (see build/README.md): " + e.Message);
                 }
             }
             return !Log.HasLoggedErrors;

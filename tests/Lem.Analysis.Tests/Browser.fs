@@ -9,7 +9,7 @@ open System.Text.RegularExpressions
 open Expecto
 
 let installHint =
-    "headless Chromium is needed to open the report and is not installed. Install it with `apt-get install -y chromium` (CI installs it in .ci/run)."
+    "headless Chromium is needed to open the report and is not installed. Install it with `apt-get install -y chromium` (`dotnet fsi build.fsx test` installs it when run as root)."
 
 let private names = [ "chromium"; "chromium-browser"; "google-chrome"; "google-chrome-stable" ]
 

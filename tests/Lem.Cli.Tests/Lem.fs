@@ -37,10 +37,16 @@ let private dotnetHost =
     | null | "" -> "dotnet"
     | path -> path
 
-/// The temp folder of this test run (deleted at the end unless LEM_KEEP_TEST_DIR=1).
+/// The temp folder of this test run, deleted when the test process exits unless LEM_KEEP_TEST_DIR=1 (on exit, so that
+/// `dotnet run` and `dotnet test`, whose test host never calls Main, both clean up).
 let testRoot =
     let dir = Path.Combine(Path.GetTempPath(), $"lem-cli-tests-{Environment.ProcessId}")
     Directory.CreateDirectory dir |> ignore
+    AppDomain.CurrentDomain.ProcessExit.Add(fun _ ->
+        if Environment.GetEnvironmentVariable "LEM_KEEP_TEST_DIR" = "1" then eprintfn "test folders kept in %s" dir
+        else
+            try Directory.Delete(dir, true)
+            with e -> eprintfn "could not delete %s: %s" dir e.Message)
     dir
 
 /// The cache shared by every test of this run.

@@ -14,11 +14,14 @@ namespace Lem.Engine.Measurement;
 /// </summary>
 public static class MeterSelfCheck
 {
+    /// <param name="clock">The meter's clock (the system clock unless a test gave the meter another); windows are timed
+    /// on it, and <paramref name="idleWait"/> defaults to its Sleep.</param>
     public static SelfCheckReport Run(NvmlMeter meter, Action<TimeSpan> steadyLoad, Action? synchronize = null, SelfCheckOptions? options = null,
-        Action<TimeSpan>? idleWait = null)
+        Action<TimeSpan>? idleWait = null, MeterClock? clock = null)
     {
         options ??= new SelfCheckOptions();
-        idleWait ??= Thread.Sleep;
+        clock ??= MeterClock.System;
+        idleWait ??= clock.Sleep;
         var items = new List<SelfCheckItem>();
         if (!meter.Health.Available)
         {
@@ -39,7 +42,7 @@ public static class MeterSelfCheck
         var loadTask = Task.Factory.StartNew(() => steadyLoad(options.LoadLeadIn + options.LoadDuration + options.LoadTail),
             TaskCreationOptions.LongRunning);
         idleWait(options.LoadLeadIn);
-        var load = MeasurementWindow.Measure("self-check-load", [meter], () => idleWait(options.LoadDuration), synchronize);
+        var load = MeasurementWindow.Measure("self-check-load", [meter], () => idleWait(options.LoadDuration), synchronize, clock);
         loadTask.Wait();
         var result = load.Results[0];
         var figure = result.Energy.First(f => f.Component == gpu.Label);
@@ -58,7 +61,7 @@ public static class MeterSelfCheck
             throttled.Length == 0 ? "no flagged clock-event reason seen"
                 : string.Join(", ", throttled.Select(kv => F($"{kv.Key} = {kv.Value:F2} s")))));
 
-        var shortWindow = MeasurementWindow.Measure("self-check-short", [meter], () => idleWait(options.ShortWindow), synchronize);
+        var shortWindow = MeasurementWindow.Measure("self-check-short", [meter], () => idleWait(options.ShortWindow), synchronize, clock);
         var shortFigure = shortWindow.Results[0].Energy.First(f => f.Component == gpu.Label);
         items.Add(new SelfCheckItem("short window flagged", shortFigure.Source == EnergySource.Unavailable || shortFigure.LowConfidence,
             F($"{shortWindow.DurationS * 1000:F1} ms window: {shortFigure.Source}{(shortFigure.LowConfidence ? ", low confidence" : "")}; {shortFigure.Note}")));

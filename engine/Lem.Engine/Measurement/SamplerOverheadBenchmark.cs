@@ -8,12 +8,14 @@ namespace Lem.Engine.Measurement;
 /// <c>interval</c>, minus the mean CPU time of the same duration without it just before and just after; and bytes allocated while sampling. The
 /// process figure includes every other thread of the process (noisy inside a test host); the sampler thread's own CPU
 /// time and allocations are reported beside it.
-/// Callable from the CLI or a device script with the real <see cref="NvmlApi"/>.
+/// Callable from the CLI or a device script with the real <see cref="NvmlApi"/> and the system clock (the default); its
+/// tests pass a manual clock.
 /// </summary>
 public static class SamplerOverheadBenchmark
 {
-    public static SamplerOverheadReport Run(INvmlApi api, TimeSpan duration, TimeSpan interval)
+    public static SamplerOverheadReport Run(INvmlApi api, TimeSpan duration, TimeSpan interval, MeterClock? clock = null)
     {
+        clock ??= MeterClock.System;
         var init = api.Init();
         if (init != NvmlReturn.Success) throw new InvalidOperationException($"nvmlInit failed: {api.ErrorString(init)}; the sampler benchmark needs NVML.");
         try
@@ -22,22 +24,22 @@ public static class SamplerOverheadBenchmark
             var devices = GpuDeviceSelector.Enumerate(api, errors);
             if (devices.Count == 0) throw new InvalidOperationException("NVML lists no GPU; nothing to sample. " + string.Join(" ", errors));
 
-            using var sampler = new NvmlSampler(api, devices.Select(d => d.Handle).ToArray(), MeterClock.System, interval);
+            using var sampler = new NvmlSampler(api, devices.Select(d => d.Handle).ToArray(), clock, interval);
             // Warm-up: compile the sampling path before anything is timed.
             sampler.Start();
-            Thread.Sleep(interval * 3);
+            clock.Sleep(interval * 3);
             sampler.Stop();
 
             // Baselines before and after the sampled period absorb background work that drifts over time (JIT tiering, GC).
-            var before = IdleCpuMs(duration);
+            var before = IdleCpuMs(duration, clock);
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var samplerStart = Environment.CpuUsage.TotalTime;
             sampler.Start();
-            Thread.Sleep(duration);
+            clock.Sleep(duration);
             sampler.Stop();
             var samplerMs = (Environment.CpuUsage.TotalTime - samplerStart).TotalMilliseconds;
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-            var after = IdleCpuMs(duration);
+            var after = IdleCpuMs(duration, clock);
             var baselineMs = (before + after) / 2;
 
             return new SamplerOverheadReport(duration.TotalSeconds, interval.TotalMilliseconds, devices.Count,
@@ -59,8 +61,9 @@ public static class SamplerOverheadBenchmark
     /// comparison conservative.
     /// </summary>
     public static SamplerThroughputReport CompareThroughput(INvmlApi api, Func<TimeSpan, double> workload, string workloadName, string unit,
-        ThroughputComparisonOptions? options = null)
+        ThroughputComparisonOptions? options = null, MeterClock? clock = null)
     {
+        clock ??= MeterClock.System;
         options ??= new ThroughputComparisonOptions();
         if (options.Rounds < 4 || options.Rounds % 2 != 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.Rounds, "The throughput comparison needs an even number of rounds, at least 4 (two with and two without the sampler).");
@@ -71,7 +74,7 @@ public static class SamplerOverheadBenchmark
             var errors = new List<string>();
             var devices = GpuDeviceSelector.Enumerate(api, errors);
             if (devices.Count == 0) throw new InvalidOperationException("NVML lists no GPU; nothing to sample. " + string.Join(" ", errors));
-            using var sampler = new NvmlSampler(api, devices.Select(d => d.Handle).ToArray(), MeterClock.System, options.SampleInterval);
+            using var sampler = new NvmlSampler(api, devices.Select(d => d.Handle).ToArray(), clock, options.SampleInterval);
             sampler.CalibrateCounterReads();
 
             sampler.Start();
@@ -85,9 +88,9 @@ public static class SamplerOverheadBenchmark
             {
                 var on = SamplerOnInRound(i);
                 if (on) sampler.Start();
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var startedS = clock.NowS;
                 var work = workload(options.RoundDuration);
-                var elapsedS = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+                var elapsedS = clock.NowS - startedS;
                 if (on)
                 {
                     sampler.Stop();
@@ -108,10 +111,10 @@ public static class SamplerOverheadBenchmark
     /// <summary>Round <paramref name="index"/> (0-based) of the order A B B A A B B A …: true for B, the sampler running.</summary>
     public static bool SamplerOnInRound(int index) => index % 4 is 1 or 2;
 
-    private static double IdleCpuMs(TimeSpan duration)
+    private static double IdleCpuMs(TimeSpan duration, MeterClock clock)
     {
         var start = Environment.CpuUsage.TotalTime;
-        Thread.Sleep(duration);
+        clock.Sleep(duration);
         return (Environment.CpuUsage.TotalTime - start).TotalMilliseconds;
     }
 }

@@ -5,7 +5,8 @@ namespace Lem.Engine.Meters;
 /// <summary>
 /// Monotonic time for meters, samplers and the workload schedulers, replaceable in tests. <see cref="NowS"/> is seconds
 /// since an arbitrary origin; <see cref="NowTicks"/> the same instant in <see cref="Stopwatch"/> ticks, the unit of the
-/// token timestamps backends report (<see cref="Inference.ITokenObserver"/>).
+/// token timestamps backends report (<see cref="Inference.ITokenObserver"/>). Everything a meter or a scheduler does in
+/// time goes through it: reading the time, sleeping, waiting, and running a periodic loop.
 /// </summary>
 public abstract class MeterClock
 {
@@ -33,6 +34,13 @@ public abstract class MeterClock
     /// <summary>Blocks until <paramref name="task"/> (asynchronous work timed by this clock) has completed, and returns its result.
     /// A test clock advances its own time here; the system clock just waits.</summary>
     public virtual T WaitFor<T>(Task<T> task) => task.GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Calls <paramref name="tick"/> repeatedly until the returned loop is stopped, waiting <paramref name="interval"/>
+    /// before each call (counted from the end of the previous one). The system clock runs it on a thread of its own
+    /// named <paramref name="name"/>; a test clock runs the ticks as its time is advanced.
+    /// </summary>
+    public abstract MeterLoop StartLoop(string name, TimeSpan interval, Action tick);
 
     public static MeterClock System { get; } = new SystemMeterClock();
 
@@ -66,5 +74,7 @@ public abstract class MeterClock
                 Thread.SpinWait(64);
             }
         }
+
+        public override MeterLoop StartLoop(string name, TimeSpan interval, Action tick) => new ThreadMeterLoop(name, interval, tick);
     }
 }

@@ -1,6 +1,7 @@
 using Lem.Engine.Measurement;
 using Lem.Engine.Meters;
 using Lem.Engine.Meters.Nvml;
+using Lem.Engine.Tests.Meters;
 using Lem.Engine.Tests.Meters.Nvml;
 using Xunit.Abstractions;
 
@@ -8,23 +9,29 @@ namespace Lem.Engine.Tests.Measurement;
 
 public class SelfCheckAndOverheadTests(ITestOutputHelper output)
 {
-    private static (NvmlMeter, FakeGpu) Meter(double periodS)
+    // The real GPU and the real period are checked by `lem env --self-check` in scripts/device/gpu-suite.sh (meters).
+    private static (NvmlMeter, FakeGpu, ManualClock) Meter(double periodS)
     {
+        var clock = new ManualClock();
         var gpu = new FakeGpu("GPU-aaaa", "00000000:1B:00.0") { PowerW = 72, UpdatePeriodS = periodS };
-        var nvml = new FakeNvml(MeterClock.System, gpu);
-        return (NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(10)), MeterClock.System), gpu);
+        var nvml = new FakeNvml(clock, gpu);
+        return (NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(10)), clock), gpu, clock);
     }
 
     [Fact]
     public void Self_check_on_a_well_behaved_gpu_reports_five_items_and_passes_idle_throttling_and_short_window()
     {
-        var (meter, _) = Meter(0.01);
+        var (meter, _, clock) = Meter(0.02);
         using var _meter = meter;
         var options = new SelfCheckOptions { LoadDuration = TimeSpan.FromSeconds(1.5), LoadLeadIn = TimeSpan.FromMilliseconds(100), LoadTail = TimeSpan.Zero, IdleDuration = TimeSpan.FromMilliseconds(300), ShortWindow = TimeSpan.FromMilliseconds(2), Tolerance = 0.05 };
-        var report = MeterSelfCheck.Run(meter, Thread.Sleep, options: options);
+        var report = MeterSelfCheck.Run(meter, _ => { }, options: options, clock: clock);
         output.WriteLine(report.Render());
         Assert.Equal(5, report.Items.Count);
-        Assert.True(report.Items.Single(i => i.Check == "idle power").Passed);
+        Assert.True(report.Passed);
+        Assert.Contains("20.0 ms", report.Items.Single(i => i.Check == "counter update period").Detail);
+        Assert.Contains("72.0 W over 0.3 s", report.Items.Single(i => i.Check == "idle power").Detail);
+        // a constant 72 W: the counter and the integrated samples agree exactly over the 1.5 s load window
+        Assert.Contains("counter 108.0 J over 1.5 s (72 W); averaged-power samples +0.00%", report.Items.Single(i => i.Check == "counter vs integrated averaged power").Detail);
         Assert.Contains("of the 700 W power limit", report.Items.Single(i => i.Check == "idle power").Detail);
         Assert.True(report.Items.Single(i => i.Check == "no throttling under load").Passed);
         Assert.True(report.Items.Single(i => i.Check == "short window flagged").Passed);
@@ -34,12 +41,12 @@ public class SelfCheckAndOverheadTests(ITestOutputHelper output)
     [Fact]
     public void Self_check_reports_throttling_and_implausible_idle_power()
     {
-        var (meter, gpu) = Meter(0.01);
+        var (meter, gpu, clock) = Meter(0.01);
         using var _meter = meter;
         gpu.PowerW = 300;
         gpu.ClockEventReasons = (ulong)ClockEventReasons.HwThermalSlowdown;
         var options = new SelfCheckOptions { LoadDuration = TimeSpan.FromMilliseconds(200), LoadLeadIn = TimeSpan.Zero, LoadTail = TimeSpan.Zero, IdleDuration = TimeSpan.FromMilliseconds(200), ShortWindow = TimeSpan.FromMilliseconds(2) };
-        var report = MeterSelfCheck.Run(meter, Thread.Sleep, options: options);
+        var report = MeterSelfCheck.Run(meter, _ => { }, options: options, clock: clock);
         Assert.False(report.Passed);
         Assert.False(report.Items.Single(i => i.Check == "idle power").Passed);
         Assert.Contains("hw_thermal", report.Items.Single(i => i.Check == "no throttling under load").Detail);
@@ -75,7 +82,7 @@ public class SelfCheckAndOverheadTests(ITestOutputHelper output)
     [Fact]
     public void Self_check_on_an_unavailable_meter_fails_with_the_reason()
     {
-        var nvml = new FakeNvml(MeterClock.System) { InitResult = NvmlReturn.LibraryNotFound };
+        var nvml = new FakeNvml(new ManualClock()) { InitResult = NvmlReturn.LibraryNotFound };
         using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], null));
         var report = MeterSelfCheck.Run(meter, _ => { });
         Assert.False(report.Passed);
@@ -85,14 +92,15 @@ public class SelfCheckAndOverheadTests(ITestOutputHelper output)
     [Fact]
     public void Overhead_benchmark_measures_cpu_time_with_and_without_the_sampler()
     {
-        var nvml = new FakeNvml(MeterClock.System, new FakeGpu("GPU-a", "00000000:1B:00.0"));
-        // LEM_OVERHEAD_SECONDS lengthens the run for the figure quoted in scripts/device/meters-overhead.md.
-        var seconds = double.TryParse(Environment.GetEnvironmentVariable("LEM_OVERHEAD_SECONDS"), out var s) ? s : 1;
-        var report = SamplerOverheadBenchmark.Run(nvml, TimeSpan.FromSeconds(seconds), TimeSpan.FromMilliseconds(100));
+        // On a manual clock this checks what the benchmark reports; its real figures come from the GPU machine
+        // (`lem env --sampler-overhead`, scripts/device/gpu-suite.sh env; scripts/device/meters-overhead.md).
+        var clock = new ManualClock();
+        var nvml = new FakeNvml(clock, new FakeGpu("GPU-a", "00000000:1B:00.0"));
+        var report = SamplerOverheadBenchmark.Run(nvml, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100), clock);
         output.WriteLine(report.Render());
-        Assert.InRange(report.Samples, 3, seconds * 10 + 2);
-        Assert.InRange(report.SamplerThreadAllocatedBytes, 0, 256); // a one-off for the thread's first wait; nothing per sample
-        if (OperatingSystem.IsLinux()) Assert.NotNull(report.SamplerThreadCpuMs);
+        Assert.Equal(12, report.Samples); // at the start, every 100 ms for 1 s (10), at the stop
+        Assert.Equal(0, report.SamplerThreadAllocatedBytes); // nothing per sample
+        Assert.Null(report.SamplerThreadCpuMs);              // the manual clock's loop has no thread of its own
         Assert.Equal(1, report.Gpus);
         Assert.Equal(100, report.CounterSamplePeriodMs); // the fake's counter costs µs: every sample
         Assert.Contains("energy counter read every 100 ms", report.Render());

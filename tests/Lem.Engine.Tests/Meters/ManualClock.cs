@@ -4,65 +4,68 @@ using Lem.Engine.Meters;
 namespace Lem.Engine.Tests.Meters;
 
 /// <summary>
-/// A clock that moves only when told: <see cref="Sleep"/> advances it instantly, <see cref="DelayUntilAsync"/> completes
-/// when a test advances past the deadline. Continuations run inline on the advancing call, so a test that drives an
-/// asynchronous scheduler with <see cref="RunUntilComplete"/> is deterministic and single-threaded.
+/// A clock that moves only when told. <see cref="Advance(TimeSpan)"/> (and <see cref="Sleep"/>, which is the same)
+/// runs, in time order and on the calling thread, every loop tick that falls due on the way (a loop with interval i
+/// started at t ticks at exactly t + i, t + 2i, …, plus whatever its ticks sleep, as the system loop waits after each
+/// tick) and completes every <see cref="DelayUntilAsync"/> waiter whose deadline is passed, with its continuations
+/// inline. <see cref="WaitFor{T}"/> advances to each next deadline until a task has completed, so a test that drives an
+/// asynchronous scheduler is deterministic and single-threaded. Time is kept in whole <see cref="Stopwatch"/> ticks
+/// (the unit of token timestamps), so sums and tick-based waits are exact.
 /// </summary>
 public sealed class ManualClock(double startS = 1000) : MeterClock
 {
+    private readonly object _advancing = new(); // a Monitor, which lets a tick that sleeps re-enter Advance
     private readonly Lock _lock = new();
+    private readonly List<ManualLoop> _loops = [];
     private readonly List<(long Ticks, TaskCompletionSource Done)> _waiters = [];
-    // ticks are the primary count, so that tick-based waits and timestamps are exact
-    private long _ticks = (long)Math.Round(startS * Stopwatch.Frequency);
+    private readonly long _startTicks = (long)Math.Round(startS * Stopwatch.Frequency);
+    private long _elapsedTicks;
+    private int _depth;
 
-    public override double NowS => (double)Volatile.Read(ref _ticks) / Stopwatch.Frequency;
+    public override double NowS
+    {
+        get
+        {
+            lock (_lock) return startS + _elapsedTicks / (double)Stopwatch.Frequency;
+        }
+    }
 
-    public override long NowTicks => Volatile.Read(ref _ticks);
+    public override long NowTicks
+    {
+        get
+        {
+            lock (_lock) return _startTicks + _elapsedTicks;
+        }
+    }
 
-    public override void Sleep(TimeSpan duration) => Advance(duration.TotalSeconds);
+    public override void Sleep(TimeSpan duration) => Advance(duration);
 
     public override void SleepUntil(long ticks, CancellationToken cancellation = default)
     {
         var remaining = ticks - NowTicks;
-        if (remaining > 0) AdvanceTo(ticks);
+        if (remaining > 0) AdvanceBy(remaining);
     }
 
     public override Task DelayUntilAsync(long ticks, CancellationToken cancellation = default)
     {
         lock (_lock)
         {
-            if (ticks <= NowTicks) return Task.CompletedTask;
+            if (ticks <= _startTicks + _elapsedTicks) return Task.CompletedTask;
             var done = new TaskCompletionSource();
             _waiters.Add((ticks, done));
             return done.Task;
         }
     }
 
-    public void Advance(double seconds) => AdvanceTo(NowTicks + (long)Math.Round(seconds * Stopwatch.Frequency));
+    public void Advance(double seconds) => Advance(TimeSpan.FromSeconds(seconds));
 
-    /// <summary>Moves to <paramref name="ticks"/> (never back) and completes every waiter due by then, earliest first.</summary>
-    public void AdvanceTo(long ticks)
+    public void Advance(TimeSpan duration)
     {
-        while (true)
-        {
-            TaskCompletionSource? due = null;
-            lock (_lock)
-            {
-                var next = _waiters.Where(w => w.Ticks <= ticks).OrderBy(w => w.Ticks).FirstOrDefault();
-                if (next.Done is not null)
-                {
-                    _waiters.Remove(next);
-                    SetNow(next.Ticks);
-                    due = next.Done;
-                }
-            }
-            if (due is null) break;
-            Complete(due);
-        }
-        if (ticks > NowTicks) SetNow(ticks);
+        ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
+        AdvanceBy(StopwatchTicks(duration));
     }
 
-    /// <summary>Advances to each next deadline until <paramref name="task"/> has completed; fails if it waits on nothing the clock knows.</summary>
+    /// <summary>Advances to each next waiter's deadline until <paramref name="task"/> has completed; fails if it waits on nothing this clock knows.</summary>
     public override T WaitFor<T>(Task<T> task)
     {
         while (!task.IsCompleted)
@@ -73,14 +76,91 @@ public sealed class ManualClock(double startS = 1000) : MeterClock
                 if (_waiters.Count == 0) throw new InvalidOperationException("the task waits for something other than this clock");
                 next = _waiters.Min(w => w.Ticks);
             }
-            AdvanceTo(next);
+            var remaining = next - NowTicks;
+            AdvanceBy(Math.Max(0, remaining));
         }
         return task.GetAwaiter().GetResult();
     }
 
+    /// <summary>Loops running now.</summary>
+    public int RunningLoops
+    {
+        get
+        {
+            lock (_lock) return _loops.Count;
+        }
+    }
+
+    public override MeterLoop StartLoop(string name, TimeSpan interval, Action tick)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        lock (_lock)
+        {
+            var loop = new ManualLoop(this, StopwatchTicks(interval), tick) { DueTicks = _elapsedTicks + StopwatchTicks(interval) };
+            _loops.Add(loop);
+            return loop;
+        }
+    }
+
+    private void AdvanceBy(long ticks)
+    {
+        lock (_advancing)
+        {
+            long target;
+            lock (_lock) target = _elapsedTicks + ticks;
+            if (++_depth > 1)
+            {
+                // a tick that sleeps: its time passes; the outer Advance runs whatever falls due meanwhile
+                lock (_lock) _elapsedTicks = Math.Max(_elapsedTicks, target);
+                _depth--;
+                return;
+            }
+            try
+            {
+                while (true)
+                {
+                    ManualLoop? loop;
+                    (long Ticks, TaskCompletionSource Done) waiter;
+                    lock (_lock)
+                    {
+                        loop = _loops.Where(l => l.DueTicks <= target).MinBy(l => l.DueTicks);
+                        waiter = _waiters.Where(w => w.Ticks - _startTicks <= target).OrderBy(w => w.Ticks).FirstOrDefault();
+                        var waiterDue = waiter.Done is null ? long.MaxValue : waiter.Ticks - _startTicks;
+                        if (loop is null && waiter.Done is null) break;
+                        if (loop is not null && loop.DueTicks <= waiterDue)
+                        {
+                            _elapsedTicks = Math.Max(_elapsedTicks, loop.DueTicks);
+                            waiter = default;
+                        }
+                        else
+                        {
+                            _elapsedTicks = Math.Max(_elapsedTicks, waiterDue);
+                            _waiters.Remove(waiter);
+                            loop = null;
+                        }
+                    }
+                    if (loop is not null)
+                    {
+                        loop.Tick();
+                        lock (_lock) loop.DueTicks = _elapsedTicks + loop.IntervalTicks;
+                    }
+                    else
+                    {
+                        Complete(waiter.Done!);
+                    }
+                }
+                lock (_lock) _elapsedTicks = Math.Max(_elapsedTicks, target);
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
+    }
+
     /// <summary>
-    /// Completes a waiter with continuations run here, on this thread: .NET inlines them only where no synchronisation
-    /// context is current (a test framework installs one on its threads), so none is for the call.
+    /// Completes a waiter with its continuations run here, on this thread: .NET inlines them only where no
+    /// synchronisation context is current (a test framework installs one on its threads), so none is for the call.
     /// </summary>
     private static void Complete(TaskCompletionSource waiter)
     {
@@ -96,8 +176,33 @@ public sealed class ManualClock(double startS = 1000) : MeterClock
         }
     }
 
-    private void SetNow(long ticks)
+    private static long StopwatchTicks(TimeSpan duration) => (long)Math.Round(duration.Ticks * (double)Stopwatch.Frequency / TimeSpan.TicksPerSecond);
+
+    private void Remove(ManualLoop loop)
     {
-        if (ticks > _ticks) Volatile.Write(ref _ticks, ticks);
+        lock (_lock) _loops.Remove(loop);
+    }
+
+    /// <summary>Ticks run on the thread that advances the clock: it has no thread CPU time of its own; its allocations
+    /// are those of its ticks.</summary>
+    private sealed class ManualLoop(ManualClock clock, long intervalTicks, Action tick) : MeterLoop
+    {
+        private long _allocatedBytes;
+
+        public long IntervalTicks { get; } = intervalTicks;
+        public long DueTicks { get; set; }
+
+        public void Tick()
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            tick();
+            _allocatedBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        public override void Stop() => clock.Remove(this);
+
+        public override double? CpuS => null;
+
+        public override long AllocatedBytes => _allocatedBytes;
     }
 }

@@ -1,12 +1,20 @@
 using Lem.Engine.Meters;
 using Lem.Engine.Running;
+using Lem.Engine.Tests.Meters;
 
 namespace Lem.Engine.Tests.Running;
 
+/// <summary>
+/// Data-parallel workers on threads of their own, moved step by step by the test on a manual clock: the clock stands
+/// still while a worker acts, so every edge falls at a known time and the assertions are exact.
+/// </summary>
 public sealed class HostEnergySpanTests
 {
+    /// <summary>Only a deadlock guard: a test that waits this long has failed anyway.</summary>
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
+
     /// <summary>A host meter whose energy is the time between its window edges at 1 W, and which remembers them.</summary>
-    private sealed class TimeMeter : IMeter
+    private sealed class TimeMeter(MeterClock clock) : IMeter
     {
         public double? BeginS { get; private set; }
         public double? EndS { get; private set; }
@@ -17,97 +25,142 @@ public sealed class HostEnergySpanTests
         public void BeginWindow(string windowName)
         {
             Windows++;
-            BeginS = MeterClock.System.NowS;
+            BeginS = clock.NowS;
         }
 
         public MeterWindowResult EndWindow()
         {
-            EndS = MeterClock.System.NowS;
+            EndS = clock.NowS;
             return MeterWindowResult.Create(Name, [new EnergyFigure("cpu", EndS - BeginS, EnergySource.Estimated, "1 W")], new Dictionary<string, double>(), []);
         }
 
         public void Dispose() { }
     }
 
-    private sealed record Worker(double ArrivedS, double WindowBeginS, double WindowEndS);
+    /// <summary>A worker that prepares until told to arrive at the start, then measures until told to end its window;
+    /// told to fail instead, it fails there and abandons the span, as the runner's workers do.</summary>
+    private sealed class Worker
+    {
+        private readonly TaskCompletionSource<bool> _arrive = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<bool> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _inWindow = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private static Task<Worker> Run(HostEnergySpan span, int worker, int prepareMs, int windowMs, bool failBeforeStart = false, bool failInWindow = false) =>
-        Task.Factory.StartNew(() =>
+        public Worker(HostEnergySpan span, int index, MeterClock clock)
         {
-            try
+            Done = Task.Factory.StartNew(() =>
             {
-                Thread.Sleep(prepareMs); // load and warm-up take different times on different GPUs
-                if (failBeforeStart) throw new InvalidOperationException("load failed");
-                var arrived = MeterClock.System.NowS;
-                span.StartTogether(worker);
-                var begin = MeterClock.System.NowS;
-                Thread.Sleep(windowMs);
-                if (failInWindow) throw new InvalidOperationException("out of memory");
-                var end = MeterClock.System.NowS;
-                span.WindowEnded(worker);
-                return new Worker(arrived, begin, end);
-            }
-            catch
-            {
-                span.Abandon(worker);
-                throw;
-            }
-        }, TaskCreationOptions.LongRunning);
+                try
+                {
+                    if (_arrive.Task.Result) throw new InvalidOperationException("load failed");
+                    span.StartTogether(index);
+                    WindowBeginS = clock.NowS;
+                    _inWindow.SetResult();
+                    if (_end.Task.Result) throw new InvalidOperationException("out of memory");
+                    span.WindowEnded(index);
+                }
+                catch
+                {
+                    span.Abandon(index);
+                    _inWindow.TrySetResult();
+                    throw;
+                }
+            }, TaskCreationOptions.LongRunning);
+        }
+
+        public double? WindowBeginS { get; private set; }
+
+        /// <summary>Completes when the worker has passed the start barrier (or failed).</summary>
+        public Task InWindow => _inWindow.Task.WaitAsync(Guard);
+
+        public Task Done { get; }
+
+        public void Arrive() => _arrive.SetResult(false);
+        public Task FailBeforeStart() => Finish(_arrive);
+        public Task EndWindow() => Finish(_end, fail: false);
+        public Task FailInWindow() => Finish(_end);
+
+        private Task Finish(TaskCompletionSource<bool> step, bool fail = true)
+        {
+            step.SetResult(fail);
+            return Done.WaitAsync(Guard);
+        }
+    }
+
+    private static (ManualClock, TimeMeter, HostEnergySpan, Worker[]) Start(int workers)
+    {
+        var clock = new ManualClock();
+        var meter = new TimeMeter(clock);
+        var span = new HostEnergySpan([meter], workers, clock);
+        return (clock, meter, span, Enumerable.Range(0, workers).Select(i => new Worker(span, i, clock)).ToArray());
+    }
 
     [Fact]
     public async Task Host_meters_run_from_the_common_start_to_the_end_of_the_slowest_worker()
     {
-        var meter = new TimeMeter();
-        using var span = new HostEnergySpan([meter], 3);
-        var workers = new[] { Run(span, 0, 0, 30), Run(span, 1, 80, 250), Run(span, 2, 40, 100) };
-        var measured = span.WaitForSpan();
-        var results = await Task.WhenAll(workers);
+        var (clock, meter, span, w) = Start(3);
+        using var _ = span;
+        var t0 = clock.NowS;
+        w[0].Arrive();                      // load and warm-up take different times on different GPUs
+        clock.Advance(0.04);
+        w[2].Arrive();
+        clock.Advance(0.04);
+        w[1].Arrive();                      // the last, at t0 + 0.08: the host meters begin
+        await Task.WhenAll(w.Select(x => x.InWindow));
+        Assert.Equal(t0 + 0.08, meter.BeginS!.Value, 9);
+        Assert.All(w, x => Assert.Equal(t0 + 0.08, x.WindowBeginS!.Value, 9)); // no window began before them
 
+        clock.Advance(0.03);
+        await w[0].EndWindow();
+        clock.Advance(0.07);
+        await w[2].EndWindow();
+        Assert.Null(meter.EndS);           // still measuring: worker 1's window is open
+        clock.Advance(0.15);
+        await w[1].EndWindow();             // the slowest, at t0 + 0.33
+
+        var measured = span.WaitForSpan();
         Assert.Equal(1, meter.Windows);
-        // began once all had arrived, before any window began
-        Assert.True(meter.BeginS >= results.Max(w => w.ArrivedS));
-        Assert.True(meter.BeginS <= results.Min(w => w.WindowBeginS));
-        // ended after the slowest worker's window (worker 1, 250 ms), not after worker 0's (30 ms)
-        Assert.True(meter.EndS >= results.Max(w => w.WindowEndS));
-        var energyJ = Assert.Single(measured.Energy).EnergyJ!.Value;
-        Assert.True(energyJ >= 0.25, $"host energy {energyJ} J covers the 250 ms window of the slowest worker");
-        // 1 W over the span, within 20 ms: the meter and the span read the clock a few ms apart on a loaded machine
-        // (rounding both to 2 decimals, as before, failed whenever they fell either side of a 10 ms boundary)
-        Assert.InRange(energyJ, measured.DurationS - 0.02, measured.DurationS + 0.02);
+        Assert.Equal(t0 + 0.33, meter.EndS!.Value, 9);
+        Assert.Equal(0.25, measured.DurationS, 9);
+        Assert.Equal(0.25, Assert.Single(measured.Energy).EnergyJ!.Value, 9); // 1 W over the span
     }
 
     [Fact]
     public async Task A_worker_that_fails_before_the_start_keeps_no_one_waiting()
     {
-        var meter = new TimeMeter();
-        using var span = new HostEnergySpan([meter], 2);
-        var failing = Run(span, 0, 20, 0, failBeforeStart: true);
-        var healthy = Run(span, 1, 0, 60);
-        await healthy.WaitAsync(TimeSpan.FromSeconds(10)); // passed the start barrier without the failed worker
-        await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
-        Assert.True(span.WaitForSpan().DurationS >= 0.06);
+        var (clock, meter, span, w) = Start(2);
+        using var _ = span;
+        w[1].Arrive();                      // waits at the start for worker 0
+        clock.Advance(0.02);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => w[0].FailBeforeStart());
+        await w[1].InWindow;                // released without it
+        clock.Advance(0.06);
+        await w[1].EndWindow();
+        Assert.Equal(0.06, span.WaitForSpan().DurationS, 9);
         Assert.Equal(1, meter.Windows);
     }
 
     [Fact]
     public async Task A_worker_that_fails_in_its_window_ends_its_share_of_the_span()
     {
-        using var span = new HostEnergySpan([new TimeMeter()], 2);
-        var failing = Run(span, 0, 0, 10, failInWindow: true);
-        var healthy = Run(span, 1, 0, 80);
-        var measured = span.WaitForSpan();
-        await healthy.WaitAsync(TimeSpan.FromSeconds(10));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
-        Assert.True(measured.DurationS >= 0.08);
+        var (clock, _, span, w) = Start(2);
+        using var _span = span;
+        w[0].Arrive();
+        w[1].Arrive();
+        await Task.WhenAll(w.Select(x => x.InWindow));
+        clock.Advance(0.01);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => w[0].FailInWindow());
+        clock.Advance(0.07);
+        await w[1].EndWindow();
+        Assert.Equal(0.08, span.WaitForSpan().DurationS, 9);
     }
 
     [Fact]
     public async Task No_worker_reaching_the_start_is_said_plainly()
     {
-        var meter = new TimeMeter();
-        using var span = new HostEnergySpan([meter], 2);
-        var tasks = new[] { Run(span, 0, 0, 0, failBeforeStart: true), Run(span, 1, 10, 0, failBeforeStart: true) };
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Task.WhenAll(tasks));
+        var (_, meter, span, w) = Start(2);
+        using var _span = span;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => w[0].FailBeforeStart());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => w[1].FailBeforeStart());
         var e = Assert.Throws<RunnerException>(() => span.WaitForSpan());
         Assert.Contains("no data-parallel worker reached the start", e.Message);
         Assert.Equal(0, meter.Windows);

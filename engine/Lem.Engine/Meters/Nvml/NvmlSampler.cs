@@ -1,8 +1,9 @@
 namespace Lem.Engine.Meters.Nvml;
 
 /// <summary>
-/// Reads power, memory, utilisation, temperature, clocks and clock-event reasons of each GPU on its own thread at a
-/// fixed interval, appending structs to preallocated buffers (no allocation per sample).
+/// Reads power, memory, utilisation, temperature, clocks and clock-event reasons of each GPU at a fixed interval, in the
+/// clock's loop (a thread of its own on the system clock), appending structs to preallocated buffers (no allocation per
+/// sample).
 /// </summary>
 public sealed class NvmlSampler : IDisposable
 {
@@ -10,8 +11,7 @@ public sealed class NvmlSampler : IDisposable
     private readonly nint[] _handles;
     private readonly MeterClock _clock;
     private readonly TimeSpan _interval;
-    private readonly ManualResetEventSlim _stop = new(false);
-    private Thread? _thread;
+    private MeterLoop? _loop;
     private readonly bool[] _counterSupported;
 
     /// <param name="counterSupported">Per handle, whether its energy counter works (pre-Volta GPUs have none); null: all.
@@ -33,30 +33,29 @@ public sealed class NvmlSampler : IDisposable
 
     public TimeSpan Interval => _interval;
 
-    public bool Running => _thread is not null;
+    public bool Running => _loop is not null;
 
     /// <summary>
     /// Clears the buffers, takes a first sample (every field, the counter included) on the calling thread and starts
-    /// the sampling thread.
+    /// the sampling loop.
     /// </summary>
     public void Start()
     {
-        if (_thread is not null) throw new InvalidOperationException("The sampler is already running.");
+        if (_loop is not null) throw new InvalidOperationException("The sampler is already running.");
         foreach (var b in Buffers) b.Clear();
         _sampleIndex = 0;
         SampleOnce();
-        _stop.Reset();
-        _thread = new Thread(Loop) { IsBackground = true, Name = "lem-nvml-sampler" };
-        _thread.Start();
+        _loop = _clock.StartLoop("lem-nvml-sampler", _interval, SampleOnce);
     }
 
-    /// <summary>Stops the thread, then takes a last sample so that the series covers the window's end.</summary>
+    /// <summary>Stops the loop, then takes a last sample so that the series covers the window's end.</summary>
     public void Stop()
     {
-        if (_thread is null) return;
-        _stop.Set();
-        _thread.Join();
-        _thread = null;
+        if (_loop is null) return;
+        _loop.Stop();
+        LastRunThreadCpuS = _loop.CpuS;
+        LastRunThreadAllocatedBytes = _loop.AllocatedBytes;
+        _loop = null;
         SampleOnce();
     }
 
@@ -103,8 +102,8 @@ public sealed class NvmlSampler : IDisposable
     }
 
     /// <summary>
-    /// Times three reads of one GPU's energy counter (the first unless told), takes the median (one read can be slowed
-    /// by preemption) and sets <see cref="CounterEvery"/> from the budget. All GPUs share the result: they sit behind
+    /// Times three reads of one GPU's energy counter (the first unless told) on the sampler's clock, takes the median
+    /// (one read can be slowed by preemption) and sets <see cref="CounterEvery"/> from the budget. All GPUs share the result: they sit behind
     /// the same driver.
     /// </summary>
     public void CalibrateCounterReads(int gpuIndex = 0)
@@ -115,9 +114,9 @@ public sealed class NvmlSampler : IDisposable
         Span<double> ms = stackalloc double[3];
         for (var i = 0; i < ms.Length; i++)
         {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var startedS = _clock.NowS;
             _api.GetTotalEnergyConsumption(_handles[gpuIndex], out _);
-            ms[i] = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            ms[i] = (_clock.NowS - startedS) * 1000;
         }
         ms.Sort();
         CounterReadMs = ms[1];
@@ -163,30 +162,16 @@ public sealed class NvmlSampler : IDisposable
         }
     }
 
-    /// <summary>CPU seconds the sampling thread used in its last run (Linux only; null elsewhere).</summary>
+    /// <summary>CPU seconds the sampling thread used in its last run (Linux only; null elsewhere, and on a clock whose
+    /// loop has no thread of its own).</summary>
     public double? LastRunThreadCpuS { get; private set; }
 
     /// <summary>Bytes the sampling thread allocated in its last run (0 when sampling allocates nothing).</summary>
     public long LastRunThreadAllocatedBytes { get; private set; }
 
-    private void Loop()
-    {
-        var cpu0 = ThreadCpuTime.NowS();
-        var allocated0 = GC.GetAllocatedBytesForCurrentThread();
-        while (!_stop.Wait(_interval)) SampleOnce();
-        LastRunThreadAllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocated0;
-        var cpu1 = ThreadCpuTime.NowS();
-        LastRunThreadCpuS = cpu0 is { } a && cpu1 is { } b ? b - a : null;
-    }
-
     public void Dispose()
     {
-        if (_thread is not null)
-        {
-            _stop.Set();
-            _thread.Join();
-            _thread = null;
-        }
-        _stop.Dispose();
+        _loop?.Stop();
+        _loop = null;
     }
 }

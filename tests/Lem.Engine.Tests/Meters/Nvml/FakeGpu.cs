@@ -13,7 +13,7 @@ public sealed class FakeGpu(string uuid, string pciBusId, string name = "NVIDIA 
     public double UpdatePeriodS { get; set; } = 0.125;
     public bool CounterSupported { get; set; } = true;
     public bool CounterFrozen { get; set; }
-    /// <summary>Wall time one counter read takes (NVML in a VM can take milliseconds).</summary>
+    /// <summary>Time one counter read takes on the fake's clock (NVML in a VM can take milliseconds).</summary>
     public TimeSpan CounterReadDelay { get; set; }
     public bool MigEnabled { get; set; }
     public ulong ClockEventReasons { get; set; }

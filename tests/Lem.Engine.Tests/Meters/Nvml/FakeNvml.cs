@@ -97,7 +97,7 @@ public sealed class FakeNvml(MeterClock clock, params FakeGpu[] gpus) : INvmlApi
         energyMj = 0;
         if (g is null) return NvmlReturn.InvalidArgument;
         if (!g.CounterSupported) return NvmlReturn.NotSupported;
-        if (g.CounterReadDelay > TimeSpan.Zero) Thread.Sleep(g.CounterReadDelay);
+        if (g.CounterReadDelay > TimeSpan.Zero) Clock.Sleep(g.CounterReadDelay);
         energyMj = g.CounterFrozen ? 5_000_000 : g.CounterMj(Clock.NowS);
         return NvmlReturn.Success;
     }

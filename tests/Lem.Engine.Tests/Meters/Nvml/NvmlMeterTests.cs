@@ -195,20 +195,23 @@ public class NvmlMeterTests
     [Fact]
     public void Sampler_runs_during_the_window_and_integrates_power()
     {
+        var clock = new ManualClock();
         var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { UpdatePeriodS = 0.01, PowerW = 250, InstantPowerW = 240 };
         gpu.ClockEventReasons = (ulong)(ClockEventReasons.SwPowerCap | ClockEventReasons.GpuIdle);
-        var nvml = new FakeNvml(MeterClock.System, gpu);
-        using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(10), KeepTimeSeries: true), MeterClock.System);
+        var nvml = new FakeNvml(clock, gpu);
+        using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(10), KeepTimeSeries: true), clock);
         meter.BeginWindow("w");
-        Thread.Sleep(400);
+        clock.Advance(0.4);
         var result = meter.EndWindow();
 
-        Assert.True(result.Metrics["gpu0_sample_count"] >= 3); // start, end, and at least one from the thread (this CI machine is shared)
-        Assert.InRange(result.Metrics["gpu0_samples_vs_counter_rel_diff"], -0.15, 0.15);
+        Assert.Equal(42, result.Metrics["gpu0_sample_count"]); // at the begin, every 10 ms in the window (40), at the end
         var duration = result.Metrics["window_duration_s"];
-        Assert.InRange(result.Metrics["gpu0_energy_samples_avg_power_j"], 250 * duration * 0.85, 250 * duration * 1.15);
-        Assert.True(result.Metrics["gpu0_energy_samples_instant_power_j"] < result.Metrics["gpu0_energy_samples_avg_power_j"]);
-        Assert.True(result.Metrics["gpu0_throttle_sw_power_cap_s"] > 0.2);
+        Assert.Equal(0.4, duration, 9);
+        Assert.Equal(250 * 0.4, result.Metrics["gpu0_energy_samples_avg_power_j"], 6);
+        Assert.Equal(240 * 0.4, result.Metrics["gpu0_energy_samples_instant_power_j"], 6);
+        Assert.Equal(250 * 0.4, result.Energy[0].EnergyJ!.Value, 6); // 40 whole counter periods of 10 ms
+        Assert.Equal(0, result.Metrics["gpu0_samples_vs_counter_rel_diff"], 9);
+        Assert.Equal(0.4, result.Metrics["gpu0_throttle_sw_power_cap_s"], 9);
         Assert.Equal(0, result.Metrics["gpu0_throttle_hw_thermal_s"]);
         Assert.Contains(result.WarningDetails!, w => w.Code == "gpu-throttled" && w.Cause.Contains("sw_power_cap"));
         Assert.Contains(result.TimeSeries, p => p.Series == "gpu0_avg_power_w" && p.Value == 250);
@@ -220,53 +223,57 @@ public class NvmlMeterTests
         Assert.All(counter, p => Assert.InRange(p.TimeS, 0, duration));
         // GpuIdle is masked out of the recorded reasons.
         Assert.All(result.TimeSeries.Where(p => p.Series == "gpu0_clock_event_reasons_mask"), p => Assert.Equal((double)ClockEventReasons.SwPowerCap, p.Value));
+        Assert.Equal(0, clock.RunningLoops); // the sampler stopped with the window
     }
 
     [Fact]
     public void A_slowly_read_counter_coarsens_the_resolution_of_the_sampled_counter_series()
     {
+        var clock = new ManualClock();
         var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { UpdatePeriodS = 0.1, CounterReadDelay = TimeSpan.FromMilliseconds(2) };
-        var nvml = new FakeNvml(MeterClock.System, gpu);
-        using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(100)), MeterClock.System);
+        var nvml = new FakeNvml(clock, gpu);
+        using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(100)), clock);
         // measured when the meter opens, so that the first window's edge does not pay for it
-        Assert.InRange(meter.CounterReadMs!.Value, 2, 20);
-        var k = NvmlSampler.CounterEveryFor(meter.CounterReadMs.Value, TimeSpan.FromMilliseconds(100));
-        Assert.InRange(k, 5, 50); // 2 ms against 0.4 ms allowed per 100 ms sample: every fifth sample, or later when slowed
-        Assert.Contains($"energy counter sampled every {k * 100} ms", meter.Health.Measures);
+        Assert.Equal(2, meter.CounterReadMs!.Value, 6);
+        // 2 ms against 0.4 ms allowed per 100 ms sample: every fifth sample
+        Assert.Equal(5, NvmlSampler.CounterEveryFor(meter.CounterReadMs.Value, TimeSpan.FromMilliseconds(100)));
+        Assert.Contains("energy counter sampled every 500 ms", meter.Health.Measures);
         meter.BeginWindow("w");
-        Thread.Sleep(250);
+        clock.Advance(0.25);
         var result = meter.EndWindow();
 
         var label = meter.Gpus[0].Label;
         Assert.NotNull(meter.UpdatePeriodMs(label));
-        Assert.Equal(k * 100.0, meter.CounterSamplePeriodMs!.Value, 6);
-        Assert.Equal(k * 100.0, meter.CounterSeriesResolutionMs(label)!.Value, 6);
-        Assert.Equal(k * 100.0, result.Metrics["gpu0_counter_sample_period_ms"], 6);
-        Assert.Equal(meter.CounterReadMs.Value, result.Metrics["gpu0_counter_read_ms"], 9);
+        Assert.Equal(500, meter.CounterSamplePeriodMs!.Value, 6);
+        Assert.Equal(500, meter.CounterSeriesResolutionMs(label)!.Value, 6);
+        Assert.Equal(500, result.Metrics["gpu0_counter_sample_period_ms"], 6);
+        Assert.Equal(2, result.Metrics["gpu0_counter_read_ms"], 6);
     }
 
     [Fact]
     public void A_cheap_counter_keeps_the_series_at_the_counters_own_update_period()
     {
+        var clock = new ManualClock();
         var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { UpdatePeriodS = 0.1 };
-        using var meter = NvmlMeter.Open(new FakeNvml(MeterClock.System, gpu), new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(50)), MeterClock.System);
+        using var meter = NvmlMeter.Open(new FakeNvml(clock, gpu), new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(50)), clock);
         var label = meter.Gpus[0].Label;
         Assert.Equal(50, meter.CounterSamplePeriodMs!.Value, 6);
-        // sampled every 50 ms, but the counter itself changes only every ~100 ms
-        Assert.Equal(meter.UpdatePeriodMs(label)!.Value, meter.CounterSeriesResolutionMs(label)!.Value, 6);
-        Assert.InRange(meter.CounterSeriesResolutionMs(label)!.Value, 90, 140);
+        // sampled every 50 ms, but the counter itself changes only every 100 ms
+        Assert.Equal(100, meter.UpdatePeriodMs(label)!.Value, 6);
+        Assert.Equal(100, meter.CounterSeriesResolutionMs(label)!.Value, 6);
     }
 
     [Fact]
     public void Gpu_without_energy_counter_falls_back_to_integrated_samples()
     {
+        var clock = new ManualClock();
         var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { CounterSupported = false, PowerW = 100 };
-        var nvml = new FakeNvml(MeterClock.System, gpu);
-        using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(10)), MeterClock.System);
+        var nvml = new FakeNvml(clock, gpu);
+        using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(10)), clock);
         meter.BeginWindow("w");
-        Thread.Sleep(100);
+        clock.Advance(0.1);
         var figure = Assert.Single(meter.EndWindow().Energy);
         Assert.Equal(EnergySource.MeasuredSamples, figure.Source);
-        Assert.True(figure.EnergyJ > 0);
+        Assert.Equal(100 * 0.1, figure.EnergyJ!.Value, 6);
     }
 }

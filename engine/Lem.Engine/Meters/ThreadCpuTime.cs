@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Lem.Engine.Meters.Nvml;
+namespace Lem.Engine.Meters;
 
 /// <summary>CPU time of the calling thread (Linux clock_gettime(CLOCK_THREAD_CPUTIME_ID)); null where unavailable.</summary>
 internal static partial class ThreadCpuTime

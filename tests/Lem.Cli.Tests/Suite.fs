@@ -1,0 +1,19 @@
+/// Every test of this project, as one list: `dotnet run` (Main.fs) and `dotnet test` (the Expecto adapter, which
+/// finds the [<Tests>] value) run the same tests under the same names.
+module Lem.Cli.Tests.Suite
+
+open Expecto
+
+[<Tests>]
+let all =
+    testList "lem" [
+        CheckPlanTests.tests
+        ConfigTests.tests
+        ModelTests.tests
+        ResultsTests.tests
+        BadInputTests.tests
+        RunTests.tests
+        ReplTests.tests
+        ExampleTests.tests
+        FsiTests.tests
+    ]

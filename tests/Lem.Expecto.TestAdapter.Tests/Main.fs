@@ -1,0 +1,6 @@
+module Lem.Expecto.TestAdapter.Tests.Main
+
+open Expecto
+
+[<EntryPoint>]
+let main argv = runTestsWithCLIArgs [] argv Suite.all
