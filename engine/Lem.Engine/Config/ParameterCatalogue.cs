@@ -20,6 +20,9 @@ internal static class ParameterCatalogue
         new("device", ParameterKind.Text, new Text("cpu"),
             "Device: \"cpu\" or \"cuda:N\" (N counts the GPUs visible to the process, after CUDA_VISIBLE_DEVICES). With parallel.mode other than none, parallel.devices is used instead."),
         new("precision", ParameterKind.Choice, new Word("fp32"), "Weight and activation precision.", AllowedValues: Precisions),
+        new("quantization", ParameterKind.Choice, new Word("none"),
+            "Weight-only quantization of the linear layers, done at load; activations keep the precision: none, int8 (symmetric per output channel) or int4 (symmetric per group of 128 inputs). The LM head (and embeddings tied to it) is stored in int8 under both. On CUDA in bf16 the decode kernels read the packed weights; elsewhere they are dequantized for each product.",
+            AllowedValues: ["none", "int8", "int4"], Backends: TorchSharp),
 
         // output length
         new("max_new_tokens", ParameterKind.Integer, new Integer(32), "Most tokens generated per prompt.", Unit: "tokens", Min: 1, Max: 1_000_000),
