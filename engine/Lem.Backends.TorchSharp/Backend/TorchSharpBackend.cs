@@ -110,7 +110,7 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
         foreach (var stage in split.Stages)
             if (fused.PrepareDecodeKernels(stage.Device.index < 0 ? 0 : stage.Device.index) is { } reason)
                 return "off: " + reason;
-        return $"on (GEMV for up to {Projection.GemvMaxRows} rows with the RMSNorm, residual addition, SiLU·up or fp32 logits folded in; RoPE with the KV-cache write; one-query attention over the static cache)";
+        return $"on (GEMV for up to {Projection.GemvMaxRows} rows, {Projection.QuantizedGemvMaxRows} with quantized weights, with the RMSNorm, residual addition, SiLU·up or fp32 logits folded in; RoPE with the KV-cache write; one-query attention over the static cache)";
     }
 
     /// <summary>Why a pipeline decodes eagerly although torchsharp.cuda_graphs is on.</summary>

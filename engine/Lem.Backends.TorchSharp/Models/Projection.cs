@@ -21,22 +21,45 @@ internal enum ProjectionOutput
 }
 
 /// <summary>
-/// Every linear layer of the Llama family and the LM head go through here: on CUDA in bf16 with at most
-/// <see cref="GemvMaxRows"/> rows (decode steps) one NVRTC GEMV kernel that streams the stored (possibly quantized)
-/// weight and folds in the RMSNorm before it and what <see cref="ProjectionOutput"/> asks; otherwise the same
-/// computation with ATen operators (a quantized weight dequantized for the product). Which path runs depends only on
+/// Every linear layer of the Llama family and the LM head go through here: on CUDA in bf16 with few rows (decode steps:
+/// <see cref="GemvMaxRows"/>, or <see cref="QuantizedGemvMaxRows"/> for a quantized weight) one NVRTC GEMV kernel that
+/// streams the stored weight and folds in the RMSNorm before it and what <see cref="ProjectionOutput"/> asks; otherwise
+/// the same computation with ATen operators (a quantized weight dequantized for the product). Which path runs depends only on
 /// shapes and dtypes, so eager and CUDA-graph decoding run the same one.
 /// </summary>
 internal static class Projection
 {
-    /// <summary>Rows (tokens) up to which the GEMV replaces cuBLAS.</summary>
-    public const int GemvMaxRows = 8;
+    /// <summary>
+    /// Rows (tokens) up to which the GEMV replaces cuBLAS for a bf16 weight. The environment variable
+    /// <see cref="GemvMaxRowsVariable"/> (0 to 8) overrides it for A/B benchmarks; the record's decode-kernel fact says
+    /// the value in force.
+    /// </summary>
+    public static int GemvMaxRows => MaxRows.Value;
+
+    private static readonly Lazy<int> MaxRows = new(MaxRowsFromEnvironment);
+
+    public const string GemvMaxRowsVariable = "LEM_TORCHSHARP_GEMV_MAX_ROWS";
+    private const int DefaultGemvMaxRows = 8;
+
+    private static int MaxRowsFromEnvironment()
+    {
+        var text = Environment.GetEnvironmentVariable(GemvMaxRowsVariable);
+        if (string.IsNullOrWhiteSpace(text)) return DefaultGemvMaxRows;
+        if (int.TryParse(text, out var rows) && rows is >= 0 and <= 8) return rows;
+        throw new Lem.Engine.Inference.InferenceException($"{GemvMaxRowsVariable} is \"{text}\"; it must be a whole number from 0 (cuBLAS only) to 8.");
+    }
+
+    /// <summary>
+    /// Rows up to which the GEMV serves a quantized weight (in chunks of 8 rows, the weight tile re-read from L2): more
+    /// arithmetic than cuBLAS would do, but no dequantized copy of the weight written and read at every step.
+    /// </summary>
+    public const int QuantizedGemvMaxRows = 32;
 
     public static bool GemvServes(Tensor x, LinearWeight w) =>
         FusedOps.Current is { } fused && fused.DecodeKernelsServe(x) && w.Stored.device_type == global::TorchSharp.DeviceType.CUDA
         && x.shape[^1] == w.InFeatures && w.InFeatures % w.InputsPerVector == 0
         && (w.Scheme != QuantizationScheme.Int4 || w.InFeatures % WeightQuantizer.Int4GroupSize == 0)
-        && x.numel() / w.InFeatures <= GemvMaxRows;
+        && x.numel() / w.InFeatures <= (w.Scheme == QuantizationScheme.None ? GemvMaxRows : QuantizedGemvMaxRows);
 
     /// <param name="norm">RMSNorm applied to x before the product (null: none).</param>
     /// <param name="residual">With <see cref="ProjectionOutput.AddToResidual"/>: the tensor the caller owns that receives the product.</param>

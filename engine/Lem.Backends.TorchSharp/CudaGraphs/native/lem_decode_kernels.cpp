@@ -82,21 +82,23 @@ extern "C" __global__ void silu_mul(const bf16* gate_up, bf16* out, long long in
   out[t] = round_bf16(g / (1.0f + expf(-g)) * u);
 }
 
-// ---- weight-streaming GEMV for decode rows (at most 8 rows of x) ----
+// ---- weight-streaming GEMV for decode rows ----
 // y[r, o] = sum_k x[r, k] * W[o, k], W stored as bf16 (S = 0), as uint8 with offset 128 and an fp16 scale per output
 // row (S = 1, int8 per-channel symmetric), or as two 4-bit values with offset 8 per byte and an fp16 scale per group of
 // 128 inputs (S = 2, int4 group-wise symmetric; within each 4-byte word byte j holds element j in its low nibble and
-// element j + 4 in its high nibble). A block of 256 threads computes kTile weight rows: each thread streams one 16-byte
-// vector of each of those rows per step (L1::no_allocate, so that x stays in L1) and the block reduces at the end, so
-// the whole in-dimension is covered by one block (split-K inside the block, no second kernel).
+// element j + 4 in its high nibble).
+// One warp computes kWarpRows weight rows (in SiLU mode the gate rows j, j+1 and the up rows j, j+1) over a slice of
+// the in-dimension: each lane keeps kUnroll 16-byte vectors of each row in flight (L1::no_allocate, so that x stays in
+// L1) and the warp reduces with shuffles. Where the rows are few (o_proj, down_proj), `split` warps share the rows'
+// in-dimension and add their sums through shared memory (split-K inside the block, no second kernel).
 // Prologue: with `norm`, x is RMS-normalised (the sum of squares is accumulated from the same x loads) and multiplied
 // by the norm weight: the RMSNorm before a projection costs no kernel of its own.
-// Epilogues (mode): 0 bf16 out; 1 out += y in place (a residual); 2 silu(y_gate) * y_up (the rows come in gate/up
-// pairs j, inter + j); 3 fp32 logits (rounded to bf16 first, as a bf16 projection followed by a cast would be).
+// Epilogues (mode): 0 bf16 out; 1 out += y in place (a residual); 2 silu(y_gate) * y_up; 3 fp32 logits (rounded to
+// bf16 first, as a bf16 projection followed by a cast would be). More rows than R are done R at a time.
 struct alignas(16) u4 { unsigned v[4]; };
 __device__ __forceinline__ u4 ld_stream(const unsigned char* p) {
   u4 r;
-  asm("ld.global.nc.L1::no_allocate.v4.u32 {%0, %1, %2, %3}, [%4];" : "=r"(r.v[0]), "=r"(r.v[1]), "=r"(r.v[2]), "=r"(r.v[3]) : "l"(p));
+  asm volatile("ld.global.nc.L1::no_allocate.v4.u32 {%0, %1, %2, %3}, [%4];" : "=r"(r.v[0]), "=r"(r.v[1]), "=r"(r.v[2]), "=r"(r.v[3]) : "l"(p));
   return r;
 }
 __device__ __forceinline__ u4 ld_cached(const void* p) {
@@ -106,185 +108,207 @@ __device__ __forceinline__ u4 ld_cached(const void* p) {
 }
 __device__ __forceinline__ float bf_lo(unsigned w) { return __uint_as_float(w << 16); }
 __device__ __forceinline__ float bf_hi(unsigned w) { return __uint_as_float(w & 0xffff0000u); }
-// 2^23 + byte `sel & 3` of w, as a float (one byte permute, no integer-to-float conversion)
+// 2^23 + byte `sel` of w, as a float (one byte permute, no integer-to-float conversion)
 __device__ __forceinline__ float magic_byte(unsigned w, unsigned sel) { return __uint_as_float(__byte_perm(w, 0x4B000000u, 0x7440u | sel)); }
 __device__ __forceinline__ float h2f(unsigned short h) { float f; asm("cvt.f32.f16 %0, %1;" : "=f"(f) : "h"(h)); return f; }
+__device__ __forceinline__ float warp_sum(float a) {
+#pragma unroll
+  for (int o = 16; o > 0; o >>= 1) a += __shfl_xor_sync(0xffffffffu, a, o);
+  return a;
+}
 
 template <int S> struct Fmt;
-template <> struct Fmt<0> { static constexpr int E = 8;  static constexpr int RB = 8; };  // elements per 16-byte vector,
-template <> struct Fmt<1> { static constexpr int E = 16; static constexpr int RB = 4; };  // rows of x held in registers
-template <> struct Fmt<2> { static constexpr int E = 32; static constexpr int RB = 2; };
+template <> struct Fmt<0> { static constexpr int E = 8; };   // elements per 16-byte weight vector
+template <> struct Fmt<1> { static constexpr int E = 16; };
+template <> struct Fmt<2> { static constexpr int E = 32; };
 
-constexpr int kTile = 4;
-constexpr int kMaxWarps = 8;
+constexpr int kWarpRows = 4;
+constexpr int kUnroll = 2;
+constexpr int kWarps = 8;
+
+// dot of one 16-byte weight vector with E floats of x
+template <int S>
+__device__ __forceinline__ float dot16(const u4& wv, const float* xf) {
+  float d = 0.f;
+#pragma unroll
+  for (int k = 0; k < 4; ++k) {
+    const unsigned u = wv.v[k];
+    if (S == 0) {
+      d = fmaf(xf[2 * k + 1], bf_hi(u), fmaf(xf[2 * k], bf_lo(u), d));
+    } else if (S == 1) {
+#pragma unroll
+      for (int b = 0; b < 4; ++b) d = fmaf(xf[4 * k + b], magic_byte(u, b) - 8388736.f, d);
+    } else {
+      const unsigned lo = u & 0x0F0F0F0Fu, hi = (u >> 4) & 0x0F0F0F0Fu;
+#pragma unroll
+      for (int b = 0; b < 4; ++b)
+        d = fmaf(xf[8 * k + 4 + b], magic_byte(hi, b) - 8388616.f, fmaf(xf[8 * k + b], magic_byte(lo, b) - 8388616.f, d));
+    }
+  }
+  return d;
+}
 
 template <int S, int R>
 __device__ __forceinline__ void gemv(const bf16* __restrict__ x, const unsigned char* __restrict__ w, const unsigned short* __restrict__ scales,
                                      const bf16* __restrict__ norm, float eps, const bf16* __restrict__ bias, bf16* out_bf, float* out_f,
-                                     int rows, int K, int O, int mode, int inter) {
-  constexpr int E = Fmt<S>::E, RB = Fmt<S>::RB;
+                                     int rows, int K, int O, int mode, int inter, int split) {
+  constexpr int E = Fmt<S>::E;
   const long long row_bytes = S == 0 ? 2LL * K : S == 1 ? (long long)K : (long long)(K / 2);
-  int wrow[kTile];
-  bool ok[kTile];
-  if (mode == 2) {
-    const int j0 = blockIdx.x * (kTile / 2);
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const int group = blockIdx.x * (kWarps / split) + warp / split, slice = warp % split;
+  int wrow[kWarpRows];
+  bool ok[kWarpRows];
 #pragma unroll
-    for (int t = 0; t < kTile / 2; ++t) {
-      wrow[t] = j0 + t;
-      wrow[t + kTile / 2] = inter + j0 + t;
-      ok[t] = ok[t + kTile / 2] = j0 + t < inter;
-    }
-  } else {
-#pragma unroll
-    for (int t = 0; t < kTile; ++t) {
-      wrow[t] = blockIdx.x * kTile + t;
+  for (int t = 0; t < kWarpRows; ++t) {
+    if (mode == 2) {
+      const int j = group * 2 + (t & 1);
+      wrow[t] = t < 2 ? j : inter + j;
+      ok[t] = j < inter;
+    } else {
+      wrow[t] = group * kWarpRows + t;
       ok[t] = wrow[t] < O;
     }
   }
-  float acc[R][kTile];
+  const int vectors = K / E;
+  const int per_slice = (vectors + split - 1) / split;
+  const int v_begin = slice * per_slice;
+  const int v_end = v_begin + per_slice < vectors ? v_begin + per_slice : vectors;
+  const int groups = K / 128;
+  float acc[R][kWarpRows];
   float ss[R];
 #pragma unroll
   for (int r = 0; r < R; ++r) {
     ss[r] = 0.f;
 #pragma unroll
-    for (int t = 0; t < kTile; ++t) acc[r][t] = 0.f;
+    for (int t = 0; t < kWarpRows; ++t) acc[r][t] = 0.f;
   }
-  const int vectors = K / E;
-  const int groups = K / 128;
-  for (int v = threadIdx.x; v < vectors; v += blockDim.x) {
-    u4 wv[kTile];
+  for (int v0 = v_begin + lane; v0 < v_end; v0 += 32 * kUnroll) {
+    u4 wv[kUnroll][kWarpRows];
 #pragma unroll
-    for (int t = 0; t < kTile; ++t) {
-      if (ok[t]) wv[t] = ld_stream(w + (long long)wrow[t] * row_bytes + (long long)v * 16);
-      else wv[t].v[0] = wv[t].v[1] = wv[t].v[2] = wv[t].v[3] = 0u;
-    }
-    float gscale[kTile];
+    for (int u = 0; u < kUnroll; ++u) {
+      const int v = v0 + 32 * u;
 #pragma unroll
-    for (int t = 0; t < kTile; ++t) gscale[t] = (S == 2 && ok[t]) ? h2f(scales[(long long)wrow[t] * groups + (v * E) / 128]) : 1.f;
-    u4 gv[E / 8];
-    if (norm != nullptr) {
-#pragma unroll
-      for (int c = 0; c < E / 8; ++c) gv[c] = ld_cached(norm + (long long)v * E + c * 8);
+      for (int t = 0; t < kWarpRows; ++t) {
+        if (ok[t] && v < v_end) wv[u][t] = ld_stream(w + (long long)wrow[t] * row_bytes + (long long)v * 16);
+        else wv[u][t].v[0] = wv[u][t].v[1] = wv[u][t].v[2] = wv[u][t].v[3] = 0u;
+      }
     }
 #pragma unroll
-    for (int r0 = 0; r0 < R; r0 += RB) {
-      float xf[RB][E];
+    for (int u = 0; u < kUnroll; ++u) {
+      const int v = v0 + 32 * u;
+      if (v >= v_end) continue;
+      float gs[kWarpRows];
 #pragma unroll
-      for (int rr = 0; rr < RB; ++rr) {
-        const int r = r0 + rr;
-        if (r < R && r < rows) {
+      for (int t = 0; t < kWarpRows; ++t) gs[t] = (S == 2 && ok[t]) ? h2f(scales[(long long)wrow[t] * groups + (v * E) / 128]) : 1.f;
+      u4 gv[E / 8];
+      if (norm != nullptr) {
 #pragma unroll
-          for (int c = 0; c < E / 8; ++c) {
-            const u4 xv = ld_cached(x + (long long)r * K + (long long)v * E + c * 8);
+        for (int c = 0; c < E / 8; ++c) gv[c] = ld_cached(norm + (long long)v * E + c * 8);
+      }
+#pragma unroll
+      for (int r = 0; r < R; ++r) {
+        if (r >= rows) break;
+        float xf[E];
+#pragma unroll
+        for (int c = 0; c < E / 8; ++c) {
+          const u4 xv = ld_cached(x + (long long)r * K + (long long)v * E + c * 8);
+#pragma unroll
+          for (int k = 0; k < 4; ++k) {
+            xf[c * 8 + 2 * k] = bf_lo(xv.v[k]);
+            xf[c * 8 + 2 * k + 1] = bf_hi(xv.v[k]);
+          }
+        }
+        if (norm != nullptr) {
+          float s = 0.f;
+#pragma unroll
+          for (int e = 0; e < E; ++e) s = fmaf(xf[e], xf[e], s);
+          ss[r] += s;
+#pragma unroll
+          for (int c = 0; c < E / 8; ++c)
 #pragma unroll
             for (int k = 0; k < 4; ++k) {
-              xf[rr][c * 8 + 2 * k] = bf_lo(xv.v[k]);
-              xf[rr][c * 8 + 2 * k + 1] = bf_hi(xv.v[k]);
+              xf[c * 8 + 2 * k] *= bf_lo(gv[c].v[k]);
+              xf[c * 8 + 2 * k + 1] *= bf_hi(gv[c].v[k]);
             }
-          }
-          if (norm != nullptr) {
-            float s = 0.f;
-#pragma unroll
-            for (int e = 0; e < E; ++e) s = fmaf(xf[rr][e], xf[rr][e], s);
-            ss[r < R ? r : 0] += s;
-#pragma unroll
-            for (int c = 0; c < E / 8; ++c)
-#pragma unroll
-              for (int k = 0; k < 4; ++k) {
-                xf[rr][c * 8 + 2 * k] *= bf_lo(gv[c].v[k]);
-                xf[rr][c * 8 + 2 * k + 1] *= bf_hi(gv[c].v[k]);
-              }
-          }
-        } else {
-#pragma unroll
-          for (int e = 0; e < E; ++e) xf[rr][e] = 0.f;
-        }
-      }
-#pragma unroll
-      for (int t = 0; t < kTile; ++t) {
-        float d[RB];
-#pragma unroll
-        for (int rr = 0; rr < RB; ++rr) d[rr] = 0.f;
-#pragma unroll
-        for (int k = 0; k < 4; ++k) {
-          const unsigned u = wv[t].v[k];
-          if (S == 0) {
-            const float a = bf_lo(u), b = bf_hi(u);
-#pragma unroll
-            for (int rr = 0; rr < RB; ++rr) d[rr] = fmaf(xf[rr][2 * k + 1], b, fmaf(xf[rr][2 * k], a, d[rr]));
-          } else if (S == 1) {
-#pragma unroll
-            for (int b = 0; b < 4; ++b) {
-              const float q = magic_byte(u, b) - 8388736.f;
-#pragma unroll
-              for (int rr = 0; rr < RB; ++rr) d[rr] = fmaf(xf[rr][4 * k + b], q, d[rr]);
-            }
-          } else {
-            const unsigned lo = u & 0x0F0F0F0Fu, hi = (u >> 4) & 0x0F0F0F0Fu;
-#pragma unroll
-            for (int b = 0; b < 4; ++b) {
-              const float ql = magic_byte(lo, b) - 8388616.f, qh = magic_byte(hi, b) - 8388616.f;
-#pragma unroll
-              for (int rr = 0; rr < RB; ++rr) d[rr] = fmaf(xf[rr][8 * k + 4 + b], qh, fmaf(xf[rr][8 * k + b], ql, d[rr]));
-            }
-          }
         }
 #pragma unroll
-        for (int rr = 0; rr < RB; ++rr)
-          if (r0 + rr < R) acc[r0 + rr < R ? r0 + rr : 0][t] += d[rr] * gscale[t];
+        for (int t = 0; t < kWarpRows; ++t) acc[r][t] = fmaf(dot16<S>(wv[u][t], xf), gs[t], acc[r][t]);
       }
     }
   }
-  constexpr int kValues = R * (kTile + 1);
-  __shared__ float red[kMaxWarps][kValues];
-  __shared__ float tot[kValues];
-  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
 #pragma unroll
   for (int r = 0; r < R; ++r) {
+    ss[r] = warp_sum(ss[r]);
 #pragma unroll
-    for (int t = 0; t < kTile; ++t) {
-      float a = acc[r][t];
+    for (int t = 0; t < kWarpRows; ++t) acc[r][t] = warp_sum(acc[r][t]);
+  }
+  if (split > 1) {
+    // the warps of one row group are consecutive; the first (slice 0) adds the others' sums and writes
+    __shared__ float part[kWarps][R * (kWarpRows + 1)];
+    if (lane == 0 && slice != 0) {
 #pragma unroll
-      for (int o = 16; o > 0; o >>= 1) a += __shfl_xor_sync(0xffffffffu, a, o);
-      if (lane == 0) red[warp][r * kTile + t] = a;
+      for (int r = 0; r < R; ++r) {
+        part[warp][R * kWarpRows + r] = ss[r];
+#pragma unroll
+        for (int t = 0; t < kWarpRows; ++t) part[warp][r * kWarpRows + t] = acc[r][t];
+      }
     }
-    float s = ss[r];
+    __syncthreads();
+    if (slice == 0) {
+      for (int other = 1; other < split; ++other) {
 #pragma unroll
-    for (int o = 16; o > 0; o >>= 1) s += __shfl_xor_sync(0xffffffffu, s, o);
-    if (lane == 0) red[warp][R * kTile + r] = s;
+        for (int r = 0; r < R; ++r) {
+          ss[r] += part[warp + other][R * kWarpRows + r];
+#pragma unroll
+          for (int t = 0; t < kWarpRows; ++t) acc[r][t] += part[warp + other][r * kWarpRows + t];
+        }
+      }
+    }
+    __syncthreads();  // the shared sums are reused by the next chunk of rows
   }
-  __syncthreads();
-  if (threadIdx.x < kValues) {
-    float s = 0.f;
-    for (int i = 0; i < warps; ++i) s += red[i][threadIdx.x];
-    tot[threadIdx.x] = s;
+  if (slice != 0) return;
+#pragma unroll
+  for (int r = 0; r < R; ++r) {
+    if (r >= rows) break;
+    const float inv = norm != nullptr ? rsqrtf(ss[r] / (float)K + eps) : 1.f;
+#pragma unroll
+    for (int t = 0; t < kWarpRows; ++t) {
+      if (lane != (r * kWarpRows + t) % 32 || !ok[t] || (mode == 2 && t >= 2)) continue;
+      float y = acc[r][t] * inv;
+      if (S == 1) y *= h2f(scales[wrow[t]]);
+      if (bias != nullptr) y += load(bias, wrow[t]);
+      if (mode == 2) {
+        float up = acc[r][t + 2] * inv;
+        if (S == 1) up *= h2f(scales[wrow[t + 2]]);
+        if (bias != nullptr) up += load(bias, wrow[t + 2]);
+        out_bf[(long long)r * inter + wrow[t]] = round_bf16(y / (1.0f + expf(-y)) * up);
+      } else {
+        const long long i = (long long)r * O + wrow[t];
+        if (mode == 0) out_bf[i] = round_bf16(y);
+        else if (mode == 1) out_bf[i] = round_bf16(load(out_bf, i) + y);
+        else out_f[i] = __uint_as_float(((unsigned int)round_bf16(y)) << 16);
+      }
+    }
   }
-  __syncthreads();
-  if (threadIdx.x >= rows * kTile) return;
-  const int r = threadIdx.x / kTile, t = threadIdx.x % kTile;
-  if (!ok[t] || (mode == 2 && t >= kTile / 2)) return;
-  const float inv = norm != nullptr ? rsqrtf(tot[R * kTile + r] / (float)K + eps) : 1.f;
-  float y = tot[r * kTile + t] * inv;
-  if (S == 1) y *= h2f(scales[wrow[t]]);
-  if (bias != nullptr) y += load(bias, wrow[t]);
-  if (mode == 2) {
-    float u = tot[r * kTile + t + kTile / 2] * inv;
-    if (S == 1) u *= h2f(scales[wrow[t + kTile / 2]]);
-    if (bias != nullptr) u += load(bias, wrow[t + kTile / 2]);
-    out_bf[(long long)r * inter + wrow[t]] = round_bf16(y / (1.0f + expf(-y)) * u);
-    return;
+}
+
+// More rows than R: chunks of R rows one after another (a warp's weight rows are read from HBM for the first chunk and
+// mostly from L2 for the others). `split` is uniform over the grid, so every thread meets the same barriers.
+template <int S, int R>
+__device__ __forceinline__ void gemv_chunks(const bf16* x, const unsigned char* w, const unsigned short* scales, const bf16* norm, float eps,
+                                            const bf16* bias, bf16* out_bf, float* out_f, int rows, int K, int O, int mode, int inter, int split) {
+  const long long out_row = mode == 2 ? inter : O;
+  for (int base = 0; base < rows; base += R) {
+    gemv<S, R>(x + (long long)base * K, w, scales, norm, eps, bias, out_bf != nullptr ? out_bf + base * out_row : nullptr,
+               out_f != nullptr ? out_f + base * out_row : nullptr, rows - base < R ? rows - base : R, K, O, mode, inter, split);
   }
-  const long long i = (long long)r * O + wrow[t];
-  if (mode == 0) out_bf[i] = round_bf16(y);
-  else if (mode == 1) out_bf[i] = round_bf16(load(out_bf, i) + y);
-  else out_f[i] = __uint_as_float(((unsigned int)round_bf16(y)) << 16);
 }
 
 #define LEM_GEMV(S, R)                                                                                                  \
   extern "C" __global__ void __launch_bounds__(256) gemv_s##S##_r##R(                                                   \
       const bf16* x, const unsigned char* w, const unsigned short* scales, const bf16* norm, float eps, const bf16* bias, \
-      bf16* out_bf, float* out_f, int rows, int K, int O, int mode, int inter) {                                          \
-    gemv<S, R>(x, w, scales, norm, eps, bias, out_bf, out_f, rows, K, O, mode, inter);                                   \
+      bf16* out_bf, float* out_f, int rows, int K, int O, int mode, int inter, int split) {                               \
+    gemv_chunks<S, R>(x, w, scales, norm, eps, bias, out_bf, out_f, rows, K, O, mode, inter, split);                     \
   }
 LEM_GEMV(0, 1) LEM_GEMV(0, 2) LEM_GEMV(0, 4) LEM_GEMV(0, 8)
 LEM_GEMV(1, 1) LEM_GEMV(1, 2) LEM_GEMV(1, 4) LEM_GEMV(1, 8)
@@ -316,6 +340,7 @@ extern "C" __global__ void __launch_bounds__(128) decode_attention(const bf16* q
     float score = neg_inf;
     if (mv != neg_inf) {
       float dot = 0.f;
+#pragma unroll 8
       for (int c = 0; c < d; c += 8) {
         const u4 kv = ld_cached(keys + p * d + c);
 #pragma unroll
@@ -346,13 +371,13 @@ extern "C" __global__ void __launch_bounds__(128) decode_attention(const bf16* q
   const int pairs = d / 2, pi = tid % pairs, g = tid / pairs, groups = blockDim.x / pairs;
   float a0 = 0.f, a1 = 0.f;
   if (g < groups) {
+    // unconditional loads, four in flight: a masked position has weight 0 and a zeroed or written value (never NaN)
+#pragma unroll 4
     for (long long p = g; p < capacity; p += groups) {
       const float e = s[p];
-      if (e != 0.f) {
-        const unsigned vv = *reinterpret_cast<const unsigned*>(values + p * d + 2 * pi);
-        a0 = fmaf(e, bf_lo(vv), a0);
-        a1 = fmaf(e, bf_hi(vv), a1);
-      }
+      const unsigned vv = __ldg(reinterpret_cast<const unsigned*>(values + p * d + 2 * pi));
+      a0 = fmaf(e, bf_lo(vv), a0);
+      a1 = fmaf(e, bf_hi(vv), a1);
     }
     part[g * d + 2 * pi] = a0;
     part[g * d + 2 * pi + 1] = a1;
@@ -608,7 +633,7 @@ int lem_silu_mul(void* gate_up, void** out) {
   }
 }
 
-// The GEMV of lem_decode_kernels' source: y = W x for at most 8 rows of x. x [..., K] contiguous bf16; weight [O, K]
+// The GEMV of lem_decode_kernels' source: y = W x for at most 64 rows of x (in chunks of 8). x [..., K] contiguous bf16; weight [O, K]
 // bf16 (scheme 0), [O, K] uint8 (scheme 1, int8 + 128, scales fp16 [O]) or [O, K/2] uint8 (scheme 2, two int4 + 8 per
 // byte, scales fp16 [O, K/128]). norm (may be null): RMSNorm weight [K] applied to x first, with eps. bias (may be
 // null): [O]. mode 0: returns y [..., O]; 1: residual [..., O] += y in place, returns nothing (*out = null); 2: returns
@@ -629,7 +654,7 @@ int lem_gemv(void* x, void* weight, void* scales, int scheme, void* norm, double
     require(wt.size(1) == (scheme == 2 ? K / 2 : K), "gemv weight and input disagree on in-features");
     require(K <= (1LL << 30) && O <= (1LL << 30), "gemv shapes too large");
     const int64_t rows = xt.numel() / K;
-    require(rows >= 1 && rows <= 8, "gemv takes 1 to 8 rows");
+    require(rows >= 1 && rows <= 64, "gemv takes 1 to 64 rows");
     const auto device = xt.get_device();
     require(wt.get_device() == device, "gemv takes tensors on one device");
     const at::Tensor* st = static_cast<const at::Tensor*>(scales);
@@ -665,9 +690,16 @@ int lem_gemv(void* x, void* weight, void* scales, int scheme, void* norm, double
     const auto& k = ready_kernels(xt);
     const int variant = rows <= 1 ? 0 : rows <= 2 ? 1 : rows <= 4 ? 2 : 3;
     const int64_t vectors = K / per_vector;
-    const unsigned threads = static_cast<unsigned>(std::min<int64_t>(256, std::max<int64_t>(32, (vectors + 31) / 32 * 32)));
     const int64_t inter64 = O / 2;
-    const unsigned tiles = static_cast<unsigned>(mode == 2 ? (inter64 + 1) / 2 : (O + 3) / 4);
+    // a warp per 4 weight rows; where that leaves fewer than 16 warps per multiprocessor, up to 8 warps split the
+    // in-dimension of each row group, as long as every lane still gets a vector
+    const int64_t row_groups = mode == 2 ? (inter64 + 1) / 2 : (O + 3) / 4;
+    const int64_t wanted_warps = 16LL * at::cuda::getDeviceProperties(device)->multiProcessorCount;
+    int split = 1;
+    while (split < 8 && row_groups * split < wanted_warps && vectors / (2 * split) >= 32) split *= 2;
+    const int64_t groups_per_block = 8 / split;
+    const unsigned blocks = static_cast<unsigned>((row_groups + groups_per_block - 1) / groups_per_block);
+    const unsigned threads = 256;
     const void* px = xt.data_ptr();
     const void* pw = wt.data_ptr();
     const void* ps = st != nullptr ? st->data_ptr() : nullptr;
@@ -675,8 +707,8 @@ int lem_gemv(void* x, void* weight, void* scales, int scheme, void* norm, double
     const void* pb = bt != nullptr ? bt->data_ptr() : nullptr;
     float feps = static_cast<float>(eps);
     int irows = static_cast<int>(rows), ik = static_cast<int>(K), io = static_cast<int>(O), imode = mode, iinter = static_cast<int>(inter64);
-    void* args[] = {&px, &pw, &ps, &pn, &feps, &pb, &out_bf, &out_f, &irows, &ik, &io, &imode, &iinter};
-    launch(k.gemv[scheme][variant], tiles, 1, threads, xt, args);
+    void* args[] = {&px, &pw, &ps, &pn, &feps, &pb, &out_bf, &out_f, &irows, &ik, &io, &imode, &iinter, &split};
+    launch(k.gemv[scheme][variant], blocks, 1, threads, xt, args);
     *out = result.defined() ? new at::Tensor(std::move(result)) : nullptr;
     return 0;
   } catch (const std::exception& e) {
