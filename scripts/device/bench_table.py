@@ -39,7 +39,8 @@ def lem_rows(records):
         facts = r.get("environment", {}).get("backend", {})
         tpot = m.get("tpot_ms_p50")
         gemv = facts.get("torchsharp_decode_kernels", "")
-        tool = "lem" if "up to 8 rows" in gemv or not gemv.startswith("on") else "lem (bf16 GEMV " + gemv.split("GEMV for up to ")[-1].split(",")[0] + ")"
+        # LEM_TORCHSHARP_GEMV_MAX_ROWS=0 (cuBLAS for every bf16 projection) is an A/B run: named apart
+        tool = "lem (cuBLAS bf16)" if "GEMV for up to 0 rows" in gemv else "lem"
         rows.append({"tool": tool, "graphs": cfg.get("torchsharp.cuda_graphs", {}).get("value", True),
                      "precision": cfg.get("quantization", {}).get("value", facts.get("torchsharp_quantization", "none")),
                      "batch": batch, "output_tok_s": m.get("output_tokens_per_s"), "j_per_token": m.get("energy_gpu_per_output_token_j"),

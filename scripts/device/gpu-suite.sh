@@ -10,8 +10,8 @@
 #   meters first so that the idle baseline is read on a GPU that has not just been loaded)
 #   PARITY_MODELS="llama:tiny gpt2:tiny" limits the parity section to some models.
 #   decode-check: the decode kernels and quantization against transformers (QUANT_MODELS, QUANTS); graphs = eager.
-#   decode-bench (issue 21): lem bf16/int8/int4 at batch 1, 8, 32 (decode.lem), the transformers peer (eager and
-#     sdpa) and, when LLAMA_CPP_BIN names a folder with llama-batched-bench and llama-quantize and LLAMA_CPP_CONVERT
+#   decode-bench (issue 21): lem bf16/int8/int4 at batch 1, 8, 32 (decode.lem), the transformers peer (eager, sdpa,
+#     sdpa without cuDNN attention; with its unseen-lengths diagnosis) and, when LLAMA_CPP_BIN names a folder with llama-batched-bench and llama-quantize and LLAMA_CPP_CONVERT
 #     llama.cpp's convert_hf_to_gguf.py, llama.cpp on the same weights (bf16, Q8_0, Q4_0); prints one table.
 #     LLAMA_CPP_FA overrides the flash-attention flag ("-fa on"); PEER_BATCHES the peers' batch sizes.
 #   decode-profile: ncu kernel times of lem's batch-1 decode steps (bf16, int8, int4), summed by kernel.
@@ -161,9 +161,9 @@ decode-bench)
   "$LEM" run --fresh --set "model=\"$model\"" scripts/device/decode.lem 2>&1 | tee "$OUT/decode-lem.txt" || failed+=(decode-lem)
   "$LEM" results --dir gpu-results-decode export --format json > "$OUT/decode-lem.json" || failed+=(decode-export)
   : > "$OUT/decode-peers.jsonl"
-  $PY scripts/device/peer_transformers.py "$model" --batches ${PEER_BATCHES:-1,8,32} --attn eager,sdpa ${PEER_DIAGNOSE:+--diagnose} \
+  $PY scripts/device/peer_transformers.py "$model" --batches ${PEER_BATCHES:-1,8,32} --attn eager,sdpa,sdpa_no_cudnn --diagnose \
     --out "$OUT/decode-peers.jsonl" > "$OUT/decode-transformers.txt" 2>&1 || failed+=(decode-transformers)
-  grep -A 24 -- "--- diagnose" "$OUT/decode-transformers.txt" | head -100
+  grep -- "--- diagnose" "$OUT/decode-transformers.txt"
   if [ -n "${LLAMA_CPP_BIN:-}" ]; then
     $PY scripts/device/peer_llamacpp.py "$model" --bin "$LLAMA_CPP_BIN" --convert "${LLAMA_CPP_CONVERT:?set LLAMA_CPP_CONVERT to convert_hf_to_gguf.py}" \
       --batches ${PEER_BATCHES:-1,8,32} --fa "${LLAMA_CPP_FA:--fa on}" --work "$LEM_CACHE_DIR/llamacpp" --out "$OUT/decode-peers.jsonl" || failed+=(decode-llamacpp)

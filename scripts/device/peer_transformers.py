@@ -6,14 +6,17 @@ prefill time (a generate of one token) and TPOT = (wall - prefill) / (new tokens
 attention implementation, greedy, pinned output length (min = max new tokens). One JSON object per line to stdout
 (and to --out when given).
 
-The prompts of a batch have equal lengths, so no attention mask is passed (both arms then run causal attention and
-transformers builds no padding mask). The 2026-12-02 suite passed an all-ones mask and its sdpa arm ran 4x slower than
-eager at batch 1; --diagnose profiles a short generate of each arm with and without that mask, to show where it went.
+Each arm is at its best: the prompts of a batch have equal lengths, so no attention mask is passed, and the warm-up is
+a whole generate of the measured lengths. The 2026-12-02 suites warmed up with 8 tokens, and their sdpa arm ran 3-4x
+slower than eager at every batch size, about 35 ms more per step: in a 16-token profile over lengths already seen, sdpa
+took 14 ms per token (eager 23), so the cost came with new sequence lengths, as a per-shape plan of cuDNN's attention
+would (lem's own attention keeps one shape). --diagnose times a generate over unseen lengths and the same again, per
+arm; the arm sdpa_no_cudnn is sdpa with PyTorch's cuDNN attention backend disabled.
 
 Usage: peer_transformers.py MODEL_DIR [--batches 1,8,32] [--prompt-tokens 128] [--new-tokens 128]
-                            [--attn eager,sdpa] [--dtype bf16] [--repeats 1] [--out FILE] [--diagnose]
+                            [--attn eager,sdpa,sdpa_no_cudnn] [--dtype bf16] [--repeats 1] [--out FILE] [--diagnose]
 """
-import argparse, cProfile, io, json, pstats, sys, time
+import argparse, cProfile, json, pstats, sys, time
 
 import pynvml
 import torch
@@ -24,13 +27,12 @@ def energy_mj(handle):
     return pynvml.nvmlDeviceGetTotalEnergyConsumption(handle)
 
 
-def diagnose(model, ids, attn, new_tokens):
-    """Host-side profile of a short generate with and without an all-ones attention mask: where a step's time goes."""
-    for with_mask in (True, False):
-        kwargs = dict(max_new_tokens=new_tokens, min_new_tokens=new_tokens, do_sample=False, pad_token_id=0)
-        if with_mask:
-            kwargs["attention_mask"] = torch.ones_like(ids)
-        model.generate(ids, **kwargs)
+def diagnose(model, vocab, prompt_tokens, attn, new_tokens=32):
+    """A batch-1 generate over sequence lengths this process has not run yet, then the same again: ms per token of
+    each, and the host time spent in torch's scaled_dot_product_attention (where per-shape planning would show)."""
+    ids = torch.randint(10, min(vocab, 50000), (1, prompt_tokens + 7)).cuda()  # lengths no other call used
+    kwargs = dict(max_new_tokens=new_tokens, min_new_tokens=new_tokens, do_sample=False, pad_token_id=0)
+    for label in ("unseen lengths", "same lengths again"):
         torch.cuda.synchronize()
         profiler = cProfile.Profile()
         t0 = time.perf_counter()
@@ -39,11 +41,10 @@ def diagnose(model, ids, attn, new_tokens):
         torch.cuda.synchronize()
         profiler.disable()
         ms = (time.perf_counter() - t0) / new_tokens * 1e3
-        text = io.StringIO()
-        pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(14)
-        lines = [l for l in text.getvalue().splitlines() if l.strip()][-16:]
-        print(f"--- diagnose {attn}, attention_mask={'ones' if with_mask else 'none'}: {ms:.1f} ms per token", flush=True)
-        print("\n".join(lines), flush=True)
+        stats = pstats.Stats(profiler).stats
+        sdpa_s = sum(v[2] for k, v in stats.items() if "scaled_dot_product_attention" in k[2])
+        print(f"--- diagnose {attn}, {label}: {ms:.1f} ms per token; host time in scaled_dot_product_attention "
+              f"{sdpa_s * 1e3 / new_tokens:.2f} ms per token", flush=True)
 
 
 def main():
@@ -52,11 +53,11 @@ def main():
     ap.add_argument("--batches", default="1,8,32")
     ap.add_argument("--prompt-tokens", type=int, default=128)
     ap.add_argument("--new-tokens", type=int, default=128)
-    ap.add_argument("--attn", default="eager,sdpa")
+    ap.add_argument("--attn", default="eager,sdpa,sdpa_no_cudnn")
     ap.add_argument("--dtype", default="bf16")
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--out")
-    ap.add_argument("--diagnose", action="store_true", help="profile a short batch-1 generate per arm, with and without a mask")
+    ap.add_argument("--diagnose", action="store_true", help="time a batch-1 generate over unseen lengths and again, per arm")
     args = ap.parse_args()
 
     dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[args.dtype]
@@ -65,7 +66,9 @@ def main():
     out = open(args.out, "a") if args.out else None
 
     for attn in args.attn.split(","):
-        model = AutoModelForCausalLM.from_pretrained(args.model, dtype=dtype, attn_implementation=attn).cuda().eval()
+        torch.backends.cuda.enable_cudnn_sdp(attn != "sdpa_no_cudnn")
+        implementation = "sdpa" if attn == "sdpa_no_cudnn" else attn
+        model = AutoModelForCausalLM.from_pretrained(args.model, dtype=dtype, attn_implementation=implementation).cuda().eval()
         vocab = model.config.vocab_size
         gen = torch.Generator(device="cpu").manual_seed(0)
         for batch in [int(b) for b in args.batches.split(",")]:
@@ -73,8 +76,8 @@ def main():
             kwargs = dict(max_new_tokens=args.new_tokens, min_new_tokens=args.new_tokens, do_sample=False, pad_token_id=0)
             with torch.inference_mode():
                 if args.diagnose and batch == 1:
-                    diagnose(model, ids, attn, 16)
-                model.generate(ids, **{**kwargs, "max_new_tokens": 8, "min_new_tokens": 8})  # warm-up, not measured
+                    diagnose(model, vocab, args.prompt_tokens, attn)
+                model.generate(ids, **kwargs)  # warm-up over the measured lengths, not measured
                 torch.cuda.synchronize()
                 t0 = time.perf_counter()
                 model.generate(ids, **{**kwargs, "max_new_tokens": 1, "min_new_tokens": 1})

@@ -10,6 +10,7 @@ public class ExperimentConfigTests
         ("backend", V.Word("torchsharp")),
         ("device", V.Text("cuda:1")),
         ("precision", V.Word("bf16")),
+        ("quantization", V.Word("int8")),
         ("max_new_tokens", V.Int(128)),
         ("min_new_tokens", V.Int(128)),
         ("prompts", V.Named("synthetic", ("count", V.Int(64)), ("input_tokens", V.Int(256)))),
@@ -162,6 +163,8 @@ public class ExperimentConfigTests
         Assert.Equal(("/cache/tiny", "bf16", "cuda:0"), (request.Model, request.Precision, request.Device));
         Assert.Equal(true, request.BackendOptions!["torchsharp.cuda_graphs"]);
         Assert.Equal("sdpa", request.BackendOptions["torchsharp.attention"]);
+        // the core quantization parameter names the backends it applies to, so it reaches their options too
+        Assert.Equal("none", request.BackendOptions["quantization"]);
         Assert.DoesNotContain("precision", request.BackendOptions.Keys);
     }
 
