@@ -3,11 +3,18 @@
 #   dotnet fsi build.fsx device-pack      # writes .device/lem/lem (self-contained, no CPU libtorch)
 # and copying the repository there. Needs python3 with torch, transformers, safetensors and pynvml.
 #
-#   scripts/device/gpu-suite.sh [meters] [env] [fixture] [bench] [parity] [dataparallel] [pipeline] [phases]   (default:
-#   all but dataparallel, pipeline and phases,
+#   scripts/device/gpu-suite.sh [meters] [env] [fixture] [bench] [parity] [dataparallel] [pipeline] [phases]
+#                               [decode-check] [decode-bench] [decode-profile]   (default:
+#   all but dataparallel, pipeline, phases and the decode sections,
 #   in that order;
 #   meters first so that the idle baseline is read on a GPU that has not just been loaded)
 #   PARITY_MODELS="llama:tiny gpt2:tiny" limits the parity section to some models.
+#   decode-check: the decode kernels and quantization against transformers (QUANT_MODELS, QUANTS); graphs = eager.
+#   decode-bench (issue 21): lem bf16/int8/int4 at batch 1, 8, 32 (decode.lem), the transformers peer (eager, sdpa,
+#     sdpa without cuDNN attention; with its unseen-lengths diagnosis) and, when LLAMA_CPP_BIN names a folder with llama-batched-bench and llama-quantize and LLAMA_CPP_CONVERT
+#     llama.cpp's convert_hf_to_gguf.py, llama.cpp on the same weights (bf16, Q8_0, Q4_0); prints one table.
+#     LLAMA_CPP_FA overrides the flash-attention flag ("-fa on"); PEER_BATCHES the peers' batch sizes.
+#   decode-profile: ncu kernel times of lem's batch-1 decode steps (bf16, int8, int4), summed by kernel.
 #
 # Prints the figures and writes logs and JSON to $OUT (default ./gpu-out). Each section runs even if an
 # earlier one failed; the exit code is 1 when any section failed.
@@ -133,6 +140,60 @@ for r in json.load(open(sys.argv[1])):
     for k in keys: print(f"{k} = {m[k]}")
     for w in r.get("warnings", []): print("warning:", w["message"])
 PYEOF
+  ;;
+decode-check)
+  section "decode kernels and weight-only quantization against transformers; CUDA graphs vs eager"
+  : > "$OUT/decode-check.jsonl"
+  for m in ${QUANT_MODELS:-llama:llama-3.2-1b llama:tiny qwen2:qwen2.5-0.5b}; do
+    dir=$(synth ${m%%:*} ${m#*:})
+    for q in ${QUANTS:-none int8 int4}; do
+      [ "$q" != none ] && [ "${m#*:}" = tiny ] && continue  # tiny shapes do not group by 128
+      $PY scripts/device/parity_transformers.py "$LEM" "$dir" --dtype bf16 --new-tokens 64 --graph-check --quantization $q \
+        | tee -a "$OUT/decode-check.jsonl" || failed+=("decode-check:$m:$q")
+    done
+  done
+  $PY scripts/device/parity_transformers.py "$LEM" "$(synth llama tiny)" --dtype fp32 --new-tokens 64 | tee -a "$OUT/decode-check.jsonl" || failed+=("decode-check:fp32")
+  ;;
+decode-bench)
+  section "decode benchmark: lem bf16/int8/int4 vs transformers and llama.cpp, Llama-3.2-1B shape, 128+128 tokens, batch 1/8/32"
+  model=$(synth llama llama-3.2-1b)
+  rm -rf gpu-results-decode
+  "$LEM" run --fresh --set "model=\"$model\"" scripts/device/decode.lem 2>&1 | tee "$OUT/decode-lem.txt" || failed+=(decode-lem)
+  "$LEM" results --dir gpu-results-decode export --format json > "$OUT/decode-lem.json" || failed+=(decode-export)
+  : > "$OUT/decode-peers.jsonl"
+  $PY scripts/device/peer_transformers.py "$model" --batches ${PEER_BATCHES:-1,8,32} --attn eager,sdpa,sdpa_no_cudnn --diagnose \
+    --out "$OUT/decode-peers.jsonl" > "$OUT/decode-transformers.txt" 2>&1 || failed+=(decode-transformers)
+  grep -- "--- diagnose" "$OUT/decode-transformers.txt"
+  if [ -n "${LLAMA_CPP_BIN:-}" ]; then
+    $PY scripts/device/peer_llamacpp.py "$model" --bin "$LLAMA_CPP_BIN" --convert "${LLAMA_CPP_CONVERT:?set LLAMA_CPP_CONVERT to convert_hf_to_gguf.py}" \
+      --batches ${PEER_BATCHES:-1,8,32} --fa "${LLAMA_CPP_FA:--fa on}" --work "$LEM_CACHE_DIR/llamacpp" --out "$OUT/decode-peers.jsonl" || failed+=(decode-llamacpp)
+  else
+    echo "llama.cpp peer skipped: LLAMA_CPP_BIN is not set"
+  fi
+  $PY scripts/device/bench_table.py --decode "$OUT/decode-lem.json" "$OUT/decode-peers.jsonl" | tee "$OUT/decode-table.md" || failed+=(decode-table)
+  $PY - "$OUT/decode-lem.json" <<'PYEOF' | tee -a "$OUT/decode-table.md"
+import json, sys
+for r in json.load(open(sys.argv[1])):
+    f = r.get("environment", {}).get("backend", {})
+    m = r["metrics"]
+    print(f"{r['experiment']}: quantization {f.get('torchsharp_quantization')} ({f.get('torchsharp_quantization_scheme', 'bf16')}), group {f.get('torchsharp_quantization_group_size', '-')}, "
+          f"weights {m.get('model_weight_bytes')} B (quantized part {f.get('torchsharp_quantized_weight_bytes', 0)} B), load {m.get('model_load_s')} s, "
+          f"mbu {m.get('mbu')}, graphs {f.get('torchsharp_cuda_graphs', '')[:2]}, kernels {f.get('torchsharp_decode_kernels', '')[:3]}")
+    for w in r.get("warnings", []): print("  warning:", w["message"])
+PYEOF
+  ;;
+decode-profile)
+  section "kernel times of lem's batch-1 decode steps (ncu, caches and clocks left alone)"
+  dir=$(synth llama llama-3.2-1b)
+  echo '{"prompts": [[11, 22, 33, 44, 55, 66, 77, 88]]}' > "$OUT/profile-prompt.json"
+  for q in ${QUANTS:-none int8 int4}; do
+    # eager static decoding runs the graph's kernels; skip the load and prefill, keep three decode steps
+    timeout 240 ncu --clock-control none --cache-control none --metrics gpu__time_duration.sum --csv --page raw \
+      --launch-skip ${PROFILE_SKIP:-4000} --launch-count ${PROFILE_COUNT:-400} \
+      "$LEM" model probe --model "$dir" --precision bf16 --device cuda:0 --quantization $q --prompt-file "$OUT/profile-prompt.json" \
+      --new-tokens 96 --out "$OUT/profile-$q.json" > "$OUT/ncu-$q.csv" 2> "$OUT/ncu-$q.err" || failed+=("decode-profile:$q")
+    $PY scripts/device/ncu_summary.py "$OUT/ncu-$q.csv" --label "$q" | tee -a "$OUT/decode-profile.txt"
+  done
   ;;
 meters)
   section "meter self-check: steady 30 s load, idle power, throttling, short window"

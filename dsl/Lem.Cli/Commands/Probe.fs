@@ -38,7 +38,8 @@ let run (args: ParseResults<ProbeArgs>) =
              | _ -> args.GetResult(ProbeArgs.Device, defaultValue = "cpu")),
             PipelineDevices = (match pipeline with
                                | Some devices -> devices :> System.Collections.Generic.IReadOnlyList<string>
-                               | None -> null))
+                               | None -> null),
+            Quantization = args.GetResult(ProbeArgs.Quantization, defaultValue = "none"))
     use loaded = TorchSharpModule().Load request
     let model = loaded :?> TorchSharpModel
     let settings = GenerationSettings(newTokens, newTokens)
@@ -50,7 +51,9 @@ let run (args: ParseResults<ProbeArgs>) =
             let random = System.Random 7
             let vocab = min model.Info.VocabSize 50000
             let graphPrompts = Array.init 32 (fun _ -> Array.init (random.Next(5, 41)) (fun _ -> random.Next(10, vocab)))
-            let graphRequest = ModelLoadRequest(request.Model, request.Precision, request.Device, readOnlyDict [ "torchsharp.cuda_graphs", box true ])
+            let graphRequest =
+                ModelLoadRequest(request.Model, request.Precision, request.Device, readOnlyDict [ "torchsharp.cuda_graphs", box true ],
+                                 Quantization = request.Quantization)
             use graphModel = TorchSharpModule().Load graphRequest :?> TorchSharpModel
             [ for rows in [ 1; 8; 32 ] ->
                 let batch = graphPrompts[.. rows - 1]
@@ -77,6 +80,8 @@ let run (args: ParseResults<ProbeArgs>) =
            architecture = model.Info.Architecture
            precision = model.Info.Precision
            device = model.Info.Device
+           quantization = request.Quantization
+           weight_bytes = model.Info.WeightBytes
            pipeline_split = (match model.Facts.TryGetValue "torchsharp_pipeline_split" with
                              | true, split -> string split
                              | _ -> null)

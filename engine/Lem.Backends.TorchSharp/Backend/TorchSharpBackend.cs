@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Lem.Backends.TorchSharp.Loading;
 using Lem.Backends.TorchSharp.CudaGraphs;
 using Lem.Backends.TorchSharp.Models;
+using Lem.Backends.TorchSharp.Quantization;
 using Lem.Engine.Inference;
 
 namespace Lem.Backends.TorchSharp.Backend;
@@ -25,15 +26,17 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
         var (precision, dtype) = PrecisionName.Parse(request.Precision);
         var staticDecode = Flag(request, StaticDecodeOption);
         var cudaGraphs = Flag(request, CudaGraphsOption);
+        var quantization = QuantizationOf(request);
         var config = ModelConfig.Load(folder);
         var split = Split(request, config);
         var deviceName = string.Join("+", split.Stages.Select(s => s.DeviceName).Distinct());
 
         CausalLM model;
+        var loadWatch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             using var weights = openWeights(folder);
-            model = ModelBuilder.Build(config, weights, dtype, split, folder);
+            model = ModelBuilder.Build(config, weights, dtype, split, folder, quantization);
         }
         catch (ExternalException e)
         {
@@ -59,6 +62,7 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
             return new TorchSharpModel(model, tokenizer, info)
             {
                 DecodeKernelsStatus = DecodeKernels(split, dtype),
+                BuildSeconds = loadWatch.Elapsed.TotalSeconds,
                 // on CUDA eager decoding uses the static shapes of graph decoding too, so the two give the same tokens
                 StaticDecodeShapes = staticDecode || onCuda, Graphs = graphs, GraphsStatus = graphsStatus,
                 // a pipeline's eager decoding is by design (the config rejects an explicit cuda_graphs = true with it)
@@ -71,6 +75,18 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
             throw;
         }
     }
+
+    /// <summary>
+    /// The core quantization parameter (ModelLoadRequest.Quantization); until the engine fills that in, also the backend
+    /// option "quantization" (the resolved parameter, which reaches the backend's options while it names this backend).
+    /// </summary>
+    private static QuantizationScheme QuantizationOf(ModelLoadRequest request)
+    {
+        if (request.Quantization is { } core && core != "none") return QuantizationSchemes.Parse(core);
+        return QuantizationSchemes.Parse(request.Option<string?>(QuantizationOption, null));
+    }
+
+    public const string QuantizationOption = "quantization";
 
     private static string AttentionChoice(ModelLoadRequest request)
     {
@@ -91,7 +107,7 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
         foreach (var stage in split.Stages)
             if (fused.PrepareDecodeKernels(stage.Device.index < 0 ? 0 : stage.Device.index) is { } reason)
                 return "off: " + reason;
-        return "on (RoPE with the KV-cache write, SiLU·up)";
+        return $"on (GEMV for up to {Projection.GemvMaxRows} rows, {Projection.QuantizedGemvMaxRows} with quantized weights, with the RMSNorm, residual addition, SiLU·up or fp32 logits folded in; RoPE with the KV-cache write; one-query attention over the static cache)";
     }
 
     /// <summary>Why a pipeline decodes eagerly although torchsharp.cuda_graphs is on.</summary>

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Lem.Backends.TorchSharp.CudaGraphs;
 using Lem.Backends.TorchSharp.Generation;
 using Lem.Backends.TorchSharp.Models;
+using Lem.Backends.TorchSharp.Quantization;
 using Lem.Engine;
 using Lem.Engine.Inference;
 using TorchSharp;
@@ -36,6 +37,9 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
     /// <summary>Whether the native decode kernels (RoPE with the KV write, SiLU·up) are used, and why not.</summary>
     public string DecodeKernelsStatus { get; init; } = "off";
 
+    /// <summary>Seconds to read, place and (with quantization) quantize the weights.</summary>
+    public double BuildSeconds { get; init; }
+
     public IReadOnlyDictionary<string, object> Facts
     {
         get
@@ -51,6 +55,14 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
                 ["torchsharp_decode_kernels"] = DecodeKernelsStatus,
             };
             if (model.Split.IsPipeline) facts["torchsharp_pipeline_split"] = model.Split.Describe();
+            facts["torchsharp_quantization"] = model.Quantization.Name();
+            if (model.Quantization != QuantizationScheme.None)
+            {
+                facts["torchsharp_quantization_scheme"] = model.Quantization.Describe();
+                facts["torchsharp_quantization_group_size"] = model.Quantization == QuantizationScheme.Int4 ? (object)WeightQuantizer.Int4GroupSize : "per output channel";
+                facts["torchsharp_quantized_weight_bytes"] = model.QuantizedWeightBytes;
+                facts["torchsharp_weights_build_s"] = Math.Round(BuildSeconds, 3);
+            }
             return facts;
         }
     }

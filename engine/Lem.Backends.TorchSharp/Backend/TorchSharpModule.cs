@@ -45,7 +45,8 @@ public sealed class TorchSharpModule : IBackendModule
     public BackendCapabilities Capabilities { get; } = new(
         ExecutionShape.Batch,
         Precisions: ["fp32", "fp16", "bf16"],
-        Quantizations: ["none"],
+        // weight-only, quantized at load; the LM head (and embeddings tied to it) stay int8 under both (Quantization/)
+        Quantizations: ["none", "int8", "int4"],
         ParallelModes: ["none", "data", "pipeline"],
         ModelSources: [ModelSourceKind.HuggingFaceFolder, ModelSourceKind.Synthetic],
         TracesFlops: true,

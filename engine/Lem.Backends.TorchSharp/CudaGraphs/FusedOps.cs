@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Lem.Backends.TorchSharp.Models;
 using static TorchSharp.torch;
 
 namespace Lem.Backends.TorchSharp.CudaGraphs;
@@ -17,6 +18,8 @@ public sealed unsafe class FusedOps
     private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int> _ropeKvWrite;
     private readonly delegate* unmanaged<IntPtr, IntPtr*, int> _siluMul;
     private readonly delegate* unmanaged<IntPtr> _kernelsLastError;
+    private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr, double, IntPtr, IntPtr, int, IntPtr*, int> _gemv;
+    private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int> _decodeAttention;
     private readonly string?[] _kernelsUnavailable = new string?[64];
     private readonly bool[] _kernelsChecked = new bool[64];
 
@@ -29,6 +32,8 @@ public sealed unsafe class FusedOps
         _ropeKvWrite = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_rope_kv_write");
         _siluMul = (delegate* unmanaged<IntPtr, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_silu_mul");
         _kernelsLastError = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(handle, "lem_kernels_last_error");
+        _gemv = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr, double, IntPtr, IntPtr, int, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_gemv");
+        _decodeAttention = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_decode_attention");
     }
 
     /// <summary>
@@ -75,6 +80,36 @@ public sealed unsafe class FusedOps
             throw new CudaGraphException($"the fused SiLU·up of the native helper failed: {Marshal.PtrToStringUTF8(_kernelsLastError())}");
         return Tensor.UnsafeCreateTensor(result);
     }
+
+    /// <summary>
+    /// The decode GEMV (lem_decode_kernels.cpp): x [.., in] bf16 with at most 8 rows times the stored weight, with the
+    /// RMSNorm weight <paramref name="normWeight"/> (or none) applied to x first and <paramref name="output"/> folded in.
+    /// With <see cref="ProjectionOutput.AddToResidual"/> it returns <paramref name="residual"/>, updated in place.
+    /// </summary>
+    internal Tensor Gemv(Tensor x, LinearWeight weight, Tensor? bias, Tensor? normWeight, double eps, Tensor? residual, ProjectionOutput output)
+    {
+        IntPtr result;
+        var status = _gemv(x.Handle, weight.Stored.Handle, weight.Scales?.Handle ?? IntPtr.Zero, (int)weight.Scheme, normWeight?.Handle ?? IntPtr.Zero, eps,
+            bias?.Handle ?? IntPtr.Zero, residual?.Handle ?? IntPtr.Zero, (int)output, &result);
+        if (status != 0)
+            throw new CudaGraphException($"the decode GEMV of the native helper failed: {Marshal.PtrToStringUTF8(_kernelsLastError())}");
+        return output == ProjectionOutput.AddToResidual ? residual! : Tensor.UnsafeCreateTensor(result);
+    }
+
+    /// <summary>
+    /// Attention of one query per row, q [rows, 1, heads, d], over the whole static cache [rows, kv_heads, capacity, d]
+    /// under the additive mask (masked positions are skipped), one kernel; returns [rows, 1, heads·d].
+    /// </summary>
+    public Tensor DecodeAttention(Tensor q, Tensor keys, Tensor values, Tensor mask, int heads, int kvHeads)
+    {
+        IntPtr result;
+        if (_decodeAttention(q.Handle, keys.Handle, values.Handle, mask.Handle, heads, kvHeads, &result) != 0)
+            throw new CudaGraphException($"the decode attention of the native helper failed: {Marshal.PtrToStringUTF8(_kernelsLastError())}");
+        return Tensor.UnsafeCreateTensor(result);
+    }
+
+    /// <summary>The largest static cache the decode attention kernel takes (its scores live in shared memory).</summary>
+    public const long DecodeAttentionMaxPositions = 8192;
 
     /// <summary>The helper's operators once loaded in this process (it is built per libtorch, and one libtorch is loaded).</summary>
     public static FusedOps? Current { get; internal set; }

@@ -1,4 +1,5 @@
 using Lem.Backends.TorchSharp.Generation;
+using Lem.Backends.TorchSharp.Quantization;
 using static TorchSharp.torch;
 
 namespace Lem.Backends.TorchSharp.Models;
@@ -54,9 +55,23 @@ public abstract class CausalLM : nn.Module
     /// </summary>
     public abstract Tensor Forward(Tensor inputIds, ForwardBatch batch, bool allPositions = false);
 
-    /// <summary>All parameters; a tied LM head is not a parameter of its own, so it is counted once.</summary>
-    public long ParameterCount => named_parameters().Sum(p => p.parameter.numel());
+    /// <summary>How the linear layers are stored (see <see cref="QuantizationSchemes.Describe"/>).</summary>
+    public QuantizationScheme Quantization { get; internal set; }
 
-    /// <summary>Bytes of parameters at the loaded precision.</summary>
+    /// <summary>The quantized weights (their owners; the module tree registers them, or views of them, as parameters).</summary>
+    internal IReadOnlyList<LinearWeight> QuantizedWeights { get; set; } = [];
+
+    /// <summary>
+    /// All parameters of the checkpoint, counted as loaded (a quantized [out, in] weight counts out·in, its scales none);
+    /// a tied LM head is not a parameter of its own, so it is counted once.
+    /// </summary>
+    public long ParameterCount =>
+        named_parameters().Sum(p => p.parameter.numel())
+        - QuantizedWeights.Sum(w => w.Stored.numel() + w.Scales!.numel() - w.OutFeatures * w.InFeatures);
+
+    /// <summary>Bytes of parameters as stored on the device (quantized weights: packed values and scales).</summary>
     public long WeightBytes => named_parameters().Sum(p => p.parameter.numel() * p.parameter.element_size());
+
+    /// <summary>Bytes of the quantized weights with their scales (0 without quantization).</summary>
+    public long QuantizedWeightBytes => QuantizedWeights.Sum(w => w.StoredBytes);
 }

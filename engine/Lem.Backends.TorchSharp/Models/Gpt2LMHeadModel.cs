@@ -14,7 +14,7 @@ internal sealed class Gpt2LMHeadModel : CausalLM
     {
         transformer = new Gpt2Model(w, "transformer", c, split);
         register_module("transformer", transformer);
-        (_head, lm_head) = LmHead.Load(w, c, split, transformer.wte.weight);
+        (_head, lm_head) = LmHead.Load(w, c, split, transformer.wte);
         if (lm_head is not null) register_module("lm_head", lm_head);
     }
 

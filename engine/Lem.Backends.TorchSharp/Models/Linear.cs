@@ -1,47 +1,60 @@
+using Lem.Backends.TorchSharp.Quantization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Lem.Backends.TorchSharp.Models;
 
-/// <summary>y = x·Wᵀ + b with W stored [out, in] (torch.nn.Linear layout).</summary>
+/// <summary>
+/// y = x·Wᵀ + b with W stored [out, in] (torch.nn.Linear layout), kept as a <see cref="LinearWeight"/>. A quantized
+/// layer's "weight" parameter holds the packed values and "weight_scale" its fp16 scales.
+/// </summary>
 internal sealed class Linear : nn.Module
 {
     public readonly Parameter weight;
+    public readonly Parameter? weight_scale;
     public readonly Parameter? bias;
-    private readonly long _in;
-    private readonly long _out;
+    private readonly LinearWeight? _owned;
 
-    public Linear(WeightLoader w, string name, long inFeatures, long outFeatures, bool hasBias)
-        : this(name, w.Load(name + ".weight", outFeatures, inFeatures), hasBias ? w.Load(name + ".bias", outFeatures) : null)
+    public Linear(WeightLoader w, string name, long inFeatures, long outFeatures, bool hasBias, QuantizationScheme scheme)
+        : this(name, w.Quantized(LinearWeight.From(w.Load(name + ".weight", outFeatures, inFeatures), scheme, name)),
+            hasBias ? w.Load(name + ".bias", outFeatures) : null, owns: true)
     {
     }
 
-    /// <summary>Over given parameters (views into a fused weight keep their checkpoint names this way).</summary>
-    public Linear(string name, Parameter weight, Parameter? bias) : base(name)
+    /// <summary>Over part of a fused weight (views keep the checkpoint's names this way); the fused weight stays its owner's.</summary>
+    public Linear(string name, LinearWeight weight, Parameter? bias) : this(name, weight, bias, owns: false)
     {
-        _out = weight.shape[0];
-        _in = weight.shape[1];
-        this.weight = weight;
+    }
+
+    private Linear(string name, LinearWeight weight, Parameter? bias, bool owns) : base(name)
+    {
+        Weight = weight;
+        _owned = owns ? weight : null;
+        this.weight = weight.Stored;
+        register_parameter("weight", this.weight);
+        if (weight.Scales is { } scales)
+        {
+            weight_scale = scales;
+            register_parameter("weight_scale", weight_scale);
+        }
         this.bias = bias;
-        register_parameter("weight", weight);
         if (bias is not null) register_parameter("bias", bias);
     }
 
-    public Tensor Forward(Tensor x, FlopCounter? flops)
-    {
-        flops?.Matmul(x.numel() / _in, _in, _out);
-        return nn.functional.linear(x, weight, bias);
-    }
+    public LinearWeight Weight { get; }
+
+    public Tensor Forward(Tensor x, FlopCounter? flops, RmsNorm? norm = null) => Projection.Apply(x, Weight, bias, flops, norm);
 
     /// <summary>
-    /// <paramref name="residual"/> += x·Wᵀ in place, as one GEMM with β = 1 (no separate add kernel), and returns it.
-    /// Only for a residual that the caller owns; with a bias or a non-contiguous residual it is a linear and an add.
+    /// <paramref name="residual"/> += x·Wᵀ in place and returns it (one GEMM with β = 1, or the GEMV's epilogue). Only for
+    /// a residual that the caller owns.
     /// </summary>
-    public Tensor ForwardInto(Tensor residual, Tensor x, FlopCounter? flops)
+    public Tensor ForwardInto(Tensor residual, Tensor x, FlopCounter? flops) =>
+        Projection.Apply(x, Weight, bias, flops, output: ProjectionOutput.AddToResidual, residual: residual);
+
+    protected override void Dispose(bool disposing)
     {
-        if (bias is not null || !residual.is_contiguous()) return residual.add_(Forward(x, flops));
-        flops?.Matmul(x.numel() / _in, _in, _out);
-        residual.view(-1, _out).addmm_(x.reshape(-1, _in), weight.t());
-        return residual;
+        if (disposing) _owned?.Dispose();
+        base.Dispose(disposing);
     }
 }

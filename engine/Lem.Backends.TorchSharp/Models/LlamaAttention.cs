@@ -29,10 +29,10 @@ internal sealed class LlamaAttention : nn.Module
         _kvHeads = c.NumKeyValueHeads;
         _headDim = c.HeadDim;
         var (qkv, parts) = FusedLinear.Load(w, name, c.HiddenSize,
-            [("q_proj", (long)_heads * _headDim), ("k_proj", (long)_kvHeads * _headDim), ("v_proj", (long)_kvHeads * _headDim)], c.QkvBias);
+            [("q_proj", (long)_heads * _headDim), ("k_proj", (long)_kvHeads * _headDim), ("v_proj", (long)_kvHeads * _headDim)], c.QkvBias, w.Quantization);
         _qkv = qkv;
         (q_proj, k_proj, v_proj) = (parts[0], parts[1], parts[2]);
-        o_proj = new Linear(w, name + ".o_proj", _heads * _headDim, c.HiddenSize, c.OutputBias);
+        o_proj = new Linear(w, name + ".o_proj", _heads * _headDim, c.HiddenSize, c.OutputBias, w.Quantization);
         register_module("q_proj", q_proj);
         register_module("k_proj", k_proj);
         register_module("v_proj", v_proj);
@@ -46,13 +46,13 @@ internal sealed class LlamaAttention : nn.Module
         }
     }
 
-    /// <summary>o_proj(attention(x)); with <paramref name="residual"/> (owned by the caller) the projection is added into
-    /// it in place, as one GEMM, and the residual is returned.</summary>
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, ForwardBatch batch, Tensor? residual = null)
+    /// <summary>o_proj(attention(norm(x))); with <paramref name="residual"/> (owned by the caller) the projection is added
+    /// into it in place and the residual is returned. The norm runs inside the q/k/v product where that is a GEMV.</summary>
+    public Tensor Forward(Tensor x, RmsNorm? norm, Tensor cos, Tensor sin, ForwardBatch batch, Tensor? residual = null)
     {
         var b = x.shape[0];
         var qLen = x.shape[1];
-        var qkv = _qkv.Forward(x, batch.Flops).view(b, qLen, _heads + 2 * _kvHeads, _headDim);
+        var qkv = _qkv.Forward(x, batch.Flops, norm).view(b, qLen, _heads + 2 * _kvHeads, _headDim);
         if (q_norm is null && qLen == 1 && batch.WriteIndex is { } index && FusedOps.Current is { } fused && fused.DecodeKernelsServe(qkv))
         {
             // static-shape decode step: RoPE on queries and keys and the cache write in one kernel

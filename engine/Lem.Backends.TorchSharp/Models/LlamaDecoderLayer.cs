@@ -25,8 +25,9 @@ internal sealed class LlamaDecoderLayer : nn.Module
 
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, ForwardBatch batch)
     {
-        // both residual additions happen in place in x, inside the GEMMs of o_proj and down_proj: the layer returns x itself
-        var h = self_attn.Forward(input_layernorm.Forward(x), cos, sin, batch, residual: x);
-        return mlp.ForwardInto(h, post_attention_layernorm.Forward(h), batch.Flops);
+        // both residual additions happen in place in x, inside the products of o_proj and down_proj, and each norm inside
+        // the product after it (on CUDA decode; ATen applies it first): the layer returns x itself
+        var h = self_attn.Forward(x, input_layernorm, cos, sin, batch, residual: x);
+        return mlp.ForwardInto(h, h, post_attention_layernorm, batch.Flops);
     }
 }

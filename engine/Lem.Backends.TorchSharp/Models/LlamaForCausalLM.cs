@@ -15,7 +15,7 @@ internal sealed class LlamaForCausalLM : CausalLM
     {
         model = new LlamaModel(w, "model", c, split);
         register_module("model", model);
-        (_head, lm_head) = LmHead.Load(w, c, split, model.embed_tokens.weight);
+        (_head, lm_head) = LmHead.Load(w, c, split, model.embed_tokens);
         if (lm_head is not null) register_module("lm_head", lm_head);
         _rotary = split.Stages.Select(s => new RotaryEmbedding(c.Rope!, c.HeadDim, w.Dtype, s.Device)).ToArray();
     }
@@ -29,7 +29,7 @@ internal sealed class LlamaForCausalLM : CausalLM
     {
         batch = WithAttentionChoice(batch);
         var h = model.Forward(inputIds, _rotary, batch, lastOnly: !allPositions);
-        return _head.Logits(h, batch, allPositions);
+        return _head.Logits(h, batch, allPositions, model.norm);
     }
 
     protected override void Dispose(bool disposing)

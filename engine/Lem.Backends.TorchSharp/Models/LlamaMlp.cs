@@ -1,4 +1,3 @@
-using Lem.Backends.TorchSharp.CudaGraphs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -16,22 +15,19 @@ internal sealed class LlamaMlp : nn.Module
     public LlamaMlp(WeightLoader w, string name, ModelConfig c) : base(name)
     {
         _intermediate = c.IntermediateSize;
-        var (gateUp, parts) = FusedLinear.Load(w, name, c.HiddenSize, [("gate_proj", _intermediate), ("up_proj", _intermediate)], c.MlpBias);
+        var (gateUp, parts) = FusedLinear.Load(w, name, c.HiddenSize, [("gate_proj", _intermediate), ("up_proj", _intermediate)], c.MlpBias, w.Quantization);
         _gateUp = gateUp;
         (gate_proj, up_proj) = (parts[0], parts[1]);
-        down_proj = new Linear(w, name + ".down_proj", c.IntermediateSize, c.HiddenSize, c.MlpBias);
+        down_proj = new Linear(w, name + ".down_proj", c.IntermediateSize, c.HiddenSize, c.MlpBias, w.Quantization);
         register_module("gate_proj", gate_proj);
         register_module("up_proj", up_proj);
         register_module("down_proj", down_proj);
     }
 
-    /// <summary>residual + mlp(x), written into <paramref name="residual"/> (which the caller owns) and returned.</summary>
-    public Tensor ForwardInto(Tensor residual, Tensor x, FlopCounter? flops)
+    /// <summary>residual + mlp(norm(x)), written into <paramref name="residual"/> (which the caller owns) and returned.</summary>
+    public Tensor ForwardInto(Tensor residual, Tensor x, RmsNorm? norm, FlopCounter? flops)
     {
-        var gateUp = _gateUp.Forward(x, flops);
-        var hidden = FusedOps.Current is { } fused && fused.DecodeKernelsServe(gateUp)
-            ? fused.SiluMul(gateUp)
-            : nn.functional.silu(gateUp.narrow(-1, 0, _intermediate)).mul_(gateUp.narrow(-1, _intermediate, _intermediate));
+        var hidden = _gateUp.Forward(x, flops, norm, ProjectionOutput.SiluMul);
         return down_proj.ForwardInto(residual, hidden, flops);
     }
 

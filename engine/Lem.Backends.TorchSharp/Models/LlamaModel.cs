@@ -1,3 +1,4 @@
+using Lem.Backends.TorchSharp.Quantization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -15,7 +16,8 @@ internal sealed class LlamaModel : nn.Module
     {
         _split = split;
         w.Device = split.First;
-        embed_tokens = new Embedding(w, name + ".embed_tokens", c.VocabSize, c.HiddenSize);
+        // tied to the LM head, the embeddings are the head's weight and are stored as it is
+        embed_tokens = new Embedding(w, name + ".embed_tokens", c.VocabSize, c.HiddenSize, c.TieWordEmbeddings ? w.Quantization.ForLmHead() : QuantizationScheme.None);
         var blocks = new LlamaDecoderLayer[c.NumHiddenLayers];
         for (var i = 0; i < blocks.Length; i++)
         {
@@ -31,8 +33,9 @@ internal sealed class LlamaModel : nn.Module
     }
 
     /// <summary>
-    /// Final hidden states [b, q', hidden] on the last stage's device: all positions, or only the last when
-    /// <paramref name="lastOnly"/>. <paramref name="rotary"/> holds one RoPE table per stage, on the stage's device.
+    /// Hidden states [b, q', hidden] after the last decoder layer, before <see cref="norm"/> (which the LM head applies),
+    /// on the last stage's device: all positions, or only the last when <paramref name="lastOnly"/>.
+    /// <paramref name="rotary"/> holds one RoPE table per stage, on the stage's device.
     /// </summary>
     public Tensor Forward(Tensor ids, IReadOnlyList<RotaryEmbedding> rotary, ForwardBatch batch, bool lastOnly)
     {
@@ -67,7 +70,7 @@ internal sealed class LlamaModel : nn.Module
             }
         }
         if (lastOnly && h.shape[1] > 1)
-            h = h.narrow(1, h.shape[1] - 1, 1);
-        return norm.Forward(h);
+            h = h.narrow(1, h.shape[1] - 1, 1).contiguous();
+        return h;
     }
 }

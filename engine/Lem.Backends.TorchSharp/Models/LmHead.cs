@@ -1,4 +1,4 @@
-using TorchSharp.Modules;
+using Lem.Backends.TorchSharp.Quantization;
 using static TorchSharp.torch;
 
 namespace Lem.Backends.TorchSharp.Models;
@@ -9,47 +9,39 @@ namespace Lem.Backends.TorchSharp.Models;
 /// </summary>
 internal sealed class LmHead : IDisposable
 {
-    private readonly ModelConfig _config;
     private readonly Linear? _own;
-    private readonly Tensor _tied;
-    private readonly Tensor? _tiedCopy;
+    private readonly LinearWeight _tied;
+    private readonly LinearWeight? _tiedCopy;
 
-    private LmHead(ModelConfig config, Linear? own, Tensor tied, Tensor? tiedCopy)
+    private LmHead(Linear? own, LinearWeight tied, LinearWeight? tiedCopy)
     {
-        _config = config;
         _own = own;
         _tied = tied;
         _tiedCopy = tiedCopy;
     }
 
     /// <summary>Loads the head on the last stage; the returned module (untied heads only) is for the family to register as "lm_head".</summary>
-    public static (LmHead Head, Linear? Module) Load(WeightLoader w, ModelConfig c, PipelineSplit split, Tensor embeddings)
+    public static (LmHead Head, Linear? Module) Load(WeightLoader w, ModelConfig c, PipelineSplit split, Embedding embeddings)
     {
         w.Device = split.Last;
         if (!c.TieWordEmbeddings)
         {
-            var module = new Linear(w, "lm_head", c.HiddenSize, c.VocabSize, hasBias: false);
-            return (new LmHead(c, module, embeddings, null), module);
+            var module = new Linear(w, "lm_head", c.HiddenSize, c.VocabSize, hasBias: false, w.Quantization.ForLmHead());
+            return (new LmHead(module, embeddings.Table, null), module);
         }
         if (w.Contains("lm_head.weight")) w.Ignore("lm_head.weight");
-        var copy = split.IsPipeline ? embeddings.to(split.Last).DetachFromDisposeScope() : null;
-        return (new LmHead(c, null, embeddings, copy), null);
+        var copy = split.IsPipeline ? embeddings.Table.To(split.Last) : null;
+        return (new LmHead(null, embeddings.Table, copy), null);
     }
 
-    /// <summary>fp32 logits of the final hidden states: [b, vocab] for the last position, or [b, q, vocab].</summary>
-    public Tensor Logits(Tensor h, ForwardBatch batch, bool allPositions)
+    /// <summary>
+    /// fp32 logits of the final hidden states: [b, vocab] for the last position, or [b, q, vocab]. With
+    /// <paramref name="norm"/> the final RMSNorm is applied first (fused into the head's GEMV on CUDA decode).
+    /// </summary>
+    public Tensor Logits(Tensor h, ForwardBatch batch, bool allPositions, RmsNorm? norm = null)
     {
-        Tensor logits;
-        if (_own is not null)
-        {
-            logits = _own.Forward(h, batch.Flops);
-        }
-        else
-        {
-            batch.Flops?.Matmul(h.numel() / _config.HiddenSize, _config.HiddenSize, _config.VocabSize);
-            logits = nn.functional.linear(h, _tiedCopy ?? _tied);
-        }
-        logits = logits.to(ScalarType.Float32);
+        var weight = _own?.Weight ?? _tiedCopy ?? _tied;
+        var logits = Projection.Apply(h, weight, _own?.bias, batch.Flops, norm, ProjectionOutput.Float32);
         return allPositions ? logits : logits.squeeze(1);
     }
 

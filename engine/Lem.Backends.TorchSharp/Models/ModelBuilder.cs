@@ -1,4 +1,6 @@
 using Lem.Backends.TorchSharp.Loading;
+using Lem.Backends.TorchSharp.Quantization;
+using Lem.Engine.Inference;
 using static TorchSharp.torch;
 
 namespace Lem.Backends.TorchSharp.Models;
@@ -13,11 +15,15 @@ public static class ModelBuilder
         Build(config, weights, dtype, PipelineSplit.Single(device.ToString(), device, config.NumHiddenLayers), where);
 
     /// <summary>Builds the model with its parts on the devices of <paramref name="split"/> (embeddings first, head last).</summary>
-    public static CausalLM Build(ModelConfig config, IWeightSource weights, ScalarType dtype, PipelineSplit split, string where)
+    public static CausalLM Build(ModelConfig config, IWeightSource weights, ScalarType dtype, PipelineSplit split, string where,
+        QuantizationScheme quantization = QuantizationScheme.None)
     {
+        if (quantization != QuantizationScheme.None && config.Family == ModelFamily.Gpt2)
+            throw new InferenceException(
+                $"quantization = {quantization.Name()} is implemented for the Llama family (Llama, Mistral, Qwen2, Qwen3), not for GPT-2 ({where}); use quantization = none.");
         if (split.LayerCount != config.NumHiddenLayers)
             throw new ArgumentException($"The split places {split.LayerCount} layers, but the model has {config.NumHiddenLayers}.", nameof(split));
-        var loader = new WeightLoader(weights, dtype, split.First, where, CheckpointNames(config, weights));
+        var loader = new WeightLoader(weights, dtype, split.First, where, CheckpointNames(config, weights)) { Quantization = quantization };
         CausalLM? model = null;
         try
         {
@@ -25,6 +31,8 @@ public static class ModelBuilder
                 ? new Gpt2LMHeadModel(loader, config, split)
                 : new LlamaForCausalLM(loader, config, split);
             loader.ThrowOnUnexpected();
+            model.Quantization = quantization;
+            model.QuantizedWeights = loader.QuantizedWeights;
             model.eval();
             return model;
         }

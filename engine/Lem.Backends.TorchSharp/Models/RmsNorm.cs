@@ -15,6 +15,8 @@ internal sealed class RmsNorm : nn.Module
     public readonly Parameter weight;
     private readonly double _eps;
 
+    public double Eps => _eps;
+
     public RmsNorm(WeightLoader w, string name, long size, double eps) : base(name)
     {
         _eps = eps;

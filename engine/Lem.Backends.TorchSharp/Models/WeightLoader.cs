@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Lem.Backends.TorchSharp.Loading;
+using Lem.Backends.TorchSharp.Quantization;
 using Lem.Engine.Inference;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -32,6 +33,21 @@ internal sealed partial class WeightLoader
     }
 
     public ScalarType Dtype { get; }
+
+    /// <summary>How the linear layers of the decoder are stored (the LM head: <see cref="QuantizationSchemes.ForLmHead"/>).</summary>
+    public QuantizationScheme Quantization { get; init; }
+
+    private readonly List<LinearWeight> _quantized = [];
+
+    /// <summary>The quantized weights built so far (their owners), for the model's parameter count and facts.</summary>
+    public IReadOnlyList<LinearWeight> QuantizedWeights => _quantized;
+
+    /// <summary>Records <paramref name="weight"/> when it is quantized and returns it.</summary>
+    public LinearWeight Quantized(LinearWeight weight)
+    {
+        if (weight.Scheme != QuantizationScheme.None) _quantized.Add(weight);
+        return weight;
+    }
 
     /// <summary>Where the next loaded tensors go; a pipeline model moves it stage by stage while it is built.</summary>
     public Device Device { get; set; }

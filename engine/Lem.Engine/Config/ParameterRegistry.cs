@@ -124,7 +124,7 @@ public sealed class ParameterRegistry
             .Select(m => $"{m.Name}: {string.Join("|", m.Capabilities.Quantizations)}");
         var which = string.Join("; ", byBackend);
         return new(CoreParameters.Quantization, ParameterKind.Choice, new ConfigValue.Word("none"),
-            "Weight-only quantization of the model's linear layers (activations stay at `precision`): none keeps the weights at `precision`."
+            "Weight-only quantization of the model's linear layers, done at load (activations keep `precision`): none keeps the weights at `precision`; int8 is symmetric per output channel, int4 symmetric per group of 128 inputs."
             + (which.Length > 0 ? $" Supported per backend — {which}." : "") + " A backend's own quantized formats (GGUF types, say) are in its section.",
             AllowedValues: values);
     }

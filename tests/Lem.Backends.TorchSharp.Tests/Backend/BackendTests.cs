@@ -127,6 +127,28 @@ public sealed class BackendTests : IDisposable
         Assert.Contains("\"model.norm.weight\" is missing", e.Message);
     }
 
+    [Theory]
+    [InlineData("int8", "per output channel")]
+    [InlineData("int4", 128)]
+    public void Quantization_from_the_backend_option_is_a_fact(string scheme, object groupSize)
+    {
+        var m = TinyModel.Llama(tied: true, hidden: 128, inter: 256);
+        var backend = Backend(m);
+        using var plain = backend.Load(Request());
+        var request = new ModelLoadRequest(_folder.FullName, "fp32", "cpu", new Dictionary<string, object> { [TorchSharpBackend.QuantizationOption] = scheme });
+        using var loaded = backend.Load(request);
+        Assert.Equal(plain.Info.ParameterCount, loaded.Info.ParameterCount);
+        Assert.True(loaded.Info.WeightBytes < plain.Info.WeightBytes / (scheme == "int8" ? 3 : 4));
+        Assert.Equal(scheme, loaded.Facts["torchsharp_quantization"]);
+        Assert.Equal(groupSize, loaded.Facts["torchsharp_quantization_group_size"]);
+        Assert.True((long)loaded.Facts["torchsharp_quantized_weight_bytes"] < loaded.Info.WeightBytes);
+        Assert.Equal("none", plain.Facts["torchsharp_quantization"]);
+        Assert.Equal(6, loaded.Generate([[5, 6, 7]], new GenerationSettings(6, MinNewTokens: 6)).OutputTokens);
+        // the core parameter wins over the option
+        using var core = backend.Load(new ModelLoadRequest(_folder.FullName, "fp32", "cpu") { Quantization = scheme });
+        Assert.Equal(loaded.Info.WeightBytes, core.Info.WeightBytes);
+    }
+
     [CudaFact]
     [Trait("Category", "CUDA")]
     public void Cuda_generation_matches_cpu_in_fp32()

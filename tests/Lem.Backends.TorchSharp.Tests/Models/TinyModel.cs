@@ -22,9 +22,12 @@ internal sealed class TinyModel
 
     public CausalLM Build() => ModelBuilder.Build(ParsedConfig, Source(), ScalarType.Float32, CPU, "test");
 
-    public static TinyModel Llama(int seed = 1, bool tied = false, string modelType = "llama", int kvHeads = 2, JsonObject? ropeScaling = null)
+    /// <param name="hidden">Hidden size (heads × head_dim, 4 heads); 128 and more give int4-quantizable shapes.</param>
+    public static TinyModel Llama(int seed = 1, bool tied = false, string modelType = "llama", int kvHeads = 2, JsonObject? ropeScaling = null,
+        int hidden = 32, int inter = 48)
     {
-        const int hidden = 32, heads = 4, headDim = 8, inter = 48, layers = 2;
+        const int heads = 4, layers = 2;
+        var headDim = hidden / heads;
         var config = new JsonObject
         {
             ["architectures"] = new JsonArray("LlamaForCausalLM"),

@@ -1,9 +1,12 @@
-// lem_decode_kernels: two small CUDA kernels for decode steps, compiled at run time with NVRTC and launched through the
-// CUDA driver API on the current stream, so that CUDA-graph captures record them like any ATen kernel.
+// lem_decode_kernels: CUDA kernels for decode steps, compiled at run time with NVRTC and launched through the CUDA
+// driver API on the current stream, so that CUDA-graph captures record them like any ATen kernel.
 //
 //   lem_rope_kv_write: one static-shape decode step's RoPE on queries and keys plus the KV-cache write, reading the
 //     fused q/k/v projection; replaces roll, multiply, multiply-add and two index_copy kernels per layer.
 //   lem_silu_mul: silu(gate) * up over the fused gate/up projection; replaces two kernels per layer.
+//   lem_gemv: the projections of up to 8 rows (decode steps), streaming bf16, int8 or int4 weights with 16-byte loads,
+//     with the RMSNorm before it, the residual addition, SiLU·up or the fp32 logits cast folded in.
+//   lem_decode_attention: one query per row over the whole static cache, skipping masked positions.
 //
 // bf16 only (the decode precision that matters; other dtypes keep the ATen path). Arithmetic in fp32, one rounding to
 // bf16 (round to nearest even) per output. libnvrtc and libcuda are opened with dlopen (PyTorch wheels ship libnvrtc
@@ -16,7 +19,9 @@
 #include <cuda_runtime_api.h>
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <exception>
 #include <mutex>
@@ -75,6 +80,315 @@ extern "C" __global__ void silu_mul(const bf16* gate_up, bf16* out, long long in
   const long long r = t / inter, j = t - r * inter;
   const float g = load(gate_up, 2 * inter * r + j), u = load(gate_up, 2 * inter * r + inter + j);
   out[t] = round_bf16(g / (1.0f + expf(-g)) * u);
+}
+
+// ---- weight-streaming GEMV for decode rows ----
+// y[r, o] = sum_k x[r, k] * W[o, k], W stored as bf16 (S = 0), as uint8 with offset 128 and an fp16 scale per output
+// row (S = 1, int8 per-channel symmetric), or as two 4-bit values with offset 8 per byte and an fp16 scale per group of
+// 128 inputs (S = 2, int4 group-wise symmetric; within each 4-byte word byte j holds element j in its low nibble and
+// element j + 4 in its high nibble).
+// One warp computes kWarpRows weight rows (in SiLU mode the gate rows j, j+1 and the up rows j, j+1) over a slice of
+// the in-dimension: each lane keeps kUnroll 16-byte vectors of each row in flight (L1::no_allocate, so that x stays in
+// L1) and the warp reduces with shuffles. Where the rows are few (o_proj, down_proj), `split` warps share the rows'
+// in-dimension and add their sums through shared memory (split-K inside the block, no second kernel).
+// Prologue: with `norm`, x is RMS-normalised (the sum of squares is accumulated from the same x loads) and multiplied
+// by the norm weight: the RMSNorm before a projection costs no kernel of its own.
+// Epilogues (mode): 0 bf16 out; 1 out += y in place (a residual); 2 silu(y_gate) * y_up; 3 fp32 logits (rounded to
+// bf16 first, as a bf16 projection followed by a cast would be). More rows than R are done R at a time.
+struct alignas(16) u4 { unsigned v[4]; };
+__device__ __forceinline__ u4 ld_stream(const unsigned char* p) {
+  u4 r;
+  asm volatile("ld.global.nc.L1::no_allocate.v4.u32 {%0, %1, %2, %3}, [%4];" : "=r"(r.v[0]), "=r"(r.v[1]), "=r"(r.v[2]), "=r"(r.v[3]) : "l"(p));
+  return r;
+}
+__device__ __forceinline__ u4 ld_cached(const void* p) {
+  u4 r;
+  asm("ld.global.nc.v4.u32 {%0, %1, %2, %3}, [%4];" : "=r"(r.v[0]), "=r"(r.v[1]), "=r"(r.v[2]), "=r"(r.v[3]) : "l"(p));
+  return r;
+}
+__device__ __forceinline__ float bf_lo(unsigned w) { return __uint_as_float(w << 16); }
+__device__ __forceinline__ float bf_hi(unsigned w) { return __uint_as_float(w & 0xffff0000u); }
+// 2^23 + byte `sel` of w, as a float (one byte permute, no integer-to-float conversion)
+__device__ __forceinline__ float magic_byte(unsigned w, unsigned sel) { return __uint_as_float(__byte_perm(w, 0x4B000000u, 0x7440u | sel)); }
+__device__ __forceinline__ float h2f(unsigned short h) { float f; asm("cvt.f32.f16 %0, %1;" : "=f"(f) : "h"(h)); return f; }
+__device__ __forceinline__ float warp_sum(float a) {
+#pragma unroll
+  for (int o = 16; o > 0; o >>= 1) a += __shfl_xor_sync(0xffffffffu, a, o);
+  return a;
+}
+
+template <int S> struct Fmt;
+template <> struct Fmt<0> { static constexpr int E = 8; };   // elements per 16-byte weight vector
+template <> struct Fmt<1> { static constexpr int E = 16; };
+template <> struct Fmt<2> { static constexpr int E = 32; };
+
+constexpr int kWarpRows = 4;
+constexpr int kUnroll = 2;
+constexpr int kWarps = 8;
+
+// dot of one 16-byte weight vector with E floats of x
+template <int S>
+__device__ __forceinline__ float dot16(const u4& wv, const float* xf) {
+  float d = 0.f;
+#pragma unroll
+  for (int k = 0; k < 4; ++k) {
+    const unsigned u = wv.v[k];
+    if (S == 0) {
+      d = fmaf(xf[2 * k + 1], bf_hi(u), fmaf(xf[2 * k], bf_lo(u), d));
+    } else if (S == 1) {
+#pragma unroll
+      for (int b = 0; b < 4; ++b) d = fmaf(xf[4 * k + b], magic_byte(u, b) - 8388736.f, d);
+    } else {
+      const unsigned lo = u & 0x0F0F0F0Fu, hi = (u >> 4) & 0x0F0F0F0Fu;
+#pragma unroll
+      for (int b = 0; b < 4; ++b)
+        d = fmaf(xf[8 * k + 4 + b], magic_byte(hi, b) - 8388616.f, fmaf(xf[8 * k + b], magic_byte(lo, b) - 8388616.f, d));
+    }
+  }
+  return d;
+}
+
+template <int S, int R>
+__device__ __forceinline__ void gemv(const bf16* __restrict__ x, const unsigned char* __restrict__ w, const unsigned short* __restrict__ scales,
+                                     const bf16* __restrict__ norm, float eps, const bf16* __restrict__ bias, bf16* out_bf, float* out_f,
+                                     int rows, int K, int O, int mode, int inter, int split) {
+  constexpr int E = Fmt<S>::E;
+  const long long row_bytes = S == 0 ? 2LL * K : S == 1 ? (long long)K : (long long)(K / 2);
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const int group = blockIdx.x * (kWarps / split) + warp / split, slice = warp % split;
+  int wrow[kWarpRows];
+  bool ok[kWarpRows];
+#pragma unroll
+  for (int t = 0; t < kWarpRows; ++t) {
+    if (mode == 2) {
+      const int j = group * 2 + (t & 1);
+      wrow[t] = t < 2 ? j : inter + j;
+      ok[t] = j < inter;
+    } else {
+      wrow[t] = group * kWarpRows + t;
+      ok[t] = wrow[t] < O;
+    }
+  }
+  const int vectors = K / E;
+  const int per_slice = (vectors + split - 1) / split;
+  const int v_begin = slice * per_slice;
+  const int v_end = v_begin + per_slice < vectors ? v_begin + per_slice : vectors;
+  const int groups = K / 128;
+  float acc[R][kWarpRows];
+  float ss[R];
+#pragma unroll
+  for (int r = 0; r < R; ++r) {
+    ss[r] = 0.f;
+#pragma unroll
+    for (int t = 0; t < kWarpRows; ++t) acc[r][t] = 0.f;
+  }
+  for (int v0 = v_begin + lane; v0 < v_end; v0 += 32 * kUnroll) {
+    u4 wv[kUnroll][kWarpRows];
+#pragma unroll
+    for (int u = 0; u < kUnroll; ++u) {
+      const int v = v0 + 32 * u;
+#pragma unroll
+      for (int t = 0; t < kWarpRows; ++t) {
+        if (ok[t] && v < v_end) wv[u][t] = ld_stream(w + (long long)wrow[t] * row_bytes + (long long)v * 16);
+        else wv[u][t].v[0] = wv[u][t].v[1] = wv[u][t].v[2] = wv[u][t].v[3] = 0u;
+      }
+    }
+#pragma unroll
+    for (int u = 0; u < kUnroll; ++u) {
+      const int v = v0 + 32 * u;
+      if (v >= v_end) continue;
+      float gs[kWarpRows];
+#pragma unroll
+      for (int t = 0; t < kWarpRows; ++t) gs[t] = (S == 2 && ok[t]) ? h2f(scales[(long long)wrow[t] * groups + (v * E) / 128]) : 1.f;
+      u4 gv[E / 8];
+      if (norm != nullptr) {
+#pragma unroll
+        for (int c = 0; c < E / 8; ++c) gv[c] = ld_cached(norm + (long long)v * E + c * 8);
+      }
+#pragma unroll
+      for (int r = 0; r < R; ++r) {
+        if (r >= rows) break;
+        float xf[E];
+#pragma unroll
+        for (int c = 0; c < E / 8; ++c) {
+          const u4 xv = ld_cached(x + (long long)r * K + (long long)v * E + c * 8);
+#pragma unroll
+          for (int k = 0; k < 4; ++k) {
+            xf[c * 8 + 2 * k] = bf_lo(xv.v[k]);
+            xf[c * 8 + 2 * k + 1] = bf_hi(xv.v[k]);
+          }
+        }
+        if (norm != nullptr) {
+          float s = 0.f;
+#pragma unroll
+          for (int e = 0; e < E; ++e) s = fmaf(xf[e], xf[e], s);
+          ss[r] += s;
+#pragma unroll
+          for (int c = 0; c < E / 8; ++c)
+#pragma unroll
+            for (int k = 0; k < 4; ++k) {
+              xf[c * 8 + 2 * k] *= bf_lo(gv[c].v[k]);
+              xf[c * 8 + 2 * k + 1] *= bf_hi(gv[c].v[k]);
+            }
+        }
+#pragma unroll
+        for (int t = 0; t < kWarpRows; ++t) acc[r][t] = fmaf(dot16<S>(wv[u][t], xf), gs[t], acc[r][t]);
+      }
+    }
+  }
+#pragma unroll
+  for (int r = 0; r < R; ++r) {
+    ss[r] = warp_sum(ss[r]);
+#pragma unroll
+    for (int t = 0; t < kWarpRows; ++t) acc[r][t] = warp_sum(acc[r][t]);
+  }
+  if (split > 1) {
+    // the warps of one row group are consecutive; the first (slice 0) adds the others' sums and writes
+    __shared__ float part[kWarps][R * (kWarpRows + 1)];
+    if (lane == 0 && slice != 0) {
+#pragma unroll
+      for (int r = 0; r < R; ++r) {
+        part[warp][R * kWarpRows + r] = ss[r];
+#pragma unroll
+        for (int t = 0; t < kWarpRows; ++t) part[warp][r * kWarpRows + t] = acc[r][t];
+      }
+    }
+    __syncthreads();
+    if (slice == 0) {
+      for (int other = 1; other < split; ++other) {
+#pragma unroll
+        for (int r = 0; r < R; ++r) {
+          ss[r] += part[warp + other][R * kWarpRows + r];
+#pragma unroll
+          for (int t = 0; t < kWarpRows; ++t) acc[r][t] += part[warp + other][r * kWarpRows + t];
+        }
+      }
+    }
+    __syncthreads();  // the shared sums are reused by the next chunk of rows
+  }
+  if (slice != 0) return;
+#pragma unroll
+  for (int r = 0; r < R; ++r) {
+    if (r >= rows) break;
+    const float inv = norm != nullptr ? rsqrtf(ss[r] / (float)K + eps) : 1.f;
+#pragma unroll
+    for (int t = 0; t < kWarpRows; ++t) {
+      if (lane != (r * kWarpRows + t) % 32 || !ok[t] || (mode == 2 && t >= 2)) continue;
+      float y = acc[r][t] * inv;
+      if (S == 1) y *= h2f(scales[wrow[t]]);
+      if (bias != nullptr) y += load(bias, wrow[t]);
+      if (mode == 2) {
+        float up = acc[r][t + 2] * inv;
+        if (S == 1) up *= h2f(scales[wrow[t + 2]]);
+        if (bias != nullptr) up += load(bias, wrow[t + 2]);
+        out_bf[(long long)r * inter + wrow[t]] = round_bf16(y / (1.0f + expf(-y)) * up);
+      } else {
+        const long long i = (long long)r * O + wrow[t];
+        if (mode == 0) out_bf[i] = round_bf16(y);
+        else if (mode == 1) out_bf[i] = round_bf16(load(out_bf, i) + y);
+        else out_f[i] = __uint_as_float(((unsigned int)round_bf16(y)) << 16);
+      }
+    }
+  }
+}
+
+// More rows than R: chunks of R rows one after another (a warp's weight rows are read from HBM for the first chunk and
+// mostly from L2 for the others). `split` is uniform over the grid, so every thread meets the same barriers.
+template <int S, int R>
+__device__ __forceinline__ void gemv_chunks(const bf16* x, const unsigned char* w, const unsigned short* scales, const bf16* norm, float eps,
+                                            const bf16* bias, bf16* out_bf, float* out_f, int rows, int K, int O, int mode, int inter, int split) {
+  const long long out_row = mode == 2 ? inter : O;
+  for (int base = 0; base < rows; base += R) {
+    gemv<S, R>(x + (long long)base * K, w, scales, norm, eps, bias, out_bf != nullptr ? out_bf + base * out_row : nullptr,
+               out_f != nullptr ? out_f + base * out_row : nullptr, rows - base < R ? rows - base : R, K, O, mode, inter, split);
+  }
+}
+
+#define LEM_GEMV(S, R)                                                                                                  \
+  extern "C" __global__ void __launch_bounds__(256) gemv_s##S##_r##R(                                                   \
+      const bf16* x, const unsigned char* w, const unsigned short* scales, const bf16* norm, float eps, const bf16* bias, \
+      bf16* out_bf, float* out_f, int rows, int K, int O, int mode, int inter, int split) {                               \
+    gemv_chunks<S, R>(x, w, scales, norm, eps, bias, out_bf, out_f, rows, K, O, mode, inter, split);                     \
+  }
+LEM_GEMV(0, 1) LEM_GEMV(0, 2) LEM_GEMV(0, 4) LEM_GEMV(0, 8)
+LEM_GEMV(1, 1) LEM_GEMV(1, 2) LEM_GEMV(1, 4) LEM_GEMV(1, 8)
+LEM_GEMV(2, 1) LEM_GEMV(2, 2) LEM_GEMV(2, 4) LEM_GEMV(2, 8)
+
+// ---- attention of one new query per row over the whole static cache ----
+// grid (heads, rows), 128 threads. Positions whose additive mask is -inf (not yet written, or padding) are skipped
+// without reading their keys and values. Scores, softmax and the weighted sum in fp32; one rounding to bf16.
+// Dynamic shared memory: (head_dim + capacity + 256) floats.
+extern "C" __global__ void __launch_bounds__(128) decode_attention(const bf16* q, const bf16* k_cache, const bf16* v_cache, const bf16* mask,
+                                                                   bf16* out, int heads, int heads_kv, int d, long long capacity, float scale) {
+  extern __shared__ float sm[];
+  float* qs = sm;
+  float* s = sm + d;
+  float* part = s + capacity;
+  __shared__ float red[4];
+  const int h = blockIdx.x, row = blockIdx.y, tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const int kvh = h / (heads / heads_kv);
+  const bf16* qrow = q + ((long long)row * heads + h) * d;
+  for (int i = tid; i < d; i += blockDim.x) qs[i] = load(qrow, i) * scale;
+  __syncthreads();
+  const bf16* keys = k_cache + ((long long)row * heads_kv + kvh) * capacity * d;
+  const bf16* values = v_cache + ((long long)row * heads_kv + kvh) * capacity * d;
+  const bf16* m = mask + (long long)row * capacity;
+  const float neg_inf = __uint_as_float(0xff800000u);
+  float best = neg_inf;
+  for (long long p = tid; p < capacity; p += blockDim.x) {
+    const float mv = load(m, p);
+    float score = neg_inf;
+    if (mv != neg_inf) {
+      float dot = 0.f;
+#pragma unroll 8
+      for (int c = 0; c < d; c += 8) {
+        const u4 kv = ld_cached(keys + p * d + c);
+#pragma unroll
+        for (int k = 0; k < 4; ++k) dot = fmaf(qs[c + 2 * k + 1], bf_hi(kv.v[k]), fmaf(qs[c + 2 * k], bf_lo(kv.v[k]), dot));
+      }
+      score = dot + mv;
+    }
+    s[p] = score;
+    best = fmaxf(best, score);
+  }
+#pragma unroll
+  for (int o = 16; o > 0; o >>= 1) best = fmaxf(best, __shfl_xor_sync(0xffffffffu, best, o));
+  if (lane == 0) red[warp] = best;
+  __syncthreads();
+  best = fmaxf(fmaxf(red[0], red[1]), fmaxf(red[2], red[3]));
+  __syncthreads();
+  float total = 0.f;
+  for (long long p = tid; p < capacity; p += blockDim.x) {
+    const float e = s[p] == neg_inf ? 0.f : expf(s[p] - best);
+    s[p] = e;
+    total += e;
+  }
+#pragma unroll
+  for (int o = 16; o > 0; o >>= 1) total += __shfl_xor_sync(0xffffffffu, total, o);
+  if (lane == 0) red[warp] = total;
+  __syncthreads();
+  total = red[0] + red[1] + red[2] + red[3];
+  const int pairs = d / 2, pi = tid % pairs, g = tid / pairs, groups = blockDim.x / pairs;
+  float a0 = 0.f, a1 = 0.f;
+  if (g < groups) {
+    // unconditional loads, four in flight: a masked position has weight 0 and a zeroed or written value (never NaN)
+#pragma unroll 4
+    for (long long p = g; p < capacity; p += groups) {
+      const float e = s[p];
+      const unsigned vv = __ldg(reinterpret_cast<const unsigned*>(values + p * d + 2 * pi));
+      a0 = fmaf(e, bf_lo(vv), a0);
+      a1 = fmaf(e, bf_hi(vv), a1);
+    }
+    part[g * d + 2 * pi] = a0;
+    part[g * d + 2 * pi + 1] = a1;
+  }
+  __syncthreads();
+  bf16* o = out + ((long long)row * heads + h) * d;
+  for (int i = tid; i < d; i += blockDim.x) {
+    float acc = 0.f;
+    for (int gg = 0; gg < groups; ++gg) acc += part[gg * d + i];
+    o[i] = round_bf16(acc / total);
+  }
 }
 )CUDA";
 
@@ -152,6 +466,8 @@ struct DeviceKernels {
   std::string error;
   cu_function rope_kv_write = nullptr;
   cu_function silu_mul = nullptr;
+  cu_function gemv[3][4] = {};  // [scheme: bf16, int8, int4][rows up to 1, 2, 4, 8]
+  cu_function decode_attention = nullptr;
 };
 
 std::mutex kernels_lock;
@@ -203,6 +519,13 @@ const DeviceKernels& kernels_for(int device) {
     check_cu(a, a.cuModuleLoadData(&module, ptx.data()), "cuModuleLoadData");
     check_cu(a, a.cuModuleGetFunction(&k.rope_kv_write, module, "rope_kv_write"), "cuModuleGetFunction(rope_kv_write)");
     check_cu(a, a.cuModuleGetFunction(&k.silu_mul, module, "silu_mul"), "cuModuleGetFunction(silu_mul)");
+    check_cu(a, a.cuModuleGetFunction(&k.decode_attention, module, "decode_attention"), "cuModuleGetFunction(decode_attention)");
+    const int row_counts[4] = {1, 2, 4, 8};
+    for (int scheme = 0; scheme < 3; ++scheme)
+      for (int r = 0; r < 4; ++r) {
+        const std::string name = "gemv_s" + std::to_string(scheme) + "_r" + std::to_string(row_counts[r]);
+        check_cu(a, a.cuModuleGetFunction(&k.gemv[scheme][r], module, name.c_str()), ("cuModuleGetFunction(" + name + ")").c_str());
+      }
   } catch (const std::exception& e) {
     k.error = e.what();
     k.rope_kv_write = nullptr;
@@ -221,13 +544,13 @@ void require(bool condition, const char* message) {
   if (!condition) throw std::invalid_argument(message);
 }
 
-void launch(cu_function fn, unsigned grid_x, unsigned grid_y, unsigned block, const at::Tensor& on, void** args) {
+void launch(cu_function fn, unsigned grid_x, unsigned grid_y, unsigned block, const at::Tensor& on, void** args, unsigned shared_bytes = 0) {
   const Api& a = api();
   // The driver API launches in the thread's current context: make it the tensor's device's (ATen only switches
   // devices around its own launches), or a kernel loaded on cuda:1 fails on cuda:0's context.
   c10::cuda::CUDAGuard on_device(static_cast<c10::DeviceIndex>(on.get_device()));
   const auto stream = at::cuda::getCurrentCUDAStream(on.get_device());
-  check_cu(a, a.cuLaunchKernel(fn, grid_x, grid_y, 1, block, 1, 1, 0, stream.stream(), args, nullptr), "cuLaunchKernel");
+  check_cu(a, a.cuLaunchKernel(fn, grid_x, grid_y, 1, block, 1, 1, shared_bytes, stream.stream(), args, nullptr), "cuLaunchKernel");
 }
 
 }  // namespace
@@ -304,6 +627,128 @@ int lem_silu_mul(void* gate_up, void** out) {
     const unsigned threads = 256;
     launch(k.silu_mul, static_cast<unsigned>((total + threads - 1) / threads), 1, threads, x, args);
     *out = new at::Tensor(std::move(y));
+    return 0;
+  } catch (const std::exception& e) {
+    return kernel_fail(e.what());
+  }
+}
+
+// The GEMV of lem_decode_kernels' source: y = W x for at most 64 rows of x (in chunks of 8). x [..., K] contiguous bf16; weight [O, K]
+// bf16 (scheme 0), [O, K] uint8 (scheme 1, int8 + 128, scales fp16 [O]) or [O, K/2] uint8 (scheme 2, two int4 + 8 per
+// byte, scales fp16 [O, K/128]). norm (may be null): RMSNorm weight [K] applied to x first, with eps. bias (may be
+// null): [O]. mode 0: returns y [..., O]; 1: residual [..., O] += y in place, returns nothing (*out = null); 2: returns
+// silu(y[:, :O/2]) * y[:, O/2:] [..., O/2]; 3: returns y as fp32 [..., O].
+int lem_gemv(void* x, void* weight, void* scales, int scheme, void* norm, double eps, void* bias, void* residual, int mode, void** out) {
+  try {
+    const auto& xt = *static_cast<const at::Tensor*>(x);
+    const auto& wt = *static_cast<const at::Tensor*>(weight);
+    require(scheme >= 0 && scheme <= 2, "gemv scheme must be 0 (bf16), 1 (int8) or 2 (int4)");
+    require(mode >= 0 && mode <= 3, "gemv mode must be 0 to 3");
+    require(xt.scalar_type() == at::kBFloat16 && xt.is_contiguous() && xt.dim() >= 1, "gemv takes a contiguous bf16 input");
+    require(wt.dim() == 2 && wt.is_contiguous(), "gemv takes a contiguous 2-D weight");
+    require(scheme == 0 ? wt.scalar_type() == at::kBFloat16 : wt.scalar_type() == at::kByte, "gemv weight dtype does not match its scheme");
+    const int64_t K = xt.size(-1), O = wt.size(0);
+    const int64_t per_vector = scheme == 0 ? 8 : scheme == 1 ? 16 : 32;
+    require(K % per_vector == 0, "gemv in-features must be a multiple of the elements in 16 bytes of weight");
+    require(scheme != 2 || K % 128 == 0, "int4 gemv in-features must be a multiple of the group size 128");
+    require(wt.size(1) == (scheme == 2 ? K / 2 : K), "gemv weight and input disagree on in-features");
+    require(K <= (1LL << 30) && O <= (1LL << 30), "gemv shapes too large");
+    const int64_t rows = xt.numel() / K;
+    require(rows >= 1 && rows <= 64, "gemv takes 1 to 64 rows");
+    const auto device = xt.get_device();
+    require(wt.get_device() == device, "gemv takes tensors on one device");
+    const at::Tensor* st = static_cast<const at::Tensor*>(scales);
+    if (scheme != 0) {
+      require(st != nullptr && st->scalar_type() == at::kHalf && st->is_contiguous() && st->get_device() == device, "quantized gemv needs fp16 scales on the weight's device");
+      require(st->numel() == (scheme == 1 ? O : O * (K / 128)), "gemv scales do not match the weight");
+    }
+    const at::Tensor* nt = static_cast<const at::Tensor*>(norm);
+    if (nt != nullptr)
+      require(nt->scalar_type() == at::kBFloat16 && nt->is_contiguous() && nt->numel() == K && nt->get_device() == device, "gemv norm weight must be bf16 [in-features]");
+    const at::Tensor* bt = static_cast<const at::Tensor*>(bias);
+    if (bt != nullptr)
+      require(bt->scalar_type() == at::kBFloat16 && bt->is_contiguous() && bt->numel() == O && bt->get_device() == device, "gemv bias must be bf16 [out-features]");
+    auto sizes = xt.sizes().vec();
+    at::Tensor result;
+    void* out_bf = nullptr;
+    void* out_f = nullptr;
+    if (mode == 1) {
+      auto* rt = static_cast<at::Tensor*>(residual);
+      require(rt != nullptr && rt->scalar_type() == at::kBFloat16 && rt->is_contiguous() && rt->numel() == rows * O && rt->get_device() == device,
+              "gemv residual must be contiguous bf16 [rows, out-features]");
+      out_bf = rt->data_ptr();
+    } else if (mode == 2) {
+      require(O % 2 == 0, "gemv silu mode takes gate and up halves");
+      sizes.back() = O / 2;
+      result = at::empty(sizes, xt.options());
+      out_bf = result.data_ptr();
+    } else {
+      sizes.back() = O;
+      result = at::empty(sizes, mode == 3 ? xt.options().dtype(at::kFloat) : xt.options());
+      (mode == 3 ? out_f : out_bf) = result.data_ptr();
+    }
+    const auto& k = ready_kernels(xt);
+    const int variant = rows <= 1 ? 0 : rows <= 2 ? 1 : rows <= 4 ? 2 : 3;
+    const int64_t vectors = K / per_vector;
+    const int64_t inter64 = O / 2;
+    // a warp per 4 weight rows; where that leaves fewer than 16 warps per multiprocessor, up to 8 warps split the
+    // in-dimension of each row group, as long as every lane still gets a vector
+    const int64_t row_groups = mode == 2 ? (inter64 + 1) / 2 : (O + 3) / 4;
+    const int64_t wanted_warps = 16LL * at::cuda::getDeviceProperties(device)->multiProcessorCount;
+    int split = 1;
+    while (split < 8 && row_groups * split < wanted_warps && vectors / (2 * split) >= 32) split *= 2;
+    const int64_t groups_per_block = 8 / split;
+    const unsigned blocks = static_cast<unsigned>((row_groups + groups_per_block - 1) / groups_per_block);
+    const unsigned threads = 256;
+    const void* px = xt.data_ptr();
+    const void* pw = wt.data_ptr();
+    const void* ps = st != nullptr ? st->data_ptr() : nullptr;
+    const void* pn = nt != nullptr ? nt->data_ptr() : nullptr;
+    const void* pb = bt != nullptr ? bt->data_ptr() : nullptr;
+    float feps = static_cast<float>(eps);
+    int irows = static_cast<int>(rows), ik = static_cast<int>(K), io = static_cast<int>(O), imode = mode, iinter = static_cast<int>(inter64);
+    void* args[] = {&px, &pw, &ps, &pn, &feps, &pb, &out_bf, &out_f, &irows, &ik, &io, &imode, &iinter, &split};
+    launch(k.gemv[scheme][variant], blocks, 1, threads, xt, args);
+    *out = result.defined() ? new at::Tensor(std::move(result)) : nullptr;
+    return 0;
+  } catch (const std::exception& e) {
+    return kernel_fail(e.what());
+  }
+}
+
+// Attention of one query per row over the whole static cache: q [rows, 1, heads, d] contiguous bf16; k_cache,
+// v_cache [rows, heads_kv, capacity, d]; mask: additive bf16 [rows, capacity] (0 or -inf). Returns [rows, 1, heads * d].
+int lem_decode_attention(void* q, void* k_cache, void* v_cache, void* mask, int heads, int heads_kv, void** out) {
+  try {
+    const auto& qt = *static_cast<const at::Tensor*>(q);
+    const auto& kc = *static_cast<const at::Tensor*>(k_cache);
+    const auto& vc = *static_cast<const at::Tensor*>(v_cache);
+    const auto& mt = *static_cast<const at::Tensor*>(mask);
+    require(qt.scalar_type() == at::kBFloat16 && kc.scalar_type() == at::kBFloat16 && vc.scalar_type() == at::kBFloat16 &&
+                mt.scalar_type() == at::kBFloat16, "decode attention takes bf16 tensors");
+    require(qt.is_contiguous() && kc.is_contiguous() && vc.is_contiguous() && mt.is_contiguous(), "decode attention takes contiguous tensors");
+    require(heads > 0 && heads_kv > 0 && heads % heads_kv == 0, "decode attention needs heads divisible by kv heads");
+    require(qt.dim() == 4 && qt.size(1) == 1 && qt.size(2) == heads, "decode attention q must be [rows, 1, heads, head_dim]");
+    const int64_t rows = qt.size(0), d = qt.size(3);
+    require(d % 8 == 0 && d <= 256, "decode attention head_dim must be a multiple of 8 and at most 256");
+    require(kc.dim() == 4 && kc.size(0) == rows && kc.size(1) == heads_kv && kc.size(3) == d && vc.sizes() == kc.sizes(),
+            "decode attention caches must be [rows, heads_kv, capacity, head_dim]");
+    const int64_t capacity = kc.size(2);
+    require(capacity <= 8192, "decode attention takes at most 8192 cache positions");
+    require(mt.numel() == rows * capacity, "decode attention mask must hold one value per row and cache position");
+    const auto device = qt.get_device();
+    require(kc.get_device() == device && vc.get_device() == device && mt.get_device() == device, "decode attention takes tensors on one device");
+    const auto& k = ready_kernels(qt);
+    auto o = at::empty({rows, 1, static_cast<int64_t>(heads) * d}, qt.options());
+    const void* pq = qt.data_ptr(); const void* pk = kc.data_ptr(); const void* pv = vc.data_ptr(); const void* pm = mt.data_ptr();
+    void* po = o.data_ptr();
+    int h = heads, hkv = heads_kv, dd = static_cast<int>(d);
+    long long cap = capacity;
+    float scale = 1.0f / std::sqrt(static_cast<float>(d));
+    void* args[] = {&pq, &pk, &pv, &pm, &po, &h, &hkv, &dd, &cap, &scale};
+    const unsigned shared = static_cast<unsigned>((d + capacity + 256) * sizeof(float));
+    launch(k.decode_attention, static_cast<unsigned>(heads), static_cast<unsigned>(rows), 128, qt, args, shared);
+    *out = new at::Tensor(std::move(o));
     return 0;
   } catch (const std::exception& e) {
     return kernel_fail(e.what());
