@@ -1,3 +1,4 @@
+using Lem.Engine.Flops.Analytical;
 using Lem.Backends.TorchSharp.Loading;
 using Lem.Backends.TorchSharp.Quantization;
 using Lem.Engine.Inference;

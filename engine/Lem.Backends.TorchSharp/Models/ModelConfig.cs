@@ -1,11 +1,15 @@
 using System.Text.Json;
+using Lem.Engine.Flops;
+using Lem.Engine.Flops.Analytical;
 using Lem.Engine.Inference;
 
 namespace Lem.Backends.TorchSharp.Models;
 
 /// <summary>
 /// The parts of a Hugging Face config.json that decide the shapes and the arithmetic of a decoder-only model.
-/// GPT-2 keys (n_embd, n_layer, ...) are mapped onto the same fields.
+/// The shapes (family, widths, heads, head_dim, biases, tied embeddings) are the engine's one reading of config.json
+/// (<see cref="ArchitectureConfig"/>, which FLOPs and MBU use too), so model and FLOPs never disagree; this adds what
+/// only building the model needs (rotary settings, norm epsilon, activation, sliding window, EOS ids).
 /// </summary>
 /// <param name="Rope">Rotary embedding settings; null for GPT-2 (learned positions).</param>
 /// <param name="QkvBias">q/k/v projections carry a bias (Qwen2, or attention_bias true).</param>
@@ -78,71 +82,54 @@ public sealed record ModelConfig(
     private static ModelConfig FromReader(ConfigReader r, string json)
     {
         var modelType = r.RequiredString("model_type");
-        var family = modelType switch
+        if (!ArchitectureConfig.SupportedModelTypes.Contains(modelType))
+            throw r.Invalid("model_type", $"is \"{modelType}\", which this backend does not build; supported: {string.Join(", ", ArchitectureConfig.SupportedModelTypes)}");
+        ArchitectureConfig shape;
+        try
         {
-            "llama" => ModelFamily.Llama,
-            "mistral" => ModelFamily.Mistral,
-            "qwen2" => ModelFamily.Qwen2,
-            "qwen3" => ModelFamily.Qwen3,
-            "gpt2" => ModelFamily.Gpt2,
-            _ => throw r.Invalid("model_type", $"is \"{modelType}\", which this backend does not build; supported: llama, mistral, qwen2, qwen3, gpt2"),
-        };
-        var architecture = r.FirstOfArray("architectures") ?? DefaultArchitecture(family);
+            shape = ArchitectureConfig.Parse(json, r.FilePath);
+        }
+        catch (FlopsInputException e)
+        {
+            throw new InferenceException(e.Message, e);
+        }
+        var architecture = r.FirstOfArray("architectures") ?? DefaultArchitecture(shape.Family);
         var eos = r.IntOrIntList("eos_token_id");
-        return family == ModelFamily.Gpt2
-            ? Gpt2(r, modelType, architecture, eos, json)
-            : LlamaLike(r, family, modelType, architecture, eos, json);
+        return shape.Family == ModelFamily.Gpt2
+            ? Gpt2(r, shape, architecture, eos, json)
+            : LlamaLike(r, shape, architecture, eos, json);
     }
 
-    private static ModelConfig LlamaLike(ConfigReader r, ModelFamily family, string modelType, string architecture, int[] eos, string json)
+    private static ModelConfig LlamaLike(ConfigReader r, ArchitectureConfig shape, string architecture, int[] eos, string json)
     {
-        var hidden = Positive(r, "hidden_size");
-        var heads = Positive(r, "num_attention_heads");
-        var kvHeads = r.Int("num_key_value_heads", heads);
-        if (kvHeads <= 0 || heads % kvHeads != 0)
-            throw r.Invalid("num_key_value_heads", $"is {kvHeads}; it must be positive and divide num_attention_heads ({heads})");
-        int headDim;
-        if (r.Has("head_dim"))
-            headDim = Positive(r, "head_dim");
-        else if (hidden % heads == 0)
-            headDim = hidden / heads;
-        else
-            throw r.Invalid("hidden_size", $"({hidden}) is not divisible by num_attention_heads ({heads}) and no head_dim is given");
-        if (headDim % 2 != 0) throw r.Invalid("head_dim", $"is {headDim}; rotary embeddings need an even head dimension");
-
+        if (shape.HeadDim % 2 != 0) throw r.Invalid("head_dim", $"is {shape.HeadDim}; rotary embeddings need an even head dimension");
         var act = r.String("hidden_act") ?? "silu";
-        if (act != "silu") throw r.Invalid("hidden_act", $"is \"{act}\"; this backend implements \"silu\" for {modelType}");
-
-        var attentionBias = r.Bool("attention_bias", false);
-        var maxPositions = Positive(r, "max_position_embeddings");
+        if (act != "silu") throw r.Invalid("hidden_act", $"is \"{act}\"; this backend implements \"silu\" for {shape.ModelType}");
         return new ModelConfig(
-            family, modelType, architecture,
-            VocabSize: Positive(r, "vocab_size"),
-            HiddenSize: hidden,
-            IntermediateSize: Positive(r, "intermediate_size"),
-            NumHiddenLayers: Positive(r, "num_hidden_layers"),
-            NumAttentionHeads: heads,
-            NumKeyValueHeads: kvHeads,
-            HeadDim: headDim,
-            MaxPositionEmbeddings: maxPositions,
+            shape.Family, shape.ModelType, architecture,
+            VocabSize: shape.VocabSize,
+            HiddenSize: shape.HiddenSize,
+            IntermediateSize: shape.IntermediateSize,
+            NumHiddenLayers: shape.NumLayers,
+            NumAttentionHeads: shape.NumHeads,
+            NumKeyValueHeads: shape.NumKvHeads,
+            HeadDim: shape.HeadDim,
+            MaxPositionEmbeddings: Positive(r, "max_position_embeddings"),
             NormEps: r.Double("rms_norm_eps", 1e-6),
             Rope: ReadRope(r),
-            TieWordEmbeddings: r.Bool("tie_word_embeddings", false),
-            QkvBias: family == ModelFamily.Qwen2 || attentionBias,
-            OutputBias: family != ModelFamily.Qwen2 && attentionBias,
-            MlpBias: r.Bool("mlp_bias", false),
-            QkNorm: family == ModelFamily.Qwen3,
+            TieWordEmbeddings: shape.TieWordEmbeddings,
+            QkvBias: shape.QkvBias,
+            OutputBias: shape.OutputBias,
+            MlpBias: shape.MlpBias,
+            QkNorm: shape.QkNorm,
             HiddenAct: act,
-            SlidingWindow: ActiveSlidingWindow(r, family),
+            SlidingWindow: ActiveSlidingWindow(r, shape.Family),
             EosTokenIds: eos,
             ConfigJson: json);
     }
 
-    private static ModelConfig Gpt2(ConfigReader r, string modelType, string architecture, int[] eos, string json)
+    private static ModelConfig Gpt2(ConfigReader r, ArchitectureConfig shape, string architecture, int[] eos, string json)
     {
-        var hidden = Positive(r, "n_embd");
-        var heads = Positive(r, "n_head");
-        if (hidden % heads != 0) throw r.Invalid("n_embd", $"({hidden}) is not divisible by n_head ({heads})");
         var act = r.String("activation_function") ?? "gelu_new";
         if (act is not ("gelu_new" or "gelu_pytorch_tanh" or "gelu"))
             throw r.Invalid("activation_function", $"is \"{act}\"; this backend implements gelu_new, gelu_pytorch_tanh and gelu for gpt2");
@@ -150,20 +137,19 @@ public sealed record ModelConfig(
             throw r.Invalid("scale_attn_by_inverse_layer_idx", "is true, which this backend does not implement");
         if (!r.Bool("scale_attn_weights", true))
             throw r.Invalid("scale_attn_weights", "is false, which this backend does not implement");
-        var inner = r.OptionalInt("n_inner") ?? 4 * hidden;
         return new ModelConfig(
-            ModelFamily.Gpt2, modelType, architecture,
-            VocabSize: Positive(r, "vocab_size"),
-            HiddenSize: hidden,
-            IntermediateSize: inner,
-            NumHiddenLayers: Positive(r, "n_layer"),
-            NumAttentionHeads: heads,
-            NumKeyValueHeads: heads,
-            HeadDim: hidden / heads,
-            MaxPositionEmbeddings: Positive(r, "n_positions"),
+            ModelFamily.Gpt2, shape.ModelType, architecture,
+            VocabSize: shape.VocabSize,
+            HiddenSize: shape.HiddenSize,
+            IntermediateSize: shape.IntermediateSize,
+            NumHiddenLayers: shape.NumLayers,
+            NumAttentionHeads: shape.NumHeads,
+            NumKeyValueHeads: shape.NumKvHeads,
+            HeadDim: shape.HeadDim,
+            MaxPositionEmbeddings: shape.MaxPositionEmbeddings,
             NormEps: r.Double("layer_norm_epsilon", 1e-5),
             Rope: null,
-            TieWordEmbeddings: r.Bool("tie_word_embeddings", true),
+            TieWordEmbeddings: shape.TieWordEmbeddings,
             QkvBias: true,
             OutputBias: true,
             MlpBias: true,

@@ -10,13 +10,13 @@ namespace Lem.Engine.Inference;
 /// </summary>
 public interface IBackendModule
 {
-    /// <summary>The value of <c>backend</c> (<c>torchsharp</c>), also the prefix of its parameter section (<c>torchsharp.*</c>).</summary>
+    /// <summary>The value of <c>backend</c> (<c>llamacpp</c>, say), also the prefix of its parameter section (<c>llamacpp.*</c>).</summary>
     string Name { get; }
 
     /// <summary>One line for the <c>backend</c> parameter's help: what runs the model.</summary>
     string Summary { get; }
 
-    /// <summary>The names the original LLenergyMeasure YAML format uses for this backend (<c>pytorch</c> for <c>torchsharp</c>).</summary>
+    /// <summary>The names the original LLenergyMeasure YAML format uses for this backend (the original's <c>pytorch</c> maps to the in-process libtorch backend).</summary>
     IReadOnlyList<string> OriginalNames { get; }
 
     /// <summary>

@@ -1,7 +1,7 @@
 namespace Lem.Engine.Inference;
 
 /// <summary>
-/// The batch execution shape: the engine forms batches and the backend generates each one (TorchSharp, llama.cpp,
+/// The batch execution shape: the engine forms batches and the backend generates each one (libtorch, llama.cpp,
 /// ONNX Runtime GenAI). Calls come from one thread at a time.
 /// </summary>
 public interface IBatchModel : ILoadedModel

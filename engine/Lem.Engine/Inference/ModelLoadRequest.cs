@@ -2,7 +2,7 @@ namespace Lem.Engine.Inference;
 
 /// <summary>What to load: the model as the backend module resolved it, a precision (fp32|fp16|bf16) and a device (<c>cpu</c>, <c>cuda:0</c>).</summary>
 /// <param name="Model">What <see cref="IBackendModule.ResolveModel"/> returned: a Hugging Face folder, a GGUF file, an ONNX GenAI folder or a server model id.</param>
-/// <param name="BackendOptions">Backend-specific resolved parameters (for example <c>torchsharp.cuda_graphs</c>), by dotted name:
+/// <param name="BackendOptions">Backend-specific resolved parameters (its own section, <c>NAME.*</c>), by dotted name:
 /// bool, long, double, string, TimeSpan or string[] values.</param>
 public sealed record ModelLoadRequest(string Model, string Precision, string Device, IReadOnlyDictionary<string, object>? BackendOptions = null)
 {

@@ -8,7 +8,7 @@ namespace Lem.Engine.Measurement;
 /// Verifies the GPU meter on a real GPU: counter update period, idle power plausibility, counter vs integrated
 /// averaged-power samples under a steady load (within 3%), throttling flags clear under that load, and a deliberately
 /// short window flagged. The caller provides the load and the device sync. <c>steadyLoad(d)</c> must keep the GPU busy
-/// for <c>d</c> (e.g. TorchSharp matmuls in a loop until the time is up); it is called on a background thread, with
+/// for <c>d</c> (a backend module's device load, until the time is up); it is called on a background thread, with
 /// <c>d</c> = lead-in + window + tail, and the window opens after the lead-in so that it sees a steady load.
 /// The meter needs its sampler on (it is by default).
 /// </summary>

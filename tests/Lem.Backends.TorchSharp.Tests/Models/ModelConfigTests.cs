@@ -1,3 +1,4 @@
+using Lem.Engine.Flops.Analytical;
 using Lem.Backends.TorchSharp.Models;
 using Lem.Engine.Inference;
 
@@ -71,11 +72,11 @@ public class ModelConfigTests
 
     [Theory]
     [InlineData("\"hidden_size\": 4096,", "", "\"hidden_size\" is missing")]
-    [InlineData("\"hidden_size\": 4096", "\"hidden_size\": \"big\"", "\"hidden_size\" must be an integer, found \"big\"")]
-    [InlineData("\"num_key_value_heads\": 8", "\"num_key_value_heads\": 5", "\"num_key_value_heads\" is 5")]
+    [InlineData("\"hidden_size\": 4096", "\"hidden_size\": \"big\"", "\"hidden_size\" is \"big\"; a whole number is expected")]
+    [InlineData("\"num_key_value_heads\": 8", "\"num_key_value_heads\": 5", "num_attention_heads (32) is not a multiple of num_key_value_heads (5)")]
     [InlineData("\"rope_type\": \"llama3\"", "\"rope_type\": \"yarn\"", "\"rope_scaling\" has rope_type \"yarn\"")]
     [InlineData("\"model_type\": \"llama\"", "\"model_type\": \"bert\"", "\"model_type\" is \"bert\"")]
-    [InlineData("\"tie_word_embeddings\": false", "\"tie_word_embeddings\": 0", "\"tie_word_embeddings\" must be true or false")]
+    [InlineData("\"tie_word_embeddings\": false", "\"tie_word_embeddings\": 0", "\"tie_word_embeddings\" is 0; true or false is expected")]
     [InlineData("\"hidden_act\": \"silu\"", "\"hidden_act\": \"relu\"", "\"hidden_act\" is \"relu\"")]
     public void Bad_keys_are_named(string find, string replace, string expected)
     {
@@ -107,5 +108,20 @@ public class ModelConfigTests
     {
         var e = Assert.Throws<InferenceException>(() => ModelConfig.Load("/nonexistent/model"));
         Assert.Contains("/nonexistent/model/config.json does not exist", e.Message);
+    }
+
+    /// <summary>The model and the FLOPs/MBU figures read config.json once, the same way: they used to disagree on
+    /// Qwen3's default head_dim (transformers: 128) and on Mistral's and Qwen3's biases.</summary>
+    [Theory]
+    [InlineData("""{"model_type": "qwen3", "hidden_size": 64, "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 172, "num_hidden_layers": 2, "vocab_size": 100, "max_position_embeddings": 64}""")]
+    [InlineData("""{"model_type": "qwen3", "hidden_size": 64, "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 172, "num_hidden_layers": 2, "vocab_size": 100, "max_position_embeddings": 64, "attention_bias": true, "mlp_bias": true}""")]
+    [InlineData("""{"model_type": "mistral", "hidden_size": 64, "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 172, "num_hidden_layers": 2, "vocab_size": 100, "max_position_embeddings": 64, "attention_bias": true, "mlp_bias": true}""")]
+    [InlineData("""{"model_type": "qwen2", "hidden_size": 64, "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 172, "num_hidden_layers": 2, "vocab_size": 100, "max_position_embeddings": 64}""")]
+    public void The_model_and_the_flops_read_the_same_shape(string json)
+    {
+        var model = ModelConfig.Parse(json, Path);
+        var flops = Lem.Engine.Flops.Analytical.ArchitectureConfig.Parse(json);
+        Assert.Equal((flops.HeadDim, flops.QkvBias, flops.OutputBias, flops.MlpBias, flops.NumKvHeads, flops.QkNorm),
+            (model.HeadDim, model.QkvBias, model.OutputBias, model.MlpBias, model.NumKeyValueHeads, model.QkNorm));
     }
 }

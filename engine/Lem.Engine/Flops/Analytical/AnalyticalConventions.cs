@@ -1,6 +1,6 @@
 namespace Lem.Engine.Flops.Analytical;
 
-/// <summary>The two choices the analytical count depends on. <see cref="Default"/> matches the TorchSharp backend's traced count.</summary>
+/// <summary>The two choices the analytical count depends on. <see cref="Default"/> matches what in-process backends that trace FLOPs count (the traced-vs-analytical tests pin it).</summary>
 public sealed record AnalyticalConventions(
     AttentionCounting Attention = AttentionCounting.Executed,
     LogitsPositions PrefillLogits = LogitsPositions.LastPosition)

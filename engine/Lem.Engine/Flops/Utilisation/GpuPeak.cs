@@ -20,7 +20,7 @@ public sealed record GpuPeak(
     public double MemoryBandwidthBytesPerS => MemoryBandwidthTbPerS * 1e12;
 
     /// <summary>
-    /// Peak FLOP/s for a precision: bf16, fp16, fp32 (CUDA cores: matmuls without TF32, the PyTorch and TorchSharp default)
+    /// Peak FLOP/s for a precision: bf16, fp16, fp32 (CUDA cores: matmuls without TF32, the libtorch default)
     /// or tf32 (only when TF32 matmuls were enabled). Null when the table has no figure.
     /// </summary>
     public double? PeakFlopsPerS(string precision)
