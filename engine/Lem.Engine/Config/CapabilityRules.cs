@@ -22,6 +22,7 @@ internal static class CapabilityRules
         Supported(module, values, findings, CoreParameters.Quantization, capabilities.Quantizations.Count == 0 ? ["none"] : capabilities.Quantizations);
         Supported(module, values, findings, "parallel.mode", capabilities.ParallelModes.Count == 0 ? ["none"] : capabilities.ParallelModes);
         ModelSource(module, values, findings);
+        Tokenizer(module, values, findings);
         Shape(module, values, findings);
         MeteredGpus(values, findings);
     }
@@ -47,6 +48,15 @@ internal static class CapabilityRules
         var subject = values.IsSet("model") || !values.IsSet(CoreParameters.Backend) ? "model" : CoreParameters.Backend;
         findings.At(subject, values.Where(subject)).Error(DiagnosticCodes.NotForBackend,
             $"backend = {module.Name} cannot load {what}: its model can be {string.Join(" or ", sources.Select(Describe))}.");
+    }
+
+    /// <summary>Synthetic prompts are token ids of exact lengths: they need a tokenizer lem can use to make and count them.</summary>
+    private static void Tokenizer(IBackendModule module, EffectiveValues values, Findings findings)
+    {
+        if (module.Capabilities.HasTokenizer || values.Value("prompts") is not ConfigValue.Call { Name: "synthetic" }) return;
+        var subject = values.IsSet("prompts") || !values.IsSet(CoreParameters.Backend) ? "prompts" : CoreParameters.Backend;
+        findings.At(subject, values.Where(subject)).Error(DiagnosticCodes.NotForBackend,
+            $"backend = {module.Name} has no tokenizer lem can use, and synthetic prompts are token ids of exact lengths: read prompts from a file (prompts = file(\"prompts.jsonl\")), or use a backend with a tokenizer.");
     }
 
     private static void Shape(IBackendModule module, EffectiveValues values, Findings findings)

@@ -126,4 +126,15 @@ public class CrossFieldRuleTests
         var diagnostics = TestRegistry.Instance.Validate(V.Set(("decoder.preset", V.Word("greedy")), ("decoder.top_p", V.Dec(0.9))));
         Assert.Equal(["LEM1004"], diagnostics.Select(d => d.Code));
     }
+
+    [Fact]
+    public void Synthetic_prompts_need_a_backend_with_a_tokenizer()
+    {
+        var registry = ParameterRegistry.Compose([new ScriptedRequestModule(Lem.Engine.Meters.MeterClock.System, hasTokenizer: false)]);
+
+        var diagnostic = Assert.Single(registry.Validate(V.Set(("prompts", V.Named("synthetic", ("count", V.Int(4)))))));
+        Assert.Equal(("LEM1005", "prompts"), (diagnostic.Code, diagnostic.Parameter));
+        Assert.Contains("has no tokenizer lem can use", diagnostic.Message);
+        Assert.Empty(registry.Validate(V.Set(("prompts", V.Call("file", V.Text("p.jsonl"))))));
+    }
 }
