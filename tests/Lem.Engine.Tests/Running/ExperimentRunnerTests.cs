@@ -143,6 +143,23 @@ public sealed class ExperimentRunnerTests : IDisposable
         Assert.Equal("request", record.Window.ExecutionShape);
     }
 
+    [Fact]
+    public void The_progress_line_names_batches_only_where_they_are_planned()
+    {
+        var services = Services(new ScriptedBatchModule(_clock), new ScriptedRequestModule(_clock));
+        var prompts = Enumerable.Range(0, 8).Select(i => new Lem.Engine.Workload.Prompts.Prompt(i, "p", [1, 2])).ToArray();
+        var plan = Lem.Engine.Workload.Batching.Batcher.Plan(prompts, new BatchingConfig(BatchingStrategy.Static, 4));
+        var workload = new Lem.Engine.Running.Stages.PreparedWorkload(prompts, plan, new double[8], []);
+        string Text(params (string, ConfigValue)[] values) => Lem.Engine.Running.Stages.MeasureStage.ProgressText(Plan(services, values).Config, workload, 0);
+
+        Assert.Equal("  worker 0: measuring 8 prompts in 2 batches ...", Text());
+        Assert.Equal("  worker 0: measuring 8 prompts, poisson arrivals at 2.5 requests/s, batched as they arrive ...",
+            Text(("traffic.mode", V.Word("poisson")), ("traffic.qps", V.Dec(2.5))));
+        Assert.Equal("  worker 0: measuring 8 requests, 3 in flight ...",
+            Lem.Engine.Running.Stages.MeasureStage.ProgressText(Plan(services, ("backend", V.Word("scripted_server")), ("traffic.mode", V.Word("concurrent")), ("traffic.concurrency", V.Int(3))).Config,
+                workload with { Plan = null }, 0));
+    }
+
     public void Dispose()
     {
         _results.Dispose();

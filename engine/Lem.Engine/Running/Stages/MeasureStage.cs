@@ -20,9 +20,7 @@ public static class MeasureStage
         var factsBefore = model.Facts;
         hostSpan?.StartTogether(worker);
         var progress = services.NewProgressLine();
-        progress.Update(workload.Plan is { } batches
-            ? $"  worker {worker}: measuring {workload.Prompts.Count} prompts in {batches.Batches.Count} batches ..."
-            : $"  worker {worker}: measuring {workload.Prompts.Count} requests ...");
+        progress.Update(ProgressText(config, workload, worker));
         model.ResetPeakDeviceMemory();
         WorkloadRun? run = null;
         var clock = services.Clock;
@@ -51,5 +49,22 @@ public static class MeasureStage
         }
         progress.Done();
         return new MeasuredWindow(window, run!, beginUtc, endUtc, hostSpanS, factsBefore);
+    }
+
+    /// <summary>What the window is about to do, in words: the planned batches exist only without traffic (with it, the
+    /// scheduler forms batches from what has arrived).</summary>
+    internal static string ProgressText(Lem.Engine.Config.ExperimentConfig config, PreparedWorkload workload, int worker)
+    {
+        var traffic = config.Traffic;
+        var load = traffic.Mode switch
+        {
+            Lem.Engine.Config.TrafficMode.None => null,
+            Lem.Engine.Config.TrafficMode.Concurrent => $"{traffic.Concurrency} in flight",
+            var mode => FormattableString.Invariant($"{Lem.Engine.Config.ConfigWords.Of(mode)} arrivals at {traffic.Qps:0.###} requests/s"),
+        };
+        var what = workload.Plan is { } plan
+            ? load is null ? $"{workload.Prompts.Count} prompts in {plan.Batches.Count} batches" : $"{workload.Prompts.Count} prompts, {load}, batched as they arrive"
+            : load is null ? $"{workload.Prompts.Count} requests" : $"{workload.Prompts.Count} requests, {load}";
+        return $"  worker {worker}: measuring {what} ...";
     }
 }
