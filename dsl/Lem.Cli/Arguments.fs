@@ -57,8 +57,12 @@ type ExperimentArgs =
 
 type ConfigParamsArgs =
     | Json
+    | Markdown
     interface IArgParserTemplate with
-        member a.Usage = match a with Json -> "print the registry as JSON."
+        member a.Usage =
+            match a with
+            | Json -> "print the registry as JSON."
+            | Markdown -> "print the registry as docs/parameters.md (one table per section)."
 
 type ConfigConvertArgs =
     | [<MainCommand; ExactlyOnce>] Yaml of file: string

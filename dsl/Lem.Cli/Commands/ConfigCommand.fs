@@ -1,4 +1,4 @@
-/// `lem config params [--json]` and `lem config convert FILE.yaml`.
+/// `lem config params [--json|--markdown]` and `lem config convert FILE.yaml`.
 module Lem.Cli.Commands.ConfigCommand
 
 open Argu
@@ -9,6 +9,11 @@ open Lem.Engine.Config
 let run (args: ParseResults<ConfigArgs>) =
     match args.GetSubCommand() with
     | ConfigArgs.Params p ->
-        printfn "%s" (if p.Contains ConfigParamsArgs.Json then ParameterTable.ToJson(Composition.registry) else ParameterTable.ToText(Composition.registry))
+        let registry = Composition.registry
+        let text =
+            if p.Contains ConfigParamsArgs.Json then ParameterTable.ToJson registry
+            elif p.Contains ConfigParamsArgs.Markdown then ParameterTable.ToMarkdown registry
+            else ParameterTable.ToText registry
+        printf "%s" (if text.EndsWith "\n" then text else text + "\n")
         0
     | ConfigArgs.Convert c -> ScriptCommands.convertYaml (c.GetResult ConfigConvertArgs.Yaml)
