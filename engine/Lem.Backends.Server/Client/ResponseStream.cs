@@ -25,6 +25,7 @@ public static class ResponseStream
         int? previousCompletion = null;
         var tokenChunks = 0;
         var allKnown = true;
+        bool? perChunkUsage = null;
         var timings = new Dictionary<string, double>(StringComparer.Ordinal);
 
         await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellation).ConfigureAwait(false))
@@ -53,7 +54,7 @@ public static class ResponseStream
                 if (Text(choice["finish_reason"]) is { } reason) finish = reason;
             }
 
-            int? chunkTokens = null;
+            int? usageDelta = null;
             if (chunk["usage"] is JsonObject usage)
             {
                 var newCompletion = Integer(usage["completion_tokens"]);
@@ -61,7 +62,7 @@ public static class ResponseStream
                 cached = Integer(usage["prompt_tokens_details"]?["cached_tokens"]) ?? cached;
                 if (newCompletion is { } count)
                 {
-                    chunkTokens = count - (previousCompletion ?? 0);
+                    usageDelta = count - (previousCompletion ?? 0);
                     previousCompletion = count;
                     completion = count;
                 }
@@ -70,6 +71,10 @@ public static class ResponseStream
                 foreach (var (name, value) in serverTimings)
                     if (Number(value) is { } number) timings[name] = number;
 
+            // Usage gives the tokens of each chunk only where the first token chunk already carried it (usage in every
+            // chunk); a usage that appears only at the end is the request's total, not the last chunk's.
+            if (perChunkUsage is null && text.Length > 0) perChunkUsage = usageDelta is not null;
+            var chunkTokens = perChunkUsage == true ? usageDelta : null;
             var carriesTokens = chunkTokens is > 0 || (chunkTokens is null && text.Length > 0);
             if (!carriesTokens) continue;
             tokenChunks++;
