@@ -19,6 +19,9 @@ public sealed class ServerConnection : IDisposable
         _http = new HttpClient(handler ?? new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            // uvicorn (vLLM, SGLang) and cpp-httplib (llama-server) close idle keep-alive connections after 5 s; a POST
+            // sent on one the server has just closed fails and is not retried, so idle connections are dropped first
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(2),
             MaxConnectionsPerServer = int.MaxValue,
             AutomaticDecompression = System.Net.DecompressionMethods.None,
         })

@@ -23,7 +23,7 @@ public sealed class ServerRequestModel : IRequestModel
     private readonly IReadOnlyDictionary<string, object> _loadFacts;
     private readonly ConcurrentDictionary<string, byte> _warnings = new();
     private readonly MetricsOptions _metrics;
-    private long _failed, _minTokensUnmet, _noUsage, _requests;
+    private long _failed, _minTokensUnmet, _noUsage, _requests, _resent;
     private int _minTokensWanted;
 
     internal ServerRequestModel(ServerEngine engine, ServerConnection connection, ServerProcess? process, string servedModel, ServerApi api,
@@ -77,6 +77,7 @@ public sealed class ServerRequestModel : IRequestModel
                 [Fact("requests_failed")] = (double)Interlocked.Read(ref _failed),
                 [Fact("requests_min_tokens_unmet")] = (double)Interlocked.Read(ref _minTokensUnmet),
                 [Fact("requests_without_usage")] = (double)Interlocked.Read(ref _noUsage),
+                [Fact("requests_resent")] = (double)Interlocked.Read(ref _resent),
             };
             return facts;
         }
@@ -114,11 +115,29 @@ public sealed class ServerRequestModel : IRequestModel
         var body = RequestBody.Build(_engine, ServedModel, _api, payload!, settings);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(_requestTimeout);
-        using var message = ServerConnection.Post(_api == ServerApi.Chat ? "/v1/chat/completions" : "/v1/completions", body);
+        var path = _api == ServerApi.Chat ? "/v1/chat/completions" : "/v1/completions";
+        var resent = false;
         try
         {
-            observer.OnSent(Stopwatch.GetTimestamp());
-            using var response = await _connection.SendAsync(message, timeout.Token).ConfigureAwait(false);
+            HttpResponseMessage sent;
+            try
+            {
+                using var message = ServerConnection.Post(path, body);
+                observer.OnSent(Stopwatch.GetTimestamp());
+                sent = await _connection.SendAsync(message, timeout.Token).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ResponseEnded)
+            {
+                // The server closed a pooled keep-alive connection as the request went out on it: nothing was answered,
+                // so the request goes once more, on a new connection, and its send time is taken again.
+                ThrowIfServerGone(wait: true);
+                resent = true;
+                Interlocked.Increment(ref _resent);
+                using var message = ServerConnection.Post(path, body);
+                observer.OnSent(Stopwatch.GetTimestamp());
+                sent = await _connection.SendAsync(message, timeout.Token).ConfigureAwait(false);
+            }
+            using var response = sent;
             if (!response.IsSuccessStatusCode)
             {
                 var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
@@ -129,7 +148,7 @@ public sealed class ServerRequestModel : IRequestModel
             await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
             var outcome = await ResponseStream.ReadAsync(stream, observer, timeout.Token).ConfigureAwait(false);
             if (!outcome.Done) ThrowIfServerGone(wait: true);
-            return Complete(outcome, settings);
+            return Complete(outcome, settings, resent);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
@@ -139,7 +158,7 @@ public sealed class ServerRequestModel : IRequestModel
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
             ThrowIfServerGone(wait: true);
-            return Fail($"the connection to {_connection.BaseUrl} failed: {e.Message}");
+            return Fail($"the connection to {_connection.BaseUrl} failed: {e.Message}{(e.InnerException is { } inner ? $" ({inner.Message})" : "")}");
         }
     }
 
@@ -173,9 +192,10 @@ public sealed class ServerRequestModel : IRequestModel
             _warnings.TryAdd($"{_engine.DisplayName} gets standard OpenAI sampling fields only: decoder.top_k, decoder.min_p and decoder.repetition_penalty were not sent.", 0);
     }
 
-    private RequestCompletion Complete(StreamOutcome outcome, GenerationSettings settings)
+    private RequestCompletion Complete(StreamOutcome outcome, GenerationSettings settings, bool resent)
     {
         var facts = new Dictionary<string, double>(StringComparer.Ordinal) { [Fact("token_chunks")] = outcome.TokenChunks };
+        if (resent) facts[Fact("resent")] = 1;
         foreach (var (name, value) in outcome.Timings) facts[Fact(name)] = value;
         if (outcome.CachedPromptTokens is { } cached) facts[Fact("cached_prompt_tokens")] = cached;
 

@@ -92,4 +92,18 @@ public class ResponseStreamTests
         Assert.Contains("out of KV cache", outcome.ServerError);
         Assert.Contains("500", outcome.ServerError);
     }
+    [Fact]
+    public async Task A_usage_that_first_appears_on_the_last_text_chunk_is_the_total_not_that_chunk_s_tokens()
+    {
+        const string stream =
+            "data: {\"choices\":[{\"index\":0,\"text\":\" a\",\"finish_reason\":null}]}\n\n" +
+            "data: {\"choices\":[{\"index\":0,\"text\":\" b\",\"finish_reason\":\"length\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}\n\n" +
+            "data: [DONE]\n\n";
+        var (outcome, observer) = await Read(stream);
+
+        Assert.Equal(2, observer.Chunks.Count);
+        Assert.All(observer.Chunks, c => Assert.Null(c.Tokens));
+        Assert.False(outcome.ChunkTokensKnown);
+        Assert.Equal(2, outcome.CompletionTokens);
+    }
 }

@@ -140,6 +140,29 @@ public sealed class LoopbackServerTests(TinyModelServers servers) : IDisposable
         Assert.True(next.Succeeded, next.Error);
     }
 
+    /// <summary>Fails the first completion request as a keep-alive connection the server closed just then fails (ResponseEnded, nothing answered).</summary>
+    private sealed class ClosedOnceHandler() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private int _failed;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/completions", StringComparison.Ordinal) && Interlocked.Exchange(ref _failed, 1) == 0
+                ? throw new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely.")
+                : base.SendAsync(request, cancellationToken);
+    }
+
+    [Fact]
+    public async Task A_request_on_a_connection_the_server_closed_unanswered_is_sent_once_more()
+    {
+        var options = new Dictionary<string, object> { ["server.url"] = servers.Vllm.BaseUrl.ToString(), ["server.ready_timeout"] = TimeSpan.FromSeconds(30) };
+        using var model = new ServerBackendModule(Vllm.Engine).Load(new ModelLoadRequest(TinyModelServers.ServedModel, "fp32", "cpu", options), new ClosedOnceHandler());
+        var (completion, _) = await Send(model);
+
+        Assert.True(completion.Succeeded, completion.Error);
+        Assert.Equal(1, completion.Facts!["vllm_resent"]);
+        Assert.Equal(1.0, model.Facts["vllm_requests_resent"]);
+    }
+
     [Fact]
     public async Task A_first_token_that_never_comes_times_out_as_a_failed_request()
     {
