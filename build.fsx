@@ -56,13 +56,14 @@ let testProjects =
     [ "tests/Lem.Engine.Tests"
       "tests/Lem.Models.Tests"
       "tests/Lem.Backends.TorchSharp.Tests"
+      "tests/Lem.Backends.Server.Tests"
       "tests/Lem.Dsl.Tests"
       "tests/Lem.Analysis.Tests"
       "tests/Lem.Cli.Tests"
       "tests/Lem.Expecto.TestAdapter.Tests" ]
 
 /// Projects under tests/ that hold no tests of their own (a test server, shared fakes): built, never run as suites.
-let testHelperProjects: string list = []
+let testHelperProjects = [ "tests/Lem.Backends.Server.TestServer" ]
 
 // ---------------------------------------------------------------------------------------------------------------
 // Set-up: what the tests need beyond the .NET SDK. `test` runs every step first. A step whose need is met does

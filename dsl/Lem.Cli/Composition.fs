@@ -8,7 +8,8 @@ open Lem.Engine.Inference
 open Lem.Engine.Running
 
 let modules: IBackendModule list =
-    [ Lem.Backends.TorchSharp.Backend.TorchSharpModule() ]
+    [ Lem.Backends.TorchSharp.Backend.TorchSharpModule()
+      yield! Lem.Backends.Server.Modules.ServerModules.Create() |> Seq.cast<IBackendModule> ]
 
 /// The registry of the core parameters and every module's section.
 let registry = ParameterRegistry.Compose(Array.ofList modules)

@@ -1,3 +1,5 @@
+using Lem.Engine.Meters;
+
 namespace Lem.Engine.Inference;
 
 /// <summary>
@@ -29,6 +31,17 @@ public interface ILoadedModel : IDisposable
 
     /// <summary>Things about the loaded model a reader of the results must know (a requested option that is not in effect, and why).</summary>
     IReadOnlyList<string> Warnings => [];
+
+    /// <summary>Meters the model brings, begun and ended with every measurement window beside the engine's own (a
+    /// server's Prometheus metrics, say). The model owns them: it disposes them.</summary>
+    IReadOnlyList<IMeter> WindowMeters => [];
+
+    /// <summary>Processes besides lem's own that do the model's host work (a launched server, whose children count with
+    /// it): host energy is attributed to them too.</summary>
+    IReadOnlyList<int> HostProcessIds => [];
+
+    /// <summary>Log files the backend keeps (a launched server's output): copied into each run's folder with its records.</summary>
+    IReadOnlyList<string> LogFiles => [];
 
     /// <summary>Lines the runner prints after the load (how layers were split across devices, say).</summary>
     IReadOnlyList<string> LoadNotes => [];

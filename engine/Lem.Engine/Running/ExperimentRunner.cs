@@ -57,6 +57,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
             for (var k = 0; k < tasks.Length; k++) workers[k] = tasks[k].Result;
         }
         foreach (var (record, series) in workers) store.WriteRawRecord(record, series);
+        CopyLogs(store.RunFolder(runId), plan.WorkerCount);
         store.MarkComplete(runId);
         var aggregated = store.Aggregate(runId);
         return new RunOutcome(runId, store.RunFolder(runId), RunSummary.Of(run, runId, aggregated, workers.Select(w => w.Record)));
@@ -98,6 +99,20 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         var measured = MeasureStage.Measure(plan, worker, model, workload, meters, hostSpan, services);
         return RecordStage.Build(new RecordStage.Inputs(plan, runId, worker, started, model, loadSeconds, reused, meters, baseline, warmup, measured,
             services.CollectEnvironment(meters.Gpu is not null), warnings));
+    }
+
+    /// <summary>The backends' logs (a launched server's output, as it is after this run) into the run folder's logs/.</summary>
+    private void CopyLogs(string runFolder, int workers)
+    {
+        for (var k = 0; k < workers; k++)
+        {
+            foreach (var log in _pools[k].Current?.LogFiles ?? [])
+            {
+                if (!File.Exists(log)) continue;
+                var folder = Directory.CreateDirectory(Path.Combine(runFolder, "logs")).FullName;
+                File.Copy(log, Path.Combine(folder, (workers > 1 ? $"worker{k}-" : "") + Path.GetFileName(log)), overwrite: true);
+            }
+        }
     }
 
     /// <param name="gpus">The GPUs the NVML meter covers (energy per device); none: host meters only.</param>

@@ -24,6 +24,9 @@ public sealed class ModelPool : IDisposable
         return (_model, stopwatch.Elapsed.TotalSeconds, false);
     }
 
+    /// <summary>The model loaded now, if any.</summary>
+    public ILoadedModel? Current => _model;
+
     public void Release()
     {
         _model?.Dispose();

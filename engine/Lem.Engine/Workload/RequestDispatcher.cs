@@ -101,13 +101,14 @@ public static class RequestDispatcher
         var endTicks = clock.NowTicks;
         var startS = SecondsOf(chunks.SentTicks ?? sentTicks, start);
         if (!completion.Succeeded)
-            return new RequestRecord(prompt.Index, null, null, prompt.TokenCount, 0, arrivalS, startS, null, SecondsOf(endTicks, start), [], completion.Error);
+            return new RequestRecord(prompt.Index, null, null, prompt.TokenCount, 0, arrivalS, startS, null, SecondsOf(endTicks, start), [], completion.Error,
+                Facts: completion.Facts);
         var outputTokens = completion.OutputTokens ?? chunks.Chunks.Sum(c => c.Tokens ?? 1);
         var (times, spread) = chunks.TokenTimesS(outputTokens, start);
         double? firstTokenS = times.Length > 0 ? times[0] : null;
         var endS = times.Length > 0 ? times[^1] : SecondsOf(endTicks, start);
         return new RequestRecord(prompt.Index, null, null, completion.PromptTokens ?? prompt.TokenCount, outputTokens, arrivalS, startS,
-            firstTokenS, endS, times, TokenTimesSpread: spread);
+            firstTokenS, endS, times, TokenTimesSpread: spread, Facts: completion.Facts);
     }
 
     private static double SecondsOf(long ticks, long start) => (double)(ticks - start) / Stopwatch.Frequency;

@@ -17,6 +17,7 @@ namespace Lem.Engine.Workload;
 /// <param name="Error">Null when it succeeded; else what failed (it then counts towards neither tokens nor goodput).</param>
 /// <param name="TokenTimesSpread">True where streamed chunks carried several tokens (or no count) and the token times
 /// were spread evenly between chunk arrivals (docs/metrics.md).</param>
+/// <param name="Facts">Figures the backend reported for this request itself (a server's own timings), by snake_case name.</param>
 public sealed record RequestRecord(
     int RequestIndex,
     int? BatchIndex,
@@ -29,7 +30,8 @@ public sealed record RequestRecord(
     double EndS,
     double[] TokenTimesS,
     string? Error = null,
-    bool TokenTimesSpread = false)
+    bool TokenTimesSpread = false,
+    IReadOnlyDictionary<string, double>? Facts = null)
 {
     public bool Succeeded => Error is null;
 }

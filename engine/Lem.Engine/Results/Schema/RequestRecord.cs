@@ -9,6 +9,7 @@ namespace Lem.Engine.Results.Schema;
 /// <param name="QueueMs">Request shape: the wait between arrival and send (a concurrency cap full); null in the batch shape.</param>
 /// <param name="Error">Null when it succeeded; else what failed (it then counts in no token, latency or goodput figure).</param>
 /// <param name="TokenTimesSpread">True where its token times were spread over multi-token streamed chunks (docs/metrics.md).</param>
+/// <param name="Facts">What the backend reported for this request itself (a server's own timings), by snake_case name.</param>
 public sealed record RequestRecord(
     int Index,
     long PromptTokens,
@@ -20,4 +21,5 @@ public sealed record RequestRecord(
     [property: JsonConverter(typeof(CompactNumberListConverter))] IReadOnlyList<double>? ItlMs = null,
     double? QueueMs = null,
     string? Error = null,
-    bool? TokenTimesSpread = null);
+    bool? TokenTimesSpread = null,
+    IReadOnlyDictionary<string, double>? Facts = null);

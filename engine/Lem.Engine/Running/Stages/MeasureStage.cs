@@ -16,7 +16,8 @@ public static class MeasureStage
         HostEnergySpan? hostSpan, RunnerServices services)
     {
         var config = plan.Config;
-        var windowMeters = hostSpan is null ? meters.Meters : meters.Meters.Where(m => ReferenceEquals(m, meters.Gpu)).ToArray();
+        IReadOnlyList<Lem.Engine.Meters.IMeter> windowMeters =
+            [.. hostSpan is null ? meters.Meters : meters.Meters.Where(m => ReferenceEquals(m, meters.Gpu)), .. model.WindowMeters];
         var factsBefore = model.Facts;
         hostSpan?.StartTogether(worker);
         var progress = services.NewProgressLine();

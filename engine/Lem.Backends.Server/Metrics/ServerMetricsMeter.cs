@@ -1,0 +1,152 @@
+using System.Globalization;
+using Lem.Backends.Server.Engines;
+using Lem.Engine.Meters;
+
+namespace Lem.Backends.Server.Metrics;
+
+/// <summary>
+/// The server's own view of a measurement window: its Prometheus <c>/metrics</c> read at the window's begin, on a timer
+/// during it, and at its end. Gauges (running and waiting requests, KV-cache usage) become time series and a mean and
+/// maximum; counters (prefix-cache hits and queries, preemptions, tokens) their change over the window; the
+/// prefix-cache hit ratio is the change in hits over the change in queries. Scrapes run on the timer's thread,
+/// never more than one at a time; a failed scrape is counted and warned about, never fatal.
+/// </summary>
+public sealed class ServerMetricsMeter : IMeter
+{
+    private static readonly TimeSpan ScrapeTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly ServerEngine _engine;
+    private readonly IMetricsSource _source;
+    private readonly TimeSpan _interval;
+    private readonly TimeProvider _time;
+    private readonly object _gate = new();
+    private readonly List<(double TimeS, IReadOnlyDictionary<string, double> Values)> _scrapes = [];
+    private ITimer? _timer;
+    private long _windowStart;
+    private int _scraping;
+    private int _failed;
+    private string? _lastFailure;
+    private bool _captured;
+
+    public ServerMetricsMeter(ServerEngine engine, IMetricsSource source, TimeSpan interval, TimeProvider time)
+    {
+        _engine = engine;
+        _source = source;
+        _interval = interval;
+        _time = time;
+    }
+
+    public string Name => $"{_engine.Name}_server_metrics";
+
+    public MeterHealth Health => new(Name, true,
+        $"{_engine.DisplayName} Prometheus /metrics every {_interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s: {string.Join(", ", _engine.Metrics.Select(m => m.Meaning))}",
+        UpdatePeriodMs: _interval.TotalMilliseconds);
+
+    public void BeginWindow(string windowName)
+    {
+        lock (_gate)
+        {
+            _scrapes.Clear();
+            _failed = 0;
+            _lastFailure = null;
+            _captured = false;
+            _windowStart = _time.GetTimestamp();
+        }
+        Scrape();
+        _timer = _time.CreateTimer(_ => Scrape(), null, _interval, _interval);
+    }
+
+    public void CaptureWindowEnd()
+    {
+        _timer?.Dispose();
+        _timer = null;
+        while (Volatile.Read(ref _scraping) == 1) Thread.Yield(); // a timer scrape in flight finishes first
+        Scrape();
+        _captured = true;
+    }
+
+    public MeterWindowResult EndWindow()
+    {
+        if (!_captured) CaptureWindowEnd();
+        List<(double TimeS, IReadOnlyDictionary<string, double> Values)> scrapes;
+        int failed;
+        string? failure;
+        lock (_gate)
+        {
+            scrapes = [.. _scrapes];
+            failed = _failed;
+            failure = _lastFailure;
+        }
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["server_metrics_scrapes"] = scrapes.Count,
+            ["server_metrics_failed_scrapes"] = failed,
+        };
+        var series = new List<TimeSeriesPoint>();
+        var warnings = new List<MeterWarning>();
+        foreach (var metric in _engine.Metrics)
+        {
+            var seen = scrapes.Where(s => s.Values.ContainsKey(metric.Series)).Select(s => (s.TimeS, Value: s.Values[metric.Series])).ToList();
+            if (seen.Count == 0) continue;
+            if (metric.Kind == ServerMetricKind.Gauge)
+            {
+                metrics[metric.Series + "_mean"] = seen.Average(s => s.Value);
+                metrics[metric.Series + "_max"] = seen.Max(s => s.Value);
+                series.AddRange(seen.Select(s => new TimeSeriesPoint(s.TimeS, metric.Series, s.Value)));
+                continue;
+            }
+            var first = seen[0].Value;
+            var delta = seen[^1].Value - first;
+            if (delta < 0)
+            {
+                warnings.Add(new MeterWarning("server-counter-reset", $"{metric.Series} went down during the window (the server restarted or reset its counters).", "Re-run the experiment; check the server's log."));
+                continue;
+            }
+            metrics[metric.Series] = delta;
+            series.AddRange(seen.Select(s => new TimeSeriesPoint(s.TimeS, metric.Series, s.Value - first)));
+        }
+        if (metrics.TryGetValue(StandardMetrics.PrefixCacheHits, out var hits) && metrics.TryGetValue(StandardMetrics.PrefixCacheQueries, out var queries) && queries > 0)
+            metrics[StandardMetrics.PrefixCacheHitRate] = hits / queries;
+        if (failed > 0)
+            warnings.Add(new MeterWarning("server-metrics-scrape-failed", $"{failed} of {failed + scrapes.Count} scrapes of /metrics failed (last: {failure}).",
+                "Check that the server serves /metrics (llama-server needs --metrics, SGLang --enable-metrics), or set server.metrics = false."));
+        return MeterWindowResult.Create(Name, [], metrics, warnings, series);
+    }
+
+    /// <summary>One scrape, kept with its time since the window began; skipped while another is in flight.</summary>
+    private void Scrape()
+    {
+        if (Interlocked.Exchange(ref _scraping, 1) == 1) return;
+        try
+        {
+            var timeS = _time.GetElapsedTime(_windowStart).TotalSeconds;
+            try
+            {
+                var (samples, _) = PrometheusText.Parse(_source.Scrape(ScrapeTimeout));
+                var values = new Dictionary<string, double>(StringComparer.Ordinal);
+                foreach (var metric in _engine.Metrics)
+                    if (PrometheusText.Sum(samples, metric.PrometheusNames) is { } value)
+                        values[metric.Series] = value;
+                lock (_gate) _scrapes.Add((timeS, values));
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+            {
+                lock (_gate)
+                {
+                    _failed++;
+                    _lastFailure = e.Message;
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _scraping, 0);
+        }
+    }
+
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        _timer = null;
+    }
+}

@@ -1,0 +1,66 @@
+using Lem.Backends.Server.Modules;
+using Lem.Engine.Config;
+using Lem.Engine.Inference;
+using Lem.Engine.Measurement;
+using Lem.Engine.Results.Schema;
+using Lem.Engine.Results.Store;
+using Lem.Engine.Running;
+
+namespace Lem.Backends.Server.Tests.Loopback;
+
+/// <summary>
+/// A whole experiment through the engine's runner (plan, load, workload, warm-up, measure, record) in the request shape,
+/// against the loopback server that streams lem's tiny model: the record is the same kind of record a TorchSharp run makes.
+/// </summary>
+[Collection(LoopbackCollection.Name)]
+public sealed class RunnerEndToEndTests(TinyModelServers servers) : IDisposable
+{
+    private readonly string _results = Directory.CreateTempSubdirectory("lem-server-runs-").FullName;
+
+    private static ResolvedValue At(ConfigValue value, int line) => new(value, new Provenance.Assignment("e2e.lem", line, 1));
+
+    [Fact]
+    public void A_vllm_endpoint_run_gives_a_request_shape_record_with_server_token_counts()
+    {
+        var registry = ParameterRegistry.Compose([.. ServerModules.Create().Cast<IBackendModule>()]);
+        var values = new Dictionary<string, ResolvedValue>
+        {
+            ["backend"] = At(new ConfigValue.Word("vllm"), 1),
+            ["model"] = At(new ConfigValue.Text(TinyModelServers.ServedModel), 2),
+            ["server.url"] = At(new ConfigValue.Text(servers.Vllm.BaseUrl.ToString()), 3),
+            ["max_new_tokens"] = At(new ConfigValue.Integer(6), 4),
+            ["min_new_tokens"] = At(new ConfigValue.Integer(6), 5),
+            ["prompts"] = At(new ConfigValue.Call("synthetic", [], [new("count", new ConfigValue.Integer(6)), new("input_tokens", new ConfigValue.Integer(8))]), 6),
+            ["traffic.mode"] = At(new ConfigValue.Word("concurrent"), 7),
+            ["traffic.concurrency"] = At(new ConfigValue.Integer(3), 8),
+            ["warmup.count"] = At(new ConfigValue.Integer(1), 9),
+            ["results.dir"] = At(new ConfigValue.Text(_results), 10),
+        };
+        var config = ExperimentConfig.From(values, registry);
+        var services = new RunnerServices(registry, TextWriter.Null)
+        {
+            CollectEnvironment = _ => EnvironmentInfo.Collect(null),
+            NewProgressLine = () => new ProgressLine(TextWriter.Null, false),
+            BaselineCacheFolder = Path.Combine(_results, "baselines"),
+        };
+
+        RawRecord record;
+        using (var runner = new ExperimentRunner(services))
+        {
+            var outcome = runner.Run(new PlannedRun("e2e", 1, config, _results));
+            record = Assert.Single(new ResultStore(_results).LoadRun(outcome.RunId).Records);
+        }
+
+        Assert.Equal(("request", "first-send-to-last-response"), (record.Window.ExecutionShape, record.Window.Edges));
+        Assert.Equal(new TokenCounts(6, 48, 48, 36), record.Tokens); // counts from the server's usage
+        Assert.Equal(0, record.Metrics["failed_requests"]);
+        Assert.All(record.Requests!, r => Assert.Equal(6, r.OutputTokens));
+        Assert.All(record.Requests!, r => Assert.True(r.TtftMs > 0 && r.ItlMs!.Count == 5));
+        Assert.DoesNotContain(record.Energy, e => e.Component.StartsWith("gpu", StringComparison.Ordinal)); // server.url: nothing metered unless measurement.gpus says
+        Assert.Equal("vllm", record.Config["backend"].Value!.ToString());
+        Assert.True(record.Config.ContainsKey("server.url"));
+        Assert.DoesNotContain(record.Config.Keys, k => k.StartsWith("vllm.", StringComparison.Ordinal));
+    }
+
+    public void Dispose() => Directory.Delete(_results, recursive: true);
+}

@@ -1,0 +1,96 @@
+using Lem.Backends.Server.Engines;
+using Lem.Backends.Server.Metrics;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Lem.Backends.Server.Tests.Metrics;
+
+public class ServerMetricsMeterTests
+{
+    /// <summary>Answers scripted exposition texts in turn; a null entry fails that scrape.</summary>
+    private sealed class ScriptedSource(params string?[] answers) : IMetricsSource
+    {
+        private int _next;
+        public int Calls => _next;
+
+        public string Scrape(TimeSpan timeout)
+        {
+            var answer = answers[Math.Min(_next++, answers.Length - 1)];
+            return answer ?? throw new HttpRequestException("/metrics answered 501: Start it with `--metrics`");
+        }
+    }
+
+    private static string Exposition(int running, int waiting, double kv, int hits, int queries, int preemptions) => $$"""
+        vllm:num_requests_running{engine="0",model_name="m"} {{running}}
+        vllm:num_requests_waiting{engine="0",model_name="m"} {{waiting}}
+        vllm:kv_cache_usage_perc{engine="0",model_name="m"} {{kv}}
+        vllm:prefix_cache_hits_total{engine="0",model_name="m"} {{hits}}
+        vllm:prefix_cache_queries_total{engine="0",model_name="m"} {{queries}}
+        vllm:num_preemptions_total{engine="0",model_name="m"} {{preemptions}}
+        """;
+
+    [Fact]
+    public void Gauges_give_series_mean_and_max_and_counters_their_change_over_the_window()
+    {
+        var time = new FakeTimeProvider();
+        var source = new ScriptedSource(
+            Exposition(0, 0, 0.0, 100, 1000, 7),   // window begin
+            Exposition(4, 2, 0.5, 150, 1100, 7),   // +1 s
+            Exposition(8, 0, 0.75, 250, 1300, 9),  // +2 s
+            Exposition(0, 0, 0.25, 300, 1400, 9)); // window end
+        using var meter = new ServerMetricsMeter(Vllm.Engine, source, TimeSpan.FromSeconds(1), time);
+
+        meter.BeginWindow("measure");
+        time.Advance(TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        meter.CaptureWindowEnd();
+        var result = meter.EndWindow();
+
+        Assert.Equal(4, source.Calls);
+        Assert.Equal(3.0, result.Metrics["server_running_requests_mean"]);
+        Assert.Equal(8.0, result.Metrics["server_running_requests_max"]);
+        Assert.Equal(0.75, result.Metrics["server_kv_cache_usage_ratio_max"]);
+        Assert.Equal(200.0, result.Metrics["server_prefix_cache_hits"]);
+        Assert.Equal(400.0, result.Metrics["server_prefix_cache_queries"]);
+        Assert.Equal(0.5, result.Metrics["server_prefix_cache_hit_ratio"]);
+        Assert.Equal(2.0, result.Metrics["server_preemptions"]);
+        Assert.Equal([0.0, 1.0, 2.0, 2.5], result.TimeSeries.Where(p => p.Series == "server_running_requests").Select(p => p.TimeS));
+        Assert.Equal([0.0, 50.0, 150.0, 200.0], result.TimeSeries.Where(p => p.Series == "server_prefix_cache_hits").Select(p => p.Value));
+        Assert.Empty(result.Warnings);
+        Assert.Empty(result.Energy);
+    }
+
+    [Fact]
+    public void Failed_scrapes_are_counted_and_warned_about_not_fatal()
+    {
+        var time = new FakeTimeProvider();
+        var source = new ScriptedSource(Exposition(1, 0, 0.1, 0, 0, 0), null, Exposition(3, 0, 0.1, 0, 0, 0));
+        using var meter = new ServerMetricsMeter(Vllm.Engine, source, TimeSpan.FromSeconds(1), time);
+
+        meter.BeginWindow("measure");
+        time.Advance(TimeSpan.FromSeconds(1));
+        var result = meter.EndWindow();
+
+        Assert.Equal(1.0, result.Metrics["server_metrics_failed_scrapes"]);
+        Assert.Equal(2.0, result.Metrics["server_metrics_scrapes"]);
+        Assert.Equal(2.0, result.Metrics["server_running_requests_mean"]);
+        var warning = Assert.Single(result.WarningDetails!);
+        Assert.Equal("server-metrics-scrape-failed", warning.Code);
+        Assert.Contains("--metrics", warning.Cause);
+    }
+
+    [Fact]
+    public void A_counter_that_goes_down_is_a_reset_and_is_not_reported()
+    {
+        var time = new FakeTimeProvider();
+        var source = new ScriptedSource(Exposition(0, 0, 0, 500, 900, 3), Exposition(0, 0, 0, 10, 20, 0));
+        using var meter = new ServerMetricsMeter(Vllm.Engine, source, TimeSpan.FromSeconds(10), time);
+
+        meter.BeginWindow("measure");
+        var result = meter.EndWindow();
+
+        Assert.False(result.Metrics.ContainsKey("server_prefix_cache_hits"));
+        Assert.Contains(result.WarningDetails!, w => w.Code == "server-counter-reset");
+    }
+}
+
