@@ -13,8 +13,16 @@ public static class LlamaCppLog
     private static readonly object Gate = new();
     private static LLamaLogLevel _lastLevel = LLamaLogLevel.Info;
 
+    /// <summary>The one delegate handed to native code, held here for the life of the process so it is never collected while llama.cpp calls it.</summary>
+    internal static readonly NativeLogConfig.LLamaLogCallback Callback = Receive;
+
+    /// <summary>Also write every line to stderr (diagnosing a native failure).</summary>
+    public static bool Echo { get; set; }
+
     internal static void Receive(LLamaLogLevel level, string message)
     {
+        if (Echo)
+            Console.Error.Write(message);
         // continuation lines carry on the previous line's level
         if (level == LLamaLogLevel.Continue)
             level = _lastLevel;

@@ -12,7 +12,7 @@ namespace Lem.Backends.LlamaCpp;
 /// </summary>
 public sealed class LlamaCppModel : IBatchModel
 {
-    private readonly LLamaWeights _weights;
+    private readonly SafeLlamaModelHandle _weights;
     private readonly LlamaCppModelOptions _options;
     private readonly HashSet<int> _endOfGeneration;
     private SafeLLamaContextHandle? _context;
@@ -20,14 +20,14 @@ public sealed class LlamaCppModel : IBatchModel
     private int _contextCellsPerRow;
     private bool _disposed;
 
-    internal LlamaCppModel(LLamaWeights weights, ModelInfo info, LlamaCppModelOptions options, IReadOnlyDictionary<string, object> loadFacts)
+    internal LlamaCppModel(SafeLlamaModelHandle weights, ModelInfo info, LlamaCppModelOptions options, IReadOnlyDictionary<string, object> loadFacts)
     {
         _weights = weights;
         _options = options;
         Info = info;
-        Tokenizer = new LlamaCppTokenizer(weights.NativeHandle);
+        Tokenizer = new LlamaCppTokenizer(weights);
         LoadFacts = loadFacts;
-        var vocab = weights.NativeHandle.Vocab;
+        var vocab = weights.Vocab;
         _endOfGeneration = Enumerable.Range(0, vocab.Count).Where(id => ((LLamaToken)id).IsEndOfGeneration(vocab)).ToHashSet();
         if (info.EosTokenId is int eos)
             _endOfGeneration.Add(eos);
@@ -236,10 +236,12 @@ public sealed class LlamaCppModel : IBatchModel
         p.n_threads_batch = _options.Threads;
         p.llama_flash_attn_type = _options.FlashAttention;
         p.kv_unified = false;
+        p.type_k = _options.CacheType;
+        p.type_v = _options.CacheType;
         LlamaCppLog.Mark();
         try
         {
-            _context = _weights.NativeHandle.CreateContext(p);
+            _context = _weights.CreateContext(p);
         }
         catch (LLama.Exceptions.RuntimeError e)
         {

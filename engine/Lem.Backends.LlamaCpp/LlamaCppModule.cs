@@ -2,7 +2,6 @@ using Lem.Engine.Config;
 using Lem.Engine.Inference;
 using Lem.Models.Gguf;
 using LLama;
-using LLama.Common;
 using LLama.Exceptions;
 using LLama.Native;
 
@@ -109,6 +108,7 @@ public sealed class LlamaCppModule(GgufModelCache? cache = null) : IBackendModul
         long ctxSize = request.Option(LlamaCppParameters.ContextSize, 0L);
         int batchTokens = (int)request.Option(LlamaCppParameters.BatchTokens, LlamaCppParameters.DefaultBatchTokens);
         string flash = request.Option(LlamaCppParameters.FlashAttention, "auto");
+        string cacheType = request.Option(LlamaCppParameters.CacheType, "f16");
         string? nativePath = request.Option<string?>(LlamaCppParameters.NativePath, null);
         var quantization = QuantizationOf(request);
 
@@ -125,18 +125,16 @@ public sealed class LlamaCppModule(GgufModelCache? cache = null) : IBackendModul
             : request.Model;
         var description = GgufModelDescription.Of(GgufFile.Open(path));
 
-        var parameters = new ModelParams(path)
-        {
-            GpuLayerCount = gpuLayers,
-            MainGpu = gpuLayers != 0 && DeviceSpec.TryParse(request.Device, out var device) ? device.Index : 0,
-            Threads = threads,
-            BatchThreads = threads,
-        };
-        LLamaWeights weights;
+        // the low-level loader with no progress callback: LLamaWeights.LoadFromFile passes one that can be collected
+        // while llama.cpp still calls it (a crash on a later load)
+        var parameters = LLamaModelParams.Default();
+        parameters.n_gpu_layers = gpuLayers;
+        parameters.main_gpu = gpuLayers != 0 && DeviceSpec.TryParse(request.Device, out var device) ? device.Index : 0;
+        SafeLlamaModelHandle weights;
         LlamaCppLog.Mark();
         try
         {
-            weights = LLamaWeights.LoadFromFile(parameters);
+            weights = SafeLlamaModelHandle.LoadFromFile(path, parameters);
         }
         catch (Exception e) when (e is LoadWeightsFailedException or RuntimeError)
         {
@@ -145,7 +143,8 @@ public sealed class LlamaCppModule(GgufModelCache? cache = null) : IBackendModul
 
         try
         {
-            string fileType = NativeApi.llama_ftype_name(weights.NativeHandle.FileType);
+            // not NativeApi.llama_ftype_name: its string return frees llama.cpp's static text (a crash)
+            string fileType = weights.FileType.ToString();
             var info = new ModelInfo(
                 path, description.Architecture, description.ModelType, description.ParameterCount, description.TensorBytes,
                 Precision: "fp32", Device: gpuLayers != 0 ? request.Device : "cpu",
@@ -161,9 +160,10 @@ public sealed class LlamaCppModule(GgufModelCache? cache = null) : IBackendModul
                 ["llamacpp_gpu_layers"] = gpuLayers,
                 ["llamacpp_flash_attn"] = flash,
                 ["llamacpp_batch_tokens"] = batchTokens,
+                ["llamacpp_cache_type"] = cacheType,
                 ["llamacpp_source_file"] = request.Model,
             };
-            var options = new LlamaCppModelOptions(threads, FlashAttentionType(flash), batchTokens, ctxSize > 0 ? (int)ctxSize : null);
+            var options = new LlamaCppModelOptions(threads, FlashAttentionType(flash), batchTokens, ctxSize > 0 ? (int)ctxSize : null, CacheTypeOf(cacheType));
             return new LlamaCppModel(weights, info, options, facts);
         }
         catch
@@ -187,6 +187,14 @@ public sealed class LlamaCppModule(GgufModelCache? cache = null) : IBackendModul
         "off" => LLamaFlashAttentionType.LLAMA_FLASH_ATTENTION_TYPE_DISABLED,
         "auto" => LLamaFlashAttentionType.LLAMA_FLASH_ATTENTION_TYPE_AUTO,
         _ => throw new InferenceException($"llamacpp.flash_attn is {value}; it must be auto, on or off."),
+    };
+
+    private static GGMLType CacheTypeOf(string value) => value switch
+    {
+        "f16" => GGMLType.GGML_TYPE_F16,
+        "f32" => GGMLType.GGML_TYPE_F32,
+        "q8_0" => GGMLType.GGML_TYPE_Q8_0,
+        _ => throw new InferenceException($"llamacpp.cache_type is {value}; it must be f16, f32 or q8_0."),
     };
 
     private static void Quantize(string source, string destination, LLamaFtype type, string name, int threads)

@@ -42,7 +42,7 @@ public static class LlamaCppNative
             {
                 if (library is not null)
                     NativeLibraryConfig.LLama.WithLibrary(library);
-                NativeLibraryConfig.All.WithLogCallback(LlamaCppLog.Receive);
+                NativeLibraryConfig.All.WithLogCallback(LlamaCppLog.Callback);
                 NativeApi.llama_empty_call();
             }
             catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or LLama.Exceptions.RuntimeError or InvalidOperationException or EntryPointNotFoundException or BadImageFormatException)

@@ -13,6 +13,7 @@ public static class LlamaCppParameters
     public const string BatchTokens = "llamacpp.batch_tokens";
     public const string Quantization = "llamacpp.quantization";
     public const string NativePath = "llamacpp.native_path";
+    public const string CacheType = "llamacpp.cache_type";
 
     public const long DefaultBatchTokens = 2048;
 
@@ -37,6 +38,9 @@ public static class LlamaCppParameters
             "Weight type, written by llama.cpp's own quantizer and cached: " +
             string.Join("; ", LlamaCppQuantization.All.Select(q => $"{q.Name} ({q.Description})")) + ".",
             AllowedValues: LlamaCppQuantization.Names),
+        new(CacheType, ParameterKind.Choice, new Word("f16"),
+            "Element type of the KV cache (llama.cpp's --cache-type-k/-v): f16 (llama.cpp's default), f32 (exact, twice the memory), q8_0 (half of f16; quantized V needs flash attention, which llama.cpp then turns on).",
+            AllowedValues: ["f16", "f32", "q8_0"]),
         new(NativePath, ParameterKind.Text, null,
             "A llama.cpp build to load instead of the CPU build shipped with lem (LLamaSharp.Backend.Cpu 0.30.0): a folder holding libllama.so and its libggml*.so, or libllama.so itself; it must match the llama.cpp commit LLamaSharp 0.30.0 binds. Needed for llamacpp.gpu_layers (a CUDA build). Unset: the shipped CPU build."),
     ];

@@ -135,7 +135,7 @@ public static class GgufModelWriter
     /// Llama 3 rope scaling as a per-frequency divisor (llama.cpp's rope_freqs tensor): 1 for short wavelengths,
     /// the factor for long ones, and the smooth blend between (the rule transformers' llama3 rope applies).
     /// </summary>
-    internal static float[] Llama3RopeFactors(GgufSourceConfig c)
+    public static float[] Llama3RopeFactors(GgufSourceConfig c)
     {
         int pairs = c.HeadDim / 2;
         double lowWavelength = c.OriginalMaxPositionEmbeddings / c.LowFreqFactor;
