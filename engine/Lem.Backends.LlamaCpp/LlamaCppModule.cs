@@ -197,19 +197,24 @@ public sealed class LlamaCppModule(GgufModelCache? cache = null) : IBackendModul
         _ => throw new InferenceException($"llamacpp.cache_type is {value}; it must be f16, f32 or q8_0."),
     };
 
+    /// <summary>
+    /// llama.cpp's own quantizer (llama_model_quantize, as llama-quantize runs it: output tensor quantized by the type's
+    /// rules, no requantizing of quantized tensors). Called directly: LLamaSharp's wrapper refuses the bf16 file type.
+    /// </summary>
     private static void Quantize(string source, string destination, LLamaFtype type, string name, int threads)
     {
         LlamaCppLog.Mark();
-        bool ok;
-        try
-        {
-            ok = LLamaQuantizer.Quantize(source, destination, type, threads, allowRequantize: false, quantizeOutputTensor: true);
-        }
-        catch (Exception e) when (e is RuntimeError or ArgumentException)
-        {
-            throw new InferenceException($"llama.cpp could not quantize {source} to {name}: {e.Message} ({LlamaCppLog.Since()}).", e);
-        }
-        if (!ok)
-            throw new InferenceException($"llama.cpp could not quantize {source} to {name}: {LlamaCppLog.Since()}. Remedy: quantize from a float GGUF (f32, f16 or bf16); an already quantized file is not requantized.");
+        var parameters = LLamaModelQuantizeParams.Default();
+        parameters.ftype = type;
+        parameters.nthread = threads;
+        parameters.allow_requantize = false;
+        parameters.quantize_output_tensor = true;
+        uint status = NativeApi.llama_model_quantize(source, destination, ref parameters);
+        if (status == 0)
+            return;
+        string log = LlamaCppLog.Since();
+        throw new InferenceException($"llama.cpp could not quantize {source} to {name}: {log}. Remedy: " + (log.Contains("not divisible", StringComparison.Ordinal)
+            ? "every matrix row must be whole quantization blocks (32 weights; 256 for K-quants, which fall back to 32-blocks and f16): the tiny presets' intermediate size 172 is not; quantize a real-shaped preset or model."
+            : "quantize from a float GGUF (f32, f16 or bf16); an already quantized file is not requantized."));
     }
 }

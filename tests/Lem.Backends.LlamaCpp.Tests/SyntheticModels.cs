@@ -22,6 +22,20 @@ public sealed class SyntheticModels : IDisposable
 
     public static SyntheticPreset Tiny(string arch) => SyntheticPresets.Get(arch, "tiny");
 
+    /// <summary>
+    /// The tiny preset widened so every matrix row is whole quantization blocks (256 weights): llama.cpp's quantizer
+    /// refuses q8_0 and q4_0 for the registered tiny presets, whose intermediate size 172 is not a multiple of 32.
+    /// </summary>
+    public static SyntheticPreset Quantizable(string arch) =>
+        Tiny(arch) with { Name = "tiny256", HiddenSize = 256, IntermediateSize = 512, Heads = 4, KvHeads = 2, HeadDim = 64 };
+
+    /// <summary>The GGUF file of <see cref="Quantizable"/>.</summary>
+    public string QuantizableGguf(string arch)
+    {
+        lock (_gate)
+            return Cache.Synthetic(Quantizable(arch), Seed);
+    }
+
     /// <summary>The Hugging Face folder (safetensors) of the family's tiny preset.</summary>
     public string Folder(string arch)
     {

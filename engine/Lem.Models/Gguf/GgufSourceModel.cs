@@ -126,6 +126,9 @@ public sealed class GgufSourceModel : IDisposable
         throw new InferenceException($"{folder} has no tokenizer lem can write as GGUF (it writes byte-level BPE tokenizer.json and lem's synthetic GPT-2 tokenizer; SentencePiece tokenizer.model is not). Remedy: convert the model with llama.cpp's convert_hf_to_gguf.py and give the .gguf file.");
     }
 
+    /// <summary>The same model with another vocabulary (its special ids, say); the checkpoint stays open in both.</summary>
+    public GgufSourceModel WithVocabulary(GgufVocabulary vocabulary) => new(Name, ConfigJson, Config, Tensors, vocabulary, []);
+
     public void Dispose()
     {
         foreach (var f in _open)
