@@ -83,13 +83,28 @@ type SynthArgs =
     | [<Mandatory>] Preset of name: string
     | Seed of seed: int64
     | [<Mandatory>] Out of folder: string
+    | Format of format: string
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Arch _ -> "architecture family: llama, mistral, qwen2, qwen3, gpt2."
             | Preset _ -> "shape preset of that family (for example tiny, llama-3.2-1b); `lem model presets` lists them."
             | Seed _ -> "seed of the random weights (default 0); the same seed writes the same bytes."
-            | Out _ -> "folder to write (Hugging Face layout); must not exist or be empty."
+            | Out _ -> "folder to write (Hugging Face layout), which must not exist or be empty; with --format gguf the .gguf file to write, which must not exist."
+            | Format _ -> "safetensors (default: a Hugging Face folder) or gguf (one llama.cpp file from the same seeded weights, in the preset's own type: f32 tiny, bf16 real shapes; llama, mistral, qwen2, qwen3)."
+
+type ModelConvertArgs =
+    | [<Mandatory>] Model of folder: string
+    | [<Mandatory>] To of format: string
+    | Outtype of ``type``: string
+    | [<Mandatory>] Out of file: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Model _ -> "a Hugging Face model folder (config.json, *.safetensors, tokenizer files)."
+            | To _ -> "the format to write: gguf (llama.cpp; llama, mistral, qwen2 and qwen3 families, byte-level BPE tokenizers)."
+            | Outtype _ -> "gguf: f32, f16, bf16, or source (default: each tensor's own float type). Norms and biases stay f32."
+            | Out _ -> "the file to write; must not exist."
 
 type ProbeArgs =
     | [<Mandatory>] Model of folder: string
@@ -117,12 +132,14 @@ type ProbeArgs =
 type ModelArgs =
     | [<CliPrefix(CliPrefix.None)>] Synth of ParseResults<SynthArgs>
     | [<CliPrefix(CliPrefix.None)>] Presets
+    | [<CliPrefix(CliPrefix.None)>] Convert of ParseResults<ModelConvertArgs>
     | [<CliPrefix(CliPrefix.None); Hidden>] Probe of ParseResults<ProbeArgs>
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Synth _ -> "write a synthetic model: a real architecture's config with seeded random weights."
             | Presets -> "list the synthetic model presets."
+            | Convert _ -> "convert a Hugging Face folder to another format (--to gguf)."
             | Probe _ -> "correctness probe (scripts/device/parity_transformers.py): greedy tokens batched and one by one, and prefill logits."
 
 type ResultsShowArgs =

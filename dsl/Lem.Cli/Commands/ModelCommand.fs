@@ -1,4 +1,5 @@
-/// `lem model synth` and `lem model presets`: synthetic models (a real architecture's config, seeded random weights).
+/// `lem model synth`, `lem model presets` and `lem model convert`: synthetic models (a real architecture's config,
+/// seeded random weights) as safetensors folders or GGUF files, and Hugging Face folders converted to GGUF.
 module Lem.Cli.Commands.ModelCommand
 
 open System.Diagnostics
@@ -6,10 +7,28 @@ open System.IO
 open Argu
 open Lem.Cli.Arguments
 open Lem.Cli.UserError
+open Lem.Models.Gguf
 open Lem.Models.Synthetic
 
-let private synth (args: ParseResults<SynthArgs>) =
-    let out = args.GetResult SynthArgs.Out
+let private refuseExistingFile (flag: string) (out: string) =
+    if File.Exists out || Directory.Exists out then
+        fail (sprintf "%s %s: it exists. Remedy: give a new file name (lem never overwrites a model)." flag out)
+
+let private printGguf (summary: GgufModelWriter.Summary) (what: string) (seconds: float) =
+    printfn "wrote %s: %s, %.1f M parameters, %.1f MB of tensors (%O), in %.1f s"
+        summary.Path what (float summary.ParameterCount / 1e6) (float summary.TensorBytes / 1e6) summary.MatrixType seconds
+
+let private synthGguf (args: ParseResults<SynthArgs>) (out: string) =
+    refuseExistingFile "--out" out
+    let stopwatch = Stopwatch.StartNew()
+    let preset = SyntheticPresets.Get(args.GetResult SynthArgs.Arch, args.GetResult SynthArgs.Preset)
+    let seed = args.GetResult(SynthArgs.Seed, defaultValue = 0L)
+    use source = GgufSourceModel.FromSynthetic(preset, seed)
+    let summary = GgufModelWriter.Write(source, GgufOutType.Source, out)
+    printGguf summary (sprintf "%s/%s seed %d" preset.Arch preset.Name seed) stopwatch.Elapsed.TotalSeconds
+    0
+
+let private synthSafetensors (args: ParseResults<SynthArgs>) (out: string) =
     if Directory.Exists out && not (Seq.isEmpty (Directory.EnumerateFileSystemEntries out)) then
         fail (sprintf "--out %s: the folder exists and is not empty. Remedy: give a new folder (lem never overwrites a model)." out)
     let stopwatch = Stopwatch.StartNew()
@@ -18,6 +37,32 @@ let private synth (args: ParseResults<SynthArgs>) =
         summary.Folder summary.Preset.Arch summary.Preset.Name (float summary.Parameters / 1e6) (float summary.WeightBytes / 1e6)
         summary.Seed summary.Files.Count stopwatch.Elapsed.TotalSeconds
     0
+
+let private synth (args: ParseResults<SynthArgs>) =
+    let out = args.GetResult SynthArgs.Out
+    match args.GetResult(SynthArgs.Format, defaultValue = "safetensors") with
+    | "gguf" -> synthGguf args out
+    | "safetensors" -> synthSafetensors args out
+    | other -> fail (sprintf "--format %s: not a model format. Remedy: write safetensors or gguf." other)
+
+let private convert (args: ParseResults<ModelConvertArgs>) =
+    let folder = args.GetResult ModelConvertArgs.Model
+    let out = args.GetResult ModelConvertArgs.Out
+    match args.GetResult ModelConvertArgs.To with
+    | "gguf" ->
+        let outType =
+            match GgufOutTypes.TryParse(args.GetResult(ModelConvertArgs.Outtype, defaultValue = "source")) with
+            | true, t -> t
+            | _ -> fail (sprintf "--outtype %s: not a GGUF float type. Remedy: use %s." (args.GetResult ModelConvertArgs.Outtype) (String.concat ", " GgufOutTypes.Names))
+        if not (Directory.Exists folder) then
+            fail (sprintf "--model %s: the folder does not exist. Remedy: give a Hugging Face model folder." folder)
+        refuseExistingFile "--out" out
+        let stopwatch = Stopwatch.StartNew()
+        use source = GgufSourceModel.FromFolder folder
+        let summary = GgufModelWriter.Write(source, outType, out)
+        printGguf summary (sprintf "%s as %s" folder (GgufOutTypes.Name outType)) stopwatch.Elapsed.TotalSeconds
+        0
+    | other -> fail (sprintf "--to %s: lem does not convert to that format. Remedy: use --to gguf." other)
 
 let private presets () =
     printfn "%-8s %-16s %8s %7s %6s %6s %9s %8s" "arch" "preset" "hidden" "layers" "heads" "kv" "vocab" "params"
@@ -33,5 +78,6 @@ let run (args: ParseResults<ModelArgs>) =
     else
         match args.TryGetSubCommand() with
         | Some(ModelArgs.Synth s) -> synth s
+        | Some(ModelArgs.Convert c) -> convert c
         | Some(ModelArgs.Probe p) -> Probe.run p
-        | _ -> fail "lem model needs a command: synth or presets. Remedy: see lem model --help."
+        | _ -> fail "lem model needs a command: synth, convert or presets. Remedy: see lem model --help."

@@ -19,6 +19,10 @@ public static class SyntheticPresets
         // ---- llama (LlamaForCausalLM)
         new("llama", "tiny", HiddenSize: 64, Layers: 2, Heads: 4, KvHeads: 2, HeadDim: 16, IntermediateSize: 172, VocabSize: TinyVocab,
             MaxPositionEmbeddings: 2048, RopeTheta: 10000.0, NormEps: 1e-5, TieWordEmbeddings: false, BosTokenId: Gpt2Eot, EosTokenIds: [Gpt2Eot], DType: "float32"),
+        // small: every matrix row a whole number of 256-weight blocks, so llama.cpp's k-quants and ORT's int4 apply; a few
+        // tens of MB, quick on a CPU (the quantization examples and tests)
+        new("llama", "small", HiddenSize: 256, Layers: 4, Heads: 4, KvHeads: 2, HeadDim: 64, IntermediateSize: 768, VocabSize: TinyVocab,
+            MaxPositionEmbeddings: 2048, RopeTheta: 10000.0, NormEps: 1e-5, TieWordEmbeddings: true, BosTokenId: Gpt2Eot, EosTokenIds: [Gpt2Eot], DType: "float32"),
         new("llama", "llama-3.2-1b", HiddenSize: 2048, Layers: 16, Heads: 32, KvHeads: 8, HeadDim: 64, IntermediateSize: 8192, VocabSize: 128256,
             MaxPositionEmbeddings: 131072, RopeTheta: 500000.0, NormEps: 1e-5, TieWordEmbeddings: true, BosTokenId: 128000, EosTokenIds: [128001], DType: "bfloat16",
             RopeScaling: new(Factor: 32.0, LowFreqFactor: 1.0, HighFreqFactor: 4.0, OriginalMaxPositionEmbeddings: 8192)),
