@@ -10,7 +10,7 @@ let root = __SOURCE_DIRECTORY__
 let artifacts = Path.Combine(root, "artifacts")
 let testResults = Path.Combine(artifacts, "test-results")
 
-let xunitProjects = [ "tests/Lem.Engine.Tests"; "tests/Lem.Models.Tests"; "tests/Lem.Backends.TorchSharp.Tests" ]
+let xunitProjects = [ "tests/Lem.Engine.Tests"; "tests/Lem.Models.Tests"; "tests/Lem.Backends.TorchSharp.Tests"; "tests/Lem.Backends.OrtGenAi.Tests" ]
 let expectoProjects = [ "tests/Lem.Dsl.Tests"; "tests/Lem.Analysis.Tests"; "tests/Lem.Cli.Tests" ]
 
 /// Runs a program in the repository root, streaming its output; returns the exit code.
