@@ -8,7 +8,10 @@ namespace Lem.Backends.OrtGenAi.Tests;
 public static class OnnxPrefill
 {
     /// <summary>The fp32 logits of the prompt's last position, [vocab].</summary>
-    public static float[] LastLogits(string folder, int[] prompt)
+    public static float[] LastLogits(string folder, int[] prompt) => Logits(folder, prompt)[^1];
+
+    /// <summary>The fp32 logits of every position of the prompt, [positions][vocab].</summary>
+    public static float[][] Logits(string folder, int[] prompt)
     {
         var spec = DecoderSpec.Load(folder);
         var a = spec.Architecture;
@@ -25,10 +28,14 @@ public static class OnnxPrefill
         }
         using var results = session.Run(inputs, ["logits"]);
         var logits = results.First().AsTensor<float>();
-        var last = new float[a.VocabSize];
-        for (int v = 0; v < a.VocabSize; v++)
-            last[v] = logits[0, prompt.Length - 1, v];
-        return last;
+        var all = new float[prompt.Length][];
+        for (int p = 0; p < prompt.Length; p++)
+        {
+            all[p] = new float[a.VocabSize];
+            for (int v = 0; v < a.VocabSize; v++)
+                all[p][v] = logits[0, p, v];
+        }
+        return all;
     }
 
     /// <summary>max |a − b| / max |b|.</summary>

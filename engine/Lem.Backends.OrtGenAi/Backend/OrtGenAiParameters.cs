@@ -21,7 +21,7 @@ public static class OrtGenAiParameters
             AllowedValues: Providers),
         new(Quantization, ParameterKind.Choice, new ConfigValue.Word("fp32"),
             "How lem stores the linear weights when it writes the ONNX model (from a Hugging Face folder or synthetic(...)): fp32 MatMul, " +
-            "or int4 MatMulNBits (asymmetric, blocks of 32 inputs, fp32 scales, accuracy_level 4; embeddings stay fp32). " +
+            "or int4 MatMulNBits (asymmetric, blocks of 32 inputs, fp32 scales, accuracy_level 4; embeddings and the LM head stay fp32). " +
             "An ONNX GenAI folder given as the model is loaded as it was written; this value must then match it.",
             AllowedValues: OnnxWeightFormat.Names),
         new(Threads, ParameterKind.Integer, new ConfigValue.Integer(0),

@@ -68,11 +68,11 @@ public static class DecoderOnnxWriter
         }
 
         // y = x·Wᵀ (+ b) for a checkpoint weight [outFeatures, inFeatures]
-        string Linear(string input, string module, int outFeatures, int inFeatures, string output, float[]? shared = null)
+        string Linear(string input, string module, int outFeatures, int inFeatures, string output, float[]? shared = null, bool int4 = true)
         {
             var w = shared ?? Read(module + ".weight", outFeatures, inFeatures);
             string product = weights.Contains(module + ".bias") ? output + "/MatMul" : output;
-            if (format.Int4)
+            if (format.Int4 && int4)
             {
                 var q = Int4BlockQuantizer.Quantize(w, outFeatures, inFeatures, format.Int4BlockSize);
                 weightBytes += q.StoredBytes;
@@ -161,7 +161,7 @@ public static class DecoderOnnxWriter
         }
         var (final, _) = SkipNorm(pending, residual, "model.norm.weight", "/norm");
         // a tied head reuses the embedding values (counted once in parameters; stored again, transposed or quantized)
-        Linear(final, "lm_head", vocab, h, "logits", shared: embedding);
+        Linear(final, "lm_head", vocab, h, "logits", shared: embedding, int4: format.Int4LmHead);
 
         g.Save(modelPath, producerVersion);
         return new OnnxModelSummary(modelPath, Path.Combine(folder, DataFileName), weightBytes, parameters, operators.ToList());
