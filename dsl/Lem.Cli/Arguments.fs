@@ -108,14 +108,33 @@ type ProbeArgs =
             | New_Tokens _ -> "greedy tokens generated per prompt, pinned (default 64)."
             | Out _ -> "JSON file to write; the last-position prefill logits go beside it as float32 (OUT.logits.f32)."
 
+type ConvertArgs =
+    | [<Mandatory>] To of format: string
+    | Model of folder: string
+    | Synthetic of preset: string
+    | Seed of seed: int64
+    | Quantization of quantization: string
+    | [<Mandatory>] Out of folder: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | To _ -> "format to write: ortgenai (an ONNX Runtime GenAI folder: model.onnx, genai_config.json, tokenizer files)."
+            | Model _ -> "the Hugging Face folder to convert (config.json, *.safetensors)."
+            | Synthetic _ -> "convert synthetic(\"PRESET\") instead (the same seeded weights every backend loads); `lem model presets` lists them."
+            | Seed _ -> "seed of the synthetic weights (default 0)."
+            | Quantization _ -> "ortgenai: fp32 (default) or int4 (MatMulNBits, blocks of 32, LM head and embeddings fp32)."
+            | Out _ -> "folder to write; must not exist or be empty."
+
 type ModelArgs =
     | [<CliPrefix(CliPrefix.None)>] Synth of ParseResults<SynthArgs>
+    | [<CliPrefix(CliPrefix.None)>] Convert of ParseResults<ConvertArgs>
     | [<CliPrefix(CliPrefix.None)>] Presets
     | [<CliPrefix(CliPrefix.None); Hidden>] Probe of ParseResults<ProbeArgs>
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Synth _ -> "write a synthetic model: a real architecture's config with seeded random weights."
+            | Convert _ -> "convert a Hugging Face folder or a synthetic model into another backend's format (--to ortgenai)."
             | Presets -> "list the synthetic model presets."
             | Probe _ -> "correctness probe (scripts/device/parity_transformers.py): greedy tokens batched and one by one, and prefill logits."
 

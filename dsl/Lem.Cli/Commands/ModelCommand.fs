@@ -1,4 +1,5 @@
-/// `lem model synth` and `lem model presets`: synthetic models (a real architecture's config, seeded random weights).
+/// `lem model synth`, `lem model convert` and `lem model presets`: synthetic models (a real architecture's config,
+/// seeded random weights) and conversions into other backends' formats.
 module Lem.Cli.Commands.ModelCommand
 
 open System.Diagnostics
@@ -7,17 +8,46 @@ open Argu
 open Lem.Cli.Arguments
 open Lem.Cli.UserError
 open Lem.Models.Synthetic
+open Lem.Models.Onnx
+
+let private requireEmpty (out: string) =
+    if Directory.Exists out && not (Seq.isEmpty (Directory.EnumerateFileSystemEntries out)) then
+        fail (sprintf "--out %s: the folder exists and is not empty. Remedy: give a new folder (lem never overwrites a model)." out)
 
 let private synth (args: ParseResults<SynthArgs>) =
     let out = args.GetResult SynthArgs.Out
-    if Directory.Exists out && not (Seq.isEmpty (Directory.EnumerateFileSystemEntries out)) then
-        fail (sprintf "--out %s: the folder exists and is not empty. Remedy: give a new folder (lem never overwrites a model)." out)
+    requireEmpty out
     let stopwatch = Stopwatch.StartNew()
     let summary = SyntheticModelWriter.Write(args.GetResult SynthArgs.Arch, args.GetResult SynthArgs.Preset, args.GetResult(SynthArgs.Seed, defaultValue = 0L), out)
     printfn "wrote %s: %s/%s, %.1f M parameters, %.1f MB of weights, seed %d, %d files, in %.1f s"
         summary.Folder summary.Preset.Arch summary.Preset.Name (float summary.Parameters / 1e6) (float summary.WeightBytes / 1e6)
         summary.Seed summary.Files.Count stopwatch.Elapsed.TotalSeconds
     0
+
+/// The Hugging Face folder a conversion reads: --model, or --synthetic written into the synthetic cache.
+let private convertSource (args: ParseResults<ConvertArgs>) =
+    match args.TryGetResult ConvertArgs.Model, args.TryGetResult ConvertArgs.Synthetic with
+    | Some folder, None -> folder
+    | None, Some preset -> SyntheticModelCache.Default().Resolve(preset, args.GetResult(ConvertArgs.Seed, defaultValue = 0L))
+    | Some _, Some _ -> fail "lem model convert takes --model or --synthetic, not both. Remedy: drop one of them."
+    | None, None -> fail "lem model convert needs a source: --model FOLDER (Hugging Face) or --synthetic PRESET. Remedy: add one."
+
+let private convertOrtGenAi (args: ParseResults<ConvertArgs>) =
+    let out = args.GetResult ConvertArgs.Out
+    requireEmpty out
+    let format = OnnxWeightFormat.Parse(args.GetResult(ConvertArgs.Quantization, defaultValue = "fp32"), "--quantization")
+    let source = convertSource args
+    let stopwatch = Stopwatch.StartNew()
+    let info = OrtGenAiFolderWriter.Write(source, format, out)
+    printfn "wrote %s: ONNX Runtime GenAI folder of %s, %s weights, %.1f M parameters, %.1f MB of stored weights, operators %s, in %.1f s"
+        (Path.GetFullPath out) source info.Quantization (float info.ParameterCount / 1e6) (float info.WeightBytes / 1e6)
+        (String.concat ", " info.Operators) stopwatch.Elapsed.TotalSeconds
+    0
+
+let private convert (args: ParseResults<ConvertArgs>) =
+    match args.GetResult ConvertArgs.To with
+    | "ortgenai" -> convertOrtGenAi args
+    | other -> fail (sprintf "--to %s is not a format lem writes. Remedy: use --to ortgenai." other)
 
 let private presets () =
     printfn "%-8s %-16s %8s %7s %6s %6s %9s %8s" "arch" "preset" "hidden" "layers" "heads" "kv" "vocab" "params"
@@ -33,5 +63,6 @@ let run (args: ParseResults<ModelArgs>) =
     else
         match args.TryGetSubCommand() with
         | Some(ModelArgs.Synth s) -> synth s
+        | Some(ModelArgs.Convert c) -> convert c
         | Some(ModelArgs.Probe p) -> Probe.run p
-        | _ -> fail "lem model needs a command: synth or presets. Remedy: see lem model --help."
+        | _ -> fail "lem model needs a command: synth, convert or presets. Remedy: see lem model --help."
