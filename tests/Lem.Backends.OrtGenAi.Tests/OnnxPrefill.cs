@@ -7,15 +7,25 @@ namespace Lem.Backends.OrtGenAi.Tests;
 /// <summary>Runs a model lem wrote once through ONNX Runtime directly (no GenAI): the logits of one prompt.</summary>
 public static class OnnxPrefill
 {
-    /// <summary>The fp32 logits of the prompt's last position, [vocab].</summary>
-    public static float[] LastLogits(string folder, int[] prompt) => Logits(folder, prompt)[^1];
-
-    /// <summary>The fp32 logits of every position of the prompt, [positions][vocab].</summary>
-    public static float[][] Logits(string folder, int[] prompt)
+    /// <summary>The fp32 logits of the prompt's last position, [vocab] (the graph outputs only that position).</summary>
+    public static float[] LastLogits(string folder, int[] prompt)
     {
-        var spec = DecoderSpec.Load(folder);
-        var a = spec.Architecture;
         using var session = new InferenceSession(Path.Combine(folder, DecoderOnnxWriter.ModelFileName));
+        return LastLogits(session, DecoderSpec.Load(folder), prompt);
+    }
+
+    /// <summary>Teacher-forced logits: for each of the last <paramref name="steps"/> + 1 prefixes of <paramref name="sequence"/>
+    /// (the shortest being <c>sequence.Length − steps</c> tokens), the logits of its last position.</summary>
+    public static float[][] PrefixLogits(string folder, int[] sequence, int steps)
+    {
+        using var session = new InferenceSession(Path.Combine(folder, DecoderOnnxWriter.ModelFileName));
+        var spec = DecoderSpec.Load(folder);
+        return Enumerable.Range(0, steps).Select(i => LastLogits(session, spec, sequence[..(sequence.Length - steps + i)])).ToArray();
+    }
+
+    private static float[] LastLogits(InferenceSession session, DecoderSpec spec, int[] prompt)
+    {
+        var a = spec.Architecture;
         var inputs = new List<NamedOnnxValue>
         {
             NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(prompt.Select(t => (long)t).ToArray(), [1, prompt.Length])),
@@ -28,14 +38,10 @@ public static class OnnxPrefill
         }
         using var results = session.Run(inputs, ["logits"]);
         var logits = results.First().AsTensor<float>();
-        var all = new float[prompt.Length][];
-        for (int p = 0; p < prompt.Length; p++)
-        {
-            all[p] = new float[a.VocabSize];
-            for (int v = 0; v < a.VocabSize; v++)
-                all[p][v] = logits[0, p, v];
-        }
-        return all;
+        var last = new float[a.VocabSize];
+        for (int v = 0; v < a.VocabSize; v++)
+            last[v] = logits[0, 0, v];
+        return last;
     }
 
     /// <summary>max |a − b| / max |b|.</summary>

@@ -11,9 +11,9 @@ public sealed record OnnxModelSummary(string ModelFile, string DataFile, long We
 /// <summary>
 /// Writes the ONNX graph of a Llama-family decoder (Llama, Mistral, Qwen2, Qwen3) in the form ONNX Runtime GenAI runs:
 /// inputs <c>input_ids</c> [batch, sequence] and <c>attention_mask</c> [batch, total] (int64, padding on the right),
-/// <c>past_key_values.N.key/value</c> [batch, kv_heads, past, head_dim]; outputs <c>logits</c> [batch, sequence, vocab]
-/// and <c>present.N.key/value</c>. Per layer: SimplifiedLayerNormalization / SkipSimplifiedLayerNormalization (RMSNorm
-/// with the residual addition fused), q/k/v projections (MatMul, or MatMulNBits for int4; Add for Qwen2's biases;
+/// <c>past_key_values.N.key/value</c> [batch, kv_heads, past, head_dim]; outputs <c>logits</c> [batch, 1, vocab] of
+/// each row's last real position (GatherND before the LM head) and <c>present.N.key/value</c>. Per layer:
+/// SimplifiedLayerNormalization / SkipSimplifiedLayerNormalization (RMSNorm with the residual addition fused), q/k/v projections (MatMul, or MatMulNBits for int4; Add for Qwen2's biases;
 /// Qwen3's per-head q/k RMSNorm), com.microsoft GroupQueryAttention with its built-in rotary embedding (cos/sin caches
 /// for every position up to max_position_embeddings, rotate-half), o_proj, and the SiLU-gated MLP (Sigmoid, Mul).
 /// Sequence lengths come from the attention mask (ReduceSum − 1), as GroupQueryAttention takes them.
@@ -41,7 +41,7 @@ public static class DecoderOnnxWriter
             g.Input(string.Format(PastKey, l), DataType.Float, "batch_size", (long)kvHeads, "past_sequence_length", (long)hd);
             g.Input(string.Format(PastValue, l), DataType.Float, "batch_size", (long)kvHeads, "past_sequence_length", (long)hd);
         }
-        g.Output("logits", DataType.Float, "batch_size", "sequence_length", (long)vocab);
+        g.Output("logits", DataType.Float, "batch_size", 1L, (long)vocab);
         for (int l = 0; l < a.NumLayers; l++)
         {
             g.Output(string.Format(PresentKey, l), DataType.Float, "batch_size", (long)kvHeads, "total_sequence_length", (long)hd);
@@ -160,8 +160,17 @@ public static class DecoderOnnxWriter
             pending = Linear($"/layers.{l}/mlp/gated", mlp + ".down_proj", h, inter, $"/layers.{l}/mlp/down");
         }
         var (final, _) = SkipNorm(pending, residual, "model.norm.weight", "/norm");
+        // logits of each row's last real position only (GenAI's pruned-logits form, logits dim 1 = 1): index
+        // min(seqlens_k, sequence_length − 1) is the last prompt token at prefill (right padding) and 0 in a decode step
+        Op("Shape", ["input_ids"], ["/last/input_shape"]);
+        Op("Gather", ["/last/input_shape", "/const/index1"], ["/last/sequence_length"], "", ("axis", 0L));
+        Op("Sub", ["/last/sequence_length", "/const/one"], ["/last/sequence_last"]);
+        Op("Min", ["/mask/sum_minus_one", "/last/sequence_last"], ["/last/index"]);
+        Op("Unsqueeze", ["/last/index", "/const/axis1"], ["/last/index_column"]);
+        Op("GatherND", [final, "/last/index_column"], ["/last/hidden"], "", ("batch_dims", 1L));
+        Op("Unsqueeze", ["/last/hidden", "/const/axis1"], ["/last/hidden_3d"]);
         // a tied head reuses the embedding values (counted once in parameters; stored again, transposed or quantized)
-        Linear(final, "lm_head", vocab, h, "logits", shared: embedding, int4: format.Int4LmHead);
+        Linear("/last/hidden_3d", "lm_head", vocab, h, "logits", shared: embedding, int4: format.Int4LmHead);
 
         g.Save(modelPath, producerVersion);
         return new OnnxModelSummary(modelPath, Path.Combine(folder, DataFileName), weightBytes, parameters, operators.ToList());
