@@ -4,7 +4,8 @@ using Lem.Engine.Inference;
 
 namespace Lem.Backends.OrtGenAi.Tests;
 
-public sealed class BadInputTests(TinyModels models) : IClassFixture<TinyModels>
+[Collection(TinyModels.Collection)]
+public sealed class BadInputTests(TinyModels models)
 {
     private InferenceException Fails(GenerationSettings settings, params int[][] prompts) =>
         Assert.Throws<InferenceException>(() => models.Ort("llama:tiny").Generate(prompts, settings));

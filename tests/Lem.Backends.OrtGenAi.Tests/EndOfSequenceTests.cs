@@ -8,7 +8,8 @@ namespace Lem.Backends.OrtGenAi.Tests;
 /// EOS handling with a real stop: a copy of the tiny model whose genai_config.json names as EOS the token that the
 /// first prompt greedily generates first, so that row stops at once unless min_new_tokens holds it.
 /// </summary>
-public sealed class EndOfSequenceTests(TinyModels models) : IClassFixture<TinyModels>
+[Collection(TinyModels.Collection)]
+public sealed class EndOfSequenceTests(TinyModels models)
 {
     private sealed class RecordingObserver : ITokenObserver
     {

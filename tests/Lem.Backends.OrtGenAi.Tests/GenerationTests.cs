@@ -5,7 +5,8 @@ using Microsoft.ML.OnnxRuntimeGenAI;
 
 namespace Lem.Backends.OrtGenAi.Tests;
 
-public sealed class GenerationTests(TinyModels models) : IClassFixture<TinyModels>
+[Collection(TinyModels.Collection)]
+public sealed class GenerationTests(TinyModels models)
 {
     private sealed class RecordingObserver : ITokenObserver
     {

@@ -9,7 +9,8 @@ namespace Lem.Backends.OrtGenAi.Tests;
 /// token from the same context? (Free-running, one early disagreement changes every later token; the tiny random
 /// models have near-flat logits, so the free-running count mostly says when the first near-tie flips. It is printed.)
 /// </summary>
-public sealed class Int4Tests(TinyModels models, ITestOutputHelper output) : IClassFixture<TinyModels>
+[Collection(TinyModels.Collection)]
+public sealed class Int4Tests(TinyModels models, ITestOutputHelper output)
 {
     public static TheoryData<string> Presets => new(TinyModels.Presets);
 

@@ -6,7 +6,8 @@ using Lem.Models.Onnx;
 
 namespace Lem.Backends.OrtGenAi.Tests;
 
-public sealed class ModuleTests(TinyModels models) : IClassFixture<TinyModels>
+[Collection(TinyModels.Collection)]
+public sealed class ModuleTests(TinyModels models)
 {
     [Fact]
     public void Synthetic_models_resolve_to_the_seeded_hugging_face_folder_and_load_converted_and_cached()

@@ -8,7 +8,8 @@ using Xunit.Abstractions;
 namespace Lem.Backends.OrtGenAi.Tests;
 
 /// <summary>The same synthetic weights in TorchSharp fp32 (the reference) and ONNX Runtime GenAI fp32.</summary>
-public sealed class ParityTests(TinyModels models, ITestOutputHelper output) : IClassFixture<TinyModels>
+[Collection(TinyModels.Collection)]
+public sealed class ParityTests(TinyModels models, ITestOutputHelper output)
 {
     public static TheoryData<string> Presets => new(TinyModels.Presets);
 

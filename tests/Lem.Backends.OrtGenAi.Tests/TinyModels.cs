@@ -8,12 +8,17 @@ using Lem.Models.Tokenization;
 
 namespace Lem.Backends.OrtGenAi.Tests;
 
+/// <summary>The test classes that share one <see cref="TinyModels"/> (written once per run, not once per class).</summary>
+[CollectionDefinition(TinyModels.Collection)]
+public sealed class TinyModelsCollection : ICollectionFixture<TinyModels>;
+
 /// <summary>
 /// The tiny synthetic models of every family the writer builds, as Hugging Face folders (the reference weights) and as
 /// ONNX GenAI folders in fp32 and int4, written once per test run into a temporary cache and shared by the tests.
 /// </summary>
 public sealed class TinyModels : IDisposable
 {
+    public const string Collection = "tiny models";
     public static readonly string[] Presets = ["llama:tiny", "mistral:tiny", "qwen2:tiny", "qwen3:tiny"];
     public const long Seed = 7;
 
