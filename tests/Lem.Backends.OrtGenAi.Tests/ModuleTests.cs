@@ -84,4 +84,23 @@ public sealed class ModuleTests(TinyModels models)
         Assert.Equal(models.Ort("llama:tiny").Generate(prompts, settings).OutputTokenIds, model.Generate(prompts, settings).OutputTokenIds);
         Assert.Equal("1", model.Facts["ortgenai_intra_op_threads"]);
     }
+
+    [Fact]
+    public void A_genai_folder_lem_did_not_write_loads_with_a_warning_and_its_file_sizes_as_weight_bytes()
+    {
+        string original = models.OrtFolder("llama:tiny", "fp32");
+        string foreign = Path.Combine(models.Root, "foreign-llama");
+        Directory.CreateDirectory(foreign);
+        foreach (var file in Directory.GetFiles(original).Where(f => Path.GetFileName(f) != OrtGenAiFolderWriter.MetadataFileName))
+            File.Copy(file, Path.Combine(foreign, Path.GetFileName(file)), overwrite: true);
+        string resolved = models.Module.ResolveModel(ModelSpec.Folder("foreign-llama"), models.Root);
+        using var model = models.Module.Load(TinyModels.Request(resolved));
+        Assert.Equal(foreign, model.Folder);
+        Assert.Contains(model.Warnings, w => w.Contains("not written by lem"));
+        Assert.Equal("another writer", model.Facts["ortgenai_weights_by"]);
+        Assert.Equal(new FileInfo(Path.Combine(foreign, DecoderOnnxWriter.ModelFileName)).Length + new FileInfo(Path.Combine(foreign, DecoderOnnxWriter.DataFileName)).Length, model.Info.WeightBytes);
+        var prompts = TinyModels.Prompts(model.Tokenizer);
+        var settings = new GenerationSettings(MaxNewTokens: 8);
+        Assert.Equal(models.Ort("llama:tiny").Generate(prompts, settings).OutputTokenIds, model.Generate(prompts, settings).OutputTokenIds);
+    }
 }
