@@ -103,4 +103,23 @@ public sealed class ModuleTests(TinyModels models)
         var settings = new GenerationSettings(MaxNewTokens: 8);
         Assert.Equal(models.Ort("llama:tiny").Generate(prompts, settings).OutputTokenIds, model.Generate(prompts, settings).OutputTokenIds);
     }
+
+    [Fact]
+    public void The_core_quantization_int4_chooses_the_int4_weights_and_contradicting_it_is_an_error()
+    {
+        var model = models.Module.Load(TinyModels.Request(models.HfFolder("llama:tiny"), "fp32") with { Quantization = "int4" });
+        using (model)
+            Assert.Equal("int4", model.Facts["ortgenai_quantization"]);
+        Assert.Contains("use none or int4", Assert.Throws<InferenceException>(() => models.Module.Load(TinyModels.Request(models.HfFolder("llama:tiny")) with { Quantization = "int8" })).Message);
+
+        var findings = new Findings();
+        var resolved = new Dictionary<string, ResolvedValue>
+        {
+            ["quantization"] = new(new ConfigValue.Word("int4"), Provenance.DefaultValue),
+            [OrtGenAiParameters.Quantization] = new(new ConfigValue.Word("fp32"), Provenance.DefaultValue),
+        };
+        models.Module.CheckRules(new EffectiveValues(resolved, resolved, new HashSet<string>()), findings);
+        Assert.Equal([OrtGenAiParameters.Quantization], findings.All.Select(d => d.Parameter));
+        Assert.Contains("int4", models.Module.Capabilities.Quantizations);
+    }
 }

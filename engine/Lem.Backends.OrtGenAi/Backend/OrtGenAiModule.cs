@@ -43,7 +43,8 @@ public sealed class OrtGenAiModule : IBackendModule
     public BackendCapabilities Capabilities { get; } = new(
         ExecutionShape.Batch,
         Precisions: ["fp32"],
-        Quantizations: ["none"],
+        // core quantization = int4 is the same as ortgenai.quantization = int4 (lem's int4 ONNX weights)
+        Quantizations: ["none", "int4"],
         ParallelModes: ["none"],
         ModelSources: [ModelSourceKind.HuggingFaceFolder, ModelSourceKind.Synthetic, ModelSourceKind.OrtGenAiFolder],
         TracesFlops: false,
@@ -66,6 +67,9 @@ public sealed class OrtGenAiModule : IBackendModule
         if (values.Word("precision") is { } precision && precision != "fp32")
             findings.At("precision", values.Where("precision")).Error(DiagnosticCodes.CrossField,
                 $"backend ortgenai runs the fp32 graphs lem writes (precision is {precision}): set precision = fp32; for 4-bit weights set ortgenai.quantization = int4.");
+        if (values.Word("quantization") == "int4" && values.IsSet(OrtGenAiParameters.Quantization) && values.Word(OrtGenAiParameters.Quantization) == "fp32")
+            findings.At(OrtGenAiParameters.Quantization, values.Where(OrtGenAiParameters.Quantization)).Error(DiagnosticCodes.CrossField,
+                "quantization = int4 asks for int4 weights, but ortgenai.quantization = fp32: remove one of them (either alone chooses lem's int4 ONNX weights).");
         if (values.Number("decoder.min_p") is > 0 && values.Number("decoder.temperature") is not 0)
             findings.At("decoder.min_p", values.Where("decoder.min_p")).Error(DiagnosticCodes.CrossField,
                 "ONNX Runtime GenAI has no min-p sampling: set decoder.min_p = 0 for backend ortgenai (top_k and top_p are supported).");
@@ -106,6 +110,10 @@ public sealed class OrtGenAiModule : IBackendModule
         if (request.Device.Trim().ToLowerInvariant() != "cpu")
             throw new InferenceException($"device \"{request.Device}\" with ortgenai.provider = cpu: the CPU provider runs on the CPU. Remedy: set device = \"cpu\".");
         var format = OnnxWeightFormat.Parse(request.Option(OrtGenAiParameters.Quantization, "fp32"), OrtGenAiParameters.Quantization);
+        if (request.Quantization == "int4")
+            format = OnnxWeightFormat.Int4Block32;
+        else if (request.Quantization != "none")
+            throw new InferenceException($"quantization = {request.Quantization} is not one backend ortgenai runs; use none or int4 (or ortgenai.quantization).");
         long threads = request.Option(OrtGenAiParameters.Threads, 0L);
         if (threads < 0) throw new InferenceException($"{OrtGenAiParameters.Threads} is {threads}; it must be 0 (ONNX Runtime's default) or positive.");
         var providerOptions = ParseProviderOptions(request.Option(OrtGenAiParameters.ProviderOptions, Array.Empty<string>()));
