@@ -58,13 +58,14 @@ let testProjects =
       "tests/Lem.Backends.TorchSharp.Tests"
       "tests/Lem.Backends.Server.Tests"
       "tests/Lem.Backends.LlamaCpp.Tests"
+      "tests/Lem.Backends.OrtGenAi.Tests"
       "tests/Lem.Dsl.Tests"
       "tests/Lem.Analysis.Tests"
       "tests/Lem.Cli.Tests"
       "tests/Lem.Expecto.TestAdapter.Tests" ]
 
 /// Projects under tests/ that hold no tests of their own (a test server, shared fakes): built, never run as suites.
-let testHelperProjects = [ "tests/Lem.Backends.Server.TestServer"; "tests/Lem.Backends.LlamaCpp.Bench" ]
+let testHelperProjects = [ "tests/Lem.Backends.Server.TestServer"; "tests/Lem.Backends.LlamaCpp.Bench"; "tests/Lem.Backends.OrtGenAi.Bench" ]
 
 // ---------------------------------------------------------------------------------------------------------------
 // Set-up: what the tests need beyond the .NET SDK. `test` runs every step first. A step whose need is met does

@@ -94,17 +94,23 @@ type SynthArgs =
             | Format _ -> "safetensors (default: a Hugging Face folder) or gguf (one llama.cpp file from the same seeded weights, in the preset's own type: f32 tiny, bf16 real shapes; llama, mistral, qwen2, qwen3)."
 
 type ModelConvertArgs =
-    | [<Mandatory>] Model of folder: string
     | [<Mandatory>] To of format: string
+    | Model of folder: string
+    | Synthetic of preset: string
+    | Seed of seed: int64
     | Outtype of ``type``: string
-    | [<Mandatory>] Out of file: string
+    | Quantization of scheme: string
+    | [<Mandatory>] Out of path: string
     interface IArgParserTemplate with
         member a.Usage =
             match a with
-            | Model _ -> "a Hugging Face model folder (config.json, *.safetensors, tokenizer files)."
-            | To _ -> "the format to write: gguf (llama.cpp; llama, mistral, qwen2 and qwen3 families, byte-level BPE tokenizers)."
+            | To _ -> "the format to write: gguf (one llama.cpp file; llama, mistral, qwen2 and qwen3 families, byte-level BPE tokenizers) or ortgenai (an ONNX Runtime GenAI folder: model.onnx, genai_config.json, tokenizer files)."
+            | Model _ -> "the Hugging Face folder to convert (config.json, *.safetensors, tokenizer files)."
+            | Synthetic _ -> "convert synthetic(\"PRESET\") instead (the same seeded weights every backend loads); `lem model presets` lists them."
+            | Seed _ -> "seed of the synthetic weights (default 0)."
             | Outtype _ -> "gguf: f32, f16, bf16, or source (default: each tensor's own float type). Norms and biases stay f32."
-            | Out _ -> "the file to write; must not exist."
+            | Quantization _ -> "ortgenai: fp32 (default) or int4 (MatMulNBits, blocks of 32, LM head and embeddings fp32)."
+            | Out _ -> "gguf: the file to write, which must not exist; ortgenai: the folder to write, which must not exist or be empty."
 
 type ProbeArgs =
     | [<Mandatory>] Model of folder: string
@@ -131,15 +137,15 @@ type ProbeArgs =
 
 type ModelArgs =
     | [<CliPrefix(CliPrefix.None)>] Synth of ParseResults<SynthArgs>
-    | [<CliPrefix(CliPrefix.None)>] Presets
     | [<CliPrefix(CliPrefix.None)>] Convert of ParseResults<ModelConvertArgs>
+    | [<CliPrefix(CliPrefix.None)>] Presets
     | [<CliPrefix(CliPrefix.None); Hidden>] Probe of ParseResults<ProbeArgs>
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Synth _ -> "write a synthetic model: a real architecture's config with seeded random weights."
+            | Convert _ -> "convert a Hugging Face folder or a synthetic model into another backend's format (--to gguf or --to ortgenai)."
             | Presets -> "list the synthetic model presets."
-            | Convert _ -> "convert a Hugging Face folder to another format (--to gguf)."
             | Probe _ -> "correctness probe (scripts/device/parity_transformers.py): greedy tokens batched and one by one, and prefill logits."
 
 type ResultsShowArgs =

@@ -14,6 +14,7 @@ let private syntheticGguf (preset: string) (seed: int64) =
 let modules: IBackendModule list =
     [ Lem.Backends.TorchSharp.Backend.TorchSharpModule()
       Lem.Backends.LlamaCpp.LlamaCppModule()
+      Lem.Backends.OrtGenAi.Backend.OrtGenAiModule()
       yield! Lem.Backends.Server.Modules.ServerModules.Create(syntheticGguf = System.Func<_, _, _>(syntheticGguf)) |> Seq.cast<IBackendModule> ]
 
 /// The registry of the core parameters and every module's section.

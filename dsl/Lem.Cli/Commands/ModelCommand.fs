@@ -1,5 +1,6 @@
 /// `lem model synth`, `lem model presets` and `lem model convert`: synthetic models (a real architecture's config,
-/// seeded random weights) as safetensors folders or GGUF files, and Hugging Face folders converted to GGUF.
+/// seeded random weights) as safetensors folders or GGUF files, and Hugging Face folders (or synthetic models)
+/// converted into other backends' formats: GGUF (llama.cpp) and ONNX Runtime GenAI folders.
 module Lem.Cli.Commands.ModelCommand
 
 open System.Diagnostics
@@ -8,6 +9,7 @@ open Argu
 open Lem.Cli.Arguments
 open Lem.Cli.UserError
 open Lem.Models.Gguf
+open Lem.Models.Onnx
 open Lem.Models.Synthetic
 
 let private refuseExistingFile (flag: string) (out: string) =
@@ -45,24 +47,54 @@ let private synth (args: ParseResults<SynthArgs>) =
     | "safetensors" -> synthSafetensors args out
     | other -> fail (sprintf "--format %s: not a model format. Remedy: write safetensors or gguf." other)
 
-let private convert (args: ParseResults<ModelConvertArgs>) =
-    let folder = args.GetResult ModelConvertArgs.Model
-    let out = args.GetResult ModelConvertArgs.Out
-    match args.GetResult ModelConvertArgs.To with
-    | "gguf" ->
-        let outType =
-            match GgufOutTypes.TryParse(args.GetResult(ModelConvertArgs.Outtype, defaultValue = "source")) with
-            | true, t -> t
-            | _ -> fail (sprintf "--outtype %s: not a GGUF float type. Remedy: use %s." (args.GetResult ModelConvertArgs.Outtype) (String.concat ", " GgufOutTypes.Names))
+/// The Hugging Face folder a conversion reads: --model, or --synthetic written into the synthetic cache.
+let private convertSource (args: ParseResults<ModelConvertArgs>) =
+    match args.TryGetResult ModelConvertArgs.Model, args.TryGetResult ModelConvertArgs.Synthetic with
+    | Some folder, None ->
         if not (Directory.Exists folder) then
             fail (sprintf "--model %s: the folder does not exist. Remedy: give a Hugging Face model folder." folder)
-        refuseExistingFile "--out" out
-        let stopwatch = Stopwatch.StartNew()
-        use source = GgufSourceModel.FromFolder folder
-        let summary = GgufModelWriter.Write(source, outType, out)
-        printGguf summary (sprintf "%s as %s" folder (GgufOutTypes.Name outType)) stopwatch.Elapsed.TotalSeconds
-        0
-    | other -> fail (sprintf "--to %s: lem does not convert to that format. Remedy: use --to gguf." other)
+        folder
+    | None, Some preset -> SyntheticModelCache.Default().Resolve(preset, args.GetResult(ModelConvertArgs.Seed, defaultValue = 0L))
+    | Some _, Some _ -> fail "lem model convert takes --model or --synthetic, not both. Remedy: drop one of them."
+    | None, None -> fail "lem model convert needs a source: --model FOLDER (Hugging Face) or --synthetic PRESET. Remedy: add one."
+
+let private convertGguf (args: ParseResults<ModelConvertArgs>) =
+    let out = args.GetResult ModelConvertArgs.Out
+    let outType =
+        match GgufOutTypes.TryParse(args.GetResult(ModelConvertArgs.Outtype, defaultValue = "source")) with
+        | true, t -> t
+        | _ -> fail (sprintf "--outtype %s: not a GGUF float type. Remedy: use %s." (args.GetResult ModelConvertArgs.Outtype) (String.concat ", " GgufOutTypes.Names))
+    let folder = convertSource args
+    refuseExistingFile "--out" out
+    let stopwatch = Stopwatch.StartNew()
+    use source = GgufSourceModel.FromFolder folder
+    let summary = GgufModelWriter.Write(source, outType, out)
+    printGguf summary (sprintf "%s as %s" folder (GgufOutTypes.Name outType)) stopwatch.Elapsed.TotalSeconds
+    0
+
+let private convertOrtGenAi (args: ParseResults<ModelConvertArgs>) =
+    let out = args.GetResult ModelConvertArgs.Out
+    if Directory.Exists out && not (Seq.isEmpty (Directory.EnumerateFileSystemEntries out)) then
+        fail (sprintf "--out %s: the folder exists and is not empty. Remedy: give a new folder (lem never overwrites a model)." out)
+    let format = OnnxWeightFormat.Parse(args.GetResult(ModelConvertArgs.Quantization, defaultValue = "fp32"), "--quantization")
+    let source = convertSource args
+    let stopwatch = Stopwatch.StartNew()
+    let info = OrtGenAiFolderWriter.Write(source, format, out)
+    printfn "wrote %s: ONNX Runtime GenAI folder of %s, %s weights, %.1f M parameters, %.1f MB of stored weights, operators %s, in %.1f s"
+        (Path.GetFullPath out) source info.Quantization (float info.ParameterCount / 1e6) (float info.WeightBytes / 1e6)
+        (String.concat ", " info.Operators) stopwatch.Elapsed.TotalSeconds
+    0
+
+let private convert (args: ParseResults<ModelConvertArgs>) =
+    match args.GetResult ModelConvertArgs.To with
+    | "gguf" ->
+        if args.Contains ModelConvertArgs.Quantization then
+            fail "--quantization applies to --to ortgenai; GGUF quantization types are llama.cpp's (llamacpp.quantization). Remedy: drop --quantization, or use --outtype for the float type."
+        convertGguf args
+    | "ortgenai" ->
+        if args.Contains ModelConvertArgs.Outtype then fail "--outtype applies to --to gguf. Remedy: use --quantization fp32|int4 for ortgenai."
+        convertOrtGenAi args
+    | other -> fail (sprintf "--to %s: lem does not convert to that format. Remedy: use --to gguf or --to ortgenai." other)
 
 let private presets () =
     printfn "%-8s %-16s %8s %7s %6s %6s %9s %8s" "arch" "preset" "hidden" "layers" "heads" "kv" "vocab" "params"
