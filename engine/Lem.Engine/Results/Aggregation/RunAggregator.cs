@@ -61,7 +61,7 @@ public static class RunAggregator
             SourceFingerprint = sourceFingerprint,
         };
 
-        var metrics = CanonicalMetrics.Compute(figures with { Metrics = RecordedMetrics(workers, tokens, notes) });
+        var metrics = CanonicalMetrics.Compute(figures with { Metrics = RecordedMetrics(workers, tokens, window.DurationS, notes) });
         foreach (var r in workers)
             foreach (var (name, value) in r.Metrics)
                 if (!MetricNames.IsCanonical(name))
@@ -74,7 +74,7 @@ public static class RunAggregator
     /// effective_batch_size recomputed from the sums, per-request energy left out (it needs every worker's energy
     /// over the same window). A metric some worker lacks is left out.
     /// </summary>
-    private static Dictionary<string, double> RecordedMetrics(List<RawRecord> workers, TokenCounts tokens, List<string> notes)
+    private static Dictionary<string, double> RecordedMetrics(List<RawRecord> workers, TokenCounts tokens, double windowS, List<string> notes)
     {
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         var recorded = MetricNames.Canonical.Where(d => d.Recorded).ToList();
@@ -102,6 +102,10 @@ public static class RunAggregator
                     break; // a per-worker figure (docs/results.md): absent for a run of several workers
                 case RecordedAggregation.Recomputed when d.Name == MetricNames.PaddingRatio:
                     if (tokens.PromptPaddedTokens > 0) result[d.Name] = (double)(tokens.PromptPaddedTokens - tokens.PromptTokens) / tokens.PromptPaddedTokens;
+                    break;
+                case RecordedAggregation.Recomputed when d.Name == MetricNames.GoodputRequestsPerS:
+                    // good requests of each worker (its rate × its window) over the union window
+                    if (windowS > 0) result[d.Name] = workers.Sum(r => r.Metrics[d.Name] * r.Window.DurationS) / windowS;
                     break;
                 case RecordedAggregation.Recomputed when d.Name == MetricNames.EffectiveBatchSize:
                     var batches = workers.Sum(r => r.Metrics[d.Name] > 0 ? r.Tokens.Requests / r.Metrics[d.Name] : 0);

@@ -60,6 +60,7 @@ public static class MetricNames
     public const string EnergySteadyStateJ = "energy_steady_state_j";
     public const string PowerSampleCoverage = "power_sample_coverage";
 
+    public const string GoodputRequestsPerS = "goodput_requests_per_s";
     public const string PaddingRatio = "padding_ratio";
     public const string EffectiveBatchSize = "effective_batch_size";
 
@@ -155,6 +156,7 @@ public static class MetricNames
             new(SteadyStateShare, "fraction", "Share of the window with at least the target number of requests in flight (validity section)."),
             new(EnergySteadyStateJ, "J", "Energy over the steady part of the window, from power samples where there are some (validity section)."),
             new(PowerSampleCoverage, "fraction", "Share of the window covered by GPU power samples (validity section)."),
+            new(GoodputRequestsPerS, "requests/s", "Requests meeting every goodput target / window_duration_s (absent without targets).", Recorded: true, Aggregation: RecordedAggregation.Recomputed),
             new(PaddingRatio, "ratio", "(padded prompt tokens − real prompt tokens) / padded prompt tokens, over the run's batches.", Recorded: true, Aggregation: RecordedAggregation.Recomputed),
             new(EffectiveBatchSize, "requests", "Mean rows per batch.", Recorded: true, Aggregation: RecordedAggregation.Recomputed),
             new(Co2G, "g", "Energy (kWh) × PUE × carbon intensity."),
