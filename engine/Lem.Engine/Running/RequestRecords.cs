@@ -10,6 +10,6 @@ internal static class RequestRecords
         var latencies = RequestLatencies.Of(r);
         var gaps = InterTokenLatency.GapsMs(r).ToArray();
         return new Results.Schema.RequestRecord(r.RequestIndex, r.PromptTokens, r.OutputTokens, r.ArrivalS,
-            latencies.TtftMs, latencies.E2eLatencyMs, latencies.TpotMs, gaps);
+            latencies.TtftMs, latencies.E2eLatencyMs, latencies.TpotMs, gaps, r.StartS);
     }
 }

@@ -176,3 +176,33 @@ public class HostPhaseSplitTests
         Assert.Equal((50 - 10 * 2) * 0.5, cpu.ProcessAdjustedJ!.Value, 9);
     }
 }
+
+public class HostEnergyRecordsTests
+{
+    [Fact]
+    public void One_call_gives_the_attributed_energy_the_host_section_phase_metrics_warnings_and_the_window_peak()
+    {
+        var rapl = MeterWindowResult.Create(RaplMeter.MeterName, [new EnergyFigure("cpu:package-0", 100, EnergySource.MeasuredCounter, "RAPL")],
+            new Dictionary<string, double> { [HostMarks.ResolutionMetric(RaplMeter.MeterName)] = 1 }, [],
+            [.. HostMarks.Points("cpu:package-0", [0, 0.5, 2], [0, 20, 100])]);
+        var process = MeterWindowResult.Create(ProcessMeter.MeterName, [], new Dictionary<string, double>
+        {
+            [ProcessMetricNames.ProcessCpuShare] = 0.5, [ProcessMetricNames.ShareLowConfidence] = 0, [ProcessMetricNames.OtherCpuShare] = 0.4,
+            [ProcessMetricNames.RssPeakBytes] = 1 << 30, [ProcessMetricNames.RssPeakFromHighWaterMark] = 1, [ProcessMetricNames.RssSamples] = 20,
+        }, [new MeterWarning("other-processes-busy", "others used 40%", "run alone")]);
+        var gpu = MeterWindowResult.Create("nvml", [new EnergyFigure("gpu:0", 300, EnergySource.MeasuredCounter, "nvml")], new Dictionary<string, double>(), []);
+
+        var parts = Lem.Engine.Results.Aggregation.HostEnergyRecords.Build([gpu, rapl, process], 2, [new PhaseMarks(0, 0.5, 2)],
+            [new IdleBaselineFigure("host-m-cpu:package-0", "cpu:package-0", 10, DateTimeOffset.UnixEpoch, 30)], "lem process 9");
+
+        Assert.Equal([300.0, 50.0], parts.Energy.Select(e => e.EnergyJ!.Value));
+        Assert.Equal(100, parts.Host.Components.Single().System.EnergyJ);
+        Assert.Equal((100 - 10 * 2) * 0.5, parts.Host.Components.Single().ProcessAdjustedJ);
+        Assert.Equal(10, parts.PhaseMetrics[HostPhaseSplit.PrefillCpu]);
+        Assert.Equal(40, parts.PhaseMetrics[HostPhaseSplit.DecodeCpu]);
+        Assert.Equal(1L << 30, parts.PeakRssBytes);
+        Assert.Contains("VmHWM reset", parts.PeakRssMethod);
+        Assert.Contains(parts.Warnings, w => w.Code == "host-phase-energy-method" && w.Remedy is null);
+        Assert.Equal("lem process 9", parts.Host.ProcessSet);
+    }
+}
