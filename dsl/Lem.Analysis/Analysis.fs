@@ -40,7 +40,8 @@ let table (frame: Frame<string, string>) (metrics: string list) (by: string list
     text, Summary.toFrame frame groups
 
 /// The figure of `plot Y vs X [by P]`: the mean of Y over the runs at each X (one series per value of P), with
-/// Student-t 95% intervals where a point has at least two runs. A text X is a categorical axis.
+/// Student-t 95% intervals where a point has at least two runs. A number X (a parameter, or a call argument such as
+/// `prompts.input_tokens`) is a numeric axis; a text X is a categorical axis in natural order (128 before 1024).
 let figure (frame: Frame<string, string>) (y: string) (x: string) (by: string option) : Figure =
     Columns.numbers frame "metric" y |> ignore
     Columns.require frame "x column" x
@@ -49,7 +50,7 @@ let figure (frame: Frame<string, string>) (y: string) (x: string) (by: string op
     let groups = Summary.groups frame (byNames @ [ x ]) [ y ]
     let categories =
         if xNumeric then []
-        else groups |> List.map (fun g -> (List.last g.Values).Label) |> List.distinct |> List.sort
+        else groups |> List.map (fun g -> (List.last g.Values).Label) |> List.distinct |> List.sortWith NaturalOrder.compare
     let series =
         groups
         |> List.groupBy (fun g -> List.truncate byNames.Length g.Values)
@@ -74,8 +75,12 @@ let figure (frame: Frame<string, string>) (y: string) (x: string) (by: string op
     let title = $"{y} vs {x}" + (by |> Option.map (fun p -> $" by {p}") |> Option.defaultValue "")
     { Figure.create title x $"{y} (mean, 95%% CI)" series with XCategories = categories }
 
+/// Where an output file of `analyze` (plot, export) goes: a relative path resolves against the working directory — the
+/// same base as results.dir, so `lem run` and `analyze` agree on where things are (docs/analysis.md).
+let outputPath (file: string) = Path.GetFullPath file
+
 let private prepareOutput (path: string) =
-    let full = Path.GetFullPath path
+    let full = outputPath path
     Directory.CreateDirectory(Path.GetDirectoryName full) |> ignore
     full
 

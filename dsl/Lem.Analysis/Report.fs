@@ -10,6 +10,7 @@ open Lem.Engine.Meters
 open Lem.Engine.Results.Aggregation
 open Lem.Engine.Results.Schema
 open Lem.Engine.Results.Store
+open Lem.Engine.Results.Validity
 
 let private energyPerToken = MetricNames.EnergyPerOutputTokenJ
 let private throughput = MetricNames.OutputTokensPerS
@@ -49,19 +50,49 @@ let private fileSafe (name: string) =
     String(name |> Seq.map (fun c -> if Char.IsAsciiLetterOrDigit c || c = '_' || c = '-' || c = '.' then c else '-') |> Seq.toArray)
 
 let private overview (folder: string) (entries: RunEntry list) (records: AggregatedRecord list) =
-    let incomplete = entries |> List.filter (fun e -> e.Status <> RunStatus.Complete)
     let unreadable = entries |> List.filter (fun e -> not (isNull e.Problem))
     let experiments = records |> List.map (fun r -> r.Experiment) |> List.distinct
     let tools = records |> List.map (fun r -> r.ToolVersion) |> List.distinct |> String.concat ", "
     let now = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
+    let leftOut = Results.leftOut entries |> Option.defaultValue ("Nothing left out; rule: " + Supersession.Rule + ".")
     let lines =
         [ $"Results folder: {Path.GetFullPath folder}"
-          $"{records.Length} complete run(s) of {experiments.Length} experiment(s); {incomplete.Length} incomplete run folder(s) left out."
+          $"{records.Length} run(s) of {experiments.Length} experiment(s) counted. {leftOut}"
           $"Tool version(s): {tools}. Report written {now} UTC with plotly.js {PlotlyJs.version ()} inline (opens offline)." ]
     let problems =
         if unreadable.IsEmpty then ""
         else "<ul class=\"problems\">" + (unreadable |> List.map (fun e -> $"<li>{esc e.RunId}: {esc e.Problem}</li>") |> String.concat "") + "</ul>"
-    { Title = "Overview"; Html = (lines |> List.map p |> String.concat "\n") + problems; Charts = 0; Figures = [] }
+    let workload =
+        match WorkloadConsistency.Problems records |> List.ofSeq with
+        | [] -> ""
+        | problems -> "<ul class=\"problems\">" + (problems |> List.map (fun x -> $"<li>{esc x}</li>") |> String.concat "") + "</ul>"
+    { Title = "Overview"; Html = (lines |> List.map p |> String.concat "\n") + problems + workload; Charts = 0; Figures = [] }
+
+/// The validity verdict of every run, first in the report: status, then the checks that did not pass.
+let private validitySection (records: AggregatedRecord list) =
+    let title = "Validity"
+    let rows =
+        records
+        |> List.sortBy (fun r -> r.RunId)
+        |> List.map (fun r ->
+            match Option.ofObj r.Validity with
+            | None -> [ esc r.RunId; esc r.Experiment; "not judged"; "the record was written before verdicts existed" ]
+            | Some v ->
+                let problems =
+                    v.Checks
+                    |> Seq.filter (fun c -> c.Status <> ValidityStatus.Pass)
+                    |> Seq.map (fun c -> $"<b>{esc (ValidityVerdict.Text c.Status)}</b> {esc c.Name}: {esc c.Detail}")
+                    |> String.concat "<br>"
+                [ esc r.RunId; esc r.Experiment; $"<b>{esc (ValidityVerdict.Text v.Status)}</b>"; (if problems = "" then "every check passed" else problems) ])
+    let counts =
+        records
+        |> List.countBy (fun r -> match Option.ofObj r.Validity with Some v -> ValidityVerdict.Text v.Status | None -> "not judged")
+        |> List.map (fun (k, n) -> $"{n} {k}")
+        |> String.concat ", "
+    { Title = title
+      Html = p $"Each run's checks (docs/methodology.md, \"Validity verdict\"): {counts}." + htmlTable [ "run"; "experiment"; "verdict"; "checks that did not pass" ] rows
+      Charts = 0
+      Figures = [] }
 
 let private summarySection (frame: Frame<string, string>) =
     let metrics = summaryMetrics |> List.filter (hasValues frame)
@@ -83,10 +114,13 @@ let private summarySection (frame: Frame<string, string>) =
                         s |> Option.bind (fun s -> Option.ofNullable s.Cv) |> Option.map (fun cv -> Format.number (cv * 100.0) + "%") |> Option.defaultValue ""
                         s |> Option.map (fun s -> interval s.StudentT) |> Option.defaultValue ""
                         s |> Option.map (fun s -> interval s.Bootstrap) |> Option.defaultValue ""
+                        s |> Option.bind (fun s -> Option.ofNullable s.Median) |> Option.map Format.number |> Option.defaultValue ""
+                        s |> Option.bind (fun s -> Option.ofNullable s.P5) |> Option.map Format.number |> Option.defaultValue ""
+                        s |> Option.bind (fun s -> Option.ofNullable s.P95) |> Option.map Format.number |> Option.defaultValue ""
                         m.Note |> Option.map esc |> Option.defaultValue "" ] ]
         let html =
-            p "Statistics across the cycles of each experiment: mean, sample standard deviation, coefficient of variation, 95% confidence intervals of the mean (Student t; bootstrap percentile with a fixed seed). Fewer than two values: no interval, as the note says."
-            + htmlTable [ "experiment"; "metric"; "n"; "mean"; "std"; "CV"; "95% CI (t)"; "95% CI (bootstrap)"; "note" ] rows
+            p "Statistics across the cycles of each experiment: mean, sample standard deviation, coefficient of variation, 95% confidence intervals of the mean (Student t; bootstrap percentile with a fixed seed), and the median, p5 and p95 of the values. Fewer than two values: no interval, as the note says."
+            + htmlTable [ "experiment"; "metric"; "n"; "mean"; "std"; "CV"; "95% CI (t)"; "95% CI (bootstrap)"; "median"; "p5"; "p95"; "note" ] rows
         { Title = "Summary per experiment"; Html = html; Charts = 0; Figures = [] }
 
 let private sweepSection (frame: Frame<string, string>) (outFolder: string) =
@@ -248,9 +282,11 @@ let private runsSection (records: AggregatedRecord list) (entries: RunEntry list
         entries
         |> List.filter (fun e -> e.Status <> RunStatus.Complete)
         |> List.map (fun e -> esc e.RunId)
+    let superseded = (Results.selection entries).Superseded |> Seq.map (fun (struct (run: AggregatedRecord, by: string)) -> $"{esc run.RunId} (by {esc by})") |> List.ofSeq
     let html =
         htmlTable [ "run"; "experiment"; "cycle"; energyPerToken; throughput; MetricNames.EnergyTotalJ; "energy sources"; "warnings" ] rows
         + (if skipped.IsEmpty then "" else p ("Incomplete (left out everywhere): " + String.concat ", " skipped))
+        + (if superseded.IsEmpty then "" else p ("Superseded (left out everywhere): " + String.concat ", " superseded))
     { Title = "Runs"; Html = html; Charts = 0; Figures = [] }
 
 let private style =
@@ -317,7 +353,8 @@ let writeReport (resultsFolder: string) (outFolder: string) : Written =
     let out = Path.GetFullPath outFolder
     Directory.CreateDirectory out |> ignore
     let sections =
-        [ overview resultsFolder entries records
+        [ validitySection records
+          overview resultsFolder entries records
           summarySection frame
           sweepSection frame out
           paretoSection frame out

@@ -10,6 +10,7 @@ open System.IO
 open Deedle
 open Lem.Engine.Meters
 open Lem.Engine.Results
+open Lem.Engine.Results.Aggregation
 open Lem.Engine.Results.Export
 open Lem.Engine.Results.Schema
 open Lem.Engine.Results.Store
@@ -24,15 +25,17 @@ let runs (folder: string) : RunEntry list =
         raise (AnalysisException $"results folder {full} does not exist. Give the folder that `lem run` wrote its results to (results.dir).")
     engine (fun () -> ResultStore(full).ListRuns() |> List.ofSeq)
 
-/// The latest complete run of each experiment and cycle: an older run (before `--fresh`, or of an earlier version of
-/// the config) does not count twice in statistics across cycles.
-let private complete (entries: RunEntry list) =
-    entries
-    |> List.filter (fun e -> e.Status = RunStatus.Complete && not (isNull e.Record))
-    |> List.map (fun e -> e.Record)
-    |> List.groupBy (fun r -> r.Experiment, r.Cycle)
-    |> List.map (fun (_, runs) -> runs |> List.maxBy (fun r -> r.RunId))
-    |> List.sortBy (fun r -> r.RunId)
+/// The runs that count among a results folder's entries, by the one rule for superseded runs (Supersession: the latest
+/// complete run of each experiment and cycle), with what was left out; unreadable run folders count as incomplete.
+let selection (entries: RunEntry list) : Supersession.Selection =
+    let readable = entries |> List.filter (fun e -> not (isNull e.Record))
+    let selected = Supersession.Select(readable |> List.map (fun e -> e.Record))
+    Supersession.Selection(selected.Kept, selected.Superseded, selected.Incomplete + (entries.Length - readable.Length))
+
+/// What the rule left out, in one line; None when nothing was.
+let leftOut (entries: RunEntry list) : string option = Option.ofObj ((selection entries).Describe())
+
+let private complete (entries: RunEntry list) = (selection entries).Kept |> List.ofSeq
 
 /// The complete runs of a results folder as aggregated records, the latest of each experiment and cycle; empty when
 /// there is none (the folder must exist).
@@ -54,7 +57,59 @@ let recordsOf (folder: string) (entries: RunEntry list) : AggregatedRecord list 
 /// experiment and cycle. Fails, saying what was found, when there is none.
 let records (folder: string) : AggregatedRecord list = recordsOf folder (runs folder)
 
-/// The engine's export table as a frame (same columns in the same order, same values).
+/// The named arguments of a call written as in records (`synthetic(count = 8, input_tokens = 128)`), or None when the
+/// text is not a call. Commas inside quotes or nested parentheses do not split; positional arguments are skipped.
+let callArguments (text: string) : (string * string) list option =
+    let text = text.Trim()
+    let openAt = text.IndexOf '('
+    if openAt <= 0 || not (text.EndsWith ")") || not (text.Substring(0, openAt) |> Seq.forall (fun c -> Char.IsLetterOrDigit c || c = '_')) then None
+    else
+        let inner = text.Substring(openAt + 1, text.Length - openAt - 2)
+        let parts = ResizeArray<string>()
+        let current = Text.StringBuilder()
+        let mutable depth = 0
+        let mutable quoted = false
+        for c in inner do
+            match c with
+            | '"' -> quoted <- not quoted; current.Append c |> ignore
+            | '(' | '[' when not quoted -> depth <- depth + 1; current.Append c |> ignore
+            | ')' | ']' when not quoted -> depth <- depth - 1; current.Append c |> ignore
+            | ',' when not quoted && depth = 0 -> parts.Add(current.ToString()); current.Clear() |> ignore
+            | c -> current.Append c |> ignore
+        if current.Length > 0 then parts.Add(current.ToString())
+        parts
+        |> Seq.choose (fun part ->
+            let eq = part.IndexOf '='
+            if eq <= 0 then None
+            else
+                let name = part.Substring(0, eq).Trim()
+                if name |> Seq.forall (fun c -> Char.IsLetterOrDigit c || c = '_') then Some(name, part.Substring(eq + 1).Trim().Trim('"')) else None)
+        |> List.ofSeq
+        |> Some
+
+/// For a text column whose every value is a call (`prompts`), one column per named argument (`prompts.input_tokens`),
+/// a number column when every value is a number: a sweep over `synthetic(input_tokens = ...)` then has a numeric axis.
+let private argumentColumns (name: string) (values: string option list) : FrameBuild.Column list =
+    let calls = values |> List.map (Option.map callArguments)
+    if values |> List.forall Option.isNone || calls |> List.exists (function Some None -> true | _ -> false) then []
+    else
+        let args = calls |> List.map (Option.bind id >> Option.defaultValue [])
+        let argNames = args |> List.collect (List.map fst) |> List.distinct
+        [ for arg in argNames ->
+              let cells = args |> List.map (List.tryFind (fst >> (=) arg) >> Option.map snd)
+              let number (t: string) = Double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture)
+              if cells |> List.forall (function Some t -> fst (number t) | None -> true) then
+                  FrameBuild.NumberColumn($"{name}.{arg}", cells |> List.map (Option.map (fun t -> snd (number t))))
+              else FrameBuild.TextColumn($"{name}.{arg}", cells) ]
+
+/// Columns that may be parameters: not run columns, energy-source columns or canonical metrics.
+let private isParameterCandidate (name: string) =
+    not (MetricNames.IsCanonical name)
+    && not (ExportTable.RunColumns |> Seq.exists (fun c -> c.Name = name))
+    && not (ExportTable.EnergySourceColumns |> Seq.exists (fun c -> c.Name = name))
+
+/// The engine's export table as a frame (same columns in the same order, same values), with each call-valued
+/// parameter followed by a column per named argument (`prompts.input_tokens`, see argumentColumns).
 let ofTable (table: ExportTable) : Frame<string, string> =
     let runIdIndex = table.Columns |> Seq.findIndex (fun c -> c.Name = "run_id")
     let rows = List.ofSeq table.Rows
@@ -64,9 +119,12 @@ let ofTable (table: ExportTable) : Frame<string, string> =
         |> Seq.mapi (fun i c ->
             match c.Kind with
             | ExportColumnKind.Number ->
-                FrameBuild.NumberColumn(c.Name, rows |> List.map (fun r -> match r[i] with :? float as v -> Some v | _ -> None))
-            | _ -> FrameBuild.TextColumn(c.Name, rows |> List.map (fun r -> match r[i] with null -> None | v -> Some(string v))))
-        |> List.ofSeq
+                [ FrameBuild.NumberColumn(c.Name, rows |> List.map (fun r -> match r[i] with :? float as v -> Some v | _ -> None)) ]
+            | _ ->
+                let values = rows |> List.map (fun r -> match r[i] with null -> None | v -> Some(string v))
+                let derived = if isParameterCandidate c.Name then argumentColumns c.Name values else []
+                FrameBuild.TextColumn(c.Name, values) :: derived)
+        |> List.concat
     FrameBuild.build keys columns
 
 /// Aggregated records as a frame (one row per run).
@@ -112,9 +170,11 @@ let readCsv (path: string) : Frame<string, string> =
             |> List.mapi (fun i name ->
                 let cells = rows |> List.map (fun r -> r[i])
                 if cells |> List.forall isNumber then
-                    FrameBuild.NumberColumn(name, cells |> List.map (fun t -> if t = CsvExporter.Missing then None else Some(Double.Parse(t, CultureInfo.InvariantCulture))))
+                    [ FrameBuild.NumberColumn(name, cells |> List.map (fun t -> if t = CsvExporter.Missing then None else Some(Double.Parse(t, CultureInfo.InvariantCulture)))) ]
                 else
-                    FrameBuild.TextColumn(name, cells |> List.map (fun t -> if t = CsvExporter.Missing then None else Some t)))
+                    let values = cells |> List.map (fun t -> if t = CsvExporter.Missing then None else Some t)
+                    FrameBuild.TextColumn(name, values) :: (if isParameterCandidate name then argumentColumns name values else []))
+            |> List.concat
         FrameBuild.build (rows |> List.map (fun r -> r[runId])) columns
 
 /// Statistics across cycles per group: `Results.summary frame ["batching.batch_size"; "precision"] ["energy_per_output_token_j"]`.
@@ -136,8 +196,17 @@ let parameterColumns (frame: Frame<string, string>) =
     let firstMetric = names |> List.tryFindIndex (fun n -> MetricNames.IsCanonical n) |> Option.defaultValue names.Length
     names |> List.take firstMetric |> List.filter (fun n -> not (fixedNames.Contains n))
 
-/// The parameters that vary across the runs of a frame (the swept ones).
-let sweptParameters (frame: Frame<string, string>) = Columns.varying frame (parameterColumns frame)
+/// The parameters that vary across the runs of a frame (the swept ones). A call-valued parameter whose variation its
+/// argument columns explain (`prompts` by `prompts.input_tokens`) is replaced by them.
+let sweptParameters (frame: Frame<string, string>) =
+    let varying = Columns.varying frame (parameterColumns frame)
+    let distinct name = Columns.cells frame name |> List.map snd |> List.distinct |> List.length
+    let explained parent =
+        let children = varying |> List.filter (fun c -> c.StartsWith(parent + ".", StringComparison.Ordinal))
+        not children.IsEmpty
+        && (let tuples = frame.RowKeys |> Seq.map (fun k -> children |> List.map (fun c -> Columns.cells frame c |> List.find (fst >> (=) k) |> snd)) |> Seq.distinct |> Seq.length
+            tuples = distinct parent)
+    varying |> List.filter (fun name -> not (explained name))
 
 /// The time series each worker of a run wrote beside its raw record (t_s, series, value), empty when none.
 let timeSeries (folder: string) (record: AggregatedRecord) : (int * TimeSeriesPoint list) list =

@@ -24,7 +24,7 @@ type Group =
 
 /// The column names of a metric's statistics in a summary frame, in order.
 let statisticColumns (metric: string) =
-    [ "n"; "mean"; "std"; "cv"; "ci95_t_low"; "ci95_t_high"; "ci95_bootstrap_low"; "ci95_bootstrap_high"; "note" ]
+    [ "n"; "mean"; "std"; "cv"; "ci95_t_low"; "ci95_t_high"; "ci95_bootstrap_low"; "ci95_bootstrap_high"; "median"; "p5"; "p95"; "note" ]
     |> List.map (fun s -> $"{metric}_{s}")
 
 let private summarise (frame: Frame<string, string>) (metric: string) (runs: string list) =
@@ -57,7 +57,8 @@ let groups (frame: Frame<string, string>) (by: string list) (metrics: string lis
           Metrics = metrics |> List.map (fun m -> summarise frame m runs) })
 
 /// Groups as a frame: one row per group (keyed by its label), the grouping columns, `runs`, then for each metric
-/// n, mean, std, cv, the Student-t and bootstrap-percentile 95% interval bounds, and a note.
+/// n, mean, std, cv, the Student-t and bootstrap-percentile 95% interval bounds, the median, p5 and p95 of the values,
+/// and a note.
 let toFrame (frame: Frame<string, string>) (groups: Group list) : Frame<string, string> =
     match groups with
     | [] -> raise (AnalysisException "there are no runs to summarise.")
@@ -91,6 +92,9 @@ let toFrame (frame: Frame<string, string>) (groups: Group list) : Frame<string, 
                   number "ci95_t_high" (interval (fun st -> st.StudentT) (fun ci -> ci.Upper))
                   number "ci95_bootstrap_low" (interval (fun st -> st.Bootstrap) (fun ci -> ci.Lower))
                   number "ci95_bootstrap_high" (interval (fun st -> st.Bootstrap) (fun ci -> ci.Upper))
+                  number "median" (s (fun st -> Option.ofNullable st.Median))
+                  number "p5" (s (fun st -> Option.ofNullable st.P5))
+                  number "p95" (s (fun st -> Option.ofNullable st.P95))
                   FrameBuild.TextColumn($"{m.Metric}_note", stats |> List.map (fun ms -> ms.Note)) ])
             |> List.concat
         FrameBuild.build keys (byColumns @ [ runs ] @ metricColumns)

@@ -161,24 +161,33 @@ type ExportFormatArg =
 type ResultsExportArgs =
     | [<Mandatory>] Format of ExportFormatArg
     | Out of file: string
+    | All
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Format _ -> "csv (flat, NA for missing), json (aggregated records) or parquet."
             | Out _ -> "file to write (default: standard output for csv and json)."
+            | All -> "keep superseded runs too (older complete runs of the same experiment and cycle; left out by default, as report and analyze do)."
+
+type ResultsListArgs =
+    | Valid
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Valid -> "only runs whose validity verdict has no failing check (pass or warn)."
 
 type ResultsArgs =
     | Dir of folder: string
-    | [<CliPrefix(CliPrefix.None)>] List
+    | [<CliPrefix(CliPrefix.None)>] List of ParseResults<ResultsListArgs>
     | [<CliPrefix(CliPrefix.None)>] Show of ParseResults<ResultsShowArgs>
     | [<CliPrefix(CliPrefix.None)>] Export of ParseResults<ResultsExportArgs>
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Dir _ -> "results folder (default ./results)."
-            | List -> "list the runs in the results folder."
-            | Show _ -> "show one run: config with provenance, environment, energy with sources, latency, warnings."
-            | Export _ -> "export every completed run."
+            | List _ -> "list the runs in the results folder."
+            | Show _ -> "show one run: its validity verdict first, then config with provenance, environment, energy with sources, latency, warnings."
+            | Export _ -> "export the completed runs that count (the latest of each experiment and cycle; --all keeps superseded ones)."
 
 type FlopsArgs =
     | [<Mandatory>] Model of folder: string

@@ -8,6 +8,7 @@ open System.Text.Json.Nodes
 open Lem.Engine.Meters
 open Lem.Engine.Results.Schema
 open Lem.Engine.Results.Store
+open Lem.Engine.Results.Validity
 
 type FakeRun =
     { Experiment: string
@@ -25,7 +26,11 @@ type FakeRun =
       /// Leave the run without its DONE marker (an interrupted run).
       Incomplete: bool
       /// No energy could be measured (the GPU figure is unavailable) and no latency was recorded.
-      Sparse: bool }
+      Sparse: bool
+      /// The `prompts` parameter as records write it (a call), when the run has one.
+      Prompts: string option
+      /// The validity verdict stored in the record.
+      Validity: ValidityVerdict option }
 
 let private started = DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero)
 
@@ -34,7 +39,7 @@ let private name batch precision = $"grid[batching.batch_size={batch},precision=
 let run experiment cycle batch precision totalJ durationS =
     { Experiment = experiment; Cycle = cycle; BatchSize = batch; Precision = precision; TotalJ = totalJ
       OutputTokens = 1000L; DurationS = durationS; TtftP50Ms = 20.0 + float batch
-      Warnings = []; TimeSeries = false; Incomplete = false; Sparse = false }
+      Warnings = []; TimeSeries = false; Incomplete = false; Sparse = false; Prompts = None; Validity = None }
 
 /// The standard set: a 2 × 2 grid (batching.batch_size 1, 8 × precision fp16, bf16), three cycles each, and one
 /// experiment `single` (batch size 4, fp32) with one cycle. 1000 output tokens per run. Means over the cycles:
@@ -69,6 +74,7 @@ let private parameters (r: FakeRun) =
     config["precision"] <- ParameterRecord(JsonValue.Create r.Precision, "fixture.lem:4")
     config["batching.batch_size"] <- ParameterRecord(JsonValue.Create r.BatchSize, "fixture.lem:5")
     config["max_new_tokens"] <- ParameterRecord(JsonValue.Create 128, "default")
+    r.Prompts |> Option.iter (fun prompts -> config["prompts"] <- ParameterRecord(JsonValue.Create prompts, "fixture.lem:6"))
     config :> IReadOnlyDictionary<string, ParameterRecord>
 
 let private latency (r: FakeRun) =
@@ -120,6 +126,7 @@ let write (folder: string) (runs: FakeRun list) =
                 Latency = latencies,
                 Energy = energy,
                 Warnings = r.Warnings,
+                Validity = Option.toObj r.Validity,
                 Metrics = metrics)
         store.WriteRawRecord(record, (if r.TimeSeries then series r else [])) |> ignore
         if not r.Incomplete then store.MarkComplete id |> ignore

@@ -17,14 +17,15 @@ let tests =
             let written = Report.writeReport folder (Path.Combine(Repo.tempFolder "lem-report", "report"))
             Expect.equal written.Charts expectedCharts "interactive charts"
             let html = File.ReadAllText written.IndexHtml
-            for title in [ "Overview"; "Summary per experiment"; "Energy per output token against each swept parameter"; "Pareto front"
+            for title in [ "Validity"; "Overview"; "Summary per experiment"; "Energy per output token against each swept parameter"; "Pareto front"
                            "Latency percentiles"; "Power and temperature over a run"; "Energy per component"; "Runs" ] do
                 Expect.stringContains html title $"section {title}"
             Expect.stringContains html "gpu-throttled" "the warning's code"
             Expect.stringContains html "GPU 0 was power-capped" "the warning's message"
             Expect.stringContains html "gpu:0: 300 J (measured-counter, nvml-total-energy-counter)" "an energy source"
             Expect.stringContains html "cpu:package-0: 50 J (estimated" "an estimated source"
-            Expect.stringContains html "1 incomplete run folder(s) left out" "the incomplete run is said"
+            Expect.stringContains html "left out 1 incomplete run(s) (no DONE marker)" "the incomplete run is said"
+            Expect.stringContains html "<h2>Validity</h2>" "the verdict section"
             Expect.isFalse (Regex.IsMatch(html, "<script[^>]*\\bsrc=")) "no external script"
             Expect.equal
                 (written.Figures |> List.map Path.GetFileName)

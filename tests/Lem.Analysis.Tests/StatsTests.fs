@@ -32,6 +32,14 @@ let tests =
             Expect.floatClose Accuracy.medium (n "energy_per_output_token_j_ci95_t_high") 0.5696828 "t high"
             Expect.equal (value summary bs1fp16 "energy_per_output_token_j_note") Cell.Missing "no note"
 
+        testCase "median, p5 and p95 of the values beside the mean (hand-computed)" <| fun () ->
+            // 0.50, 0.52, 0.54: median 0.52; p5 at rank 0.1 = 0.502; p95 at rank 1.9 = 0.538
+            let summary = Results.summary frame.Value [] [ "energy_per_output_token_j" ]
+            let n = number summary bs1fp16
+            Expect.floatClose Accuracy.high (n "energy_per_output_token_j_median") 0.52 "median"
+            Expect.floatClose Accuracy.high (n "energy_per_output_token_j_p5") 0.502 "p5"
+            Expect.floatClose Accuracy.high (n "energy_per_output_token_j_p95") 0.538 "p95"
+
         testCase "bootstrap percentile CI: inside the sample's range, around the mean, the same on every run (fixed seed)" <| fun () ->
             let summary = Results.summary frame.Value [] [ "energy_per_output_token_j" ]
             let low = number summary bs1fp16 "energy_per_output_token_j_ci95_bootstrap_low"

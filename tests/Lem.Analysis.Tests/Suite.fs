@@ -6,4 +6,4 @@ open Expecto
 
 [<Tests>]
 let all =
-    testList "analysis" [ ParetoTests.tests; SvgTests.tests; ChartsTests.tests; ResultsTests.tests; StatsTests.tests; AnalysisTests.tests; ReportTests.tests ]
+    testList "analysis" [ ParetoTests.tests; SvgTests.tests; ChartsTests.tests; ResultsTests.tests; StatsTests.tests; AnalysisTests.tests; ReportTests.tests; AgreementTests.tests ]

@@ -89,6 +89,9 @@ let tests =
             expectOk j
             use doc = JsonDocument.Parse j.Stdout
             Expect.isGreaterThan (doc.RootElement.GetProperty("meters").GetArrayLength()) 0 "meters as JSON"
+            let source = doc.RootElement.GetProperty("carbon_intensity").GetProperty("source")
+            Expect.equal source.ValueKind JsonValueKind.String "an enum is written as text, not as an integer"
+            Expect.equal (source.GetString()) "unavailable" "kebab-case, as in result records"
 
         testCase "env --device cuda:0 says why the GPU meter is unavailable" <| fun () ->
             let o = run (workDir "env-cuda") [ "env"; "--device"; "cuda:0" ]

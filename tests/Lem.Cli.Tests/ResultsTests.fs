@@ -17,8 +17,58 @@ let fixture =
          expectOk (run dir [ "run"; "r.lem" ])
          dir, Path.GetFileName(runFolders (Path.Combine(dir, "results")) |> Array.exactlyOne))
 
+/// A results folder written through the engine's store: experiment `e` cycle 0 twice (the later run supersedes the
+/// earlier), the earlier with a failing verdict and the later with a passing one.
+let private supersededFolder =
+    lazy
+        (let dir = workDir "results-superseded"
+         let store = Lem.Engine.Results.Store.ResultStore(Path.Combine(dir, "results"))
+         store.EnsureWritable()
+         let write (status: Lem.Engine.Results.Validity.ValidityStatus) (offsetS: float) =
+             let id = store.BeginRun("e", 0)
+             let t0 = System.DateTimeOffset(2026, 11, 25, 12, 0, 0, System.TimeSpan.Zero).AddSeconds offsetS
+             let verdict = Lem.Engine.Results.Validity.ValidityVerdict.Of([| Lem.Engine.Results.Validity.ValidityCheck("steady-state", status, "fixture") |])
+             let record =
+                 RawRecord(ToolVersion = "test", RunId = id, Experiment = "e", Cycle = 0, StartedUtc = t0, EndedUtc = t0.AddSeconds 2.0,
+                           Window = WindowRecord(1.0, t0, t0.AddSeconds 1.0), Tokens = TokenCounts(1L, 10L, 10L, 5L), Validity = verdict)
+             store.WriteRawRecord record |> ignore
+             store.MarkComplete id |> ignore
+             System.Threading.Thread.Sleep 10 // run ids carry the start time: the second is later
+             id
+         let older = write Lem.Engine.Results.Validity.ValidityStatus.Fail 0.0
+         let newer = write Lem.Engine.Results.Validity.ValidityStatus.Pass 60.0
+         dir, older, newer)
+
 let tests =
     testList "results" [
+        testCase "show prints the validity verdict first" <| fun () ->
+            let dir, id = fixture.Force()
+            let o = run dir [ "results"; "show"; id ]
+            expectOk o
+            Expect.stringStarts o.Stdout "Validity: " "the verdict comes before everything else"
+            Expect.stringContains o.Stdout "window-resolution" "its checks"
+
+        testCase "list --valid lists the runs without a failing check and says how many it left out" <| fun () ->
+            let dir, older, newer = supersededFolder.Force()
+            let o = run dir [ "results"; "list"; "--valid" ]
+            expectOk o
+            Expect.stringContains o.Stdout newer "the passing run"
+            Expect.isFalse (o.Stdout.Contains older) "the failing run is not listed"
+            Expect.stringContains o.Stderr "left out 1 with a failing check" "says what it left out"
+
+        testCase "export keeps the latest run of each experiment and cycle, says what it left out; --all keeps them all" <| fun () ->
+            let dir, older, newer = supersededFolder.Force()
+            let o = run dir [ "results"; "export"; "--format"; "csv" ]
+            expectOk o
+            let rows = Lem.Analysis.Csv.parse "export.csv" o.Stdout
+            Expect.equal rows.Length 2 "header and the latest run only"
+            Expect.stringContains o.Stdout newer "the latest run"
+            Expect.stringContains o.Stderr "left out 1 superseded run(s)" "says how many and why"
+            Expect.stringContains o.Stderr older "names the superseded run"
+            let all = run dir [ "results"; "export"; "--format"; "csv"; "--all" ]
+            expectOk all
+            Expect.equal (Lem.Analysis.Csv.parse "export.csv" all.Stdout).Length 3 "header and both runs"
+
         testCase "list shows the run" <| fun () ->
             let dir, id = fixture.Force()
             let o = run dir [ "results"; "list" ]

@@ -27,6 +27,7 @@ let diagnosticTable =
       "campaign bad order", "experiment a {}\ncampaign c { experiments = [a]; order = random }", [ "LEM0241", 2, 41 ]
       "run unknown", "experiment a {}\nrun b", [ "LEM0250", 2, 5 ]
       "unknown metric", "experiment a {}\nanalyze a {\n  table energy_per_output_token, ttft_ms_p50 by batching.batch_size\n}", [ "LEM0252", 3, 9 ]
+      "every metric docs/metrics.md defines is accepted", "experiment a {}\nanalyze a {\n  table padding_ratio, effective_batch_size, prefill_time_s, decode_time_s, gpu_prefill_energy_j, gpu_decode_energy_j, cpu_prefill_energy_j, ram_decode_energy_j, energy_per_input_token_j, energy_wh_per_1k_output_tokens, request_energy_j_p99, goodput_requests_per_s by batching.batch_size\n}", []
       "run before the definition", "show a\nexperiment a {}", [ "LEM0251", 1, 6 ]
       "syntax errors are all reported", "experiment a {\n  model =\n}\nexperiment b {\n  = 3\n}\nrun a", [ "LEM0100", 2, 10; "LEM0100", 5, 3; "LEM0250", 7, 5 ]
       "choice word as a call argument", "experiment a { prompts = file(\"p.jsonl\", format = jsonl, sample = 4) }", []

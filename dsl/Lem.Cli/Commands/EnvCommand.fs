@@ -7,6 +7,12 @@ open Lem.Cli.Arguments
 open Lem.Engine.Measurement
 open Lem.Engine.Meters.Nvml
 
+/// The JSON of `lem env --json`: snake_case names, enums as kebab-case text (as in result records), never integers.
+let json (value: obj) =
+    let options = System.Text.Json.JsonSerializerOptions(WriteIndented = true, PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower)
+    options.Converters.Add(System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower))
+    System.Text.Json.JsonSerializer.Serialize(value, options)
+
 let run (args: ParseResults<EnvArgs>) =
     let rounds = args.GetResult(EnvArgs.Throughput_Rounds, defaultValue = ThroughputComparisonOptions().Rounds)
     if rounds <> 0 && (rounds < 4 || rounds % 2 <> 0) then
@@ -27,11 +33,7 @@ let run (args: ParseResults<EnvArgs>) =
     use meters = MeterSet.Create(MeterOptions([ device ]))
     let carbon = meters.ResolveCarbonIntensityAsync().GetAwaiter().GetResult()
     if args.Contains EnvArgs.Json then
-        let json =
-            System.Text.Json.JsonSerializer.Serialize(
-                {| environment = environment; meters = meters.Health; carbon_intensity = carbon |},
-                System.Text.Json.JsonSerializerOptions(WriteIndented = true, PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower))
-        printfn "%s" json
+        printfn "%s" (json (box {| environment = environment; meters = meters.Health; carbon_intensity = carbon |}))
     else
         printfn "%s" (environment.Render())
         printfn ""

@@ -1,4 +1,5 @@
 using Lem.Engine.Meters.Carbon;
+using Lem.Engine.Meters.Host;
 using Lem.Engine.Meters.Rapl;
 
 namespace Lem.Engine.Measurement;
@@ -24,4 +25,7 @@ public sealed record MeterOptions(
 {
     /// <summary>Windows spanning fewer GPU counter updates than this are low-confidence.</summary>
     public double LowConfidenceUpdates { get; init; } = 10;
+
+    /// <summary>The processes host energy is attributed to; null: the lem process (a server backend gives its process tree).</summary>
+    public IProcessSet? Processes { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Lem.Engine.Meters;
 using Lem.Engine.Meters.Carbon;
 using Lem.Engine.Meters.Estimates;
+using Lem.Engine.Meters.Host;
 using Lem.Engine.Meters.Nvml;
 using Lem.Engine.Meters.Rapl;
 
@@ -9,7 +10,9 @@ namespace Lem.Engine.Measurement;
 
 /// <summary>
 /// The meters of one experiment, built from <see cref="MeterOptions"/>: NVML for the GPUs it uses, RAPL where readable,
-/// and estimates for CPU and RAM where RAPL does not measure them. Also renders the health report for <c>lem env</c>.
+/// and estimates for CPU and RAM where RAPL does not measure them, and the process meter (the measured processes' CPU
+/// time and resident memory, for per-process host energy: <see cref="HostAttribution"/>). Also renders the health
+/// report for <c>lem env</c>.
 /// </summary>
 public sealed class MeterSet : IDisposable
 {
@@ -42,6 +45,9 @@ public sealed class MeterSet : IDisposable
     public NvmlMeter? Gpu { get; }
 
     public RaplMeter Rapl { get; }
+
+    /// <summary>The process meter (CPU time and resident memory of <see cref="MeterOptions.Processes"/>); null when /proc cannot be read.</summary>
+    public ProcessMeter? Process => _active.OfType<ProcessMeter>().FirstOrDefault();
 
     /// <param name="nvml">NVML to use; null uses the real library (<see cref="NvmlApi"/>).</param>
     /// <param name="environment">Reads environment variables (CUDA_VISIBLE_DEVICES, the carbon API token); null reads the process's.</param>
@@ -83,6 +89,10 @@ public sealed class MeterSet : IDisposable
             health.Add((ram.Health, ram.Health.Available ? "estimated" : "unavailable"));
             if (ram.Health.Available) active.Add(ram);
         }
+        var process = new ProcessMeter(new ProcessMeterOptions(options.ProcRoot, options.Processes), clock);
+        health.Add((process.Health, process.Health.Available ? "measured" : "unavailable"));
+        if (process.Health.Available) active.Add(process);
+        else process.Dispose();
         return new MeterSet(options, active, health, gpu, rapl, clock, environment);
     }
 

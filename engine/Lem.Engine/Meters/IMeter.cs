@@ -20,6 +20,17 @@ public interface IMeter : IDisposable
     {
     }
 
+    /// <summary>
+    /// Takes a cheap reading at a mark of the workload — a batch's (or request's) start, its first token, its end —
+    /// at <paramref name="windowTimeS"/> on the workload's clock (seconds since the window's start, as the batch records).
+    /// Host meters (RAPL, the CPU and RAM estimates) keep these readings and return them as <c>marks:COMPONENT</c>
+    /// series (<see cref="Host.HostMarks"/>) so that <see cref="Host.HostPhaseSplit"/> can give prefill and decode
+    /// energy; other meters ignore marks. Called from the workload thread: no allocation-heavy or blocking work.
+    /// </summary>
+    void Mark(double windowTimeS)
+    {
+    }
+
     /// <summary>The window's result, from the readings <see cref="CaptureWindowEnd"/> took (taking them now if it was not called).</summary>
     MeterWindowResult EndWindow();
 }

@@ -20,15 +20,17 @@ public static class Statistics
         var mean = Mean(values);
         var min = values.Min();
         var max = values.Max();
+        var sorted = values.Order().ToArray();
+        var (median, p5, p95) = (Percentiles.OfSorted(sorted, 50), Percentiles.OfSorted(sorted, 5), Percentiles.OfSorted(sorted, 95));
         if (values.Count < 2)
             return new StatisticsSummary(values.Count, mean, null, null, min, max, null, null,
-                "only 1 value: a spread or confidence interval needs at least 2 (run more cycles)");
+                "only 1 value: a spread or confidence interval needs at least 2 (run more cycles)", median, p5, p95);
         var std = SampleStd(values);
         double? cv = mean == 0 ? null : std / Math.Abs(mean);
         return new StatisticsSummary(values.Count, mean, std, cv, min, max,
             StudentTInterval(values, level),
             BootstrapInterval(values, Mean, level, bootstrapResamples, bootstrapSeed),
-            null);
+            null, median, p5, p95);
     }
 
     public static double Mean(IReadOnlyList<double> values)

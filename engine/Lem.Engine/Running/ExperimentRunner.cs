@@ -1,6 +1,7 @@
 using Lem.Engine.Config;
 using Lem.Engine.Measurement;
 using Lem.Engine.Meters;
+using Lem.Engine.Meters.Host;
 using Lem.Engine.Meters.Carbon;
 using Lem.Engine.Results.Schema;
 using Lem.Engine.Results.Store;
@@ -93,12 +94,18 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
 
         var workload = WorkloadStage.Prepare(plan, model, worker);
         warnings.AddRange(workload.Warnings.Select(w => new WarningRecord("prompts", w)));
-        using var meters = services.CreateMeters(MeterOptionsFor(config, plan.MeteredGpus[worker].Select(d => d.ToString()).ToArray()));
+        // host energy goes to the processes doing the model's work: a launched server's tree, else lem itself
+        var options = MeterOptionsFor(config, plan.MeteredGpus[worker].Select(d => d.ToString()).ToArray()) with
+        {
+            Processes = model.HostProcessIds.Count > 0 ? new ProcessTree(model.HostProcessIds[0], plan.Module.Name) : null,
+        };
+        using var meters = services.CreateMeters(options);
         var baseline = BaselineStage.Measure(config, meters, services, warnings);
+        var hostBaselines = hostSpan is null ? BaselineStage.MeasureHost(config, meters.Meters.Where(m => !ReferenceEquals(m, meters.Gpu)).ToArray(), services) : [];
         var warmup = WarmupStage.Run(config, model, workload, services);
         var measured = MeasureStage.Measure(plan, worker, model, workload, meters, hostSpan, services);
-        return RecordStage.Build(new RecordStage.Inputs(plan, runId, worker, started, model, loadSeconds, reused, meters, baseline, warmup, measured,
-            services.CollectEnvironment(meters.Gpu is not null), warnings));
+        return RecordStage.Build(new RecordStage.Inputs(plan, runId, worker, started, model, loadSeconds, reused, meters, baseline, hostBaselines, warmup,
+            measured, workload, services.CollectEnvironment(meters.Gpu is not null), warnings));
     }
 
     /// <summary>The backends' logs (a launched server's output, as it is after this run) into the run folder's logs/.</summary>

@@ -14,8 +14,9 @@ internal static class RequestRecords
         var gaps = InterTokenLatency.GapsMs(r).ToArray();
         if (!r.Succeeded)
             return new Results.Schema.RequestRecord(r.RequestIndex, r.PromptTokens, 0, r.ArrivalS, null, null, null, null,
-                QueueMs(r), r.Error, Facts: r.Facts);
+                QueueMs(r), r.Error, Facts: r.Facts, StartS: r.StartS);
         return new Results.Schema.RequestRecord(r.RequestIndex, r.PromptTokens, r.OutputTokens, r.ArrivalS,
-            latencies.TtftMs, latencies.E2eLatencyMs, latencies.TpotMs, gaps, QueueMs(r), TokenTimesSpread: r.TokenTimesSpread ? true : null, Facts: r.Facts);
+            latencies.TtftMs, latencies.E2eLatencyMs, latencies.TpotMs, gaps, QueueMs(r), TokenTimesSpread: r.TokenTimesSpread ? true : null, Facts: r.Facts,
+            StartS: r.StartS);
     }
 }

@@ -17,10 +17,7 @@ public static class RunSummary
         text.AppendLine($"  latency: TTFT p50 {F(MetricNames.Latency(LatencyNames.Ttft, "p50"), "F1")} ms, TPOT p50 {F(MetricNames.Latency(LatencyNames.Tpot, "p50"), "F2")} ms");
         foreach (var e in record.Energy)
             text.AppendLine($"  energy {e.Component}: {(e.EnergyJ is { } j ? j.ToString("F2", CultureInfo.InvariantCulture) + " J" : "unavailable")} [{EnergySourceText.Of(e.Source)}{(e.LowConfidence ? ", low confidence" : "")}] {e.Note}");
-        var totalSource = record.Energy.Count > 0 ? EnergySourceText.Of(EnergyComponents.Sum(record.Energy).Source) : "unavailable";
-        text.AppendLine($"  energy per output token: {F(MetricNames.EnergyPerOutputTokenJ, "G4")} J, all components above [{totalSource}: the least trusted source among them]");
-        if (record.Metrics.ContainsKey(MetricNames.EnergyGpuPerOutputTokenJ))
-            text.AppendLine($"  GPU energy per output token: {F(MetricNames.EnergyGpuPerOutputTokenJ, "G4")} J");
+        foreach (var line in EnergySummaryLine.For(record)) text.AppendLine("  " + line);
         var warnings = workers.SelectMany(w => w.Warnings).Select(w => w.Message).Distinct().ToList();
         foreach (var warning in warnings) text.AppendLine($"  warning: {warning}");
         return text.ToString().TrimEnd();

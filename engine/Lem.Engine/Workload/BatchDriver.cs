@@ -38,12 +38,13 @@ public static class BatchDriver
         CancellationToken cancellation = default,
         BatchPlan? plan = null,
         double[]? arrivalsS = null,
-        MeterClock? clock = null)
+        MeterClock? clock = null,
+        Action<double>? mark = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (prompts.Count == 0) throw new WorkloadException("prompts: the prompt set is empty; a measured run needs at least one prompt.", "prompts");
         clock ??= MeterClock.System;
-        var run = new RunState(model, settings, windowStartTicks ?? clock.NowTicks, clock);
+        var run = new RunState(model, settings, windowStartTicks ?? clock.NowTicks, clock, mark);
         if (traffic.Mode == TrafficMode.None)
         {
             foreach (var batch in (plan ?? Batcher.Plan(prompts, batching)).Batches)
@@ -93,7 +94,9 @@ public static class BatchDriver
         }
     }
 
-    private sealed class RunState(IBatchModel model, GenerationSettings settings, long windowStartTicks, MeterClock clock)
+    /// <param name="mark">Called with the window time at each batch's start, its first tokens on the host and its end
+    /// (host meters take a reading there: the host prefill/decode split).</param>
+    private sealed class RunState(IBatchModel model, GenerationSettings settings, long windowStartTicks, MeterClock clock, Action<double>? mark)
     {
         private readonly List<RequestRecord> _requests = [];
         private readonly List<BatchRecord> _batches = [];
@@ -114,11 +117,13 @@ public static class BatchDriver
 
         public void RunBatch(IReadOnlyList<Prompt> prompts, double[] arrivalsS)
         {
-            var recorder = new TokenTimeRecorder(prompts.Count);
+            var recorder = new TokenTimeRecorder(prompts.Count, mark is null ? null : ticks => mark(SecondsOf(ticks)));
             var ids = prompts.Select(p => p.TokenIds).ToArray();
             var startTicks = clock.NowTicks;
+            mark?.Invoke(SecondsOf(startTicks));
             var generation = model.Generate(ids, settings, recorder);
             var endTicks = clock.NowTicks;
+            mark?.Invoke(SecondsOf(endTicks));
             if (generation.OutputTokenIds.Count != prompts.Count)
                 throw new WorkloadException(
                     $"the backend returned {generation.OutputTokenIds.Count} outputs for a batch of {prompts.Count} prompts. This is a backend fault; report it with the model and settings.");

@@ -7,7 +7,8 @@ namespace Lem.Engine.Workload;
 /// Records one streamed response as it arrives (<see cref="IRequestObserver"/>): the send time and each chunk's arrival
 /// with the tokens it carried where the backend knew. Called from the response's own task; read after it completed.
 /// </summary>
-internal sealed class ChunkTimes : IRequestObserver
+/// <param name="firstChunk">Called once, with the arrival of the first chunk that carries tokens.</param>
+internal sealed class ChunkTimes(Action<long>? firstChunk = null) : IRequestObserver
 {
     private readonly List<(long Ticks, int? Tokens)> _chunks = [];
 
@@ -19,6 +20,7 @@ internal sealed class ChunkTimes : IRequestObserver
     public void OnChunk(long timestampTicks, int? tokens)
     {
         if (tokens is 0) return; // a chunk without new tokens (a role header, keep-alive data) is no token arrival
+        if (_chunks.Count == 0) firstChunk?.Invoke(timestampTicks);
         _chunks.Add((timestampTicks, tokens));
     }
 

@@ -20,6 +20,8 @@ public static class RequestDispatcher
     /// <param name="windowStartTicks">Time zero of every record, in <see cref="Stopwatch"/> ticks; null: now.</param>
     /// <param name="arrivalsS">Arrival times drawn before the window (open loop); null: drawn here.</param>
     /// <param name="clock">Time and waiting; null: the system clock. Tests pass a manual one.</param>
+    /// <param name="mark">Called with the window time at each request's send, first chunk and end, where one request is in
+    /// flight at a time (host meters take a reading there; with several in flight no host phase split exists).</param>
     public static async Task<WorkloadRun> RunAsync(
         IRequestModel model,
         IReadOnlyList<Prompt> prompts,
@@ -28,7 +30,8 @@ public static class RequestDispatcher
         long? windowStartTicks = null,
         double[]? arrivalsS = null,
         MeterClock? clock = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default,
+        Action<double>? mark = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (prompts.Count == 0) throw new WorkloadException("prompts: the prompt set is empty; a measured run needs at least one prompt.", "prompts");
@@ -69,7 +72,7 @@ public static class RequestDispatcher
                     break;
                 }
                 var index = next++;
-                var task = SendAsync(model, prompts[index], settings, SecondsOf(arrivalTicks, start), start, clock, cancellation);
+                var task = SendAsync(model, prompts[index], settings, SecondsOf(arrivalTicks, start), start, clock, cancellation, slots == 1 ? mark : null);
                 _ = task.ContinueWith(_ => Wake(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 inFlight.Add((index, task));
                 progressed = true;
@@ -92,13 +95,15 @@ public static class RequestDispatcher
     }
 
     private static async Task<RequestRecord> SendAsync(IRequestModel model, Prompt prompt, GenerationSettings settings, double arrivalS, long start,
-        MeterClock clock, CancellationToken cancellation)
+        MeterClock clock, CancellationToken cancellation, Action<double>? mark)
     {
-        var chunks = new ChunkTimes();
+        var chunks = new ChunkTimes(mark is null ? null : ticks => mark(SecondsOf(ticks, start)));
         var sentTicks = clock.NowTicks;
+        mark?.Invoke(SecondsOf(sentTicks, start));
         var completion = await model.GenerateAsync(new InferenceRequest(prompt.Index, prompt.TokenIds, prompt.IsSynthetic ? null : prompt.Text), settings, chunks, cancellation)
             .ConfigureAwait(false);
         var endTicks = clock.NowTicks;
+        mark?.Invoke(SecondsOf(endTicks, start));
         var startS = SecondsOf(chunks.SentTicks ?? sentTicks, start);
         if (!completion.Succeeded)
             return new RequestRecord(prompt.Index, null, null, prompt.TokenCount, 0, arrivalS, startS, null, SecondsOf(endTicks, start), [], completion.Error,

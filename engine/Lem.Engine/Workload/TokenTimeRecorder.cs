@@ -6,9 +6,13 @@ namespace Lem.Engine.Workload;
 internal sealed class TokenTimeRecorder : ITokenObserver
 {
     private readonly List<long>[] _ticks;
+    private readonly Action<long>? _firstTokens;
+    private bool _firstTokensSeen;
 
-    public TokenTimeRecorder(int rows)
+    /// <param name="firstTokens">Called once, with the timestamp of the first tokens the backend reports.</param>
+    public TokenTimeRecorder(int rows, Action<long>? firstTokens = null)
     {
+        _firstTokens = firstTokens;
         _ticks = new List<long>[rows];
         for (var i = 0; i < rows; i++) _ticks[i] = [];
     }
@@ -19,6 +23,11 @@ internal sealed class TokenTimeRecorder : ITokenObserver
 
     public void OnTokens(int step, ReadOnlySpan<int> tokenIds, long timestampTicks)
     {
+        if (!_firstTokensSeen)
+        {
+            _firstTokensSeen = true;
+            _firstTokens?.Invoke(timestampTicks);
+        }
         var rows = Math.Min(tokenIds.Length, _ticks.Length);
         for (var row = 0; row < rows; row++)
         {

@@ -44,6 +44,21 @@ public class MeterSetTests
     }
 
     [Fact]
+    public void The_process_meter_takes_part_where_proc_has_the_process()
+    {
+        using var proc = new FakeProc();
+        proc.CpuInfo("AMD EPYC 7763 64-Core Processor", 1, 4);
+        proc.Stat(100, 900, 4);
+        proc.MemTotalKb(8 * 1024 * 1024);
+        proc.Process(Environment.ProcessId, 10, 5, rssKb: 1024 * 1024);
+        using var tree = new FakePowercapTree();
+        using var set = MeterSet.Create(new MeterOptions(["cpu"], PowercapRoot: tree.Root, ProcRoot: proc.Root), environment: _ => null, clock: new ManualClock());
+        Assert.Equal(["cpu-estimate", "ram-estimate", "process"], set.Meters.Select(m => m.Name));
+        Assert.NotNull(set.Process);
+        Assert.Contains($"measured     process: CPU time and resident set of lem process {Environment.ProcessId}", set.RenderHealth());
+    }
+
+    [Fact]
     public void Rapl_replaces_estimates_where_it_measures()
     {
         using var proc = new FakeProc();

@@ -97,4 +97,17 @@ public class StatisticsTests
         Assert.Throws<ArgumentException>(() => Statistics.Describe([]));
         Assert.Throws<ArgumentException>(() => Statistics.Describe([1, double.NaN]));
     }
+
+    [Fact]
+    public void Median_p5_and_p95_of_the_values_sit_beside_the_mean()
+    {
+        var s = Statistics.Describe([1, 2, 3, 4, 10]);
+        Assert.Equal(3, s.Median);
+        Assert.Equal(1.2, s.P5!.Value, 12);   // h = 4 × 0.05 = 0.2
+        Assert.Equal(8.8, s.P95!.Value, 12);  // h = 3.8: 4 + 0.8 × 6
+        Assert.Equal(4, s.Mean);
+        var one = Statistics.Describe([7]);
+        Assert.Equal(7, one.Median);
+        Assert.Equal(7, one.P95);
+    }
 }

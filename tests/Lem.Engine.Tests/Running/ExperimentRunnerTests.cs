@@ -89,6 +89,10 @@ public sealed class ExperimentRunnerTests : IDisposable
         Assert.All(record.Requests, r => Assert.Null(r.QueueMs));
         Assert.Equal("scripted", record.Config["backend"].Value!.ToString());
         Assert.DoesNotContain("scripted_server.chunk_tokens", record.Config.Keys);
+        // the host section, the workload fingerprint and the verdict come with every record
+        Assert.NotNull(record.Host);
+        Assert.False(string.IsNullOrEmpty(record.WorkloadFingerprint));
+        Assert.NotNull(record.Validity);
     }
 
     [Fact]

@@ -47,9 +47,12 @@ public static class CarbonIntensityResolver
                 return new CarbonIntensity(row.GramsPerKwh, CarbonIntensitySource.Table,
                     string.Create(CultureInfo.InvariantCulture, $"built-in table: {row.Name} {row.GramsPerKwh:F0} g/kWh ({CarbonIntensityTable.SourceShort})")
                     + (apiProblem is null ? "" : $"; live API not used: {apiProblem}"));
+            var subdivision = CarbonIntensityTable.IsSubdivision(settings.Region);
             return CarbonIntensity.Unavailable($"region '{settings.Region}' is not in the built-in table"
+                + (subdivision ? $" (a subdivision the table does not hold; it is not replaced by the average of '{settings.Region.Trim()[..settings.Region.Trim().IndexOf('-')]}', which is another grid)" : "")
                 + (apiProblem is null ? "" : $" and the live API failed ({apiProblem})")
-                + ". Remedy: set carbon.intensity_g_per_kwh, or a country code from the table (e.g. DE, FR, US).");
+                + $". Known regions: {CarbonIntensityTable.KnownRegions}. Remedy: set carbon.intensity_g_per_kwh for your grid, or carbon.region to one of the known regions"
+                + (subdivision ? $", or set {settings.ApiTokenVariable} to use the live API for the zone." : "."));
         }
         return CarbonIntensity.Unavailable("no carbon intensity configured and no carbon.region given"
             + (apiProblem is null ? "" : $" ({apiProblem})") + ". Remedy: set carbon.region (e.g. DE) or carbon.intensity_g_per_kwh.");

@@ -16,16 +16,24 @@ public static class CarbonIntensityTable
 
     public const string SourceShort = "Our World in Data / Ember, 2021 yearly average (life-cycle)";
 
-    /// <summary>The row for a country code (alpha-2 or alpha-3, any case) or country name, or null.</summary>
-    public static Row? Find(string region)
+    /// <summary>
+    /// The row for a region: a code of the table (a country's alpha-2 code, or a subdivision code such as <c>US-CA</c>
+    /// where the table has one), an alpha-3 code or a name, any case; null otherwise. A subdivision the table does not
+    /// hold is not resolved to its country's average: that would silently report another grid.
+    /// </summary>
+    public static Row? Find(string region, IReadOnlyList<Row>? rows = null)
     {
         var r = region.Trim();
-        // Electricity Maps zones such as "US-CAL-CISO" fall back to their country.
-        var country = r.Contains('-') ? r[..r.IndexOf('-')] : r;
-        return Rows.FirstOrDefault(x => x.Code.Equals(country, StringComparison.OrdinalIgnoreCase)
-            || x.Iso3.Equals(country, StringComparison.OrdinalIgnoreCase)
+        return (rows ?? Rows).FirstOrDefault(x => x.Code.Equals(r, StringComparison.OrdinalIgnoreCase)
+            || x.Iso3.Equals(r, StringComparison.OrdinalIgnoreCase)
             || x.Name.Equals(r, StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>True for a subdivision or zone code (<c>US-CA</c>, <c>US-CAL-CISO</c>): a country code, a hyphen, more.</summary>
+    public static bool IsSubdivision(string region) => region.Trim() is var r && r.IndexOf('-') is > 0 and var i && i < r.Length - 1;
+
+    /// <summary>The table's region codes, for messages: <c>US, CA, MX, ...</c>.</summary>
+    public static string KnownRegions => string.Join(", ", Rows.Select(x => x.Code));
 
     public static (IReadOnlyList<Row> Rows, string Header) Parse(string csv)
     {

@@ -5,6 +5,12 @@ namespace Lem.Engine.Meters.Estimates;
 /// <summary>The aggregate "cpu" line of /proc/stat, in clock ticks.</summary>
 public readonly record struct CpuTimes(ulong Busy, ulong Total)
 {
+    /// <summary>
+    /// Ticks per second of /proc/stat and /proc/PID/stat (USER_HZ): 100 on every architecture Linux runs this tool on
+    /// (x86-64, arm64), fixed by the kernel's user ABI whatever the scheduler's own tick rate.
+    /// </summary>
+    public const double UserHz = 100;
+
     /// <summary>Parses the first line (<c>cpu user nice system idle iowait irq softirq steal guest guest_nice</c>).</summary>
     public static CpuTimes Parse(string procStat)
     {

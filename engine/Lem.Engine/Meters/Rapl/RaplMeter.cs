@@ -1,12 +1,17 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Lem.Engine.Meters.Host;
 
 namespace Lem.Engine.Meters.Rapl;
 
 /// <summary>
 /// CPU package and DRAM energy from RAPL counters under /sys/class/powercap (Intel, and AMD kernels that expose the
 /// same intel-rapl zones). Counters are polled in the background during a window so that wraps are counted.
-/// When the tree is missing or unreadable the meter is unavailable and says why, with the remedy.
+/// When the tree is missing or unreadable the meter is unavailable and says why, with the remedy. A window spanning
+/// fewer than <see cref="RaplMeterOptions.LowConfidenceUpdates"/> counter updates is low-confidence; a zone whose counter
+/// did not advance (or a window shorter than one update) is unavailable, never 0 J. At marks the counters are read, so
+/// that the window can be split in time (<see cref="HostPhaseSplit"/>). These are the machine's figures;
+/// <see cref="HostAttribution"/> gives the process's share.
 /// </summary>
 public sealed partial class RaplMeter : IMeter
 {
@@ -33,8 +38,14 @@ public sealed partial class RaplMeter : IMeter
     private double _beginS;
     private double? _endS;
 
-    private RaplMeter(IPowercapFiles files, RaplMeterOptions options, MeterClock clock, RaplZone[] zones, MeterHealth health, TimeSpan pollInterval)
+    private readonly MarkLog? _marks;
+
+    private RaplMeter(IPowercapFiles files, RaplMeterOptions options, MeterClock clock, RaplZone[] zones, MeterHealth health, TimeSpan pollInterval,
+        double? updatePeriodMs = null, string? updatePeriodOrigin = null)
     {
+        UpdatePeriodMs = updatePeriodMs ?? RaplMeterOptions.AssumedUpdatePeriodMs;
+        UpdatePeriodOrigin = updatePeriodOrigin ?? "assumed";
+        _marks = zones.Length > 0 ? new MarkLog(zones.Length) : null;
         _files = files;
         _options = options;
         _clock = clock;
@@ -50,6 +61,12 @@ public sealed partial class RaplMeter : IMeter
     public MeterHealth Health { get; }
     public IReadOnlyList<RaplZone> Zones => _zones;
     public TimeSpan PollInterval { get; }
+
+    /// <summary>The counters' update period (measured when the meter opened, configured, or assumed: <see cref="UpdatePeriodOrigin"/>).</summary>
+    public double UpdatePeriodMs { get; }
+
+    /// <summary><c>measured</c>, <c>configured</c> or <c>assumed</c> (Intel's documented ~1 ms, when probing saw no change).</summary>
+    public string UpdatePeriodOrigin { get; }
 
     /// <summary>Polls completed since the meter opened (background and explicit).</summary>
     public long Polls => Interlocked.Read(ref _polls);
@@ -121,11 +138,41 @@ public sealed partial class RaplMeter : IMeter
         var derived = TimeSpan.FromSeconds(Math.Clamp(minRangeJ / options.AssumedMaxPowerW / 2, 0.001, 1.0));
         var poll = options.PollInterval ?? derived;
 
+        var (period, periodOrigin) = options.UpdatePeriodMs is { } configured
+            ? (configured, "configured")
+            : ProbeUpdatePeriodMs(files, zones.FirstOrDefault(z => z.IsPackage) ?? zones[0], options.UpdatePeriodProbe, clock) is { } probed
+                ? (probed, "measured")
+                : (RaplMeterOptions.AssumedUpdatePeriodMs, "assumed");
         var measured = string.Join(", ", zones.Select(z => z.Component));
         if (!zones.Any(z => z.IsDram)) notes.Add("no dram domain: RAM energy is estimated");
-        var measures = $"RAPL energy counters: {measured}; polled every {poll.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms to count wraps"
+        var measures = $"RAPL energy counters: {measured}; polled every {poll.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms to count wraps; "
+            + $"update period {period.ToString("F2", CultureInfo.InvariantCulture)} ms ({periodOrigin})"
             + (notes.Count > 0 ? " (" + string.Join("; ", notes) + ")" : "");
-        return new RaplMeter(files, options, clock, zones.ToArray(), new MeterHealth(MeterName, true, measures), poll);
+        return new RaplMeter(files, options, clock, zones.ToArray(), new MeterHealth(MeterName, true, measures, UpdatePeriodMs: period), poll, period, periodOrigin);
+    }
+
+    /// <summary>Mean time between changes of one counter over a short probe (5 changes); null when it changed fewer than twice.</summary>
+    private static double? ProbeUpdatePeriodMs(IPowercapFiles files, RaplZone zone, TimeSpan probe, MeterClock clock)
+    {
+        var start = clock.NowS;
+        string? last = null;
+        var changes = new List<double>();
+        while (clock.NowS - start < probe.TotalSeconds && changes.Count < 5)
+        {
+            string value;
+            try
+            {
+                value = files.ReadText(zone.EnergyFile);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+            if (last is not null && value != last) changes.Add(clock.NowS);
+            last = value;
+            clock.Sleep(TimeSpan.FromMilliseconds(0.2));
+        }
+        return changes.Count >= 2 ? (changes[^1] - changes[0]) * 1000 / (changes.Count - 1) : null;
     }
 
     private static RaplZone? ReadZone(IPowercapFiles files, string folder, string folderName, string? parent, List<string> notes)
@@ -173,6 +220,7 @@ public sealed partial class RaplMeter : IMeter
             }
         }
         _beginS = _clock.NowS;
+        _marks?.Clear();
         if (_options.BackgroundPoll)
         {
             _stop.Reset();
@@ -201,6 +249,17 @@ public sealed partial class RaplMeter : IMeter
             }
         }
         Interlocked.Increment(ref _polls);
+    }
+
+    /// <summary>Reads every counter at a workload mark (cumulative energy since the window began, per zone).</summary>
+    public void Mark(double windowTimeS)
+    {
+        if (_windowName is null || !Health.Available || _endS is not null || _marks is null) return;
+        lock (_gate)
+        {
+            Poll(final: false);
+            _marks.Add(windowTimeS, _counters.Select(c => c.AccumulatedUj / 1e6).ToArray());
+        }
     }
 
     public void CaptureWindowEnd()
@@ -239,8 +298,20 @@ public sealed partial class RaplMeter : IMeter
         _endS = null;
 
         var energy = new List<EnergyFigure>();
-        var metrics = new Dictionary<string, double> { ["window_duration_s"] = duration };
+        var metrics = new Dictionary<string, double>
+        {
+            ["window_duration_s"] = duration,
+            ["rapl_update_period_ms"] = UpdatePeriodMs,
+            ["rapl_window_updates"] = duration * 1000 / UpdatePeriodMs,
+            [HostMarks.ResolutionMetric(MeterName)] = UpdatePeriodMs,
+        };
         var warnings = new List<MeterWarning>();
+        var updates = duration * 1000 / UpdatePeriodMs;
+        var lowConfidence = updates < _options.LowConfidenceUpdates;
+        if (lowConfidence && updates >= 1)
+            warnings.Add(new MeterWarning("low-confidence-window",
+                string.Create(CultureInfo.InvariantCulture, $"the RAPL window spans {updates:F1} counter updates ({UpdatePeriodMs:F2} ms, {UpdatePeriodOrigin}), fewer than {_options.LowConfidenceUpdates:F0}."),
+                "Measure longer windows."));
         for (var i = 0; i < _zones.Length; i++)
         {
             var z = _zones[i];
@@ -252,6 +323,18 @@ public sealed partial class RaplMeter : IMeter
                 warnings.Add(new MeterWarning("rapl-read-failed", why, "Check permissions on the powercap files."));
                 figure = EnergyFigure.Unavailable(z.Component, why);
             }
+            else if (updates < 1)
+            {
+                var why = string.Create(CultureInfo.InvariantCulture, $"the window ({duration * 1000:F2} ms) is shorter than one RAPL counter update ({UpdatePeriodMs:F2} ms): {z.Name} cannot be measured over it.");
+                warnings.Add(new MeterWarning("rapl-window-too-short", why, "Measure longer windows."));
+                figure = EnergyFigure.Unavailable(z.Component, why);
+            }
+            else if (_counters[i].AccumulatedUj == 0)
+            {
+                var why = string.Create(CultureInfo.InvariantCulture, $"{z.EnergyFile} did not advance during the window ({duration:F3} s): the counter is stuck or not implemented for {z.Name}; 0 J would be wrong.");
+                warnings.Add(new MeterWarning("rapl-counter-stuck", why, "Check the powercap driver (intel_rapl_common, amd_energy); the figure is unavailable."));
+                figure = EnergyFigure.Unavailable(z.Component, why);
+            }
             else
             {
                 var joules = _counters[i].AccumulatedUj / 1e6;
@@ -259,7 +342,7 @@ public sealed partial class RaplMeter : IMeter
                 metrics[$"{key}_wraps"] = _counters[i].Wraps;
                 if (_pollFailures[i] > 0) metrics[$"{key}_failed_polls"] = _pollFailures[i];
                 figure = new EnergyFigure(z.Component, joules, EnergySource.MeasuredCounter,
-                    $"RAPL energy_uj delta ({z.Name}), {_counters[i].Wraps} wrap(s) at {z.MaxEnergyRangeUj} uJ");
+                    $"RAPL energy_uj delta ({z.Name}), {_counters[i].Wraps} wrap(s) at {z.MaxEnergyRangeUj} uJ (whole machine)", LowConfidence: lowConfidence);
             }
             // Packages and DRAM are disjoint; core/uncore lie inside the package and psys covers the platform,
             // so those go to metrics only, never into the energy list that is summed.
@@ -269,7 +352,22 @@ public sealed partial class RaplMeter : IMeter
         if (_zones.Any(z => z.IsPackage)) metrics["cpu_packages_energy_j"] = packages;
         if (_zones.Any(z => z.IsDram))
             metrics["ram_dram_energy_j"] = _zones.Select((z, i) => (z, i)).Where(p => p.z.IsDram && !_failed[p.i]).Sum(p => _counters[p.i].AccumulatedUj / 1e6);
-        return MeterWindowResult.Create(MeterName, energy, metrics, warnings);
+        return MeterWindowResult.Create(MeterName, energy, metrics, warnings, MarkSeries(energy));
+    }
+
+    private IReadOnlyList<TimeSeriesPoint> MarkSeries(List<EnergyFigure> energy)
+    {
+        if (_marks is null) return [];
+        var (times, readings) = _marks.Snapshot();
+        if (times.Length == 0) return [];
+        var points = new List<TimeSeriesPoint>();
+        for (var i = 0; i < _zones.Length; i++)
+        {
+            var z = _zones[i];
+            if (!(z.IsPackage || z.IsDram) || energy.FirstOrDefault(f => f.Component == z.Component)?.EnergyJ is null) continue;
+            points.AddRange(HostMarks.Points(z.Component, times, readings.Select(r => r[i]).ToArray()));
+        }
+        return points;
     }
 
     private bool TryRead(int i, out ulong value)

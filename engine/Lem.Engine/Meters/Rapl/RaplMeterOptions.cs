@@ -10,4 +10,20 @@ public sealed record RaplMeterOptions(string Root = RaplMeterOptions.DefaultRoot
 
     /// <summary>Highest power a domain is assumed to draw, for choosing a poll interval that sees every wrap.</summary>
     public double AssumedMaxPowerW { get; init; } = 1000;
+
+    /// <summary>
+    /// The counters' update period in ms; null measures it when the meter opens (polling a package counter for at most
+    /// <see cref="UpdatePeriodProbe"/> until it has changed a few times) and otherwise assumes
+    /// <see cref="AssumedUpdatePeriodMs"/>.
+    /// </summary>
+    public double? UpdatePeriodMs { get; init; }
+
+    /// <summary>How long the update period is probed for when the meter opens.</summary>
+    public TimeSpan UpdatePeriodProbe { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Intel documents that the energy status counters update about every millisecond.</summary>
+    public const double AssumedUpdatePeriodMs = 1;
+
+    /// <summary>A window spanning fewer counter updates than this is low-confidence.</summary>
+    public double LowConfidenceUpdates { get; init; } = 10;
 }

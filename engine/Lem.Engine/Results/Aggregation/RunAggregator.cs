@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Lem.Engine.Meters;
 using Lem.Engine.Results.Schema;
+using Lem.Engine.Results.Validity;
 
 namespace Lem.Engine.Results.Aggregation;
 
@@ -53,16 +54,82 @@ public static class RunAggregator
             Carbon = single ? first.Carbon : AggregateCarbon(workers, notes),
             Flops = single ? first.Flops : AggregateFlops(workers, window.DurationS, tokens.OutputTokens, notes),
             Memory = AggregateMemory(workers),
+            Host = single ? first.Host : AggregateHost(workers, notes),
+            WorkloadFingerprint = AggregateFingerprint(workers, notes),
+            Validity = ValidityVerdict.Combine(workers.Select(r => (r.WorkerIndex, r.Validity)).ToList()),
             Warnings = workers.SelectMany(r => r.Warnings).Distinct().ToList(),
             SourceFingerprint = sourceFingerprint,
         };
 
-        var metrics = CanonicalMetrics.Compute(figures);
+        var metrics = CanonicalMetrics.Compute(figures with { Metrics = RecordedMetrics(workers, tokens, window.DurationS, notes) });
         foreach (var r in workers)
             foreach (var (name, value) in r.Metrics)
                 if (!MetricNames.IsCanonical(name))
                     metrics[single ? name : $"worker{r.WorkerIndex}_{name}"] = value;
         return figures with { Metrics = metrics, AggregationNotes = notes };
+    }
+
+    /// <summary>
+    /// The recorded canonical metrics of the run: one worker's as they are; several workers' summed, padding_ratio and
+    /// effective_batch_size recomputed from the sums, per-request energy left out (it needs every worker's energy
+    /// over the same window). A metric some worker lacks is left out.
+    /// </summary>
+    private static Dictionary<string, double> RecordedMetrics(List<RawRecord> workers, TokenCounts tokens, double windowS, List<string> notes)
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        var recorded = MetricNames.Canonical.Where(d => d.Recorded).ToList();
+        if (workers.Count == 1)
+        {
+            foreach (var d in recorded)
+                if (workers[0].Metrics.TryGetValue(d.Name, out var v)) result[d.Name] = v;
+            return result;
+        }
+        foreach (var d in recorded)
+        {
+            var values = workers.Select(r => r.Metrics.TryGetValue(d.Name, out var v) ? v : (double?)null).ToList();
+            if (values.All(v => v is null)) continue;
+            if (values.Any(v => v is null))
+            {
+                notes.Add($"{d.Name}: recorded by some workers only; not reported for the run");
+                continue;
+            }
+            switch (d.Aggregation)
+            {
+                case RecordedAggregation.Sum:
+                    result[d.Name] = values.Sum(v => v!.Value);
+                    break;
+                case RecordedAggregation.SingleWorker:
+                    break; // a per-worker figure (docs/results.md): absent for a run of several workers
+                case RecordedAggregation.Recomputed when d.Name == MetricNames.PaddingRatio:
+                    if (tokens.PromptPaddedTokens > 0) result[d.Name] = (double)(tokens.PromptPaddedTokens - tokens.PromptTokens) / tokens.PromptPaddedTokens;
+                    break;
+                case RecordedAggregation.Recomputed when d.Name == MetricNames.GoodputRequestsPerS:
+                    // good requests of each worker (its rate × its window) over the union window
+                    if (windowS > 0) result[d.Name] = workers.Sum(r => r.Metrics[d.Name] * r.Window.DurationS) / windowS;
+                    break;
+                case RecordedAggregation.Recomputed when d.Name == MetricNames.EffectiveBatchSize:
+                    var batches = workers.Sum(r => r.Metrics[d.Name] > 0 ? r.Tokens.Requests / r.Metrics[d.Name] : 0);
+                    if (batches > 0) result[d.Name] = tokens.Requests / batches;
+                    break;
+            }
+        }
+        return result;
+    }
+
+    private static HostEnergyRecord? AggregateHost(List<RawRecord> workers, List<string> notes)
+    {
+        var hosts = workers.Where(r => r.Host is not null).ToList();
+        if (hosts.Count <= 1) return hosts.FirstOrDefault()?.Host;
+        notes.Add($"host: workers {string.Join(", ", hosts.Select(r => r.WorkerIndex))} each carry host figures; the host section shown is worker {hosts[0].WorkerIndex}'s");
+        return hosts[0].Host;
+    }
+
+    private static string? AggregateFingerprint(List<RawRecord> workers, List<string> notes)
+    {
+        var prints = workers.Select(r => r.WorkloadFingerprint).Distinct().ToList();
+        if (prints.Count == 1) return prints[0];
+        notes.Add("workload_fingerprint: workers carry different fingerprints (each should carry the whole prompt set's); none is reported for the run");
+        return null;
     }
 
     private static void CheckSameRun(List<RawRecord> workers)
@@ -294,7 +361,8 @@ public static class RunAggregator
     {
         var memories = workers.Select(r => r.Memory).Where(m => m is not null).Select(m => m!).ToList();
         if (memories.Count == 0) return null;
-        return new MemoryRecord(memories.Max(m => m.PeakProcessRssBytes), memories.Max(m => m.PeakDeviceBytes));
+        return new MemoryRecord(memories.Max(m => m.PeakProcessRssBytes), memories.Max(m => m.PeakDeviceBytes),
+            Join(memories.Select(m => m.PeakProcessRssMethod)));
     }
 
     private static double? SumOrNull(IEnumerable<double?> values)

@@ -31,6 +31,39 @@ public static class MetricNames
     public const string BaselinePowerW = "baseline_power_w";
     public const string EnergyAdjustedJ = "energy_adjusted_j";
 
+    public const string EnergyCpuSystemJ = "energy_cpu_system_j";
+    public const string EnergyRamSystemJ = "energy_ram_system_j";
+    public const string EnergyTotalSystemJ = "energy_total_system_j";
+    public const string EnergyPerOutputTokenSystemJ = "energy_per_output_token_system_j";
+    public const string HostProcessCpuShare = "host_process_cpu_share";
+    public const string HostOtherCpuShare = "host_other_cpu_share";
+    public const string HostBaselinePowerW = "host_baseline_power_w";
+    public const string EnergyHostAdjustedJ = "energy_host_adjusted_j";
+    public const string EnergyEstimatedShare = "energy_estimated_share";
+
+    public const string PrefillTimeS = "prefill_time_s";
+    public const string DecodeTimeS = "decode_time_s";
+    public const string GpuPrefillEnergyJ = "gpu_prefill_energy_j";
+    public const string GpuDecodeEnergyJ = "gpu_decode_energy_j";
+    public const string CpuPrefillEnergyJ = "cpu_prefill_energy_j";
+    public const string CpuDecodeEnergyJ = "cpu_decode_energy_j";
+    public const string RamPrefillEnergyJ = "ram_prefill_energy_j";
+    public const string RamDecodeEnergyJ = "ram_decode_energy_j";
+    public const string EnergyPrefillJ = "energy_prefill_j";
+    public const string EnergyDecodeJ = "energy_decode_j";
+    public const string EnergyPerInputTokenJ = "energy_per_input_token_j";
+    public const string EnergyWhPer1kOutputTokens = "energy_wh_per_1k_output_tokens";
+    public const string RequestEnergyJMean = "request_energy_j_mean";
+    public const string RequestEnergyJP50 = "request_energy_j_p50";
+    public const string RequestEnergyJP99 = "request_energy_j_p99";
+    public const string SteadyStateShare = "steady_state_share";
+    public const string EnergySteadyStateJ = "energy_steady_state_j";
+    public const string PowerSampleCoverage = "power_sample_coverage";
+
+    public const string GoodputRequestsPerS = "goodput_requests_per_s";
+    public const string PaddingRatio = "padding_ratio";
+    public const string EffectiveBatchSize = "effective_batch_size";
+
     public const string Co2G = "co2_g";
     public const string CarbonIntensityGPerKwh = "carbon_intensity_g_per_kwh";
 
@@ -61,7 +94,15 @@ public static class MetricNames
 
     private static readonly HashSet<string> CanonicalSet = Canonical.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
 
+    private static readonly Dictionary<string, MetricDefinition> ByName = Canonical.ToDictionary(m => m.Name, StringComparer.Ordinal);
+
     public static bool IsCanonical(string name) => CanonicalSet.Contains(name);
+
+    /// <summary>True for a canonical metric derived from the record's sections (which no meter may set).</summary>
+    public static bool IsDerived(string name) => ByName.TryGetValue(name, out var m) && !m.Recorded;
+
+    /// <summary>The definition of a canonical metric, or null.</summary>
+    public static MetricDefinition? Find(string name) => ByName.GetValueOrDefault(name);
 
     private static List<MetricDefinition> Build()
     {
@@ -88,6 +129,36 @@ public static class MetricNames
             new(AvgPowerW, "W", "energy_total_j / window_duration_s."),
             new(BaselinePowerW, "W", "Idle power of the baseline's components."),
             new(EnergyAdjustedJ, "J", "Energy of the baseline's components minus baseline_power_w × window_duration_s."),
+            new(EnergyCpuSystemJ, "J", "The whole machine's CPU energy (host section, system figures); energy_cpu_j is the measured processes' share of it."),
+            new(EnergyRamSystemJ, "J", "The whole machine's RAM energy (host section, system figures); energy_ram_j is the measured processes' part of it."),
+            new(EnergyTotalSystemJ, "J", "energy_total_j with the host components' system figures in place of the process figures."),
+            new(EnergyPerOutputTokenSystemJ, "J/token", "energy_total_system_j / output_tokens."),
+            new(HostProcessCpuShare, "fraction", "CPU time of the measured processes / busy CPU time of the machine over the window (the share of host energy attributed to them)."),
+            new(HostOtherCpuShare, "fraction", "Busy CPU time of all other processes / all CPU time of the machine over the window."),
+            new(HostBaselinePowerW, "W", "Idle power of the machine's host components (RAPL or estimates), summed."),
+            new(EnergyHostAdjustedJ, "J", "Σ over host components of the process share × (system energy − idle power × window_duration_s)."),
+            new(EnergyEstimatedShare, "fraction", "Estimated components' energy / energy_total_j."),
+            new(PrefillTimeS, "s", "Σ over batches of prefill time (batch start → first tokens on the host).", Recorded: true),
+            new(DecodeTimeS, "s", "Σ over batches of decode time (first tokens → last tokens).", Recorded: true),
+            new(GpuPrefillEnergyJ, "J", "GPU energy of the prefill phases, summed over batches and GPUs.", Recorded: true),
+            new(GpuDecodeEnergyJ, "J", "GPU energy of the decode phases, summed over batches and GPUs.", Recorded: true),
+            new(CpuPrefillEnergyJ, "J", "Host CPU energy (process share) of the prefill phases, from readings at each batch's start and first token.", Recorded: true),
+            new(CpuDecodeEnergyJ, "J", "Host CPU energy (process share) of the decode phases, from readings at each batch's first token and end.", Recorded: true),
+            new(RamPrefillEnergyJ, "J", "RAM energy (process part) of the prefill phases.", Recorded: true),
+            new(RamDecodeEnergyJ, "J", "RAM energy (process part) of the decode phases.", Recorded: true),
+            new(EnergyPrefillJ, "J", "Σ of the gpu/cpu/ram prefill energies of every energy category the run has; absent when one lacks it."),
+            new(EnergyDecodeJ, "J", "Σ of the gpu/cpu/ram decode energies of every energy category the run has; absent when one lacks it."),
+            new(EnergyPerInputTokenJ, "J/token", "energy_prefill_j / prompt_tokens."),
+            new(EnergyWhPer1kOutputTokens, "Wh/1000 tokens", "energy_total_j / 3600 / output_tokens × 1000."),
+            new(RequestEnergyJMean, "J/request", "Mean of the per-request energies E_r = P̄ × ∫ 1/n(t) dt over the request (power shared among the requests in flight).", Recorded: true, Aggregation: RecordedAggregation.SingleWorker),
+            new(RequestEnergyJP50, "J/request", "Median of the per-request energies.", Recorded: true, Aggregation: RecordedAggregation.SingleWorker),
+            new(RequestEnergyJP99, "J/request", "99th percentile of the per-request energies.", Recorded: true, Aggregation: RecordedAggregation.SingleWorker),
+            new(SteadyStateShare, "fraction", "Share of the window with at least the target number of requests in flight (validity section)."),
+            new(EnergySteadyStateJ, "J", "Energy over the steady part of the window, from power samples where there are some (validity section)."),
+            new(PowerSampleCoverage, "fraction", "Share of the window covered by GPU power samples (validity section)."),
+            new(GoodputRequestsPerS, "requests/s", "Requests meeting every goodput target / window_duration_s (absent without targets).", Recorded: true, Aggregation: RecordedAggregation.Recomputed),
+            new(PaddingRatio, "ratio", "(padded prompt tokens − real prompt tokens) / padded prompt tokens, over the run's batches.", Recorded: true, Aggregation: RecordedAggregation.Recomputed),
+            new(EffectiveBatchSize, "requests", "Mean rows per batch.", Recorded: true, Aggregation: RecordedAggregation.Recomputed),
             new(Co2G, "g", "Energy (kWh) × PUE × carbon intensity."),
             new(CarbonIntensityGPerKwh, "g/kWh", "Grid carbon intensity used for co2_g."),
         ];
@@ -105,7 +176,7 @@ public static class MetricNames
             new(FlopsPerOutputToken, "FLOP/token", "flops_total / output_tokens."),
             new(Mfu, "fraction", "Model FLOPs utilisation: achieved FLOP/s over peak FLOP/s (0..1)."),
             new(Mbu, "fraction", "Model bandwidth utilisation: achieved bytes/s over peak memory bandwidth (0..1)."),
-            new(PeakProcessRssBytes, "bytes", "Peak resident set of the lem process since it started (VmHWM; in a campaign it can come from an earlier, larger run; data-parallel workers share the process). Device memory, by contrast, is the peak of this window."),
+            new(PeakProcessRssBytes, "bytes", "Peak resident set of the measured processes in this window (VmHWM reset at the window's start, or the largest sample; memory.peak_process_rss_method says which). Records written before that hold the lem process's lifetime peak."),
             new(PeakDeviceMemoryBytes, "bytes", "Peak device memory of a worker (the largest across workers)."),
             new(ModelParameters, "parameters", "Parameters of the model, embeddings included."),
             new(ModelWeightBytes, "bytes", "Weight bytes resident on the device at the loaded precision."),

@@ -10,6 +10,8 @@ namespace Lem.Engine.Results.Schema;
 /// <param name="Error">Null when it succeeded; else what failed (it then counts in no token, latency or goodput figure).</param>
 /// <param name="TokenTimesSpread">True where its token times were spread over multi-token streamed chunks (docs/metrics.md).</param>
 /// <param name="Facts">What the backend reported for this request itself (a server's own timings), by snake_case name.</param>
+/// <param name="StartS">When serving it began (its batch's start, or its send time), seconds since the window began;
+/// null when not recorded (then the arrival stands in for it).</param>
 public sealed record RequestRecord(
     int Index,
     long PromptTokens,
@@ -22,4 +24,14 @@ public sealed record RequestRecord(
     double? QueueMs = null,
     string? Error = null,
     bool? TokenTimesSpread = null,
-    IReadOnlyDictionary<string, double>? Facts = null);
+    IReadOnlyDictionary<string, double>? Facts = null,
+    double? StartS = null)
+{
+    /// <summary>When it was in flight from: its start, else its arrival.</summary>
+    [JsonIgnore]
+    public double InFlightFromS => StartS ?? ArrivalS;
+
+    /// <summary>When it ended (arrival + end-to-end latency); null without a latency.</summary>
+    [JsonIgnore]
+    public double? EndS => E2eMs is { } e2e ? ArrivalS + e2e / 1000 : null;
+}

@@ -26,10 +26,22 @@ public abstract record RunFigures
     public IReadOnlyList<EnergyRecord> Energy { get; init; } = [];
 
     public BaselineRecord? Baseline { get; init; }
+
+    /// <summary>Host energy per process beside the whole machine's (<see cref="HostEnergyRecord"/>); null in records written before it existed.</summary>
+    public HostEnergyRecord? Host { get; init; }
     public CarbonRecord? Carbon { get; init; }
     public FlopsRecord? Flops { get; init; }
     public MemoryRecord? Memory { get; init; }
     public IReadOnlyList<WarningRecord> Warnings { get; init; } = [];
+
+    /// <summary>
+    /// Identifies the workload (the prompts' texts and token counts, <see cref="Validity.WorkloadFingerprint"/>): runs
+    /// meant to measure the same workload must carry the same one. Null in records written before it existed.
+    /// </summary>
+    public string? WorkloadFingerprint { get; init; }
+
+    /// <summary>The validity verdict (<see cref="Validity.ValidityEvaluator"/>): pass/warn/fail checks; null in older records.</summary>
+    public Validity.ValidityVerdict? Validity { get; init; }
 
     /// <summary>
     /// Flat metric map used by exports and analysis: the canonical metrics of <see cref="MetricNames"/> (derived from

@@ -6,10 +6,19 @@ namespace Lem.Engine.Running.Stages;
 
 /// <summary>
 /// The idle baseline (baseline.duration): idle power of the metered GPUs with the model loaded and nothing running,
-/// cached per device for baseline.ttl. Skipped, with a warning saying why, where no GPU energy counter is available.
+/// cached per device for baseline.ttl, and of the host meters (CPU package, RAM), cached per machine. A GPU baseline is
+/// skipped, with a warning saying why, where no GPU energy counter is available.
 /// </summary>
 public static class BaselineStage
 {
+    /// <summary>Idle power of the host meters (RAPL or the estimates), raw and adjusted host energy side by side; empty when baseline.duration is 0.</summary>
+    public static IReadOnlyList<IdleBaselineFigure> MeasureHost(ExperimentConfig config, IReadOnlyList<Lem.Engine.Meters.IMeter> hostMeters, RunnerServices services)
+    {
+        if (config.Baseline.Duration <= TimeSpan.Zero) return [];
+        return IdleBaseline.GetOrMeasureHost(hostMeters, config.Baseline.Duration,
+            new IdleBaselineCache(services.BaselineCacheFolder, config.Baseline.Ttl), clock: services.Clock);
+    }
+
     public static IdleBaselineResult? Measure(ExperimentConfig config, MeterSet meters, RunnerServices services, List<WarningRecord> warnings)
     {
         if (config.Baseline.Duration <= TimeSpan.Zero) return null;

@@ -25,6 +25,11 @@ public static class MeasureStage
         model.ResetPeakDeviceMemory();
         WorkloadRun? run = null;
         var clock = services.Clock;
+        // host meters take a reading at each batch's (or lone request's) start, first token and end: the host phase split
+        void Mark(double windowTimeS)
+        {
+            foreach (var meter in windowMeters) meter.Mark(windowTimeS);
+        }
         var beginUtc = DateTimeOffset.UtcNow;
         var window = MeasurementWindow.Measure("measure", windowMeters, () =>
         {
@@ -32,9 +37,9 @@ public static class MeasureStage
             run = model switch
             {
                 IBatchModel batch => BatchDriver.Run(batch, workload.Prompts, config.GenerationSettings, config.Batching, config.Traffic, start,
-                    plan: workload.Plan, arrivalsS: workload.ArrivalsS, clock: clock),
+                    plan: workload.Plan, arrivalsS: workload.ArrivalsS, clock: clock, mark: Mark),
                 IRequestModel request => clock.WaitFor(RequestDispatcher.RunAsync(request, workload.Prompts, config.GenerationSettings, config.Traffic, start,
-                    workload.ArrivalsS, clock)),
+                    workload.ArrivalsS, clock, mark: Mark)),
                 _ => throw new RunnerException($"the backend's model is neither a batch nor a request model ({model.GetType().Name}): a backend fault."),
             };
         }, model.Synchronize, clock);

@@ -10,6 +10,9 @@ using Lem.Engine.Metrics;
 using Lem.Engine.Results;
 using Lem.Engine.Results.Aggregation;
 using Lem.Engine.Results.Schema;
+using Lem.Engine.Config;
+using Lem.Engine.Meters.Host;
+using Lem.Engine.Results.Validity;
 using Lem.Engine.Workload;
 
 namespace Lem.Engine.Running.Stages;
@@ -31,8 +34,10 @@ public static class RecordStage
         bool Reused,
         MeterSet Meters,
         IdleBaselineResult? Baseline,
+        IReadOnlyList<IdleBaselineFigure> HostBaselines,
         WarmupTracker Warmup,
         MeasuredWindow Measured,
+        PreparedWorkload Workload,
         EnvironmentInfo Environment,
         List<WarningRecord> Warnings);
 
@@ -52,9 +57,16 @@ public static class RecordStage
 
         var goodput = config.Goodput.Any ? new GoodputTargets(config.Goodput.TtftMs, config.Goodput.TpotMs, null) : null;
         var metrics = WorkloadMetricsCalculator.Compute(workload, window.DurationS, goodput);
-        var energy = window.Energy.Select(EnergyRecord.From).ToList();
         foreach (var result in window.Results)
             warnings.AddRange(result.Warnings.Select(w => new WarningRecord("meter:" + result.MeterName, w)));
+        // host energy attributed to the processes doing the work (lem, or a launched server's tree), the machine's beside
+        // it; host prefill/decode from the marks the workload set (batches, or requests one at a time)
+        var phases = workload.Batches.Count > 0
+            ? workload.Batches.Select(b => new PhaseMarks(b.StartS, Math.Min(b.EndS, b.StartS + b.PrefillSeconds), b.EndS)).ToArray()
+            : workload.Requests.Where(r => r.Succeeded && r.FirstTokenS is not null).Select(r => new PhaseMarks(r.StartS, r.FirstTokenS!.Value, r.EndS)).ToArray();
+        var host = HostEnergyRecords.Build(window.Results, window.DurationS, phases, inputs.HostBaselines, meters.Process?.Processes.Description);
+        var energy = host.Energy.ToList();
+        warnings.AddRange(host.Warnings);
 
         // canonical metrics (window duration, energies...) are derived from the record's sections, not taken from meters
         var meterMetrics = window.Results.SelectMany(r => r.Metrics).Where(p => !MetricNames.IsCanonical(p.Key))
@@ -64,6 +76,7 @@ public static class RecordStage
         if (metrics.GoodputRequestsPerS is { } goodputPerS) meterMetrics["goodput_requests_per_s"] = goodputPerS;
         if (plan.Shape == ExecutionShape.Request) meterMetrics["failed_requests"] = workload.FailedRequests;
         foreach (var (name, value) in PhaseFigures.Of(window, workload, meters, warnings)) meterMetrics[name] = value;
+        foreach (var (name, value) in host.PhaseMetrics) meterMetrics[name] = value;
         // counters among the backend facts (CUDA graph captures, replays) count since load: record this window's share
         foreach (var (name, value) in model.Facts)
             if (value is int or long or double)
@@ -93,17 +106,22 @@ public static class RecordStage
             Tokens = new TokenCounts(workload.Requests.Count(r => r.Succeeded), workload.PromptTokens, workload.PaddedPromptTokens, workload.OutputTokens),
             Latency = LatencyRecords.From(metrics),
             Energy = energy,
+            Host = host.Host,
+            WorkloadFingerprint = inputs.Workload.Fingerprint,
             Baseline = inputs.Baseline is not { } baseline ? null : BaselineRecord.Create(baseline.PowerW, baseline.DurationS,
                 EnergyComponents.Sum(energy.Where(e => baseline.Components.Contains(e.Component))).EnergyJ, window.DurationS,
                 baseline.Components, baseline.Cached),
             Carbon = CarbonFor(meters, energy),
             Flops = flops,
-            Memory = new MemoryRecord(Process.GetCurrentProcess().PeakWorkingSet64, model.PeakDeviceMemoryBytes),
+            Memory = new MemoryRecord(host.PeakRssBytes, model.PeakDeviceMemoryBytes, host.PeakRssMethod),
             Requests = workload.Requests.Select(RequestRecords.From).ToList(),
             Warnings = warnings,
         };
-        var timeSeries = config.Measurement.TimeSeries ? window.Results.SelectMany(r => r.TimeSeries).ToList() : null;
-        return (RecordMetrics.Finish(record, meterMetrics), timeSeries);
+        var series = window.Results.SelectMany(r => r.TimeSeries).ToList();
+        var targetInFlight = plan.Shape == ExecutionShape.Batch ? config.Batching.BatchSize
+            : config.Traffic.Mode == TrafficMode.Concurrent ? config.Traffic.Concurrency : config.Traffic.MaxConcurrency;
+        var validity = new ValidityInputs(series, config.Measurement.SampleInterval.TotalMilliseconds, targetInFlight);
+        return (RecordMetrics.Finish(record, meterMetrics, validity), config.Measurement.TimeSeries ? series : null);
     }
 
     /// <summary>

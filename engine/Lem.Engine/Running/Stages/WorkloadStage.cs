@@ -19,7 +19,8 @@ public static class WorkloadStage
             throw new RunnerException($"{run.Experiment}: worker {worker} has no prompts ({promptSet.Prompts.Count} prompts over {plan.WorkerCount} devices). Remedy: use at least as many prompts as devices.");
         var batchPlan = plan.Shape == ExecutionShape.Batch ? Batcher.Plan(prompts, config.Batching) : null;
         var arrivals = config.Traffic.Mode == TrafficMode.Concurrent ? new double[prompts.Count] : ArrivalSchedule.Generate(config.Traffic, prompts.Count);
-        return new PreparedWorkload(prompts, batchPlan, arrivals, promptSet.Warnings);
+        var fingerprint = Lem.Engine.Results.Validity.WorkloadFingerprint.Of(promptSet.Prompts.Select(p => (p.Text, p.TokenCount)));
+        return new PreparedWorkload(prompts, batchPlan, arrivals, promptSet.Warnings, fingerprint);
     }
 
     /// <summary>Contiguous shares: worker k gets prompts [k·n/W, (k+1)·n/W) — every prompt runs exactly once.</summary>

@@ -24,9 +24,33 @@ public class CarbonTests
     [InlineData("DE", 365)]
     [InlineData("deu", 365)]
     [InlineData("France", 67)]
-    [InlineData("US-CAL-CISO", 379)]
     [InlineData("no", 28)]
-    public void Table_lookup_by_code_name_or_zone(string region, double g) => Assert.Equal(g, CarbonIntensityTable.Find(region)!.GramsPerKwh);
+    public void Table_lookup_by_code_or_name(string region, double g) => Assert.Equal(g, CarbonIntensityTable.Find(region)!.GramsPerKwh);
+
+    [Theory]
+    [InlineData("US-CA")]
+    [InlineData("US-CAL-CISO")]
+    [InlineData("de-by")]
+    public async Task A_subdivision_the_table_lacks_is_refused_with_the_known_regions_not_given_the_country_average(string region)
+    {
+        Assert.True(CarbonIntensityTable.IsSubdivision(region));
+        Assert.Null(CarbonIntensityTable.Find(region));
+        var i = await CarbonIntensityResolver.ResolveAsync(new CarbonSettings(Region: region), Env(null));
+        Assert.Equal(CarbonIntensitySource.Unavailable, i.Source);
+        Assert.Null(i.GramsPerKwh);
+        Assert.Contains("Known regions: US, CA, MX", i.Detail);
+        Assert.Contains("not replaced by the average", i.Detail);
+        Assert.Contains("carbon.intensity_g_per_kwh", i.Detail);
+    }
+
+    [Fact]
+    public void A_subdivision_row_in_the_table_resolves_to_itself()
+    {
+        var (rows, _) = CarbonIntensityTable.Parse("# test\ncode,iso3,name,g_per_kwh\nUS,USA,United States,379\nUS-CA,USA-CA,California,200\n");
+        Assert.Equal(200, CarbonIntensityTable.Find("us-ca", rows)!.GramsPerKwh);
+        Assert.Equal(379, CarbonIntensityTable.Find("US", rows)!.GramsPerKwh);
+        Assert.Null(CarbonIntensityTable.Find("US-TX", rows));
+    }
 
     [Fact]
     public void Table_names_its_source_and_year_and_has_about_forty_rows()

@@ -132,4 +132,50 @@ public class EstimateTests
         Assert.False(new RamEnergyEstimator(new EstimateOptions(ProcRoot: proc.Root)).Health.Available);
         Assert.False(new CpuEnergyEstimator(new EstimateOptions(ProcRoot: proc.Root)).Health.Available);
     }
+
+    [Fact]
+    public void A_cpu_estimate_over_fewer_than_ten_ticks_per_cpu_is_low_confidence()
+    {
+        using var proc = new FakeProc();
+        proc.CpuInfo("AMD EPYC 7763 64-Core Processor", 1, 4);
+        proc.Stat(1000, 9000);
+        var clock = new ManualClock();
+        var cpu = new CpuEnergyEstimator(new EstimateOptions(ProcRoot: proc.Root), clock);
+        cpu.BeginWindow("short");
+        proc.Stat(1006, 9006); // 12 ticks over 4 CPUs: 3 ticks per CPU, a 31 ms window
+        clock.Advance(0.031);
+        var short_ = cpu.EndWindow();
+        Assert.True(Assert.Single(short_.Energy).LowConfidence);
+        Assert.Contains(short_.WarningDetails!, w => w.Code == "low-confidence-window");
+        Assert.Equal(3, short_.Metrics["cpu_estimate_window_ticks"]);
+
+        cpu.BeginWindow("long");
+        proc.Stat(1206, 9206); // 400 ticks: 100 per CPU
+        clock.Advance(1);
+        Assert.False(Assert.Single(cpu.EndWindow().Energy).LowConfidence);
+    }
+
+    [Fact]
+    public void The_ram_default_is_labelled_as_the_default_and_short_windows_are_low_confidence()
+    {
+        using var proc = new FakeProc();
+        proc.MemTotalKb(16 * 1024 * 1024);
+        var clock = new ManualClock();
+        // the runner passes the ram.w_per_gb default explicitly
+        var ram = new RamEnergyEstimator(new EstimateOptions(RamWattsPerGb: EstimateOptions.DefaultRamWattsPerGb, ProcRoot: proc.Root), clock);
+        Assert.Contains("the ram.w_per_gb default", ram.Origin);
+        Assert.DoesNotContain("configured", ram.Origin);
+        ram.BeginWindow("w");
+        ram.Mark(0);
+        ram.Mark(0.05);
+        clock.Advance(0.05);
+        var result = ram.EndWindow();
+        var figure = Assert.Single(result.Energy);
+        Assert.True(figure.LowConfidence);
+        Assert.Contains("whole machine", figure.Method);
+        Assert.Equal(16.0 * (1L << 30), result.Metrics[RamEnergyEstimator.RamInstalledBytesMetric]);
+        var marks = result.TimeSeries.Where(p => p.Series == "marks:ram").ToArray();
+        Assert.Equal(16 * 0.375 * 0.05, marks[1].Value - marks[0].Value, 12);
+        Assert.Contains("configured ram.w_per_gb = 0.5", new RamEnergyEstimator(new EstimateOptions(RamWattsPerGb: 0.5, ProcRoot: proc.Root)).Origin);
+    }
 }

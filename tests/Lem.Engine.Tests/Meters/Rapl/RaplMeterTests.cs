@@ -51,8 +51,10 @@ public class RaplMeterTests
     {
         using var tree = new FakePowercapTree();
         tree.Zone("intel-rapl:0", "package-0", 900_000, maxRangeUj: 1_000_000);
-        using var meter = Open(tree);
+        var clock = new ManualClock();
+        using var meter = Open(tree, clock: clock);
         meter.BeginWindow("w");
+        clock.Advance(1); // a window shorter than one counter update has no figure
         tree.SetEnergy("intel-rapl:0", 950_000);
         meter.Poll();
         tree.SetEnergy("intel-rapl:0", 100_000); // wrapped past 1 000 000
@@ -117,8 +119,10 @@ public class RaplMeterTests
     {
         using var tree = new FakePowercapTree();
         var folder = tree.Zone("intel-rapl:0", "package-0", 0);
-        using var meter = Open(tree);
+        var clock = new ManualClock();
+        using var meter = Open(tree, clock: clock);
         meter.BeginWindow("w");
+        clock.Advance(1);
         File.WriteAllText(Path.Combine(folder, "energy_uj"), "garbage");
         meter.Poll();
         tree.SetEnergy("intel-rapl:0", 2_000_000);
