@@ -5,7 +5,7 @@ open Argu
 open Lem.Cli
 open Lem.Cli.Arguments
 open Lem.Engine.Measurement
-open Lem.Engine.Meters.Nvml
+open Lem.Engine.Meters.Gpu
 
 /// The JSON of `lem env --json`: snake_case names, enums as kebab-case text (as in result records), never integers.
 let json (value: obj) =
@@ -17,7 +17,8 @@ let run (args: ParseResults<EnvArgs>) =
     let rounds = args.GetResult(EnvArgs.Throughput_Rounds, defaultValue = ThroughputComparisonOptions().Rounds)
     if rounds <> 0 && (rounds < 4 || rounds % 2 <> 0) then
         Lem.Cli.UserError.fail $"--throughput-rounds {rounds}: the comparison needs an even number of rounds, at least 4 (half with the sampler), or 0 to skip it."
-    let environment = EnvironmentInfo.Collect(NvmlApi())
+    let gpuPlatforms = GpuPlatforms.Installed()
+    let environment = EnvironmentInfo.Collect(gpuPlatforms)
     let device =
         match args.TryGetResult EnvArgs.Device with
         | Some d ->
@@ -30,7 +31,7 @@ let run (args: ParseResults<EnvArgs>) =
         match Composition.modules |> List.tryPick (fun m -> Option.ofObj m.DeviceLoad) with
         | Some load -> load
         | None -> Lem.Cli.UserError.fail "no backend in this build of lem can put a steady load on a GPU, which the self-check and the overhead comparison need."
-    use meters = MeterSet.Create(MeterOptions([ device ]))
+    use meters = MeterSet.Create(MeterOptions([ device ]), gpuPlatforms)
     let carbon = meters.ResolveCarbonIntensityAsync().GetAwaiter().GetResult()
     if args.Contains EnvArgs.Json then
         printfn "%s" (json (box {| environment = environment; meters = meters.Health; carbon_intensity = carbon |}))
@@ -50,12 +51,12 @@ let run (args: ParseResults<EnvArgs>) =
     | Some _ when environment.Gpus.Count = 0 ->
         Lem.Cli.UserError.fail "--sampler-overhead needs NVML and a GPU to sample; none was found (see the gpu line above). Remedy: run it on a machine with an NVIDIA GPU and driver."
     | Some seconds ->
-        let report = SamplerOverheadBenchmark.Run(NvmlApi(), System.TimeSpan.FromSeconds(float seconds), System.TimeSpan.FromMilliseconds 100.0)
+        let report = SamplerOverheadBenchmark.Run(gpuPlatforms, System.TimeSpan.FromSeconds(float seconds), System.TimeSpan.FromMilliseconds 100.0)
         printfn "\nsampler overhead:\n%s" (report.Render())
         match Option.ofObj meters.Gpu with
         | Some gpu when gpu.Gpus.Count > 0 ->
-            printfn "\nNVML call cost on %s (mean of 200 calls):" gpu.Gpus[0].Label
-            for call, us in NvmlCallCost.Measure(NvmlApi(), gpu.Gpus[0].Device.Handle) do
+            printfn "\n%s call cost on %s (mean of 200 calls):" gpu.Terms.Library gpu.Gpus[0].Label
+            for call, us in GpuCallCost.Measure(gpu.Gpus[0], gpu.Terms) do
                 printfn "  %-42s %8.1f us" call us
         | _ -> ()
         if rounds > 0 then
@@ -63,10 +64,10 @@ let run (args: ParseResults<EnvArgs>) =
             let comparison =
                 if device = "cpu" then
                     let load = CpuInferenceLoad(threads = System.Environment.ProcessorCount)
-                    SamplerOverheadBenchmark.CompareThroughput(NvmlApi(), (fun d -> load.RunFor d), load.Describe(), load.Unit, options)
+                    SamplerOverheadBenchmark.CompareThroughput(gpuPlatforms, (fun d -> load.RunFor d), load.Describe(), load.Unit, options)
                 else
                     let load = deviceLoad ()
-                    SamplerOverheadBenchmark.CompareThroughput(NvmlApi(), (fun d -> load.Run(device, d)), load.Describe device, load.Unit, options)
+                    SamplerOverheadBenchmark.CompareThroughput(gpuPlatforms, (fun d -> load.Run(device, d)), load.Describe device, load.Unit, options)
             printfn "\n%s" (comparison.Render())
     | None -> ()
     0

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Lem.Engine.Meters.Estimates;
-using Lem.Engine.Meters.Nvml;
+using Lem.Engine.Meters.Gpu;
 
 namespace Lem.Engine.Measurement;
 
@@ -22,13 +22,14 @@ public sealed record EnvironmentInfo(
     IReadOnlyList<GpuEnvironment> Gpus,
     string? GpuUnavailableReason)
 {
-    /// <summary>Reads the environment. With <paramref name="nvml"/> null no GPU is queried (CPU-only runs, tests without a fake).</summary>
-    public static EnvironmentInfo Collect(INvmlApi? nvml = null, EnvironmentPaths? paths = null)
+    /// <summary>Reads the environment; the GPUs through the first of <paramref name="gpuPlatforms"/> that starts. With
+    /// <paramref name="gpuPlatforms"/> null no GPU is queried (CPU-only runs, tests without a fake).</summary>
+    public static EnvironmentInfo Collect(IReadOnlyList<IGpuPlatform>? gpuPlatforms = null, EnvironmentPaths? paths = null)
     {
         paths ??= new EnvironmentPaths();
         var cpu = CpuInfo.Read(paths.P("/proc"));
         var (inContainer, evidence) = DetectContainer(paths);
-        var (driver, cuda, gpus, gpuWhy) = nvml is null ? (null, null, [], "NVML not queried") : ReadGpus(nvml);
+        var (driver, cuda, gpus, gpuWhy) = gpuPlatforms is null ? (null, null, [], "GPUs not queried") : ReadGpus(gpuPlatforms);
         return new EnvironmentInfo(
             CurrentToolVersion(),
             OsName(paths),
@@ -67,27 +68,23 @@ public sealed record EnvironmentInfo(
         return (false, null);
     }
 
-    private static (string?, string?, IReadOnlyList<GpuEnvironment>, string?) ReadGpus(INvmlApi nvml)
+    private static (string?, string?, IReadOnlyList<GpuEnvironment>, string?) ReadGpus(IReadOnlyList<IGpuPlatform> platforms)
     {
-        var init = nvml.Init();
-        if (init != NvmlReturn.Success) return (null, null, [], $"nvmlInit failed: {nvml.ErrorString(init)}");
+        var start = GpuPlatformStart.First(platforms);
+        if (start.Started is not { } platform) return (null, null, [], start.Brief);
         try
         {
-            string? driver = nvml.GetDriverVersion(out var d) == NvmlReturn.Success ? d : null;
-            string? cuda = nvml.GetCudaDriverVersion(out var c) == NvmlReturn.Success ? $"{c / 1000}.{c % 1000 / 10}" : null;
-            var errors = new List<string>();
-            var gpus = GpuDeviceSelector.Enumerate(nvml, errors)
+            var facts = platform.DriverFacts();
+            var opened = platform.Open(null, _ => null);
+            var gpus = opened.Devices
                 .OrderBy(g => g.PciBusId, StringComparer.Ordinal)
-                .Select(g => new GpuEnvironment(g.Name, g.Uuid, g.PciBusId,
-                    nvml.GetPowerManagementLimit(g.Handle, out var l) == NvmlReturn.Success ? l / 1000.0 : null,
-                    nvml.GetPersistenceMode(g.Handle, out var p) == NvmlReturn.Success ? p : null,
-                    nvml.GetMigMode(g.Handle, out var m) == NvmlReturn.Success ? m : null))
+                .Select(g => new GpuEnvironment(g.Name, g.Uuid, g.PciBusId, g.ReadPowerLimitW(), g.ReadPersistenceMode(), g.PartitionModeEnabled))
                 .ToArray();
-            return (driver, cuda, gpus, errors.Count > 0 ? string.Join(" ", errors) : null);
+            return (facts.DriverVersion, facts.RuntimeVersion, gpus, opened.Errors.Count > 0 ? string.Join(" ", opened.Errors) : null);
         }
         finally
         {
-            nvml.Shutdown();
+            platform.Shutdown();
         }
     }
 

@@ -1,8 +1,8 @@
 using Lem.Engine.Meters;
 using Lem.Engine.Meters.Estimates;
 using Lem.Engine.Meters.Host;
-using Lem.Engine.Meters.Nvml;
 using Lem.Engine.Meters.Rapl;
+using Lem.Engine.Meters.Gpu;
 
 namespace Lem.Engine.Measurement;
 
@@ -18,11 +18,11 @@ public static class IdleBaseline
     /// Returns the cached baseline of every GPU of the meter when fresh; otherwise measures all of them at once over
     /// <paramref name="idle"/> (the caller makes sure nothing runs) and stores them.
     /// </summary>
-    public static IReadOnlyList<IdleBaselineFigure> GetOrMeasure(NvmlMeter meter, TimeSpan idle, IdleBaselineCache? cache = null,
+    public static IReadOnlyList<IdleBaselineFigure> GetOrMeasure(GpuMeter meter, TimeSpan idle, IdleBaselineCache? cache = null,
         Action<TimeSpan>? wait = null, Func<DateTimeOffset>? utcNow = null)
     {
         if (!meter.Health.Available || meter.Gpus.Count == 0) return [];
-        var cached = cache is null ? [] : meter.Gpus.Select(g => cache.TryGet(g.Device.Uuid)).ToArray();
+        var cached = cache is null ? [] : meter.Gpus.Select(g => cache.TryGet(g.Uuid)).ToArray();
         if (cache is not null && cached.All(c => c is not null)) return cached.Select(c => c!).ToArray();
 
         var measured = Measure(meter, idle, wait ?? Thread.Sleep, (utcNow ?? (() => DateTimeOffset.UtcNow))());
@@ -30,7 +30,7 @@ public static class IdleBaseline
         return measured;
     }
 
-    public static IReadOnlyList<IdleBaselineFigure> Measure(NvmlMeter meter, TimeSpan idle, Action<TimeSpan> wait, DateTimeOffset now)
+    public static IReadOnlyList<IdleBaselineFigure> Measure(GpuMeter meter, TimeSpan idle, Action<TimeSpan> wait, DateTimeOffset now)
     {
         meter.BeginWindow("idle-baseline");
         wait(idle);
@@ -41,7 +41,7 @@ public static class IdleBaseline
         {
             var energy = result.Energy.FirstOrDefault(f => f.Component == gpu.Label);
             if (energy?.EnergyJ is not { } j || duration <= 0) continue;
-            figures.Add(new IdleBaselineFigure(gpu.Device.Uuid, gpu.Label, j / duration, now, duration));
+            figures.Add(new IdleBaselineFigure(gpu.Uuid, gpu.Label, j / duration, now, duration));
         }
         return figures;
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Lem.Engine.Meters;
-using Lem.Engine.Meters.Nvml;
+using Lem.Engine.Meters.Gpu;
 
 namespace Lem.Engine.Measurement;
 
@@ -16,7 +16,7 @@ public static class MeterSelfCheck
 {
     /// <param name="clock">The meter's clock (the system clock unless a test gave the meter another); windows are timed
     /// on it, and <paramref name="idleWait"/> defaults to its Sleep.</param>
-    public static SelfCheckReport Run(NvmlMeter meter, Action<TimeSpan> steadyLoad, Action? synchronize = null, SelfCheckOptions? options = null,
+    public static SelfCheckReport Run(GpuMeter meter, Action<TimeSpan> steadyLoad, Action? synchronize = null, SelfCheckOptions? options = null,
         Action<TimeSpan>? idleWait = null, MeterClock? clock = null)
     {
         options ??= new SelfCheckOptions();
@@ -25,7 +25,7 @@ public static class MeterSelfCheck
         var items = new List<SelfCheckItem>();
         if (!meter.Health.Available)
         {
-            items.Add(new SelfCheckItem("nvml available", false, meter.Health.UnavailableReason ?? "unavailable"));
+            items.Add(new SelfCheckItem($"{meter.Name} available", false, meter.Health.UnavailableReason ?? "unavailable"));
             return new SelfCheckReport(items);
         }
         var gpu = meter.Gpus[0];
@@ -37,7 +37,7 @@ public static class MeterSelfCheck
 
         synchronize?.Invoke();
         var idle = IdleBaseline.Measure(meter, options.IdleDuration, idleWait, DateTimeOffset.UtcNow).FirstOrDefault();
-        items.Add(IdlePowerItem(idle, meter.PowerLimitW(gpu.Label), options));
+        items.Add(IdlePowerItem(idle, meter.PowerLimitW(gpu.Label), options, meter.Terms));
 
         var loadTask = Task.Factory.StartNew(() => steadyLoad(options.LoadLeadIn + options.LoadDuration + options.LoadTail),
             TaskCreationOptions.LongRunning);
@@ -69,20 +69,20 @@ public static class MeterSelfCheck
     }
 
     /// <summary>Idle power judged against the GPU's power limit (see <see cref="SelfCheckOptions.IdleMinFractionOfLimit"/>).</summary>
-    public static SelfCheckItem IdlePowerItem(IdleBaselineFigure? idle, double? powerLimitW, SelfCheckOptions options)
+    public static SelfCheckItem IdlePowerItem(IdleBaselineFigure? idle, double? powerLimitW, SelfCheckOptions options, GpuVendorTerms terms)
     {
         if (idle is null) return new SelfCheckItem("idle power", false, "no idle energy figure");
         var measured = F($"{idle.PowerW:F1} W over {idle.IdleDurationS:F1} s");
         if (powerLimitW is not { } limit || limit <= 0)
             return new SelfCheckItem("idle power", false,
-                measured + "; NVML gave no power limit, so its plausibility cannot be judged (check nvidia-smi -q -d POWER)");
+                measured + $"; {terms.Library} gave no power limit, so its plausibility cannot be judged (check {terms.PowerCheck})");
         var fraction = idle.PowerW / limit;
         var plausible = fraction >= options.IdleMinFractionOfLimit && fraction <= options.IdleMaxFractionOfLimit;
         return new SelfCheckItem("idle power", plausible, measured + F(
             $" = {fraction * 100:F1}% of the {limit:F0} W power limit (accepted {options.IdleMinFractionOfLimit * 100:0.#}–{options.IdleMaxFractionOfLimit * 100:0.#}%: {options.IdleMinFractionOfLimit * limit:F0}–{options.IdleMaxFractionOfLimit * limit:F0} W)")
             + (plausible ? "" : fraction > options.IdleMaxFractionOfLimit
-                ? "; something else may be running on the GPU (nvidia-smi lists its processes), or it is stuck in a high power state"
-                : "; implausibly low: check that the energy counter advances (nvidia-smi -q -d POWER)"));
+                ? $"; something else may be running on the GPU ({terms.Tool} lists its processes), or it is stuck in a high power state"
+                : $"; implausibly low: check that the energy counter advances ({terms.PowerCheck})"));
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

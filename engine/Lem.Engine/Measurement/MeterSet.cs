@@ -3,16 +3,16 @@ using Lem.Engine.Meters;
 using Lem.Engine.Meters.Carbon;
 using Lem.Engine.Meters.Estimates;
 using Lem.Engine.Meters.Host;
-using Lem.Engine.Meters.Nvml;
+using Lem.Engine.Meters.Gpu;
 using Lem.Engine.Meters.Rapl;
 
 namespace Lem.Engine.Measurement;
 
 /// <summary>
-/// The meters of one experiment, built from <see cref="MeterOptions"/>: NVML for the GPUs it uses, RAPL where readable,
-/// and estimates for CPU and RAM where RAPL does not measure them, and the process meter (the measured processes' CPU
-/// time and resident memory, for per-process host energy: <see cref="HostAttribution"/>). Also renders the health
-/// report for <c>lem env</c>.
+/// The meters of one experiment, built from <see cref="MeterOptions"/>: a GPU meter for the GPUs it uses (through the
+/// first of <see cref="GpuPlatforms"/> whose library starts), RAPL where readable, estimates for CPU and RAM where RAPL
+/// does not measure them, and the process meter (the measured processes' CPU time and resident memory, for per-process
+/// host energy: <see cref="HostAttribution"/>). Also renders the health report for <c>lem env</c>.
 /// </summary>
 public sealed class MeterSet : IDisposable
 {
@@ -20,10 +20,12 @@ public sealed class MeterSet : IDisposable
     private readonly List<(MeterHealth Health, string Kind)> _health;
     private readonly MeterClock _clock;
     private readonly Func<string, string?> _environment;
+    private readonly string _gpuMeterName;
 
-    private MeterSet(MeterOptions options, List<IMeter> active, List<(MeterHealth, string)> health, NvmlMeter? gpu, RaplMeter rapl,
-        MeterClock clock, Func<string, string?> environment)
+    private MeterSet(MeterOptions options, List<IMeter> active, List<(MeterHealth, string)> health, GpuMeter? gpu, string gpuMeterName,
+        RaplMeter rapl, MeterClock clock, Func<string, string?> environment)
     {
+        _gpuMeterName = gpuMeterName;
         Options = options;
         _active = active;
         _health = health;
@@ -41,33 +43,34 @@ public sealed class MeterSet : IDisposable
     /// <summary>Health of every meter considered, including unavailable ones.</summary>
     public IReadOnlyList<MeterHealth> Health => _health.Select(h => h.Health).ToArray();
 
-    /// <summary>The NVML meter; null when the experiment uses no GPU.</summary>
-    public NvmlMeter? Gpu { get; }
+    /// <summary>The GPU meter; null when the experiment uses no GPU.</summary>
+    public GpuMeter? Gpu { get; }
 
     public RaplMeter Rapl { get; }
 
     /// <summary>The process meter (CPU time and resident memory of <see cref="MeterOptions.Processes"/>); null when /proc cannot be read.</summary>
     public ProcessMeter? Process => _active.OfType<ProcessMeter>().FirstOrDefault();
 
-    /// <param name="nvml">NVML to use; null uses the real library (<see cref="NvmlApi"/>).</param>
-    /// <param name="environment">Reads environment variables (CUDA_VISIBLE_DEVICES, the carbon API token); null reads the process's.</param>
-    public static MeterSet Create(MeterOptions options, INvmlApi? nvml = null, Func<string, string?>? environment = null,
+    /// <param name="gpuPlatforms">GPU platforms to try in order; null: <see cref="GpuPlatforms.Installed"/>.</param>
+    /// <param name="environment">Reads environment variables (the GPU platform's device mapping, such as CUDA_VISIBLE_DEVICES;
+    /// the carbon API token); null reads the process's.</param>
+    public static MeterSet Create(MeterOptions options, IReadOnlyList<IGpuPlatform>? gpuPlatforms = null, Func<string, string?>? environment = null,
         MeterClock? clock = null, IPowercapFiles? powercapFiles = null)
     {
+        gpuPlatforms ??= GpuPlatforms.Installed();
         environment ??= Environment.GetEnvironmentVariable;
         clock ??= MeterClock.System;
         var active = new List<IMeter>();
         var health = new List<(MeterHealth, string)>();
 
-        NvmlMeter? gpu = null;
+        GpuMeter? gpu = null;
         var gpuDevices = options.Devices.Where(d => !d.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase)).ToArray();
         if (gpuDevices.Length > 0)
         {
             var interval = options.SampleIntervalMs > 0 ? TimeSpan.FromMilliseconds(options.SampleIntervalMs) : (TimeSpan?)null;
-            var nvmlOptions = new NvmlMeterOptions(gpuDevices, interval, options.KeepTimeSeries,
-                environment("CUDA_VISIBLE_DEVICES"), environment("CUDA_DEVICE_ORDER"))
+            var gpuOptions = new GpuMeterOptions(gpuDevices, interval, options.KeepTimeSeries, environment)
             { LowConfidenceUpdates = options.LowConfidenceUpdates };
-            gpu = NvmlMeter.Open(nvml ?? new NvmlApi(), nvmlOptions, clock);
+            gpu = GpuMeter.Open(gpuPlatforms, gpuOptions, clock);
             active.Add(gpu);
             health.Add((gpu.Health, gpu.Health.Available ? "measured" : "unavailable"));
         }
@@ -93,7 +96,7 @@ public sealed class MeterSet : IDisposable
         health.Add((process.Health, process.Health.Available ? "measured" : "unavailable"));
         if (process.Health.Available) active.Add(process);
         else process.Dispose();
-        return new MeterSet(options, active, health, gpu, rapl, clock, environment);
+        return new MeterSet(options, active, health, gpu, gpuPlatforms.FirstOrDefault()?.MeterName ?? "gpu", rapl, clock, environment);
     }
 
     /// <summary>Opens a window over all meters; <paramref name="synchronize"/> waits for queued device work at both edges.</summary>
@@ -115,7 +118,7 @@ public sealed class MeterSet : IDisposable
     {
         var sb = new StringBuilder();
         sb.AppendLine("Meters");
-        if (Gpu is null) sb.AppendLine("  not used     nvml: the experiment uses no GPU (device = cpu)");
+        if (Gpu is null) sb.Append("  not used     ").Append(_gpuMeterName).AppendLine(": the experiment uses no GPU (device = cpu)");
         foreach (var (h, kind) in _health)
         {
             sb.Append("  ").Append(kind.PadRight(12)).Append(' ').Append(h.MeterName).Append(": ");

@@ -1,5 +1,5 @@
 using Lem.Engine.Meters;
-using Lem.Engine.Meters.Nvml;
+using Lem.Engine.Meters.Gpu;
 
 namespace Lem.Engine.Measurement;
 

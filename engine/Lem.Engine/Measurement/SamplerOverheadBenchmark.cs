@@ -1,5 +1,5 @@
 using Lem.Engine.Meters;
-using Lem.Engine.Meters.Nvml;
+using Lem.Engine.Meters.Gpu;
 
 namespace Lem.Engine.Measurement;
 
@@ -8,23 +8,19 @@ namespace Lem.Engine.Measurement;
 /// <c>interval</c>, minus the mean CPU time of the same duration without it just before and just after; and bytes allocated while sampling. The
 /// process figure includes every other thread of the process (noisy inside a test host); the sampler thread's own CPU
 /// time and allocations are reported beside it.
-/// Callable from the CLI or a device script with the real <see cref="NvmlApi"/> and the system clock (the default); its
-/// tests pass a manual clock.
+/// Callable from the CLI or a device script with <see cref="GpuPlatforms.Installed"/> and the system clock (the default); its
+/// tests pass a fake platform and a manual clock.
 /// </summary>
 public static class SamplerOverheadBenchmark
 {
-    public static SamplerOverheadReport Run(INvmlApi api, TimeSpan duration, TimeSpan interval, MeterClock? clock = null)
+    public static SamplerOverheadReport Run(IReadOnlyList<IGpuPlatform> gpuPlatforms, TimeSpan duration, TimeSpan interval, MeterClock? clock = null)
     {
         clock ??= MeterClock.System;
-        var init = api.Init();
-        if (init != NvmlReturn.Success) throw new InvalidOperationException($"nvmlInit failed: {api.ErrorString(init)}; the sampler benchmark needs NVML.");
+        var platform = StartPlatform(gpuPlatforms, "the sampler benchmark");
         try
         {
-            var errors = new List<string>();
-            var devices = GpuDeviceSelector.Enumerate(api, errors);
-            if (devices.Count == 0) throw new InvalidOperationException("NVML lists no GPU; nothing to sample. " + string.Join(" ", errors));
-
-            using var sampler = new NvmlSampler(api, devices.Select(d => d.Handle).ToArray(), clock, interval);
+            var devices = AllGpus(platform);
+            using var sampler = new GpuSampler(devices, clock, interval);
             // Warm-up: compile the sampling path before anything is timed.
             sampler.Start();
             clock.Sleep(interval * 3);
@@ -49,32 +45,29 @@ public static class SamplerOverheadBenchmark
         }
         finally
         {
-            api.Shutdown();
+            platform.Shutdown();
         }
     }
 
     /// <summary>
     /// Runs <paramref name="workload"/> (a fixed load that works for about the duration given and returns the work
-    /// done, e.g. GiB copied or tokens) in alternating rounds with and without the NVML sampler of every GPU running,
+    /// done, e.g. GiB copied or tokens) in alternating rounds with and without the GPU sampler of every GPU running,
     /// after an untimed warm-up round. The order is ABBA ABBA… (A without, B with), which cancels a linear drift (GPU
     /// warming up, clocks settling) over each four rounds. Sampling every GPU, not only the one loaded, makes the
     /// comparison conservative.
     /// </summary>
-    public static SamplerThroughputReport CompareThroughput(INvmlApi api, Func<TimeSpan, double> workload, string workloadName, string unit,
+    public static SamplerThroughputReport CompareThroughput(IReadOnlyList<IGpuPlatform> gpuPlatforms, Func<TimeSpan, double> workload, string workloadName, string unit,
         ThroughputComparisonOptions? options = null, MeterClock? clock = null)
     {
         clock ??= MeterClock.System;
         options ??= new ThroughputComparisonOptions();
         if (options.Rounds < 4 || options.Rounds % 2 != 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.Rounds, "The throughput comparison needs an even number of rounds, at least 4 (two with and two without the sampler).");
-        var init = api.Init();
-        if (init != NvmlReturn.Success) throw new InvalidOperationException($"nvmlInit failed: {api.ErrorString(init)}; the throughput comparison needs NVML.");
+        var platform = StartPlatform(gpuPlatforms, "the throughput comparison");
         try
         {
-            var errors = new List<string>();
-            var devices = GpuDeviceSelector.Enumerate(api, errors);
-            if (devices.Count == 0) throw new InvalidOperationException("NVML lists no GPU; nothing to sample. " + string.Join(" ", errors));
-            using var sampler = new NvmlSampler(api, devices.Select(d => d.Handle).ToArray(), clock, options.SampleInterval);
+            var devices = AllGpus(platform);
+            using var sampler = new GpuSampler(devices, clock, options.SampleInterval);
             sampler.CalibrateCounterReads();
 
             sampler.Start();
@@ -104,8 +97,22 @@ public static class SamplerOverheadBenchmark
         }
         finally
         {
-            api.Shutdown();
+            platform.Shutdown();
         }
+    }
+
+    private static IGpuPlatform StartPlatform(IReadOnlyList<IGpuPlatform> platforms, string what)
+    {
+        var start = GpuPlatformStart.First(platforms);
+        return start.Started ?? throw new InvalidOperationException($"{start.Brief}; {what} needs {string.Join(" or ", platforms.Select(p => p.Terms.Library))}.");
+    }
+
+    private static IReadOnlyList<IGpuDevice> AllGpus(IGpuPlatform platform)
+    {
+        var opened = platform.Open(null, _ => null);
+        if (opened.Devices.Count == 0)
+            throw new InvalidOperationException($"{platform.Terms.Library} lists no GPU; nothing to sample. " + string.Join(" ", opened.Errors));
+        return opened.Devices;
     }
 
     /// <summary>Round <paramref name="index"/> (0-based) of the order A B B A A B B A …: true for B, the sampler running.</summary>

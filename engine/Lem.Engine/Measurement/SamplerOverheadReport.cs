@@ -32,7 +32,7 @@ public sealed record SamplerOverheadReport(
             ? FormattableString.Invariant($"sampler thread alone: {t:F2} ms CPU = {SamplerThreadCpuMsPerS:F3} ms/s ({SamplerThreadCpuMsPerS / 10:F4}% of one core), {t * 1000 / Math.Max(1, Samples):F1} us per sample")
             : "sampler thread CPU time unavailable (not Linux)";
         var counter = CounterSamplePeriodMs is { } period && CounterReadMs is { } read
-            ? FormattableString.Invariant($"; energy counter read every {period:F0} ms (one read {read:F3} ms, budget {Meters.Nvml.NvmlSampler.CounterCpuBudget * 100:0.0#}% of one core per GPU)")
+            ? FormattableString.Invariant($"; energy counter read every {period:F0} ms (one read {read:F3} ms, budget {Meters.Gpu.GpuSampler.CounterCpuBudget * 100:0.0#}% of one core per GPU)")
             : "";
         return process + thread + FormattableString.Invariant($", {SamplerThreadAllocatedBytes} bytes allocated by the sampler thread") + counter;
     }

@@ -1,4 +1,4 @@
-using Lem.Engine.Meters.Nvml;
+using Lem.Engine.Meters.Gpu;
 
 namespace Lem.Engine.Measurement;
 
@@ -13,7 +13,7 @@ public sealed record ThroughputComparisonOptions
     /// <summary>One untimed round first, with the sampler running: JIT, allocator, GPU clocks settle.</summary>
     public TimeSpan WarmupDuration { get; init; } = TimeSpan.FromSeconds(2);
 
-    public TimeSpan SampleInterval { get; init; } = NvmlMeterOptions.DefaultSampleInterval;
+    public TimeSpan SampleInterval { get; init; } = GpuMeterOptions.DefaultSampleInterval;
 
     /// <summary>Confidence level of the difference's interval; the difference is within the noise when it contains 0.</summary>
     public double Level { get; init; } = 0.95;

@@ -2,7 +2,6 @@ using Lem.Engine.Config;
 using Lem.Engine.Inference;
 using Lem.Engine.Measurement;
 using Lem.Engine.Meters;
-using Lem.Engine.Meters.Nvml;
 
 namespace Lem.Engine.Running;
 
@@ -14,14 +13,14 @@ namespace Lem.Engine.Running;
 /// <param name="Log">Where progress and summaries go (stderr for the CLI).</param>
 public sealed record RunnerServices(ParameterRegistry Registry, TextWriter Log)
 {
-    /// <summary>Builds an experiment's meters (NVML for the metered GPUs, RAPL or estimates for the host).</summary>
+    /// <summary>Builds an experiment's meters (a GPU meter for the metered GPUs, RAPL or estimates for the host).</summary>
     public Func<MeterOptions, MeterSet> CreateMeters { get; init; } = options => MeterSet.Create(options);
 
     /// <summary>Time for the workload schedulers and the windows.</summary>
     public MeterClock Clock { get; init; } = MeterClock.System;
 
-    /// <summary>The environment stored with every record (argument: whether GPUs are metered, so NVML is asked).</summary>
-    public Func<bool, EnvironmentInfo> CollectEnvironment { get; init; } = withGpus => EnvironmentInfo.Collect(withGpus ? new NvmlApi() : null);
+    /// <summary>The environment stored with every record (argument: whether GPUs are metered, so the GPU platforms are asked).</summary>
+    public Func<bool, EnvironmentInfo> CollectEnvironment { get; init; } = withGpus => EnvironmentInfo.Collect(withGpus ? GpuPlatforms.Installed() : null);
 
     /// <summary>Where measured idle baselines are cached.</summary>
     public string BaselineCacheFolder { get; init; } = Path.Combine(LemPaths.CacheRoot(), "baselines");

@@ -30,7 +30,7 @@ public sealed class EnvironmentInfoTests : IDisposable
         Write("/proc/1/cgroup", "0::/kubepods/burstable/pod1234\n");
         var nvml = new FakeNvml(new ManualClock(), new FakeGpu("GPU-bbbb", "00000000:41:00.0"), new FakeGpu("GPU-aaaa", "00000000:1B:00.0"));
 
-        var env = EnvironmentInfo.Collect(nvml, new EnvironmentPaths(_root));
+        var env = EnvironmentInfo.Collect(nvml.Platforms(), new EnvironmentPaths(_root));
 
         Assert.Equal("6.8.0-50-generic", env.Kernel);
         Assert.Equal("Ubuntu 24.04.3 LTS", env.Os);

@@ -1,4 +1,5 @@
 using Lem.Engine.Measurement;
+using Lem.Engine.Meters.Gpu;
 using Lem.Engine.Meters.Nvml;
 using Lem.Engine.Tests.Meters;
 using Lem.Engine.Tests.Meters.Nvml;
@@ -47,7 +48,7 @@ public sealed class IdleBaselineTests : IDisposable
         var clock = new ManualClock();
         var gpu = new FakeGpu("GPU-aaaa", "00000000:1B:00.0") { PowerW = 72 };
         var nvml = new FakeNvml(clock, gpu);
-        using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], null), clock);
+        using var meter = GpuMeter.Open(new NvmlPlatform(nvml), new GpuMeterOptions(["cuda:0"], null), clock);
         var now = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
         var cache = new IdleBaselineCache(_folder, TimeSpan.FromHours(6), () => now);
 

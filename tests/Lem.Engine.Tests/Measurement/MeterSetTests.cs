@@ -22,7 +22,7 @@ public class MeterSetTests
         var clock = new ManualClock();
         var nvml = new FakeNvml(clock, new FakeGpu("GPU-aaaa", "00000000:1B:00.0"));
         var options = new MeterOptions(["cuda:0"], SampleIntervalMs: 0, PowercapRoot: tree.Root, ProcRoot: proc.Root, Carbon: new CarbonSettings(Region: "DE", Pue: 1.1));
-        using var set = MeterSet.Create(options, nvml, _ => null, clock);
+        using var set = MeterSet.Create(options, nvml.Platforms(), _ => null, clock);
 
         Assert.Equal(["nvml", "cpu-estimate", "ram-estimate"], set.Meters.Select(m => m.Name));
         var text = set.RenderHealth();
@@ -79,7 +79,7 @@ public class MeterSetTests
         using var proc = new FakeProc();
         using var tree = new FakePowercapTree();
         var nvml = new FakeNvml(new ManualClock()) { InitResult = NvmlReturn.LibraryNotFound };
-        using var set = MeterSet.Create(new MeterOptions(["cuda:0"], PowercapRoot: tree.Root, ProcRoot: proc.Root), nvml, _ => null, new ManualClock());
+        using var set = MeterSet.Create(new MeterOptions(["cuda:0"], PowercapRoot: tree.Root, ProcRoot: proc.Root), nvml.Platforms(), _ => null, new ManualClock());
         Assert.Equal("nvml", set.Meters[0].Name);
         Assert.Contains("unavailable  nvml: NVML library libnvidia-ml.so.1 not found", set.RenderHealth());
         var m = set.Measure("run", () => { });
@@ -93,9 +93,9 @@ public class MeterSetTests
         using var tree = new FakePowercapTree();
         var clock = new ManualClock();
         var nvml = new FakeNvml(clock, new FakeGpu("GPU-aaaa", "00000000:1B:00.0"), new FakeGpu("GPU-bbbb", "00000000:41:00.0"));
-        using var set = MeterSet.Create(new MeterOptions(["cuda:0"], SampleIntervalMs: 0, PowercapRoot: tree.Root, ProcRoot: proc.Root), nvml,
+        using var set = MeterSet.Create(new MeterOptions(["cuda:0"], SampleIntervalMs: 0, PowercapRoot: tree.Root, ProcRoot: proc.Root), nvml.Platforms(),
             name => name == "CUDA_VISIBLE_DEVICES" ? "1" : null, clock);
-        Assert.Equal("GPU-bbbb", Assert.Single(set.Gpu!.Gpus).Device.Uuid);
+        Assert.Equal("GPU-bbbb", Assert.Single(set.Gpu!.Gpus).Uuid);
     }
 
     [Fact]

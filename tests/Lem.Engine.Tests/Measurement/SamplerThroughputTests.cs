@@ -39,7 +39,7 @@ public class SamplerThroughputTests(ITestOutputHelper output)
         // a slow fake counter (2 ms a read) so that the sampler does real work in the B rounds
         var clock = new ManualClock();
         var nvml = new FakeNvml(clock, new FakeGpu("GPU-a", "00000000:1B:00.0") { CounterReadDelay = TimeSpan.FromMilliseconds(2) });
-        var report = SamplerOverheadBenchmark.CompareThroughput(nvml, FakeWorkload(clock, call => 100 + call % 2), "fake decode", "tokens", Short, clock);
+        var report = SamplerOverheadBenchmark.CompareThroughput(nvml.Platforms(), FakeWorkload(clock, call => 100 + call % 2), "fake decode", "tokens", Short, clock);
         output.WriteLine(report.Render());
 
         Assert.Equal([false, true, true, false], report.Rounds.Select(r => r.SamplerOn));
@@ -71,7 +71,7 @@ public class SamplerThroughputTests(ITestOutputHelper output)
         var clock = new ManualClock();
         var nvml = new FakeNvml(clock, new FakeGpu("GPU-a", "00000000:1B:00.0"));
         var workload = FakeWorkload(clock, call => (call > 0 && SamplerOverheadBenchmark.SamplerOnInRound(call - 1) ? 90 : 100) * (1 + 0.001 * ((call + 1) % 3)));
-        var report = SamplerOverheadBenchmark.CompareThroughput(nvml, workload, "fake", "units",
+        var report = SamplerOverheadBenchmark.CompareThroughput(nvml.Platforms(), workload, "fake", "units",
             Short with { Rounds = 8, RoundDuration = TimeSpan.FromMilliseconds(50) }, clock);
         output.WriteLine(report.Render());
         // A rounds (1, 4, 5, 8) average 100.1 units/s, B rounds (2, 3, 6, 7) 90.09: exactly 10% slower
@@ -84,7 +84,7 @@ public class SamplerThroughputTests(ITestOutputHelper output)
     public void An_odd_or_too_small_number_of_rounds_is_refused()
     {
         var nvml = new FakeNvml(new ManualClock(), new FakeGpu("GPU-a", "00000000:1B:00.0"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => SamplerOverheadBenchmark.CompareThroughput(nvml, d => 1, "x", "u", Short with { Rounds = 5 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => SamplerOverheadBenchmark.CompareThroughput(nvml, d => 1, "x", "u", Short with { Rounds = 2 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SamplerOverheadBenchmark.CompareThroughput(nvml.Platforms(), d => 1, "x", "u", Short with { Rounds = 5 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SamplerOverheadBenchmark.CompareThroughput(nvml.Platforms(), d => 1, "x", "u", Short with { Rounds = 2 }));
     }
 }

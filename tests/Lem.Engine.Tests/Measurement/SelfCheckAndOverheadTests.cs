@@ -1,5 +1,6 @@
 using Lem.Engine.Measurement;
 using Lem.Engine.Meters;
+using Lem.Engine.Meters.Gpu;
 using Lem.Engine.Meters.Nvml;
 using Lem.Engine.Tests.Meters;
 using Lem.Engine.Tests.Meters.Nvml;
@@ -10,12 +11,12 @@ namespace Lem.Engine.Tests.Measurement;
 public class SelfCheckAndOverheadTests(ITestOutputHelper output)
 {
     // The real GPU and the real period are checked by `lem env --self-check` in scripts/device/gpu-suite.sh (meters).
-    private static (NvmlMeter, FakeGpu, ManualClock) Meter(double periodS)
+    private static (GpuMeter, FakeGpu, ManualClock) Meter(double periodS)
     {
         var clock = new ManualClock();
         var gpu = new FakeGpu("GPU-aaaa", "00000000:1B:00.0") { PowerW = 72, UpdatePeriodS = periodS };
         var nvml = new FakeNvml(clock, gpu);
-        return (NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(10)), clock), gpu, clock);
+        return (GpuMeter.Open(new NvmlPlatform(nvml), new GpuMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(10)), clock), gpu, clock);
     }
 
     [Fact]
@@ -44,7 +45,7 @@ public class SelfCheckAndOverheadTests(ITestOutputHelper output)
         var (meter, gpu, clock) = Meter(0.01);
         using var _meter = meter;
         gpu.PowerW = 300;
-        gpu.ClockEventReasons = (ulong)ClockEventReasons.HwThermalSlowdown;
+        gpu.ClockEventReasons = (ulong)GpuThrottleReasons.HardwareThermalSlowdown;
         var options = new SelfCheckOptions { LoadDuration = TimeSpan.FromMilliseconds(200), LoadLeadIn = TimeSpan.Zero, LoadTail = TimeSpan.Zero, IdleDuration = TimeSpan.FromMilliseconds(200), ShortWindow = TimeSpan.FromMilliseconds(2) };
         var report = MeterSelfCheck.Run(meter, _ => { }, options: options, clock: clock);
         Assert.False(report.Passed);
@@ -63,7 +64,7 @@ public class SelfCheckAndOverheadTests(ITestOutputHelper output)
     public void Idle_power_is_judged_against_the_power_limit(double idleW, double limitW, bool plausible)
     {
         var idle = new IdleBaselineFigure("GPU-a", "gpu:0", idleW, DateTimeOffset.UtcNow, 5);
-        var item = MeterSelfCheck.IdlePowerItem(idle, limitW, new SelfCheckOptions());
+        var item = MeterSelfCheck.IdlePowerItem(idle, limitW, new SelfCheckOptions(), NvmlPlatform.NvidiaTerms);
         output.WriteLine(item.Detail);
         Assert.Equal(plausible, item.Passed);
         Assert.Contains($"of the {limitW:F0} W power limit", item.Detail);
@@ -74,7 +75,7 @@ public class SelfCheckAndOverheadTests(ITestOutputHelper output)
     public void Idle_power_without_a_power_limit_cannot_be_judged()
     {
         var idle = new IdleBaselineFigure("GPU-a", "gpu:0", 74, DateTimeOffset.UtcNow, 5);
-        var item = MeterSelfCheck.IdlePowerItem(idle, null, new SelfCheckOptions());
+        var item = MeterSelfCheck.IdlePowerItem(idle, null, new SelfCheckOptions(), NvmlPlatform.NvidiaTerms);
         Assert.False(item.Passed);
         Assert.Contains("no power limit", item.Detail);
     }
@@ -83,7 +84,7 @@ public class SelfCheckAndOverheadTests(ITestOutputHelper output)
     public void Self_check_on_an_unavailable_meter_fails_with_the_reason()
     {
         var nvml = new FakeNvml(new ManualClock()) { InitResult = NvmlReturn.LibraryNotFound };
-        using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], null));
+        using var meter = GpuMeter.Open(new NvmlPlatform(nvml), new GpuMeterOptions(["cuda:0"], null));
         var report = MeterSelfCheck.Run(meter, _ => { });
         Assert.False(report.Passed);
         Assert.Contains("libnvidia-ml", report.Render());
@@ -96,7 +97,7 @@ public class SelfCheckAndOverheadTests(ITestOutputHelper output)
         // (`lem env --sampler-overhead`, scripts/device/gpu-suite.sh env; scripts/device/meters-overhead.md).
         var clock = new ManualClock();
         var nvml = new FakeNvml(clock, new FakeGpu("GPU-a", "00000000:1B:00.0"));
-        var report = SamplerOverheadBenchmark.Run(nvml, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100), clock);
+        var report = SamplerOverheadBenchmark.Run(nvml.Platforms(), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100), clock);
         output.WriteLine(report.Render());
         Assert.Equal(12, report.Samples); // at the start, every 100 ms for 1 s (10), at the stop
         Assert.Equal(0, report.SamplerThreadAllocatedBytes); // nothing per sample

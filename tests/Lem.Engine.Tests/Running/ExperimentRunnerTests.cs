@@ -39,7 +39,7 @@ public sealed class ExperimentRunnerTests : IDisposable
         {
             // no sampler thread: the manual clock is advanced by the workload alone
             CreateMeters = options => MeterSet.Create(options with { SampleIntervalMs = 0, PowercapRoot = _powercap.Root, ProcRoot = _proc.Root },
-                _nvml, _ => null, _clock),
+                _nvml.Platforms(), _ => null, _clock),
             Clock = _clock,
             CollectEnvironment = _ => EnvironmentInfo.Collect(null),
             BaselineCacheFolder = Path.Combine(_results.Path, "baselines"),

@@ -35,7 +35,7 @@ public sealed class PhaseFiguresTests : IDisposable
         var clock = new ManualClock();
         var gpus = devices.Select((_, i) => new FakeGpu($"GPU-{i}", $"00000000:{i + 1:X2}:00.0")).ToArray();
         return MeterSet.Create(new MeterOptions(devices, SampleIntervalMs: 100, PowercapRoot: _tree.Root, ProcRoot: _proc.Root),
-            new FakeNvml(clock, gpus), _ => null, clock);
+            new FakeNvml(clock, gpus).Platforms(), _ => null, clock);
     }
 
     /// <summary>The counter read every second; instant power every 100 ms when <paramref name="withPower"/>.</summary>

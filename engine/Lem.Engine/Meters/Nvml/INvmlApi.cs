@@ -3,6 +3,7 @@ namespace Lem.Engine.Meters.Nvml;
 /// <summary>
 /// The NVML calls the meter uses, one method per native function, returning NVML's status. <see cref="NvmlApi"/> calls
 /// libnvidia-ml.so.1; tests pass a fake. Device handles are opaque. Methods called by the sampler allocate nothing.
+/// <see cref="NvmlPlatform"/> puts it behind the vendor-neutral GPU layer.
 /// </summary>
 public interface INvmlApi
 {
@@ -33,7 +34,7 @@ public interface INvmlApi
     NvmlReturn GetClock(nint device, NvmlClockType type, out uint mhz);
     NvmlReturn GetPowerManagementLimit(nint device, out uint limitMw);
     NvmlReturn GetPersistenceMode(nint device, out bool enabled);
-    /// <summary>nvmlDeviceGetCurrentClocksEventReasons (older drivers: ...ThrottleReasons): a bit mask of <see cref="ClockEventReasons"/>.</summary>
+    /// <summary>nvmlDeviceGetCurrentClocksEventReasons (older drivers: ...ThrottleReasons): a bit mask of nvmlClocksEventReason* values (the values of <see cref="Gpu.GpuThrottleReasons"/>).</summary>
     NvmlReturn GetCurrentClocksEventReasons(nint device, out ulong reasons);
     NvmlReturn GetMigMode(nint device, out bool currentEnabled);
 }

@@ -1,4 +1,4 @@
-using Lem.Engine.Meters.Nvml;
+using Lem.Engine.Meters.Gpu;
 using Lem.Engine.Metrics;
 
 namespace Lem.Engine.Results.Validity;

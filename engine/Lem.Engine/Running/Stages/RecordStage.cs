@@ -84,7 +84,7 @@ public static class RecordStage
                     - (measured.FactsBefore.TryGetValue(name, out var before) ? Convert.ToDouble(before, CultureInfo.InvariantCulture) : 0);
         if (workload.PaddingRatio is { } padding) meterMetrics["padding_ratio"] = padding;
         if (workload.EffectiveBatchSize is { } rows) meterMetrics["effective_batch_size"] = rows;
-        var gpuName = meters.Gpu?.Gpus.FirstOrDefault()?.Device.Name;
+        var gpuName = meters.Gpu?.Gpus.FirstOrDefault()?.Name;
         var flops = FlopsFor(model.Info, workload, window.DurationS, gpuName, Math.Max(1, meters.Gpu?.Gpus.Count ?? 1), config.PrecisionText);
 
         var record = new RawRecord

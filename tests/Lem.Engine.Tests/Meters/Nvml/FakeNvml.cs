@@ -1,4 +1,5 @@
 using Lem.Engine.Meters;
+using Lem.Engine.Meters.Gpu;
 using Lem.Engine.Meters.Nvml;
 
 namespace Lem.Engine.Tests.Meters.Nvml;
@@ -14,6 +15,13 @@ public sealed class FakeNvml(MeterClock clock, params FakeGpu[] gpus) : INvmlApi
     public int InitCalls { get; private set; }
     public int ShutdownCalls { get; private set; }
     public MeterClock Clock { get; } = clock;
+
+    /// <summary>This fake behind the vendor-neutral layer, as <c>GpuPlatforms.Installed()</c> puts the real library.</summary>
+    public IReadOnlyList<IGpuPlatform> Platforms() => [new NvmlPlatform(this)];
+
+    /// <summary>Every fake GPU opened as an NVML device, labelled <c>gpu:N</c> in the order given (handles 1..N).</summary>
+    public IReadOnlyList<IGpuDevice> Devices() =>
+        Gpus.Select((g, i) => (IGpuDevice)new NvmlDevice(this, new SelectedGpu($"gpu:{i}", $"cuda:{i}", new NvmlDeviceInfo(i + 1, g.Uuid, g.PciBusId, g.Name)))).ToArray();
 
     private FakeGpu? Gpu(nint handle) => handle >= 1 && handle <= Gpus.Count ? Gpus[(int)handle - 1] : null;
 

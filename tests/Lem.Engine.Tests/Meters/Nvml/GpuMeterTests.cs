@@ -1,17 +1,19 @@
 using Lem.Engine.Meters;
+using Lem.Engine.Meters.Gpu;
 using Lem.Engine.Meters.Nvml;
 
 namespace Lem.Engine.Tests.Meters.Nvml;
 
-public class NvmlMeterTests
+/// <summary>The GPU meter over NVML (a fake NVML behind <see cref="NvmlPlatform"/>).</summary>
+public class GpuMeterTests
 {
-    private static (NvmlMeter Meter, FakeNvml Nvml, ManualClock Clock, FakeGpu Gpu) OpenOne(Action<FakeGpu>? setup = null, string device = "cuda:0")
+    private static (GpuMeter Meter, FakeNvml Nvml, ManualClock Clock, FakeGpu Gpu) OpenOne(Action<FakeGpu>? setup = null, string device = "cuda:0")
     {
         var clock = new ManualClock();
         var gpu = new FakeGpu("GPU-aaaa-1111", "00000000:1B:00.0");
         setup?.Invoke(gpu);
         var nvml = new FakeNvml(clock, gpu);
-        var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions([device], SampleInterval: null), clock);
+        var meter = GpuMeter.Open(new NvmlPlatform(nvml), new GpuMeterOptions([device], SampleInterval: null), clock);
         return (meter, nvml, clock, gpu);
     }
 
@@ -41,7 +43,7 @@ public class NvmlMeterTests
         var clock = new ManualClock();
         var gpu = new FakeGpu("GPU-aaaa-1111", "00000000:1B:00.0");
         // samples at the two window edges only (the sampler's interval is longer than any window here)
-        using var meter = NvmlMeter.Open(new FakeNvml(clock, gpu), new NvmlMeterOptions(["cuda:0"], SampleInterval: TimeSpan.FromHours(1)), clock);
+        using var meter = GpuMeter.Open(new NvmlPlatform(new FakeNvml(clock, gpu)), new GpuMeterOptions(["cuda:0"], SampleInterval: TimeSpan.FromHours(1)), clock);
         meter.BeginWindow("w");        // the first sample reads 300 W
         gpu.SetPower(600, clock.NowS); // then the load doubles: the edge samples average 450 W, the counter counts 600 W
         clock.Advance(seconds);
@@ -111,7 +113,7 @@ public class NvmlMeterTests
         var clock = new ManualClock();
         var gpu = new FakeGpu("GPU-a", "00000000:01:00.0");
         var nvml = new FakeNvml(clock, gpu);
-        var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], null), clock);
+        var meter = GpuMeter.Open(new NvmlPlatform(nvml), new GpuMeterOptions(["cuda:0"], null), clock);
         gpu.CounterFrozen = true;
         meter.BeginWindow("w");
         clock.Advance(3);
@@ -153,7 +155,7 @@ public class NvmlMeterTests
     {
         var clock = new ManualClock();
         var nvml = new FakeNvml(clock) { InitResult = NvmlReturn.LibraryNotFound };
-        using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0", "cuda:1"], NvmlMeterOptions.DefaultSampleInterval), clock);
+        using var meter = GpuMeter.Open(new NvmlPlatform(nvml), new GpuMeterOptions(["cuda:0", "cuda:1"], GpuMeterOptions.DefaultSampleInterval), clock);
         Assert.False(meter.Health.Available);
         Assert.Contains("libnvidia-ml.so.1", meter.Health.UnavailableReason);
         meter.BeginWindow("w");
@@ -169,7 +171,7 @@ public class NvmlMeterTests
     {
         var clock = new ManualClock();
         var nvml = new FakeNvml(clock) { InitResult = NvmlReturn.DriverNotLoaded };
-        var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], null), clock);
+        var meter = GpuMeter.Open(new NvmlPlatform(nvml), new GpuMeterOptions(["cuda:0"], null), clock);
         Assert.False(meter.Health.Available);
         Assert.Contains("nvmlInit failed: DriverNotLoaded", meter.Health.UnavailableReason);
     }
@@ -197,9 +199,9 @@ public class NvmlMeterTests
     {
         var clock = new ManualClock();
         var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { UpdatePeriodS = 0.01, PowerW = 250, InstantPowerW = 240 };
-        gpu.ClockEventReasons = (ulong)(ClockEventReasons.SwPowerCap | ClockEventReasons.GpuIdle);
+        gpu.ClockEventReasons = (ulong)(GpuThrottleReasons.SoftwarePowerCap | GpuThrottleReasons.Idle);
         var nvml = new FakeNvml(clock, gpu);
-        using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(10), KeepTimeSeries: true), clock);
+        using var meter = GpuMeter.Open(new NvmlPlatform(nvml), new GpuMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(10), KeepTimeSeries: true), clock);
         meter.BeginWindow("w");
         clock.Advance(0.4);
         var result = meter.EndWindow();
@@ -222,7 +224,7 @@ public class NvmlMeterTests
         Assert.Equal(result.Energy[0].EnergyJ!.Value, counter[^1].Value, 9);
         Assert.All(counter, p => Assert.InRange(p.TimeS, 0, duration));
         // GpuIdle is masked out of the recorded reasons.
-        Assert.All(result.TimeSeries.Where(p => p.Series == "gpu0_clock_event_reasons_mask"), p => Assert.Equal((double)ClockEventReasons.SwPowerCap, p.Value));
+        Assert.All(result.TimeSeries.Where(p => p.Series == "gpu0_clock_event_reasons_mask"), p => Assert.Equal((double)GpuThrottleReasons.SoftwarePowerCap, p.Value));
         Assert.Equal(0, clock.RunningLoops); // the sampler stopped with the window
     }
 
@@ -232,11 +234,11 @@ public class NvmlMeterTests
         var clock = new ManualClock();
         var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { UpdatePeriodS = 0.1, CounterReadDelay = TimeSpan.FromMilliseconds(2) };
         var nvml = new FakeNvml(clock, gpu);
-        using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(100)), clock);
+        using var meter = GpuMeter.Open(new NvmlPlatform(nvml), new GpuMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(100)), clock);
         // measured when the meter opens, so that the first window's edge does not pay for it
         Assert.Equal(2, meter.CounterReadMs!.Value, 6);
         // 2 ms against 0.4 ms allowed per 100 ms sample: every fifth sample
-        Assert.Equal(5, NvmlSampler.CounterEveryFor(meter.CounterReadMs.Value, TimeSpan.FromMilliseconds(100)));
+        Assert.Equal(5, GpuSampler.CounterEveryFor(meter.CounterReadMs.Value, TimeSpan.FromMilliseconds(100)));
         Assert.Contains("energy counter sampled every 500 ms", meter.Health.Measures);
         meter.BeginWindow("w");
         clock.Advance(0.25);
@@ -255,7 +257,7 @@ public class NvmlMeterTests
     {
         var clock = new ManualClock();
         var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { UpdatePeriodS = 0.1 };
-        using var meter = NvmlMeter.Open(new FakeNvml(clock, gpu), new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(50)), clock);
+        using var meter = GpuMeter.Open(new NvmlPlatform(new FakeNvml(clock, gpu)), new GpuMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(50)), clock);
         var label = meter.Gpus[0].Label;
         Assert.Equal(50, meter.CounterSamplePeriodMs!.Value, 6);
         // sampled every 50 ms, but the counter itself changes only every 100 ms
@@ -269,7 +271,7 @@ public class NvmlMeterTests
         var clock = new ManualClock();
         var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { CounterSupported = false, PowerW = 100 };
         var nvml = new FakeNvml(clock, gpu);
-        using var meter = NvmlMeter.Open(nvml, new NvmlMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(10)), clock);
+        using var meter = GpuMeter.Open(new NvmlPlatform(nvml), new GpuMeterOptions(["cuda:0"], TimeSpan.FromMilliseconds(10)), clock);
         meter.BeginWindow("w");
         clock.Advance(0.1);
         var figure = Assert.Single(meter.EndWindow().Energy);

@@ -1,4 +1,4 @@
-namespace Lem.Engine.Meters.Nvml;
+namespace Lem.Engine.Meters.Gpu;
 
 /// <summary>A growing array of structs; appending allocates only when the capacity doubles.</summary>
 public sealed class SampleBuffer<T> where T : struct

@@ -1,34 +1,34 @@
-namespace Lem.Engine.Meters.Nvml;
+namespace Lem.Engine.Meters.Gpu;
 
 /// <summary>
-/// Reads power, memory, utilisation, temperature, clocks and clock-event reasons of each GPU at a fixed interval, in the
+/// Reads power, memory, utilisation, temperature, clocks and throttle reasons of each GPU at a fixed interval, in the
 /// clock's loop (a thread of its own on the system clock), appending structs to preallocated buffers (no allocation per
 /// sample).
 /// </summary>
-public sealed class NvmlSampler : IDisposable
+public sealed class GpuSampler : IDisposable
 {
-    private readonly INvmlApi _api;
-    private readonly nint[] _handles;
+    private readonly IGpuDevice[] _devices;
     private readonly MeterClock _clock;
     private readonly TimeSpan _interval;
     private MeterLoop? _loop;
     private readonly bool[] _counterSupported;
+    private readonly bool[] _instantPowerSupported;
 
-    /// <param name="counterSupported">Per handle, whether its energy counter works (pre-Volta GPUs have none); null: all.
-    /// A GPU without one is never asked for it, and with none at all the counter is neither read nor timed.</param>
-    public NvmlSampler(INvmlApi api, IReadOnlyList<nint> handles, MeterClock clock, TimeSpan interval, IReadOnlyList<bool>? counterSupported = null)
+    /// <remarks>A GPU without an energy counter (<see cref="IGpuDevice.HasEnergyCounter"/>) or instant power is never
+    /// asked for it, and with no counter at all the counter is neither read nor timed.</remarks>
+    public GpuSampler(IReadOnlyList<IGpuDevice> devices, MeterClock clock, TimeSpan interval)
     {
-        _api = api;
-        _handles = handles.ToArray();
-        _counterSupported = counterSupported?.ToArray() ?? _handles.Select(_ => true).ToArray();
+        _devices = devices.ToArray();
+        _counterSupported = _devices.Select(d => d.HasEnergyCounter).ToArray();
+        _instantPowerSupported = _devices.Select(d => d.HasInstantPower).ToArray();
         if (!_counterSupported.Any(s => s)) CounterReadMs = 0; // nothing to calibrate
         _clock = clock;
         _interval = interval;
         var capacity = (int)Math.Clamp(60.0 / Math.Max(interval.TotalSeconds, 0.001), 64, 1 << 16);
-        Buffers = _handles.Select(_ => new SampleBuffer<GpuSample>(capacity)).ToArray();
+        Buffers = _devices.Select(_ => new SampleBuffer<GpuSample>(capacity)).ToArray();
     }
 
-    /// <summary>One buffer per GPU, in the order of the handles given.</summary>
+    /// <summary>One buffer per GPU, in the order of the devices given.</summary>
     public IReadOnlyList<SampleBuffer<GpuSample>> Buffers { get; }
 
     public TimeSpan Interval => _interval;
@@ -45,7 +45,7 @@ public sealed class NvmlSampler : IDisposable
         foreach (var b in Buffers) b.Clear();
         _sampleIndex = 0;
         SampleOnce();
-        _loop = _clock.StartLoop("lem-nvml-sampler", _interval, SampleOnce);
+        _loop = _clock.StartLoop("lem-gpu-sampler", _interval, SampleOnce);
     }
 
     /// <summary>Stops the loop, then takes a last sample so that the series covers the window's end.</summary>
@@ -61,7 +61,7 @@ public sealed class NvmlSampler : IDisposable
 
     /// <summary>
     /// Every this many samples the slow-changing fields (memory, utilisation, temperature, clocks) are read too; the
-    /// other samples read only what energy and throttling need (averaged and instant power, clock-event reasons, and
+    /// other samples read only what energy and throttling need (averaged and instant power, throttle reasons, and
     /// the counter when due) and leave those fields NaN.
     /// </summary>
     public const int SecondaryFieldsEvery = 10;
@@ -108,14 +108,14 @@ public sealed class NvmlSampler : IDisposable
     /// </summary>
     public void CalibrateCounterReads(int gpuIndex = 0)
     {
-        if (_handles.Length == 0) return;
+        if (_devices.Length == 0) return;
         ArgumentOutOfRangeException.ThrowIfNegative(gpuIndex);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(gpuIndex, _handles.Length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(gpuIndex, _devices.Length);
         Span<double> ms = stackalloc double[3];
         for (var i = 0; i < ms.Length; i++)
         {
             var startedS = _clock.NowS;
-            _api.GetTotalEnergyConsumption(_handles[gpuIndex], out _);
+            _devices[gpuIndex].TryReadEnergyMj(out _);
             ms[i] = (_clock.NowS - startedS) * 1000;
         }
         ms.Sort();
@@ -130,22 +130,22 @@ public sealed class NvmlSampler : IDisposable
         var full = _sampleIndex % SecondaryFieldsEvery == 0;
         var readCounter = _sampleIndex % CounterEvery == 0;
         _sampleIndex++;
-        for (var i = 0; i < _handles.Length; i++)
+        for (var i = 0; i < _devices.Length; i++)
         {
-            var h = _handles[i];
+            var d = _devices[i];
             var s = new GpuSample { TimeS = _clock.NowS };
-            s.EnergyMj = readCounter && _counterSupported[i] && _api.GetTotalEnergyConsumption(h, out var e) == NvmlReturn.Success ? e : ulong.MaxValue;
-            s.AvgPowerW = _api.GetPowerUsage(h, out var p) == NvmlReturn.Success ? p / 1000.0 : double.NaN;
-            s.InstantPowerW = _api.GetInstantPower(h, out var ip) == NvmlReturn.Success ? ip / 1000.0 : double.NaN;
-            s.ClockEventReasons = _api.GetCurrentClocksEventReasons(h, out var reasons) == NvmlReturn.Success ? reasons : 0;
+            s.EnergyMj = readCounter && _counterSupported[i] && d.TryReadEnergyMj(out var e) ? e : ulong.MaxValue;
+            s.AvgPowerW = d.TryReadAveragePowerW(out var p) ? p : double.NaN;
+            s.InstantPowerW = _instantPowerSupported[i] && d.TryReadInstantPowerW(out var ip) ? ip : double.NaN;
+            s.ThrottleReasons = d.TryReadThrottleReasons(out var reasons) ? reasons : GpuThrottleReasons.None;
             if (!full)
             {
                 s.MemoryUsedBytes = s.SmUtilPercent = s.MemoryUtilPercent = s.TemperatureC = s.SmClockMhz = s.MemoryClockMhz = double.NaN;
                 Buffers[i].Add(s);
                 continue;
             }
-            s.MemoryUsedBytes = _api.GetMemoryInfo(h, out _, out var used) == NvmlReturn.Success ? used : double.NaN;
-            if (_api.GetUtilizationRates(h, out var gu, out var mu) == NvmlReturn.Success)
+            s.MemoryUsedBytes = d.TryReadMemoryUsedBytes(out var used) ? used : double.NaN;
+            if (d.TryReadUtilisation(out var gu, out var mu))
             {
                 s.SmUtilPercent = gu;
                 s.MemoryUtilPercent = mu;
@@ -155,9 +155,9 @@ public sealed class NvmlSampler : IDisposable
                 s.SmUtilPercent = double.NaN;
                 s.MemoryUtilPercent = double.NaN;
             }
-            s.TemperatureC = _api.GetTemperature(h, out var t) == NvmlReturn.Success ? t : double.NaN;
-            s.SmClockMhz = _api.GetClock(h, NvmlClockType.Sm, out var sm) == NvmlReturn.Success ? sm : double.NaN;
-            s.MemoryClockMhz = _api.GetClock(h, NvmlClockType.Memory, out var mem) == NvmlReturn.Success ? mem : double.NaN;
+            s.TemperatureC = d.TryReadTemperatureC(out var t) ? t : double.NaN;
+            s.SmClockMhz = d.TryReadSmClockMhz(out var sm) ? sm : double.NaN;
+            s.MemoryClockMhz = d.TryReadMemoryClockMhz(out var mem) ? mem : double.NaN;
             Buffers[i].Add(s);
         }
     }

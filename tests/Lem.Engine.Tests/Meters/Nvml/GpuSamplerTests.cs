@@ -1,8 +1,9 @@
+using Lem.Engine.Meters.Gpu;
 using Lem.Engine.Meters.Nvml;
 
 namespace Lem.Engine.Tests.Meters.Nvml;
 
-public class SamplerTests
+public class GpuSamplerTests
 {
     [Fact]
     public void Trapezoid_rule_on_a_known_series()
@@ -38,7 +39,7 @@ public class SamplerTests
         var clock = new ManualClock(0);
         var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { ClockEventReasons = 0x4 };
         var nvml = new FakeNvml(clock, gpu);
-        using var sampler = new NvmlSampler(nvml, [1], clock, TimeSpan.FromMilliseconds(100));
+        using var sampler = new GpuSampler(nvml.Devices(), clock, TimeSpan.FromMilliseconds(100));
         for (var i = 0; i < 21; i++)
         {
             sampler.SampleOnce();
@@ -46,7 +47,7 @@ public class SamplerTests
         }
         var samples = sampler.Buffers[0].AsSpan().ToArray();
         Assert.All(samples, s => Assert.False(double.IsNaN(s.AvgPowerW)));
-        Assert.All(samples, s => Assert.Equal(0x4UL, s.ClockEventReasons));
+        Assert.All(samples, s => Assert.Equal(GpuThrottleReasons.SoftwarePowerCap, s.ThrottleReasons));
         var withTemperature = samples.Select((s, i) => (s, i)).Where(p => !double.IsNaN(p.s.TemperatureC)).Select(p => p.i).ToArray();
         Assert.Equal([0, 10, 20], withTemperature);
         Assert.True(double.IsNaN(samples[5].MemoryUsedBytes));
@@ -62,11 +63,11 @@ public class SamplerTests
     [InlineData(25, 100, 63)]
     public void The_counter_read_rate_follows_the_cpu_budget(double readMs, int intervalMs, int expectedEvery)
     {
-        var every = NvmlSampler.CounterEveryFor(readMs, TimeSpan.FromMilliseconds(intervalMs));
+        var every = GpuSampler.CounterEveryFor(readMs, TimeSpan.FromMilliseconds(intervalMs));
         Assert.Equal(expectedEvery, every);
         // the chosen rate keeps counter reads within 0.4% of one core, and one fewer sample between reads would not
-        Assert.True(readMs / (every * intervalMs) <= NvmlSampler.CounterCpuBudget + 1e-12);
-        if (every > 1) Assert.True(readMs / ((every - 1) * intervalMs) > NvmlSampler.CounterCpuBudget);
+        Assert.True(readMs / (every * intervalMs) <= GpuSampler.CounterCpuBudget + 1e-12);
+        if (every > 1) Assert.True(readMs / ((every - 1) * intervalMs) > GpuSampler.CounterCpuBudget);
     }
 
     [Fact]
@@ -74,7 +75,7 @@ public class SamplerTests
     {
         var clock = new ManualClock(0);
         var gpu = new FakeGpu("GPU-a", "00000000:01:00.0") { CounterReadDelay = TimeSpan.FromMilliseconds(4) };
-        using var sampler = new NvmlSampler(new FakeNvml(clock, gpu), [1], clock, TimeSpan.FromMilliseconds(100));
+        using var sampler = new GpuSampler(new FakeNvml(clock, gpu).Devices(), clock, TimeSpan.FromMilliseconds(100));
         for (var i = 0; i < 30; i++)
         {
             sampler.SampleOnce();
@@ -93,13 +94,16 @@ public class SamplerTests
     {
         var clock = new ManualClock(0);
         var nvml = new FakeNvml(clock, new FakeGpu("GPU-a", "00000000:01:00.0") { CounterSupported = false });
-        using var sampler = new NvmlSampler(nvml, [1], clock, TimeSpan.FromMilliseconds(100), counterSupported: [false]);
+        var devices = nvml.Devices();
+        Assert.False(devices[0].HasEnergyCounter);
+        var callsToOpen = nvml.EnergyCalls; // opening the device asks once whether the counter works
+        using var sampler = new GpuSampler(devices, clock, TimeSpan.FromMilliseconds(100));
         for (var i = 0; i < 20; i++)
         {
             sampler.SampleOnce();
             clock.Advance(0.1);
         }
-        Assert.Equal(0, nvml.EnergyCalls);
+        Assert.Equal(callsToOpen, nvml.EnergyCalls);
         Assert.Equal(20, sampler.Buffers[0].Count);
         Assert.All(sampler.Buffers[0].AsSpan().ToArray(), s => Assert.Equal(ulong.MaxValue, s.EnergyMj));
     }
@@ -108,7 +112,7 @@ public class SamplerTests
     public void A_cheap_fake_counter_is_read_every_sample()
     {
         var clock = new ManualClock(0);
-        using var sampler = new NvmlSampler(new FakeNvml(clock, new FakeGpu("GPU-a", "00000000:01:00.0")), [1], clock, TimeSpan.FromMilliseconds(100));
+        using var sampler = new GpuSampler(new FakeNvml(clock, new FakeGpu("GPU-a", "00000000:01:00.0")).Devices(), clock, TimeSpan.FromMilliseconds(100));
         for (var i = 0; i < 5; i++)
         {
             sampler.SampleOnce();
@@ -124,7 +128,7 @@ public class SamplerTests
         var clock = new ManualClock(0);
         var gpu = new FakeGpu("GPU-a", "00000000:01:00.0");
         var nvml = new FakeNvml(clock, gpu);
-        using var sampler = new NvmlSampler(nvml, [1], clock, TimeSpan.FromMilliseconds(100));
+        using var sampler = new GpuSampler(nvml.Devices(), clock, TimeSpan.FromMilliseconds(100));
         ulong[] reasons = [0, 0x4, 0x4, 0x4 | 0x40, 0x1, 0x1];
         foreach (var r in reasons)
         {
@@ -135,35 +139,48 @@ public class SamplerTests
         var samples = sampler.Buffers[0].AsSpan();
         Assert.Equal(6, samples.Length);
         // sw power cap at samples 1..3: intervals 0-1 half, 1-2 full, 2-3 full, 3-4 half = 3 s.
-        Assert.Equal(3.0, PowerIntegration.TimeWithBitS(samples, 0x4, 0, 5), 9);
-        Assert.Equal(1.0, PowerIntegration.TimeWithBitS(samples, 0x40, 0, 5), 9);
+        const GpuThrottleReasons powerCap = GpuThrottleReasons.SoftwarePowerCap, thermal = GpuThrottleReasons.HardwareThermalSlowdown;
+        Assert.Equal(3.0, PowerIntegration.TimeWithReasonS(samples, powerCap, 0, 5), 9);
+        Assert.Equal(1.0, PowerIntegration.TimeWithReasonS(samples, thermal, 0, 5), 9);
         // Cut to the window [1.5, 3]: sw power cap holds throughout (1.5 s); hw thermal ramps 0→1 over 2..3 (0.5 s).
-        Assert.Equal(1.5, PowerIntegration.TimeWithBitS(samples, 0x4, 1.5, 3), 9);
-        Assert.Equal(0.5, PowerIntegration.TimeWithBitS(samples, 0x40, 1.5, 3), 9);
+        Assert.Equal(1.5, PowerIntegration.TimeWithReasonS(samples, powerCap, 1.5, 3), 9);
+        Assert.Equal(0.5, PowerIntegration.TimeWithReasonS(samples, thermal, 1.5, 3), 9);
     }
 
     [Fact]
     public void Reasons_are_masked_and_flagged_as_documented()
     {
-        var raw = (ulong)(ClockEventReasons.GpuIdle | ClockEventReasons.ApplicationsClocksSetting | ClockEventReasons.HwSlowdown);
-        Assert.Equal(ClockEventReasons.HwSlowdown, ClockEventReasonInfo.Mask(raw));
-        Assert.True(ClockEventReasonInfo.IsFlagged(ClockEventReasons.SwPowerCap));
-        Assert.True(ClockEventReasonInfo.IsFlagged(ClockEventReasons.HwPowerBrakeSlowdown));
-        Assert.True(ClockEventReasonInfo.IsFlagged(ClockEventReasons.SwThermalSlowdown));
-        Assert.False(ClockEventReasonInfo.IsFlagged(ClockEventReasons.GpuIdle));
-        Assert.False(ClockEventReasonInfo.IsFlagged(ClockEventReasons.SyncBoost));
-        Assert.Equal(0x4UL, (ulong)ClockEventReasons.SwPowerCap);
-        Assert.Equal(0x8UL, (ulong)ClockEventReasons.HwSlowdown);
-        Assert.Equal(0x20UL, (ulong)ClockEventReasons.SwThermalSlowdown);
-        Assert.Equal(0x40UL, (ulong)ClockEventReasons.HwThermalSlowdown);
-        Assert.Equal(0x80UL, (ulong)ClockEventReasons.HwPowerBrakeSlowdown);
+        var raw = GpuThrottleReasons.Idle | GpuThrottleReasons.ApplicationClocks | GpuThrottleReasons.DisplayClocks | GpuThrottleReasons.HardwareSlowdown;
+        Assert.Equal(GpuThrottleReasons.HardwareSlowdown, GpuThrottleReasonInfo.Mask(raw));
+        Assert.True(GpuThrottleReasonInfo.IsFlagged(GpuThrottleReasons.SoftwarePowerCap));
+        Assert.True(GpuThrottleReasonInfo.IsFlagged(GpuThrottleReasons.HardwarePowerBrake));
+        Assert.True(GpuThrottleReasonInfo.IsFlagged(GpuThrottleReasons.SoftwareThermalSlowdown));
+        Assert.False(GpuThrottleReasonInfo.IsFlagged(GpuThrottleReasons.Idle));
+        Assert.False(GpuThrottleReasonInfo.IsFlagged(GpuThrottleReasons.SyncBoost));
+    }
+
+    [Theory] // nvmlClocksEventReason* bits, as nvml.h defines them
+    [InlineData(0x1UL, GpuThrottleReasons.Idle)]
+    [InlineData(0x2UL, GpuThrottleReasons.ApplicationClocks)]
+    [InlineData(0x4UL, GpuThrottleReasons.SoftwarePowerCap)]
+    [InlineData(0x8UL, GpuThrottleReasons.HardwareSlowdown)]
+    [InlineData(0x10UL, GpuThrottleReasons.SyncBoost)]
+    [InlineData(0x20UL, GpuThrottleReasons.SoftwareThermalSlowdown)]
+    [InlineData(0x40UL, GpuThrottleReasons.HardwareThermalSlowdown)]
+    [InlineData(0x80UL, GpuThrottleReasons.HardwarePowerBrake)]
+    [InlineData(0x100UL, GpuThrottleReasons.DisplayClocks)]
+    public void Nvml_clock_event_bits_read_as_the_named_reasons(ulong nvmlBits, GpuThrottleReasons reason)
+    {
+        var device = new FakeNvml(new ManualClock(), new FakeGpu("GPU-a", "00000000:01:00.0") { ClockEventReasons = nvmlBits }).Devices()[0];
+        Assert.True(device.TryReadThrottleReasons(out var read));
+        Assert.Equal(reason, read);
     }
 
     [Fact]
     public void While_running_the_sampler_samples_every_interval_and_once_more_when_stopped()
     {
         var clock = new ManualClock(0);
-        using var sampler = new NvmlSampler(new FakeNvml(clock, new FakeGpu("GPU-a", "00000000:01:00.0")), [1], clock, TimeSpan.FromMilliseconds(100));
+        using var sampler = new GpuSampler(new FakeNvml(clock, new FakeGpu("GPU-a", "00000000:01:00.0")).Devices(), clock, TimeSpan.FromMilliseconds(100));
         sampler.Start();             // a first sample at 0
         clock.Advance(1.05);         // ten from the loop: 0.1 … 1.0
         sampler.Stop();              // and a last one at 1.05
@@ -187,7 +204,7 @@ public class SamplerTests
     {
         var clock = new ManualClock(0);
         var nvml = new FakeNvml(clock, new FakeGpu("GPU-a", "00000000:01:00.0"), new FakeGpu("GPU-b", "00000000:02:00.0"));
-        using var sampler = new NvmlSampler(nvml, [1, 2], clock, TimeSpan.FromMilliseconds(100));
+        using var sampler = new GpuSampler(nvml.Devices(), clock, TimeSpan.FromMilliseconds(100));
         sampler.SampleOnce(); // warm up JIT
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 500; i++) sampler.SampleOnce();

@@ -1,6 +1,6 @@
-namespace Lem.Engine.Meters.Nvml;
+namespace Lem.Engine.Meters.Gpu;
 
-/// <summary>One sampler reading of one GPU. Values NVML could not give are NaN (or <see cref="ulong.MaxValue"/> for the counter).</summary>
+/// <summary>One sampler reading of one GPU. Values the device could not give are NaN (or <see cref="ulong.MaxValue"/> for the counter).</summary>
 public struct GpuSample
 {
     public double TimeS;
@@ -13,5 +13,5 @@ public struct GpuSample
     public double TemperatureC;
     public double SmClockMhz;
     public double MemoryClockMhz;
-    public ulong ClockEventReasons;
+    public GpuThrottleReasons ThrottleReasons;
 }

@@ -1,24 +1,23 @@
 using System.Globalization;
 
-namespace Lem.Engine.Meters.Nvml;
+namespace Lem.Engine.Meters.Gpu;
 
 /// <summary>
-/// GPU energy through NVML: the total-energy counter read at both window edges (primary), power samples integrated by
-/// the trapezoid rule (secondary, quality check), temperatures, clocks, throttling time. When NVML or the GPUs are
-/// missing the meter is unavailable and every window returns unavailable figures, so the experiment still runs.
+/// GPU energy through a vendor's platform (<see cref="IGpuPlatform"/>): the energy counter read at both window edges
+/// (primary), power samples integrated by the trapezoid rule (secondary, quality check), temperatures, clocks,
+/// throttling time. When the library or the GPUs are missing the meter is unavailable and every window returns
+/// unavailable figures, so the experiment still runs.
 /// </summary>
-public sealed class NvmlMeter : IMeter
+public sealed class GpuMeter : IMeter
 {
     /// <summary>Windows at least this long warn when integrated averaged power and the counter differ by more than 5%.</summary>
     public const double SampleCrossCheckMinWindowS = 5.0;
 
-    public const string MeterName = "nvml";
-
-    private readonly INvmlApi? _api;
-    private readonly NvmlMeterOptions _options;
+    private readonly IGpuPlatform? _platform;
+    private readonly GpuMeterOptions _options;
     private readonly MeterClock _clock;
     private readonly GpuState[] _gpus;
-    private readonly NvmlSampler? _sampler;
+    private readonly GpuSampler? _sampler;
     private readonly IReadOnlyList<string> _requested;
     private readonly IReadOnlyList<string> _notes;
     private string? _windowName;
@@ -27,10 +26,12 @@ public sealed class NvmlMeter : IMeter
     private ulong?[]? _endEnergies;
     private bool _disposed;
 
-    private NvmlMeter(INvmlApi? api, NvmlMeterOptions options, MeterClock clock, GpuState[] gpus, NvmlSampler? sampler, MeterHealth health,
-        IReadOnlyList<string> notes)
+    private GpuMeter(string name, GpuVendorTerms terms, IGpuPlatform? platform, GpuMeterOptions options, MeterClock clock, GpuState[] gpus,
+        GpuSampler? sampler, MeterHealth health, IReadOnlyList<string> notes)
     {
-        _api = api;
+        Name = name;
+        Terms = terms;
+        _platform = platform;
         _options = options;
         _clock = clock;
         _gpus = gpus;
@@ -40,19 +41,23 @@ public sealed class NvmlMeter : IMeter
         _sampler = sampler;
     }
 
-    public string Name => MeterName;
+    /// <summary>The platform's meter name (<c>nvml</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The vendor's words: its library, tools and calls.</summary>
+    public GpuVendorTerms Terms { get; }
 
     public MeterHealth Health { get; }
 
     /// <summary>The GPUs measured (empty when unavailable).</summary>
-    public IReadOnlyList<SelectedGpu> Gpus => _gpus.Select(g => g.Gpu).ToArray();
+    public IReadOnlyList<IGpuDevice> Gpus => _gpus.Select(g => g.Device).ToArray();
 
     /// <summary>Counter update period measured at start-up for a GPU label (<c>gpu:0</c>), null when unknown.</summary>
-    public double? UpdatePeriodMs(string label) => _gpus.FirstOrDefault(g => g.Gpu.Label == label)?.UpdatePeriodMs;
+    public double? UpdatePeriodMs(string label) => _gpus.FirstOrDefault(g => g.Device.Label == label)?.UpdatePeriodMs;
 
     /// <summary>
     /// How finely the sampled energy-counter series resolves time: the counter's update period, or the interval at
-    /// which the sampler reads it where that is longer (slow counter reads, see <see cref="NvmlSampler.CounterEvery"/>).
+    /// which the sampler reads it where that is longer (slow counter reads, see <see cref="GpuSampler.CounterEvery"/>).
     /// </summary>
     public double? CounterSeriesResolutionMs(string label)
     {
@@ -68,47 +73,40 @@ public sealed class NvmlMeter : IMeter
     public double? CounterReadMs => _sampler?.CounterReadMs;
 
     /// <summary>Power limit in W of a GPU label, null when unknown.</summary>
-    public double? PowerLimitW(string label) => _gpus.FirstOrDefault(g => g.Gpu.Label == label)?.PowerLimitW;
+    public double? PowerLimitW(string label) => _gpus.FirstOrDefault(g => g.Device.Label == label)?.PowerLimitW;
 
+    /// <summary>Opens the meter on one platform; see <see cref="Open(IReadOnlyList{IGpuPlatform}, GpuMeterOptions, MeterClock?)"/>.</summary>
+    public static GpuMeter Open(IGpuPlatform platform, GpuMeterOptions options, MeterClock? clock = null) => Open([platform], options, clock);
 
     /// <summary>
-    /// Initialises NVML, maps the requested devices, measures each counter's update period. Never throws for a missing
-    /// driver or GPU: the meter is then unavailable and says why.
+    /// Starts the first platform whose library starts, maps the requested devices, measures each counter's update
+    /// period. Never throws for a missing driver or GPU: the meter is then unavailable and says why.
     /// </summary>
-    public static NvmlMeter Open(INvmlApi api, NvmlMeterOptions options, MeterClock? clock = null)
+    public static GpuMeter Open(IReadOnlyList<IGpuPlatform> platforms, GpuMeterOptions options, MeterClock? clock = null)
     {
         clock ??= MeterClock.System;
-        var init = api.Init();
-        if (init != NvmlReturn.Success)
-        {
-            var why = init == NvmlReturn.LibraryNotFound
-                ? "NVML library libnvidia-ml.so.1 not found. Remedy: install the NVIDIA driver, or run on a machine with an NVIDIA GPU; GPU energy is reported as unavailable."
-                : $"nvmlInit failed: {api.ErrorString(init)}. Remedy: check the NVIDIA driver (nvidia-smi); GPU energy is reported as unavailable.";
-            return Unavailable(null, options, clock, why);
-        }
+        var start = GpuPlatformStart.First(platforms);
+        if (start.Started is not { } platform) return Unavailable(platforms[0], options, clock, start.Reason);
 
-        var selection = GpuDeviceSelector.Select(api, options.Devices, options.CudaVisibleDevices, options.CudaDeviceOrder);
-        if (selection.Errors.Count > 0 || selection.Gpus.Count == 0)
+        var selection = platform.Open(options.Devices, options.Environment ?? (_ => null));
+        if (selection.Errors.Count > 0 || selection.Devices.Count == 0)
         {
             var why = selection.Errors.Count > 0
                 ? string.Join(" ", selection.Errors)
                 : "no GPU device was requested or matched (devices: " + string.Join(", ", options.Devices) + ").";
-            api.Shutdown();
-            return Unavailable(null, options, clock, why);
+            platform.Shutdown();
+            return Unavailable(platform, options, clock, why);
         }
 
+        var terms = platform.Terms;
         var states = new List<GpuState>();
-        foreach (var gpu in selection.Gpus)
+        foreach (var device in selection.Devices)
         {
-            var h = gpu.Device.Handle;
-            var state = new GpuState(gpu);
-            state.PowerLimitW = api.GetPowerManagementLimit(h, out var limit) == NvmlReturn.Success ? limit / 1000.0 : null;
-            state.MigEnabled = gpu.MigInstance is not null || (api.GetMigMode(h, out var mig) == NvmlReturn.Success && mig);
-            state.CounterSupported = api.GetTotalEnergyConsumption(h, out _) == NvmlReturn.Success;
-            if (state.CounterSupported)
+            var state = new GpuState(device) { PowerLimitW = device.ReadPowerLimitW() };
+            if (device.HasEnergyCounter)
             {
                 state.UpdatePeriodMs = UpdatePeriodProbe.MeasureMs(
-                    () => api.GetTotalEnergyConsumption(h, out var e) == NvmlReturn.Success ? e : null,
+                    () => device.TryReadEnergyMj(out var e) ? e : null,
                     clock, options.ProbePollInterval, options.ProbeChanges, options.ProbeTimeout);
             }
             states.Add(state);
@@ -116,37 +114,38 @@ public sealed class NvmlMeter : IMeter
 
         var periods = states.Where(s => s.UpdatePeriodMs is not null).Select(s => s.UpdatePeriodMs!.Value).ToList();
         var measures = string.Join("; ", states.Select(s =>
-            $"{s.Gpu.Label} {s.Gpu.Device.Name} ({s.Gpu.Device.Uuid}, {s.Gpu.Device.PciBusId}): "
-            + (s.MigEnabled ? "MIG enabled, per-instance energy unavailable"
-                : s.CounterSupported ? "energy counter, update period " + (s.UpdatePeriodMs is { } p ? p.ToString("F0", CultureInfo.InvariantCulture) + " ms" : "unknown (counter did not change during the probe)")
-                : "no energy counter (before Volta), power samples only")));
-        NvmlSampler? sampler = null;
+            $"{s.Device.Label} {s.Device.Name} ({s.Device.Uuid}, {s.Device.PciBusId}): "
+            + (s.Device.IsPartitioned ? $"{terms.Partition} enabled, per-instance energy unavailable"
+                : s.Device.HasEnergyCounter ? "energy counter, update period " + (s.UpdatePeriodMs is { } p ? p.ToString("F0", CultureInfo.InvariantCulture) + " ms" : "unknown (counter did not change during the probe)")
+                : $"no energy counter (before {terms.FirstGenerationWithCounter}), power samples only")));
+        GpuSampler? sampler = null;
         if (options.SampleInterval is { } si && si > TimeSpan.Zero)
         {
             // The counter-read cost is measured here, not at the first window's edge, where it would delay the window.
-            sampler = new NvmlSampler(api, states.Select(s => s.Gpu.Device.Handle).ToArray(), clock, si, states.Select(s => s.CounterSupported).ToArray());
-            if (states.FindIndex(s => s.CounterSupported) is var withCounter and >= 0) sampler.CalibrateCounterReads(withCounter);
+            sampler = new GpuSampler(selection.Devices, clock, si);
+            if (states.FindIndex(s => s.Device.HasEnergyCounter) is var withCounter and >= 0) sampler.CalibrateCounterReads(withCounter);
             measures += FormattableString.Invariant($"; power samples every {si.TotalMilliseconds:F0} ms");
-            if (states.Any(s => s.CounterSupported))
+            if (states.Any(s => s.Device.HasEnergyCounter))
                 measures += FormattableString.Invariant(
-                    $"; energy counter sampled every {sampler.CounterSamplePeriod.TotalMilliseconds:F0} ms (one read costs {sampler.CounterReadMs:F3} ms; reads kept under {NvmlSampler.CounterCpuBudget * 100:0.0#}% of one core per GPU)");
+                    $"; energy counter sampled every {sampler.CounterSamplePeriod.TotalMilliseconds:F0} ms (one read costs {sampler.CounterReadMs:F3} ms; reads kept under {GpuSampler.CounterCpuBudget * 100:0.0#}% of one core per GPU)");
         }
-        var health = new MeterHealth(MeterName, true, measures, null, periods.Count > 0 ? periods.Max() : null);
-        return new NvmlMeter(api, options, clock, states.ToArray(), sampler, health, selection.Notes);
+        var health = new MeterHealth(platform.MeterName, true, measures, null, periods.Count > 0 ? periods.Max() : null);
+        return new GpuMeter(platform.MeterName, terms, platform, options, clock, states.ToArray(), sampler, health, selection.Notes);
     }
 
-    private static NvmlMeter Unavailable(INvmlApi? api, NvmlMeterOptions options, MeterClock clock, string why) =>
-        new(api, options, clock, [], null, new MeterHealth(MeterName, false, "GPU energy (NVML)", why), []);
+    private static GpuMeter Unavailable(IGpuPlatform platform, GpuMeterOptions options, MeterClock clock, string why) =>
+        new(platform.MeterName, platform.Terms, null, options, clock, [], null,
+            new MeterHealth(platform.MeterName, false, $"GPU energy ({platform.Terms.Library})", why), []);
 
     public void BeginWindow(string windowName)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_windowName is not null) throw new InvalidOperationException($"Window '{_windowName}' is still open; end it before beginning '{windowName}'.");
         _windowName = windowName;
-        if (_api is null) return;
+        if (_platform is null) return;
         foreach (var g in _gpus)
         {
-            g.BeginTemperatureC = _api.GetTemperature(g.Gpu.Device.Handle, out var t) == NvmlReturn.Success ? t : null;
+            g.BeginTemperatureC = g.Device.TryReadTemperatureC(out var t) ? t : null;
         }
         _beginS = _clock.NowS;
         foreach (var g in _gpus) g.BeginEnergyMj = ReadCounter(g);
@@ -155,7 +154,7 @@ public sealed class NvmlMeter : IMeter
 
     public void CaptureWindowEnd()
     {
-        if (_windowName is null || _api is null || _endS is not null) return;
+        if (_windowName is null || _platform is null || _endS is not null) return;
         var endS = _clock.NowS;
         var endEnergies = _gpus.Select(ReadCounter).ToArray();
         _sampler?.Stop();
@@ -168,7 +167,7 @@ public sealed class NvmlMeter : IMeter
         if (_windowName is null) throw new InvalidOperationException("EndWindow called without BeginWindow.");
         CaptureWindowEnd();
         _windowName = null;
-        if (_api is null) return UnavailableResult();
+        if (_platform is null) return UnavailableResult();
 
         var endS = _endS!.Value;
         var endEnergies = _endEnergies!;
@@ -184,50 +183,50 @@ public sealed class NvmlMeter : IMeter
         for (var i = 0; i < _gpus.Length; i++)
         {
             var g = _gpus[i];
-            var prefix = g.Gpu.Label.Replace(":", "", StringComparison.Ordinal);
+            var prefix = g.Device.Label.Replace(":", "", StringComparison.Ordinal);
             var samples = _sampler is null ? ReadOnlySpan<GpuSample>.Empty : _sampler.Buffers[i].AsSpan();
             var figure = CounterFigure(g, endEnergies[i], duration, samples, prefix, metrics, warnings);
             energy.Add(figure);
             AddSampleMetrics(g, samples, figure, prefix, metrics, warnings, _beginS, endS);
             if (g.UpdatePeriodMs is { } period) metrics[$"{prefix}_counter_update_period_ms"] = period;
-            if (_sampler is not null && g.CounterSupported)
+            if (_sampler is not null && g.Device.HasEnergyCounter)
             {
                 metrics[$"{prefix}_counter_sample_period_ms"] = _sampler.CounterSamplePeriod.TotalMilliseconds;
                 if (_sampler.CounterReadMs is { } readMs) metrics[$"{prefix}_counter_read_ms"] = readMs;
             }
             if (g.PowerLimitW is { } limit) metrics[$"{prefix}_power_limit_w"] = limit;
             if (g.BeginTemperatureC is { } t0) metrics[$"{prefix}_temperature_start_c"] = t0;
-            if (_api.GetTemperature(g.Gpu.Device.Handle, out var t1) == NvmlReturn.Success) metrics[$"{prefix}_temperature_end_c"] = t1;
+            if (g.Device.TryReadTemperatureC(out var t1)) metrics[$"{prefix}_temperature_end_c"] = t1;
             if (_options.KeepTimeSeries) AddSeries(samples, prefix, series, _beginS, endS, g.BeginEnergyMj, endEnergies[i]);
         }
-        return MeterWindowResult.Create(MeterName, energy, metrics, warnings, series);
+        return MeterWindowResult.Create(Name, energy, metrics, warnings, series);
     }
 
     private EnergyFigure CounterFigure(GpuState g, ulong? endMj, double durationS, ReadOnlySpan<GpuSample> samples, string prefix,
         Dictionary<string, double> metrics, List<MeterWarning> warnings)
     {
-        var label = g.Gpu.Label;
-        const string method = "nvmlDeviceGetTotalEnergyConsumption delta";
+        var label = g.Device.Label;
+        var method = $"{Terms.Call(GpuReading.EnergyCounter)} delta";
         double? counterJ = g.BeginEnergyMj is { } b && endMj is { } e && e >= b ? (e - b) / 1000.0 : null;
         var durationMs = durationS * 1000;
 
-        if (g.MigEnabled)
+        if (g.Device.IsPartitioned)
         {
             if (counterJ is { } whole) metrics[$"{prefix}_whole_device_energy_j"] = whole;
-            var why = g.Gpu.MigInstance is not null
-                ? $"{label} is MIG instance {g.Gpu.MigInstance}: NVML reports energy only for the whole GPU, per-instance energy is not available."
-                : $"{label} has MIG mode enabled: NVML reports energy only for the whole GPU, per-instance energy is not available.";
+            var why = g.Device.PartitionInstance is { } instance
+                ? $"{label} is {Terms.Partition} instance {instance}: {Terms.Library} reports energy only for the whole GPU, per-instance energy is not available."
+                : $"{label} has {Terms.Partition} mode enabled: {Terms.Library} reports energy only for the whole GPU, per-instance energy is not available.";
             warnings.Add(new MeterWarning("mig-energy-unavailable", why,
-                $"Read {prefix}_whole_device_energy_j (all instances together), or disable MIG (nvidia-smi -mig 0) to measure one experiment per GPU."));
+                $"Read {prefix}_whole_device_energy_j (all instances together), or disable {Terms.Partition} ({Terms.DisablePartitioning}) to measure one experiment per GPU."));
             return EnergyFigure.Unavailable(label, why);
         }
 
-        if (!g.CounterSupported || counterJ is null)
+        if (!g.Device.HasEnergyCounter || counterJ is null)
         {
             var integrated = samples.Length >= 2 ? PowerIntegration.TrapezoidJ(samples, s => s.AvgPowerW, _beginS, _beginS + durationS) : null;
             if (integrated is { } j)
-                return new EnergyFigure(label, j, EnergySource.MeasuredSamples, "trapezoid integral of nvmlDeviceGetPowerUsage samples",
-                    "No energy counter reading (GPU older than Volta or read failed).");
+                return new EnergyFigure(label, j, EnergySource.MeasuredSamples, $"trapezoid integral of {Terms.Call(GpuReading.AveragePower)} samples",
+                    $"No energy counter reading (GPU older than {Terms.FirstGenerationWithCounter} or read failed).");
             return EnergyFigure.Unavailable(label, "Energy counter unreadable and fewer than two power samples.");
         }
 
@@ -242,7 +241,7 @@ public sealed class NvmlMeter : IMeter
         if (counterJ.Value == 0)
         {
             var why = $"The energy counter did not advance during {durationMs:F1} ms.";
-            warnings.Add(new MeterWarning("counter-not-advancing", $"{label}: {why}", "Measure a longer window; check the driver with nvidia-smi."));
+            warnings.Add(new MeterWarning("counter-not-advancing", $"{label}: {why}", $"Measure a longer window; check the driver with {Terms.Tool}."));
             return EnergyFigure.Unavailable(label, why);
         }
 
@@ -264,14 +263,14 @@ public sealed class NvmlMeter : IMeter
         {
             low = true;
             note = "Counter update period unknown (it did not change during the start-up probe); window confidence cannot be judged.";
-            warnings.Add(new MeterWarning("update-period-unknown", $"{label}: {note}", "Re-run; if it persists, check the driver with nvidia-smi."));
+            warnings.Add(new MeterWarning("update-period-unknown", $"{label}: {note}", $"Re-run; if it persists, check the driver with {Terms.Tool}."));
         }
         metrics[$"{prefix}_energy_counter_j"] = counterJ.Value;
         if (durationS > 0) metrics[$"{prefix}_avg_power_w"] = counterJ.Value / durationS;
         return new EnergyFigure(label, counterJ.Value, EnergySource.MeasuredCounter, method, note, low);
     }
 
-    private static void AddSampleMetrics(GpuState g, ReadOnlySpan<GpuSample> samples, EnergyFigure figure, string prefix,
+    private void AddSampleMetrics(GpuState g, ReadOnlySpan<GpuSample> samples, EnergyFigure figure, string prefix,
         Dictionary<string, double> metrics, List<MeterWarning> warnings, double beginS, double endS)
     {
         var durationS = endS - beginS;
@@ -285,11 +284,11 @@ public sealed class NvmlMeter : IMeter
         {
             var rel = (s2 - c) / c;
             metrics[$"{prefix}_samples_vs_counter_rel_diff"] = rel;
-            // NVML's averaged power lags the load (a moving average): on the H100s it read 7–9% low over 1.4–1.9 s windows
+            // Averaged power lags the load (a moving average): on the H100s it read 7–9% low over 1.4–1.9 s windows
             // that start from idle, and within 0.1% over 30 s of steady load. Shorter windows get the figure, not a warning.
             if (Math.Abs(rel) > 0.05 && !figure.LowConfidence && durationS >= SampleCrossCheckMinWindowS)
                 warnings.Add(new MeterWarning("samples-disagree-with-counter",
-                    $"{g.Gpu.Label}: integrated averaged power differs from the energy counter by {rel * 100:F1}%.",
+                    $"{g.Device.Label}: integrated averaged power differs from the energy counter by {rel * 100:F1}%.",
                     "The counter figure is used. Check the sample interval and that nothing else ran on the GPU."));
         }
 
@@ -313,17 +312,17 @@ public sealed class NvmlMeter : IMeter
         if (nMu > 0) metrics[$"{prefix}_memory_util_mean_pct"] = memUtil / nMu;
 
         var flagged = new List<string>();
-        foreach (var (reason, name) in ClockEventReasonInfo.Recorded)
+        foreach (var (reason, name) in GpuThrottleReasonInfo.Recorded)
         {
-            var seconds = PowerIntegration.TimeWithBitS(samples, (ulong)reason, beginS, endS);
+            var seconds = PowerIntegration.TimeWithReasonS(samples, reason, beginS, endS);
             metrics[$"{prefix}_throttle_{name}_s"] = seconds;
-            if (seconds > 0 && ClockEventReasonInfo.IsFlagged(reason))
+            if (seconds > 0 && GpuThrottleReasonInfo.IsFlagged(reason))
                 flagged.Add($"{name} {seconds:F2} s ({(durationS > 0 ? seconds / durationS * 100 : 0):F0}% of the window)");
         }
         if (flagged.Count > 0)
             warnings.Add(new MeterWarning("gpu-throttled",
-                $"{g.Gpu.Label} clocks were limited: {string.Join(", ", flagged)}.",
-                "Energy and speed depend on it: compare only runs with the same throttling; check cooling and the power limit (nvidia-smi -q -d PERFORMANCE,POWER)."));
+                $"{g.Device.Label} clocks were limited: {string.Join(", ", flagged)}.",
+                $"Energy and speed depend on it: compare only runs with the same throttling; check cooling and the power limit ({Terms.ClocksCheck})."));
     }
 
     /// <summary>
@@ -352,7 +351,7 @@ public sealed class NvmlMeter : IMeter
             Add(series, t, $"{prefix}_temperature_c", s.TemperatureC);
             Add(series, t, $"{prefix}_sm_clock_mhz", s.SmClockMhz);
             Add(series, t, $"{prefix}_memory_clock_mhz", s.MemoryClockMhz);
-            series.Add(new(t, $"{prefix}_clock_event_reasons_mask", (double)ClockEventReasonInfo.Mask(s.ClockEventReasons)));
+            series.Add(new(t, $"{prefix}_clock_event_reasons_mask", (double)GpuThrottleReasonInfo.Mask(s.ThrottleReasons)));
         }
         if (beginMj is { } b && endMj is { } e && e >= b) series.Add(new(endS - beginS, counter, (e - b) / 1000.0));
     }
@@ -362,15 +361,14 @@ public sealed class NvmlMeter : IMeter
         if (!double.IsNaN(value)) series.Add(new TimeSeriesPoint(t, name, value));
     }
 
-    private ulong? ReadCounter(GpuState g) =>
-        g.CounterSupported && _api!.GetTotalEnergyConsumption(g.Gpu.Device.Handle, out var e) == NvmlReturn.Success ? e : null;
+    private static ulong? ReadCounter(GpuState g) => g.Device.HasEnergyCounter && g.Device.TryReadEnergyMj(out var e) ? e : null;
 
     private MeterWindowResult UnavailableResult()
     {
-        var why = Health.UnavailableReason ?? "NVML unavailable.";
+        var why = Health.UnavailableReason ?? $"{Terms.Library} unavailable.";
         var labels = _requested.Where(d => !d.Equals("cpu", StringComparison.OrdinalIgnoreCase)).Select(LabelOf).Distinct().DefaultIfEmpty("gpu");
         var figures = labels.Select(l => EnergyFigure.Unavailable(l, why)).ToArray();
-        return MeterWindowResult.Create(MeterName, figures, new Dictionary<string, double>(),
+        return MeterWindowResult.Create(Name, figures, new Dictionary<string, double>(),
             [new MeterWarning("gpu-energy-unavailable", why, "GPU energy is missing from this result; see the cause.")]);
     }
 
@@ -388,16 +386,14 @@ public sealed class NvmlMeter : IMeter
         if (_disposed) return;
         _disposed = true;
         _sampler?.Dispose();
-        if (_api is not null && _gpus.Length > 0) _api.Shutdown();
+        if (_platform is not null && _gpus.Length > 0) _platform.Shutdown();
     }
 
-    private sealed class GpuState(SelectedGpu gpu)
+    private sealed class GpuState(IGpuDevice device)
     {
-        public SelectedGpu Gpu { get; } = gpu;
+        public IGpuDevice Device { get; } = device;
         public double? UpdatePeriodMs { get; set; }
-        public double? PowerLimitW { get; set; }
-        public bool MigEnabled { get; set; }
-        public bool CounterSupported { get; set; }
+        public double? PowerLimitW { get; init; }
         public ulong? BeginEnergyMj { get; set; }
         public double? BeginTemperatureC { get; set; }
     }

@@ -1,4 +1,4 @@
-namespace Lem.Engine.Meters.Nvml;
+namespace Lem.Engine.Meters.Gpu;
 
 /// <summary>
 /// Measures how often an energy counter changes: polls every <c>pollInterval</c> until <c>changes</c> changes are seen

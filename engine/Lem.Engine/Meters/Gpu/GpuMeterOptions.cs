@@ -1,17 +1,16 @@
-namespace Lem.Engine.Meters.Nvml;
+namespace Lem.Engine.Meters.Gpu;
 
-/// <summary>Settings of the NVML meter.</summary>
+/// <summary>Settings of the GPU meter.</summary>
 /// <param name="Devices">Devices the experiment uses: <c>cuda:0</c>, <c>cuda:1</c>, <c>GPU-...</c> UUIDs, PCI bus ids.</param>
 /// <param name="SampleInterval">Background sampler period (default 100 ms); null or zero turns the sampler off.</param>
 /// <param name="KeepTimeSeries">Return the sampled series with each window.</param>
-/// <param name="CudaVisibleDevices">The value of CUDA_VISIBLE_DEVICES the experiment runs with (null: unset).</param>
-/// <param name="CudaDeviceOrder">The value of CUDA_DEVICE_ORDER (null: unset, CUDA's FASTEST_FIRST).</param>
-public sealed record NvmlMeterOptions(
+/// <param name="Environment">Reads the environment variables the experiment runs with, by which the platform maps
+/// devices (for NVIDIA CUDA_VISIBLE_DEVICES and CUDA_DEVICE_ORDER); null: none is set.</param>
+public sealed record GpuMeterOptions(
     IReadOnlyList<string> Devices,
     TimeSpan? SampleInterval,
     bool KeepTimeSeries = false,
-    string? CudaVisibleDevices = null,
-    string? CudaDeviceOrder = null)
+    Func<string, string?>? Environment = null)
 {
     public static TimeSpan DefaultSampleInterval { get; } = TimeSpan.FromMilliseconds(100);
 

@@ -1,4 +1,4 @@
-namespace Lem.Engine.Meters.Nvml;
+namespace Lem.Engine.Meters.Gpu;
 
 /// <summary>Integrates sampled power over time by the trapezoid rule.</summary>
 public static class PowerIntegration
@@ -67,11 +67,11 @@ public static class PowerIntegration
     }
 
     /// <summary>
-    /// Seconds within [fromS, toS] spent with a clock-event bit set: the trapezoid rule applied to the 0/1 signal, so
+    /// Seconds within [fromS, toS] spent with a throttle reason set: the trapezoid rule applied to the 0/1 signal, so
     /// an interval whose ends disagree counts half.
     /// </summary>
-    public static double TimeWithBitS(ReadOnlySpan<GpuSample> samples, ulong bit, double fromS, double toS) =>
-        TrapezoidJ(samples, s => (s.ClockEventReasons & bit) != 0 ? 1.0 : 0.0, fromS, toS) ?? 0;
+    public static double TimeWithReasonS(ReadOnlySpan<GpuSample> samples, GpuThrottleReasons reason, double fromS, double toS) =>
+        TrapezoidJ(samples, s => (s.ThrottleReasons & reason) != 0 ? 1.0 : 0.0, fromS, toS) ?? 0;
 
     private static double ValueAt(List<double> t, List<double> p, double at)
     {
