@@ -1,4 +1,4 @@
-// Build script: `dotnet fsi build.fsx <target>`, targets: build, setup, test, publish, device-pack, clean.
+// Build script: `dotnet fsi build.fsx <target>`, targets: build, setup, test, publish, device-pack, docs, clean.
 // Plain F#, no build framework: each target is a function that runs commands and stops at the first failure.
 
 open System
@@ -223,12 +223,22 @@ let devicePack () =
     let bytes = Directory.GetFiles(outDir, "*", SearchOption.AllDirectories) |> Array.sumBy (fun f -> FileInfo(f).Length)
     printfn "device pack: %s (%.1f MB)" outDir (float bytes / 1e6)
 
+/// docs/parameters.md from the composed registry (`lem config params --markdown`); a CLI test keeps it current.
+let docs () =
+    let info = ProcessStartInfo("dotnet", "run --project dsl/Lem.Cli -- config params --markdown", WorkingDirectory = root, UseShellExecute = false, RedirectStandardOutput = true)
+    use p = Process.Start info
+    let text = p.StandardOutput.ReadToEnd()
+    p.WaitForExit()
+    if p.ExitCode <> 0 then failwith "lem config params --markdown failed"
+    File.WriteAllText(Path.Combine(root, "docs", "parameters.md"), text)
+    printfn "wrote docs/parameters.md"
+
 let clean () =
     for dir in [ artifacts; Path.Combine(root, ".device") ] do
         if Directory.Exists dir then Directory.Delete(dir, true)
     runOrFail "dotnet" "clean LLenergyMeasure.sln --nologo -v q"
 
-let targets = dict [ "build", build; "setup", setup; "test", test; "publish", publish; "device-pack", devicePack; "clean", clean ]
+let targets = dict [ "build", build; "setup", setup; "test", test; "publish", publish; "device-pack", devicePack; "docs", docs; "clean", clean ]
 
 match fsi.CommandLineArgs |> Array.tail |> Array.toList with
 | [ target ] when targets.ContainsKey target -> targets[target] ()

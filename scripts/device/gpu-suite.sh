@@ -4,7 +4,7 @@
 # and copying the repository there. Needs python3 with torch, transformers, safetensors and pynvml.
 #
 #   scripts/device/gpu-suite.sh [meters] [env] [fixture] [bench] [parity] [dataparallel] [pipeline] [phases]
-#                               [decode-check] [decode-bench] [decode-profile]   (default:
+#                               [decode-check] [decode-bench] [decode-profile] [server]   (default:
 #   all but dataparallel, pipeline, phases and the decode sections,
 #   in that order;
 #   meters first so that the idle baseline is read on a GPU that has not just been loaded)
@@ -15,6 +15,9 @@
 #     llama.cpp's convert_hf_to_gguf.py, llama.cpp on the same weights (bf16, Q8_0, Q4_0); prints one table.
 #     LLAMA_CPP_FA overrides the flash-attention flag ("-fa on"); PEER_BATCHES the peers' batch sizes.
 #   decode-profile: ncu kernel times of lem's batch-1 decode steps (bf16, int8, int4), summed by kernel.
+#   server (issue 17): lem starts the llama-server that LLAMA_SERVER names (a CUDA build), serves the Llama-3.2-1B shape
+#     as a GGUF lem writes, drives it at 1 and 8 requests in flight (server.lem) and prints lem's figures beside the
+#     server's own timings and GPU J/token (server_table.py).
 #
 # Prints the figures and writes logs and JSON to $OUT (default ./gpu-out). Each section runs even if an
 # earlier one failed; the exit code is 1 when any section failed.
@@ -194,6 +197,14 @@ decode-profile)
       --new-tokens 96 --out "$OUT/profile-$q.json" > "$OUT/ncu-$q.csv" 2> "$OUT/ncu-$q.err" || failed+=("decode-profile:$q")
     $PY scripts/device/ncu_summary.py "$OUT/ncu-$q.csv" --label "$q" | tee -a "$OUT/decode-profile.txt"
   done
+  ;;
+server)
+  section "server backends: lem starts llama-server (CUDA), drives it through the OpenAI API and meters cuda:0"
+  : "${LLAMA_SERVER:?set LLAMA_SERVER to a llama-server binary built for this GPU}"
+  rm -rf gpu-results-server
+  "$LEM" run --fresh --set "server.command=[\"$LLAMA_SERVER\"]" scripts/device/server.lem 2>&1 | tee "$OUT/server-lem.txt" || failed+=(server-lem)
+  "$LEM" results --dir gpu-results-server export --format json > "$OUT/server-lem.json" || failed+=(server-export)
+  $PY scripts/device/server_table.py "$OUT/server-lem.json" | tee "$OUT/server-table.md" || failed+=(server-table)
   ;;
 meters)
   section "meter self-check: steady 30 s load, idle power, throttling, short window"

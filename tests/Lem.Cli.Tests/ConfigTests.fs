@@ -99,6 +99,12 @@ let tests =
             let firstWords = o.Stdout.Split('\n') |> Array.map (fun l -> (l.Split(' ')[0]).Trim()) |> Set.ofArray
             for name in registryNames do Expect.isTrue (firstWords.Contains name) $"{name} listed"
 
+        testCase "docs/parameters.md is what config params --markdown prints (regenerate: dotnet fsi build.fsx docs)" <| fun () ->
+            let o = run (workDir "params-md") [ "config"; "params"; "--markdown" ]
+            expectOk o
+            let committed = File.ReadAllText(Path.Combine(repoRoot, "docs", "parameters.md"))
+            Expect.equal (o.Stdout.ReplaceLineEndings "\n") (committed.ReplaceLineEndings "\n") "docs/parameters.md is stale: run dotnet fsi build.fsx docs"
+
         testCase "config params --json lists every registry name with its metadata" <| fun () ->
             let o = run (workDir "params-json") [ "config"; "params"; "--json" ]
             expectOk o

@@ -72,7 +72,8 @@ let tests =
             Expect.equal folders.Length 1 "one run folder"
             expectCompletedRun folders[0]
             Expect.stringContains first.Stdout (Path.GetFileName folders[0]) "the run id is printed"
-            Expect.stringContains first.Stdout "[estimated]" "energy printed with its source"
+            Expect.stringContains first.Stdout "energy cpu: " "energy printed by component"
+            Expect.stringContains first.Stdout "[estimated" "energy printed with its source"
             let before = snapshot folders[0]
 
             let again = run dir [ "run"; "run.lem" ]

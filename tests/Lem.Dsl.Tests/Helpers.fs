@@ -8,9 +8,8 @@ open Lem.Dsl.Checker
 open Lem.Dsl.Checker.Imports
 open Lem.Dsl.Checker.Checker
 
-/// The engine's registry composed with the TorchSharp backend module, as the CLI composes it (the golden plans are
-/// TorchSharp experiments).
-let engineRegistry = ParameterRegistry.Compose([| Lem.Backends.TorchSharp.Backend.TorchSharpModule() :> Lem.Engine.Inference.IBackendModule |])
+/// The registry the CLI composes from this build's backend modules (the examples use several backends).
+let engineRegistry = Lem.Cli.Composition.registry
 
 /// The registry the tests check against.
 let registry = RegistryAdapter.ofRegistry engineRegistry
