@@ -225,7 +225,9 @@ let devicePack () =
 
 /// docs/parameters.md from the composed registry (`lem config params --markdown`); a CLI test keeps it current.
 let docs () =
-    let info = ProcessStartInfo("dotnet", "run --project dsl/Lem.Cli -- config params --markdown", WorkingDirectory = root, UseShellExecute = false, RedirectStandardOutput = true)
+    runOrFail "dotnet" "build dsl/Lem.Cli --nologo -v q"
+    // built first, so that build messages stay out of the generated file
+    let info = ProcessStartInfo("dotnet", "run --project dsl/Lem.Cli --no-build -- config params --markdown", WorkingDirectory = root, UseShellExecute = false, RedirectStandardOutput = true)
     use p = Process.Start info
     let text = p.StandardOutput.ReadToEnd()
     p.WaitForExit()
