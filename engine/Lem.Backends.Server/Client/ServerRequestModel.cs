@@ -83,6 +83,10 @@ public sealed class ServerRequestModel : IRequestModel
         }
     }
 
+    /// <summary>The request counts since load (warm-up included).</summary>
+    public IReadOnlyCollection<string> CounterFacts =>
+        [Fact("requests"), Fact("requests_failed"), Fact("requests_min_tokens_unmet"), Fact("requests_without_usage"), Fact("requests_resent")];
+
     public IReadOnlyList<string> Warnings
     {
         get

@@ -67,6 +67,9 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
         }
     }
 
+    /// <summary>Captures and replays count since load; the other numeric facts (weight bytes, build time) are constants.</summary>
+    public IReadOnlyCollection<string> CounterFacts => ["torchsharp_cuda_graph_captures", "torchsharp_cuda_graph_replays"];
+
     /// <summary>Why CUDA graphs were asked for but are not used; null otherwise.</summary>
     public string? GraphsWarning { get; init; }
 

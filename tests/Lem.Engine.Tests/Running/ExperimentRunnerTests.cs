@@ -96,6 +96,23 @@ public sealed class ExperimentRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Only_the_facts_a_model_calls_counters_get_a_window_share_and_constants_stay_as_they_are()
+    {
+        var module = new ScriptedBatchModule(_clock, stepTime: TimeSpan.FromMilliseconds(10)) { ReportsFacts = true };
+        var services = Services(module);
+        var run = Plan(services, ("max_new_tokens", V.Int(2)), ("prompts", V.Named("synthetic", ("count", V.Int(8)), ("input_tokens", V.Int(6)))),
+            ("batching.batch_size", V.Int(4)), ("warmup.count", V.Int(1)));
+
+        var record = RunOne(services, run);
+
+        // one warm-up batch before the window, two batches in it: the counter's share is 2; the constant has no share
+        Assert.Equal(2.0, record.Metrics["fake_batches_in_window"]);
+        Assert.DoesNotContain("fake_threads_in_window", record.Metrics.Keys);
+        Assert.Equal(4, record.Environment["backend"]!["fake_threads"]!.GetValue<int>());
+        Assert.Equal(3, record.Environment["backend"]!["fake_batches"]!.GetValue<long>());
+    }
+
+    [Fact]
     public void A_request_shape_experiment_records_the_same_kind_of_record_without_batch_figures()
     {
         var services = Services(new ScriptedBatchModule(_clock), new ScriptedRequestModule(_clock));

@@ -77,9 +77,9 @@ public static class RecordStage
         if (plan.Shape == ExecutionShape.Request) meterMetrics["failed_requests"] = workload.FailedRequests;
         foreach (var (name, value) in PhaseFigures.Of(window, workload, meters, warnings)) meterMetrics[name] = value;
         foreach (var (name, value) in host.PhaseMetrics) meterMetrics[name] = value;
-        // counters among the backend facts (CUDA graph captures, replays) count since load: record this window's share
+        // the counters among the backend facts (CUDA graph captures, replays) count since load: record this window's share
         foreach (var (name, value) in model.Facts)
-            if (value is int or long or double)
+            if (value is int or long or double && model.CounterFacts.Contains(name))
                 meterMetrics[name + "_in_window"] = Convert.ToDouble(value, CultureInfo.InvariantCulture)
                     - (measured.FactsBefore.TryGetValue(name, out var before) ? Convert.ToDouble(before, CultureInfo.InvariantCulture) : 0);
         if (workload.PaddingRatio is { } padding) meterMetrics["padding_ratio"] = padding;
