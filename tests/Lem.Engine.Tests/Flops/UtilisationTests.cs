@@ -67,6 +67,16 @@ public class UtilisationTests
     }
 
     [Fact]
+    public void Kv_cache_element_sizes_include_llama_cpp_names_and_q8_0_blocks()
+    {
+        Assert.Equal(2, PrecisionFormat.BytesPerElement("f16"));
+        Assert.Equal(4, PrecisionFormat.BytesPerElement("f32"));
+        Assert.Equal(34.0 / 32, PrecisionFormat.BytesPerElement("q8_0"));
+        var tiny = ArchitectureConfig.Parse(KnownConfigs.TinyLlama);
+        Assert.Equal(2 * 2 * 1 * 4 * 32 * 34.0 / 32, DecodeMemoryTraffic.KvCacheBytes(tiny, rows: 1, kvLength: 32, bytesPerElement: 34.0 / 32));
+    }
+
+    [Fact]
     public void Weight_bytes_per_step_leave_out_lookup_only_tables()
     {
         // Tiny Llama, untied: 1352 parameters of which the 80-entry token table is only looked up.

@@ -158,7 +158,7 @@ public static class RecordStage
             try
             {
                 var architecture = ArchitectureConfig.Parse(model.ConfigJson);
-                mbu = Mbu.ForDecode(architecture, model.WeightBytes, shapes, precision, workload.Batches.Sum(b => b.DecodeSeconds), gpuName, gpuCount);
+                mbu = Mbu.ForDecode(architecture, model.WeightBytes, shapes, model.KvCacheType ?? precision, workload.Batches.Sum(b => b.DecodeSeconds), gpuName, gpuCount);
             }
             catch (FlopsInputException e)
             {
