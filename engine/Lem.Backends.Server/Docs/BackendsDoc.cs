@@ -32,7 +32,12 @@ public static class BackendsDoc
         md.AppendLine("  then `server.extra_args` verbatim. The server runs in its own session and process group (through `setsid`), so its");
         md.AppendLine("  workers are stopped with it: SIGTERM to the group, SIGKILL after `server.stop_grace` — when the model is released, when");
         md.AppendLine("  loading fails, and when lem gets Ctrl-C, SIGTERM or exits. `device = cuda:N` sets `CUDA_VISIBLE_DEVICES` to N and the");
-        md.AppendLine("  next GPUs that tensor/pipeline parallelism needs; `device = cpu` hides every GPU.");
+        md.AppendLine("  next GPUs that tensor/pipeline parallelism needs; `device = cpu` hides every GPU, so for the engines that need one");
+        md.AppendLine("  (" + string.Join(", ", ServerEngines.All.Where(e => e.NeedsGpu).Select(e => $"`{e.Name}`")) + ") `lem check` refuses it, the registry's default included: set `device = \"cuda:0\"`.");
+        md.AppendLine("- **Precision.** `precision` goes to the engine's dtype flag only where it is set; unset, lem passes none and the engine");
+        md.AppendLine("  chooses (its `auto`). The record's model precision is what lem knows the server runs at: the dtype it passed, else the");
+        md.AppendLine("  dtype the server's start-up log names (`dtype=torch.bfloat16`, vLLM and SGLang), else `auto` — and then MFU is not");
+        md.AppendLine("  reported, for want of a peak to divide by. The fact `ENGINE_precision` says which.");
         md.AppendLine("- **Ready.** lem waits (`server.ready_timeout`) until the health path answers 200 and `/v1/models` lists the model. A server");
         md.AppendLine("  that exits first fails the load with its last log lines. stdout and stderr go to a log file, named in the record.");
         md.AppendLine("- **Record.** The exact command line, the environment lem added, `server.extra_args`, the server's version (its version");
@@ -72,7 +77,7 @@ public static class BackendsDoc
         md.AppendLine("Backend for " + e.Summary + ".");
         md.AppendLine();
         md.AppendLine("- **Start:** " + (e.DefaultCommand is { } command
-            ? $"`{string.Join(" ", command)}`, model {e.Model.Describe()}{(e.ServedNameFlag is null ? "" : $", served as the model's name with `{e.ServedNameFlag}`")}, listening through {e.Listen.Describe()}{(e.DtypeFlag is null ? "" : $", `precision` as `{e.DtypeFlag}`")}{(e.MetricsLaunchFlags.Count == 0 ? "" : $", plus `{string.Join(" ", e.MetricsLaunchFlags)}`")}."
+            ? $"`{string.Join(" ", command)}`, model {e.Model.Describe()}{(e.ServedNameFlag is null ? "" : $", served as the model's name with `{e.ServedNameFlag}`")}, listening through {e.Listen.Describe()}{(e.DtypeFlag is null ? "" : $", `precision` (where set) as `{e.DtypeFlag}`")}{(e.MetricsLaunchFlags.Count == 0 ? "" : $", plus `{string.Join(" ", e.MetricsLaunchFlags)}`")}."
             : "never started by lem: set `server.url`."));
         md.AppendLine($"- **Model:** {string.Join(", ", e.ModelSources.Select(Source))}.");
         md.AppendLine($"- **Ready when:** {(e.HealthPath is null ? "" : $"`GET {e.HealthPath}` answers 200 and ")}`/v1/models` lists the model.");

@@ -19,6 +19,7 @@ public static class TensorRt
         DefaultCommand = ["trtllm-serve"],
         Model = ModelArgument.Positional,
         ServedNameFlag = "--served_model_name",
+        NeedsGpu = true,
         HealthPath = "/health",
         VersionProbes = [new("/version", "version")],
         Tokenizer = TokenizerDialect.None,

@@ -27,6 +27,14 @@ public static partial class ServerRules
         }
         else if (!engine.Launchable)
             Error(values, findings, ServerParameters.Url, DiagnosticCodes.CrossField, $"{backend} reaches a server lem does not start: set {ServerParameters.Url} to its address (http://host:port).");
+        else if (engine.NeedsGpu && values.Word("device") == "cpu")
+        {
+            // device = cpu would hide every GPU from the server (CUDA_VISIBLE_DEVICES='') and meter none
+            var subject = values.IsSet("device") || !values.IsSet("backend") ? "device" : "backend";
+            findings.At(subject, values.Where(subject)).Error(DiagnosticCodes.CrossField,
+                $"{backend} starts {engine.DisplayName}, which runs on a GPU, but device is \"cpu\"{(values.IsSet("device") ? "" : " (the default)")}: " +
+                $"set device = \"cuda:0\" (the GPU lem gives the server and meters), or set {ServerParameters.Url} to reach a server that is already running.");
+        }
 
         if (values.Text(ServerParameters.ApiKeyEnv) is { } keyName && !EnvironmentName().IsMatch(keyName))
             Error(values, findings, ServerParameters.ApiKeyEnv, DiagnosticCodes.MalformedText,

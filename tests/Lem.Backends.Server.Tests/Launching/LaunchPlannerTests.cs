@@ -34,6 +34,15 @@ public class LaunchPlannerTests
     }
 
     [Fact]
+    public void Without_a_precision_set_no_dtype_is_passed_and_the_engine_chooses()
+    {
+        var request = Request("/models/m", "cuda:0") with { Precision = "fp32", PrecisionIsDefault = true };
+        foreach (var engine in new[] { Vllm.Engine, Sglang.Engine })
+            Assert.DoesNotContain("--dtype", LaunchPlanner.Plan(engine, request, 8000, NoEnvironment).Arguments);
+        Assert.Contains("--dtype", LaunchPlanner.Plan(Vllm.Engine, request with { PrecisionIsDefault = false }, 8000, NoEnvironment).Arguments);
+    }
+
+    [Fact]
     public void A_given_server_command_replaces_the_default_and_keeps_arguments_apart()
     {
         var plan = LaunchPlanner.Plan(LlamaServer.Engine, Request("/m/x.gguf", "cpu",

@@ -85,6 +85,40 @@ public class ServerRulesTests
         Assert.Empty(Check(LlamaServer.Engine, ("min_new_tokens", new ConfigValue.Integer(64)), ("max_new_tokens", new ConfigValue.Integer(64))));
     }
 
+    private static IReadOnlyList<Diagnostic> CheckWithDefaultDevice(ServerEngine engine, params (string Name, ConfigValue Value)[] set)
+    {
+        var at = new Provenance.Assignment("x.lem", 1, 1);
+        var given = set.ToDictionary(s => s.Name, s => new ResolvedValue(s.Value, at));
+        var resolved = new Dictionary<string, ResolvedValue>(given) { ["device"] = new(Text("cpu"), Provenance.DefaultValue) };
+        var findings = new Findings();
+        ServerRules.Check(engine, new EffectiveValues(resolved, given, new HashSet<string>()), findings);
+        return findings.All;
+    }
+
+    [Theory]
+    [InlineData("vllm")]
+    [InlineData("sglang")]
+    [InlineData("tensorrt")]
+    public void A_gpu_engine_lem_starts_on_the_default_cpu_device_is_an_error_naming_the_remedy(string name)
+    {
+        var engine = ServerEngines.All.Single(e => e.Name == name);
+        var diagnostic = Assert.Single(CheckWithDefaultDevice(engine, ("backend", new ConfigValue.Word(name))));
+        Assert.Equal(Severity.Error, diagnostic.Severity);
+        Assert.Equal("backend", diagnostic.Parameter); // the default device was set nowhere: the backend line is the one to read
+        Assert.Contains("device = \"cuda:0\"", diagnostic.Message);
+
+        Assert.Equal("device", Assert.Single(Check(engine, ("device", Text("cpu")))).Parameter);
+        Assert.Empty(Check(engine, ("device", Text("cuda:0"))));
+        Assert.Empty(CheckWithDefaultDevice(engine, ("server.url", Text("http://gpu-box:8000")))); // lem starts nothing there
+    }
+
+    [Fact]
+    public void Engines_that_run_on_the_cpu_may_keep_device_cpu()
+    {
+        Assert.Empty(CheckWithDefaultDevice(LlamaServer.Engine));
+        Assert.Empty(CheckWithDefaultDevice(Ollama.Engine));
+    }
+
     [Fact]
     public void Precision_has_no_effect_where_the_model_file_decides_it()
     {

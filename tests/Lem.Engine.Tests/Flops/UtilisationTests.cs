@@ -21,6 +21,14 @@ public class UtilisationTests
     }
 
     [Fact]
+    public void Mfu_of_a_precision_the_backend_chose_and_did_not_name_is_not_reported()
+    {
+        var mfu = Mfu.ForDevice(1e12, 1, H100, "auto");
+        Assert.Null(mfu.Ratio);
+        Assert.Contains("set precision", mfu.Note);
+    }
+
+    [Fact]
     public void Mfu_over_several_gpus_divides_by_all_of_them()
     {
         Assert.Equal(0.25, Mfu.ForDevice(312e12, 1, "NVIDIA A100-SXM4-80GB", "bf16", gpuCount: 4).Ratio!.Value, 12);

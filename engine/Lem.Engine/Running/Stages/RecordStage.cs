@@ -85,7 +85,8 @@ public static class RecordStage
         if (workload.PaddingRatio is { } padding) meterMetrics["padding_ratio"] = padding;
         if (workload.EffectiveBatchSize is { } rows) meterMetrics["effective_batch_size"] = rows;
         var gpuName = meters.Gpu?.Gpus.FirstOrDefault()?.Name;
-        var flops = FlopsFor(model.Info, workload, window.DurationS, gpuName, Math.Max(1, meters.Gpu?.Gpus.Count ?? 1), config.PrecisionText);
+        // the precision the model runs at as its backend reports it (a server may choose its own where precision is unset)
+        var flops = FlopsFor(model.Info, workload, window.DurationS, gpuName, Math.Max(1, meters.Gpu?.Gpus.Count ?? 1), model.Info.Precision);
 
         var record = new RawRecord
         {
