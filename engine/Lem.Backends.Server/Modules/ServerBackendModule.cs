@@ -43,7 +43,10 @@ public sealed class ServerBackendModule : IBackendModule
             ModelSources: sources,
             TracesFlops: false,
             ReportsDeviceMemory: false,
-            HasTokenizer: engine.Tokenizer != TokenizerDialect.None);
+            HasTokenizer: engine.Tokenizer != TokenizerDialect.None)
+        {
+            TakesTokenIdPrompts = engine.TokenIdPrompts,
+        };
         Parameters = [.. engine.Flags.Select(f => f.Parameter), .. ServerParameters.Definitions];
     }
 

@@ -68,7 +68,15 @@ public static partial class ServerRules
             else
                 site.Warning(DiagnosticCodes.NotForBackend, $"{why}: synthetic prompts are sent as their text, so prompt lengths are the server's counts, not the synthetic ones.");
         }
+        else if (syntheticPrompts && engine.Tokenizer == TokenizerDialect.None && !HasLocalModelFiles(engine))
+            findings.At("prompts", values.Where("prompts")).Error(DiagnosticCodes.NotForBackend,
+                $"{engine.DisplayName} takes token-id prompts, but synthetic prompts are made with the model's tokenizer, and for {backend} lem has none " +
+                "(no tokenize endpoint, and the model is only a name the server knows): use prompts = file(...).");
     }
+
+    /// <summary>Whether its model can be local files lem reads (a synthetic model or a Hugging Face folder with its tokenizer files).</summary>
+    private static bool HasLocalModelFiles(ServerEngine engine) =>
+        engine.ModelSources.Contains(ModelSourceKind.HuggingFaceFolder) || engine.ModelSources.Contains(ModelSourceKind.Synthetic);
 
     private static void ExtraArgs(ServerEngine engine, EffectiveValues values, Findings findings)
     {
