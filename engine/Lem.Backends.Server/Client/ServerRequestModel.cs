@@ -95,9 +95,6 @@ public sealed class ServerRequestModel : IRequestModel
             var unmet = Interlocked.Read(ref _minTokensUnmet);
             if (unmet > 0)
                 warnings.Add($"{unmet} request(s) ended before min_new_tokens = {_minTokensWanted}: {_engine.DisplayName} did not hold the output length (see {Fact("min_tokens_unmet")} per request).");
-            var noUsage = Interlocked.Read(ref _noUsage);
-            if (noUsage > 0)
-                warnings.Add($"{noUsage} request(s) got no usage from the server: their token counts are unknown (lem never counts tokens from text).");
             return warnings;
         }
     }

@@ -48,7 +48,8 @@ public static class BackendsDoc
         md.AppendLine("  their exact lengths) or `/v1/chat/completions` (`server.api = chat`: text in the server's chat template), parsed with");
         md.AppendLine("  System.Net.ServerSentEvents. Each chunk that carries tokens is timed when it is read; keep-alive comments, the chat role");
         md.AppendLine("  chunk and the closing usage/timings events are not token arrivals. Token counts are the server's `usage`");
-        md.AppendLine("  (`stream_options.include_usage`), never re-tokenised text. Where every chunk carries usage (`continuous_usage_stats`)");
+        md.AppendLine("  (`stream_options.include_usage`), never re-tokenised text nor a count of chunks: a request without usage counts as a");
+        md.AppendLine("  request but in no token figure (`output_tokens_unknown`). Where every chunk carries usage (`continuous_usage_stats`)");
         md.AppendLine("  lem knows the tokens of each chunk; elsewhere a chunk may hold several tokens and the engine spreads the request's count");
         md.AppendLine("  over its chunks, and the record says so. Output length is pinned with the engine's own fields (`min_tokens`, and");
         md.AppendLine("  `ignore_eos` when `min_new_tokens = max_new_tokens`); a request that still ends short is flagged.");
