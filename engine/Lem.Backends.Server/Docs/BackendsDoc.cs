@@ -51,7 +51,8 @@ public static class BackendsDoc
         md.AppendLine("  (`stream_options.include_usage`), never re-tokenised text nor a count of chunks: a request without usage counts as a");
         md.AppendLine("  request but in no token figure (`output_tokens_unknown`). Where every chunk carries usage (`continuous_usage_stats`)");
         md.AppendLine("  lem knows the tokens of each chunk; elsewhere a chunk may hold several tokens and the engine spreads the request's count");
-        md.AppendLine("  over its chunks, and the record says so. Output length is pinned with the engine's own fields (`min_tokens`, and");
+        md.AppendLine("  over its chunks, and the record says so; ITL then follows SGLang's bench_serving (docs/metrics.md, \"ITL of multi-token");
+        md.AppendLine("  chunks\"). Output length is pinned with the engine's own fields (`min_tokens`, and");
         md.AppendLine("  `ignore_eos` when `min_new_tokens = max_new_tokens`); a request that still ends short is flagged.");
         md.AppendLine("- **Failures.** An HTTP error (429, 500...), an error inside the stream, a stream cut before `data: [DONE]` or a request");
         md.AppendLine("  past `server.request_timeout` is a failed request: counted, excluded from goodput. A server lem started that exits ends");

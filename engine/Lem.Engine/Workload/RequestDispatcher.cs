@@ -94,7 +94,8 @@ public static class RequestDispatcher
                 "tokens only (throughput understated, J/token overstated); see output_tokens_unknown per request.");
         var spread = requests.Count(r => r.TokenTimesSpread);
         if (spread > 0)
-            warnings.Add($"for {spread} requests streamed chunks carried other than one token each: their token times were spread evenly between chunk arrivals (docs/metrics.md), so their ITL is an estimate.");
+            warnings.Add($"for {spread} requests streamed chunks carried other than one token each: their token times were spread evenly between chunk arrivals " +
+                "and the tokens of a first chunk add no gap (docs/metrics.md, \"ITL of multi-token chunks\"), so their ITL is an estimate.");
         var endS = requests.Length == 0 ? 0 : requests.Max(r => r.EndS);
         return new WorkloadRun(requests, [], endS, start, warnings);
     }
@@ -123,11 +124,11 @@ public static class RequestDispatcher
             return new RequestRecord(prompt.Index, null, null, completion.PromptTokens ?? prompt.TokenCount, 0, arrivalS, startS,
                 firstChunkS, lastS, [], Facts: completion.Facts, OutputTokensUnknown: true);
         }
-        var (times, spread) = chunks.TokenTimesS(outputTokens.Value, start);
+        var (times, spread, firstChunkTokens) = chunks.TokenTimesS(outputTokens.Value, start);
         double? firstTokenS = times.Length > 0 ? times[0] : null;
         var endS = times.Length > 0 ? times[^1] : SecondsOf(endTicks, start);
         return new RequestRecord(prompt.Index, null, null, completion.PromptTokens ?? prompt.TokenCount, outputTokens.Value, arrivalS, startS,
-            firstTokenS, endS, times, TokenTimesSpread: spread, Facts: completion.Facts);
+            firstTokenS, endS, times, TokenTimesSpread: spread, Facts: completion.Facts, FirstChunkTokens: firstChunkTokens);
     }
 
     private static double SecondsOf(long ticks, long start) => (double)(ticks - start) / Stopwatch.Frequency;

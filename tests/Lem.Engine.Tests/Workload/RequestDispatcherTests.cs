@@ -128,7 +128,11 @@ public class RequestDispatcherTests
         var request = Assert.Single(run.Requests);
         Assert.Equal([0.020, 0.020, 0.0225, 0.025, 0.0275, 0.030], request.TokenTimesS.Select(t => Math.Round(t, 9)));
         Assert.True(request.TokenTimesSpread);
-        Assert.Contains(run.Warnings, w => w.Contains("carried other than one token each"));
+        Assert.Contains(run.Warnings, w => w.Contains("carried other than one token each") && w.Contains("ITL of multi-token chunks"));
+        // the second token came in the first chunk: no gap of 0 ms; each later chunk's 5 ms is shared by its two tokens
+        Assert.Equal(2, request.FirstChunkTokens);
+        Assert.Equal([2.5, 2.5, 2.5, 2.5], InterTokenLatency.GapsMs(request).Select(g => Math.Round(g, 6)));
+        Assert.Equal([2.5, 2.5], InterTokenLatency.TrimmedGapsMs(request).Select(g => Math.Round(g, 6)));
     }
 
     [Fact]
