@@ -40,6 +40,12 @@ public sealed record ServerEngine
     /// <summary>Flags that turn on its Prometheus <c>/metrics</c> when lem starts it (<c>--metrics</c>), empty where it is always on.</summary>
     public IReadOnlyList<string> MetricsLaunchFlags { get; init; } = [];
 
+    /// <summary>
+    /// A POST path that loads the model before the window, with the fields of its <see cref="FlagStyle.Preload"/> flags
+    /// (Ollama's <c>/api/generate</c> with an empty prompt); null where the server loads its model at start.
+    /// </summary>
+    public string? PreloadPath { get; init; }
+
     /// <summary>A GET path that answers 200 once the server can serve; null: readiness is the model's presence under <c>/v1/models</c> alone.</summary>
     public string? HealthPath { get; init; }
 

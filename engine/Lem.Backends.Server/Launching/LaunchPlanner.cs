@@ -37,7 +37,7 @@ public static class LaunchPlanner
                 arguments.AddRange(flag.Derive!(values));
                 continue;
             }
-            if (!values.TryGetValue(flag.Name, out var value)) continue;
+            if (flag.Style == FlagStyle.Preload || !values.TryGetValue(flag.Name, out var value)) continue; // preload fields go with the load request
             if (flag.Style == FlagStyle.Environment) env[flag.Flag] = EngineFlag.Text(value);
             else arguments.AddRange(flag.Arguments(value));
         }

@@ -125,6 +125,8 @@ public sealed class ServerBackendModule : IBackendModule
             }
             connection = new ServerConnection(baseUrl, apiKey, handler);
             var models = Readiness.WaitUntilReady(Engine, connection, served, readyTimeout, process, what);
+            // where load options go with a request of their own (Ollama's num_gpu), the model is loaded with them now, before any window
+            var preload = Engine.PreloadPath is null ? null : ModelPreload.Run(Engine, connection, served, request, readyTimeout);
             var command = plan is null ? null : (IReadOnlyList<string>)[plan.Arguments[0]];
             var (version, versionSource) = ServerVersion.Ask(Engine, connection, command);
             var (precision, precisionSource) = ServedPrecision.Decide(Engine, request, plan, process?.Log.ReadAll());
@@ -133,6 +135,7 @@ public sealed class ServerBackendModule : IBackendModule
 
             var facts = LoadFacts(plan, process, baseUrl, served, api, version, versionSource, tokenizerSource, request);
             facts[$"{Engine.Name}_precision"] = precisionSource;
+            if (preload is not null) facts[$"{Engine.Name}_preload"] = preload;
             var metrics = new MetricsOptions(request.Option(ServerParameters.Metrics, true),
                 request.Option(ServerParameters.MetricsInterval, ServerParameters.DefaultMetricsInterval));
             var model = new ServerRequestModel(Engine, connection, process, served, api, requestTimeout, info, tokenizer, facts, LoadWarnings(info), metrics);

@@ -20,7 +20,8 @@ public static partial class ServerRules
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
                 Error(values, findings, ServerParameters.Url, DiagnosticCodes.MalformedText, $"{ServerParameters.Url} = \"{url}\" is not an http(s) URL: write it as http://host:port.");
-            var launchOnly = ServerParameters.LaunchOnly.Concat(engine.Flags.Select(f => f.Name)).Where(values.IsSet);
+            // load-request fields reach a running server too; command-line flags and environment do not
+            var launchOnly = ServerParameters.LaunchOnly.Concat(engine.Flags.Where(f => f.Style != FlagStyle.Preload).Select(f => f.Name)).Where(values.IsSet);
             foreach (var name in launchOnly)
                 Error(values, findings, name, DiagnosticCodes.CrossField,
                     $"{name} is used when lem starts the server, and with {ServerParameters.Url} set lem starts nothing: remove {name}, or remove {ServerParameters.Url} to let lem start {engine.DisplayName}.");
@@ -82,7 +83,7 @@ public static partial class ServerRules
     {
         if (values.TextList(ServerParameters.ExtraArgs) is not { Count: > 0 } extra) return;
         var reserved = engine.ReservedFlags.ToHashSet(StringComparer.Ordinal);
-        var byFlag = engine.Flags.Where(f => f.Style is not (FlagStyle.Derived or FlagStyle.Environment))
+        var byFlag = engine.Flags.Where(f => f.Style is not (FlagStyle.Derived or FlagStyle.Environment or FlagStyle.Preload))
             .SelectMany(f => new[] { f.Flag, f.NegativeFlag }.OfType<string>().Select(flag => (flag, f.Name)))
             .ToDictionary(p => p.flag, p => p.Name, StringComparer.Ordinal);
         foreach (var argument in extra)

@@ -1,3 +1,4 @@
+using Lem.Backends.Server.Client;
 using Lem.Backends.Server.Engines;
 using Lem.Backends.Server.Launching;
 using Lem.Engine.Inference;
@@ -79,6 +80,18 @@ public class LaunchPlannerTests
         Assert.Equal("8192", plan.Environment["OLLAMA_CONTEXT_LENGTH"]);
         Assert.Equal("true", plan.Environment["OLLAMA_FLASH_ATTENTION"]);
         Assert.Equal("llama3.2:1b", plan.ServedModel);
+    }
+
+    [Fact]
+    public void Ollama_s_load_options_go_in_its_load_request_and_num_gpu_only_there()
+    {
+        var request = Request("llama3.2:1b", "cuda:0", ("ollama.num_gpu", 37L), ("ollama.num_ctx", 8192L), ("ollama.keep_alive", "-1"));
+        var plan = LaunchPlanner.Plan(Ollama.Engine, request, 11500, NoEnvironment);
+        Assert.DoesNotContain(plan.Arguments.Concat(plan.Environment.Keys).Concat(plan.Environment.Values), a => a.Contains("37", StringComparison.Ordinal));
+
+        var body = ModelPreload.Body(Ollama.Engine, "llama3.2:1b", request)!;
+        Assert.Equal("{\"model\":\"llama3.2:1b\",\"prompt\":\"\",\"stream\":false,\"options\":{\"num_ctx\":8192,\"num_gpu\":37},\"keep_alive\":-1}", body.ToJsonString());
+        Assert.Null(ModelPreload.Body(Vllm.Engine, "m", request));
     }
 
     [Fact]

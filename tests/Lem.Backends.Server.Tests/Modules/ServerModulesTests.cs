@@ -49,7 +49,7 @@ public class ServerModulesTests
             "vllm.max_num_seqs", "vllm.max_num_batched_tokens", "vllm.tensor_parallel_size", "vllm.quantization", "vllm.speculative_model",
             "tensorrt.max_batch_size", "tensorrt.max_input_len", "tensorrt.max_output_len", "tensorrt.kv_cache_free_gpu_mem_fraction", "tensorrt.tensor_parallel_size",
             "llama_server.n_gpu_layers", "llama_server.ctx_size", "llama_server.parallel", "llama_server.flash_attn", "llama_server.cont_batching",
-            "ollama.num_ctx", "ollama.keep_alive", "server.extra_args",
+            "ollama.num_ctx", "ollama.num_gpu", "ollama.keep_alive", "server.extra_args",
         ];
         Assert.All(wanted, name => Assert.Contains(name, names));
     }

@@ -28,6 +28,13 @@ public class ServerRulesTests
     }
 
     [Fact]
+    public void A_load_request_option_reaches_a_server_at_a_url_but_its_environment_does_not()
+    {
+        Assert.Empty(Check(Ollama.Engine, ("server.url", Text("http://box:11434")), ("ollama.num_gpu", new ConfigValue.Integer(20))));
+        Assert.Equal("ollama.num_ctx", Assert.Single(Check(Ollama.Engine, ("server.url", Text("http://box:11434")), ("ollama.num_ctx", new ConfigValue.Integer(4096)))).Parameter);
+    }
+
+    [Fact]
     public void A_server_url_alone_is_fine()
     {
         Assert.Empty(Check(Vllm.Engine, ("server.url", Text("http://gpu-box:8000"))));
