@@ -62,5 +62,42 @@ public sealed class RunnerEndToEndTests(TinyModelServers servers) : IDisposable
         Assert.DoesNotContain(record.Config.Keys, k => k.StartsWith("vllm.", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void An_ollama_run_sends_file_prompts_as_text_and_counts_with_the_server_s_usage()
+    {
+        var registry = ParameterRegistry.Compose([.. ServerModules.Create().Cast<IBackendModule>()]);
+        var prompts = Path.Combine(_results, "prompts.jsonl");
+        File.WriteAllLines(prompts, ["{\"text\": \"The quick brown fox\"}", "{\"text\": \"Energy per token, measured honestly.\"}"]);
+        var values = new Dictionary<string, ResolvedValue>
+        {
+            ["backend"] = At(new ConfigValue.Word("ollama"), 1),
+            ["model"] = At(new ConfigValue.Text(TinyModelServers.ServedModel), 2),
+            ["server.url"] = At(new ConfigValue.Text(servers.Vllm.BaseUrl.ToString()), 3),
+            ["max_new_tokens"] = At(new ConfigValue.Integer(4), 4),
+            ["prompts"] = At(new ConfigValue.Call("file", [new ConfigValue.Text(prompts)], []), 5),
+            ["warmup.count"] = At(new ConfigValue.Integer(1), 6),
+            ["results.dir"] = At(new ConfigValue.Text(_results), 7),
+        };
+        var config = ExperimentConfig.From(values, registry);
+        var services = new RunnerServices(registry, TextWriter.Null)
+        {
+            CollectEnvironment = _ => EnvironmentInfo.Collect(null),
+            NewProgressLine = () => new ProgressLine(TextWriter.Null, false),
+            BaselineCacheFolder = Path.Combine(_results, "baselines"),
+        };
+
+        RawRecord record;
+        using (var runner = new ExperimentRunner(services))
+        {
+            var outcome = runner.Run(new PlannedRun("ollama", 1, config, _results));
+            record = Assert.Single(new ResultStore(_results).LoadRun(outcome.RunId).Records);
+        }
+
+        Assert.Equal(2, record.Tokens.Requests);
+        Assert.Equal(8, record.Tokens.OutputTokens); // the server's usage
+        Assert.Equal(servers.Generator.Encode("The quick brown fox").Length + servers.Generator.Encode("Energy per token, measured honestly.").Length,
+            record.Tokens.PromptTokens); // the server's count of the text it got
+    }
+
     public void Dispose() => Directory.Delete(_results, recursive: true);
 }
