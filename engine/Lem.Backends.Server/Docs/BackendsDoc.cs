@@ -58,8 +58,10 @@ public static class BackendsDoc
         md.AppendLine("  past `server.request_timeout` is a failed request: counted, excluded from goodput. A server lem started that exits ends");
         md.AppendLine("  the run as failed with its last log lines.");
         md.AppendLine("- **Server metrics.** The Prometheus `/metrics` is read at the window's edges and every `server.metrics_interval` within");
-        md.AppendLine("  it: gauges become time series with their mean and maximum, counters their change over the window. The text format is");
-        md.AppendLine("  read by lem's own small parser (NuGet serves none).");
+        md.AppendLine("  it: gauges become time series with their time-weighted mean (`_mean`: the trapezoid rule over the scrape times, divided");
+        md.AppendLine("  by the time from the first scrape to the last) and maximum (`_max`), counters their change over the window. Where an");
+        md.AppendLine("  engine labels a figure per engine or model, counts and counters are summed over the label sets and ratios (KV-cache");
+        md.AppendLine("  usage, a hit rate) averaged. The text format is read by lem's own small parser (NuGet serves none).");
         md.AppendLine();
         foreach (var engine in ServerEngines.All) Engine(md, engine);
         md.AppendLine("## Shared parameters (`server.*`, every server backend)");
