@@ -41,8 +41,13 @@ public static partial class ServerRules
             Error(values, findings, ServerParameters.ApiKeyEnv, DiagnosticCodes.MalformedText,
                 $"{ServerParameters.ApiKeyEnv} = \"{keyName}\" is not an environment variable name: give the variable's name (like OPENAI_API_KEY), never the key itself.");
 
-        if (values.TextList(ServerParameters.Command) is { Count: 0 })
-            Error(values, findings, ServerParameters.Command, DiagnosticCodes.CrossField, $"{ServerParameters.Command} is empty: give the program and its arguments, or remove it.");
+        if (values.TextList(ServerParameters.Command) is { } command)
+        {
+            if (command.Count == 0)
+                Error(values, findings, ServerParameters.Command, DiagnosticCodes.CrossField, $"{ServerParameters.Command} is empty: give the program and its arguments, or remove it.");
+            else if (command.Any(HoldsApiKey))
+                Error(values, findings, ServerParameters.Command, DiagnosticCodes.CrossField, ApiKeyInArguments(ServerParameters.Command));
+        }
 
         ExtraArgs(engine, values, findings);
         EngineSpecific(engine, values, findings);
@@ -75,6 +80,12 @@ public static partial class ServerRules
                 "(no tokenize endpoint, and the model is only a name the server knows): use prompts = file(...).");
     }
 
+    /// <summary>An API key flag (<c>--api-key KEY</c> or <c>--api-key=KEY</c>): the key would be recorded with the command line.</summary>
+    private static bool HoldsApiKey(string argument) => argument.Split('=', 2)[0] == "--api-key";
+
+    private static string ApiKeyInArguments(string name) =>
+        $"{name} holds --api-key, which would put the key into the record: set {ServerParameters.ApiKeyEnv} to the name of a variable that holds it.";
+
     /// <summary>Whether its model can be local files lem reads (a synthetic model or a Hugging Face folder with its tokenizer files).</summary>
     private static bool HasLocalModelFiles(ServerEngine engine) =>
         engine.ModelSources.Contains(ModelSourceKind.HuggingFaceFolder) || engine.ModelSources.Contains(ModelSourceKind.Synthetic);
@@ -89,9 +100,8 @@ public static partial class ServerRules
         foreach (var argument in extra)
         {
             var flag = argument.Split('=', 2)[0];
-            if (flag == "--api-key")
-                Error(values, findings, ServerParameters.ExtraArgs, DiagnosticCodes.CrossField,
-                    $"{ServerParameters.ExtraArgs} holds --api-key, which would put the key into the record: set {ServerParameters.ApiKeyEnv} to the name of a variable that holds it.");
+            if (HoldsApiKey(argument))
+                Error(values, findings, ServerParameters.ExtraArgs, DiagnosticCodes.CrossField, ApiKeyInArguments(ServerParameters.ExtraArgs));
             else if (reserved.Contains(flag))
                 Error(values, findings, ServerParameters.ExtraArgs, DiagnosticCodes.CrossField,
                     $"{ServerParameters.ExtraArgs} holds {flag}, which lem sets itself (listen address, model, served name, dtype): remove it.");

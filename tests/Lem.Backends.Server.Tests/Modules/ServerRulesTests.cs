@@ -60,6 +60,16 @@ public class ServerRulesTests
         Assert.Contains(remedy, diagnostic.Message);
     }
 
+    [Theory]
+    [InlineData("--api-key", "sk-abc")]
+    [InlineData("--api-key=sk-abc")]
+    public void An_api_key_on_the_server_command_is_refused_as_in_extra_args(params string[] key)
+    {
+        var diagnostic = Assert.Single(Check(Vllm.Engine, ("server.command", List(["vllm", "serve", .. key]))));
+        Assert.Equal("server.command", diagnostic.Parameter);
+        Assert.Contains("server.api_key_env", diagnostic.Message);
+    }
+
     [Fact]
     public void An_api_key_env_must_be_a_variable_name_not_a_key()
     {
