@@ -58,6 +58,16 @@ public class LaunchPlannerTests
     }
 
     [Fact]
+    public void Kv_unified_is_tri_state_on_off_or_llama_server_s_default()
+    {
+        string[] Flags(params (string, object)[] options) =>
+            LaunchPlanner.Plan(LlamaServer.Engine, Request("/m/x.gguf", "cpu", options), 9000, NoEnvironment).Arguments.Where(a => a.Contains("kv-unified")).ToArray();
+        Assert.Equal(["--kv-unified"], Flags(("llama_server.kv_unified", true)));
+        Assert.Equal(["--no-kv-unified"], Flags(("llama_server.kv_unified", false)));
+        Assert.Empty(Flags());
+    }
+
+    [Fact]
     public void TensorRt_max_input_and_output_lengths_become_one_max_seq_len()
     {
         var plan = LaunchPlanner.Plan(TensorRt.Engine, Request("/m", "cuda:0",
