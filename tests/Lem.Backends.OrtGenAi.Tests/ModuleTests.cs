@@ -29,6 +29,26 @@ public sealed class ModuleTests(TinyModels models)
     }
 
     [Fact]
+    public void Q_and_k_are_rotated_by_their_own_rotary_embedding_nodes_and_attention_does_not_rotate_again()
+    {
+        string folder = models.OrtFolder("qwen3:tiny", "fp32");
+        var graph = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(folder, DecoderOnnxWriter.ModelFileName))).Graph;
+        int layers = DecoderSpec.Load(folder).Architecture.NumLayers;
+
+        var rotary = graph.Node.Where(n => n.OpType == "RotaryEmbedding").ToList();
+        Assert.Equal(2 * layers, rotary.Count);
+        Assert.All(rotary, n => Assert.Equal(OnnxGraphBuilder.MicrosoftDomain, n.Domain));
+        Assert.All(rotary, n => Assert.Equal(0, n.Attribute.Single(a => a.Name == "interleaved").I));
+        var attention = graph.Node.Where(n => n.OpType == "GroupQueryAttention").ToList();
+        Assert.Equal(layers, attention.Count);
+        Assert.All(attention, n => Assert.Equal(0, n.Attribute.Single(a => a.Name == "do_rotary").I));
+        Assert.All(attention, n => Assert.Equal(7, n.Input.Count)); // no cos/sin caches
+        // q and k reach attention through the rotary nodes (after Qwen3's per-head norms)
+        Assert.All(attention, n => Assert.Equal(2, n.Input.Take(2).Count(i => rotary.Any(r => r.Output[0] == i))));
+        Assert.Contains("com.microsoft.RotaryEmbedding", OrtGenAiFolderWriter.ReadInfo(folder)!.Operators);
+    }
+
+    [Fact]
     public void Int4_weight_bytes_are_the_packed_values_scales_and_zero_points()
     {
         var int4 = models.Ort("llama:tiny", "int4");
