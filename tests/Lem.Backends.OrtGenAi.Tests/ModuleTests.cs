@@ -81,6 +81,53 @@ public sealed class ModuleTests(TinyModels models)
         Assert.All(findings.All, d => Assert.Equal(Severity.Error, d.Severity));
     }
 
+    private static IReadOnlyList<Diagnostic> Check(bool cudaProvider, string provider, string device)
+    {
+        var module = new OrtGenAiModule(cudaProvider: cudaProvider);
+        var findings = new Findings();
+        var resolved = new Dictionary<string, ResolvedValue>
+        {
+            [OrtGenAiParameters.Provider] = new(new ConfigValue.Word(provider), new Provenance.Assignment("x.lem", 3, 1)),
+            ["device"] = new(new ConfigValue.Text(device), new Provenance.Assignment("x.lem", 4, 1)),
+        };
+        module.CheckRules(new EffectiveValues(resolved, resolved, new HashSet<string>()), findings);
+        return findings.All;
+    }
+
+    [Fact]
+    public void The_cuda_provider_is_refused_at_check_time_where_its_package_is_absent_with_the_remedy()
+    {
+        var absent = Assert.Single(Check(cudaProvider: false, "cuda", "cuda:0"));
+        Assert.Equal((OrtGenAiParameters.Provider, Severity.Error), (absent.Parameter, absent.Severity));
+        Assert.Contains("Microsoft.ML.OnnxRuntimeGenAI.Cuda", absent.Message);
+        Assert.Contains("ortgenai.provider = cpu", absent.Message);
+        // with device = "cpu" too the one error is the missing package, not a hint to set a GPU device
+        Assert.Contains("Microsoft.ML.OnnxRuntimeGenAI.Cuda", Assert.Single(Check(cudaProvider: false, "cuda", "cpu")).Message);
+        Assert.Empty(Check(cudaProvider: true, "cuda", "cuda:0"));
+        Assert.Contains("set device = \"cuda:0\"", Assert.Single(Check(cudaProvider: true, "cuda", "cpu")).Message);
+    }
+
+    [Fact]
+    public void A_gpu_device_with_the_cpu_provider_names_cuda_as_a_remedy_only_where_it_can_run()
+    {
+        var absent = Assert.Single(Check(cudaProvider: false, "cpu", "cuda:0"));
+        Assert.Contains("set device = \"cpu\"", absent.Message);
+        Assert.DoesNotContain("ortgenai.provider = cuda", absent.Message);
+        Assert.Contains("or ortgenai.provider = cuda", Assert.Single(Check(cudaProvider: true, "cpu", "cuda:0")).Message);
+    }
+
+    [Fact]
+    public void The_cuda_provider_library_is_found_beside_lem_or_under_runtimes()
+    {
+        string folder = Path.Combine(models.Root, "deploy");
+        Directory.CreateDirectory(Path.Combine(folder, "runtimes", "linux-x64", "native"));
+        Assert.Null(OrtGenAiNative.FindCudaProvider(folder));
+        string library = Path.Combine(folder, "runtimes", "linux-x64", "native", "libonnxruntime_providers_cuda.so");
+        File.WriteAllText(library, "");
+        Assert.Equal(library, OrtGenAiNative.FindCudaProvider(folder));
+        Assert.False(OrtGenAiNative.CudaProviderPresent); // this build carries the CPU packages
+    }
+
     [Fact]
     public void Parameters_are_the_ortgenai_section_with_help_and_ranges()
     {
