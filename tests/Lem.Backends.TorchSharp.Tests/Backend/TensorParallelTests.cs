@@ -14,13 +14,13 @@ namespace Lem.Backends.TorchSharp.Tests.Backend;
 /// A tensor split (every layer's heads and MLP units split over devices in one process, summed after each half) computes
 /// what the single-device model computes. Here every rank is "cpu" and the sum is the in-process one (the path every
 /// CUDA split without NCCL takes too). A row-parallel product sums its inputs in another order than the whole product,
-/// so logits agree within fp32 rounding — at most <see cref="LogitTolerance"/> apart, where they are of order 1 — and
-/// the greedy tokens are identical.
+/// so logits agree within fp32 rounding — at most <see cref="LogitTolerance"/> apart, where they are of order 1 (seen:
+/// up to 4.2e-7, a few units in the last place) — and the greedy tokens are identical.
 /// </summary>
 public sealed class TensorParallelTests(ITestOutputHelper output) : IDisposable
 {
-    /// <summary>The largest difference allowed between a split model's logits and one device's: fp32 rounding (ε = 1.2e-7) of sums over a few hundred terms, with room.</summary>
-    public const float LogitTolerance = 2e-5f;
+    /// <summary>The largest difference allowed between a split model's logits and one device's (logits below 1): 16 units in the last place of fp32 at 1.0 (ε = 1.2e-7).</summary>
+    public const float LogitTolerance = 2e-6f;
 
     private readonly string _root = Directory.CreateTempSubdirectory("lem-tensor-").FullName;
 
@@ -72,6 +72,7 @@ public sealed class TensorParallelTests(ITestOutputHelper output) : IDisposable
         var folder = Folder(name, tied);
         using var single = (TorchSharpModel)Backend().Load(Request(folder, null, staticDecode));
         using var split = (TorchSharpModel)Backend().Load(Request(folder, Cpus(ranks), staticDecode));
+        Assert.Equal(ranks, split.Model.TensorSplit!.Count);
 
         // prefill logits of every position, within fp32 rounding
         var prompt = Enumerable.Range(40, 9).ToArray();
@@ -81,7 +82,7 @@ public sealed class TensorParallelTests(ITestOutputHelper output) : IDisposable
         var worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
         output.WriteLine($"{name} over {ranks} ranks: logits (largest {expected.Max(Math.Abs):F3}) differ by up to {worst:E2}");
         Assert.True(worst <= LogitTolerance, $"logits differ by up to {worst:E2} (tolerance {LogitTolerance:E1})");
-        Assert.InRange(expected.Max(Math.Abs), 0.05f, 100f); // the tolerance is meant for logits of order 1
+        Assert.InRange(expected.Max(Math.Abs), 0.05f, 1f); // the tolerance is meant for logits below 1
 
         // greedy tokens, 32 steps: batched (left-padded) and one prompt at a time
         int[][] prompts = [Enumerable.Range(100, 11).ToArray(), Enumerable.Range(7, 4).ToArray(), Enumerable.Range(300, 8).ToArray()];
