@@ -46,6 +46,13 @@ synth() { # arch preset -> folder
   [ -f "$dir/config.json" ] || "$LEM" model synth --arch "$1" --preset "$2" --seed 0 --out "$dir" >&2
   echo "$dir"
 }
+split_prompts() { # file: 16 prompts of 16 to 128 token ids (seeded), for the probes of the pipeline and tensor sections
+  $PY - "$1" <<'PYEOF'
+import json, random, sys
+g = random.Random(5)
+json.dump({"prompts": [[g.randrange(10, 50000) for _ in range(g.randrange(16, 129))] for _ in range(16)]}, open(sys.argv[1], "w"))
+PYEOF
+}
 
 for s in $SECTIONS; do case $s in
 env)
@@ -95,11 +102,7 @@ pipeline)
   section "pipeline split over cuda:0 + cuda:1 vs one GPU: greedy tokens identical, tok/s, J/token, energy per device"
   model=$(synth llama llama-3.2-1b)
   # 1. tokens: the same bf16 weights give the same greedy tokens (batched and one by one) and prefill logits
-  $PY - "$OUT/pp-prompts.json" <<'PYEOF'
-import json, random, sys
-g = random.Random(5)
-json.dump({"prompts": [[g.randrange(10, 50000) for _ in range(g.randrange(16, 129))] for _ in range(16)]}, open(sys.argv[1], "w"))
-PYEOF
+  split_prompts "$OUT/pp-prompts.json"
   "$LEM" model probe --model "$model" --precision bf16 --device cuda:0 --prompt-file "$OUT/pp-prompts.json" --new-tokens 128 --out "$OUT/pp-one.json" || failed+=(pipeline-probe-one)
   "$LEM" model probe --model "$model" --precision bf16 --pipeline cuda:0,cuda:1 --prompt-file "$OUT/pp-prompts.json" --new-tokens 128 --out "$OUT/pp-two.json" || failed+=(pipeline-probe-two)
   $PY - "$OUT/pp-one.json" "$OUT/pp-two.json" <<'PYEOF' | tee "$OUT/pipeline.txt" || failed+=(pipeline-tokens)
@@ -141,11 +144,7 @@ tensor)
   section "tensor split over $tp ($ngpu GPU(s)): tokens and logits against one GPU, the pipeline and transformers; tok/s and J/token with two GPUs"
   model=$(synth llama llama-3.2-1b)
   # 1. the same bf16 weights and prompts on one GPU, split by tensor parallelism (and as a pipeline with two GPUs)
-  $PY - "$OUT/tp-prompts.json" <<'PYEOF'
-import json, random, sys
-g = random.Random(5)
-json.dump({"prompts": [[g.randrange(10, 50000) for _ in range(g.randrange(16, 129))] for _ in range(16)]}, open(sys.argv[1], "w"))
-PYEOF
+  split_prompts "$OUT/tp-prompts.json"
   probe() { "$LEM" model probe --model "$model" --precision bf16 --prompt-file "$OUT/tp-prompts.json" --new-tokens 128 "$@"; }
   probe --device cuda:0 --out "$OUT/tp-one.json" || failed+=(tensor-probe-one)
   probe --tensor cuda:0,cuda:0 --out "$OUT/tp-one-gpu-split.json" || failed+=(tensor-probe-one-gpu)

@@ -1,12 +1,8 @@
 using Lem.Backends.TorchSharp.Backend;
 using Lem.Backends.TorchSharp.Models;
-using Lem.Backends.TorchSharp.Safetensors;
 using Lem.Models.Synthetic;
-using Lem.Models.Tokenization;
 using Lem.Engine.Inference;
-using TorchSharp;
 using Xunit.Abstractions;
-using static TorchSharp.torch;
 
 namespace Lem.Backends.TorchSharp.Tests.Backend;
 
@@ -22,28 +18,17 @@ public sealed class TensorParallelTests(ITestOutputHelper output) : IDisposable
     /// <summary>The largest difference allowed between a split model's logits and one device's (logits below 1): 16 units in the last place of fp32 at 1.0 (ε = 1.2e-7).</summary>
     public const float LogitTolerance = 2e-6f;
 
-    private readonly string _root = Directory.CreateTempSubdirectory("lem-tensor-").FullName;
+    private readonly TinyPresetFolders _models = new("lem-tensor-", layers: 3, seed: 5);
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _models.Dispose();
 
-    /// <summary>A tiny preset of the family, 3 layers; "llama-8h" has 8 heads and 4 key/value heads (a split over 4 ranks).</summary>
-    private string Folder(string name, bool? tied = null)
-    {
-        var arch = name.Split('-')[0];
-        var preset = SyntheticPresets.Get(arch, "tiny");
-        preset = preset with
-        {
-            Layers = 3,
-            MaxWindowLayers = preset.MaxWindowLayers is null ? null : 3,
-            TieWordEmbeddings = tied ?? preset.TieWordEmbeddings,
-        };
-        if (name == "llama-8h") preset = preset with { Heads = 8, KvHeads = 4, HeadDim = 8 };
-        var folder = Path.Combine(_root, $"{name}-{preset.TieWordEmbeddings}");
-        if (!Directory.Exists(folder)) SyntheticModelWriter.Write(preset, 5, folder);
-        return folder;
-    }
+    /// <summary>The family's tiny preset with 3 layers; "llama-8h" has 8 heads and 4 key/value heads (a split over 4 ranks).</summary>
+    private string Folder(string name, bool? tied = null) =>
+        name == "llama-8h"
+            ? _models.Folder("llama", tied, "-8h", p => p with { Heads = 8, KvHeads = 4, HeadDim = 8 })
+            : _models.Folder(name, tied);
 
-    private static TorchSharpBackend Backend() => new(f => SafetensorsWeightSource.Open(f), f => TokenizerLoader.Load(f));
+    private static TorchSharpBackend Backend() => TinyPresetFolders.Backend();
 
     private static ModelLoadRequest Request(string folder, string[]? tensor, bool staticDecode = false) =>
         new ModelLoadRequest(folder, "fp32", tensor?[0] ?? "cpu", new Dictionary<string, object> { [TorchSharpBackend.StaticDecodeOption] = staticDecode })
@@ -76,8 +61,9 @@ public sealed class TensorParallelTests(ITestOutputHelper output) : IDisposable
 
         // prefill logits of every position, within fp32 rounding
         var prompt = Enumerable.Range(40, 9).ToArray();
-        var expected = AllPositionLogits(single.Model, prompt);
-        var actual = AllPositionLogits(split.Model, prompt);
+        var expected = PrefillLogits.OfEveryPosition(single.Model, prompt);
+        var actual = PrefillLogits.OfEveryPosition(split.Model, prompt);
+        Assert.Equal(prompt.Length * single.Info.VocabSize, expected.Length);
         Assert.Equal(expected.Length, actual.Length);
         var worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
         output.WriteLine($"{name} over {ranks} ranks: logits (largest {expected.Max(Math.Abs):F3}) differ by up to {worst:E2}");
@@ -165,18 +151,5 @@ public sealed class TensorParallelTests(ITestOutputHelper output) : IDisposable
         Assert.Equal([(0L, 26L), (26L, 25L)], Enumerable.Range(0, 2).Select(r => new TensorShard(r, 2).Range(51)));
         Assert.Equal([(0L, 2L), (2L, 2L), (4L, 1L), (5L, 1L)], Enumerable.Range(0, 4).Select(r => new TensorShard(r, 4).Range(6)));
         Assert.Equal((0L, 172L), TensorShard.Whole.Range(172));
-    }
-
-    /// <summary>fp32 logits of every position of one unpadded prefill, flattened.</summary>
-    private static float[] AllPositionLogits(CausalLM model, int[] prompt)
-    {
-        using var inference = inference_mode();
-        using var scope = NewDisposeScope();
-        using var cache = model.NewKvCache(1, prompt.Length);
-        var ids = tensor(prompt.Select(t => (long)t).ToArray(), int64, model.Device).view(1, prompt.Length);
-        var positions = arange(prompt.Length, int64, model.Device).view(1, prompt.Length);
-        var logits = model.Forward(ids, new ForwardBatch(positions, null, 0, prompt.Length - 1, cache, null), allPositions: true);
-        Assert.Equal([1L, prompt.Length, model.Config.VocabSize], logits.shape);
-        return logits.cpu().data<float>().ToArray();
     }
 }
