@@ -97,7 +97,10 @@ let formatProblem (what: string) (extensions: string list) (file: string) =
     if List.contains extension extensions then None
     else
         let found = if extension = "" then "the name has no extension" else $"'{extension}' is not a format lem writes"
-        let known = String.concat ", " extensions
+        let known =
+            match List.rev extensions with
+            | last :: (_ :: _ as others) -> String.concat ", " (List.rev others) + " or " + last
+            | _ -> String.concat ", " extensions
         Some $"cannot {what} to '{file}': {found}. Remedy: use a file name ending in {known}."
 
 /// Writes a figure by the file's extension (plotExtensions). Returns the path.

@@ -42,7 +42,7 @@ let tests =
             let dir = workDir "preflight-xlsx"
             write dir "x.lem" (tinyExperiment "t" "" + "run t\nanalyze t {\n  export \"paper.xlsx\"\n}\n") |> ignore
             let o = run dir [ "check"; "x.lem" ]
-            Expect.equal (errorLines o) [ "x.lem:12:3: error LEM0253: cannot export to 'paper.xlsx': '.xlsx' is not a format lem writes. Remedy: use a file name ending in .csv, .json, .parquet." ] o.Stderr
+            Expect.equal (errorLines o) [ "x.lem:12:3: error LEM0253: cannot export to 'paper.xlsx': '.xlsx' is not a format lem writes. Remedy: use a file name ending in .csv, .json or .parquet." ] o.Stderr
 
         testCase "lem check says how many runs each run statement starts" <| fun () ->
             let dir = workDir "preflight-count"

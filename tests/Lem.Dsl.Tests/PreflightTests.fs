@@ -83,6 +83,8 @@ let private table: (string * (string * byte[]) list * string list * (string * in
       "llama.cpp native library missing", [], [ "backend = llamacpp"; "precision = fp32"; "llamacpp.native_path = \"/nonexistent/llama\"" ], [ "LEM1106", 7, 3 ]
       "ONNX Runtime GenAI's CUDA provider, absent from this build", [], [ "backend = ortgenai"; "precision = fp32"; "device = \"cuda:0\""; "ortgenai.provider = cuda" ], [ "LEM1106", 8, 3 ]
       "server program that does not exist", [], [ "backend = vllm"; "server.command = [\"/nonexistent/bin/vllm\", \"serve\"]" ], [ "LEM1106", 6, 3 ]
+      "llama-server model that is not GGUF", [ "m.gguf", text "not a gguf file at all, but long enough" ], [ "backend = llama_server"; "server.url = \"http://127.0.0.1:1\""; "model = \"m.gguf\"" ], [ "LEM1102", 7, 3 ]
+      "server program not on PATH", [], [ "backend = vllm"; "server.command = [\"lem-test-no-such-server\", \"serve\"]" ], [ "LEM1106", 6, 3 ]
       "torchsharp libtorch path without libtorch", [], [ "torchsharp.libtorch_path = \"/nonexistent/torch/lib\"" ], [ "LEM1106", 5, 3 ]
       "fewer prompts than data-parallel workers", [], [ "prompts = synthetic(count = 1, input_tokens = 8)"; "parallel.mode = data"; "parallel.devices = [\"cuda:0\", \"cuda:1\"]" ], [ "LEM1103", 5, 3 ]
       "results.dir under a file", [ "taken", text "x" ], [ "results.dir = \"{dir}/taken/results\"" ], [ "LEM1107", 5, 3 ] ]
@@ -131,7 +133,7 @@ let private behaviour =
                     (at "out/paper.xlsx") (at "taken/paper.csv") (at "figures/a.png") (at "out/paper.csv") (at "figures/a.svg")
             let p = checkIn dir false 0 (script [] tail)
             Expect.equal (errorPlaces p) [ "LEM0253", 8, 3; "LEM0253", 9, 3; "LEM0253", 10, 3 ] (dump p)
-            Expect.stringContains (dump p) "'.xlsx' is not a format lem writes. Remedy: use a file name ending in .csv, .json, .parquet" (dump p)
+            Expect.stringContains (dump p) "'.xlsx' is not a format lem writes. Remedy: use a file name ending in .csv, .json or .parquet" (dump p)
             Expect.isFalse (Directory.Exists(Path.Combine(dir, "out"))) "nothing created"
         testCase "only what the run statements run is checked; every experiment in a file without one" <| fun () ->
             let dir = newFolder ()

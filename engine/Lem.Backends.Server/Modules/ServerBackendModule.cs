@@ -70,7 +70,8 @@ public sealed class ServerBackendModule : IBackendModule
 
     /// <summary>
     /// Before any server starts: a synthetic preset that exists (and that lem can write as GGUF where the engine takes GGUF),
-    /// a model path that exists in a form the engine loads, and, where lem starts the server, its program: the first word of
+    /// a model path that exists in a form the engine loads (a GGUF file's header read), and, where lem starts the server,
+    /// its program: the first word of
     /// server.command (or the engine's usual command) must be an executable file or on PATH.
     /// </summary>
     public void Preflight(ExperimentConfig config, string baseFolder, Findings findings)
@@ -86,7 +87,8 @@ public sealed class ServerBackendModule : IBackendModule
         {
             try
             {
-                ServerModelResolver.Location(Engine, config.Model.Location!, baseFolder);
+                var location = ServerModelResolver.Location(Engine, config.Model.Location!, baseFolder);
+                if (File.Exists(location)) ModelPreflight.Readable(findings, () => GgufFile.Open(location)); // the one file a server takes: GGUF
             }
             catch (InferenceException e)
             {

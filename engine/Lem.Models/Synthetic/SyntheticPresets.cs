@@ -103,7 +103,7 @@ public static class SyntheticPresets
     {
         var names = new[] { "tiny" }.Concat(All.Where(p => p.Name != "tiny").Select(p => p.Name)).Concat(Specs).Distinct().ToList();
         var closest = NameSuggester.Closest(name, names);
-        return $"synthetic model '{name}' is not a preset{(closest is null ? "" : $"; did you mean '{closest}'?")} " +
-            $"Remedy: use one of tiny, {string.Join(", ", All.Where(p => p.Name != "tiny").Select(p => p.Name))}, or arch:preset ({string.Join(", ", Specs)}); lem model presets lists them.";
+        return $"synthetic model '{name}' is not a preset. Remedy: use one of tiny, {string.Join(", ", All.Where(p => p.Name != "tiny").Select(p => p.Name))}, " +
+            $"or arch:preset ({string.Join(", ", Specs)}) (lem model presets lists them){(closest is null ? "." : $"; did you mean '{closest}'?")}";
     }
 }
