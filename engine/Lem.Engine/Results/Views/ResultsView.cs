@@ -200,7 +200,7 @@ public static class ResultsView
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
+    private static string Count(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "NA";
 
     private static string Bytes(long? value) => value switch
     {
