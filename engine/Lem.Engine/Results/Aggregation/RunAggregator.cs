@@ -56,6 +56,7 @@ public static class RunAggregator
             Memory = AggregateMemory(workers),
             Host = single ? first.Host : AggregateHost(workers, notes),
             WorkloadFingerprint = AggregateFingerprint(workers, notes),
+            Command = first.Command,
             Validity = ValidityVerdict.Combine(workers.Select(r => (r.WorkerIndex, r.Validity)).ToList()),
             Warnings = workers.SelectMany(r => r.Warnings).Distinct().ToList(),
             SourceFingerprint = sourceFingerprint,
@@ -149,7 +150,7 @@ public static class RunAggregator
     {
         var begin = workers.Min(r => r.Window.BeginUtc);
         var end = workers.Max(r => r.Window.EndUtc);
-        return new WindowRecord((end - begin).TotalSeconds, begin, end);
+        return workers[0].Window with { DurationS = (end - begin).TotalSeconds, BeginUtc = begin, EndUtc = end };
     }
 
     private static IReadOnlyDictionary<string, ParameterRecord> AggregateConfig(List<RawRecord> workers, List<string> notes)
