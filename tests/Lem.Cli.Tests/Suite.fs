@@ -16,4 +16,5 @@ let all =
         ReplTests.tests
         ExampleTests.tests
         FsiTests.tests
+        MeasureTests.tests
     ]

@@ -147,7 +147,7 @@ let imports =
 
 let campaigns =
     let campaign order cycles seed =
-        { Name = "c"; Experiments = [ "a"; "b"; "c" ]; Cycles = cycles; Order = order; Seed = seed; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Range = Range.point "x" 1 1 }
+        { Name = "c"; Experiments = [ "a"; "b"; "c" ]; Cycles = cycles; Order = order; Seed = seed; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Schedule = None; Range = Range.point "x" 1 1 }
     let runs c = Campaigns.expand c |> List.map (fun r -> r.Experiment, r.Cycle)
     testList "campaigns" [
         testCase "interleaved" <| fun () ->

@@ -23,7 +23,8 @@ let private report (program: CheckedProgram) =
     for line in Api.render program.Diagnostics do eprintfn "%s" line
     Api.hasErrors program
 
-let private check (overrides: string list) (path: string) =
+/// Checks a script (with --set overrides), printing its diagnostics; the program and whether it has errors.
+let check (overrides: string list) (path: string) =
     requireFile path
     let program = Api.checkFile registry overrides path
     program, report program

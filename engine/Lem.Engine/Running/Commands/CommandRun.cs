@@ -20,7 +20,7 @@ public sealed record CommandRun(IReadOnlyList<string> Argv, string Name, Experim
     public static string DefaultName(IReadOnlyList<string> argv)
     {
         var script = argv.Skip(1).FirstOrDefault(a => !a.StartsWith('-'));
-        var name = script is not null && Path.HasExtension(script) ? script : argv[0];
+        var name = script is not null && Path.HasExtension(script) && !script.Any(char.IsWhiteSpace) ? script : argv[0];
         return Lem.Engine.Results.Store.RunIds.Sanitise(Path.GetFileNameWithoutExtension(name));
     }
 }
