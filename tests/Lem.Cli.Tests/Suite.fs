@@ -17,4 +17,5 @@ let all =
         ExampleTests.tests
         FsiTests.tests
         MeasureTests.tests
+        DaemonTests.tests
     ]
