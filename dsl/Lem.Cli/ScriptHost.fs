@@ -43,6 +43,19 @@ let manifestPath (options: HostOptions) (request: RunRequest) (runs: PlannedRun 
     let script = Path.GetFileNameWithoutExtension options.ScriptPath
     Path.Combine(resultsRoot, "manifests", $"{script}.{request.Target}.json")
 
+/// Whether a run folder is complete (its DONE marker): what the manifest's resume check asks.
+let resultComplete (folder: string) = File.Exists(Path.Combine(folder, "DONE"))
+
+/// The campaign runner of lem run and lem daemon: each run through the experiment runner, its summary on stdout.
+let campaignRunner (runner: ExperimentRunner) =
+    CampaignRunner(
+        (fun run ->
+            let outcome = runner.Run run
+            printfn "%s" outcome.Summary
+            outcome),
+        resultComplete,
+        log = Console.Error)
+
 let private runExperiments (options: HostOptions) (runner: ExperimentRunner) (request: RunRequest) : Result<unit, string> =
     try
         let runs = plannedRuns options request
@@ -59,15 +72,7 @@ let private runExperiments (options: HostOptions) (runner: ExperimentRunner) (re
                 eprintfn "note: campaign %s has schedule \"%s\": lem run runs its cycles now; lem daemon %s runs one at each occurrence" request.Target schedule options.ScriptPath
             | None -> ()
             let manifest = RunManifest.OpenOrCreate(manifestPath options request runs)
-            let campaign =
-                CampaignRunner(
-                    (fun run ->
-                        let outcome = runner.Run run
-                        printfn "%s" outcome.Summary
-                        outcome),
-                    (fun folder -> File.Exists(Path.Combine(folder, "DONE"))),
-                    log = Console.Error)
-            campaign.Run(Array.ofList runs, CampaignOptions(request.Gap, request.CycleGap, options.Fresh), manifest) |> ignore
+            (campaignRunner runner).Run(Array.ofList runs, CampaignOptions(request.Gap, request.CycleGap, options.Fresh), manifest) |> ignore
             Ok()
     with
     | :? ConfigException as e -> Error e.Message

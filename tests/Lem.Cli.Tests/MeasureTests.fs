@@ -53,6 +53,9 @@ let tests =
             let show = run dir [ "results"; "--dir"; "res"; "show"; Path.GetFileName folder ]
             expectOk show
             Expect.stringContains show.Stdout "command-exit" "the verdict's command check"
+            Expect.isTrue (show.Stdout.Split('\n') |> Array.exists (fun l -> l.Contains "exit status" && l.TrimEnd().EndsWith " 3")) "the command section"
+            let report = run dir [ "report"; "res" ]
+            expectOk report
             let csv = run dir [ "results"; "--dir"; "res"; "export"; "--format"; "csv" ]
             expectOk csv
             Expect.equal (csvCell csv.Stdout "output_tokens") "40" "output_tokens exported"

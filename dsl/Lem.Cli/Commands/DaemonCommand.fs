@@ -15,8 +15,6 @@ open Lem.Engine.Config
 open Lem.Engine.Running
 open Lem.Engine.Running.Schedules
 
-let private resultComplete (folder: string) = File.Exists(Path.Combine(folder, "DONE"))
-
 /// One scheduled campaign for the daemon: its runs by cycle, each cycle run through the campaign runner with the manifest.
 let private scheduled (options: ScriptHost.HostOptions) (runner: ExperimentRunner) (request: Lem.Dsl.Runtime.RunRequest) =
     let runs = ScriptHost.plannedRuns options request
@@ -27,17 +25,9 @@ let private scheduled (options: ScriptHost.HostOptions) (runner: ExperimentRunne
     // the manifest is read afresh each time: lem run may have completed runs meanwhile
     let complete cycle =
         let manifest = RunManifest.OpenOrCreate manifestPath
-        ofCycle cycle |> Array.forall (fun r -> manifest.IsCompleted(r, Func<_, _>(resultComplete)))
+        ofCycle cycle |> Array.forall (fun r -> manifest.IsCompleted(r, Func<_, _>(ScriptHost.resultComplete)))
     let runCycle cycle =
-        let campaign =
-            CampaignRunner(
-                (fun run ->
-                    let outcome = runner.Run run
-                    printfn "%s" outcome.Summary
-                    outcome),
-                Func<_, _>(resultComplete),
-                log = Console.Error)
-        campaign.Run(ofCycle cycle, CampaignOptions(request.Gap, TimeSpan.Zero), RunManifest.OpenOrCreate manifestPath) |> ignore
+        (ScriptHost.campaignRunner runner).Run(ofCycle cycle, CampaignOptions(request.Gap, TimeSpan.Zero), RunManifest.OpenOrCreate manifestPath) |> ignore
     ScheduledCampaign(request.Target, CronSchedule.Parse request.Schedule.Value, runs |> List.map (fun r -> r.Cycle) |> List.max, statePath,
         Func<_, _>(complete), Action<_>(runCycle))
 

@@ -86,6 +86,19 @@ public static class ResultsView
             text.Append(model.Render("  "));
         }
 
+        if (r.Command is { } c)
+        {
+            Section("Command");
+            var command = new TextTable();
+            command.Add("argv", string.Join(" ", c.Argv));
+            command.Add("program", c.Program);
+            command.Add("folder", c.WorkingFolder);
+            command.Add("exit status", (c.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown") + (c.Interrupted ? " (interrupted)" : ""));
+            command.Add("token lines", c.ReportLines.ToString(CultureInfo.InvariantCulture));
+            command.Add("output", $"{c.StdoutFile}, {c.StderrFile} in the run folder");
+            text.Append(command.Render("  "));
+        }
+
         if (r.Environment.Count > 0)
         {
             Section("Environment");
