@@ -86,16 +86,16 @@ public static class ResultsView
             text.Append(model.Render("  "));
         }
 
-        if (r.Command is { } c)
+        if (r.Command is { } measured)
         {
             Section("Command");
             var command = new TextTable();
-            command.Add("argv", string.Join(" ", c.Argv));
-            command.Add("program", c.Program);
-            command.Add("folder", c.WorkingFolder);
-            command.Add("exit status", (c.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown") + (c.Interrupted ? " (interrupted)" : ""));
-            command.Add("token lines", c.ReportLines.ToString(CultureInfo.InvariantCulture));
-            command.Add("output", $"{c.StdoutFile}, {c.StderrFile} in the run folder");
+            command.Add("argv", string.Join(" ", measured.Argv));
+            command.Add("program", measured.Program);
+            command.Add("folder", measured.WorkingFolder);
+            command.Add("exit status", (measured.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown") + (measured.Interrupted ? " (interrupted)" : ""));
+            command.Add("token lines", measured.ReportLines.ToString(CultureInfo.InvariantCulture));
+            command.Add("output", $"{measured.StdoutFile}, {measured.StderrFile} in the run folder");
             text.Append(command.Render("  "));
         }
 
