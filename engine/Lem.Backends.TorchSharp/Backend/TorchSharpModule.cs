@@ -4,7 +4,6 @@ using Lem.Backends.TorchSharp.Runtime;
 using Lem.Backends.TorchSharp.Safetensors;
 using Lem.Engine.Config;
 using Lem.Engine.Inference;
-using Lem.Backends.TorchSharp.Models;
 using Lem.Engine.Flops.Analytical;
 using Lem.Models.Preflight;
 using Lem.Models.Synthetic;
@@ -93,7 +92,7 @@ public sealed class TorchSharpModule : IBackendModule
 
     /// <summary>
     /// parallel.mode = tensor: unquantized weights, and head counts that the number of devices divides — checked here
-    /// for synthetic presets, whose shapes are known; a model folder's config.json is checked when the model loads.
+    /// for synthetic presets, whose shapes are known; a model folder's config.json by the pre-flight (<see cref="Preflight"/>).
     /// </summary>
     private static void TensorSplitRules(EffectiveValues values, Findings findings)
     {
@@ -129,11 +128,13 @@ public sealed class TorchSharpModule : IBackendModule
     /// <summary>
     /// The model before any run: a synthetic preset that exists, or a Hugging Face folder with a config.json of a family
     /// this backend builds and safetensors weights whose headers read (the weights themselves are not loaded); quantization
-    /// only for the Llama family; a torchsharp.libtorch_path that holds libtorch.
+    /// only for the Llama family; a tensor split whose devices divide the folder's head counts; a torchsharp.libtorch_path
+    /// that holds libtorch.
     /// </summary>
     public void Preflight(ExperimentConfig config, string baseFolder, Findings findings)
     {
         ModelFamily? family = null;
+        ModelConfig? model = null;
         if (config.Model.IsSynthetic)
         {
             if (ModelPreflight.Preset(config, findings) is { } preset) family = preset.Arch == "gpt2" ? ModelFamily.Gpt2 : ModelFamily.Llama;
@@ -145,9 +146,14 @@ public sealed class TorchSharpModule : IBackendModule
             else if (File.Exists(folder))
                 ModelPreflight.Error(findings, DiagnosticCodes.InputInvalid,
                     $"model \"{config.Model.Location}\" is a file; the torchsharp backend loads a Hugging Face folder (config.json, *.safetensors, tokenizer files). Remedy: give the folder, or choose the backend that loads this file (a .gguf: backend = llamacpp).");
-            else if (ModelPreflight.Readable(findings, () => family = ModelConfig.Load(folder).Family))
+            else if (ModelPreflight.Readable(findings, () => model = ModelConfig.Load(folder)))
                 ModelPreflight.Readable(findings, () => SafetensorsWeightSource.Open(folder).Dispose());
+            family = model?.Family;
         }
+        // a synthetic preset's heads are checked with the other rules (TensorSplitRules); a folder's here, from its config.json
+        if (model is not null && config.Parallel.Mode == ParallelMode.Tensor
+            && TensorSplit.HeadsProblem(config.Parallel.Devices.Select(d => d.ToString()).ToArray(), model.NumAttentionHeads, model.NumKeyValueHeads) is { } problem)
+            findings.At("parallel.devices", null).Error(DiagnosticCodes.CrossField, $"model \"{config.Model.Location}\": {problem}");
         if (family == ModelFamily.Gpt2 && config.Quantization != "none")
             findings.At("quantization", null).Error(DiagnosticCodes.InputInvalid,
                 $"quantization = {config.Quantization} is implemented for the Llama family (Llama, Mistral, Qwen2, Qwen3), and the model is GPT-2. Remedy: set quantization = none, or choose a model of the Llama family.");

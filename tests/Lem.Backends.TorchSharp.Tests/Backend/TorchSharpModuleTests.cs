@@ -87,6 +87,26 @@ public sealed class TorchSharpModuleTests : IDisposable
     public void Consistent_settings_have_no_findings((string, ConfigValue)[] values) => Assert.Empty(Registry.Validate(Set(values)));
 
     [Fact]
+    public void A_tensor_split_of_a_model_folder_is_checked_against_its_config_before_it_runs()
+    {
+        var folder = Path.Combine(_folder, "llama");
+        SyntheticModelWriter.Write(SyntheticPresets.Get("llama", "tiny"), 0, folder); // 4 heads, 2 key/value heads
+        var module = new TorchSharpModule();
+        IReadOnlyList<Diagnostic> Preflight(params string[] devices)
+        {
+            var config = ExperimentConfig.From(Set(("model", new ConfigValue.Text(folder)), ("parallel.mode", new ConfigValue.Word("tensor")), ("parallel.devices", Devices(devices))), Registry);
+            var findings = new Findings();
+            module.Preflight(config, _folder, findings);
+            return findings.All;
+        }
+        var diagnostic = Assert.Single(Preflight("cpu", "cpu", "cpu"));
+        Assert.Equal(("LEM1006", Severity.Error, "parallel.devices"), (diagnostic.Code, diagnostic.Severity, diagnostic.Parameter));
+        Assert.Contains("4 attention heads, which 3 does not divide", diagnostic.Message);
+        Assert.Contains("Use 2 devices", diagnostic.Message);
+        Assert.Empty(Preflight("cpu", "cpu"));
+    }
+
+    [Fact]
     public void An_empty_libtorch_path_is_refused() =>
         Assert.Equal("LEM1007", Assert.Single(Registry.Validate(Set((TorchSharpModule.LibtorchPath, new ConfigValue.Text(" "))))).Code);
 
