@@ -39,6 +39,7 @@ let tests =
         testCase "unsupported original keys are errors saying why" <| fun () ->
             let p = checkYaml [ "x.yaml", "config_name: a\nquantization_config:\n  load_in_4bit: true\nsharding_config:\n  tensor_parallel: 2\n" ] "x.yaml"
             Expect.equal (errorPlaces p |> List.map (fun (c, l, _) -> c, l)) [ "LEM0302", 3; "LEM0302", 5 ] (dump p)
+            Expect.stringContains (dump p) "write parallel.mode = tensor and parallel.devices" "tensor_parallel names the .lem way"
         testCase "gpus with num_processes: data parallelism over the first n GPUs" <| fun () ->
             let p = checkYaml [ "x.yaml", "config_name: a\ngpu_list: [0, 1, 2]\nnum_processes: 2\n" ] "x.yaml"
             Expect.isEmpty (errors p) (dump p)

@@ -97,7 +97,7 @@ let table: Map<string, Target> =
           "quantization.quantization", Unsupported "quantised weights are not supported yet; remove quantization_config"
           "quantization.load_in_4bit", Unsupported "4-bit weights are not supported yet"
           "quantization.load_in_8bit", Unsupported "8-bit weights are not supported yet"
-          "sharding.tensor_parallel", Unsupported "tensor parallelism is not supported yet"
+          "sharding.tensor_parallel", Unsupported "write parallel.mode = tensor and parallel.devices = [...] in a .lem script instead"
           "sharding.pipeline_parallel", Unsupported "write parallel.mode = pipeline and parallel.devices = [...] in a .lem script instead"
           "prompt_source", Unsupported "write the prompt source in a .lem script: prompts = file(\"prompts.jsonl\") or synthetic(...)"
           "schedule_config", Unsupported "scheduled runs are not supported; use a campaign with gap and cycle_gap" ]

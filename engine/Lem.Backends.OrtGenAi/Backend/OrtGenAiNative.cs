@@ -25,10 +25,10 @@ public static class OrtGenAiNative
         return places.SelectMany(place => CudaProviderFiles.Select(file => Path.Combine(place, file))).FirstOrDefault(File.Exists);
     }
 
-    /// <summary>Why ortgenai.provider = cuda cannot run here, with the remedy (check time and load time say the same).</summary>
+    /// <summary>Why ortgenai.provider = cuda cannot run here, with the remedy (pre-flight and load say the same).</summary>
     public const string CudaAbsent =
         "ortgenai.provider = cuda needs ONNX Runtime GenAI's CUDA package, and this lem build carries the CPU package " +
-        "(Microsoft.ML.OnnxRuntimeGenAI 0.18.0, whose native library has no CUDA provider). " +
+        "(Microsoft.ML.OnnxRuntimeGenAI " + OrtGenAiModule.GenAiVersion + ", whose native library has no CUDA provider). " +
         "Remedy: set ortgenai.provider = cpu with device = \"cpu\"; or build lem with Microsoft.ML.OnnxRuntimeGenAI.Cuda and " +
         "Microsoft.ML.OnnxRuntime.Gpu in place of the CPU packages in engine/Lem.Backends.OrtGenAi.";
 }

@@ -23,43 +23,7 @@ public sealed class FilePromptSource(FilePromptOptions options) : IPromptSource
     public PromptSet Load(ITextTokenizer tokenizer)
     {
         var path = Options.Path;
-        if (!File.Exists(path))
-            throw new WorkloadException($"prompts: file not found: {path}. Check the path (it is relative to the folder of the file that names it).", "prompts");
-        if (Options.Column is not null && Options.Format is not (PromptFileFormat.Jsonl or PromptFileFormat.Json or PromptFileFormat.Csv))
-            throw new WorkloadException(
-                $"prompts: column = \"{Options.Column}\" applies to format = jsonl, json or csv; format = {FormatName(Options.Format)} knows its fields. Remove column, or use one of those formats.", "prompts");
-        if (Options.Sample is < 1)
-            throw new WorkloadException($"prompts: sample = {Options.Sample} must be at least 1 (or left out to take every prompt).", "prompts");
-
-        var container = ContainerOf(path, Options.Format);
-        var column = Options.Column ?? FilePromptOptions.DefaultColumn;
-        var entries = new List<(int Line, string Text)>();
-        var skipped = 0;
-        PromptFileReader.Read(path, container, record =>
-        {
-            var text = PromptRecordAdapter.Extract(path, record, Options.Format, column);
-            if (text is null) skipped++;
-            else entries.Add((record.Line, text));
-        });
-        if (entries.Count == 0)
-            throw new WorkloadException($"{path}: no prompts found{(skipped > 0 ? $" ({skipped} records had no human turn)" : "")}. Check the file and its format (format = {FormatName(Options.Format)}).", "prompts");
-
-        if (Options.Shuffle)
-        {
-            var random = Seeds.Random(Options.Seed);
-            for (var i = entries.Count - 1; i > 0; i--)
-            {
-                var j = random.Next(i + 1);
-                (entries[i], entries[j]) = (entries[j], entries[i]);
-            }
-        }
-        if (Options.Sample is { } sample)
-        {
-            if (sample > entries.Count)
-                throw new WorkloadException($"{path}: sample = {sample} but the file holds only {entries.Count} prompts. Lower sample, or leave it out to take them all.", "prompts");
-            entries.RemoveRange(sample, entries.Count - sample);
-        }
-
+        var (entries, skipped) = ReadEntries();
         var prompts = new Prompt[entries.Count];
         for (var i = 0; i < prompts.Length; i++)
         {
@@ -81,9 +45,57 @@ public sealed class FilePromptSource(FilePromptOptions options) : IPromptSource
         return new PromptSet(prompts, Description, warnings);
     }
 
+    /// <summary>
+    /// The prompts' texts (after shuffle and sample) with their lines, and how many records had no prompt: everything
+    /// short of tokenizing, so that a check before any run (pre-flight) finds a missing, malformed or short file.
+    /// </summary>
+    /// <exception cref="WorkloadException">The file is missing, not UTF-8, malformed for its format, or holds fewer prompts than sample.</exception>
+    public (IReadOnlyList<(int Line, string Text)> Entries, int Skipped) ReadEntries()
+    {
+        var path = Options.Path;
+        if (!File.Exists(path))
+            throw new WorkloadException($"prompts: file not found: {path}. Check the path (it is relative to the folder of the file that names it).", "prompts");
+        if (Options.Column is not null && Options.Format is not (PromptFileFormat.Jsonl or PromptFileFormat.Json or PromptFileFormat.Csv))
+            throw new WorkloadException(
+                $"prompts: column = \"{Options.Column}\" applies to format = jsonl, json or csv; format = {FormatName(Options.Format)} knows its fields. Remove column, or use one of those formats.", "prompts");
+        if (Options.Sample is < 1)
+            throw new WorkloadException($"prompts: sample = {Options.Sample} must be at least 1 (or left out to take every prompt).", "prompts");
+
+        var text = PromptFileReader.ReadText(path);
+        var container = ContainerOf(path, text, Options.Format);
+        var column = Options.Column ?? FilePromptOptions.DefaultColumn;
+        var entries = new List<(int Line, string Text)>();
+        var skipped = 0;
+        PromptFileReader.Read(path, text, container, record =>
+        {
+            var prompt = PromptRecordAdapter.Extract(path, record, Options.Format, column);
+            if (prompt is null) skipped++;
+            else entries.Add((record.Line, prompt));
+        });
+        if (entries.Count == 0)
+            throw new WorkloadException($"{path}: no prompts found{(skipped > 0 ? $" ({skipped} records had no human turn)" : "")}. Check the file and its format (format = {FormatName(Options.Format)}).", "prompts");
+
+        if (Options.Shuffle)
+        {
+            var random = Seeds.Random(Options.Seed);
+            for (var i = entries.Count - 1; i > 0; i--)
+            {
+                var j = random.Next(i + 1);
+                (entries[i], entries[j]) = (entries[j], entries[i]);
+            }
+        }
+        if (Options.Sample is { } sample)
+        {
+            if (sample > entries.Count)
+                throw new WorkloadException($"{path}: sample = {sample} but the file holds only {entries.Count} prompts. Lower sample, or leave it out to take them all.", "prompts");
+            entries.RemoveRange(sample, entries.Count - sample);
+        }
+        return (entries, skipped);
+    }
+
     public static string FormatName(PromptFileFormat format) => format.ToString().ToLowerInvariant();
 
-    private static PromptFileReader.Container ContainerOf(string path, PromptFileFormat format)
+    private static PromptFileReader.Container ContainerOf(string path, string text, PromptFileFormat format)
     {
         switch (format)
         {
@@ -98,7 +110,7 @@ public sealed class FilePromptSource(FilePromptOptions options) : IPromptSource
                 throw new WorkloadException($"{path}: ShareGPT conversations need a JSON or JSON-lines file, not CSV.", "prompts");
             return PromptFileReader.Container.Csv;
         }
-        return PromptFileReader.SniffJson(path)
+        return PromptFileReader.SniffJson(text)
             ?? throw new WorkloadException(
                 $"{path}:1: format = {FormatName(format)} expects JSON records (a JSON array, or one object per line) or a .csv file. Check the file, or choose another format.", "prompts");
     }
