@@ -238,6 +238,16 @@ let tests =
             Expect.equal (valueOf p "s_experiment_1" "model") "\"other\"" "explicit experiment"
             Expect.equal (valueOf p "s_experiment_1" "precision") "fp32" "explicit experiment"
 
+        testCase "every backend module's original keys name parameters of this registry" <| fun () ->
+            for kv in registry.OriginalKeys do
+                for k in kv.Value do
+                    let exists (name: string) = isNull name || (registry.TryGet name).IsSome
+                    Expect.isTrue (exists k.Parameter) $"{kv.Key}: {k.Key} -> {k.Parameter}"
+                    Expect.isTrue (exists k.AppendTo) $"{kv.Key}: {k.Key} appends to {k.AppendTo}"
+                    Expect.isTrue (isNull k.Flag = isNull k.AppendTo) $"{kv.Key}: {k.Key}: a flag needs a list to append to"
+                    let maps = not (isNull k.Parameter) || not (isNull k.Flag)
+                    Expect.isTrue (maps || not (isNull k.Refusal) || k.Inert.Count > 0) $"{kv.Key}: {k.Key} maps, does nothing or says why not"
+
         testCase "convert writes the original defaults with a comment, and the .lem checks to the same values" <| fun () ->
             let files = [ "x.yaml", "config_name: a\nmodel_name: m\ndecoder:\n  preset: creative\n" ]
             let text = convert files "x.yaml"

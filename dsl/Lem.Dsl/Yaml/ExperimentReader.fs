@@ -639,6 +639,17 @@ let lower (ctx: Context) (schema: Schema) (describeDefaults: bool) (fallbackName
         match enabled with
         | Some(e, false) -> add "traffic.mode" e (at e (Word "none"))
         | _ -> ()
+    // --- the model: the original downloaded a Hugging Face id; a backend that reads a local folder needs it here
+    let modelEntry = entries |> List.tryFind (fun e -> e.Canonical = "model_name" || e.Canonical = "model")
+    let sources = backend |> Option.bind registry.Capabilities.TryFind |> Option.map (fun c -> List.ofSeq c.ModelSources)
+    match modelEntry, sources with
+    | Some({ Node = YScalar(text, _, r) } as m), Some kinds when not (text.Trim().StartsWith "synthetic(") && not (List.contains ModelSourceKind.ServerModelId kinds) ->
+        let folder = Path.GetFullPath(Path.Combine(ctx.RootFolder, text.Trim()))
+        if (ctx.Files.Read(Path.Combine(folder, "config.json"))).IsNone && (ctx.Files.Read folder).IsNone then
+            warn r
+                (sprintf "%s: %s: the original downloaded this from the Hugging Face Hub; backend %s reads a model from a local folder, and there is none at that path. Remedy: download it (huggingface-cli download %s --local-dir models/%s) and give that folder"
+                    m.Original (text.Trim()) backend.Value (text.Trim()) (text.Trim().Split('/') |> Array.last))
+    | _ -> ()
     // --- engine flags collected from a backend's section
     for kv in appended do
         let list, r = kv.Value
