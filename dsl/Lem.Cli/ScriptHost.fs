@@ -19,13 +19,7 @@ let private plannedRuns (options: HostOptions) (request: RunRequest) =
     let baseFolder = Path.GetDirectoryName(Path.GetFullPath options.ScriptPath)
     request.Runs
     |> List.map (fun r ->
-        let parameters =
-            match options.ResultsOverride with
-            | Some folder ->
-                let values = Collections.Generic.Dictionary<string, ResolvedValue>(r.Parameters)
-                values["results.dir"] <- ResolvedValue(ConfigValue.Text(Path.GetFullPath folder), Provenance.CommandLine("--results"))
-                values :> Collections.Generic.IReadOnlyDictionary<_, _>
-            | None -> r.Parameters
+        let parameters = PreflightHost.withResultsDir options.ResultsOverride r.Parameters
         PlannedRun(r.Experiment, r.Cycle, ExperimentConfig.From(parameters, Composition.registry), baseFolder))
 
 /// Checks the results folder up front (the result store's own check), so that an unusable results.dir is one line

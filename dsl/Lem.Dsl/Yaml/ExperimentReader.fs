@@ -431,7 +431,14 @@ let lower (ctx: Context) (schema: Schema) (describeDefaults: bool) (fallbackName
             let text = scalarOf d
             let configFolder = Path.GetDirectoryName ctx.ConfigPath
             let full = Path.GetFullPath(Path.Combine(configFolder, text))
-            match (if text = "" then None else ctx.Files.Read full) with
+            let content =
+                match (if text = "" then Ok None else Lem.Dsl.Checker.Imports.read ctx.Files full) with
+                | Ok found -> found
+                | Error undecodable ->
+                    // the file is there: its bytes are the error (pre-flight reads it whole again)
+                    report undecodable
+                    Some ""
+            match content with
             | Some content ->
                 let relative = Path.GetRelativePath(ctx.RootFolder, full).Replace('\\', '/')
                 let ext = Path.GetExtension(full).ToLowerInvariant()
@@ -645,7 +652,8 @@ let lower (ctx: Context) (schema: Schema) (describeDefaults: bool) (fallbackName
     match modelEntry, sources with
     | Some({ Node = YScalar(text, _, r) } as m), Some kinds when not (text.Trim().StartsWith "synthetic(") && not (List.contains ModelSourceKind.ServerModelId kinds) ->
         let folder = Path.GetFullPath(Path.Combine(ctx.RootFolder, text.Trim()))
-        if (ctx.Files.Read(Path.Combine(folder, "config.json"))).IsNone && (ctx.Files.Read folder).IsNone then
+        let exists (path: string) = match Lem.Dsl.Checker.Imports.read ctx.Files path with Ok None -> false | _ -> true
+        if not (exists (Path.Combine(folder, "config.json"))) && not (exists folder) then
             warn r
                 (sprintf "%s: %s: the original downloaded this from the Hugging Face Hub; backend %s reads a model from a local folder, and there is none at that path. Remedy: download it (huggingface-cli download %s --local-dir models/%s) and give that folder"
                     m.Original (text.Trim()) backend.Value (text.Trim()) (text.Trim().Split('/') |> Array.last))

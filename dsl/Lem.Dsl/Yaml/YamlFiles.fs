@@ -30,13 +30,17 @@ let nested (key: YKey) (path: string) (value: YNode) : YNode =
 /// The mapping with `path` set to `value` (mappings on the way merged key by key, as the original's deep merge did).
 let setPath (tree: YNode) (key: YKey) (path: string) (value: YNode) = merge tree (nested key path value)
 
+/// A file as strict UTF-8 (Lem.Dsl.Checker.Imports.read: bytes that are not UTF-8 are an error at their place).
+let private read' (files: SourceFiles) (fullPath: string) = Lem.Dsl.Checker.Imports.read files fullPath
+
 /// Loads a YAML file (shown as `files.Display`) and resolves `_extends`.
 let rec load (files: SourceFiles) (fullPath: string) (stack: string list) : YNode option * SyntaxDiagnostic list =
     let display = files.Display fullPath
-    match files.Read fullPath with
-    | None -> None, [ SyntaxDiagnostic.error Codes.YamlExtends (Range.point display 1 1) (sprintf "cannot read %s: the file does not exist" display) ]
-    | Some text ->
-        match read display text with
+    match read' files fullPath with
+    | Error d -> None, [ d ]
+    | Ok None -> None, [ SyntaxDiagnostic.error Codes.YamlExtends (Range.point display 1 1) (sprintf "cannot read %s: the file does not exist" display) ]
+    | Ok(Some text) ->
+        match YamlTree.read display text with
         | Error d, warnings -> None, warnings @ [ d ]
         | Ok(YMap(items, r)), warnings ->
             match items |> List.tryFind (fun (k, _) -> k.Text = "_extends") with
@@ -47,13 +51,16 @@ let rec load (files: SourceFiles) (fullPath: string) (stack: string list) : YNod
                 if List.contains parentFull (fullPath :: stack) then
                     let names = (List.rev (fullPath :: stack) |> List.skipWhile (fun p -> p <> parentFull)) @ [ parentFull ] |> List.map files.Display |> String.concat " -> "
                     Some own, warnings @ [ SyntaxDiagnostic.error Codes.YamlExtends vr (sprintf "_extends cycle: %s" names) ]
-                elif (files.Read parentFull).IsNone then
-                    Some own, warnings @ [ SyntaxDiagnostic.error Codes.YamlExtends vr (sprintf "_extends: %s does not exist (the path is relative to this file)" (files.Display parentFull)) ]
                 else
-                    let parent, ds = load files parentFull (fullPath :: stack)
-                    match parent with
-                    | Some p -> Some(merge p own), warnings @ ds
-                    | None -> Some own, warnings @ ds
+                    match read' files parentFull with
+                    | Error d -> Some own, warnings @ [ d ]
+                    | Ok None ->
+                        Some own, warnings @ [ SyntaxDiagnostic.error Codes.YamlExtends vr (sprintf "_extends: %s does not exist (the path is relative to this file)" (files.Display parentFull)) ]
+                    | Ok(Some _) ->
+                        let parent, ds = load files parentFull (fullPath :: stack)
+                        match parent with
+                        | Some p -> Some(merge p own), warnings @ ds
+                        | None -> Some own, warnings @ ds
             | Some(k, _) -> None, warnings @ [ SyntaxDiagnostic.error Codes.YamlExtends k.Range "_extends takes one file path" ]
         | Ok other, warnings ->
             None, warnings @ [ SyntaxDiagnostic.error Codes.YamlSyntax (YNode.range other) "an original config must be a mapping of keys to values" ]
