@@ -498,34 +498,26 @@ let lower (ctx: Context) (schema: Schema) (describeDefaults: bool) (fallbackName
     // --- devices: gpus with num_processes (data parallel) or a sharding strategy
     let cuda (i: int64, r: Range) = { Kind = Str(sprintf "cuda:%d" i); Range = r }
     let gpus =
-        match slot "gpus" with
-        | Some e ->
-            match e.Node with
-            | YSeq(items, r) ->
-                let indices =
-                    items
-                    |> List.choose (fun item ->
-                        match item with
-                        | YScalar(text, quoted, ir) ->
-                            match scalarValue registry AsInteger text quoted ir with
-                            | Ok { Kind = Int i } when i >= 0L -> Some(i, ir)
-                            | _ ->
-                                err ir Codes.YamlValue (sprintf "%s expects GPU indices, got '%s'" e.Original text)
-                                None
-                        | other ->
-                            err (YNode.range other) Codes.YamlValue (sprintf "%s expects a list of GPU indices" e.Original)
-                            None)
-                if indices.IsEmpty then err r Codes.YamlValue (sprintf "%s lists no GPU" e.Original)
-                Some(e, indices)
+        // one GPU index (an item of the list, or the list written as a single value)
+        let index (e: Entry) (node: YNode) =
+            match node with
             | YScalar(text, quoted, r) ->
                 match scalarValue registry AsInteger text quoted r with
-                | Ok { Kind = Int i } when i >= 0L -> Some(e, [ i, r ])
+                | Ok { Kind = Int i } when i >= 0L -> Some(i, r)
                 | _ ->
                     err r Codes.YamlValue (sprintf "%s expects GPU indices, got '%s'" e.Original text)
                     None
             | other ->
                 err (YNode.range other) Codes.YamlValue (sprintf "%s expects a list of GPU indices" e.Original)
                 None
+        match slot "gpus" with
+        | Some e ->
+            match e.Node with
+            | YSeq(items, r) ->
+                let indices = items |> List.choose (index e)
+                if indices.IsEmpty then err r Codes.YamlValue (sprintf "%s lists no GPU" e.Original)
+                Some(e, indices)
+            | single -> index e single |> Option.map (fun i -> e, [ i ])
         | None -> None
     let processes = slot "processes" |> Option.bind (fun e -> intOf e |> Option.map (fun n -> e, n))
     let strategy = slot "parallel.strategy" |> Option.map (fun e -> e, scalarOf e)
@@ -655,8 +647,8 @@ let lower (ctx: Context) (schema: Schema) (describeDefaults: bool) (fallbackName
         let exists (path: string) = match Lem.Dsl.Checker.Imports.read ctx.Files path with Ok None -> false | _ -> true
         if not (exists (Path.Combine(folder, "config.json"))) && not (exists folder) then
             warn r
-                (sprintf "%s: %s: the original downloaded this from the Hugging Face Hub; backend %s reads a model from a local folder, and there is none at that path. Remedy: download it (huggingface-cli download %s --local-dir models/%s) and give that folder"
-                    m.Original (text.Trim()) backend.Value (text.Trim()) (text.Trim().Split('/') |> Array.last))
+                (sprintf "%s: %s: the original downloaded this from the Hugging Face Hub; lem does not download models, and backend %s reads one from a local folder (this path, relative to the config's folder). Remedy: download it there (huggingface-cli download %s --local-dir %s, run in the config's folder), or give the path of a copy you have"
+                    m.Original (text.Trim()) backend.Value (text.Trim()) (text.Trim()))
     | _ -> ()
     // --- engine flags collected from a backend's section
     for kv in appended do
