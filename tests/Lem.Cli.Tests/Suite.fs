@@ -17,4 +17,6 @@ let all =
         ReplTests.tests
         ExampleTests.tests
         FsiTests.tests
+        MeasureTests.tests
+        DaemonTests.tests
     ]
