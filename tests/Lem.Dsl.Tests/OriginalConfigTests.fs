@@ -104,8 +104,8 @@ let tests =
         testCase "values that do something lem cannot do are refused with LEM0302 and the reason" <| fun () ->
             let p =
                 checkYaml
-                    ("config_name: a\nmodel_name: m\ndecoder_config:\n  no_repeat_ngram_size: 3\nschedule_config:\n  enabled: true\n  interval: 6h\n"
-                     + "pytorch:\n  torch_compile: reduce-overhead\n  attn_implementation: flash_attention_2\n  use_cache: false\n")
+                    ("config_name: a\nmodel_name: m\ndecoder_config:\n  no_repeat_ngram_size: 3\nsharding_config:\n  strategy: tensor_parallel\n  num_shards: 2\n"
+                     + "pytorch:\n  torch_compile: reduce-overhead\n  attn_implementation: flash_attention_2\n  use_cache: false\ngpus: [0, 1]\n")
             Expect.equal (errorPlaces p |> List.map (fun (c, l, _) -> c, l)) [ "LEM0302", 4; "LEM0302", 6; "LEM0302", 9; "LEM0302", 10; "LEM0302", 11 ] (dump p)
             Expect.stringContains (dump p) "write attn_implementation: sdpa" "the remedy"
 
@@ -237,6 +237,31 @@ let tests =
             Expect.equal (valueOf p "s_deterministic_fp16" "decoder.temperature") "0" "deterministic"
             Expect.equal (valueOf p "s_experiment_1" "model") "\"other\"" "explicit experiment"
             Expect.equal (valueOf p "s_experiment_1" "precision") "fp32" "explicit experiment"
+
+        testCase "the original's daemon mode becomes a campaign schedule for lem daemon; one that cron cannot say is refused" <| fun () ->
+            let atDays = checkYaml "config_name: a\nmodel_name: m\nschedule:\n  enabled: true\n  at: \"09:00\"\n  days: [mon, wed, fri]\n  total_duration: 7d\n"
+            Expect.isEmpty (errors atDays) (dump atDays)
+            let c = atDays.Campaigns["a_scheduled"]
+            Expect.equal c.Schedule (Some "0 9 * * 1,3,5") "at and days"
+            Expect.equal c.Cycles 3 "three such days in 7d"
+            Expect.equal c.Experiments [ "a" ] "the experiment"
+            Expect.isFalse atDays.Actions.IsEmpty "the file runs the campaign"
+            let interval = checkYaml "config_name: a\nmodel_name: m\nschedule_config:\n  enabled: true\n  interval: 6h\n  days: weekdays\n"
+            Expect.equal interval.Campaigns["a_scheduled"].Schedule (Some "0 */6 * * 1,2,3,4,5") "interval"
+            Expect.equal interval.Campaigns["a_scheduled"].Cycles 4 "the original's default total_duration: 24h"
+            let odd = checkYaml "config_name: a\nmodel_name: m\nschedule:\n  enabled: true\n  interval: 7h\n"
+            Expect.equal (errorPlaces odd) [ "LEM0302", 4, 3 ] (dump odd)
+            Expect.stringContains (dump odd) "does not divide" (dump odd)
+            let off = checkYaml "config_name: a\nmodel_name: m\nschedule:\n  enabled: false\n  interval: 7h\n"
+            Expect.isEmpty (errors off) (dump off)
+            Expect.isTrue off.Campaigns.IsEmpty "no schedule when off"
+            let campaign =
+                checkFiles
+                    [ "c.yaml", "campaign_name: c\nconfigs: [a.yaml]\ndaemon:\n  enabled: true\n  interval: 12h\n  total_duration: 48h\n"
+                      "a.yaml", "config_name: a\nmodel_name: m\n" ] "c.yaml"
+            Expect.isEmpty (errors campaign) (dump campaign)
+            Expect.equal campaign.Campaigns["c"].Schedule (Some "0 */12 * * *") "a campaign's daemon"
+            Expect.equal campaign.Campaigns["c"].Cycles 4 "48h / 12h"
 
         testCase "every backend module's original keys name parameters of this registry" <| fun () ->
             for kv in registry.OriginalKeys do

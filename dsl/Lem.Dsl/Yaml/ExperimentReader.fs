@@ -190,7 +190,10 @@ type Lowered =
     { Statement: Statement
       Diagnostics: SyntaxDiagnostic list
       /// A backend's section for another backend: the original skipped such a sweep member.
-      SectionMismatch: bool }
+      SectionMismatch: bool
+      /// The original's daemon mode (`schedule.enabled: true`) as a cron expression and a number of cycles, for a
+      /// campaign around the experiment.
+      Schedule: (string * int option * Range) option }
 
 /// Reads an experiment mapping of schema `schema`, named `fallbackName` unless it names itself.
 /// With `describeDefaults`, a note lists the original defaults applied (off for the members of a study, whose base
@@ -209,6 +212,7 @@ let lower (ctx: Context) (schema: Schema) (describeDefaults: bool) (fallbackName
     let defaultsApplied = ResizeArray<string>()
     let mutable name: Ident option = None
     let mutable mismatch = false
+    let mutable schedule = None
     let slots = Dictionary<string, Entry>()
     let appended = Dictionary<string, ResizeArray<Value> * Range>()
     let add (path: string) (e: Entry) (value: Value) =
@@ -650,6 +654,27 @@ let lower (ctx: Context) (schema: Schema) (describeDefaults: bool) (fallbackName
                 (sprintf "%s: %s: the original downloaded this from the Hugging Face Hub; lem does not download models, and backend %s reads one from a local folder (this path, relative to the config's folder). Remedy: download it there (huggingface-cli download %s --local-dir %s, run in the config's folder), or give the path of a copy you have"
                     m.Original (text.Trim()) backend.Value (text.Trim()) (text.Trim()))
     | _ -> ()
+    // --- the original's daemon mode: a schedule for `lem daemon`, on a campaign around this experiment
+    match flag "schedule.enabled" with
+    | Some(e, true) ->
+        let text s = slot s |> Option.map scalarOf |> Option.filter (fun t -> t <> "")
+        let days =
+            match slot "schedule.days" |> Option.map (fun d -> d.Node) with
+            | Some(YSeq(items, _)) -> items |> List.map (fun n -> match n with YScalar(t, _, _) -> t | _ -> "")
+            | Some(YScalar(t, quoted, _)) when not (isNullScalar t quoted) -> [ t ]
+            | _ -> []
+        let original: OriginalSchedule.Original =
+            { At = text "schedule.at"; Days = days; Interval = text "schedule.interval"
+              // the original's ScheduleConfig ran 24 hours unless told otherwise
+              TotalDuration = text "schedule.total_duration" |> Option.orElse (Some "24h") }
+        match OriginalSchedule.translate original with
+        | Ok t ->
+            schedule <- Some(t.Cron, t.Cycles, e.Key.Range)
+            note e.Key.Range
+                (sprintf "%s: the original's daemon mode is a campaign with schedule = \"%s\" and %s cycles, one at each occurrence: lem daemon FILE runs it (lem run runs every cycle now)%s"
+                    e.Original t.Cron (t.Cycles |> Option.map string |> Option.defaultValue "its") (t.Notes |> List.map (fun n -> "; " + n) |> String.concat ""))
+        | Error reason -> refuse e.Key.Range e.Original "true" reason
+    | _ -> ()
     // --- engine flags collected from a backend's section
     for kv in appended do
         let list, r = kv.Value
@@ -660,4 +685,4 @@ let lower (ctx: Context) (schema: Schema) (describeDefaults: bool) (fallbackName
                 (describe schema) (String.Join(", ", defaultsApplied)))
     let ident = name |> Option.defaultValue fallbackName
     let ordered = (assignments |> Seq.filter (fun a -> a.Origin = Written) |> List.ofSeq) @ (assignments |> Seq.filter (fun a -> a.Origin = OriginalDefault) |> List.ofSeq)
-    { Statement = Experiment(ident, None, ordered, whole); Diagnostics = List.ofSeq diagnostics; SectionMismatch = mismatch }
+    { Statement = Experiment(ident, None, ordered, whole); Diagnostics = List.ofSeq diagnostics; SectionMismatch = mismatch; Schedule = schedule }

@@ -319,14 +319,44 @@ let read (ctx: Context) (items: (YKey * YNode) list) (whole: Range) : Statement 
                     | name, text ->
                         err ik.Range Codes.YamlUnsupported (sprintf "cold_start.%s: %s: reloading the model before every experiment is not available in lem's campaigns" name text)
             | "group_by", _ -> note k.Range "group_by: lem's campaign results are grouped in analyze (table ... by backend, ...), not in the campaign"
-            | ("daemon" | "schedule"), YMap(inner, _) when inner |> List.exists (fun (ik, iv) -> ik.Text = "enabled" && valueText iv = "true") || (k.Text = "schedule" && not inner.IsEmpty) ->
-                err k.Range Codes.YamlUnsupported (sprintf "%s: scheduled campaigns are not available; run lem from your scheduler (cron, Slurm)" k.Text)
             | ("health_check" | "io" | "daemon" | "schedule" | "schema_version" | "campaign_name" | "model" | "dataset" | "num_samples" | "configs" | "grid" | "experiments" | "execution" | "cold_start"), _ -> ()
             | other, _ ->
                 let hint = DidYouMean.hint [ "campaign_name"; "model"; "dataset"; "num_samples"; "configs"; "grid"; "experiments"; "execution"; "cold_start"; "group_by"; "health_check"; "daemon"; "io"; "schedule" ] other
                 err k.Range Codes.YamlUnknownKey (sprintf "unknown campaign key '%s'%s" other hint)
         let execution = find "execution" |> Option.map (snd >> itemsOf) |> Option.defaultValue []
         settings <- executionSettings V1Late report execution whole
+        // daemon: (at or interval, total_duration) and schedule: (at, days): a cron schedule for lem daemon
+        let mappingOf k = match find k with Some(key, YMap(inner, _)) -> Some(key, inner) | _ -> None
+        let textIn (inner: (YKey * YNode) list) k =
+            inner |> List.tryPick (fun (ik, iv) -> match iv with YScalar(t, q, _) when ik.Text = k && not (q = false && (t = "" || t = "null" || t = "~")) -> Some(t.Trim()) | _ -> None)
+        let daemon = mappingOf "daemon" |> Option.filter (fun (_, inner) -> textIn inner "enabled" = Some "true")
+        let legacy = mappingOf "schedule" |> Option.filter (fun (_, inner) -> not inner.IsEmpty)
+        match daemon, legacy with
+        | None, None -> ()
+        | _ ->
+            let key = (daemon |> Option.orElse legacy).Value |> fst
+            let d = daemon |> Option.map snd |> Option.defaultValue []
+            let l = legacy |> Option.map snd |> Option.defaultValue []
+            let days =
+                l |> List.tryPick (fun (ik, iv) ->
+                    match iv with
+                    | YSeq(items, _) when ik.Text = "days" -> Some(items |> List.map (fun n -> match n with YScalar(t, _, _) -> t | _ -> ""))
+                    | YScalar(t, false, _) when ik.Text = "days" && t <> "" && t <> "null" -> Some [ t ]
+                    | _ -> None)
+                |> Option.defaultValue []
+            let original: OriginalSchedule.Original =
+                { At = textIn d "at" |> Option.orElse (textIn l "at"); Days = days; Interval = textIn d "interval"; TotalDuration = textIn d "total_duration" }
+            match OriginalSchedule.translate original with
+            | Ok t ->
+                let scheduleSetting = assignment key "schedule" (Str t.Cron) Written
+                settings <-
+                    match t.Cycles with
+                    | Some n -> (settings |> List.filter (fun a -> a.Path.Text <> "cycles")) @ [ scheduleSetting; assignment key "cycles" (Int(int64 n)) Written ]
+                    | None -> settings @ [ scheduleSetting ]
+                note key.Range
+                    (sprintf "%s: a campaign schedule = \"%s\": lem daemon FILE runs one cycle at each occurrence (lem run runs every cycle now)%s"
+                        key.Text t.Cron (t.Notes |> List.map (fun n -> "; " + n) |> String.concat ""))
+            | Error reason -> err key.Range Codes.YamlUnsupported (sprintf "%s: %s" key.Text reason)
         match execution |> List.tryFind (fun (k, _) -> k.Text = "warmup_prompts") with
         | Some(k, v) -> note k.Range (sprintf "execution.warmup_prompts: %s: each experiment's warm-up is its own warmup.* (lem counts warm-up batches)" (valueText v))
         | None -> ()

@@ -76,7 +76,6 @@ let sectionAliases =
           "prompts", "prompts"
           "prompt_source", "prompts" ]
 
-let private schedulingRefused = "scheduled (daemon) runs are not available; run lem from your scheduler (cron, Slurm), and use a campaign's gap and cycle_gap for pauses"
 let private beamRefused = "beam search is not available: lem decodes one sequence per prompt (greedy or sampled)"
 let private ngramRefused = "n-gram repetition blocking (no_repeat_ngram_size) is not available; decoder.repetition_penalty is"
 
@@ -186,11 +185,11 @@ let table: Map<string, Target> =
           "quantization.bnb_4bit_use_double_quant", Slot "quantization.bnb_double_quant"
           "quantization.cached_flops_for_quantised_models", silent [ "*" ]
           // scheduling
-          "schedule.enabled", inert [ "false" ] "" schedulingRefused
-          "schedule.interval", silent [ "*" ]
-          "schedule.at", silent [ "*" ]
-          "schedule.days", silent [ "*" ]
-          "schedule.total_duration", silent [ "*" ]
+          "schedule.enabled", Slot "schedule.enabled"
+          "schedule.interval", Slot "schedule.interval"
+          "schedule.at", Slot "schedule.at"
+          "schedule.days", Slot "schedule.days"
+          "schedule.total_duration", Slot "schedule.total_duration"
           // measurement
           "warmup.enabled", Slot "warmup.enabled"
           "warmup.convergence_detection", Slot "warmup.convergence"

@@ -19,7 +19,17 @@ let private loadStatements (options: Checker.CheckOptions) (path: string) : Stat
         | ExperimentFile ->
             let fallback: Ident = { Name = ExperimentReader.identifier (Path.GetFileNameWithoutExtension full); Range = Range.point (files.Display full) 1 1 }
             let lowered = ExperimentReader.lower ctx (OriginalSchema.detect items) true fallback items whole
-            [ lowered.Statement ], ds @ lowered.Diagnostics
+            match lowered.Statement, lowered.Schedule with
+            | Experiment(name, _, _, _), Some(cron, cycles, r) ->
+                // the original's daemon mode: the experiment in a campaign that lem daemon runs on the schedule
+                let campaign: Ident = { Name = name.Name + "_scheduled"; Range = r }
+                let setting path kind = { Path = { Parts = [ path ]; Range = r }; Value = { Kind = kind; Range = r }; Range = r; Origin = Written }
+                let settings =
+                    [ setting "experiments" (List [ { Kind = Word name.Name; Range = r } ])
+                      setting "schedule" (Str cron)
+                      match cycles with Some n -> setting "cycles" (Int(int64 n)) | None -> () ]
+                [ lowered.Statement; Campaign(campaign, settings, whole); Run(campaign, whole) ], ds @ lowered.Diagnostics
+            | _ -> [ lowered.Statement ], ds @ lowered.Diagnostics
         | CampaignFile
         | StudyFile ->
             let statements, lowered = StudyReader.read ctx items whole
