@@ -87,6 +87,16 @@ let tests =
             Expect.isTrue (p.Diagnostics |> List.exists (fun d -> d.Range.StartLine = 4 && d.Message.Contains "appears twice")) (dump p)
             Expect.equal (valueOf p "a" "precision") "bf16" "later wins"
 
+        testCase "a study sweep of 8 axes x 20 values is refused before it is expanded" <| fun () ->
+            let axes = [ for a in 1 .. 8 -> sprintf "  decoder.axis%d: [%s]" a (String.Join(", ", [ 1 .. 20 ])) ]
+            let p = checkYaml ("name: big\nmodel: m\nsweep:\n" + String.Join("\n", axes) + "\n")
+            Expect.equal (errorPlaces p) [ "LEM0236", 3, 1 ] (dump p)
+            Expect.stringContains (dump p) "25,600,000,000 grid points" (dump p)
+
+        testCase "a value listed twice on a study's axis is an error at the second" <| fun () ->
+            let p = checkYaml "name: s\nmodel: m\nsweep:\n  precision: [fp16, bf16, fp16]\n"
+            Expect.equal (errorPlaces p) [ "LEM0235", 4, 27 ] (dump p)
+
         testCase "no file in the corpus or the configs folder comes near the bounds" <| fun () ->
             let files =
                 Directory.GetFiles(Path.Combine(repoRoot, "configs"), "*.yaml")

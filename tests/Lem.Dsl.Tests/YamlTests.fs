@@ -70,7 +70,8 @@ let tests =
             Expect.contains (codes p) "LEM0300" (dump p)
         testCase "never throws on mutated configs" <| fun () ->
             let sources =
-                [ for f in Directory.GetFiles(Path.Combine(repoRoot, "configs"), "*.yaml") -> File.ReadAllText f ]
+                [ for f in Directory.GetFiles(Path.Combine(repoRoot, "configs"), "*.yaml") -> File.ReadAllText f
+                  for f in Directory.GetFiles(Path.Combine(repoRoot, "tests", "Lem.Dsl.Tests", "original-configs"), "*.yaml", SearchOption.AllDirectories) -> File.ReadAllText f ]
             let random = System.Random(7)
             for i in 1 .. 300 do
                 let text = sources[i % sources.Length]

@@ -23,7 +23,9 @@ type Context =
     { Registry: Registry
       Files: SourceFiles
       ConfigPath: string
-      RootFolder: string }
+      RootFolder: string
+      /// The most runs a study's grid may expand to (the checker's --max-runs).
+      MaxRuns: int }
 
 /// One key of the merged mapping, flattened: `Canonical` is the table's key (section aliases applied; a backend
 /// section's keys as `@SECTION.KEY`), `Original` as the user wrote it.

@@ -44,6 +44,24 @@ let private product (axes: (YKey * YNode list) list) : (YKey * YNode) list list 
 /// The list an axis holds (a single value is a list of one, as the original read it).
 let private axisValues (node: YNode) = match node with YSeq(values, _) -> values | single -> [ single ]
 
+/// Checks a grid before it is expanded: a value listed twice on an axis (two points alike, the second would be
+/// skipped as done) and a product above the run limit are errors; true when the grid may be expanded.
+let private gridBounded (report: SyntaxDiagnostic -> unit) (maxRuns: int) (what: string) (at: Range) (axes: (YKey * YNode list) list) =
+    let mutable ok = true
+    for (k, values) in axes do
+        values
+        |> List.groupBy ExperimentReader.valueText
+        |> List.iter (fun (text, alike) ->
+            if alike.Length > 1 then
+                ok <- false
+                report (SyntaxDiagnostic.error Codes.DuplicateSweepValue (YNode.range alike[1])
+                    (sprintf "%s lists %s twice: the two grid points would be alike. Remedy: list each value once" k.Text text)))
+    let count = axes |> List.fold (fun n (_, values) -> n * bigint (List.length values)) 1I
+    if count > bigint maxRuns then
+        ok <- false
+        report (SyntaxDiagnostic.error Codes.TooManyRuns at (Lem.Dsl.Checker.Passes.RunLimits.tooMany what "grid points" count maxRuns))
+    ok
+
 type private Output =
     { Statements: ResizeArray<Statement>
       Diagnostics: ResizeArray<SyntaxDiagnostic> }
@@ -190,10 +208,11 @@ let read (ctx: Context) (items: (YKey * YNode) list) (whole: Range) : Statement 
         let fixedItems = replaceTop baseFile (items |> List.filter (fun (k, _) -> not (studyOnly.Contains k.Text)))
         let sweepPoints =
             match find "sweep" with
-            | Some(_, YMap(axes, _)) ->
+            | Some(sk, YMap(axes, _)) ->
                 let axes = axes |> List.map (fun (k, v) -> k, axisValues v)
                 for (k, values) in axes do
                     if values.IsEmpty then err k.Range Codes.YamlValue (sprintf "sweep.%s lists no values, so the study has no grid points" k.Text)
+                if not (gridBounded report ctx.MaxRuns "the study's sweep" sk.Range axes) then [] else
                 [ for combo in product axes ->
                       let tree = combo |> List.fold (fun tree (k, v) -> setPath tree k k.Text v) (YMap(fixedItems, whole))
                       let name = campaignName.Name + "_" + (combo |> List.map (snd >> label) |> String.concat "_")
@@ -295,7 +314,12 @@ let read (ctx: Context) (items: (YKey * YNode) list) (whole: Range) : Statement 
                 match get "backend_overrides" with
                 | Some(_, YMap(perBackend, _)) -> perBackend |> List.map (fun (b, v) -> b.Text, itemsOf v |> List.map (fun (k, v) -> { k with Text = b.Text + "." + k.Text }, axisValues v)) |> Map.ofList
                 | _ -> Map.empty
+            let bounded =
+                let perBackend = models @ sharedAxes
+                gridBounded report ctx.MaxRuns "the campaign's grid" gk.Range (backends @ perBackend)
+                && (overrides |> Map.forall (fun _ axes -> gridBounded report ctx.MaxRuns "the campaign's grid" gk.Range (backends @ perBackend @ axes)))
             let points =
+                if not bounded then [] else
                 [ for (bk, backendValues) in backends do
                       for b in backendValues do
                           let backendName = match b with YScalar(t, _, _) -> t.Trim() | _ -> ""

@@ -14,7 +14,7 @@ let private loadStatements (options: Checker.CheckOptions) (path: string) : Stat
     let files = options.Files
     match YamlFiles.load files full [] with
     | Some(YMap(items, whole)), ds ->
-        let ctx: ExperimentReader.Context = { Registry = options.Registry; Files = files; ConfigPath = full; RootFolder = Path.GetDirectoryName full }
+        let ctx: ExperimentReader.Context = { Registry = options.Registry; Files = files; ConfigPath = full; RootFolder = Path.GetDirectoryName full; MaxRuns = options.MaxRuns }
         match kindOf items with
         | ExperimentFile ->
             let fallback: Ident = { Name = ExperimentReader.identifier (Path.GetFileNameWithoutExtension full); Range = Range.point (files.Display full) 1 1 }
