@@ -135,10 +135,12 @@ type ProbeArgs =
     | [<Mandatory>] Out of file: string
     | Graph_Check
     | Pipeline of devices: string
+    | Tensor of devices: string
     | Quantization of scheme: string
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Tensor _ -> "split every layer over these devices in one process (tensor parallelism), comma-separated (for example cuda:0,cuda:1; cuda:0,cuda:0 checks the CUDA path on one GPU); --device is then ignored."
             | Quantization _ -> "none (default), int8 or int4: weight-only quantization of the linear layers."
             | Graph_Check -> "also compare CUDA-graph and eager greedy tokens at batch 1, 8 and 32 (CUDA only)."
             | Pipeline _ -> "split the layers over these devices in one process, comma-separated (for example cuda:0,cuda:1); --device is then ignored."

@@ -3,12 +3,17 @@
 #   dotnet fsi build.fsx device-pack      # writes .device/lem/lem (self-contained, no CPU libtorch)
 # and copying the repository there. Needs python3 with torch, transformers, safetensors and pynvml.
 #
-#   scripts/device/gpu-suite.sh [meters] [env] [fixture] [bench] [parity] [dataparallel] [pipeline] [phases]
+#   scripts/device/gpu-suite.sh [meters] [env] [fixture] [bench] [parity] [dataparallel] [pipeline] [tensor] [phases]
 #                               [decode-check] [decode-bench] [decode-profile] [server] [measure]   (default:
-#   all but dataparallel, pipeline, phases and the decode sections,
+#   all but dataparallel, pipeline, tensor, phases and the decode sections,
 #   in that order;
 #   meters first so that the idle baseline is read on a GPU that has not just been loaded)
 #   PARITY_MODELS="llama:tiny gpt2:tiny" limits the parity section to some models.
+#   tensor (issue 22): the tensor split (parallel.mode = tensor) against one GPU, the pipeline and transformers: greedy
+#     tokens and prefill logits (split_compare.py; parity_transformers.py --tensor judges bf16 near-ties as on one GPU,
+#     TP_MODELS), then tensor.lem (tok/s, J/token, energy per GPU at batch 1, 8, 32; NCCL) and tensor-copy.lem (the
+#     in-process sum instead of NCCL) -> split_table.py. With one GPU it runs the split as cuda:0,cuda:0 (two ranks on
+#     one GPU, the in-process sum: NCCL takes each GPU once) to check the CUDA path's tokens, and skips tensor.lem.
 #   decode-check: the decode kernels and quantization against transformers (QUANT_MODELS, QUANTS); graphs = eager.
 #   decode-bench (issue 21): lem bf16/int8/int4 at batch 1, 8, 32 (decode.lem), the transformers peer (eager, sdpa,
 #     sdpa without cuDNN attention; with its unseen-lengths diagnosis) and, when LLAMA_CPP_BIN names a folder with llama-batched-bench and llama-quantize and LLAMA_CPP_CONVERT
@@ -42,6 +47,13 @@ synth() { # arch preset -> folder
   local dir=$MODELS/$1-$2
   [ -f "$dir/config.json" ] || "$LEM" model synth --arch "$1" --preset "$2" --seed 0 --out "$dir" >&2
   echo "$dir"
+}
+split_prompts() { # file: 16 prompts of 16 to 128 token ids (seeded), for the probes of the pipeline and tensor sections
+  $PY - "$1" <<'PYEOF'
+import json, random, sys
+g = random.Random(5)
+json.dump({"prompts": [[g.randrange(10, 50000) for _ in range(g.randrange(16, 129))] for _ in range(16)]}, open(sys.argv[1], "w"))
+PYEOF
 }
 
 for s in $SECTIONS; do case $s in
@@ -92,11 +104,7 @@ pipeline)
   section "pipeline split over cuda:0 + cuda:1 vs one GPU: greedy tokens identical, tok/s, J/token, energy per device"
   model=$(synth llama llama-3.2-1b)
   # 1. tokens: the same bf16 weights give the same greedy tokens (batched and one by one) and prefill logits
-  $PY - "$OUT/pp-prompts.json" <<'PYEOF'
-import json, random, sys
-g = random.Random(5)
-json.dump({"prompts": [[g.randrange(10, 50000) for _ in range(g.randrange(16, 129))] for _ in range(16)]}, open(sys.argv[1], "w"))
-PYEOF
+  split_prompts "$OUT/pp-prompts.json"
   "$LEM" model probe --model "$model" --precision bf16 --device cuda:0 --prompt-file "$OUT/pp-prompts.json" --new-tokens 128 --out "$OUT/pp-one.json" || failed+=(pipeline-probe-one)
   "$LEM" model probe --model "$model" --precision bf16 --pipeline cuda:0,cuda:1 --prompt-file "$OUT/pp-prompts.json" --new-tokens 128 --out "$OUT/pp-two.json" || failed+=(pipeline-probe-two)
   $PY - "$OUT/pp-one.json" "$OUT/pp-two.json" <<'PYEOF' | tee "$OUT/pipeline.txt" || failed+=(pipeline-tokens)
@@ -131,6 +139,45 @@ for r in json.load(open(sys.argv[1])):
     if split: print("  split:", split, "| cuda graphs:", r["environment"]["backend"].get("torchsharp_cuda_graphs"))
     for w in r.get("warnings", []): print("  warning:", w["message"])
 PYEOF
+  ;;
+tensor)
+  ngpu=$(nvidia-smi --list-gpus | wc -l)
+  if [ "$ngpu" -ge 2 ]; then tp=cuda:0,cuda:1; else tp=cuda:0,cuda:0; fi
+  section "tensor split over $tp ($ngpu GPU(s)): tokens and logits against one GPU, the pipeline and transformers; tok/s and J/token with two GPUs"
+  model=$(synth llama llama-3.2-1b)
+  # 1. the same bf16 weights and prompts on one GPU, split by tensor parallelism (and as a pipeline with two GPUs)
+  split_prompts "$OUT/tp-prompts.json"
+  probe() { "$LEM" model probe --model "$model" --precision bf16 --prompt-file "$OUT/tp-prompts.json" --new-tokens 128 "$@"; }
+  probe --device cuda:0 --out "$OUT/tp-one.json" || failed+=(tensor-probe-one)
+  probe --tensor cuda:0,cuda:0 --out "$OUT/tp-one-gpu-split.json" || failed+=(tensor-probe-one-gpu)
+  splits=("$OUT/tp-one-gpu-split.json")
+  if [ "$ngpu" -ge 2 ]; then
+    probe --tensor cuda:0,cuda:1 --out "$OUT/tp-two.json" || failed+=(tensor-probe-two)
+    probe --pipeline cuda:0,cuda:1 --out "$OUT/tp-pipeline.json" || failed+=(tensor-probe-pipeline)
+    splits+=("$OUT/tp-two.json" "$OUT/tp-pipeline.json")
+  fi
+  $PY scripts/device/split_compare.py "$OUT/tp-one.json" "${splits[@]}" | tee "$OUT/tensor.txt" || failed+=(tensor-compare)
+  # 2. the split against transformers, judged as the parity section judges one GPU (fp32 within its tolerance; bf16 as
+  #    accurate as transformers, greedy tokens equal or parted at near-ties)
+  : > "$OUT/tensor-parity.jsonl"
+  for m in ${TP_MODELS:-llama:llama-3.2-1b qwen2:qwen2.5-0.5b qwen3:qwen3-0.6b gpt2:gpt2 mistral:tiny}; do
+    dir=$(synth ${m%%:*} ${m#*:})
+    for dtype in fp32 bf16; do
+      $PY scripts/device/parity_transformers.py "$LEM" "$dir" --dtype $dtype --new-tokens 64 --tensor $tp | tee -a "$OUT/tensor-parity.jsonl" || failed+=("tensor-parity:$m:$dtype")
+    done
+  done
+  # 3. throughput and energy at batch 1, 8, 32: one GPU (graphs, eager), pipeline, tensor (NCCL), tensor (in-process sum)
+  if [ "$ngpu" -ge 2 ]; then
+    rm -rf gpu-results-tp gpu-results-tp-copy
+    "$LEM" run --fresh --set "model=\"$model\"" scripts/device/tensor.lem 2>&1 | tee "$OUT/tensor-run.txt" || failed+=(tensor-run)
+    LEM_TORCHSHARP_ALL_REDUCE=copy "$LEM" run --fresh --results gpu-results-tp-copy --set "model=\"$model\"" scripts/device/tensor-copy.lem 2>&1 \
+      | tee -a "$OUT/tensor-run.txt" || failed+=(tensor-run-copy)
+    "$LEM" results --dir gpu-results-tp export --format json > "$OUT/tensor.json" || failed+=(tensor-export)
+    "$LEM" results --dir gpu-results-tp-copy export --format json > "$OUT/tensor-copy.json" || failed+=(tensor-export-copy)
+    $PY scripts/device/split_table.py "$OUT/tensor.json" "$OUT/tensor-copy.json" | tee "$OUT/tensor-table.md" || failed+=(tensor-table)
+  else
+    echo "one GPU: tensor.lem (tok/s and J/token of the split against one GPU and the pipeline) needs two GPUs; skipped"
+  fi
   ;;
 phases)
   section "per-phase energy and goodput"

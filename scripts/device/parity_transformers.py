@@ -9,7 +9,9 @@ For one model folder and one precision, this script
      the greedy tokens agree (batched and unbatched), exiting 1 when a check fails.
 
 Usage: parity_transformers.py LEM MODEL_DIR --dtype fp32|bf16 [--new-tokens 64] [--prompts 4] [--tolerance X]
-                              [--graph-check] [--quantization none|int8|int4]
+                              [--graph-check] [--quantization none|int8|int4] [--tensor DEVICES | --pipeline DEVICES]
+With --tensor (or --pipeline) lem's model is split over DEVICES (comma-separated, for example cuda:0,cuda:1) and judged
+by the same rules as on one GPU; the row names the split.
 With --quantization, lem's weights are quantized and transformers' are not: the row reports the logit error of the
 scheme against the bf16 reference (and against fp32); the verdict asks int8's greedy tokens to differ from bf16's only
 at near-ties and graphs to equal eager; int4 is reported, not judged.
@@ -35,7 +37,10 @@ def main():
     ap.add_argument("--tolerance", type=float)
     ap.add_argument("--graph-check", action="store_true", help="also compare CUDA-graph and eager tokens at batch 1, 8, 32")
     ap.add_argument("--quantization", default="none", help="lem's weight-only quantization: none, int8 or int4")
+    ap.add_argument("--tensor", help="split lem's model over these devices by tensor parallelism (comma-separated)")
+    ap.add_argument("--pipeline", help="split lem's model over these devices as a pipeline (comma-separated)")
     args = ap.parse_args()
+    placement = ["--tensor", args.tensor] if args.tensor else ["--pipeline", args.pipeline] if args.pipeline else ["--device", "cuda:0"]
     tolerance = args.tolerance if args.tolerance is not None else DEFAULT_TOLERANCE[args.dtype]
 
     model = AutoModelForCausalLM.from_pretrained(args.model, dtype=DTYPES[args.dtype], attn_implementation="eager").cuda().eval()
@@ -49,7 +54,7 @@ def main():
     out_file = os.path.join(work, "probe.json")
     with open(prompt_file, "w") as f:
         json.dump({"prompts": prompts}, f)
-    subprocess.run([args.lem, "model", "probe", "--model", args.model, "--precision", args.dtype, "--device", "cuda:0",
+    subprocess.run([args.lem, "model", "probe", "--model", args.model, "--precision", args.dtype, *placement,
                     "--prompt-file", prompt_file, "--new-tokens", str(args.new_tokens), "--out", out_file,
                     "--quantization", args.quantization]
                    + (["--graph-check"] if args.graph_check else []), check=True)
@@ -90,6 +95,7 @@ def main():
     near_ties_only = all(d["lem_rank_in_reference"] < 5 and d["gap_rel"] <= tie_tolerance for ds in divergences.values() for d in ds)
     row = {"model": os.path.basename(args.model.rstrip("/")), "architecture": model.config.architectures[0], "dtype": args.dtype,
            "quantization": args.quantization, "weight_bytes": probe.get("weight_bytes"),
+           "split": probe.get("tensor_split") or probe.get("pipeline_split"), "sums": probe.get("tensor_reduce"),
            "prompts": len(prompts), "new_tokens": args.new_tokens, "max_rel_logit_diff": worst_rel, "tolerance": tolerance,
            "logits_ok": worst_rel <= tolerance, "near_tie_tolerance": tie_tolerance,
            "greedy_unbatched_equal": unbatched_equal, "greedy_batched_equal": batched_equal,

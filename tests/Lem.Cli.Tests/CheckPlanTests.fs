@@ -45,6 +45,17 @@ let tests =
             Expect.equal o.Stdout "" "diagnostics go to stderr"
             expectNoStackTrace o
 
+        testCase "check refuses a tensor split whose devices do not divide the heads, at the devices' line" <| fun () ->
+            let dir = workDir "check-tensor"
+            write dir "tp.lem" (tinyExperiment "t" "parallel.mode = tensor\n  parallel.devices = [\"cpu\", \"cpu\", \"cpu\"]" + "run t\n") |> ignore
+            let o = run dir [ "check"; "tp.lem" ]
+            Expect.notEqual o.ExitCode 0 "non-zero exit"
+            let line = Expect.wantSome (errorLines o |> List.tryExactlyOne) "one diagnostic"
+            Expect.stringStarts line "tp.lem:9:3: error LEM1006: " "at parallel.devices"
+            Expect.stringContains line "4 attention heads, which 3 does not divide" "why"
+            Expect.stringContains line "Use 2 devices" "the remedy"
+            expectNoStackTrace o
+
         testCase "check of a missing file is one line" <| fun () ->
             let o = run (workDir "check-missing") [ "check"; "nothere.lem" ]
             Expect.notEqual o.ExitCode 0 "non-zero exit"

@@ -51,6 +51,25 @@ let tests =
             Expect.notEqual o.ExitCode 0 "non-zero exit"
             expectNoStackTrace o
 
+        testCase "model probe --tensor gives one device's greedy tokens and names the split" <| fun () ->
+            let dir = workDir "probe-tensor"
+            let model = tinyModel.Force()
+            write dir "prompts.json" """{"prompts": [[5, 6, 7, 8, 9], [40, 41]]}""" |> ignore
+            expectOk (run dir [ "model"; "probe"; "--model"; model; "--prompt-file"; "prompts.json"; "--new-tokens"; "8"; "--out"; "one.json" ])
+            expectOk (run dir [ "model"; "probe"; "--model"; model; "--tensor"; "cpu,cpu"; "--prompt-file"; "prompts.json"; "--new-tokens"; "8"; "--out"; "two.json" ])
+            use one = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "one.json")))
+            use two = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "two.json")))
+            for mode in [ "batched"; "unbatched" ] do
+                let tokens (d: JsonDocument) = d.RootElement.GetProperty(mode).GetProperty("tokens").GetRawText()
+                Expect.equal (tokens two) (tokens one) $"{mode} greedy tokens"
+            Expect.equal (two.RootElement.GetProperty("tensor_split").GetString()) "cpu:heads 0-1 kv 0-0,cpu:heads 2-3 kv 1-1" "the split"
+            Expect.stringContains (two.RootElement.GetProperty("tensor_reduce").GetString()) "in-process" "the sum"
+            Expect.equal (one.RootElement.GetProperty("tensor_split").ValueKind) JsonValueKind.Null "no split on one device"
+            let both = run dir [ "model"; "probe"; "--model"; model; "--tensor"; "cpu,cpu"; "--pipeline"; "cpu,cpu"; "--prompt-file"; "prompts.json"; "--out"; "x.json" ]
+            Expect.notEqual both.ExitCode 0 "--tensor with --pipeline is refused"
+            Expect.stringContains both.Stderr "give one of them" "the remedy"
+            expectNoStackTrace both
+
         testCase "flops text and --json" <| fun () ->
             let dir = workDir "flops"
             let model = tinyModel.Force()

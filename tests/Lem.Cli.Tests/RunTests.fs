@@ -60,6 +60,24 @@ campaign c {
 run c
 """
 
+/// Runs the tiny experiment with parallel.mode = MODE over ["cpu", "cpu"]: one worker, one raw record, both prompts
+/// run once; returns the record's backend facts.
+let private runSplitOverTwoCpus (mode: string) (logged: string) =
+    let dir = workDir mode
+    let extra = $"parallel.mode = {mode}\n  parallel.devices = [\"cpu\", \"cpu\"]"
+    write dir "run.lem" (tinyExperiment "t" extra + "run t\n") |> ignore
+    let o = run dir [ "run"; "run.lem" ]
+    expectOk o
+    Expect.stringContains o.Stderr logged "the split is logged"
+    let folders = runFolders (Path.Combine(dir, "results"))
+    Expect.equal folders.Length 1 "one run folder"
+    expectCompletedRun folders[0]
+    Expect.isFalse (File.Exists(Path.Combine(folders[0], "raw-worker1.json"))) "one worker, one raw record"
+    let raw = json (Path.Combine(folders[0], "raw-worker0.json"))
+    Expect.equal (raw.GetProperty("worker_count").GetInt32()) 1 "one worker"
+    Expect.equal (raw.GetProperty("tokens").GetProperty("output_tokens").GetInt32()) 8 "both prompts ran once, 4 tokens each"
+    raw.GetProperty("environment").GetProperty("backend").Clone()
+
 let tests =
     testSequenced <| testList "run" [
         testCase "run, run again (skipped), --fresh (new id, first run unchanged)" <| fun () ->
@@ -91,22 +109,13 @@ let tests =
             Expect.equal (snapshot folders[0]) before "the first run's files are unchanged"
 
         testCase "a pipeline over two cpu stages runs end to end as one worker with one record" <| fun () ->
-            let dir = workDir "pipeline"
-            let extra = "parallel.mode = pipeline\n  parallel.devices = [\"cpu\", \"cpu\"]"
-            write dir "run.lem" (tinyExperiment "t" extra + "run t\n") |> ignore
-            let o = run dir [ "run"; "run.lem" ]
-            expectOk o
-            Expect.stringContains o.Stderr "layers split as cpu:0-0,cpu:1-1" "the split is logged"
-            let folders = runFolders (Path.Combine(dir, "results"))
-            Expect.equal folders.Length 1 "one run folder"
-            expectCompletedRun folders[0]
-            Expect.isFalse (File.Exists(Path.Combine(folders[0], "raw-worker1.json"))) "one worker, one raw record"
-            let raw = json (Path.Combine(folders[0], "raw-worker0.json"))
-            Expect.equal (raw.GetProperty("worker_count").GetInt32()) 1 "one worker"
-            let backend = raw.GetProperty("environment").GetProperty("backend")
+            let backend = runSplitOverTwoCpus "pipeline" "layers split as cpu:0-0,cpu:1-1"
             Expect.equal (backend.GetProperty("torchsharp_pipeline_split").GetString()) "cpu:0-0,cpu:1-1" "the split is recorded"
-            let tokens = raw.GetProperty("tokens")
-            Expect.equal (tokens.GetProperty("output_tokens").GetInt32()) 8 "both prompts ran once, 4 tokens each"
+
+        testCase "a tensor split over two cpu ranks runs end to end as one worker whose record names the split" <| fun () ->
+            let backend = runSplitOverTwoCpus "tensor" "every layer split as cpu:heads 0-1 kv 0-0,cpu:heads 2-3 kv 1-1"
+            Expect.equal (backend.GetProperty("torchsharp_tensor_split").GetString()) "cpu:heads 0-1 kv 0-0,cpu:heads 2-3 kv 1-1" "the split is recorded"
+            Expect.stringContains (backend.GetProperty("torchsharp_tensor_reduce").GetString()) "in-process" "the sum is recorded"
 
         testCase "run --dry-run runs nothing" <| fun () ->
             let dir = workDir "dry"

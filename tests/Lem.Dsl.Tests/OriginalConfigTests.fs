@@ -104,9 +104,9 @@ let tests =
         testCase "values that do something lem cannot do are refused with LEM0302 and the reason" <| fun () ->
             let p =
                 checkYaml
-                    ("config_name: a\nmodel_name: m\ndecoder_config:\n  no_repeat_ngram_size: 3\nsharding_config:\n  strategy: tensor_parallel\n  num_shards: 2\n"
-                     + "pytorch:\n  torch_compile: reduce-overhead\n  attn_implementation: flash_attention_2\n  use_cache: false\ngpus: [0, 1]\n")
-            Expect.equal (errorPlaces p |> List.map (fun (c, l, _) -> c, l)) [ "LEM0302", 4; "LEM0302", 6; "LEM0302", 9; "LEM0302", 10; "LEM0302", 11 ] (dump p)
+                    ("config_name: a\nmodel_name: m\ndecoder_config:\n  no_repeat_ngram_size: 3\nadapter: org/lora\n"
+                     + "pytorch:\n  torch_compile: reduce-overhead\n  attn_implementation: flash_attention_2\n  use_cache: false\n")
+            Expect.equal (errorPlaces p |> List.map (fun (c, l, _) -> c, l)) [ "LEM0302", 4; "LEM0302", 5; "LEM0302", 7; "LEM0302", 8; "LEM0302", 9 ] (dump p)
             Expect.stringContains (dump p) "write attn_implementation: sdpa" "the remedy"
 
         testCase "max_output_tokens and max_new_tokens both set max_new_tokens; the second with a warning that the original ignored it" <| fun () ->
@@ -123,6 +123,12 @@ let tests =
             Expect.isEmpty (errors pipeline) (dump pipeline)
             Expect.equal (valueOf pipeline "a" "parallel.mode") "pipeline" "mode"
             Expect.equal (valueOf pipeline "a" "parallel.devices") "[\"cuda:0\", \"cuda:1\"]" "devices"
+            let tensor = checkYaml "config_name: a\nmodel_name: m\ngpus: [0, 1]\nsharding_config:\n  strategy: tensor_parallel\n  num_shards: 2\n"
+            Expect.isEmpty (errors tensor) (dump tensor)
+            Expect.equal (valueOf tensor "a" "parallel.mode") "tensor" "torchsharp's tensor split"
+            let llama = checkYaml "config_name: a\nmodel_name: m\nbackend: llamacpp\ngpus: [0, 1]\nsharding_config:\n  strategy: tensor_parallel\n  num_shards: 2\n"
+            Expect.equal (errorPlaces llama |> List.filter (fun (c, _, _) -> c = "LEM0302")) [ "LEM0302", 6, 3 ] (dump llama)
+            Expect.stringContains (dump llama) "its parallel modes" (dump llama)
             let vllm = checkYaml "config_name: a\nmodel_name: m\nbackend: vllm\ngpus: [0, 1]\nsharding_config:\n  strategy: tensor_parallel\n  num_shards: 2\n"
             Expect.isEmpty (errors vllm) (dump vllm)
             Expect.equal (valueOf vllm "a" "vllm.tensor_parallel_size") "2" "the engine's own size"

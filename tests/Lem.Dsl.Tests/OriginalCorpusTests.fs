@@ -29,7 +29,6 @@ let private refused =
           "v1-early/example_pytorch.yaml", "local files only"
           "v1-early/tensorrt_basic_fp16.yaml", "cannot take (lem has no tokenizer for it)"
           "v1-early/tensorrt_tensor_parallel.yaml", "does not quantize for TensorRT-LLM"
-          "v1-early/sharding_tensor_parallel.yaml", "tensor parallelism"
           "v1-late/pytorch_example.yaml", "local files only"
           "v1-late/vllm_example.yaml", "local files only"
           "v1-late/tensorrt_example.yaml", "local files only"
@@ -57,6 +56,7 @@ let private expected =
       "v1-early/grid_base_temperature_0_0_top_k_100.yaml", "grid_base_temperature_0_0_top_k_100",
       [ "decoder.temperature", "0"; "decoder.top_k", "100"; "precision", "fp16"; "max_new_tokens", "32"; "prompts", "synthetic(count = 1, input_tokens = 64)" ]
       "v1-early/sharding_pipeline.yaml", "sharding_pipeline", [ "parallel.mode", "pipeline"; "parallel.devices", "[\"cuda:0\", \"cuda:1\"]" ]
+      "v1-early/sharding_tensor_parallel.yaml", "sharding_tensor_parallel", [ "parallel.mode", "tensor"; "parallel.devices", "[\"cuda:0\", \"cuda:1\"]"; "precision", "fp16" ]
       "v1-early/pytorch_test.yaml", "pytorch_backend_test",
       [ "backend", "torchsharp"; "torchsharp.attention", "sdpa"; "decoder.temperature", "0"; "prompts", "synthetic(count = 5, input_tokens = 64)"; "max_new_tokens", "32" ]
       "v1-early/vllm_test.yaml", "vllm_backend_test",

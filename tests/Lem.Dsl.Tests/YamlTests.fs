@@ -37,10 +37,10 @@ let tests =
             Expect.equal (errorPlaces p) [ "LEM0301", 3, 3 ] (dump p)
             Expect.stringContains (dump p) "did you mean 'batching_options.batch_size'?" (dump p)
         testCase "keys the original could set but lem cannot honour are LEM0302 errors saying why" <| fun () ->
-            let p = checkYaml [ "x.yaml", "config_name: a\nadapter: org/lora\nsharding_config:\n  strategy: tensor_parallel\n  num_shards: 2\ngpus: [0, 1]\n" ] "x.yaml"
+            let p = checkYaml [ "x.yaml", "config_name: a\nadapter: org/lora\ndecoder_config:\n  no_repeat_ngram_size: 3\n" ] "x.yaml"
             Expect.equal (errorPlaces p |> List.map (fun (c, l, _) -> c, l)) [ "LEM0302", 2; "LEM0302", 4 ] (dump p)
             Expect.stringContains (dump p) "LoRA" (dump p)
-            Expect.stringContains (dump p) "tensor parallelism" (dump p)
+            Expect.stringContains (dump p) "n-gram" (dump p)
         testCase "gpus with num_processes: data parallelism over the first n GPUs" <| fun () ->
             let p = checkYaml [ "x.yaml", "config_name: a\ngpu_list: [0, 1, 2]\nnum_processes: 2\n" ] "x.yaml"
             Expect.isEmpty (errors p) (dump p)

@@ -26,19 +26,25 @@ let private readPrompts (file: string) =
 let run (args: ParseResults<ProbeArgs>) =
     let prompts = readPrompts (args.GetResult ProbeArgs.Prompt_File)
     let newTokens = args.GetResult(ProbeArgs.New_Tokens, defaultValue = 64)
-    let pipeline =
-        args.TryGetResult ProbeArgs.Pipeline
-        |> Option.map (fun text -> text.Split(',', System.StringSplitOptions.TrimEntries ||| System.StringSplitOptions.RemoveEmptyEntries))
+    let devices (text: string option) =
+        text |> Option.map (fun t -> t.Split(',', System.StringSplitOptions.TrimEntries ||| System.StringSplitOptions.RemoveEmptyEntries))
+    let pipeline = devices (args.TryGetResult ProbeArgs.Pipeline)
+    let tensor = devices (args.TryGetResult ProbeArgs.Tensor)
+    if pipeline.IsSome && tensor.IsSome then
+        fail "--pipeline and --tensor split the model in two different ways: give one of them."
+    let asList (split: string[] option) =
+        match split with
+        | Some d -> d :> System.Collections.Generic.IReadOnlyList<string>
+        | None -> null
     let request =
         ModelLoadRequest(
             Path.GetFullPath(args.GetResult ProbeArgs.Model),
             args.GetResult(ProbeArgs.Precision, defaultValue = "fp32"),
-            (match pipeline with
-             | Some devices when devices.Length > 0 -> devices[0]
+            (match Option.orElse tensor pipeline with
+             | Some d when d.Length > 0 -> d[0]
              | _ -> args.GetResult(ProbeArgs.Device, defaultValue = "cpu")),
-            PipelineDevices = (match pipeline with
-                               | Some devices -> devices :> System.Collections.Generic.IReadOnlyList<string>
-                               | None -> null),
+            PipelineDevices = asList pipeline,
+            TensorDevices = asList tensor,
             Quantization = args.GetResult(ProbeArgs.Quantization, defaultValue = "none"))
     use loaded = TorchSharpModule().Load request
     let model = loaded :?> TorchSharpModel
@@ -65,6 +71,10 @@ let run (args: ParseResults<ProbeArgs>) =
             |> Some
             |> Option.map (fun d -> box {| results = d; graphs = (graphModel.Facts |> Seq.map (fun kv -> kv.Key, string kv.Value) |> dict) |})
         else None
+    let fact name =
+        match model.Facts.TryGetValue name with
+        | true, value -> string value
+        | _ -> null
     let out = Path.GetFullPath(args.GetResult ProbeArgs.Out)
     let logitsFile = Path.GetFileName out + ".logits.f32"
     use stream = File.Create(Path.Combine(Path.GetDirectoryName out, logitsFile))
@@ -82,9 +92,9 @@ let run (args: ParseResults<ProbeArgs>) =
            device = model.Info.Device
            quantization = request.Quantization
            weight_bytes = model.Info.WeightBytes
-           pipeline_split = (match model.Facts.TryGetValue "torchsharp_pipeline_split" with
-                             | true, split -> string split
-                             | _ -> null)
+           pipeline_split = fact "torchsharp_pipeline_split"
+           tensor_split = fact "torchsharp_tensor_split"
+           tensor_reduce = fact "torchsharp_tensor_reduce"
            graph_check = graphCheck |> Option.toObj |}
     File.WriteAllText(out, JsonSerializer.Serialize json)
     eprintfn "probe: %d prompts, %d new tokens, logits %d x %d -> %s" prompts.Length newTokens logits.Length (if logits.Length = 0 then 0 else logits[0].Length) out

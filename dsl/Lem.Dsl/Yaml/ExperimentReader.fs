@@ -545,14 +545,19 @@ let lower (ctx: Context) (schema: Schema) (describeDefaults: bool) (fallbackName
                 // a server engine splits the model itself: device is its first GPU, the engine's own size its count
                 add "device" key (cuda first)
                 add own e { Kind = Int n; Range = e.Key.Range }
-            elif s = "tensor_parallel" then
-                refuse e.Key.Range e.Original s
-                    "tensor parallelism is not available for this backend (lem's parallel.mode has none, data and pipeline); use pipeline_parallel, or a server backend's own tensor_parallel_size"
-            elif int64 list.Length < n || n < 2L then
-                err e.Key.Range Codes.YamlValue (sprintf "%s = pipeline_parallel over %d GPUs needs at least two GPUs listed in gpus (it lists %d)" e.Original n list.Length)
             else
-                add "parallel.mode" e { Kind = Word "pipeline"; Range = e.Key.Range }
-                add "parallel.devices" key { Kind = List(list |> List.truncate (int n) |> List.map cuda); Range = key.Key.Range }
+                // an in-process backend splits it over parallel.devices, where it has the mode
+                let mode = if s = "tensor_parallel" then "tensor" else "pipeline"
+                let modes = backend |> Option.bind registry.Capabilities.TryFind |> Option.map (fun c -> List.ofSeq c.ParallelModes)
+                match modes with
+                | Some modes when not (List.contains mode modes) ->
+                    refuse e.Key.Range e.Original s
+                        (sprintf "backend %s cannot split a model that way (its parallel modes: %s)" backendName (String.Join(", ", modes)))
+                | _ when int64 list.Length < n || n < 2L ->
+                    err e.Key.Range Codes.YamlValue (sprintf "%s = %s over %d GPUs needs at least two GPUs listed in gpus (it lists %d)" e.Original s n list.Length)
+                | _ ->
+                    add "parallel.mode" e { Kind = Word mode; Range = e.Key.Range }
+                    add "parallel.devices" key { Kind = List(list |> List.truncate (int n) |> List.map cuda); Range = key.Key.Range }
         | Some(e, "data_parallel"), _
         | None, Some(e, _) when (match processes with Some(_, n) -> n > 1L | None -> byStrategy.IsSome) ->
             let n =

@@ -1,8 +1,10 @@
 using System.Runtime.InteropServices;
+using Lem.Backends.TorchSharp.Collectives;
 using Lem.Backends.TorchSharp.Loading;
 using Lem.Backends.TorchSharp.CudaGraphs;
 using Lem.Backends.TorchSharp.Models;
 using Lem.Backends.TorchSharp.Quantization;
+using Lem.Backends.TorchSharp.Runtime;
 using Lem.Engine.Inference;
 
 namespace Lem.Backends.TorchSharp.Backend;
@@ -29,14 +31,19 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
         var quantization = QuantizationOf(request);
         var config = ModelConfig.Load(folder);
         var split = Split(request, config);
-        var deviceName = string.Join("+", split.Stages.Select(s => s.DeviceName).Distinct());
+        var tensorSplit = TensorSplitOf(request, config, quantization);
+        var deviceName = tensorSplit is null
+            ? string.Join("+", split.Stages.Select(s => s.DeviceName).Distinct())
+            : string.Join("+", tensorSplit.DistinctDevices.Select(r => r.DeviceName));
 
         CausalLM model;
         var loadWatch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             using var weights = openWeights(folder);
-            model = ModelBuilder.Build(config, weights, dtype, split, folder, quantization);
+            model = tensorSplit is null
+                ? ModelBuilder.Build(config, weights, dtype, split, folder, quantization)
+                : ModelBuilder.Build(config, weights, dtype, tensorSplit, AllReduceFor(tensorSplit, request), folder);
         }
         catch (ExternalException e)
         {
@@ -55,18 +62,20 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
                 config.ConfigJson);
             var onCuda = split.First.type == global::TorchSharp.DeviceType.CUDA;
             // the helper also brings the fused operators, so it is set up on CUDA even where graphs are not used
-            var (graphs, graphsStatus) = CudaGraphSetup.Create(split.First, request, cudaGraphs && !split.IsPipeline);
+            var oneDevicePerLayer = !split.IsPipeline && tensorSplit is null;
+            var (graphs, graphsStatus) = CudaGraphSetup.Create(split.First, request, cudaGraphs && oneDevicePerLayer);
             if (cudaGraphs && split.IsPipeline) graphsStatus = PipelineGraphsStatus;
+            if (cudaGraphs && tensorSplit is not null) graphsStatus = TensorGraphsStatus;
             graphs?.Prepare(model);
             model.ExplicitAttention = AttentionChoice(request) == "eager";
             return new TorchSharpModel(model, tokenizer, info)
             {
-                DecodeKernelsStatus = DecodeKernels(split, dtype),
+                DecodeKernelsStatus = DecodeKernels(model.Devices, dtype),
                 BuildSeconds = loadWatch.Elapsed.TotalSeconds,
                 // on CUDA eager decoding uses the static shapes of graph decoding too, so the two give the same tokens
                 StaticDecodeShapes = staticDecode || onCuda, Graphs = graphs, GraphsStatus = graphsStatus,
-                // a pipeline's eager decoding is by design (the config rejects an explicit cuda_graphs = true with it)
-                GraphsWarning = cudaGraphs && onCuda && graphs is null && !split.IsPipeline ? "torchsharp.cuda_graphs = true, but decoding is eager: " + graphsStatus : null,
+                // eager decoding of a pipeline or a tensor split is by design (the config rejects an explicit cuda_graphs = true with them)
+                GraphsWarning = cudaGraphs && onCuda && graphs is null && oneDevicePerLayer ? "torchsharp.cuda_graphs = true, but decoding is eager: " + graphsStatus : null,
             };
         }
         catch
@@ -99,13 +108,13 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
     }
 
     /// <summary>Compiles the native decode kernels for every CUDA device of the model (at load, outside any capture).</summary>
-    private static string DecodeKernels(PipelineSplit split, global::TorchSharp.torch.ScalarType dtype)
+    private static string DecodeKernels(IReadOnlyList<global::TorchSharp.torch.Device> devices, global::TorchSharp.torch.ScalarType dtype)
     {
-        if (split.First.type != global::TorchSharp.DeviceType.CUDA) return "off (not a CUDA device)";
+        if (devices[0].type != global::TorchSharp.DeviceType.CUDA) return "off (not a CUDA device)";
         if (dtype != global::TorchSharp.torch.ScalarType.BFloat16) return "off (bf16 only; ATen operators for this precision)";
         if (FusedOps.Current is not { } fused) return "off (no native helper)";
-        foreach (var stage in split.Stages)
-            if (fused.PrepareDecodeKernels(stage.Device.index < 0 ? 0 : stage.Device.index) is { } reason)
+        foreach (var device in devices)
+            if (fused.PrepareDecodeKernels(device.index < 0 ? 0 : device.index) is { } reason)
                 return "off: " + reason;
         return $"on (GEMV for up to {Projection.GemvMaxRows} rows, {Projection.QuantizedGemvMaxRows} with quantized weights, with the RMSNorm, residual addition, SiLU·up or fp32 logits folded in; RoPE with the KV-cache write; one-query attention over the static cache)";
     }
@@ -113,6 +122,33 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
     /// <summary>Why a pipeline decodes eagerly although torchsharp.cuda_graphs is on.</summary>
     public const string PipelineGraphsStatus =
         "off: a pipeline's forward spans several devices, and a CUDA graph is captured on one device's stream; decoding is eager";
+
+    /// <summary>Why a tensor split decodes eagerly although torchsharp.cuda_graphs is on.</summary>
+    public const string TensorGraphsStatus =
+        "off: a tensor split's step runs on several devices and sums across them, and lem's graph helper captures one device's stream; decoding is eager";
+
+    /// <summary>
+    /// The tensor split over request.TensorDevices (null without one), checked before any weight is read: two or more
+    /// devices, head counts that divide, no pipeline beside it, unquantized weights.
+    /// </summary>
+    private static TensorSplit? TensorSplitOf(ModelLoadRequest request, ModelConfig config, QuantizationScheme quantization)
+    {
+        if (request.TensorDevices is not { } devices) return null;
+        if (request.PipelineDevices is not null)
+            throw new InferenceException("A model can be split as a pipeline or by tensor parallelism, not both: give pipeline devices or tensor devices.");
+        if (quantization != QuantizationScheme.None)
+            throw new InferenceException(
+                $"quantization = {quantization.Name()} cannot be combined with parallel.mode = tensor: a tensor split holds the weights as loaded. Remedy: set quantization = none, or use parallel.mode = pipeline or none.");
+        return TensorSplit.Even(devices.Select(DeviceName.Parse).ToArray(), config.NumAttentionHeads, config.NumKeyValueHeads);
+    }
+
+    /// <summary>NCCL where every rank has a GPU of its own (looked for beside the CUDA libtorch too), else the in-process sum.</summary>
+    private static IAllReduce AllReduceFor(TensorSplit split, ModelLoadRequest request)
+    {
+        var onGpus = split.Ranks.All(r => r.Device.type == global::TorchSharp.DeviceType.CUDA);
+        var libDir = onGpus ? CudaLibtorchLocator.ForThisMachine().Find(request.Option<string?>(TorchRuntime.LibtorchPathOption, null))?.LibDir : null;
+        return AllReduceChoice.For(split, libDir);
+    }
 
     /// <summary>One stage on request.Device, or the pipeline over request.PipelineDevices.</summary>
     private static PipelineSplit Split(ModelLoadRequest request, ModelConfig config)

@@ -55,6 +55,11 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
                 ["torchsharp_decode_kernels"] = DecodeKernelsStatus,
             };
             if (model.Split.IsPipeline) facts["torchsharp_pipeline_split"] = model.Split.Describe();
+            if (model is TensorParallelLM tensor)
+            {
+                facts["torchsharp_tensor_split"] = tensor.TensorSplit!.Describe();
+                facts["torchsharp_tensor_reduce"] = tensor.AllReduceDescription;
+            }
             facts["torchsharp_quantization"] = model.Quantization.Name();
             if (model.Quantization != QuantizationScheme.None)
             {
@@ -74,7 +79,12 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
         [.. GraphsWarning is null ? [] : new[] { GraphsWarning },
          .. Graphs?.LastCaptureFailure is { } failure ? new[] { "a CUDA graph capture failed, so that batch shape decoded eagerly: " + failure } : []];
 
-    public IReadOnlyList<string> LoadNotes => model.Split.IsPipeline ? ["layers split as " + model.Split.Describe()] : [];
+    public IReadOnlyList<string> LoadNotes => model switch
+    {
+        TensorParallelLM tensor => ["every layer split as " + tensor.TensorSplit!.Describe(), "sums across devices: " + tensor.AllReduceDescription],
+        _ when model.Split.IsPipeline => ["layers split as " + model.Split.Describe()],
+        _ => [],
+    };
 
     /// <summary>A capture inside the window means a batch shape appeared that warm-up did not see: the window includes capture time.</summary>
     public IReadOnlyList<(string Code, string Message, string? Remedy)> WindowWarnings(IReadOnlyDictionary<string, object> factsBefore)
@@ -113,8 +123,8 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
 
     public void Synchronize()
     {
-        foreach (var stage in model.Split.Stages.Where(s => s.Device.type == DeviceType.CUDA).DistinctBy(s => s.DeviceName))
-            cuda.synchronize(stage.Device);
+        foreach (var device in model.Devices.Where(d => d.type == DeviceType.CUDA))
+            cuda.synchronize(device);
     }
 
     /// <summary>

@@ -1,9 +1,9 @@
 using Lem.Backends.TorchSharp.Loading;
+using Lem.Backends.TorchSharp.Models;
 using Lem.Backends.TorchSharp.Runtime;
 using Lem.Backends.TorchSharp.Safetensors;
 using Lem.Engine.Config;
 using Lem.Engine.Inference;
-using Lem.Backends.TorchSharp.Models;
 using Lem.Engine.Flops.Analytical;
 using Lem.Models.Preflight;
 using Lem.Models.Synthetic;
@@ -53,7 +53,7 @@ public sealed class TorchSharpModule : IBackendModule
         Precisions: ["fp32", "fp16", "bf16"],
         // weight-only, quantized at load; the LM head (and embeddings tied to it) stay int8 under both (Quantization/)
         Quantizations: ["none", "int8", "int4"],
-        ParallelModes: ["none", "data", "pipeline"],
+        ParallelModes: ["none", "data", "pipeline", "tensor"],
         ModelSources: [ModelSourceKind.HuggingFaceFolder, ModelSourceKind.Synthetic],
         TracesFlops: true,
         ReportsDeviceMemory: true,
@@ -62,7 +62,8 @@ public sealed class TorchSharpModule : IBackendModule
     public void CheckRules(EffectiveValues values, Findings findings)
     {
         CudaGraphsNeedCuda(values, findings);
-        PipelineDecodesEagerly(values, findings);
+        SplitsDecodeEagerly(values, findings);
+        TensorSplitRules(values, findings);
     }
 
     /// <summary>The default (true) means "where there is a CUDA device"; only a value the user wrote asks for one.</summary>
@@ -78,15 +79,43 @@ public sealed class TorchSharpModule : IBackendModule
     }
 
     /// <summary>
-    /// A CUDA graph is captured on one device's stream; a pipeline's forward crosses devices. Only an explicit true is an
-    /// error: where cuda_graphs comes from its default, the backend decodes the pipeline eagerly and records why.
+    /// A CUDA graph is captured on one device's stream; the forward of a pipeline or a tensor split crosses devices.
+    /// Only an explicit true is an error: where cuda_graphs comes from its default, the backend decodes eagerly and
+    /// records why.
     /// </summary>
-    private static void PipelineDecodesEagerly(EffectiveValues values, Findings findings)
+    private static void SplitsDecodeEagerly(EffectiveValues values, Findings findings)
     {
-        if (values.Word("parallel.mode") != "pipeline" || !values.IsSet(CudaGraphs) || values.Boolean(CudaGraphs) != true) return;
+        if (values.Word("parallel.mode") is not ("pipeline" or "tensor") || !values.IsSet(CudaGraphs) || values.Boolean(CudaGraphs) != true) return;
+        var mode = values.Word("parallel.mode");
+        var what = mode == "pipeline" ? "a pipeline's forward spans several devices" : "a tensor split's step runs on several devices and sums across them";
         findings.At(CudaGraphs, values.Where(CudaGraphs)).Error(DiagnosticCodes.CrossField,
-            $"{CudaGraphs} = true cannot be used with parallel.mode = pipeline: a CUDA graph is captured on one device's stream, " +
-            $"and a pipeline's forward spans several devices. Remove {CudaGraphs} (a pipeline decodes eagerly), or use parallel.mode = data or none.");
+            $"{CudaGraphs} = true cannot be used with parallel.mode = {mode}: a CUDA graph is captured on one device's stream, " +
+            $"and {what}. Remove {CudaGraphs} (a {(mode == "pipeline" ? "pipeline" : "tensor split")} decodes eagerly), or use parallel.mode = data or none.");
+    }
+
+    /// <summary>
+    /// parallel.mode = tensor: unquantized weights, and head counts that the number of devices divides — checked here
+    /// for synthetic presets, whose shapes are known; a model folder's config.json by the pre-flight (<see cref="Preflight"/>).
+    /// </summary>
+    private static void TensorSplitRules(EffectiveValues values, Findings findings)
+    {
+        if (values.Word("parallel.mode") != "tensor") return;
+        if (values.Word("quantization") is { } quantization && quantization != "none")
+            findings.At("quantization", values.Where("quantization")).Error(DiagnosticCodes.CrossField,
+                $"quantization = {quantization} cannot be combined with parallel.mode = tensor: a tensor split holds the weights as loaded. Set quantization = none, or use parallel.mode = pipeline or none.");
+        if (values.TextList("parallel.devices") is not { Count: >= 2 } devices || values.Value("model") is not ConfigValue.Call { Name: "synthetic" } call) return;
+        SyntheticPreset preset;
+        try
+        {
+            preset = SyntheticPresets.Resolve(ModelSpec.From(call).SyntheticPreset!);
+        }
+        catch (InferenceException)
+        {
+            return; // an unknown preset is reported where the model is resolved
+        }
+        if (TensorSplit.HeadsProblem(devices, preset.Heads, preset.KvHeads) is { } problem)
+            findings.At("parallel.devices", values.Where("parallel.devices")).Error(DiagnosticCodes.CrossField,
+                $"synthetic(\"{preset.Spec}\"): {problem}");
     }
 
     /// <summary>A synthetic preset is written as a Hugging Face folder (safetensors) into the cache; a path is a folder.</summary>
@@ -102,11 +131,13 @@ public sealed class TorchSharpModule : IBackendModule
     /// <summary>
     /// The model before any run: a synthetic preset that exists, or a Hugging Face folder with a config.json of a family
     /// this backend builds and safetensors weights whose headers read (the weights themselves are not loaded); quantization
-    /// only for the Llama family; a torchsharp.libtorch_path that holds libtorch.
+    /// only for the Llama family; a tensor split whose devices divide the folder's head counts; a torchsharp.libtorch_path
+    /// that holds libtorch.
     /// </summary>
     public void Preflight(ExperimentConfig config, string baseFolder, Findings findings)
     {
         ModelFamily? family = null;
+        ModelConfig? model = null;
         if (config.Model.IsSynthetic)
         {
             if (ModelPreflight.Preset(config, findings) is { } preset) family = preset.Arch == "gpt2" ? ModelFamily.Gpt2 : ModelFamily.Llama;
@@ -118,9 +149,14 @@ public sealed class TorchSharpModule : IBackendModule
             else if (File.Exists(folder))
                 ModelPreflight.Error(findings, DiagnosticCodes.InputInvalid,
                     $"model \"{config.Model.Location}\" is a file; the torchsharp backend loads a Hugging Face folder (config.json, *.safetensors, tokenizer files). Remedy: give the folder, or choose the backend that loads this file (a .gguf: backend = llamacpp).");
-            else if (ModelPreflight.Readable(findings, () => family = ModelConfig.Load(folder).Family))
+            else if (ModelPreflight.Readable(findings, () => model = ModelConfig.Load(folder)))
                 ModelPreflight.Readable(findings, () => SafetensorsWeightSource.Open(folder).Dispose());
+            family = model?.Family;
         }
+        // a synthetic preset's heads are checked with the other rules (TensorSplitRules); a folder's here, from its config.json
+        if (model is not null && config.Parallel.Mode == ParallelMode.Tensor
+            && TensorSplit.HeadsProblem(config.Parallel.Devices.Select(d => d.ToString()).ToArray(), model.NumAttentionHeads, model.NumKeyValueHeads) is { } problem)
+            findings.At("parallel.devices", null).Error(DiagnosticCodes.CrossField, $"model \"{config.Model.Location}\": {problem}");
         if (family == ModelFamily.Gpt2 && config.Quantization != "none")
             findings.At("quantization", null).Error(DiagnosticCodes.InputInvalid,
                 $"quantization = {config.Quantization} is implemented for the Llama family (Llama, Mistral, Qwen2, Qwen3), and the model is GPT-2. Remedy: set quantization = none, or choose a model of the Llama family.");

@@ -26,11 +26,17 @@ public abstract class CausalLM : nn.Module
     /// <summary>The device of the LM head: logits come out here (the same as <see cref="Device"/> without a pipeline).</summary>
     public Device OutputDevice => Split.Last;
 
-    /// <summary>Which device holds which decoder layers (one stage without a pipeline).</summary>
+    /// <summary>Which device holds which decoder layers (one stage without a pipeline, and for a tensor split).</summary>
     public PipelineSplit Split { get; }
 
+    /// <summary>How every layer is split across devices (tensor parallelism); null when each layer is whole on one device.</summary>
+    public TensorSplit? TensorSplit { get; protected init; }
+
+    /// <summary>Every device the model runs on, each once: the stages of a pipeline, the ranks of a tensor split.</summary>
+    public virtual IReadOnlyList<Device> Devices => Split.Stages.DistinctBy(s => s.DeviceName).Select(s => s.Device).ToArray();
+
     /// <summary>An empty KV cache for <paramref name="rows"/> sequences, each layer's part on that layer's device.</summary>
-    public KvCache NewKvCache(long rows, long capacity) =>
+    public virtual KvCache NewKvCache(long rows, long capacity) =>
         new(rows, Config.NumKeyValueHeads, capacity, Config.HeadDim, Dtype, Split.LayerDevices);
 
     /// <summary>
@@ -62,14 +68,14 @@ public abstract class CausalLM : nn.Module
     internal IReadOnlyList<LinearWeight> QuantizedWeights { get; set; } = [];
 
     /// <summary>
-    /// All parameters of the checkpoint, counted as loaded (a quantized [out, in] weight counts out·in, its scales none);
-    /// a tied LM head is not a parameter of its own, so it is counted once.
+    /// All parameters of the checkpoint, each tensor counted whole and once as the model loaded it (a quantized
+    /// [out, in] weight counts out·in, its scales none; a tied LM head is not a parameter of its own; a tensor split
+    /// counts a weight split across ranks once and a norm that every rank holds once). Set by <see cref="ModelBuilder"/>.
     /// </summary>
-    public long ParameterCount =>
-        named_parameters().Sum(p => p.parameter.numel())
-        - QuantizedWeights.Sum(w => w.Stored.numel() + w.Scales!.numel() - w.OutFeatures * w.InFeatures);
+    public long ParameterCount { get; internal set; }
 
-    /// <summary>Bytes of parameters as stored on the device (quantized weights: packed values and scales).</summary>
+    /// <summary>Bytes of parameters as stored on the devices, all of them (quantized weights: packed values and scales;
+    /// a tensor split: every rank's share, and what every rank holds whole counted on each).</summary>
     public long WeightBytes => named_parameters().Sum(p => p.parameter.numel() * p.parameter.element_size());
 
     /// <summary>Bytes of the quantized weights with their scales (0 without quantization).</summary>

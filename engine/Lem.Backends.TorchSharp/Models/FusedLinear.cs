@@ -21,12 +21,16 @@ internal sealed class FusedLinear : IDisposable
     public LinearWeight Weight { get; }
     public Tensor? Bias { get; }
 
-    /// <summary>Loads the parts (each checked by name and shape), fuses (and quantizes) them and returns the per-part modules.</summary>
+    /// <summary>
+    /// Loads the parts (each checked by name and whole shape), fuses (and quantizes) them and returns the per-part
+    /// modules. Under tensor parallelism each part is column-parallel: <paramref name="shard"/> takes its rows of every part.
+    /// </summary>
     public static (FusedLinear Fused, Linear[] Parts) Load(WeightLoader w, string prefix, long inFeatures, (string Name, long Out)[] parts, bool hasBias,
-        QuantizationScheme scheme)
+        QuantizationScheme scheme, TensorShard shard)
     {
-        var weights = parts.Select(p => (Tensor)w.Load($"{prefix}.{p.Name}.weight", p.Out, inFeatures)).ToArray();
-        var biases = hasBias ? parts.Select(p => w.Load($"{prefix}.{p.Name}.bias", p.Out)).ToArray() : null;
+        var weights = parts.Select(p => (Tensor)w.LoadPart($"{prefix}.{p.Name}.weight", [p.Out, inFeatures], 0, shard.Range(p.Out))).ToArray();
+        var biases = hasBias ? parts.Select(p => w.LoadPart($"{prefix}.{p.Name}.bias", [p.Out], 0, shard.Range(p.Out))).ToArray() : null;
+        parts = parts.Select(p => (p.Name, shard.Range(p.Out).Count)).ToArray();
         var fusedWeight = w.Quantized(LinearWeight.Concatenate(weights, scheme, prefix + "." + string.Join("+", parts.Select(p => p.Name))));
         Tensor? fusedBias = null;
         if (biases is not null)

@@ -8,19 +8,19 @@ internal sealed class Gpt2Attention : nn.Module
 {
     public readonly Conv1D c_attn;
     public readonly Conv1D c_proj;
-    private readonly int _layer;
+    private readonly int _cacheSlot;
     private readonly int _heads;
     private readonly int _headDim;
-    private readonly int _hidden;
 
-    public Gpt2Attention(WeightLoader w, string name, ModelConfig c, int layer) : base(name)
+    /// <param name="shard">The share of the heads this module holds (tensor parallelism: its q, k and v columns of
+    /// c_attn, its rows of c_proj); its keys and values go to KV-cache slot rank · layers + layer.</param>
+    public Gpt2Attention(WeightLoader w, string name, ModelConfig c, int layer, TensorShard shard) : base(name)
     {
-        _layer = layer;
-        _heads = c.NumAttentionHeads;
+        _cacheSlot = shard.Rank * c.NumHiddenLayers + layer;
+        _heads = c.NumAttentionHeads / shard.Count;
         _headDim = c.HeadDim;
-        _hidden = c.HiddenSize;
-        c_attn = new Conv1D(w, name + ".c_attn", _hidden, 3L * _hidden);
-        c_proj = new Conv1D(w, name + ".c_proj", _hidden, _hidden);
+        c_attn = new Conv1D(w, name + ".c_attn", c.HiddenSize, 3L * c.HiddenSize, shard, ShardAxis.Output, blocks: 3);
+        c_proj = new Conv1D(w, name + ".c_proj", c.HiddenSize, c.HiddenSize, shard, ShardAxis.Input);
         register_module("c_attn", c_attn);
         register_module("c_proj", c_proj);
     }
@@ -33,7 +33,7 @@ internal sealed class Gpt2Attention : nn.Module
         var q = qkv.select(2, 0);
         var k = qkv.select(2, 1);
         var v = qkv.select(2, 2);
-        var attn = Attention.Compute(q, k, v, _layer, batch, _heads, _heads, _headDim);
+        var attn = Attention.Compute(q, k, v, _cacheSlot, batch, _heads, _heads, _headDim);
         return c_proj.Forward(attn, batch.Flops);
     }
 }

@@ -10,10 +10,11 @@ internal sealed class Gpt2Mlp : nn.Module
     public readonly Conv1D c_proj;
     private readonly bool _exactGelu;
 
-    public Gpt2Mlp(WeightLoader w, string name, ModelConfig c) : base(name)
+    /// <param name="shard">The share of the inner units this module holds (tensor parallelism: column-parallel c_fc, row-parallel c_proj).</param>
+    public Gpt2Mlp(WeightLoader w, string name, ModelConfig c, TensorShard shard) : base(name)
     {
-        c_fc = new Conv1D(w, name + ".c_fc", c.HiddenSize, c.IntermediateSize);
-        c_proj = new Conv1D(w, name + ".c_proj", c.IntermediateSize, c.HiddenSize);
+        c_fc = new Conv1D(w, name + ".c_fc", c.HiddenSize, c.IntermediateSize, shard, ShardAxis.Output);
+        c_proj = new Conv1D(w, name + ".c_proj", c.IntermediateSize, c.HiddenSize, shard, ShardAxis.Input);
         register_module("c_fc", c_fc);
         register_module("c_proj", c_proj);
         _exactGelu = c.HiddenAct == "gelu";

@@ -1,9 +1,14 @@
+using Lem.Backends.TorchSharp.Quantization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Lem.Backends.TorchSharp.Models;
 
-/// <summary>The "transformer" part of GPT2LMHeadModel: wte, wpe (learned positions), h, ln_f (placed on devices by a <see cref="PipelineSplit"/>).</summary>
+/// <summary>
+/// The "transformer" part of GPT2LMHeadModel: wte, wpe (learned positions), h, ln_f (placed on devices by a
+/// <see cref="PipelineSplit"/>; under tensor parallelism, one rank's share: its rows of wte, its share of every block,
+/// wpe and the layer norms whole).
+/// </summary>
 internal sealed class Gpt2Model : nn.Module
 {
     public readonly Embedding wte;
@@ -12,19 +17,23 @@ internal sealed class Gpt2Model : nn.Module
     public readonly LayerNorm ln_f;
     private readonly PipelineSplit _split;
 
-    public Gpt2Model(WeightLoader w, string name, ModelConfig c, PipelineSplit split) : base(name)
+    /// <summary>The decoder layers in order (what <see cref="h"/> registers).</summary>
+    public IReadOnlyList<Gpt2Block> Blocks { get; }
+
+    public Gpt2Model(WeightLoader w, string name, ModelConfig c, PipelineSplit split, TensorShard shard) : base(name)
     {
         _split = split;
         w.Device = split.First;
-        wte = new Embedding(w, name + ".wte", c.VocabSize, c.HiddenSize);
+        wte = new Embedding(w, name + ".wte", c.VocabSize, c.HiddenSize, QuantizationScheme.None, shard);
         wpe = new Embedding(w, name + ".wpe", c.MaxPositionEmbeddings, c.HiddenSize);
         var blocks = new Gpt2Block[c.NumHiddenLayers];
         for (var i = 0; i < blocks.Length; i++)
         {
             w.Device = split.DeviceOfLayer(i);
-            blocks[i] = new Gpt2Block(w, $"{name}.h.{i}", c, i);
+            blocks[i] = new Gpt2Block(w, $"{name}.h.{i}", c, i, shard);
         }
         h = new ModuleList<Gpt2Block>(blocks);
+        Blocks = blocks;
         w.Device = split.Last;
         ln_f = new LayerNorm(w, name + ".ln_f", c.HiddenSize, c.NormEps);
         register_module("wte", wte);

@@ -16,9 +16,31 @@ internal sealed class Linear : nn.Module
     private readonly LinearWeight? _owned;
 
     public Linear(WeightLoader w, string name, long inFeatures, long outFeatures, bool hasBias, QuantizationScheme scheme)
-        : this(name, w.Quantized(LinearWeight.From(w.Load(name + ".weight", outFeatures, inFeatures), scheme, name)),
-            hasBias ? w.Load(name + ".bias", outFeatures) : null, owns: true)
+        : this(w, name, inFeatures, outFeatures, hasBias, scheme, TensorShard.Whole, ShardAxis.Output)
     {
+    }
+
+    /// <summary>
+    /// <paramref name="shard"/>'s share of the layer: its rows of the outputs (<see cref="ShardAxis.Output"/>, bias rows
+    /// with them) or its columns of the inputs (<see cref="ShardAxis.Input"/>, the bias on rank 0 alone, since the ranks'
+    /// products are summed). <paramref name="inFeatures"/> and <paramref name="outFeatures"/> are the whole layer's.
+    /// </summary>
+    public Linear(WeightLoader w, string name, long inFeatures, long outFeatures, bool hasBias, QuantizationScheme scheme, TensorShard shard, ShardAxis axis)
+        : this(name, w.Quantized(LinearWeight.From(LoadWeight(w, name, inFeatures, outFeatures, shard, axis), scheme, name)),
+            LoadBias(w, name, outFeatures, hasBias, shard, axis), owns: true)
+    {
+    }
+
+    private static Tensor LoadWeight(WeightLoader w, string name, long inFeatures, long outFeatures, TensorShard shard, ShardAxis axis) =>
+        axis == ShardAxis.Output
+            ? w.LoadPart(name + ".weight", [outFeatures, inFeatures], 0, shard.Range(outFeatures))
+            : w.LoadPart(name + ".weight", [outFeatures, inFeatures], 1, shard.Range(inFeatures));
+
+    private static Parameter? LoadBias(WeightLoader w, string name, long outFeatures, bool hasBias, TensorShard shard, ShardAxis axis)
+    {
+        if (!hasBias) return null;
+        if (axis == ShardAxis.Output) return w.LoadPart(name + ".bias", [outFeatures], 0, shard.Range(outFeatures));
+        return shard.AddsOnce ? w.Load(name + ".bias", outFeatures) : null;
     }
 
     /// <summary>Over part of a fused weight (views keep the checkpoint's names this way); the fused weight stays its owner's.</summary>

@@ -17,22 +17,25 @@ internal sealed class LlamaAttention : nn.Module
     public readonly RmsNorm? q_norm;
     public readonly RmsNorm? k_norm;
     private readonly FusedLinear _qkv;
-    private readonly int _layer;
+    private readonly int _cacheSlot;
     private readonly int _heads;
     private readonly int _kvHeads;
     private readonly int _headDim;
 
-    public LlamaAttention(WeightLoader w, string name, ModelConfig c, int layer) : base(name)
+    /// <param name="shard">The share of the heads this module holds (tensor parallelism: column-parallel q/k/v, row-parallel
+    /// o_proj); its keys and values go to KV-cache slot rank · layers + layer.</param>
+    public LlamaAttention(WeightLoader w, string name, ModelConfig c, int layer, TensorShard shard) : base(name)
     {
-        _layer = layer;
-        _heads = c.NumAttentionHeads;
-        _kvHeads = c.NumKeyValueHeads;
+        _cacheSlot = shard.Rank * c.NumHiddenLayers + layer;
+        _heads = c.NumAttentionHeads / shard.Count;
+        _kvHeads = c.NumKeyValueHeads / shard.Count;
         _headDim = c.HeadDim;
         var (qkv, parts) = FusedLinear.Load(w, name, c.HiddenSize,
-            [("q_proj", (long)_heads * _headDim), ("k_proj", (long)_kvHeads * _headDim), ("v_proj", (long)_kvHeads * _headDim)], c.QkvBias, w.Quantization);
+            [("q_proj", (long)c.NumAttentionHeads * _headDim), ("k_proj", (long)c.NumKeyValueHeads * _headDim), ("v_proj", (long)c.NumKeyValueHeads * _headDim)],
+            c.QkvBias, w.Quantization, shard);
         _qkv = qkv;
         (q_proj, k_proj, v_proj) = (parts[0], parts[1], parts[2]);
-        o_proj = new Linear(w, name + ".o_proj", _heads * _headDim, c.HiddenSize, c.OutputBias, w.Quantization);
+        o_proj = new Linear(w, name + ".o_proj", (long)c.NumAttentionHeads * _headDim, c.HiddenSize, c.OutputBias, w.Quantization, shard, ShardAxis.Input);
         register_module("q_proj", q_proj);
         register_module("k_proj", k_proj);
         register_module("v_proj", v_proj);
@@ -56,7 +59,7 @@ internal sealed class LlamaAttention : nn.Module
         if (q_norm is null && qLen == 1 && batch.WriteIndex is { } index && FusedOps.Current is { } fused && fused.DecodeKernelsServe(qkv))
         {
             // static-shape decode step: RoPE on queries and keys and the cache write in one kernel
-            var (keys, values) = batch.Cache.Layer(_layer);
+            var (keys, values) = batch.Cache.Layer(_cacheSlot);
             var rotated = fused.RopeKvWrite(qkv, cos, sin, index, keys, values, _heads, _kvHeads);
             return Project(Attention.OverCache(rotated, keys, values, batch, _heads, _kvHeads, _headDim), residual, batch);
         }
@@ -73,7 +76,7 @@ internal sealed class LlamaAttention : nn.Module
             q = qk.narrow(2, 0, _heads);
             k = qk.narrow(2, _heads, _kvHeads);
         }
-        var attn = Attention.Compute(q, k, v, _layer, batch, _heads, _kvHeads, _headDim);
+        var attn = Attention.Compute(q, k, v, _cacheSlot, batch, _heads, _kvHeads, _headDim);
         return Project(attn, residual, batch);
     }
 

@@ -10,15 +10,16 @@ internal sealed class LlamaMlp : nn.Module
     public readonly Linear up_proj;
     public readonly Linear down_proj;
     private readonly FusedLinear _gateUp;
-    private readonly long _intermediate;
 
-    public LlamaMlp(WeightLoader w, string name, ModelConfig c) : base(name)
+    /// <param name="shard">The share of the intermediate units this module holds (tensor parallelism: column-parallel
+    /// gate/up, row-parallel down).</param>
+    public LlamaMlp(WeightLoader w, string name, ModelConfig c, TensorShard shard) : base(name)
     {
-        _intermediate = c.IntermediateSize;
-        var (gateUp, parts) = FusedLinear.Load(w, name, c.HiddenSize, [("gate_proj", _intermediate), ("up_proj", _intermediate)], c.MlpBias, w.Quantization);
+        long intermediate = c.IntermediateSize;
+        var (gateUp, parts) = FusedLinear.Load(w, name, c.HiddenSize, [("gate_proj", intermediate), ("up_proj", intermediate)], c.MlpBias, w.Quantization, shard);
         _gateUp = gateUp;
         (gate_proj, up_proj) = (parts[0], parts[1]);
-        down_proj = new Linear(w, name + ".down_proj", c.IntermediateSize, c.HiddenSize, c.MlpBias, w.Quantization);
+        down_proj = new Linear(w, name + ".down_proj", intermediate, c.HiddenSize, c.MlpBias, w.Quantization, shard, ShardAxis.Input);
         register_module("gate_proj", gate_proj);
         register_module("up_proj", up_proj);
         register_module("down_proj", down_proj);
@@ -29,6 +30,13 @@ internal sealed class LlamaMlp : nn.Module
     {
         var hidden = _gateUp.Forward(x, flops, norm, ProjectionOutput.SiluMul);
         return down_proj.ForwardInto(residual, hidden, flops);
+    }
+
+    /// <summary>mlp(norm(x)) as a new tensor (a tensor-parallel rank's partial sum).</summary>
+    public Tensor Forward(Tensor x, RmsNorm? norm, FlopCounter? flops)
+    {
+        var hidden = _gateUp.Forward(x, flops, norm, ProjectionOutput.SiluMul);
+        return down_proj.Forward(hidden, flops);
     }
 
     protected override void Dispose(bool disposing)

@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace Lem.Backends.TorchSharp.Models;
 
-/// <summary>The "model" part of *ForCausalLM: embed_tokens, layers, norm (placed on devices by a <see cref="PipelineSplit"/>).</summary>
+/// <summary>
+/// The "model" part of *ForCausalLM: embed_tokens, layers, norm (placed on devices by a <see cref="PipelineSplit"/>;
+/// under tensor parallelism, one rank's share of them: see <see cref="TensorParallelLM"/>).
+/// </summary>
 internal sealed class LlamaModel : nn.Module
 {
     public readonly Embedding embed_tokens;
@@ -12,19 +15,24 @@ internal sealed class LlamaModel : nn.Module
     public readonly RmsNorm norm;
     private readonly PipelineSplit _split;
 
-    public LlamaModel(WeightLoader w, string name, ModelConfig c, PipelineSplit split) : base(name)
+    /// <summary>The decoder layers in order (what <see cref="layers"/> registers).</summary>
+    public IReadOnlyList<LlamaDecoderLayer> Blocks { get; }
+
+    public LlamaModel(WeightLoader w, string name, ModelConfig c, PipelineSplit split, TensorShard shard) : base(name)
     {
         _split = split;
         w.Device = split.First;
         // tied to the LM head, the embeddings are the head's weight and are stored as it is
-        embed_tokens = new Embedding(w, name + ".embed_tokens", c.VocabSize, c.HiddenSize, c.TieWordEmbeddings ? w.Quantization.ForLmHead() : QuantizationScheme.None);
+        embed_tokens = new Embedding(w, name + ".embed_tokens", c.VocabSize, c.HiddenSize,
+            c.TieWordEmbeddings ? w.Quantization.ForLmHead() : QuantizationScheme.None, shard);
         var blocks = new LlamaDecoderLayer[c.NumHiddenLayers];
         for (var i = 0; i < blocks.Length; i++)
         {
             w.Device = split.DeviceOfLayer(i);
-            blocks[i] = new LlamaDecoderLayer(w, $"{name}.layers.{i}", c, i);
+            blocks[i] = new LlamaDecoderLayer(w, $"{name}.layers.{i}", c, i, shard);
         }
         layers = new ModuleList<LlamaDecoderLayer>(blocks);
+        Blocks = blocks;
         w.Device = split.Last;
         norm = new RmsNorm(w, name + ".norm", c.HiddenSize, c.NormEps);
         register_module("embed_tokens", embed_tokens);

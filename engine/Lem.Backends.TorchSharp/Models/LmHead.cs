@@ -20,13 +20,17 @@ internal sealed class LmHead : IDisposable
         _tiedCopy = tiedCopy;
     }
 
-    /// <summary>Loads the head on the last stage; the returned module (untied heads only) is for the family to register as "lm_head".</summary>
-    public static (LmHead Head, Linear? Module) Load(WeightLoader w, ModelConfig c, PipelineSplit split, Embedding embeddings)
+    /// <summary>
+    /// Loads the head on the last stage; the returned module (untied heads only) is for the family to register as
+    /// "lm_head". Under tensor parallelism the head is column-parallel over the vocabulary: <paramref name="shard"/>'s
+    /// rows, the same rows as its block of the embeddings (which a tied head is).
+    /// </summary>
+    public static (LmHead Head, Linear? Module) Load(WeightLoader w, ModelConfig c, PipelineSplit split, Embedding embeddings, TensorShard shard)
     {
         w.Device = split.Last;
         if (!c.TieWordEmbeddings)
         {
-            var module = new Linear(w, "lm_head", c.HiddenSize, c.VocabSize, hasBias: false, w.Quantization.ForLmHead());
+            var module = new Linear(w, "lm_head", c.HiddenSize, c.VocabSize, hasBias: false, w.Quantization.ForLmHead(), shard, ShardAxis.Output);
             return (new LmHead(module, embeddings.Table, null), module);
         }
         if (w.Contains("lm_head.weight")) w.Ignore("lm_head.weight");
@@ -35,7 +39,8 @@ internal sealed class LmHead : IDisposable
     }
 
     /// <summary>
-    /// fp32 logits of the final hidden states: [b, vocab] for the last position, or [b, q, vocab]. With
+    /// fp32 logits of the final hidden states: [b, vocab] for the last position, or [b, q, vocab] (a tensor-parallel
+    /// rank: its vocabulary rows only). With
     /// <paramref name="norm"/> the final RMSNorm is applied first (fused into the head's GEMV on CUDA decode).
     /// </summary>
     public Tensor Logits(Tensor h, ForwardBatch batch, bool allPositions, RmsNorm? norm = null)

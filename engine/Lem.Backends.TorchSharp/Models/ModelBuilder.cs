@@ -1,4 +1,5 @@
 using Lem.Engine.Flops.Analytical;
+using Lem.Backends.TorchSharp.Collectives;
 using Lem.Backends.TorchSharp.Loading;
 using Lem.Backends.TorchSharp.Quantization;
 using Lem.Engine.Inference;
@@ -25,15 +26,51 @@ public static class ModelBuilder
         if (split.LayerCount != config.NumHiddenLayers)
             throw new ArgumentException($"The split places {split.LayerCount} layers, but the model has {config.NumHiddenLayers}.", nameof(split));
         var loader = new WeightLoader(weights, dtype, split.First, where, CheckpointNames(config, weights)) { Quantization = quantization };
+        return Built(loader, () => Family(loader, config, split, TensorShard.Whole));
+    }
+
+    /// <summary>
+    /// Builds the model split by tensor parallelism: every rank the family's model with its share of each layer on its
+    /// device, summed across ranks by <paramref name="reduce"/> (which the model then owns; disposed here when the build fails).
+    /// Weights stay unquantized.
+    /// </summary>
+    public static CausalLM Build(ModelConfig config, IWeightSource weights, ScalarType dtype, TensorSplit split, IAllReduce reduce, string where)
+    {
+        var loader = new WeightLoader(weights, dtype, split.First, where, CheckpointNames(config, weights));
+        return Built(loader, () =>
+        {
+            var ranks = new List<CausalLM>();
+            try
+            {
+                foreach (var rank in split.Ranks)
+                    ranks.Add(Family(loader, config, PipelineSplit.Single(rank.DeviceName, rank.Device, config.NumHiddenLayers), rank.Shard));
+                return new TensorParallelLM(config, dtype, split, ranks, reduce);
+            }
+            catch
+            {
+                foreach (var built in ranks) built.Dispose();
+                reduce.Dispose();
+                throw;
+            }
+        });
+    }
+
+    private static CausalLM Family(WeightLoader loader, ModelConfig config, PipelineSplit split, TensorShard shard) =>
+        config.Family == ModelFamily.Gpt2
+            ? new Gpt2LMHeadModel(loader, config, split, shard)
+            : new LlamaForCausalLM(loader, config, split, shard);
+
+    /// <summary>Builds through <paramref name="build"/>, then checks that no tensor was left over and records what the loader saw.</summary>
+    private static CausalLM Built(WeightLoader loader, Func<CausalLM> build)
+    {
         CausalLM? model = null;
         try
         {
-            model = config.Family == ModelFamily.Gpt2
-                ? new Gpt2LMHeadModel(loader, config, split)
-                : new LlamaForCausalLM(loader, config, split);
+            model = build();
             loader.ThrowOnUnexpected();
-            model.Quantization = quantization;
+            model.Quantization = loader.Quantization;
             model.QuantizedWeights = loader.QuantizedWeights;
+            model.ParameterCount = loader.CheckpointParameters;
             model.eval();
             return model;
         }

@@ -57,6 +57,37 @@ internal sealed partial class WeightLoader
     /// <summary>Loads a tensor that must exist with exactly <paramref name="shape"/>, converted to the model's dtype.</summary>
     public Parameter Load(string moduleName, params long[] shape)
     {
+        var name = Take(moduleName, shape);
+        var tensor = _source.Load(name, Dtype, Device).DetachFromDisposeScope();
+        return new Parameter(tensor, requires_grad: false);
+    }
+
+    /// <summary>
+    /// Loads part of a tensor whose whole must have <paramref name="shape"/>: the <paramref name="ranges"/> along
+    /// dimension <paramref name="dim"/>, concatenated in order (a tensor-parallel rank's share of a projection; several
+    /// ranges for GPT-2's fused q/k/v). The whole tensor is read on the CPU and only the part reaches the device.
+    /// </summary>
+    public Parameter LoadPart(string moduleName, long[] shape, int dim, params (long Offset, long Count)[] ranges)
+    {
+        if (ranges.Length == 1 && ranges[0] == (0, shape[dim])) return Load(moduleName, shape);
+        var name = Take(moduleName, shape);
+        using var scope = NewDisposeScope();
+        var whole = _source.Load(name, Dtype, CPU);
+        var part = cat(ranges.Select(r => whole.narrow(dim, r.Offset, r.Count)).ToArray(), dim).to(Device);
+        return new Parameter(part.DetachFromDisposeScope(), requires_grad: false);
+    }
+
+    /// <summary>
+    /// The parameters of the checkpoint that the model loaded (each tensor whole, once, however it was split or
+    /// quantized): what the model's parameter count reports.
+    /// </summary>
+    public long CheckpointParameters => _elements.Values.Sum();
+
+    private readonly Dictionary<string, long> _elements = new(StringComparer.Ordinal);
+
+    /// <summary>Checks that the tensor exists with <paramref name="shape"/> and marks it taken; returns its checkpoint name.</summary>
+    private string Take(string moduleName, long[] shape)
+    {
         var name = _checkpointName(moduleName);
         if (!_names.Contains(name))
             throw new InferenceException(
@@ -68,8 +99,8 @@ internal sealed partial class WeightLoader
                 $"Tensor \"{name}\" in {info.File} has shape [{string.Join(", ", info.Shape)}], but config.json implies " +
                 $"[{string.Join(", ", shape)}]. The weights do not match config.json.");
         _taken.Add(name);
-        var tensor = _source.Load(name, Dtype, Device).DetachFromDisposeScope();
-        return new Parameter(tensor, requires_grad: false);
+        _elements[name] = shape.Aggregate(1L, (a, b) => a * b);
+        return name;
     }
 
     /// <summary>Marks a tensor as accounted for without loading it (an LM head saved beside tied embeddings).</summary>

@@ -104,9 +104,9 @@ internal static class CoreParameters
 
         // parallelism
         new("parallel.mode", ParameterKind.Choice, new Word("none"),
-            "Multi-GPU execution: none (one device), data (one model copy per device, the prompts split between them), pipeline (the layers split across devices).",
-            AllowedValues: ["none", "data", "pipeline"]),
-        new("parallel.devices", ParameterKind.TextList, null, "Devices for parallel.mode data or pipeline, e.g. [\"cuda:0\", \"cuda:1\"] (at least two, each once; a pipeline may repeat \"cpu\", its stages then sharing the host)."),
+            "Multi-GPU execution: none (one device), data (one model copy per device, the prompts split between them), pipeline (the layers split across devices), tensor (every layer split across devices: attention heads and MLP columns, summed after each layer half).",
+            AllowedValues: ["none", "data", "pipeline", "tensor"]),
+        new("parallel.devices", ParameterKind.TextList, null, "Devices for parallel.mode data, pipeline or tensor, e.g. [\"cuda:0\", \"cuda:1\"] (at least two, each once; a pipeline or a tensor split may repeat \"cpu\", its parts then sharing the host: a check of the split without GPUs)."),
 
         // results
         new("results.dir", ParameterKind.Text, new Text("results"), "Folder that receives result records (relative to the working directory)."),

@@ -15,7 +15,7 @@ internal static class CrossFieldRules
         new("batching.max_tokens_per_batch", "batching.strategy", ["dynamic", "sorted_dynamic"], "static batches hold batch_size prompts whatever their length"),
         new("warmup.window", "warmup.mode", ["until_stable"], "a fixed warm-up does not test stability"),
         new("warmup.cv_threshold", "warmup.mode", ["until_stable"], "a fixed warm-up does not test stability"),
-        new("parallel.devices", "parallel.mode", ["data", "pipeline"], "the experiment runs on `device` alone"),
+        new("parallel.devices", "parallel.mode", ["data", "pipeline", "tensor"], "the experiment runs on `device` alone"),
         new("traffic.concurrency", "traffic.mode", ["concurrent"], "only the closed loop keeps a fixed number of requests in flight"),
     ];
 
@@ -84,8 +84,8 @@ internal static class CrossFieldRules
                 $"parallel.mode = {mode} needs parallel.devices with at least two devices, for example [\"cuda:0\", \"cuda:1\"].");
             return;
         }
-        // a pipeline may list "cpu" more than once: its stages then share the host (a split checked without GPUs)
-        foreach (var repeated in devices.GroupBy(d => d).Where(g => g.Count() > 1 && !(mode == "pipeline" && g.Key == "cpu")))
+        // a pipeline or a tensor split may list "cpu" more than once: its parts then share the host (a split checked without GPUs)
+        foreach (var repeated in devices.GroupBy(d => d).Where(g => g.Count() > 1 && !(mode is "pipeline" or "tensor" && g.Key == "cpu")))
             findings.At("parallel.devices", values.Where("parallel.devices")).Error(DiagnosticCodes.CrossField,
                 $"parallel.devices lists \"{repeated.Key}\" {repeated.Count()} times: each device may appear once.");
     }

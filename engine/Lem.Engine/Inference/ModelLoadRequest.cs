@@ -16,6 +16,13 @@ public sealed record ModelLoadRequest(string Model, string Precision, string Dev
     /// </summary>
     public IReadOnlyList<string>? PipelineDevices { get; init; }
 
+    /// <summary>
+    /// parallel.mode = tensor: the devices over which every layer is split (each holds a share of the attention heads
+    /// and of the MLP, the partial results summed after each half of a layer), in one process. <see cref="Device"/>
+    /// then names the first of them. Null: no tensor split.
+    /// </summary>
+    public IReadOnlyList<string>? TensorDevices { get; init; }
+
     /// <summary>A resolved backend option, or <paramref name="fallback"/> where it is absent.</summary>
     public T Option<T>(string name, T fallback) =>
         BackendOptions is not null && BackendOptions.TryGetValue(name, out var value) && value is T typed ? typed : fallback;

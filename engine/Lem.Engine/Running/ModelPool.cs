@@ -4,7 +4,7 @@ using Lem.Engine.Inference;
 namespace Lem.Engine.Running;
 
 /// <summary>
-/// Keeps the last loaded model so that consecutive runs sharing model, quantization, precision, device (or pipeline devices) and backend
+/// Keeps the last loaded model so that consecutive runs sharing model, quantization, precision, device (or pipeline or tensor-split devices) and backend
 /// options load it once (a server backend's server is started once). Loading another model disposes the previous one first (device memory is released before the next load).
 /// </summary>
 public sealed class ModelPool : IDisposable
@@ -42,6 +42,7 @@ public sealed class ModelPool : IDisposable
             ? ""
             : string.Join(";", request.BackendOptions.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => o.Key + "=" + o.Value));
         var pipeline = request.PipelineDevices is null ? "" : "pipeline=" + string.Join(",", request.PipelineDevices);
-        return string.Join("|", backend.Name, request.Model, request.Quantization, request.Precision, request.Device, pipeline, options);
+        var tensor = request.TensorDevices is null ? "" : "tensor=" + string.Join(",", request.TensorDevices);
+        return string.Join("|", backend.Name, request.Model, request.Quantization, request.Precision, request.Device, pipeline, tensor, options);
     }
 }

@@ -1,9 +1,5 @@
 using Lem.Backends.TorchSharp.Backend;
 using Lem.Backends.TorchSharp.Models;
-using Lem.Backends.TorchSharp.Safetensors;
-using Lem.Models.Safetensors;
-using Lem.Models.Synthetic;
-using Lem.Models.Tokenization;
 using Lem.Engine.Inference;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -18,25 +14,13 @@ namespace Lem.Backends.TorchSharp.Tests.Backend;
 public sealed class PipelineTests : IDisposable
 {
     private const int Layers = 5;
-    private readonly string _root = Directory.CreateTempSubdirectory("lem-pipeline-").FullName;
+    private readonly TinyPresetFolders _models = new("lem-pipeline-", Layers, seed: 3);
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _models.Dispose();
 
-    private string Folder(string arch, bool? tied = null)
-    {
-        var preset = SyntheticPresets.Get(arch, "tiny");
-        preset = preset with
-        {
-            Layers = Layers,
-            MaxWindowLayers = preset.MaxWindowLayers is null ? null : Layers,
-            TieWordEmbeddings = tied ?? preset.TieWordEmbeddings,
-        };
-        var folder = Path.Combine(_root, $"{arch}-{preset.TieWordEmbeddings}");
-        if (!Directory.Exists(folder)) SyntheticModelWriter.Write(preset, 3, folder);
-        return folder;
-    }
+    private string Folder(string arch, bool? tied = null) => _models.Folder(arch, tied);
 
-    private static TorchSharpBackend Backend() => new(f => SafetensorsWeightSource.Open(f), f => TokenizerLoader.Load(f));
+    private static TorchSharpBackend Backend() => TinyPresetFolders.Backend();
 
     private static ModelLoadRequest Request(string folder, string[]? pipeline, bool staticDecode = false) =>
         new ModelLoadRequest(folder, "fp32", pipeline?[0] ?? "cpu", new Dictionary<string, object> { [TorchSharpBackend.StaticDecodeOption] = staticDecode })

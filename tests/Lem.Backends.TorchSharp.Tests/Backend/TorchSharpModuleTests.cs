@@ -43,6 +43,32 @@ public sealed class TorchSharpModuleTests : IDisposable
         foreach (var fragment in fragments) Assert.Contains(fragment, diagnostic.Message);
     }
 
+    private static readonly (string, ConfigValue)[] TensorOverTwoCpus = [("parallel.mode", new ConfigValue.Word("tensor")), ("parallel.devices", Devices("cpu", "cpu"))];
+
+    private static ConfigValue Synthetic(string preset) =>
+        new ConfigValue.Call("synthetic", [new ConfigValue.Text(preset)], []);
+
+    public static TheoryData<(string, ConfigValue)[], string, string[]> TensorErrors => new()
+    {
+        { [("parallel.mode", new ConfigValue.Word("tensor")), ("parallel.devices", Devices("cuda:0", "cuda:1")), (TorchSharpModule.CudaGraphs, new ConfigValue.Boolean(true))], TorchSharpModule.CudaGraphs,
+            ["cannot be used with parallel.mode = tensor", "sums across them", "Remove torchsharp.cuda_graphs (a tensor split decodes eagerly)"] },
+        { [.. TensorOverTwoCpus, ("quantization", new ConfigValue.Word("int8"))], "quantization",
+            ["quantization = int8 cannot be combined with parallel.mode = tensor", "Set quantization = none"] },
+        { [("parallel.mode", new ConfigValue.Word("tensor")), ("parallel.devices", Devices("cpu", "cpu", "cpu")), ("model", Synthetic("llama:tiny"))], "parallel.devices",
+            ["synthetic(\"llama:tiny\"): A tensor split over 3 devices (cpu, cpu, cpu)", "4 attention heads, which 3 does not divide", "Use 2 devices"] },
+        { [("parallel.mode", new ConfigValue.Word("tensor")), ("parallel.devices", Devices("cuda:0", "cuda:1", "cuda:2", "cuda:3")), ("model", Synthetic("qwen2.5-0.5b"))], "parallel.devices",
+            ["14 attention heads, which 4 does not divide", "Use 2 devices"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(TensorErrors))]
+    public void A_tensor_split_is_checked_before_it_runs((string, ConfigValue)[] values, string parameter, string[] fragments)
+    {
+        var diagnostic = Assert.Single(Registry.Validate(Set(values)));
+        Assert.Equal(("LEM1006", Severity.Error, parameter), (diagnostic.Code, diagnostic.Severity, diagnostic.Parameter));
+        foreach (var fragment in fragments) Assert.Contains(fragment, diagnostic.Message);
+    }
+
     public static TheoryData<(string, ConfigValue)[]> Consistent => new()
     {
         { [("device", new ConfigValue.Text("cpu"))] }, // cuda_graphs defaults to true: graphs where there is a CUDA device
@@ -50,12 +76,35 @@ public sealed class TorchSharpModuleTests : IDisposable
         { [(TorchSharpModule.CudaGraphs, new ConfigValue.Boolean(true)), ("device", new ConfigValue.Text("cuda:0"))] },
         { [(TorchSharpModule.CudaGraphs, new ConfigValue.Boolean(true)), ("parallel.mode", new ConfigValue.Word("data")), ("parallel.devices", Devices("cuda:0", "cuda:1"))] },
         { [(TorchSharpModule.CudaGraphs, new ConfigValue.Boolean(false)), ("parallel.mode", new ConfigValue.Word("pipeline")), ("parallel.devices", Devices("cuda:0", "cuda:1"))] },
+        // a tensor split over the host's cores checks the split without GPUs; 32 heads and 8 key/value heads divide by 4
+        { [("parallel.mode", new ConfigValue.Word("tensor")), ("parallel.devices", Devices("cpu", "cpu")), ("model", new ConfigValue.Call("synthetic", [new ConfigValue.Text("qwen3:tiny")], []))] },
+        { [("parallel.mode", new ConfigValue.Word("tensor")), ("parallel.devices", Devices("cuda:0", "cuda:1", "cuda:2", "cuda:3")), ("model", new ConfigValue.Call("synthetic", [new ConfigValue.Text("llama-3.2-1b")], []))] },
         { [(TorchSharpModule.Attention, new ConfigValue.Word("eager")), (TorchSharpModule.LibtorchPath, new ConfigValue.Text("/opt/torch/lib"))] },
     };
 
     [Theory]
     [MemberData(nameof(Consistent))]
     public void Consistent_settings_have_no_findings((string, ConfigValue)[] values) => Assert.Empty(Registry.Validate(Set(values)));
+
+    [Fact]
+    public void A_tensor_split_of_a_model_folder_is_checked_against_its_config_before_it_runs()
+    {
+        var folder = Path.Combine(_folder, "llama");
+        SyntheticModelWriter.Write(SyntheticPresets.Get("llama", "tiny"), 0, folder); // 4 heads, 2 key/value heads
+        var module = new TorchSharpModule();
+        IReadOnlyList<Diagnostic> Preflight(params string[] devices)
+        {
+            var config = ExperimentConfig.From(Set(("model", new ConfigValue.Text(folder)), ("parallel.mode", new ConfigValue.Word("tensor")), ("parallel.devices", Devices(devices))), Registry);
+            var findings = new Findings();
+            module.Preflight(config, _folder, findings);
+            return findings.All;
+        }
+        var diagnostic = Assert.Single(Preflight("cpu", "cpu", "cpu"));
+        Assert.Equal(("LEM1006", Severity.Error, "parallel.devices"), (diagnostic.Code, diagnostic.Severity, diagnostic.Parameter));
+        Assert.Contains("4 attention heads, which 3 does not divide", diagnostic.Message);
+        Assert.Contains("Use 2 devices", diagnostic.Message);
+        Assert.Empty(Preflight("cpu", "cpu"));
+    }
 
     [Fact]
     public void An_empty_libtorch_path_is_refused() =>

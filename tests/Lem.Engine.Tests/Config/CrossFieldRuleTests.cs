@@ -29,6 +29,8 @@ public class CrossFieldRuleTests
         { [("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))], Severity.Warning, "parallel.devices", ["no effect while parallel.mode = none"] },
         { [("parallel.mode", V.Word("pipeline")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1"), V.Text("cuda:1")))], Severity.Error, "parallel.devices", ["lists \"cuda:1\" 2 times"] },
         { [("parallel.mode", V.Word("data")), ("parallel.devices", V.List(V.Text("cpu"), V.Text("cpu")))], Severity.Error, "parallel.devices", ["lists \"cpu\" 2 times"] },
+        { [("parallel.mode", V.Word("tensor")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:0")))], Severity.Error, "parallel.devices", ["lists \"cuda:0\" 2 times"] },
+        { [("parallel.mode", V.Word("tensor")), ("parallel.devices", V.List(V.Text("cuda:1")))], Severity.Error, "parallel.devices", ["parallel.mode = tensor needs parallel.devices with at least two devices"] },
         { [("traffic.concurrency", V.Int(4))], Severity.Warning, "traffic.concurrency", ["no effect while traffic.mode = none"] },
         { [("measurement.gpus", V.List(V.Text("cuda:0"))), ("parallel.mode", V.Word("data")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))],
             Severity.Error, "measurement.gpus", ["each data-parallel worker meters the device it runs on"] },
@@ -103,6 +105,9 @@ public class CrossFieldRuleTests
         { [("parallel.mode", V.Word("pipeline")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))] },
         // a pipeline's stages may share the host: a split checked without GPUs
         { [("parallel.mode", V.Word("pipeline")), ("parallel.devices", V.List(V.Text("cpu"), V.Text("cpu")))] },
+        // so may a tensor split's ranks
+        { [("parallel.mode", V.Word("tensor")), ("parallel.devices", V.List(V.Text("cpu"), V.Text("cpu"), V.Text("cpu"), V.Text("cpu")))] },
+        { [("parallel.mode", V.Word("tensor")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1")))] },
         { [("decoder.preset", V.Word("standard")), ("decoder.top_p", V.Dec(0.8))] },
         { [("decoder.preset", V.Word("deterministic")), ("decoder.repetition_penalty", V.Dec(1.1))] }, // applies to greedy decoding too
     };

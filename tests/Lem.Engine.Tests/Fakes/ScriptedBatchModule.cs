@@ -22,7 +22,7 @@ internal sealed class ScriptedBatchModule(MeterClock? clock = null, TimeSpan? st
         new(Steps, ParameterKind.Decimal, new ConfigValue.Decimal(1.0), "Milliseconds per decode step.", Unit: "ms", Min: 0, Max: 1000),
     ];
 
-    public BackendCapabilities Capabilities { get; } = new(ExecutionShape.Batch, ["fp32", "bf16"], ["none", "int8"], ["none", "data", "pipeline"],
+    public BackendCapabilities Capabilities { get; } = new(ExecutionShape.Batch, ["fp32", "bf16"], ["none", "int8"], ["none", "data", "pipeline", "tensor"],
         [ModelSourceKind.HuggingFaceFolder, ModelSourceKind.Synthetic, ModelSourceKind.GgufFile], TracesFlops: false, ReportsDeviceMemory: false, HasTokenizer: true);
 
     /// <summary>A step time of 0 ms with bf16 is refused, to show a module's own rule.</summary>

@@ -34,12 +34,14 @@ public sealed class ExperimentRunnerTests : IDisposable
         _nvml = new FakeNvml(_clock, new FakeGpu("GPU-aaaa", "00000000:1B:00.0", "NVIDIA H200") { PowerW = 300, UpdatePeriodS = 0.005 });
     }
 
-    private RunnerServices Services(params Lem.Engine.Inference.IBackendModule[] modules) =>
+    private RunnerServices Services(params Lem.Engine.Inference.IBackendModule[] modules) => Services(_nvml, modules);
+
+    private RunnerServices Services(FakeNvml nvml, params Lem.Engine.Inference.IBackendModule[] modules) =>
         new(ParameterRegistry.Compose(modules), TextWriter.Null)
         {
             // no sampler thread: the manual clock is advanced by the workload alone
             CreateMeters = options => MeterSet.Create(options with { SampleIntervalMs = 0, PowercapRoot = _powercap.Root, ProcRoot = _proc.Root },
-                _nvml.Platforms(), _ => null, _clock),
+                nvml.Platforms(), _ => null, _clock),
             Clock = _clock,
             CollectEnvironment = _ => EnvironmentInfo.Collect(null),
             BaselineCacheFolder = Path.Combine(_results.Path, "baselines"),
@@ -56,6 +58,30 @@ public sealed class ExperimentRunnerTests : IDisposable
         var stored = new ResultStore(_results.Path).LoadRun(outcome.RunId);
         Assert.Equal(RunStatus.Complete, stored.Status);
         return Assert.Single(stored.Records);
+    }
+
+    [Fact]
+    public void A_tensor_split_is_one_worker_loaded_over_its_devices_and_metered_per_gpu()
+    {
+        var nvml = new FakeNvml(_clock,
+            new FakeGpu("GPU-aaaa", "00000000:1B:00.0", "NVIDIA H200") { PowerW = 300, UpdatePeriodS = 0.005 },
+            new FakeGpu("GPU-bbbb", "00000000:2B:00.0", "NVIDIA H200") { PowerW = 200, UpdatePeriodS = 0.005 });
+        var module = new ScriptedBatchModule(_clock, stepTime: TimeSpan.FromMilliseconds(10));
+        var services = Services(nvml, module);
+        var run = Plan(services, ("parallel.mode", V.Word("tensor")), ("parallel.devices", V.List(V.Text("cuda:0"), V.Text("cuda:1"))),
+            ("max_new_tokens", V.Int(4)), ("min_new_tokens", V.Int(4)),
+            ("prompts", V.Named("synthetic", ("count", V.Int(8)), ("input_tokens", V.Int(6)))), ("batching.batch_size", V.Int(4)), ("warmup.count", V.Int(1)));
+
+        var record = RunOne(services, run);
+
+        var load = Assert.Single(module.Loads);
+        Assert.Equal("cuda:0", load.Device);
+        Assert.Equal(["cuda:0", "cuda:1"], load.TensorDevices!);
+        Assert.Null(load.PipelineDevices);
+        Assert.Equal((0, 1), (record.WorkerIndex, record.WorkerCount));
+        // both GPUs metered over the one window, each on its own
+        Assert.Equal(300 * 0.080, record.Energy.Single(e => e.Component == "gpu:0").EnergyJ!.Value, 6);
+        Assert.Equal(200 * 0.080, record.Energy.Single(e => e.Component == "gpu:1").EnergyJ!.Value, 6);
     }
 
     [Fact]

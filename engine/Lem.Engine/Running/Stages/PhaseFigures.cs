@@ -14,7 +14,7 @@ internal static class PhaseFigures
     /// falls back to the sampled counter series (<see cref="PhaseSplit"/>), which cannot resolve a phase shorter than
     /// the series' resolution. A phase energy is reported only when every batch's phase could be, flagged when any is
     /// low-confidence, and a <c>phase-energy-method</c> note says how it was obtained. The workload clock starts a few
-    /// ms after the meters' window. A worker with several GPUs (a pipeline) sums their phase energies.
+    /// ms after the meters' window. A worker with several GPUs (a pipeline or a tensor split) sums their phase energies.
     /// </summary>
     internal static IEnumerable<KeyValuePair<string, double>> Of(WindowMeasurement window, WorkloadRun workload, MeterSet meters,
         List<WarningRecord> warnings)

@@ -198,7 +198,7 @@ public static class RecordStage
     /// longest output) or per request (request shape: each request its own prompt and output). MBU needs decode-only
     /// time, which exists per batch; requests a server serves together overlap, so MBU is left out there with the reason.
     /// </summary>
-    /// <param name="gpuCount">The GPUs this worker's model uses (several for a pipeline): MFU and MBU are over all of them.</param>
+    /// <param name="gpuCount">The GPUs this worker's model uses (several for a pipeline or a tensor split): MFU and MBU are over all of them.</param>
     private static FlopsRecord FlopsFor(ModelInfo model, WorkloadRun workload, double windowS, string? gpuName, int gpuCount, string precision)
     {
         BatchShape[] shapes;

@@ -21,10 +21,14 @@ public sealed record RunPlan(
     public int WorkerCount => WorkerDevices.Count;
     public ExecutionShape Shape => Module.Capabilities.Shape;
 
-    /// <summary>How the devices are laid out, for the log: "cuda:0", "cuda:0, cuda:1" (data), "a pipeline over cuda:0+cuda:1".</summary>
-    public string LayoutText => Config.Parallel.Mode == ParallelMode.Pipeline
-        ? $"a pipeline over {string.Join("+", Config.DevicesUsed)}"
-        : string.Join(", ", WorkerDevices.SelectMany(d => d));
+    /// <summary>How the devices are laid out, for the log: "cuda:0", "cuda:0, cuda:1" (data), "a pipeline over cuda:0+cuda:1",
+    /// "a tensor split over cuda:0+cuda:1".</summary>
+    public string LayoutText => Config.Parallel.Mode switch
+    {
+        ParallelMode.Pipeline => $"a pipeline over {string.Join("+", Config.DevicesUsed)}",
+        ParallelMode.Tensor => $"a tensor split over {string.Join("+", Config.DevicesUsed)}",
+        _ => string.Join(", ", WorkerDevices.SelectMany(d => d)),
+    };
 
     /// <summary>The load request of one worker.</summary>
     public ModelLoadRequest LoadRequest(int worker)
@@ -34,6 +38,7 @@ public sealed record RunPlan(
         {
             Device = devices[0].ToString(),
             PipelineDevices = Config.Parallel.Mode == ParallelMode.Pipeline ? devices.Select(d => d.ToString()).ToArray() : null,
+            TensorDevices = Config.Parallel.Mode == ParallelMode.Tensor ? devices.Select(d => d.ToString()).ToArray() : null,
         };
     }
 }
