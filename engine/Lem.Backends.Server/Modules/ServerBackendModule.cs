@@ -57,6 +57,8 @@ public sealed class ServerBackendModule : IBackendModule
 
     public IReadOnlyList<string> OriginalNames => Engine.OriginalNames;
 
+    public IReadOnlyList<OriginalKey> OriginalKeys => Engine.OriginalKeys;
+
     public IReadOnlyList<ParameterDefinition> Parameters { get; }
 
     public BackendCapabilities Capabilities { get; }

@@ -34,6 +34,9 @@ public sealed class TorchSharpModule : IBackendModule
 
     public IReadOnlyList<string> OriginalNames => ["pytorch"];
 
+    /// <summary>The keys of the original tool's <c>pytorch:</c> section that are this backend's business (Hugging Face transformers options there).</summary>
+    public IReadOnlyList<OriginalKey> OriginalKeys { get; } = OriginalPyTorchKeys.All;
+
     public IReadOnlyList<ParameterDefinition> Parameters { get; } =
     [
         new(CudaGraphs, ParameterKind.Boolean, new ConfigValue.Boolean(true),
