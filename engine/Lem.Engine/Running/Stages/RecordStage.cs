@@ -118,9 +118,8 @@ public static class RecordStage
             Warnings = warnings,
         };
         var series = window.Results.SelectMany(r => r.TimeSeries).ToList();
-        var targetInFlight = plan.Shape == ExecutionShape.Batch ? config.Batching.BatchSize
-            : config.Traffic.Mode == TrafficMode.Concurrent ? config.Traffic.Concurrency : config.Traffic.MaxConcurrency;
-        var validity = new ValidityInputs(series, config.Measurement.SampleInterval.TotalMilliseconds, targetInFlight);
+        // the steady-state target is read from the record (SteadyStateTarget), so it is the same wherever a record is judged
+        var validity = new ValidityInputs(series, config.Measurement.SampleInterval.TotalMilliseconds);
         return (RecordMetrics.Finish(record, meterMetrics, validity), config.Measurement.TimeSeries ? series : null);
     }
 
