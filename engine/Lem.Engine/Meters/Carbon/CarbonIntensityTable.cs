@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lem.Engine.Config;
 
 namespace Lem.Engine.Meters.Carbon;
 
@@ -31,6 +32,21 @@ public static class CarbonIntensityTable
 
     /// <summary>True for a subdivision or zone code (<c>US-CA</c>, <c>US-CAL-CISO</c>): a country code, a hyphen, more.</summary>
     public static bool IsSubdivision(string region) => region.Trim() is var r && r.IndexOf('-') is > 0 and var i && i < r.Length - 1;
+
+    /// <summary>
+    /// Rows close to a region the table lacks, for messages: a subdivision's country (named as another grid by the
+    /// caller), then the codes, alpha-3 codes and names closest in spelling; at most <paramref name="count"/>.
+    /// </summary>
+    public static IReadOnlyList<Row> Close(string region, int count = 5)
+    {
+        var r = region.Trim();
+        var close = new List<Row>();
+        if (IsSubdivision(r) && Find(r[..r.IndexOf('-')]) is { } country) close.Add(country);
+        var byName = Rows.SelectMany(x => new[] { (Key: x.Code, Row: x), (Key: x.Iso3, Row: x), (Key: x.Name, Row: x) }).ToList();
+        foreach (var key in NameSuggester.Ranked(r, byName.Select(x => x.Key), count))
+            close.Add(byName.First(x => x.Key == key).Row);
+        return close.Distinct().Take(count).ToList();
+    }
 
     /// <summary>The table's region codes, for messages: <c>US, CA, MX, ...</c>.</summary>
     public static string KnownRegions => string.Join(", ", Rows.Select(x => x.Code));
