@@ -16,7 +16,7 @@ public static class RunSummary
         text.AppendLine($"  tokens: {record.Tokens.PromptTokens} prompt, {record.Tokens.OutputTokens} output in {record.Window.DurationS:F2} s; {F(MetricNames.OutputTokensPerS, "F1")} output tok/s");
         text.AppendLine($"  latency: TTFT p50 {F(MetricNames.Latency(LatencyNames.Ttft, "p50"), "F1")} ms, TPOT p50 {F(MetricNames.Latency(LatencyNames.Tpot, "p50"), "F2")} ms");
         foreach (var e in record.Energy)
-            text.AppendLine($"  energy {e.Component}: {(e.EnergyJ is { } j ? j.ToString("F2", CultureInfo.InvariantCulture) + " J" : "unavailable")} [{EnergySourceText.Of(e.Source)}{(e.LowConfidence ? ", low confidence" : "")}] {e.Note}");
+            text.AppendLine($"  energy {e.Component}: {(e.EnergyJ is { } j ? j.ToString("F2", CultureInfo.InvariantCulture) + " J" : "unavailable")} [{EnergySourceText.Of(e)}{(e.LowConfidence ? ", low confidence" : "")}] {e.Note}");
         foreach (var line in EnergySummaryLine.For(record)) text.AppendLine("  " + line);
         var warnings = workers.SelectMany(w => w.Warnings).Select(w => w.Message).Distinct().ToList();
         foreach (var warning in warnings) text.AppendLine($"  warning: {warning}");

@@ -93,14 +93,14 @@ public sealed class ExportTable
         foreach (var metric in MetricNames.Canonical)
             row.Add(r.Metrics.TryGetValue(metric.Name, out var v) ? v : null);
 
-        row.Add(r.Energy.Count > 0 ? EnergySourceText.Of(EnergyComponents.Sum(r.Energy).Source) : null);
+        row.Add(r.Energy.Count > 0 ? EnergySourceText.OfSum(r.Energy, EnergyComponents.Sum(r.Energy).Source) : null);
         foreach (var category in EnergyComponents.Categories)
         {
             var inCategory = EnergyComponents.InCategory(r.Energy, category).ToList();
-            row.Add(inCategory.Count > 0 ? EnergySourceText.Of(EnergyComponents.Sum(inCategory).Source) : null);
+            row.Add(inCategory.Count > 0 ? EnergySourceText.OfSum(inCategory, EnergyComponents.Sum(inCategory).Source) : null);
         }
         row.Add(r.Energy.Count > 0 ? (r.Energy.Any(e => e.LowConfidence) ? "true" : "false") : null);
-        row.Add(r.Energy.Count > 0 ? string.Join("; ", r.Energy.Select(e => $"{e.Component}={EnergySourceText.Of(e.Source)}")) : null);
+        row.Add(r.Energy.Count > 0 ? string.Join("; ", r.Energy.Select(e => $"{e.Component}={EnergySourceText.Of(e)}")) : null);
         row.Add(string.Join(";", r.Warnings.Select(w => w.Code).Distinct()));
 
         foreach (var name in extraMetrics)
