@@ -12,7 +12,8 @@ namespace Lem.Engine.Results.Validity;
 /// each energy figure's window is long enough for its meter's resolution, whether GPU power samples cover the window,
 /// whether mean GPU power lies between idle and the power limit, whether the energy counter and integrated power
 /// agree, whether the GPU throttled, how much of the window was at steady state (the target number of requests in
-/// flight) with the energy over that part, and whether estimates dominate the total. Thresholds: <see cref="ValidityRules"/>;
+/// flight) with the energy over that part, whether other processes loaded the host's CPUs, and whether estimates
+/// dominate the total. Thresholds: <see cref="ValidityRules"/>;
 /// each check's rule is in docs/methodology.md ("Validity verdict").
 /// </summary>
 public static partial class ValidityEvaluator
@@ -53,6 +54,7 @@ public static partial class ValidityEvaluator
             checks.Add(Throttling(n, m, window));
 
         if (SteadyStateCheck(record, inputs, rules, figures) is { } steady) checks.Add(steady);
+        if (m.TryGetValue(MetricNames.HostOtherCpuShare, out var otherCpu)) checks.Add(HostContention(otherCpu, rules));
 
         var composition = EnergyComposition.Of(record.Energy);
         if (composition.EstimatedShare is { } share)
@@ -197,6 +199,16 @@ public static partial class ValidityEvaluator
         return new ValidityCheck("steady-state", status,
             $"{Num(steady.ShareOfWindow * 100)}% of the window ({Num(steady.SteadyS)} of {Num(record.Window.DurationS)} s) had {t} or more requests in flight{energyText}{verdictText}",
             steady.ShareOfWindow);
+    }
+
+    private static ValidityCheck HostContention(double otherShare, ValidityRules rules)
+    {
+        var text = $"other processes used {Num(otherShare * 100)}% of the machine's CPU time during the window";
+        return otherShare > rules.HostContentionWarn
+            ? new ValidityCheck("host-contention", ValidityStatus.Warn,
+                $"{text} (more than {Num(rules.HostContentionWarn * 100)}%): the whole-machine host figures include their energy, and the process figures move with them "
+                + "(idle and uncore power is shared over the busy ticks); measure on an otherwise idle machine", otherShare)
+            : new ValidityCheck("host-contention", ValidityStatus.Pass, text, otherShare);
     }
 
     /// <summary>Per GPU, its instant power series (else its averaged one), from the window's series.</summary>

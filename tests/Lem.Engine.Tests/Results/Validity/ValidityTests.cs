@@ -154,6 +154,19 @@ public class ValidityTests
         Assert.Equal(ValidityStatus.Fail, Check(RecordMetrics.Finish(Open("batch", ("traffic.mode", "none"))), "steady-state").Status);
     }
 
+    [Theory]
+    [InlineData(0.05, ValidityStatus.Pass)]
+    [InlineData(0.10, ValidityStatus.Pass)]
+    [InlineData(0.35, ValidityStatus.Warn)]
+    public void Other_processes_using_more_than_a_tenth_of_the_cpu_warn_of_host_contention(double otherShare, ValidityStatus expected)
+    {
+        var host = new HostEnergyRecord(Lem.Engine.Meters.Host.HostAttributionKind.Process, "lem process 7", 0.5, otherShare, null, []);
+        var check = Check(RecordMetrics.Finish(Samples.Raw("r") with { Host = host }), "host-contention");
+        Assert.Equal((expected, otherShare), (check.Status, check.Value));
+        Assert.Contains($"other processes used {otherShare * 100:0.##}% of the machine's CPU time", check.Detail);
+        Assert.DoesNotContain(RecordMetrics.Finish(Samples.Raw("r")).Validity!.Checks, c => c.Name == "host-contention"); // no host section, no check
+    }
+
     [Fact]
     public void An_estimate_dominating_the_total_warns()
     {
