@@ -2,6 +2,7 @@ using System.Globalization;
 using Lem.Engine.Config;
 using Lem.Engine.Results.Aggregation;
 using Lem.Engine.Results.Schema;
+using Lem.Engine.Results.Validity;
 
 namespace Lem.Engine.Results.Export;
 
@@ -28,6 +29,9 @@ public sealed class ExportTable
         new("model_architecture", ExportColumnKind.Text),
         new("model_precision", ExportColumnKind.Text),
         new("model_device", ExportColumnKind.Text),
+        new("workload_fingerprint", ExportColumnKind.Text),
+        new("validity_status", ExportColumnKind.Text),
+        new("validity_not_passed", ExportColumnKind.Text),
     ];
 
     public static readonly IReadOnlyList<ExportColumn> EnergySourceColumns =
@@ -84,6 +88,9 @@ public sealed class ExportTable
             r.StartedUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), r.EndedUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
             r.ToolVersion, (double?)r.SchemaVersion,
             r.Model?.Architecture, r.Model?.Precision, r.Model?.Device,
+            r.WorkloadFingerprint,
+            r.Validity is { } verdict ? ValidityVerdict.Text(verdict.Status) : null,
+            r.Validity is { } checks ? string.Join("; ", checks.Checks.Where(c => c.Status != ValidityStatus.Pass).Select(c => $"{c.Name}={ValidityVerdict.Text(c.Status)}")) : null,
         };
         foreach (var column in parameterColumns)
         {
