@@ -167,7 +167,7 @@ public static class ResultsView
         Section("Warnings");
         if (r.Warnings.Count == 0) text.Append("  none\n");
         foreach (var w in r.Warnings)
-            text.Append($"  {w.Code}: {w.Message}{(w.Remedy is null ? "" : " Remedy: " + w.Remedy)}\n");
+            text.Append($"  {w.Code}{(w.Kind == WarningKind.Note ? " (note)" : "")}: {w.Message}{(w.Remedy is null ? "" : " Remedy: " + w.Remedy)}\n");
 
         if (r.AggregationNotes.Count > 0)
         {
