@@ -89,6 +89,9 @@ let tests =
             expectOk j
             use doc = JsonDocument.Parse j.Stdout
             Expect.isGreaterThan (doc.RootElement.GetProperty("meters").GetArrayLength()) 0 "meters as JSON"
+            // the names result records use (environment.dotnet, meters[].meter)
+            Expect.equal (doc.RootElement.GetProperty("environment").GetProperty("dotnet").ValueKind) JsonValueKind.String "dotnet, as in records"
+            Expect.equal (doc.RootElement.GetProperty("meters")[0].GetProperty("meter").ValueKind) JsonValueKind.String "meter, as in records"
             let source = doc.RootElement.GetProperty("carbon_intensity").GetProperty("source")
             Expect.equal source.ValueKind JsonValueKind.String "an enum is written as text, not as an integer"
             Expect.equal (source.GetString()) "unavailable" "kebab-case, as in result records"

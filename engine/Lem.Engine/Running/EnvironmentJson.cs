@@ -4,11 +4,31 @@ using Lem.Engine.Meters;
 
 namespace Lem.Engine.Running;
 
-/// <summary>The validity metadata stored with every record: environment, meter health and update periods, warm-up used.</summary>
-internal static class EnvironmentJson
+/// <summary>
+/// The validity metadata stored with every record: environment, meter health and update periods, warm-up used. The
+/// environment and meter parts are the ones <c>lem env --json</c> prints, so both use the same names.
+/// </summary>
+public static class EnvironmentJson
 {
-    public static JsonObject From(EnvironmentInfo environment, IReadOnlyList<MeterHealth> meters, WarmupTracker warmup, double modelLoadS,
+    internal static JsonObject From(EnvironmentInfo environment, IReadOnlyList<MeterHealth> meters, WarmupTracker warmup, double modelLoadS,
         IReadOnlyDictionary<string, object> backendFacts)
+    {
+        var json = Of(environment);
+        json["warmup_steps"] = warmup.StepsUsed;
+        json["warmup_stop_reason"] = warmup.StopReason;
+        json["warmup_converged"] = warmup.Converged;
+        json["warmup_final_cv"] = warmup.FinalCv;
+        json["model_load_s"] = modelLoadS;
+        json["meters"] = Of(meters);
+        var facts = new JsonObject();
+        foreach (var (name, value) in backendFacts)
+            facts[name] = JsonValue.Create(value);
+        json["backend"] = facts;
+        return json;
+    }
+
+    /// <summary>The machine: tool, OS, kernel, .NET, CPU, container, GPU driver and GPUs.</summary>
+    public static JsonObject Of(EnvironmentInfo environment)
     {
         var json = new JsonObject
         {
@@ -25,11 +45,6 @@ internal static class EnvironmentJson
             ["gpu_driver_version"] = environment.GpuDriverVersion,
             ["cuda_driver_version"] = environment.CudaDriverVersion,
             ["gpu_unavailable_reason"] = environment.GpuUnavailableReason,
-            ["warmup_steps"] = warmup.StepsUsed,
-            ["warmup_stop_reason"] = warmup.StopReason,
-            ["warmup_converged"] = warmup.Converged,
-            ["warmup_final_cv"] = warmup.FinalCv,
-            ["model_load_s"] = modelLoadS,
         };
         var gpus = new JsonArray();
         foreach (var gpu in environment.Gpus)
@@ -39,6 +54,12 @@ internal static class EnvironmentJson
                 ["persistence_mode"] = gpu.PersistenceMode, ["mig_enabled"] = gpu.MigEnabled,
             });
         json["gpus"] = gpus;
+        return json;
+    }
+
+    /// <summary>Each meter's health: name, whether it is available, what it measures, why not, its update period.</summary>
+    public static JsonArray Of(IReadOnlyList<MeterHealth> meters)
+    {
         var meterArray = new JsonArray();
         foreach (var meter in meters)
             meterArray.Add(new JsonObject
@@ -46,11 +67,6 @@ internal static class EnvironmentJson
                 ["meter"] = meter.MeterName, ["available"] = meter.Available, ["measures"] = meter.Measures,
                 ["unavailable_reason"] = meter.UnavailableReason, ["update_period_ms"] = meter.UpdatePeriodMs,
             });
-        json["meters"] = meterArray;
-        var facts = new JsonObject();
-        foreach (var (name, value) in backendFacts)
-            facts[name] = JsonValue.Create(value);
-        json["backend"] = facts;
-        return json;
+        return meterArray;
     }
 }
