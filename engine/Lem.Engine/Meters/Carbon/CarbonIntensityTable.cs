@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lem.Engine.Config;
+using Lem.Engine.Workload.Prompts;
 
 namespace Lem.Engine.Meters.Carbon;
 
@@ -51,22 +52,19 @@ public static class CarbonIntensityTable
     /// <summary>The table's region codes, for messages: <c>US, CA, MX, ...</c>.</summary>
     public static string KnownRegions => string.Join(", ", Rows.Select(x => x.Code));
 
+    /// <summary>Parses the table (CSV, <see cref="CsvParser"/>): '#' comment lines (the source, kept as the header text),
+    /// a header, then <c>code,iso3,name,g_per_kwh</c> rows.</summary>
     public static (IReadOnlyList<Row> Rows, string Header) Parse(string csv)
     {
+        var header = csv.Split('\n').Where(l => l.StartsWith('#')).Select(l => l.TrimStart('#').Trim()).ToList();
         var rows = new List<Row>();
-        var header = new List<string>();
         var seenColumns = false;
-        var lineNumber = 0;
-        foreach (var raw in csv.Split('\n'))
+        foreach (var row in CsvParser.Parse("carbon-intensity.csv", csv, message => new FormatException(message), comment: '#'))
         {
-            lineNumber++;
-            var line = raw.Trim();
-            if (line.Length == 0) continue;
-            if (line.StartsWith('#')) { header.Add(line.TrimStart('#').Trim()); continue; }
             if (!seenColumns) { seenColumns = true; continue; }
-            var p = line.Split(',');
+            var p = row.Fields.Select(f => f.Trim()).ToArray();
             if (p.Length != 4 || !double.TryParse(p[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var g))
-                throw new FormatException($"carbon-intensity.csv line {lineNumber}: expected 'code,iso3,name,g_per_kwh', read '{line}'.");
+                throw new FormatException($"carbon-intensity.csv:{row.Line}: expected 'code,iso3,name,g_per_kwh' (quote a name that holds a comma), read '{string.Join(",", p)}'.");
             rows.Add(new Row(p[0], p[1], p[2], g));
         }
         return (rows, string.Join(" ", header));
