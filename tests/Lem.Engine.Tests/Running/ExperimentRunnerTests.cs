@@ -143,6 +143,31 @@ public sealed class ExperimentRunnerTests : IDisposable
     }
 
     [Fact]
+    public void The_store_and_the_carbon_lookup_are_collaborators_passed_in()
+    {
+        var elsewhere = Path.Combine(_results.Path, "elsewhere");
+        var asked = new List<Lem.Engine.Meters.Carbon.CarbonSettings>();
+        var services = Services(new ScriptedBatchModule(_clock, stepTime: TimeSpan.FromMilliseconds(10))) with
+        {
+            CreateStore = _ => new ResultStore(elsewhere),
+            ResolveCarbon = settings =>
+            {
+                asked.Add(settings);
+                return new Lem.Engine.Meters.Carbon.CarbonIntensity(500, Lem.Engine.Meters.Carbon.CarbonIntensitySource.Configured, "a test grid");
+            },
+        };
+        var run = Plan(services, ("max_new_tokens", V.Int(2)), ("prompts", V.Named("synthetic", ("count", V.Int(2)))), ("warmup.count", V.Int(0)),
+            ("carbon.region", V.Text("FR")));
+
+        using var runner = new ExperimentRunner(services);
+        var outcome = runner.Run(run);
+
+        var record = Assert.Single(new ResultStore(elsewhere).LoadRun(outcome.RunId).Records);
+        Assert.Equal("FR", Assert.Single(asked).Region);
+        Assert.Equal((500.0, "a test grid"), (record.Carbon!.IntensityGPerKwh, record.Carbon.Note));
+    }
+
+    [Fact]
     public void Measurement_gpus_decides_what_is_metered_not_where_the_model_runs()
     {
         var services = Services(new ScriptedBatchModule(_clock), new ScriptedRequestModule(_clock));

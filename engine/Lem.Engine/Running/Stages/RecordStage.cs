@@ -11,6 +11,7 @@ using Lem.Engine.Results;
 using Lem.Engine.Results.Aggregation;
 using Lem.Engine.Results.Schema;
 using Lem.Engine.Config;
+using Lem.Engine.Meters.Carbon;
 using Lem.Engine.Meters.Host;
 using Lem.Engine.Results.Validity;
 using Lem.Engine.Workload;
@@ -39,7 +40,8 @@ public static class RecordStage
         MeasuredWindow Measured,
         PreparedWorkload Workload,
         EnvironmentInfo Environment,
-        List<WarningRecord> Warnings);
+        List<WarningRecord> Warnings,
+        CarbonIntensity CarbonIntensity);
 
     public static (RawRecord Record, IReadOnlyList<TimeSeriesPoint>? TimeSeries) Build(Inputs inputs)
     {
@@ -111,7 +113,7 @@ public static class RecordStage
             Baseline = inputs.Baseline is not { } baseline ? null : BaselineRecord.Create(baseline.PowerW, baseline.DurationS,
                 EnergyComponents.Sum(energy.Where(e => baseline.Components.Contains(e.Component))).EnergyJ, window.DurationS,
                 baseline.Components, baseline.Cached),
-            Carbon = CarbonFor(meters, energy),
+            Carbon = CarbonFor(meters, energy, inputs.CarbonIntensity),
             Flops = flops,
             Memory = new MemoryRecord(host.PeakRssBytes, model.PeakDeviceMemoryBytes, host.PeakRssMethod),
             Requests = workload.Requests.Select(RequestRecords.From).ToList(),
@@ -169,10 +171,9 @@ public static class RecordStage
             mfu?.Ratio, mfu?.Note, mbu?.Ratio, mbu?.Note);
     }
 
-    private static CarbonRecord? CarbonFor(MeterSet meters, IReadOnlyList<EnergyRecord> energy)
+    private static CarbonRecord? CarbonFor(MeterSet meters, IReadOnlyList<EnergyRecord> energy, CarbonIntensity intensity)
     {
         var total = EnergyComponents.Sum(energy).EnergyJ;
-        var intensity = meters.ResolveCarbonIntensityAsync().GetAwaiter().GetResult();
         var estimate = meters.Carbon(total, intensity);
         return CarbonRecords.From(estimate, intensity);
     }
