@@ -15,17 +15,12 @@ type HostOptions =
       /// --results FOLDER: overrides every experiment's results.dir.
       ResultsOverride: string option }
 
-let private plannedRuns (options: HostOptions) (request: RunRequest) =
+/// The engine's planned runs of a run request (results.dir overridden by --results).
+let plannedRuns (options: HostOptions) (request: RunRequest) =
     let baseFolder = Path.GetDirectoryName(Path.GetFullPath options.ScriptPath)
     request.Runs
     |> List.map (fun r ->
-        let parameters =
-            match options.ResultsOverride with
-            | Some folder ->
-                let values = Collections.Generic.Dictionary<string, ResolvedValue>(r.Parameters)
-                values["results.dir"] <- ResolvedValue(ConfigValue.Text(Path.GetFullPath folder), Provenance.CommandLine("--results"))
-                values :> Collections.Generic.IReadOnlyDictionary<_, _>
-            | None -> r.Parameters
+        let parameters = PreflightHost.withResultsDir options.ResultsOverride r.Parameters
         PlannedRun(r.Experiment, r.Cycle, ExperimentConfig.From(parameters, Composition.registry), baseFolder))
 
 /// Checks the results folder up front (the result store's own check), so that an unusable results.dir is one line
@@ -35,11 +30,25 @@ let private ensureResultsFolder (resultsDir: string) =
     Lem.Engine.Results.Store.ResultStore(full).EnsureWritable()
     full
 
-let private manifestPath (options: HostOptions) (request: RunRequest) (runs: PlannedRun list) =
+/// The run manifest of a request: RESULTS/manifests/SCRIPT.TARGET.json (RESULTS: the first run's results folder, checked writable).
+let manifestPath (options: HostOptions) (request: RunRequest) (runs: PlannedRun list) =
     let first = runs.Head
     let resultsRoot = ensureResultsFolder first.Config.ResultsDir
     let script = Path.GetFileNameWithoutExtension options.ScriptPath
     Path.Combine(resultsRoot, "manifests", $"{script}.{request.Target}.json")
+
+/// Whether a run folder is complete (its DONE marker): what the manifest's resume check asks.
+let resultComplete (folder: string) = File.Exists(Path.Combine(folder, "DONE"))
+
+/// The campaign runner of lem run and lem daemon: each run through the experiment runner, its summary on stdout.
+let campaignRunner (runner: ExperimentRunner) =
+    CampaignRunner(
+        (fun run ->
+            let outcome = runner.Run run
+            printfn "%s" outcome.Summary
+            outcome),
+        resultComplete,
+        log = Console.Error)
 
 let private runExperiments (options: HostOptions) (runner: ExperimentRunner) (request: RunRequest) : Result<unit, string> =
     try
@@ -52,16 +61,12 @@ let private runExperiments (options: HostOptions) (runner: ExperimentRunner) (re
                 printfn "  %s  model=%O device=%O precision=%s batch_size=%d" r.Key r.Config.Model r.Config.Device r.Config.PrecisionText r.Config.Batching.BatchSize
             Ok()
         else
+            match request.Schedule with
+            | Some schedule ->
+                eprintfn "note: campaign %s has schedule \"%s\": lem run runs its cycles now; lem daemon %s runs one at each occurrence" request.Target schedule options.ScriptPath
+            | None -> ()
             let manifest = RunManifest.OpenOrCreate(manifestPath options request runs)
-            let campaign =
-                CampaignRunner(
-                    (fun run ->
-                        let outcome = runner.Run run
-                        printfn "%s" outcome.Summary
-                        outcome),
-                    (fun folder -> File.Exists(Path.Combine(folder, "DONE"))),
-                    log = Console.Error)
-            campaign.Run(Array.ofList runs, CampaignOptions(request.Gap, request.CycleGap, options.Fresh), manifest) |> ignore
+            (campaignRunner runner).Run(Array.ofList runs, CampaignOptions(request.Gap, request.CycleGap, options.Fresh), manifest) |> ignore
             Ok()
     with
     | :? ConfigException as e -> Error e.Message

@@ -12,8 +12,11 @@ let all =
         ModelTests.tests
         ResultsTests.tests
         BadInputTests.tests
+        PreflightTests.tests
         RunTests.tests
         ReplTests.tests
         ExampleTests.tests
         FsiTests.tests
+        MeasureTests.tests
+        DaemonTests.tests
     ]

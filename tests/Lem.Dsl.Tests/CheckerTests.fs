@@ -25,11 +25,24 @@ let diagnosticTable =
       "campaign unknown key", "experiment a {}\ncampaign c {\n  experiments = [a]\n  cylces = 3\n}", [ "LEM0240", 4, 3 ]
       "campaign unknown experiment", "experiment a {}\ncampaign c { experiments = [a, b] }", [ "LEM0211", 2, 32 ]
       "campaign bad order", "experiment a {}\ncampaign c { experiments = [a]; order = random }", [ "LEM0241", 2, 41 ]
+      "campaign schedule not cron", "experiment a {}\ncampaign c {\n  experiments = [a]\n  schedule = \"0 25 * * *\"\n}", [ "LEM0244", 4, 14 ]
+      "campaign schedule not text", "experiment a {}\ncampaign c { experiments = [a]; schedule = 2 }", [ "LEM0241", 2, 44 ]
+      "campaign schedule", "experiment a {}\ncampaign c { experiments = [a]; cycles = 7; schedule = \"0 2 * * *\" }", []
       "run unknown", "experiment a {}\nrun b", [ "LEM0250", 2, 5 ]
       "unknown metric", "experiment a {}\nanalyze a {\n  table energy_per_output_token, ttft_ms_p50 by batching.batch_size\n}", [ "LEM0252", 3, 9 ]
       "every metric docs/metrics.md defines is accepted", "experiment a {}\nanalyze a {\n  table padding_ratio, effective_batch_size, prefill_time_s, decode_time_s, gpu_prefill_energy_j, gpu_decode_energy_j, cpu_prefill_energy_j, ram_decode_energy_j, energy_per_input_token_j, energy_wh_per_1k_output_tokens, request_energy_j_p99, goodput_requests_per_s by batching.batch_size\n}", []
       "run before the definition", "show a\nexperiment a {}", [ "LEM0251", 1, 6 ]
       "syntax errors are all reported", "experiment a {\n  model =\n}\nexperiment b {\n  = 3\n}\nrun a", [ "LEM0100", 2, 10; "LEM0100", 5, 3; "LEM0250", 7, 5 ]
+      // no silent no-ops: each of these ran nothing, or ran one experiment twice under one name, without a word
+      "campaign with no experiments", "experiment a {}\ncampaign c { experiments = [] }\nrun c", [ "LEM0243", 2, 28 ]
+      "campaign listing an experiment twice", "experiment a {}\ncampaign c { experiments = [a, a] }", [ "LEM0241", 2, 32 ]
+      "sweep value listed twice", "experiment a {}\nsweep s from a {\n  batching.batch_size = [1, 1, 4]\n}", [ "LEM0235", 3, 29 ]
+      "sweep value listed twice through a let", "let sizes = [2, 2]\nexperiment a {}\nsweep s from a { batching.batch_size = sizes }", [ "LEM0235", 3, 40 ]
+      "equal durations written two ways", "experiment a {}\nsweep s from a { baseline.duration = [1s, 1000ms] }", [ "LEM0235", 2, 43 ]
+      "zip position repeated", "experiment a {}\nsweep s from a zip {\n  batching.batch_size = [1, 1]\n  precision = [fp16, fp16]\n}", [ "LEM0235", 3, 29 ]
+      "zip with a value repeated on one axis only is fine", "experiment a {}\nsweep s from a zip {\n  batching.batch_size = [1, 1]\n  precision = [fp16, bf16]\n}", []
+      "sweep axis given twice", "experiment a {}\nsweep s from a {\n  batching.batch_size = [1, 2]\n  batching.batch_size = [4]\n}", [ "LEM0235", 4, 3 ]
+      "synthetic prompts take no preset", "experiment a { prompts = synthetic(\"alpaca\") }", [ "LEM1008", 1, 16 ]
       "choice word as a call argument", "experiment a { prompts = file(\"p.jsonl\", format = jsonl, sample = 4) }", []
       "valid script", "let n = 2\nexperiment a {\n  prompts = synthetic(count = n, input_tokens = 8)\n  decoder { temperature = 0.5; top_p = 0.9 }\n}\nrun a", [] ]
 
@@ -61,6 +74,14 @@ let suggestions =
         testCase "did you mean an allowed word" <| fun () ->
             let p = check "experiment a { precision = bf61 }"
             Expect.stringContains (dump p) "did you mean 'bf16'?" (dump p)
+        testCase "a schedule that is not cron says why and how to write one" <| fun () ->
+            let p = check "experiment a {}\ncampaign c { experiments = [a]; schedule = \"0 2 * *\" }"
+            Expect.stringStarts (dump p) "main.lem:2:44: error LEM0244: schedule \"0 2 * *\" is not a cron expression: " (dump p)
+            Expect.stringContains (dump p) "Remedy: write five fields, minute hour day-of-month month day-of-week, for example \"0 2 * * *\"" (dump p)
+        testCase "a valid schedule reaches the run request" <| fun () ->
+            let p = check "experiment a {}\ncampaign c { experiments = [a]; cycles = 2; schedule = \"30 */4 * * 1-5\" }\nrun c"
+            Expect.isEmpty (errors p) (dump p)
+            Expect.equal p.Campaigns["c"].Schedule (Some "30 */4 * * 1-5") "kept"
         testCase "rendered as FILE:LINE:COL: error CODE: message" <| fun () ->
             let p = check "experiment a {\n  precision = int4\n}"
             Expect.stringStarts (dump p) "main.lem:2:3: error LEM1004: precision = int4 is not allowed" (dump p)
@@ -152,7 +173,7 @@ let imports =
 
 let campaigns =
     let campaign order cycles seed =
-        { Name = "c"; Experiments = [ "a"; "b"; "c" ]; Cycles = cycles; Order = order; Seed = seed; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Range = Range.point "x" 1 1 }
+        { Name = "c"; Experiments = [ "a"; "b"; "c" ]; Cycles = cycles; Order = order; Seed = seed; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Schedule = None; Range = Range.point "x" 1 1 }
     let runs c = Campaigns.expand c |> List.map (fun r -> r.Experiment, r.Cycle)
     testList "campaigns" [
         testCase "interleaved" <| fun () ->

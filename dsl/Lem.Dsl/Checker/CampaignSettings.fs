@@ -1,4 +1,4 @@
-/// Reads a campaign's settings: experiments, cycles, order, seed, gap, cycle_gap.
+/// Reads a campaign's settings: experiments, cycles, order, seed, gap, cycle_gap, schedule.
 module internal Lem.Dsl.Checker.CampaignSettings
 
 open System
@@ -15,12 +15,12 @@ type Member =
     /// Not defined; the "did you mean" hint (possibly empty).
     | Unknown of hint: string
 
-let keys = [ "experiments"; "cycles"; "order"; "seed"; "gap"; "cycle_gap" ]
+let keys = [ "experiments"; "cycles"; "order"; "seed"; "gap"; "cycle_gap"; "schedule" ]
 
 let read (lets: Lowering.LetEnv) (report: SyntaxDiagnostic -> unit) (lookup: string -> Member) (name: Ident) (assignments: Assignment list) : CheckedCampaign =
     let error code range message = report (SyntaxDiagnostic.error code range message)
     let mutable c =
-        { Name = name.Name; Experiments = []; Cycles = 1; Order = Interleaved; Seed = 0; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Range = name.Range }
+        { Name = name.Name; Experiments = []; Cycles = 1; Order = Interleaved; Seed = 0; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Schedule = None; Range = name.Range }
     let mutable sawExperiments = false
     for a in assignments do
         let key = a.Path.Text
@@ -31,22 +31,41 @@ let read (lets: Lowering.LetEnv) (report: SyntaxDiagnostic -> unit) (lookup: str
             sawExperiments <- true
             match a.Value.Kind with
             | List items ->
+                let listed = System.Collections.Generic.Dictionary<string, Range>()
+                let mutable itemErrors = false
                 let names =
                     items
                     |> List.collect (fun item ->
                         match item.Kind with
+                        | Word w when listed.ContainsKey w ->
+                            let first = listed[w]
+                            error Codes.CampaignValue item.Range
+                                (sprintf "campaign '%s' lists '%s' twice (first at %s:%d:%d): its runs would have one name, and the second would be skipped as done before. Remedy: list it once (cycles repeats runs)"
+                                    name.Name w first.File first.StartLine first.StartCol)
+                            itemErrors <- true
+                            []
                         | Word w ->
+                            listed[w] <- item.Range
                             match lookup w with
                             | Members names -> names
                             | NotListable what ->
                                 error Codes.CampaignValue item.Range (sprintf "'%s' is %s; a campaign lists experiments and sweeps" w what)
+                                itemErrors <- true
                                 []
                             | Unknown hint ->
                                 error Codes.UnknownName item.Range (sprintf "unknown experiment or sweep '%s'%s" w hint)
+                                itemErrors <- true
                                 []
                         | _ ->
                             error Codes.CampaignValue item.Range "campaign experiments are names of experiments or sweeps"
+                            itemErrors <- true
                             [])
+                if items.IsEmpty then
+                    error Codes.NothingToRun a.Value.Range
+                        (sprintf "campaign '%s' lists no experiments, so running it would do nothing. Remedy: name the experiments and sweeps it runs: experiments = [a, b]" name.Name)
+                elif names.IsEmpty && not itemErrors then
+                    error Codes.NothingToRun a.Value.Range
+                        (sprintf "campaign '%s' stands for no experiment: every member of the sweeps it lists was dropped (see the LEM0232 notes), so running it would do nothing. Remedy: list experiments that run on their backend" name.Name)
                 c <- { c with Experiments = names }
             | _ -> bad "a list of experiment or sweep names: [a, b]"
         | "cycles" ->
@@ -67,6 +86,15 @@ let read (lets: Lowering.LetEnv) (report: SyntaxDiagnostic -> unit) (lookup: str
             match lowered () with
             | :? ConfigValue.Duration as d -> c <- (if key = "gap" then { c with Gap = d.Value } else { c with CycleGap = d.Value })
             | _ -> bad "a duration such as 30s"
+        | "schedule" ->
+            match lowered () with
+            | :? ConfigValue.Text as t ->
+                match Lem.Engine.Running.Schedules.CronSchedule.TryParse t.Value with
+                | null, why ->
+                    error Codes.CampaignSchedule a.Value.Range
+                        (sprintf "schedule \"%s\" is not a cron expression: %s. %s" t.Value why Lem.Engine.Running.Schedules.CronSchedule.Remedy)
+                | _ -> c <- { c with Schedule = Some t.Value }
+            | _ -> bad "a cron expression in quotes, such as \"0 2 * * *\" (every day at 02:00)"
         | _ ->
             let hint = DidYouMean.hint keys key
             error Codes.CampaignKey a.Path.Range (sprintf "campaigns have no setting '%s'%s (settings: %s)" key hint (String.concat ", " keys))

@@ -10,15 +10,20 @@ namespace Lem.Engine.Running;
 /// </summary>
 public static class EnvironmentJson
 {
-    internal static JsonObject From(EnvironmentInfo environment, IReadOnlyList<MeterHealth> meters, WarmupTracker warmup, double modelLoadS,
+    /// <param name="warmup">The warm-up used; null where there is none (a measured command): its keys are left out.</param>
+    /// <param name="modelLoadS">The model's load time; null where lem loaded no model (a measured command): left out.</param>
+    public static JsonObject From(EnvironmentInfo environment, IReadOnlyList<MeterHealth> meters, WarmupTracker? warmup, double? modelLoadS,
         IReadOnlyDictionary<string, object> backendFacts)
     {
         var json = Of(environment);
-        json["warmup_steps"] = warmup.StepsUsed;
-        json["warmup_stop_reason"] = warmup.StopReason;
-        json["warmup_converged"] = warmup.Converged;
-        json["warmup_final_cv"] = warmup.FinalCv;
-        json["model_load_s"] = modelLoadS;
+        if (warmup is not null)
+        {
+            json["warmup_steps"] = warmup.StepsUsed;
+            json["warmup_stop_reason"] = warmup.StopReason;
+            json["warmup_converged"] = warmup.Converged;
+            json["warmup_final_cv"] = warmup.FinalCv;
+        }
+        if (modelLoadS is { } loadS) json["model_load_s"] = loadS;
         json["meters"] = Of(meters);
         var facts = new JsonObject();
         foreach (var (name, value) in backendFacts)
