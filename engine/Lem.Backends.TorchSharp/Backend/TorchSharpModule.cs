@@ -1,5 +1,6 @@
 using Lem.Backends.TorchSharp.Loading;
 using Lem.Backends.TorchSharp.Models;
+using Lem.Backends.TorchSharp.Quantization;
 using Lem.Backends.TorchSharp.Runtime;
 using Lem.Backends.TorchSharp.Safetensors;
 using Lem.Engine.Config;
@@ -57,7 +58,12 @@ public sealed class TorchSharpModule : IBackendModule
         ModelSources: [ModelSourceKind.HuggingFaceFolder, ModelSourceKind.Synthetic],
         TracesFlops: true,
         ReportsDeviceMemory: true,
-        HasTokenizer: true);
+        HasTokenizer: true,
+        QuantizationDescriptions: new Dictionary<string, string>
+        {
+            ["int8"] = QuantizationScheme.Int8.Describe(),
+            ["int4"] = QuantizationScheme.Int4.Describe(),
+        });
 
     public void CheckRules(EffectiveValues values, Findings findings)
     {
