@@ -263,7 +263,7 @@ let private runsSection (records: AggregatedRecord list) (entries: RunEntry list
         |> Seq.map (fun e ->
             let value = if e.EnergyJ.HasValue then Format.number e.EnergyJ.Value + " J" else "unavailable"
             let low = if e.LowConfidence then ", low confidence" else ""
-            "<span class=\"line\">" + esc $"{e.Component}: {value} ({EnergySourceText.Of e.Source}{low}, {e.Method})" + "</span>")
+            "<span class=\"line\">" + esc $"{e.Component}: {value} ({EnergySourceText.Of e}{low}, {e.Method})" + "</span>")
         |> String.concat "<br>"
     let warnings (r: AggregatedRecord) =
         if r.Warnings.Count = 0 then "none"

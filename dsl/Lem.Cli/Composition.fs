@@ -7,15 +7,11 @@ open Lem.Engine.Config
 open Lem.Engine.Inference
 open Lem.Engine.Running
 
-/// A synthetic preset as a GGUF file (llama-server serves one), from the same seeded weights as every backend.
-let private syntheticGguf (preset: string) (seed: int64) =
-    Lem.Models.Gguf.GgufModelCache.Default().Synthetic(Lem.Models.Synthetic.SyntheticPresets.Resolve preset, seed)
-
 let modules: IBackendModule list =
     [ Lem.Backends.TorchSharp.Backend.TorchSharpModule()
       Lem.Backends.LlamaCpp.LlamaCppModule()
       Lem.Backends.OrtGenAi.Backend.OrtGenAiModule()
-      yield! Lem.Backends.Server.Modules.ServerModules.Create(syntheticGguf = System.Func<_, _, _>(syntheticGguf)) |> Seq.cast<IBackendModule> ]
+      yield! Lem.Backends.Server.Modules.ServerModules.Create() |> Seq.cast<IBackendModule> ]
 
 /// The registry of the core parameters and every module's section.
 let registry = ParameterRegistry.Compose(Array.ofList modules)

@@ -40,7 +40,8 @@ public sealed class LlamaCppModule(GgufModelCache? cache = null) : IBackendModul
         ModelSources: [ModelSourceKind.GgufFile, ModelSourceKind.Synthetic, ModelSourceKind.HuggingFaceFolder],
         TracesFlops: false,
         ReportsDeviceMemory: false,
-        HasTokenizer: true);
+        HasTokenizer: true,
+        QuantizationDescriptions: LlamaCppQuantization.All.Where(q => q.Name != LlamaCppQuantization.SourceName).ToDictionary(q => q.Name, q => "llama.cpp " + q.Description));
 
     public IDeviceLoad? DeviceLoad => null;
 

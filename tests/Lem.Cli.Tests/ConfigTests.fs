@@ -84,6 +84,41 @@ let tests =
             Expect.stringContains o.Stderr "fp_precision" "did you mean"
             expectNoStackTrace o
 
+        // These three once ended in a .NET stack overflow (exit 134) or grew past 5 GB: they run in a child process
+        for name, yaml, expected in
+            [ "an alias inside its own anchor", "config_name: a\nmodel_name: &a [*a]\n", "x.yaml:2:17: error LEM0300"
+              "YAML nested 30 000 deep", "config_name: a\nmodel_name: " + System.String('[', 30000) + System.String(']', 30000) + "\n", "x.yaml:2:212: error LEM0300"
+              "an alias bomb", "config_name: a\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + System.String.Join("\n", [ for i in 1 .. 12 -> sprintf "a%d: &a%d [%s]" i i (System.String.Join(", ", List.replicate 10 (sprintf "*a%d" (i - 1)))) ]) + "\n", "error LEM0300" ] do
+            testCase $"check of {name} is one error with its place, not a crash" <| fun () ->
+                let dir = workDir "yaml-bounds"
+                write dir "x.yaml" yaml |> ignore
+                let o = run dir [ "check"; "x.yaml" ]
+                Expect.equal o.ExitCode 1 $"exit 1 (not a crash): {o.Stderr}"
+                expectNoStackTrace o
+                Expect.equal (errorLines o).Length 1 o.Stderr
+                Expect.stringContains o.Stderr expected "where"
+
+        testCase "plan and convert of an original config show the original's defaults with their origin" <| fun () ->
+            let dir = workDir "yaml-defaults"
+            write dir "x.yaml" "config_name: bare\nmodel_name: synthetic(\"tiny\")\ndecoder:\n  preset: creative\n" |> ignore
+            let plan = run dir [ "plan"; "--json"; "x.yaml" ]
+            expectOk plan
+            use doc = JsonDocument.Parse plan.Stdout
+            let p = doc.RootElement[0].GetProperty "params"
+            let value (name: string) = p.GetProperty(name).GetProperty("value").ToString()
+            let from (name: string) = p.GetProperty(name).GetProperty("from").GetString()
+            Expect.equal (value "precision") "fp16" "the original's float16"
+            Expect.equal (from "precision") "original default" "origin"
+            Expect.equal (value "max_new_tokens") "128" "the original's 128"
+            Expect.equal (value "decoder.temperature") "0.8" "the original's creative preset"
+            Expect.equal (from "decoder.top_k") "original default" "top_k from the original's defaults"
+            let check = run dir [ "check"; "x.yaml" ]
+            expectOk check
+            Expect.stringContains check.Stderr "the original tool's defaults" "check lists them"
+            let convert = run dir [ "config"; "convert"; "x.yaml" ]
+            expectOk convert
+            Expect.stringContains convert.Stdout "precision = fp16   # original default" "convert marks them"
+
         testCase "config convert of a .lem file says it reads YAML" <| fun () ->
             let dir = workDir "convert-lem"
             write dir "x.lem" (tinyExperiment "x" "") |> ignore

@@ -108,6 +108,11 @@ let tests =
             expectOk j
             use doc = JsonDocument.Parse j.Stdout
             Expect.isGreaterThan (doc.RootElement.GetProperty("meters").GetArrayLength()) 0 "meters as JSON"
+            // the names result records use (environment.dotnet, meters[].meter)
+            let environment = doc.RootElement.GetProperty "environment"
+            let firstMeter = (doc.RootElement.GetProperty "meters")[0]
+            Expect.equal (environment.GetProperty "dotnet").ValueKind JsonValueKind.String "dotnet, as in records"
+            Expect.equal (firstMeter.GetProperty "meter").ValueKind JsonValueKind.String "meter, as in records"
             let source = doc.RootElement.GetProperty("carbon_intensity").GetProperty("source")
             Expect.equal source.ValueKind JsonValueKind.String "an enum is written as text, not as an integer"
             Expect.equal (source.GetString()) "unavailable" "kebab-case, as in result records"

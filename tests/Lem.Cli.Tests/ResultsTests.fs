@@ -75,7 +75,8 @@ let tests =
             expectOk o
             Expect.stringContains o.Stdout id "run id"
             Expect.stringContains o.Stdout "complete" "status"
-            Expect.stringContains o.Stdout "[estimated]" "energy source"
+            // the host figures are the lem process's share of the machine's estimate, and say so
+            Expect.stringContains o.Stdout "[estimated (process share)]" "energy source"
 
         testCase "list --dir of a missing folder is one line with the remedy" <| fun () ->
             let o = run (workDir "results-missing") [ "results"; "--dir"; "nowhere"; "list" ]
@@ -118,7 +119,8 @@ let tests =
             let cell = Map.ofList (List.zip header row)
             Expect.equal cell["run_id"] id "the row is the run"
             Expect.equal cell["energy_gpu_j"] "NA" "GPU energy was not measured (CPU run): NA, not 0"
-            if not hasRapl then Expect.equal cell["energy_cpu_source"] "estimated" "source column"
+            if not hasRapl then Expect.equal cell["energy_cpu_source"] "estimated (process share)" "source column: the process's share of the estimate"
+            Expect.isTrue (names.Contains "validity_status" && names.Contains "workload_fingerprint") "the verdict and the workload"
             Expect.isGreaterThan (float cell["energy_cpu_j"]) 0.0 "CPU energy"
 
         testCase "export --format json" <| fun () ->

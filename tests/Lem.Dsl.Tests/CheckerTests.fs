@@ -63,6 +63,11 @@ let suggestions =
             let p = check "experiment a {}\nanalyze a { plot ttft_ms vs batching.batch_sise }"
             Expect.stringContains (dump p) "did you mean one of 'ttft_ms_mean', 'ttft_ms_p50'" (dump p)
             Expect.contains (p.Diagnostics |> List.map (fun d -> d.Code, d.Severity)) ("LEM0252", Severity.Warning) "unknown x is a warning"
+        testCase "a call argument of a parameter is a column" <| fun () ->
+            let p = check "experiment a {}\nanalyze a {\n  table energy_per_output_token_j by prompts.input_tokens\n  plot ttft_ms_p50 vs prompts.input_tokens by prompts.count\n}"
+            Expect.isEmpty p.Diagnostics (dump p)
+            let misspelt = check "experiment a {}\nanalyze a { table energy_per_output_token_j by prompts.input_tokns }"
+            Expect.stringContains (dump misspelt) "did you mean 'prompts.input_tokens'?" (dump misspelt)
         testCase "no suggestion when everything would change" <| fun () ->
             let p = check "experiment a {}\nrun x"
             Expect.isFalse ((dump p).Contains "did you mean") (dump p)

@@ -36,10 +36,11 @@ let tests =
             let p = checkYaml [ "x.yaml", "config_name: a\nbatching_options:\n  batch_sizee: 4\n" ] "x.yaml"
             Expect.equal (errorPlaces p) [ "LEM0301", 3, 3 ] (dump p)
             Expect.stringContains (dump p) "did you mean 'batching_options.batch_size'?" (dump p)
-        testCase "unsupported original keys are errors saying why" <| fun () ->
-            let p = checkYaml [ "x.yaml", "config_name: a\nquantization_config:\n  load_in_4bit: true\nsharding_config:\n  tensor_parallel: 2\n" ] "x.yaml"
-            Expect.equal (errorPlaces p |> List.map (fun (c, l, _) -> c, l)) [ "LEM0302", 3; "LEM0302", 5 ] (dump p)
-            Expect.stringContains (dump p) "write parallel.mode = tensor and parallel.devices" "tensor_parallel names the .lem way"
+        testCase "keys the original could set but lem cannot honour are LEM0302 errors saying why" <| fun () ->
+            let p = checkYaml [ "x.yaml", "config_name: a\nadapter: org/lora\ndecoder_config:\n  no_repeat_ngram_size: 3\n" ] "x.yaml"
+            Expect.equal (errorPlaces p |> List.map (fun (c, l, _) -> c, l)) [ "LEM0302", 2; "LEM0302", 4 ] (dump p)
+            Expect.stringContains (dump p) "LoRA" (dump p)
+            Expect.stringContains (dump p) "n-gram" (dump p)
         testCase "gpus with num_processes: data parallelism over the first n GPUs" <| fun () ->
             let p = checkYaml [ "x.yaml", "config_name: a\ngpu_list: [0, 1, 2]\nnum_processes: 2\n" ] "x.yaml"
             Expect.isEmpty (errors p) (dump p)
@@ -69,7 +70,8 @@ let tests =
             Expect.contains (codes p) "LEM0300" (dump p)
         testCase "never throws on mutated configs" <| fun () ->
             let sources =
-                [ for f in Directory.GetFiles(Path.Combine(repoRoot, "configs"), "*.yaml") -> File.ReadAllText f ]
+                [ for f in Directory.GetFiles(Path.Combine(repoRoot, "configs"), "*.yaml") -> File.ReadAllText f
+                  for f in Directory.GetFiles(Path.Combine(repoRoot, "tests", "Lem.Dsl.Tests", "original-configs"), "*.yaml", SearchOption.AllDirectories) -> File.ReadAllText f ]
             let random = System.Random(7)
             for i in 1 .. 300 do
                 let text = sources[i % sources.Length]

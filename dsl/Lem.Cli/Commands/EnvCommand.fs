@@ -34,7 +34,13 @@ let run (args: ParseResults<EnvArgs>) =
     use meters = MeterSet.Create(MeterOptions([ device ]), gpuPlatforms)
     let carbon = meters.ResolveCarbonIntensityAsync().GetAwaiter().GetResult()
     if args.Contains EnvArgs.Json then
-        printfn "%s" (json (box {| environment = environment; meters = meters.Health; carbon_intensity = carbon |}))
+        // the environment and meters under the names result records use (Lem.Engine.Running.EnvironmentJson)
+        let output = System.Text.Json.Nodes.JsonObject()
+        output["environment"] <- Lem.Engine.Running.EnvironmentJson.Of environment
+        output["meters"] <- Lem.Engine.Running.EnvironmentJson.Of meters.Health
+        output["carbon_intensity"] <- System.Text.Json.Nodes.JsonNode.Parse(json (box carbon))
+        let options = System.Text.Json.JsonSerializerOptions(WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
+        printfn "%s" (output.ToJsonString options)
     else
         printfn "%s" (environment.Render())
         printfn ""

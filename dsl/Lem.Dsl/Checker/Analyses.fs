@@ -1,5 +1,5 @@
 /// Checks analysis clauses: metrics are canonical metric names (docs/results.md); groupings and x axes may
-/// also name parameters, `experiment` or `cycle`.
+/// also name parameters, a call argument of a parameter (`prompts.input_tokens`: docs/analysis.md), `experiment` or `cycle`.
 module internal Lem.Dsl.Checker.Analyses
 
 open Lem.Engine.Results.Schema
@@ -9,7 +9,12 @@ open Lem.Dsl.Checker.RegistryAdapter
 let private metricNames = MetricNames.Canonical |> Seq.map (fun m -> m.Name) |> List.ofSeq
 
 let checkClauses (registry: Registry) (report: SyntaxDiagnostic -> unit) (clauses: AnalysisClause list) =
-    let columnNames = metricNames @ (registry.All |> List.map (fun d -> d.Name)) @ [ "experiment"; "cycle" ]
+    // a parameter whose value is a call gives one column per argument its calls take
+    let callArgumentColumns =
+        registry.All
+        |> List.collect (fun d -> registry.CallsFor d.Name |> List.collect (fun c -> c.Arguments |> Seq.map (fun a -> d.Name + "." + a.Name) |> List.ofSeq))
+        |> List.distinct
+    let columnNames = metricNames @ (registry.All |> List.map (fun d -> d.Name)) @ callArgumentColumns @ [ "experiment"; "cycle" ]
     let checkMetric (p: Path) =
         if not (MetricNames.IsCanonical p.Text) then
             // a metric family's stem (`ttft_ms`) names its members rather than the one closest spelling

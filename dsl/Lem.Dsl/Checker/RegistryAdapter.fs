@@ -12,7 +12,9 @@ type Registry =
       Suggest: string -> string option
       CallsFor: string -> CallSignature list
       Resolve: IReadOnlyDictionary<string, ResolvedValue> -> IReadOnlyDictionary<string, ResolvedValue>
-      OriginalBackendNames: Map<string, string> }
+      OriginalBackendNames: Map<string, string>
+      OriginalKeys: Map<string, Lem.Engine.Inference.OriginalKey list>
+      Capabilities: Map<string, Lem.Engine.Inference.BackendCapabilities> }
 
 let ofRegistry (registry: ParameterRegistry) : Registry =
     { TryGet = fun name -> match registry.TryGet name with | true, d -> Some d | _ -> None
@@ -25,6 +27,8 @@ let ofRegistry (registry: ParameterRegistry) : Registry =
       OriginalBackendNames =
         registry.Modules
         |> Seq.collect (fun m -> Seq.append [ m.Name, m.Name ] (m.OriginalNames |> Seq.map (fun original -> original, m.Name)))
-        |> Map.ofSeq }
+        |> Map.ofSeq
+      OriginalKeys = registry.Modules |> Seq.map (fun m -> m.Name, List.ofSeq m.OriginalKeys) |> Map.ofSeq
+      Capabilities = registry.Modules |> Seq.map (fun m -> m.Name, m.Capabilities) |> Map.ofSeq }
 
 let NotApplicable = DiagnosticCodes.NotForBackend

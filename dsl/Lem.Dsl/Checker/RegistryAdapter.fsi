@@ -20,7 +20,11 @@ type Registry =
       /// the chosen backend's section only (the engine's resolver, so a plan shows exactly what a record stores).
       Resolve: IReadOnlyDictionary<string, ResolvedValue> -> IReadOnlyDictionary<string, ResolvedValue>
       /// The names the original LLenergyMeasure YAML format uses for backends, each with the backend it means here.
-      OriginalBackendNames: Map<string, string> }
+      OriginalBackendNames: Map<string, string>
+      /// Per backend, how the keys of its section in the original YAML format read here (the module's OriginalKeys).
+      OriginalKeys: Map<string, Lem.Engine.Inference.OriginalKey list>
+      /// Per backend, what it can do (the YAML reader asks whether it can take the synthetic prompts it writes).
+      Capabilities: Map<string, Lem.Engine.Inference.BackendCapabilities> }
 
 /// The checker's view of a registry composed from the core parameters and the backend modules (the host composes it
 /// once, at start-up): each module's own name and its original YAML names map to it.

@@ -15,6 +15,12 @@ type Step =
 
 let assignmentProvenance (r: Range) = Provenance.Assignment(r.File, r.StartLine, r.StartCol) :> Provenance
 
+/// Where an assignment's value comes from: its place in the file, or the original tool's defaults.
+let provenanceOf (a: Assignment) =
+    match a.Origin with
+    | Written -> assignmentProvenance a.Path.Range
+    | OriginalDefault -> Provenance.OriginalDefault() :> Provenance
+
 /// The value as written, where it differs from the canonical form (durations).
 let sourceText (v: Value) =
     match v.Kind with

@@ -14,7 +14,7 @@ let private assignmentItem: P<Assignment list> =
     >>= fun p ->
         let simple =
             skipChar '=' >>. ws >>. value
-            |>> fun v -> [ { Path = p; Value = v; Range = Range.span p.Range v.Range } ]
+            |>> fun v -> [ { Path = p; Value = v; Range = Range.span p.Range v.Range; Origin = Written } ]
         let block =
             assignments
             |>> List.map (fun a ->

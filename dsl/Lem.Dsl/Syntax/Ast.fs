@@ -22,8 +22,16 @@ and ValueKind =
     | List of Value list
     | Call of name: string * positional: Value list * named: (Ident * Value) list
 
+/// Who wrote an assignment.
+type AssignmentOrigin =
+    /// The script or config file, at the assignment's range.
+    | Written
+    /// The YAML reader, applying a default of the original LLenergyMeasure tool for a key an original config leaves
+    /// out (the range is where the config is, for messages; the provenance is "original default").
+    | OriginalDefault
+
 /// `path = value`; section blocks (`batching { batch_size = 8 }`) are flattened into dotted paths by the parser.
-type Assignment = { Path: Path; Value: Value; Range: Range }
+type Assignment = { Path: Path; Value: Value; Range: Range; Origin: AssignmentOrigin }
 
 type Direction =
     | Minimize

@@ -23,6 +23,12 @@ let rec value (v: Value) : string =
         let args = (positional |> List.map value) @ (named |> List.map (fun (n, x) -> n.Name + " = " + value x))
         name + "(" + String.concat ", " args + ")"
 
+/// The comment after an assignment that is not written in the source (the original tool's defaults).
+let private originNote (a: Assignment) =
+    match a.Origin with
+    | Written -> ""
+    | OriginalDefault -> "   # original default"
+
 let assignments (indent: string) (items: Assignment list) : string =
     let sb = StringBuilder()
     let sectionOf (a: Assignment) = match a.Path.Parts with [ s; _ ] -> Some s | _ -> None
@@ -34,9 +40,9 @@ let assignments (indent: string) (items: Assignment list) : string =
             if printed.Add s then
                 sb.AppendLine(sprintf "%s%s {" indent s) |> ignore
                 for b in items |> List.filter (fun b -> sectionOf b = Some s) do
-                    sb.AppendLine(sprintf "%s  %s = %s" indent (List.last b.Path.Parts) (value b.Value)) |> ignore
+                    sb.AppendLine(sprintf "%s  %s = %s%s" indent (List.last b.Path.Parts) (value b.Value) (originNote b)) |> ignore
                 sb.AppendLine(indent + "}") |> ignore
-        | _ -> sb.AppendLine(sprintf "%s%s = %s" indent a.Path.Text (value a.Value)) |> ignore
+        | _ -> sb.AppendLine(sprintf "%s%s = %s%s" indent a.Path.Text (value a.Value) (originNote a)) |> ignore
     sb.ToString()
 
 let statement (s: Statement) : string =

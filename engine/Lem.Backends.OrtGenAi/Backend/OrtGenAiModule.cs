@@ -54,7 +54,11 @@ public sealed class OrtGenAiModule : IBackendModule
         ModelSources: [ModelSourceKind.HuggingFaceFolder, ModelSourceKind.Synthetic, ModelSourceKind.OrtGenAiFolder],
         TracesFlops: false,
         ReportsDeviceMemory: false,
-        HasTokenizer: true);
+        HasTokenizer: true,
+        QuantizationDescriptions: new Dictionary<string, string>
+        {
+            ["int4"] = $"int4 MatMulNBits weights written by lem, asymmetric, blocks of {OnnxWeightFormat.Int4Block32.Int4BlockSize} inputs, fp32 scales; embeddings and the LM head fp32",
+        });
 
     public IDeviceLoad? DeviceLoad => null;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Lem.Engine.Flops.Analytical;
 using Lem.Engine.Inference;
 using Lem.Models.Safetensors;
 
@@ -40,18 +41,15 @@ public static class ServerModelInfo
                 bytes += entry.ByteLength;
             }
         }
-        var eos = config["eos_token_id"] switch
-        {
-            JsonArray { Count: > 0 } a => Long(a[0]),
-            var node => Long(node),
-        };
+        // vocabulary, EOS and context through the engine's config.json reader, for a model of any family
+        var tokens = ConfigTokens.Parse(configJson, Path.Combine(folder, "config.json"));
         return new ModelInfo(folder,
             (config["architectures"] as JsonArray)?.FirstOrDefault()?.GetValue<string>() ?? Unknown,
             Text(config["model_type"]) ?? Unknown,
             parameters, bytes, precision, device,
-            (int)(Long(config["max_position_embeddings"]) ?? Long(config["n_positions"]) ?? 0),
-            (int)(Long(config["vocab_size"]) ?? 0),
-            eos is null ? null : (int)eos,
+            tokens.MaxPositionEmbeddings ?? 0,
+            tokens.VocabSize ?? 0,
+            tokens.EosTokenIds.Count > 0 ? tokens.EosTokenIds[0] : null,
             configJson);
     }
 

@@ -18,6 +18,9 @@ public sealed record ServerEngine
 
     public IReadOnlyList<string> OriginalNames { get; init; } = [];
 
+    /// <summary>How the keys of the original LLenergyMeasure's section for this engine read here (<see cref="IBackendModule.OriginalKeys"/>).</summary>
+    public IReadOnlyList<OriginalKey> OriginalKeys { get; init; } = [];
+
     /// <summary>The argument list that starts it (<c>["vllm", "serve"]</c>); null where lem never starts it (<c>openai</c>: reach it with server.url).</summary>
     public IReadOnlyList<string>? DefaultCommand { get; init; }
 

@@ -16,6 +16,7 @@ public static class TensorRt
         DisplayName = "TensorRT-LLM",
         Summary = "TensorRT-LLM's OpenAI-compatible server (trtllm-serve), launched by lem or reached at server.url",
         OriginalNames = ["tensorrt", "tensorrt_llm", "trtllm"],
+        OriginalKeys = OriginalServerKeys.TensorRt,
         DefaultCommand = ["trtllm-serve"],
         Model = ModelArgument.Positional,
         ServedNameFlag = "--served_model_name",

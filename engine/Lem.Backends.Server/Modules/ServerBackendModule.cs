@@ -23,10 +23,10 @@ public sealed class ServerBackendModule : IBackendModule
     private readonly Func<string> _logFolder;
     private readonly Func<string, string?> _environment;
     private readonly Func<string, long, string> _syntheticFolder;
-    private readonly Func<string, long, string>? _syntheticGguf;
+    private readonly Func<string, long, string> _syntheticGguf;
 
     /// <param name="logFolder">Where server logs go (one file per start); default: the cache's <c>server-logs</c> folder.</param>
-    /// <param name="syntheticGguf">Writes a synthetic model as a GGUF file (for llama-server), where a GGUF writer exists.</param>
+    /// <param name="syntheticGguf">Writes a synthetic model as a GGUF file (for llama-server); default: into lem's GGUF cache.</param>
     public ServerBackendModule(ServerEngine engine, Func<string>? logFolder = null, Func<string, string?>? environment = null,
         Func<string, long, string>? syntheticFolder = null, Func<string, long, string>? syntheticGguf = null)
     {
@@ -34,9 +34,9 @@ public sealed class ServerBackendModule : IBackendModule
         _logFolder = logFolder ?? (() => Path.Combine(LemPaths.CacheRoot(), "server-logs"));
         _environment = environment ?? Environment.GetEnvironmentVariable;
         _syntheticFolder = syntheticFolder ?? ServerModelResolver.SyntheticFolder;
-        _syntheticGguf = syntheticGguf;
+        _syntheticGguf = syntheticGguf ?? ServerModelResolver.SyntheticGguf;
         var sources = engine.ModelSources.ToList();
-        if (syntheticGguf is not null && sources.Contains(ModelSourceKind.GgufFile) && !sources.Contains(ModelSourceKind.Synthetic)) sources.Add(ModelSourceKind.Synthetic);
+        if (sources.Contains(ModelSourceKind.GgufFile) && !sources.Contains(ModelSourceKind.Synthetic)) sources.Add(ModelSourceKind.Synthetic);
         Capabilities = new BackendCapabilities(
             ExecutionShape.Request,
             Precisions: ["fp32", "fp16", "bf16"],
@@ -59,6 +59,8 @@ public sealed class ServerBackendModule : IBackendModule
     public string Summary => Engine.Summary;
 
     public IReadOnlyList<string> OriginalNames => Engine.OriginalNames;
+
+    public IReadOnlyList<OriginalKey> OriginalKeys => Engine.OriginalKeys;
 
     public IReadOnlyList<ParameterDefinition> Parameters { get; }
 

@@ -1,6 +1,7 @@
 using Lem.Backends.Server.Engines;
 using Lem.Engine.Config;
 using Lem.Engine.Inference;
+using Lem.Models.Gguf;
 using Lem.Models.Synthetic;
 
 namespace Lem.Backends.Server.Modules;
@@ -56,4 +57,7 @@ public static class ServerModelResolver
 
     /// <summary>Synthetic models as Hugging Face folders from lem's shared cache (the weights every backend uses).</summary>
     public static string SyntheticFolder(string preset, long seed) => SyntheticModelCache.Default().Resolve(preset, seed);
+
+    /// <summary>A synthetic preset as a GGUF file in lem's cache (for llama-server), from the same seeded weights as every backend.</summary>
+    public static string SyntheticGguf(string preset, long seed) => GgufModelCache.Default().Synthetic(SyntheticPresets.Resolve(preset), seed);
 }

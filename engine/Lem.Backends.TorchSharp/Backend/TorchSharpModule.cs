@@ -1,5 +1,6 @@
 using Lem.Backends.TorchSharp.Loading;
 using Lem.Backends.TorchSharp.Models;
+using Lem.Backends.TorchSharp.Quantization;
 using Lem.Backends.TorchSharp.Runtime;
 using Lem.Backends.TorchSharp.Safetensors;
 using Lem.Engine.Config;
@@ -35,6 +36,9 @@ public sealed class TorchSharpModule : IBackendModule
 
     public IReadOnlyList<string> OriginalNames => ["pytorch"];
 
+    /// <summary>The keys of the original tool's <c>pytorch:</c> section that are this backend's business (Hugging Face transformers options there).</summary>
+    public IReadOnlyList<OriginalKey> OriginalKeys { get; } = OriginalPyTorchKeys.All;
+
     public IReadOnlyList<ParameterDefinition> Parameters { get; } =
     [
         new(CudaGraphs, ParameterKind.Boolean, new ConfigValue.Boolean(true),
@@ -58,7 +62,12 @@ public sealed class TorchSharpModule : IBackendModule
         ModelSources: [ModelSourceKind.HuggingFaceFolder, ModelSourceKind.Synthetic],
         TracesFlops: true,
         ReportsDeviceMemory: true,
-        HasTokenizer: true);
+        HasTokenizer: true,
+        QuantizationDescriptions: new Dictionary<string, string>
+        {
+            ["int8"] = QuantizationScheme.Int8.Describe(),
+            ["int4"] = QuantizationScheme.Int4.Describe(),
+        });
 
     public void CheckRules(EffectiveValues values, Findings findings)
     {

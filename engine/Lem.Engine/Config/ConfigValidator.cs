@@ -44,9 +44,10 @@ public static class ConfigValidator
             else invalid.Add(name);
         }
 
-        // Values that carry default or preset provenance (a resolved map passed back in) were not chosen by the user:
-        // they are checked above but never reported as misplaced or without effect.
-        var chosen = valid.Where(v => v.Value.From is not (Provenance.Default or Provenance.Derived)).ToDictionary();
+        // Values that carry default or preset provenance (a resolved map passed back in), or the original tool's defaults
+        // that the YAML reader wrote for keys an original config leaves out, were not chosen by the user: they are
+        // checked above but never reported as misplaced or without effect.
+        var chosen = valid.Where(v => v.Value.From is not (Provenance.Default or Provenance.Derived or Provenance.OriginalDefault)).ToDictionary();
 
         var backend = BackendOf(valid, byName);
         if (backend is not null)

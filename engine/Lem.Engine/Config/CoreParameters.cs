@@ -93,7 +93,7 @@ internal static class CoreParameters
         // carbon
         new("carbon.intensity_g_per_kwh", ParameterKind.Decimal, null,
             "Grid carbon intensity. Unset: looked up from carbon.region in the built-in table; neither set: no CO2 figure.", Unit: "gCO2e/kWh", Min: 0, Max: 5000),
-        new("carbon.region", ParameterKind.Text, null, "Region of the grid for the built-in carbon intensity table: an ISO 3166 country code, optionally with a subdivision (\"FR\", \"US-CA\")."),
+        new("carbon.region", ParameterKind.Text, null, "Region of the grid: the ISO 3166 alpha-2 code of a country in the built-in carbon intensity table (\"FR\"); the table holds countries only. A subdivision (\"US-CA\") is looked up only through the live API, when LEM_ELECTRICITYMAPS_TOKEN is set; otherwise its CO2 is unavailable, never its country's average."),
         new("carbon.pue", ParameterKind.Decimal, new Decimal(1.0), "Power usage effectiveness of the data centre: CO2 = energy x PUE x intensity. 1.0 counts the IT energy only.", Min: 1, Max: 5),
 
         // energy estimates, used only where nothing is measured (labelled `estimated`)

@@ -1,3 +1,5 @@
+using Lem.Engine.Meters.Carbon;
+
 namespace Lem.Engine.Config;
 
 /// <summary>Rules between parameters (LEM1006): contradictions are errors; parameters without effect are warnings or notes.</summary>
@@ -111,8 +113,22 @@ internal static class CrossFieldRules
 
     private static void CarbonSource(EffectiveValues values, Findings findings)
     {
-        if (!values.IsSet("carbon.region") || values.Get("carbon.intensity_g_per_kwh") is null) return;
-        findings.At("carbon.region", values.Where("carbon.region")).Info(DiagnosticCodes.CrossField,
-            "carbon.region has no effect: carbon.intensity_g_per_kwh is set and used as is.");
+        if (!values.IsSet("carbon.region")) return;
+        if (values.Get("carbon.intensity_g_per_kwh") is not null)
+        {
+            findings.At("carbon.region", values.Where("carbon.region")).Info(DiagnosticCodes.CrossField,
+                "carbon.region has no effect: carbon.intensity_g_per_kwh is set and used as is.");
+            return;
+        }
+        // a region outside the table is still a valid zone for the live API, which only the run's environment can enable:
+        // a warning, not an error (CarbonIntensityResolver: configured value, live API when its token is set, then the table)
+        if (values.Text("carbon.region") is not { } region || CarbonIntensityTable.Find(region) is not null) return;
+        var close = CarbonIntensityTable.Close(region);
+        var closeText = close.Count == 0 ? "" : "; close known regions: " + string.Join(", ", close.Select(r => $"{r.Code} ({r.Name})"));
+        var country = CarbonIntensityTable.IsSubdivision(region) ? ", and a subdivision is not given its country's average, which is another grid" : "";
+        findings.At("carbon.region", values.Where("carbon.region")).Warning(DiagnosticCodes.CrossField,
+            $"carbon.region = \"{region}\" is not in the built-in carbon intensity table, which holds countries only{country}: the run's CO2 figure "
+            + $"will be unavailable unless {CarbonSettings.DefaultTokenVariable} is set when it runs (the live API then looks the zone up){closeText}. "
+            + "Set carbon.intensity_g_per_kwh for your grid, or carbon.region to a country of the table (docs/methodology.md, \"Carbon\").");
     }
 }

@@ -120,12 +120,13 @@ public sealed class ParameterRegistry
     private static ParameterDefinition QuantizationParameter(IReadOnlyList<IBackendModule> modules)
     {
         var values = new[] { "none" }.Concat(modules.SelectMany(m => m.Capabilities.Quantizations)).Distinct().ToArray();
-        var byBackend = modules.Where(m => m.Capabilities.Quantizations.Any(q => q != "none"))
-            .Select(m => $"{m.Name}: {string.Join("|", m.Capabilities.Quantizations)}");
-        var which = string.Join("; ", byBackend);
+        // each backend says what its values mean: the same name (int4) is a different scheme in another backend
+        var byBackend = modules.SelectMany(m => m.Capabilities.Quantizations.Where(q => q != "none").Select(q =>
+            $" {m.Name} {q}" + (m.Capabilities.QuantizationDescriptions?.GetValueOrDefault(q) is { } what ? $": {what}." : ".")));
         return new(CoreParameters.Quantization, ParameterKind.Choice, new ConfigValue.Word("none"),
-            "Weight-only quantization of the model's linear layers, done at load (activations keep `precision`): none keeps the weights at `precision`; int8 is symmetric per output channel, int4 symmetric per group of 128 inputs."
-            + (which.Length > 0 ? $" Supported per backend — {which}." : "") + " A backend's own quantized formats (GGUF types, say) are in its section.",
+            "Weight-only quantization of the model's linear layers, done at load (activations keep `precision`); none keeps the weights at `precision`. "
+            + "Each backend quantizes in its own way, so one value in two backends is two schemes (compare them as such)."
+            + string.Concat(byBackend) + " A backend's own quantized formats (GGUF types, say) are in its section.",
             AllowedValues: values);
     }
 }

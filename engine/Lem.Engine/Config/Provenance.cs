@@ -11,5 +11,8 @@ public abstract record Provenance
     /// <summary>Set by the engine from another value (a decoder preset, a derived default).</summary>
     public sealed record Derived(string From) : Provenance { public override string ToString() => $"derived from {From}"; }
 
+    /// <summary>A default of the original LLenergyMeasure tool, applied by the YAML reader to a value an original config leaves out.</summary>
+    public sealed record OriginalDefault : Provenance { public override string ToString() => "original default"; }
+
     public static readonly Provenance DefaultValue = new Default();
 }

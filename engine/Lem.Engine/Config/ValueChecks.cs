@@ -206,7 +206,7 @@ internal static partial class ValueChecks
                 break;
             case "carbon.region":
                 if (!RegionPattern().IsMatch(text))
-                    site.Error(DiagnosticCodes.MalformedText, $"carbon.region = \"{text}\" is not a region code: write an ISO 3166 country code, optionally with a subdivision, for example \"FR\" or \"US-CA\".");
+                    site.Error(DiagnosticCodes.MalformedText, $"carbon.region = \"{text}\" is not a region code: write an ISO 3166 alpha-2 country code such as \"FR\" (a subdivision such as \"US-CA\" is looked up only through the live API).");
                 break;
             // a folder or file path of any section (results.dir, a backend's *_path)
             case var path when path.EndsWith(".dir", StringComparison.Ordinal) || path.EndsWith("_path", StringComparison.Ordinal):

@@ -9,6 +9,9 @@ namespace Lem.Engine.Inference;
 /// <param name="TracesFlops">Whether it counts the FLOPs it executes (traced FLOPs); otherwise FLOPs are analytical.</param>
 /// <param name="ReportsDeviceMemory">Whether it reports peak device memory.</param>
 /// <param name="HasTokenizer">Whether its loaded model always has a tokenizer lem can use (token-id prompts, exact lengths).</param>
+/// <param name="QuantizationDescriptions">What each of its <see cref="Quantizations"/> values means in this backend (scheme,
+/// granularity, scales, what stays unquantized): the help of <c>quantization</c> is composed from them, so that one value
+/// name (int4) is never presented as one scheme across backends.</param>
 public sealed record BackendCapabilities(
     ExecutionShape Shape,
     IReadOnlyList<string> Precisions,
@@ -17,7 +20,8 @@ public sealed record BackendCapabilities(
     IReadOnlyList<ModelSourceKind> ModelSources,
     bool TracesFlops,
     bool ReportsDeviceMemory,
-    bool HasTokenizer)
+    bool HasTokenizer,
+    IReadOnlyDictionary<string, string>? QuantizationDescriptions = null)
 {
     /// <summary>
     /// Whether it takes prompts as token ids though it has no tokenizer of its own (a server whose completions API takes

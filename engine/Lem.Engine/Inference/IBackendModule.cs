@@ -20,6 +20,13 @@ public interface IBackendModule
     IReadOnlyList<string> OriginalNames { get; }
 
     /// <summary>
+    /// How the keys of its section in the original YAML format read here (the section named by one of
+    /// <see cref="OriginalNames"/>): the keys that are this module's business. Empty: the YAML reader's core table
+    /// and this module's parameters of the same name are all there is.
+    /// </summary>
+    IReadOnlyList<OriginalKey> OriginalKeys => [];
+
+    /// <summary>
     /// Its parameters: its own section (<c>NAME.*</c>; <see cref="ParameterDefinition.Backends"/> left null means this
     /// module alone) and any shared section several modules contribute (<c>server.*</c>, with the same definition
     /// from each; the registry unites their backends).

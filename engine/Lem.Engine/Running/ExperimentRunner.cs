@@ -26,7 +26,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
     {
         var config = run.Config;
         // results.dir is relative to the working directory (registry help), like the README's ./results
-        var store = new ResultStore(Path.GetFullPath(config.ResultsDir));
+        var store = services.CreateStore(Path.GetFullPath(config.ResultsDir));
         store.EnsureWritable();
 
         var plan = PlanStage.Plan(run, services);
@@ -104,8 +104,9 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         var hostBaselines = hostSpan is null ? BaselineStage.MeasureHost(config, meters.Meters.Where(m => !ReferenceEquals(m, meters.Gpu)).ToArray(), services) : [];
         var warmup = WarmupStage.Run(config, model, workload, services);
         var measured = MeasureStage.Measure(plan, worker, model, workload, meters, hostSpan, services);
+        var carbon = services.ResolveCarbon(options.Carbon ?? new CarbonSettings());
         return RecordStage.Build(new RecordStage.Inputs(plan, runId, worker, started, model, loadSeconds, reused, meters, baseline, hostBaselines, warmup,
-            measured, workload, services.CollectEnvironment(meters.Gpu is not null), warnings));
+            measured, workload, services.CollectEnvironment(meters.Gpu is not null), warnings, carbon));
     }
 
     /// <summary>The backends' logs (a launched server's output, as it is after this run) into the run folder's logs/.</summary>

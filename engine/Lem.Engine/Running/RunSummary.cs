@@ -24,10 +24,11 @@ public static class RunSummary
         if (record.Latency.Count > 0)
             text.AppendLine($"  latency: TTFT p50 {F(MetricNames.Latency(LatencyNames.Ttft, "p50"), "F1")} ms, TPOT p50 {F(MetricNames.Latency(LatencyNames.Tpot, "p50"), "F2")} ms");
         foreach (var e in record.Energy)
-            text.AppendLine($"  energy {e.Component}: {(e.EnergyJ is { } j ? j.ToString("F2", CultureInfo.InvariantCulture) + " J" : "unavailable")} [{EnergySourceText.Of(e.Source)}{(e.LowConfidence ? ", low confidence" : "")}] {e.Note}");
+            text.AppendLine($"  energy {e.Component}: {(e.EnergyJ is { } j ? j.ToString("F2", CultureInfo.InvariantCulture) + " J" : "unavailable")} [{EnergySourceText.Of(e)}{(e.LowConfidence ? ", low confidence" : "")}] {e.Note}");
         foreach (var line in EnergySummaryLine.For(record)) text.AppendLine("  " + line);
-        var warnings = workers.SelectMany(w => w.Warnings).Select(w => w.Message).Distinct().ToList();
-        foreach (var warning in warnings) text.AppendLine($"  warning: {warning}");
+        // notes (how a figure was obtained) after the warnings, each said once across workers
+        var warnings = workers.SelectMany(w => w.Warnings).Select(w => (w.Kind, w.Message)).Distinct().OrderBy(w => w.Kind).ToList();
+        foreach (var (kind, message) in warnings) text.AppendLine($"  {(kind == WarningKind.Note ? "note" : "warning")}: {message}");
         return text.ToString().TrimEnd();
     }
 }

@@ -2,12 +2,15 @@ using Lem.Engine.Config;
 using Lem.Engine.Inference;
 using Lem.Engine.Measurement;
 using Lem.Engine.Meters;
+using Lem.Engine.Meters.Carbon;
+using Lem.Engine.Results.Store;
 
 namespace Lem.Engine.Running;
 
 /// <summary>
 /// The runner's collaborators, passed in: the composed registry (and through it the backend modules), where progress
-/// goes, and — replaceable in tests — how meters are made, the clock, the environment reading and the baseline cache.
+/// goes, and — replaceable in tests — how meters are made, the clock, the environment reading, the baseline cache,
+/// the results store and the carbon intensity lookup.
 /// </summary>
 /// <param name="Registry">The parameter registry composed from the core parameters and the backend modules.</param>
 /// <param name="Log">Where progress and summaries go (stderr for the CLI).</param>
@@ -24,6 +27,16 @@ public sealed record RunnerServices(ParameterRegistry Registry, TextWriter Log)
 
     /// <summary>Where measured idle baselines are cached.</summary>
     public string BaselineCacheFolder { get; init; } = Path.Combine(LemPaths.CacheRoot(), "baselines");
+
+    /// <summary>The results store for a folder (the experiment's results.dir, made absolute).</summary>
+    public Func<string, ResultStore> CreateStore { get; init; } = folder => new ResultStore(folder);
+
+    /// <summary>
+    /// The grid carbon intensity for the experiment's carbon settings, looked up when a worker's record is built: the
+    /// configured value, the live API when its token variable is set, the built-in table (<see cref="CarbonIntensityResolver"/>).
+    /// </summary>
+    public Func<CarbonSettings, CarbonIntensity> ResolveCarbon { get; init; } =
+        settings => CarbonIntensityResolver.ResolveAsync(settings, Environment.GetEnvironmentVariable).GetAwaiter().GetResult();
 
     /// <summary>A live progress line (redrawn in place on a terminal).</summary>
     public Func<ProgressLine> NewProgressLine { get; init; } = ProgressLine.ForConsole;

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Lem.Engine.Flops;
+using Lem.Engine.Flops.Analytical;
 using Lem.Engine.Inference;
 
 namespace Lem.Models.Gguf;
@@ -36,6 +38,11 @@ public sealed record GgufSourceConfig(
     /// <summary>llama.cpp's architecture name: Mistral is written as llama, as llama.cpp's own converter does.</summary>
     public string GgufArchitecture => ModelType is "mistral" ? "llama" : ModelType;
 
+    /// <summary>
+    /// The shapes (widths, heads, head_dim with each family's default, layers, vocabulary, context, tied embeddings) come
+    /// from <see cref="ArchitectureConfig"/>, the engine's one config.json reader (BOS and EOS ids too), so the GGUF
+    /// written and the FLOPs/MBU counted agree; norms and rope are read here.
+    /// </summary>
     /// <exception cref="InferenceException">Not JSON, an unsupported model type, or a missing key; the message names the file.</exception>
     public static GgufSourceConfig Parse(string json, string path)
     {
@@ -54,8 +61,15 @@ public sealed record GgufSourceConfig(
             string modelType = Str(r, "model_type") ?? throw Missing(path, "model_type");
             if (!SupportedModelTypes.Contains(modelType))
                 throw new InferenceException($"{path}: model_type \"{modelType}\" is not written as GGUF by lem (it writes {string.Join(", ", SupportedModelTypes)}). Remedy: convert it with llama.cpp's convert_hf_to_gguf.py and give the .gguf file.");
-            int hidden = Int(r, "hidden_size") ?? throw Missing(path, "hidden_size");
-            int heads = Int(r, "num_attention_heads") ?? throw Missing(path, "num_attention_heads");
+            ArchitectureConfig shape;
+            try
+            {
+                shape = ArchitectureConfig.Parse(json, path);
+            }
+            catch (FlopsInputException e)
+            {
+                throw new InferenceException(e.Message + " Remedy: restore the model's config.json.", e);
+            }
             string? scalingType = null;
             double factor = 1, low = 1, high = 4;
             int originalMax = 8192;
@@ -71,28 +85,17 @@ public sealed record GgufSourceConfig(
                 high = Num(s, "high_freq_factor") ?? 4;
                 originalMax = Int(s, "original_max_position_embeddings") ?? 8192;
             }
-            int[] eos = r.TryGetProperty("eos_token_id", out var e) ? e.ValueKind switch
-            {
-                JsonValueKind.Number => [e.GetInt32()],
-                JsonValueKind.Array => e.EnumerateArray().Select(x => x.GetInt32()).ToArray(),
-                _ => [],
-            } : [];
             string architecture = r.TryGetProperty("architectures", out var a) && a.ValueKind == JsonValueKind.Array && a.GetArrayLength() > 0
                 ? a[0].GetString() ?? modelType : modelType;
             return new GgufSourceConfig(
-                modelType, architecture, hidden,
-                Int(r, "num_hidden_layers") ?? throw Missing(path, "num_hidden_layers"),
-                heads,
-                Int(r, "num_key_value_heads") ?? heads,
-                Int(r, "head_dim") ?? hidden / heads,
-                Int(r, "intermediate_size") ?? throw Missing(path, "intermediate_size"),
-                Int(r, "vocab_size") ?? throw Missing(path, "vocab_size"),
-                Int(r, "max_position_embeddings") ?? 2048,
+                modelType, architecture, shape.HiddenSize, shape.NumLayers, shape.NumHeads, shape.NumKvHeads, shape.HeadDim,
+                shape.IntermediateSize, shape.VocabSize,
+                shape.MaxPositionEmbeddings > 0 ? shape.MaxPositionEmbeddings : 2048,
                 Num(r, "rope_theta") ?? 10000.0,
                 Num(r, "rms_norm_eps") ?? 1e-6,
-                r.TryGetProperty("tie_word_embeddings", out var tie) && tie.ValueKind == JsonValueKind.True,
-                Int(r, "bos_token_id"),
-                eos,
+                shape.TieWordEmbeddings,
+                shape.Tokens.BosTokenId,
+                shape.Tokens.EosTokenIds.ToArray(),
                 scalingType, factor, low, high, originalMax);
         }
     }

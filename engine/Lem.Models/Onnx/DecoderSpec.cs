@@ -44,7 +44,7 @@ public sealed record DecoderSpec(
         if (!File.Exists(generation))
             return spec;
         using var doc = ParseJson(File.ReadAllText(generation), generation);
-        var extra = IntOrList(doc.RootElement, "eos_token_id");
+        var extra = ConfigTokens.Of(doc.RootElement).EosTokenIds;
         return spec with { EosTokenIds = spec.EosTokenIds.Concat(extra).Distinct().ToArray() };
     }
 
@@ -86,8 +86,8 @@ public sealed record DecoderSpec(
                 ? a[0].GetString()! : architecture.ModelType,
             NormEps: Double(root, "rms_norm_eps") ?? 1e-6,
             Rotary: ReadRotary(root, source),
-            BosTokenId: Int(root, "bos_token_id"),
-            EosTokenIds: IntOrList(root, "eos_token_id"),
+            BosTokenId: architecture.Tokens.BosTokenId,
+            EosTokenIds: architecture.Tokens.EosTokenIds,
             PadTokenId: Int(root, "pad_token_id"),
             SlidingWindow: window,
             ConfigJson: json);
@@ -130,13 +130,4 @@ public sealed record DecoderSpec(
     private static int? Int(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i) ? i : null;
     private static double? Double(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
     private static bool Bool(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
-
-    private static int[] IntOrList(JsonElement e, string name)
-    {
-        if (!e.TryGetProperty(name, out var v)) return [];
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int one)) return [one];
-        if (v.ValueKind == JsonValueKind.Array)
-            return v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.Number).Select(x => x.GetInt32()).ToArray();
-        return [];
-    }
 }

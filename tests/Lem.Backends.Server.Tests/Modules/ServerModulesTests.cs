@@ -16,6 +16,8 @@ public class ServerModulesTests
         Assert.All(Modules, m => Assert.Equal(ExecutionShape.Request, m.Capabilities.Shape));
         Assert.All(Modules, m => Assert.Contains(ModelSourceKind.ServerModelId, m.Capabilities.ModelSources));
         Assert.Contains(ModelSourceKind.GgufFile, Modules.Single(m => m.Name == "llama_server").Capabilities.ModelSources);
+        // synthetic(...) for llama-server is written as a GGUF file by the module itself, not by whoever composes it
+        Assert.Contains(ModelSourceKind.Synthetic, Modules.Single(m => m.Name == "llama_server").Capabilities.ModelSources);
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public class ConfigValidatorTests
         { "prompts", V.Call("file", [V.Text("p.jsonl")], ("format", V.Word("alpaca")), ("column", V.Text("text")), ("sample", V.Int(100)), ("shuffle", V.Bool(true)), ("seed", V.Int(1))) },
         { "prompts", V.Call("file", [], ("path", V.Text("p.txt"))) },
         { "prompts", V.Named("synthetic", ("count", V.Int(64)), ("input_tokens", V.Int(256)), ("min_input_tokens", V.Int(16))) },
-        { "carbon.region", V.Text("US-CA") },
+        { "carbon.region", V.Text("FR") },
         { "scripted.step_ms", V.Dec(0.5) },
         { "measurement.gpus", V.List(V.Text("cuda:0"), V.Text("cuda:3")) },
         { "measurement.gpus", V.List() },

@@ -41,6 +41,9 @@ public class CrossFieldRuleTests
         { [("decoder.temperature", V.Dec(0.7))], Severity.Info, "decoder.temperature",
             ["decoder.temperature = 0.7 overrides the deterministic preset", "decoder.top_p = 1 (preset)", "decoder.top_k = 0 (preset)"] },
         { [("carbon.intensity_g_per_kwh", V.Int(56)), ("carbon.region", V.Text("FR"))], Severity.Info, "carbon.region", ["carbon.region has no effect"] },
+        { [("carbon.region", V.Text("US-CA"))], Severity.Warning, "carbon.region",
+            ["carbon.region = \"US-CA\" is not in the built-in carbon intensity table", "not given its country's average", "LEM_ELECTRICITYMAPS_TOKEN", "close known regions: US (United States)"] },
+        { [("carbon.region", V.Text("FX"))], Severity.Warning, "carbon.region", ["\"FX\" is not in the built-in", "close known regions: MX (Mexico), FR (France), FI (Finland)"] },
         { [("prompts", V.Named("synthetic", ("input_tokens", V.Int(64)), ("min_input_tokens", V.Int(128))))], Severity.Error, "prompts",
             ["min_input_tokens (128) is greater than input_tokens (64)"] },
     };

@@ -24,6 +24,35 @@ public class ParameterRegistryTests
         }
     }
 
+    /// <summary>A module whose int4 is its own scheme, described in its capabilities.</summary>
+    private sealed class Int4Module(string name, string int4) : Lem.Engine.Inference.IBackendModule
+    {
+        public string Name => name;
+        public string Summary => "int4 test module";
+        public IReadOnlyList<string> OriginalNames => [];
+        public IReadOnlyList<ParameterDefinition> Parameters => [];
+        public Lem.Engine.Inference.BackendCapabilities Capabilities => new(Lem.Engine.Inference.ExecutionShape.Batch, ["fp32"], ["none", "int4"], ["none"],
+            [Lem.Engine.Inference.ModelSourceKind.Synthetic], false, false, true, new Dictionary<string, string> { ["int4"] = int4 });
+        public void CheckRules(EffectiveValues values, Findings findings) { }
+        public string ResolveModel(ModelSpec model, string baseFolder) => "m";
+        public IReadOnlyList<DeviceSpec> DevicesUsed(ExperimentConfig config) => config.DevicesUsed;
+        public Lem.Engine.Inference.ILoadedModel Load(Lem.Engine.Inference.ModelLoadRequest request) => throw new NotSupportedException();
+        public Lem.Engine.Inference.IDeviceLoad? DeviceLoad => null;
+    }
+
+    [Fact]
+    public void The_quantization_help_is_composed_from_what_each_backend_says_its_values_mean()
+    {
+        var registry = ParameterRegistry.Compose([new Int4Module("alpha", "symmetric, groups of 128 inputs"), new Int4Module("beta", "asymmetric, blocks of 32 inputs")]);
+        Assert.True(registry.TryGet("quantization", out var quantization));
+        var help = quantization.Help;
+
+        Assert.Contains("alpha int4: symmetric, groups of 128 inputs.", help);
+        Assert.Contains("beta int4: asymmetric, blocks of 32 inputs.", help);
+        Assert.Contains("one value in two backends is two schemes", help);
+        Assert.Equal(["none", "int4"], quantization.AllowedValuesOrEmpty);
+    }
+
     [Fact]
     public void The_core_names_of_the_language_are_all_there()
     {

@@ -55,7 +55,7 @@ public class SelfCheckAndOverheadTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(74, 700, true)]    // DEVICE.md's single-GPU H100 host
+    [InlineData(74, 700, true)]    // the single-GPU H100 host without a CUDA context, 70–74 W (2026-11-26, docs/benchmarks/gpu-machine.md)
     [InlineData(122, 700, true)]   // the 2-GPU host's H100, above the old fixed 120 W bound
     [InlineData(150, 700, false)]  // 21%: above 20% of the limit
     [InlineData(15, 700, false)]   // 2%: below 3%

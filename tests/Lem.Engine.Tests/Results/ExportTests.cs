@@ -4,6 +4,7 @@ using Lem.Engine.Results;
 using Lem.Engine.Results.Aggregation;
 using Lem.Engine.Results.Export;
 using Lem.Engine.Results.Schema;
+using Lem.Engine.Results.Validity;
 using Parquet;
 using Parquet.Schema;
 
@@ -68,6 +69,23 @@ public class ExportTests
         Assert.Equal("1000", measured["energy_gpu_j"]);
         Assert.Equal("measured-counter", measured["energy_gpu_source"]);
         Assert.Equal("estimated", measured["energy_total_source"]);
+    }
+
+    [Fact]
+    public void Csv_carries_the_verdict_and_the_workload_fingerprint()
+    {
+        var judged = RecordMetrics.Finish(Samples.Raw("20261125T120002000Z-cccccc-llama_bf16-c0", gpuJ: null) with { WorkloadFingerprint = "sha256:abc" });
+        var older = RunAggregator.Aggregate([Samples.Raw("20261125T120001000Z-bbbbbb-llama_bf16-c0")], RunStatus.Complete) with { Validity = null };
+        var rows = CsvText.Parse(CsvExporter.Format([RunAggregator.Aggregate([judged], RunStatus.Complete), older]));
+        var row = rows[0].Zip(rows[1]).ToDictionary(p => p.First, p => p.Second);
+        Assert.Equal("sha256:abc", row["workload_fingerprint"]);
+        Assert.Equal("fail", row["validity_status"]);
+        var notPassed = row["validity_not_passed"].Split("; ");
+        Assert.Contains("window-resolution (gpu:0)=fail", notPassed);
+        Assert.Equal(judged.Validity!.Checks.Where(c => c.Status != ValidityStatus.Pass).Select(c => $"{c.Name}={ValidityVerdict.Text(c.Status)}"), notPassed);
+        // a record written before verdicts and fingerprints existed
+        var old = rows[0].Zip(rows[2]).ToDictionary(p => p.First, p => p.Second);
+        Assert.Equal(("NA", "NA", "NA"), (old["workload_fingerprint"], old["validity_status"], old["validity_not_passed"]));
     }
 
     [Fact]

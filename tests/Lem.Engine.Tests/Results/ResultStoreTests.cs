@@ -164,7 +164,7 @@ public class ResultStoreTests
         using var temp = new TempFolder();
         var store = new ResultStore(temp.Path);
         var id = store.BeginRun("x", 0);
-        var json = ResultJson.Serialize(Samples.Raw(id)).Replace("\"schema_version\": 2", "\"schema_version\": 99");
+        var json = ResultJson.Serialize(Samples.Raw(id)).Replace($"\"schema_version\": {SchemaVersions.Current}", "\"schema_version\": 99");
         File.WriteAllText(Path.Combine(store.RunFolder(id), "raw-worker0.json"), json);
         var error = Assert.Throws<ResultsException>(() => store.LoadRun(id));
         Assert.Contains("schema version 99", error.Message);

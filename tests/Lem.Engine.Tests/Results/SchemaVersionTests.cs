@@ -56,7 +56,7 @@ public sealed class SchemaVersionTests : IDisposable
             Assert.Null(c.Process.EnergyJ);
         }
         var warning = Assert.Single(raw.Warnings, w => w.Code == SchemaVersions.UpgradedWarningCode);
-        Assert.Contains("schema version 1 and read as version 2", warning.Message);
+        Assert.Contains($"schema version 1 and read as version {SchemaVersions.Current}", warning.Message);
         Assert.Null(raw.Validity);
 
         var run = store.Aggregate(id);
@@ -64,6 +64,24 @@ public sealed class SchemaVersionTests : IDisposable
         Assert.Equal(run.Metrics["energy_total_j"], run.Metrics["energy_total_system_j"]);
         Assert.Equal(512, run.Tokens.OutputTokens);
         Assert.Contains("schema version 1", ResultsView.Show(store, id));
+    }
+
+    [Fact]
+    public void A_version_2_record_is_upgraded_its_process_shares_marked_and_its_method_notes_typed()
+    {
+        var folders = Directory.GetDirectories(Path.Combine(AppContext.BaseDirectory, "Results", "Fixtures", "schema-2"));
+        var store = StoreWith(folders);
+        foreach (var folder in folders)
+        {
+            var raw = Assert.Single(store.LoadRun(Path.GetFileName(folder)).Records);
+            Assert.Equal(2, raw.SchemaVersion);
+            Assert.Equal(HostAttributionKind.Process, raw.Host!.Attribution);
+            // the host entries were the processes' shares: now marked, shown as such; the machine's figures are not
+            Assert.All(raw.Energy.Where(e => e.Component is "cpu" or "ram"), e => Assert.Equal("estimated (process share)", EnergySourceText.Of(e)));
+            Assert.All(raw.Host.Components, c => Assert.True(c.Process.Attributed && !c.System.Attributed));
+            Assert.All(raw.Warnings.Where(w => w.Code.EndsWith("phase-energy-method", StringComparison.Ordinal)), w => Assert.Equal(WarningKind.Note, w.Kind));
+            Assert.Contains("schema version 2 and read as version 3", Assert.Single(raw.Warnings, w => w.Code == SchemaVersions.UpgradedWarningCode).Message);
+        }
     }
 
     [Fact]

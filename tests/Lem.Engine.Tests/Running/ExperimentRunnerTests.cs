@@ -188,6 +188,52 @@ public sealed class ExperimentRunnerTests : IDisposable
         Assert.Contains("overlap", record.Flops.MbuNote);
     }
 
+    [Theory]
+    [InlineData("scripted", 4)]        // batch shape: the share at the batch size
+    [InlineData("scripted_server", 1)] // request shape: no cap, so the share of the window with any request in flight
+    public void Open_loop_traffic_reports_the_steady_share_without_judging_it(string backend, int target)
+    {
+        var services = Services(new ScriptedBatchModule(_clock, stepTime: TimeSpan.FromMilliseconds(10)), new ScriptedRequestModule(_clock));
+        var run = Plan(services, ("backend", V.Word(backend)), ("model", V.Text("m")), ("max_new_tokens", V.Int(4)), ("min_new_tokens", V.Int(4)),
+            ("prompts", V.Named("synthetic", ("count", V.Int(8)), ("input_tokens", V.Int(6)))), ("batching.batch_size", V.Int(4)),
+            ("traffic.mode", V.Word("poisson")), ("traffic.qps", V.Dec(2)), ("warmup.count", V.Int(0)));
+
+        var record = RunOne(services, run);
+
+        // arrivals half a second apart on average and requests of tens of milliseconds: rarely is anything in flight
+        var steady = record.Validity!.Checks.Single(c => c.Name == "steady-state");
+        Assert.Equal(Lem.Engine.Results.Validity.ValidityStatus.Pass, steady.Status);
+        Assert.Contains("not judged: open loop (poisson arrivals", steady.Detail);
+        Assert.Contains($"had {target} or more requests in flight", steady.Detail);
+        Assert.DoesNotContain("NA W", steady.Detail);
+        Assert.True(record.Validity.Figures!["steady_state_share"] < 0.5);
+    }
+
+    [Fact]
+    public void The_store_and_the_carbon_lookup_are_collaborators_passed_in()
+    {
+        var elsewhere = Path.Combine(_results.Path, "elsewhere");
+        var asked = new List<Lem.Engine.Meters.Carbon.CarbonSettings>();
+        var services = Services(new ScriptedBatchModule(_clock, stepTime: TimeSpan.FromMilliseconds(10))) with
+        {
+            CreateStore = _ => new ResultStore(elsewhere),
+            ResolveCarbon = settings =>
+            {
+                asked.Add(settings);
+                return new Lem.Engine.Meters.Carbon.CarbonIntensity(500, Lem.Engine.Meters.Carbon.CarbonIntensitySource.Configured, "a test grid");
+            },
+        };
+        var run = Plan(services, ("max_new_tokens", V.Int(2)), ("prompts", V.Named("synthetic", ("count", V.Int(2)))), ("warmup.count", V.Int(0)),
+            ("carbon.region", V.Text("FR")));
+
+        using var runner = new ExperimentRunner(services);
+        var outcome = runner.Run(run);
+
+        var record = Assert.Single(new ResultStore(elsewhere).LoadRun(outcome.RunId).Records);
+        Assert.Equal("FR", Assert.Single(asked).Region);
+        Assert.Equal((500.0, "a test grid"), (record.Carbon!.IntensityGPerKwh, record.Carbon.Note));
+    }
+
     [Fact]
     public void Measurement_gpus_decides_what_is_metered_not_where_the_model_runs()
     {

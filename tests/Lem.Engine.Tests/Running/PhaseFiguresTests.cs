@@ -63,6 +63,7 @@ public sealed class PhaseFiguresTests : IDisposable
         Assert.Contains(warnings, w => w.Code == "phase-energy" && w.Message.StartsWith("prefill energy is low-confidence", StringComparison.Ordinal)
             && w.Message.Contains("power sample interval", StringComparison.Ordinal));
         var method = Assert.Single(warnings, w => w.Code == "phase-energy-method");
+        Assert.Equal(WarningKind.Note, method.Kind);
         Assert.Contains("apportioned by the trapezoid integral of instant power samples every 100 ms", method.Message);
     }
 

@@ -57,7 +57,7 @@ let run (scope: Scope) : Map<string, CheckedExperiment> * SyntaxDiagnostic list 
                             report (SyntaxDiagnostic.warning Codes.DuplicateAssignment a.Path.Range (sprintf "%s is assigned twice in '%s'; the last assignment wins" path n.Name))
                         ({ Path = path
                            Value = Lowering.lowerFor scope.Registry scope.Lets report path a.Value
-                           Provenance = ValueSteps.assignmentProvenance a.Path.Range
+                           Provenance = ValueSteps.provenanceOf a
                            Range = a.Path.Range
                            SourceText = ValueSteps.sourceText a.Value }: ValueSteps.Step))
                 let baseValues, baseHistory =

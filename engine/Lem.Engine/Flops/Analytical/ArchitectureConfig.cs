@@ -41,6 +41,9 @@ public sealed record ArchitectureConfig(
     /// <summary>Width of the concatenated key (or value) heads, num_key_value_heads × head_dim.</summary>
     public int KvWidth => NumKvHeads * HeadDim;
 
+    /// <summary>The BOS and EOS ids (and the vocabulary and context as written), read by the same reader.</summary>
+    public ConfigTokens Tokens { get; init; } = ConfigTokens.None;
+
     /// <summary>Llama, Mistral and the Qwen families use a gated MLP (gate, up, down); GPT-2 uses two projections.</summary>
     public bool GatedMlp => Family != ModelFamily.Gpt2;
 
@@ -76,7 +79,7 @@ public sealed record ArchitectureConfig(
             var reader = new Reader(root, source);
             var modelType = reader.String("model_type")
                 ?? throw new FlopsInputException($"{source}: \"model_type\" is missing; FLOPs need to know the architecture (one of {string.Join(", ", SupportedModelTypes)}).");
-            return modelType switch
+            var config = modelType switch
             {
                 "llama" => RotaryFamily(reader, modelType, ModelFamily.Llama),
                 "mistral" => RotaryFamily(reader, modelType, ModelFamily.Mistral),
@@ -87,6 +90,7 @@ public sealed record ArchitectureConfig(
                     $"{source}: model_type \"{modelType}\" has no analytical FLOPs formula (supported: {string.Join(", ", SupportedModelTypes)}); " +
                     "FLOPs fall back to the traced or parameter-based estimate."),
             };
+            return config with { Tokens = ConfigTokens.Of(root) };
         }
     }
 

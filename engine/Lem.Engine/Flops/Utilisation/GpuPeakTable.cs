@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using Lem.Engine.Workload.Prompts;
 
 namespace Lem.Engine.Flops.Utilisation;
 
@@ -24,26 +25,23 @@ public static class GpuPeakTable
         return table.FirstOrDefault(p => p.NvmlNames.Any(n => Canonical(n) == name) || Canonical(p.Gpu) == name);
     }
 
-    /// <summary>Parses the table format: '#' comment lines, a header, then one row per GPU (no quoted fields).</summary>
+    /// <summary>Parses the table format (CSV, <see cref="CsvParser"/>): '#' comment lines, a header, then one row per GPU.</summary>
     public static IReadOnlyList<GpuPeak> Parse(TextReader reader, string source)
     {
         var rows = new List<GpuPeak>();
-        string? header = null;
-        var lineNumber = 0;
-        for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+        var header = true;
+        foreach (var row in CsvParser.Parse(source, reader.ReadToEnd(), message => new FlopsInputException(message), comment: '#'))
         {
-            lineNumber++;
-            if (line.Length == 0 || line.StartsWith('#')) continue;
-            var cells = line.Split(',');
-            if (header is null)
+            var (cells, lineNumber) = (row.Fields, row.Line);
+            if (header)
             {
-                header = line;
-                if (cells.Length != 9 || cells[0] != "gpu" || cells[6] != "memory_bandwidth_tb_s")
-                    throw new FlopsInputException($"{source}:{lineNumber}: unexpected header \"{line}\".");
+                header = false;
+                if (cells.Count != 9 || cells[0] != "gpu" || cells[6] != "memory_bandwidth_tb_s")
+                    throw new FlopsInputException($"{source}:{lineNumber}: unexpected header \"{string.Join(",", cells)}\".");
                 continue;
             }
-            if (cells.Length != 9)
-                throw new FlopsInputException($"{source}:{lineNumber}: {cells.Length} cells where 9 are expected (commas are not allowed inside a cell).");
+            if (cells.Count != 9)
+                throw new FlopsInputException($"{source}:{lineNumber}: {cells.Count} cells where 9 are expected (quote a cell that holds a comma).");
             rows.Add(new GpuPeak(
                 cells[0].Trim(),
                 cells[1].Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),

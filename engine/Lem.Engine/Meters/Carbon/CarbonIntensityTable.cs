@@ -1,4 +1,6 @@
 using System.Globalization;
+using Lem.Engine.Config;
+using Lem.Engine.Workload.Prompts;
 
 namespace Lem.Engine.Meters.Carbon;
 
@@ -32,25 +34,37 @@ public static class CarbonIntensityTable
     /// <summary>True for a subdivision or zone code (<c>US-CA</c>, <c>US-CAL-CISO</c>): a country code, a hyphen, more.</summary>
     public static bool IsSubdivision(string region) => region.Trim() is var r && r.IndexOf('-') is > 0 and var i && i < r.Length - 1;
 
+    /// <summary>
+    /// Rows close to a region the table lacks, for messages: a subdivision's country (named as another grid by the
+    /// caller), then the codes, alpha-3 codes and names closest in spelling; at most <paramref name="count"/>.
+    /// </summary>
+    public static IReadOnlyList<Row> Close(string region, int count = 5)
+    {
+        var r = region.Trim();
+        var close = new List<Row>();
+        if (IsSubdivision(r) && Find(r[..r.IndexOf('-')]) is { } country) close.Add(country);
+        var byName = Rows.SelectMany(x => new[] { (Key: x.Code, Row: x), (Key: x.Iso3, Row: x), (Key: x.Name, Row: x) }).ToList();
+        foreach (var key in NameSuggester.Ranked(r, byName.Select(x => x.Key), count))
+            close.Add(byName.First(x => x.Key == key).Row);
+        return close.Distinct().Take(count).ToList();
+    }
+
     /// <summary>The table's region codes, for messages: <c>US, CA, MX, ...</c>.</summary>
     public static string KnownRegions => string.Join(", ", Rows.Select(x => x.Code));
 
+    /// <summary>Parses the table (CSV, <see cref="CsvParser"/>): '#' comment lines (the source, kept as the header text),
+    /// a header, then <c>code,iso3,name,g_per_kwh</c> rows.</summary>
     public static (IReadOnlyList<Row> Rows, string Header) Parse(string csv)
     {
+        var header = csv.Split('\n').Where(l => l.StartsWith('#')).Select(l => l.TrimStart('#').Trim()).ToList();
         var rows = new List<Row>();
-        var header = new List<string>();
         var seenColumns = false;
-        var lineNumber = 0;
-        foreach (var raw in csv.Split('\n'))
+        foreach (var row in CsvParser.Parse("carbon-intensity.csv", csv, message => new FormatException(message), comment: '#'))
         {
-            lineNumber++;
-            var line = raw.Trim();
-            if (line.Length == 0) continue;
-            if (line.StartsWith('#')) { header.Add(line.TrimStart('#').Trim()); continue; }
             if (!seenColumns) { seenColumns = true; continue; }
-            var p = line.Split(',');
+            var p = row.Fields.Select(f => f.Trim()).ToArray();
             if (p.Length != 4 || !double.TryParse(p[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var g))
-                throw new FormatException($"carbon-intensity.csv line {lineNumber}: expected 'code,iso3,name,g_per_kwh', read '{line}'.");
+                throw new FormatException($"carbon-intensity.csv:{row.Line}: expected 'code,iso3,name,g_per_kwh' (quote a name that holds a comma), read '{string.Join(",", p)}'.");
             rows.Add(new Row(p[0], p[1], p[2], g));
         }
         return (rows, string.Join(" ", header));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Lem.Engine.Workload.Prompts;
 
 namespace Lem.Engine.Meters.Estimates;
 
@@ -40,21 +41,18 @@ public static partial class CpuTdpTable
         return Spaces().Replace(s, " ").Trim();
     }
 
+    /// <summary>Parses the table (CSV, <see cref="CsvParser"/>): '#' comment lines, a header, then <c>model,tdp_w,source</c> rows.</summary>
     public static IReadOnlyList<CpuTdpEntry> Parse(string csv)
     {
         var rows = new List<CpuTdpEntry>();
-        var lineNumber = 0;
         var header = true;
-        foreach (var raw in csv.Split('\n'))
+        foreach (var row in CsvParser.Parse("cpu-tdp.csv", csv, message => new FormatException(message), comment: '#'))
         {
-            lineNumber++;
-            var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#')) continue;
             if (header) { header = false; continue; }
-            var parts = line.Split(',');
-            if (parts.Length < 3 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var tdp))
-                throw new FormatException($"cpu-tdp.csv line {lineNumber}: expected 'model,tdp_w,source', read '{line}'.");
-            rows.Add(new CpuTdpEntry(parts[0].Trim(), tdp, string.Join(",", parts.Skip(2)).Trim()));
+            var parts = row.Fields;
+            if (parts.Count != 3 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var tdp))
+                throw new FormatException($"cpu-tdp.csv:{row.Line}: expected 'model,tdp_w,source' (quote a source that holds a comma), read '{string.Join(",", parts)}'.");
+            rows.Add(new CpuTdpEntry(parts[0].Trim(), tdp, parts[2].Trim()));
         }
         return rows;
     }

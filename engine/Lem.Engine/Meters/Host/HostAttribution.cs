@@ -96,6 +96,7 @@ public static class HostAttribution
             EnergyJ = systemJ * ratio,
             Method = method,
             LowConfidence = system.LowConfidence || (!isRamEstimate && shareLow),
+            Attributed = true,
         }, ratio);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lem.Engine.Results.Aggregation;
+using Lem.Engine.Results.Schema;
 
 namespace Lem.Engine.Meters.Host;
 
@@ -73,7 +74,7 @@ public static class HostPhaseSplit
         if (metrics.Count > 0)
             warnings.Add(new MeterWarning("host-phase-energy-method",
                 "cpu/ram prefill and decode energy: host counters (or estimates) read at each batch's start, first token and end; the process's part is the window's process/system ratio of each component.",
-                "none needed"));
+                "none needed", WarningKind.Note));
         return new Result(metrics, warnings);
     }
 

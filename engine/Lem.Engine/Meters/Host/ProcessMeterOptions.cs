@@ -17,7 +17,10 @@ public sealed record ProcessMeterOptions(
     /// The rest of the machine may use at most this share of its CPU capacity (busy ticks of other processes / all
     /// ticks) during a window before an <c>other-processes-busy</c> warning says the system figures include them.
     /// </summary>
-    public double OtherCpuShareLimit { get; init; } = 0.10;
+    public double OtherCpuShareLimit { get; init; } = DefaultOtherCpuShareLimit;
+
+    /// <summary>The default of <see cref="OtherCpuShareLimit"/>, also the validity verdict's <c>host-contention</c> threshold.</summary>
+    public const double DefaultOtherCpuShareLimit = 0.10;
 
     /// <summary>CPU time shares resting on fewer ticks than this (per CPU for the window, or of the processes) are low-confidence.</summary>
     public double LowConfidenceTicks { get; init; } = 10;

@@ -35,7 +35,7 @@ public static class HostEnergyRecords
         var host = HostAttribution.Apply(results, idle, windowDurationS, processSet);
         var split = HostPhaseSplit.Split(results, host, phases);
         var warnings = host.Warnings.Concat(split.Warnings)
-            .Select(w => new WarningRecord(w.Code, w.Cause, w.Remedy == "none needed" ? null : w.Remedy)).ToList();
+            .Select(w => new WarningRecord(w.Code, w.Cause, w.Remedy == "none needed" ? null : w.Remedy, w.Kind)).ToList();
         var process = results.FirstOrDefault(r => r.MeterName == ProcessMeter.MeterName)?.Metrics;
         long? peak = process is not null && process.TryGetValue(ProcessMetricNames.RssPeakBytes, out var p) ? (long)p : null;
         string? method = peak is null ? null

@@ -272,7 +272,7 @@ public static class RunAggregator
             var noteParts = parts.Select(p => p.Figure.Note).Where(n => n is not null).Distinct().ToList();
             if (sources.Count > 1) noteParts.Insert(0, "mixed sources: " + string.Join(", ", sources.Select(EnergySourceText.Of)));
             result.Add(new EnergyRecord(component, energy, source, method,
-                noteParts.Count > 0 ? string.Join("; ", noteParts) : null, parts.Any(p => p.Figure.LowConfidence)));
+                noteParts.Count > 0 ? string.Join("; ", noteParts) : null, parts.Any(p => p.Figure.LowConfidence), parts.Any(p => p.Figure.Attributed)));
         }
         return result;
     }

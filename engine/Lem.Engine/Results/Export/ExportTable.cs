@@ -2,6 +2,7 @@ using System.Globalization;
 using Lem.Engine.Config;
 using Lem.Engine.Results.Aggregation;
 using Lem.Engine.Results.Schema;
+using Lem.Engine.Results.Validity;
 
 namespace Lem.Engine.Results.Export;
 
@@ -28,6 +29,9 @@ public sealed class ExportTable
         new("model_architecture", ExportColumnKind.Text),
         new("model_precision", ExportColumnKind.Text),
         new("model_device", ExportColumnKind.Text),
+        new("workload_fingerprint", ExportColumnKind.Text),
+        new("validity_status", ExportColumnKind.Text),
+        new("validity_not_passed", ExportColumnKind.Text),
     ];
 
     public static readonly IReadOnlyList<ExportColumn> EnergySourceColumns =
@@ -84,6 +88,9 @@ public sealed class ExportTable
             r.StartedUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), r.EndedUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
             r.ToolVersion, (double?)r.SchemaVersion,
             r.Model?.Architecture, r.Model?.Precision, r.Model?.Device,
+            r.WorkloadFingerprint,
+            r.Validity is { } verdict ? ValidityVerdict.Text(verdict.Status) : null,
+            r.Validity is { } checks ? string.Join("; ", checks.Checks.Where(c => c.Status != ValidityStatus.Pass).Select(c => $"{c.Name}={ValidityVerdict.Text(c.Status)}")) : null,
         };
         foreach (var column in parameterColumns)
         {
@@ -93,14 +100,14 @@ public sealed class ExportTable
         foreach (var metric in MetricNames.Canonical)
             row.Add(r.Metrics.TryGetValue(metric.Name, out var v) ? v : null);
 
-        row.Add(r.Energy.Count > 0 ? EnergySourceText.Of(EnergyComponents.Sum(r.Energy).Source) : null);
+        row.Add(r.Energy.Count > 0 ? EnergySourceText.OfSum(r.Energy, EnergyComponents.Sum(r.Energy).Source) : null);
         foreach (var category in EnergyComponents.Categories)
         {
             var inCategory = EnergyComponents.InCategory(r.Energy, category).ToList();
-            row.Add(inCategory.Count > 0 ? EnergySourceText.Of(EnergyComponents.Sum(inCategory).Source) : null);
+            row.Add(inCategory.Count > 0 ? EnergySourceText.OfSum(inCategory, EnergyComponents.Sum(inCategory).Source) : null);
         }
         row.Add(r.Energy.Count > 0 ? (r.Energy.Any(e => e.LowConfidence) ? "true" : "false") : null);
-        row.Add(r.Energy.Count > 0 ? string.Join("; ", r.Energy.Select(e => $"{e.Component}={EnergySourceText.Of(e.Source)}")) : null);
+        row.Add(r.Energy.Count > 0 ? string.Join("; ", r.Energy.Select(e => $"{e.Component}={EnergySourceText.Of(e)}")) : null);
         row.Add(string.Join(";", r.Warnings.Select(w => w.Code).Distinct()));
 
         foreach (var name in extraMetrics)

@@ -14,12 +14,14 @@ namespace Lem.Engine.Results.Schema;
 /// window's execution shape and edges, per-request start, queue time, error and backend facts, the window's peak RSS
 /// method; token counts may be null (not reported, as for <c>lem measure</c> without the token protocol); the
 /// <c>command</c> section of a measured command.</item>
+/// <item>3 — an energy entry that is the measured processes' share of a machine-wide figure says so (<c>attributed</c>),
+/// and a warning says whether it is a note on how a figure was obtained (<c>kind</c>).</item>
 /// </list>
 /// </summary>
 public static class SchemaVersions
 {
     /// <summary>The version this lem writes.</summary>
-    public const int Current = 2;
+    public const int Current = 3;
 
     /// <summary>The oldest version this lem reads (by upgrading it).</summary>
     public const int Oldest = 1;
@@ -29,7 +31,11 @@ public static class SchemaVersions
     private static readonly Dictionary<int, Action<JsonObject>> UpgradeFrom = new()
     {
         [1] = UpgradeFrom1,
+        [2] = UpgradeFrom2,
     };
+
+    /// <summary>The warnings that are notes on how a figure was obtained (typed <c>note</c> since version 3).</summary>
+    private static readonly HashSet<string> MethodNoteCodes = ["phase-energy-method", "host-phase-energy-method"];
 
     /// <summary>
     /// Checks the <c>schema_version</c> of a record's JSON object (one without it is taken as current) and upgrades
@@ -68,8 +74,36 @@ public static class SchemaVersions
     {
         1 => "host energy (CPU, RAM) is the whole machine's (version 1 did not attribute it to processes: host.attribution = system); "
             + "it has no validity verdict, workload fingerprint or per-request start times, and its peak RSS is the lem process's lifetime peak",
+        2 => "its host energy entries attributed to processes were not marked as process shares, nor its method notes as notes (the upgrade marks both)",
         _ => "",
     };
+
+    /// <summary>
+    /// 2 → 3: with <c>host.attribution</c> = <c>process</c>, every CPU and RAM entry of the energy list that has a figure
+    /// was the processes' share (version 2 wrote no mark), and so was each host component's <c>process</c> entry: they
+    /// get <c>attributed</c> = true. The method notes (<c>phase-energy-method</c>, <c>host-phase-energy-method</c>) get
+    /// <c>kind</c> = <c>note</c>.
+    /// </summary>
+    private static void UpgradeFrom2(JsonObject record)
+    {
+        static void MarkShare(JsonNode? entry)
+        {
+            if (entry is JsonObject e && e["source"] is JsonValue s && s.TryGetValue(out string? source) && source != "unavailable")
+                e["attributed"] = true;
+        }
+        if (record["host"] is JsonObject host && host["attribution"] is JsonValue a && a.TryGetValue(out string? attribution) && attribution == "process")
+        {
+            foreach (var entry in (record["energy"] as JsonArray ?? []).OfType<JsonObject>())
+                if (entry["component"] is JsonValue c && c.TryGetValue(out string? component)
+                    && EnergyComponents.Category(component) is EnergyComponents.Cpu or EnergyComponents.Ram)
+                    MarkShare(entry);
+            foreach (var component in (host["components"] as JsonArray ?? []).OfType<JsonObject>())
+                MarkShare(component["process"]);
+        }
+        foreach (var warning in (record["warnings"] as JsonArray ?? []).OfType<JsonObject>())
+            if (warning["code"] is JsonValue code && code.TryGetValue(out string? text) && MethodNoteCodes.Contains(text))
+                warning["kind"] = "note";
+    }
 
     /// <summary>
     /// 1 → 2: the window was always device-synchronised batches; host energy in the energy list was the whole

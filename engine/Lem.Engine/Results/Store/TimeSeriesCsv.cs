@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Lem.Engine.Meters;
+using Lem.Engine.Workload.Prompts;
 
 namespace Lem.Engine.Results.Store;
 
@@ -23,21 +24,28 @@ public static class TimeSeriesCsv
         return text.ToString();
     }
 
+    /// <summary>Reads a time series file (CSV, <see cref="CsvParser"/>); errors name the file and line.</summary>
     public static IReadOnlyList<TimeSeriesPoint> Parse(string text, string file)
     {
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (lines.Length == 0 || lines[0].TrimEnd('\r') != Header)
-            throw new ResultsException($"{file}: not a time series file (expected the header '{Header}').");
-        var points = new List<TimeSeriesPoint>(lines.Length - 1);
-        for (var i = 1; i < lines.Length; i++)
+        var points = new List<TimeSeriesPoint>();
+        var header = true;
+        foreach (var row in CsvParser.Parse(file, text, message => new ResultsException(message)))
         {
-            var cells = lines[i].TrimEnd('\r').Split(',');
-            if (cells.Length != 3
+            var cells = row.Fields;
+            if (header)
+            {
+                if (string.Join(",", cells) != Header)
+                    throw new ResultsException($"{file}: not a time series file (expected the header '{Header}').");
+                header = false;
+                continue;
+            }
+            if (cells.Count != 3
                 || !double.TryParse(cells[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var t)
                 || !double.TryParse(cells[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
-                throw new ResultsException($"{file}:{i + 1}: expected t_s,series,value with numbers in t_s and value.");
+                throw new ResultsException($"{file}:{row.Line}: expected t_s,series,value with numbers in t_s and value.");
             points.Add(new TimeSeriesPoint(t, cells[1], v));
         }
+        if (header) throw new ResultsException($"{file}: not a time series file (expected the header '{Header}').");
         return points;
     }
 }

@@ -12,7 +12,8 @@ namespace Lem.Engine.Results.Validity;
 /// each energy figure's window is long enough for its meter's resolution, whether GPU power samples cover the window,
 /// whether mean GPU power lies between idle and the power limit, whether the energy counter and integrated power
 /// agree, whether the GPU throttled, how much of the window was at steady state (the target number of requests in
-/// flight) with the energy over that part, and whether estimates dominate the total. Thresholds: <see cref="ValidityRules"/>;
+/// flight) with the energy over that part, whether other processes loaded the host's CPUs, and whether estimates
+/// dominate the total. Thresholds: <see cref="ValidityRules"/>;
 /// each check's rule is in docs/methodology.md ("Validity verdict").
 /// </summary>
 public static partial class ValidityEvaluator
@@ -53,6 +54,7 @@ public static partial class ValidityEvaluator
             checks.Add(Throttling(n, m, window));
 
         if (SteadyStateCheck(record, inputs, rules, figures) is { } steady) checks.Add(steady);
+        if (m.TryGetValue(MetricNames.HostOtherCpuShare, out var otherCpu)) checks.Add(HostContention(otherCpu, rules));
         if (record.Command is { } command) checks.Add(CommandCheck(command));
 
         var composition = EnergyComposition.Of(record.Energy);
@@ -187,8 +189,8 @@ public static partial class ValidityEvaluator
     private static ValidityCheck? SteadyStateCheck(RunFigures record, ValidityInputs inputs, ValidityRules rules, Dictionary<string, double> figures)
     {
         if (record is not RawRecord { Requests: { Count: > 0 } requests }) return null;
-        var target = inputs.TargetInFlight ?? ConfigInteger(record, "batching.batch_size");
-        if (target is not { } t || t < 1) return null;
+        var target = inputs.TargetInFlight is { } given ? new SteadyStateTarget(given, null) : SteadyStateTarget.Of(record);
+        if (target is not { InFlight: var t } || t < 1) return null;
         var intervals = requests.Where(r => r.EndS is not null).Select(r => (r.InFlightFromS, r.EndS!.Value)).ToList();
         var energy = record.Energy.Count > 0 ? EnergyComponents.Sum(record.Energy).EnergyJ : null;
         var power = inputs.TimeSeries is null ? null : GpuPowerSeries(inputs.TimeSeries);
@@ -196,15 +198,28 @@ public static partial class ValidityEvaluator
         if (steady is null) return null;
         figures[MetricNames.SteadyStateShare] = steady.ShareOfWindow;
         if (steady.SteadyEnergyJ is { } steadyJ) figures[MetricNames.EnergySteadyStateJ] = steadyJ;
-        var status = steady.ShareOfWindow >= rules.SteadyStatePass ? ValidityStatus.Pass
+        var status = !target.Judged || steady.ShareOfWindow >= rules.SteadyStatePass ? ValidityStatus.Pass
             : steady.ShareOfWindow >= rules.SteadyStateFail ? ValidityStatus.Warn : ValidityStatus.Fail;
-        var energyText = steady.SteadyEnergyJ is { } j && energy is { } all
-            ? $"; energy over it {Num(j)} J of {Num(all)} J ({(steady.FromPowerSamples ? "from power samples" : "from the window's mean power")}), mean power {Num(steady.SteadyS > 0 ? j / steady.SteadyS : double.NaN)} W vs {Num(all / record.Window.DurationS)} W over the window"
+        var energyText = steady.SteadyS <= 0 ? "; no steady segment"
+            : steady.SteadyEnergyJ is { } j && energy is { } all
+            ? $"; energy over it {Num(j)} J of {Num(all)} J ({(steady.FromPowerSamples ? "from power samples" : "from the window's mean power")}), mean power {Num(j / steady.SteadyS)} W vs {Num(all / record.Window.DurationS)} W over the window"
             : "";
+        var verdictText = !target.Judged ? $" — {target.NotJudgedReason}"
+            : status == ValidityStatus.Pass ? ""
+            : " — ramp-up, tail and gaps weigh in the figures; use more prompts per batch size (or a longer traffic run)";
         return new ValidityCheck("steady-state", status,
-            $"{Num(steady.ShareOfWindow * 100)}% of the window ({Num(steady.SteadyS)} of {Num(record.Window.DurationS)} s) had {t} or more requests in flight{energyText}"
-            + (status == ValidityStatus.Pass ? "" : " — ramp-up, tail and gaps weigh in the figures; use more prompts per batch size (or a longer traffic run)"),
+            $"{Num(steady.ShareOfWindow * 100)}% of the window ({Num(steady.SteadyS)} of {Num(record.Window.DurationS)} s) had {t} or more requests in flight{energyText}{verdictText}",
             steady.ShareOfWindow);
+    }
+
+    private static ValidityCheck HostContention(double otherShare, ValidityRules rules)
+    {
+        var text = $"other processes used {Num(otherShare * 100)}% of the machine's CPU time during the window";
+        return otherShare > rules.HostContentionWarn
+            ? new ValidityCheck("host-contention", ValidityStatus.Warn,
+                $"{text} (more than {Num(rules.HostContentionWarn * 100)}%): the whole-machine host figures include their energy, and the process figures move with them "
+                + "(idle and uncore power is shared over the busy ticks); measure on an otherwise idle machine", otherShare)
+            : new ValidityCheck("host-contention", ValidityStatus.Pass, text, otherShare);
     }
 
     /// <summary>Per GPU, its instant power series (else its averaged one), from the window's series.</summary>
@@ -214,9 +229,6 @@ public static partial class ValidityEvaluator
         var gpus = byName.Keys.Select(k => Regex.Match(k, @"^(gpu\d+)_(instant|avg)_power_w$")).Where(x => x.Success).Select(x => x.Groups[1].Value).Distinct();
         return gpus.Select(g => (IReadOnlyList<(double, double)>)(byName.GetValueOrDefault(g + "_instant_power_w") ?? byName[g + "_avg_power_w"])).ToList();
     }
-
-    private static int? ConfigInteger(RunFigures record, string name) =>
-        record.Config.TryGetValue(name, out var p) && ParameterRecord.Number(p.Value) is { } v ? (int)v : null;
 
     private static double? ConfigDurationMs(RunFigures record, string name) =>
         record.Config.TryGetValue(name, out var p) && DurationText.TryParse(ParameterRecord.Text(p.Value), out var d) ? d.TotalMilliseconds : null;

@@ -27,6 +27,10 @@ public sealed record ValidityRules
     public double SteadyStatePass { get; init; } = 0.8;
     public double SteadyStateFail { get; init; } = 0.5;
 
+    /// <summary>Other processes' busy CPU time / the machine's CPU capacity over the window (<c>host_other_cpu_share</c>):
+    /// above this, <c>host-contention</c> warns.</summary>
+    public double HostContentionWarn { get; init; } = Meters.Host.ProcessMeterOptions.DefaultOtherCpuShareLimit;
+
     /// <summary>Estimated components may make up at most this share of the total energy before a warning.</summary>
     public double EstimatedShareWarn { get; init; } = 0.5;
 }

@@ -137,9 +137,9 @@ public static class ResultsView
         {
             var energy = new TextTable("component", "energy J", "source", "method", "note").AlignRight(1);
             foreach (var e in r.Energy)
-                energy.Add(e.Component, Number(e.EnergyJ), EnergySourceText.Of(e.Source) + (e.LowConfidence ? " (low confidence)" : ""), e.Method, e.Note ?? "");
+                energy.Add(e.Component, Number(e.EnergyJ), EnergySourceText.Of(e) + (e.LowConfidence ? " (low confidence)" : ""), e.Method, e.Note ?? "");
             var (total, source) = EnergyComponents.Sum(r.Energy);
-            energy.Add("total", Number(total), EnergySourceText.Of(source), total is null ? "a component is unavailable" : "sum of components", "");
+            energy.Add("total", Number(total), EnergySourceText.OfSum(r.Energy, source), total is null ? "a component is unavailable" : "sum of components", "");
             text.Append(energy.Render("  "));
             text.Append($"  per output token: {EnergyPerOutputToken(r)} J; average power: {Number(r.Metrics.GetValueOrDefault(MetricNames.AvgPowerW, double.NaN))} W\n");
         }
@@ -180,7 +180,7 @@ public static class ResultsView
         Section("Warnings");
         if (r.Warnings.Count == 0) text.Append("  none\n");
         foreach (var w in r.Warnings)
-            text.Append($"  {w.Code}: {w.Message}{(w.Remedy is null ? "" : " Remedy: " + w.Remedy)}\n");
+            text.Append($"  {w.Code}{(w.Kind == WarningKind.Note ? " (note)" : "")}: {w.Message}{(w.Remedy is null ? "" : " Remedy: " + w.Remedy)}\n");
 
         if (r.AggregationNotes.Count > 0)
         {
@@ -196,7 +196,7 @@ public static class ResultsView
     private static string EnergyPerOutputToken(AggregatedRecord r)
     {
         if (r.Energy.Count == 0) return Missing;
-        var source = EnergySourceText.Of(EnergyComponents.Sum(r.Energy).Source);
+        var source = EnergySourceText.OfSum(r.Energy, EnergyComponents.Sum(r.Energy).Source);
         return $"{Number(r.Metrics.GetValueOrDefault(MetricNames.EnergyPerOutputTokenJ, double.NaN))} [{source}]";
     }
 

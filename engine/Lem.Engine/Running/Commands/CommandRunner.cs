@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lem.Engine.Config;
+using Lem.Engine.Meters.Carbon;
 using Lem.Engine.Meters.Host;
 using Lem.Engine.Results.Schema;
 using Lem.Engine.Results.Store;
@@ -47,7 +48,7 @@ public sealed class CommandRunner(RunnerServices services, IChildLauncher launch
     public CommandOutcome Run(CommandRun run)
     {
         var config = run.Config;
-        var store = new ResultStore(Path.GetFullPath(config.ResultsDir, run.WorkingFolder));
+        var store = services.CreateStore(Path.GetFullPath(config.ResultsDir, run.WorkingFolder));
         store.EnsureWritable();
         var program = CommandLocator.Resolve(run.Argv[0], run.WorkingFolder, path);
         var cycle = NextCycle(store, run.Name);
@@ -123,8 +124,9 @@ public sealed class CommandRunner(RunnerServices services, IChildLauncher launch
                 $"see its output in {Path.Combine(folder, StderrFile)}"));
 
         var command = new CommandRecord(run.Argv, program, run.WorkingFolder, pid, exitCode, interrupted, protocol.Lines, StdoutFile, StderrFile);
+        var carbon = services.ResolveCarbon(meters.Options.Carbon ?? new CarbonSettings());
         var (record, series) = RecordStage.BuildCommand(new RecordStage.CommandInputs(config, runId, run.Name, cycle, started, meters, baseline, hostBaselines,
-            measured.Window, measured.BeginUtc, measured.EndUtc, command, protocol.Counts(), services.CollectEnvironment(meters.Gpu is not null), warnings));
+            measured.Window, measured.BeginUtc, measured.EndUtc, command, protocol.Counts(), services.CollectEnvironment(meters.Gpu is not null), warnings, carbon));
         store.WriteRawRecord(record, series);
         store.MarkComplete(runId);
         var aggregated = store.Aggregate(runId);

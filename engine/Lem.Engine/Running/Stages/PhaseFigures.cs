@@ -65,7 +65,7 @@ internal static class PhaseFigures
             var byMethod = methods.GroupBy(m => m.Method).ToArray();
             var text = byMethod.Length == 1 ? byMethod[0].Key
                 : string.Join("; ", byMethod.Select(m => $"{string.Join(", ", m.Select(x => x.Label))}: {m.Key}"));
-            warnings.Add(new WarningRecord("phase-energy-method", $"gpu_prefill_energy_j and gpu_decode_energy_j: {text}"));
+            warnings.Add(new WarningRecord("phase-energy-method", $"gpu_prefill_energy_j and gpu_decode_energy_j: {text}", Kind: WarningKind.Note));
         }
     }
 }

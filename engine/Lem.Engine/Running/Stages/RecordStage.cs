@@ -11,6 +11,7 @@ using Lem.Engine.Results;
 using Lem.Engine.Results.Aggregation;
 using Lem.Engine.Results.Schema;
 using Lem.Engine.Config;
+using Lem.Engine.Meters.Carbon;
 using Lem.Engine.Meters.Host;
 using Lem.Engine.Results.Validity;
 using Lem.Engine.Workload;
@@ -39,7 +40,8 @@ public static class RecordStage
         MeasuredWindow Measured,
         PreparedWorkload Workload,
         EnvironmentInfo Environment,
-        List<WarningRecord> Warnings);
+        List<WarningRecord> Warnings,
+        CarbonIntensity CarbonIntensity);
 
     public static (RawRecord Record, IReadOnlyList<TimeSeriesPoint>? TimeSeries) Build(Inputs inputs)
     {
@@ -100,15 +102,13 @@ public static class RecordStage
             Host = host.Host,
             WorkloadFingerprint = inputs.Workload.Fingerprint,
             Baseline = BaselineRecordOf(inputs.Baseline, energy, window.DurationS),
-            Carbon = CarbonFor(meters, energy),
+            Carbon = CarbonFor(meters, energy, inputs.CarbonIntensity),
             Flops = flops,
             Memory = new MemoryRecord(host.PeakRssBytes, model.PeakDeviceMemoryBytes, host.PeakRssMethod),
             Requests = workload.Requests.Select(RequestRecords.From).ToList(),
             Warnings = warnings,
         };
-        var targetInFlight = plan.Shape == ExecutionShape.Batch ? config.Batching.BatchSize
-            : config.Traffic.Mode == TrafficMode.Concurrent ? config.Traffic.Concurrency : config.Traffic.MaxConcurrency;
-        return Finish(record, meterMetrics, window, config, targetInFlight);
+        return Finish(record, meterMetrics, window, config);
     }
 
     /// <summary>What a measured command's window gave, for <see cref="BuildCommand"/>.</summary>
@@ -127,7 +127,8 @@ public static class RecordStage
         CommandRecord Command,
         TokenCounts Tokens,
         EnvironmentInfo Environment,
-        List<WarningRecord> Warnings);
+        List<WarningRecord> Warnings,
+        CarbonIntensity CarbonIntensity);
 
     /// <summary>
     /// The raw record of a measured command (<c>lem measure</c>): the same energy, host, baseline, carbon, environment,
@@ -154,12 +155,12 @@ public static class RecordStage
             Energy = energy,
             Host = host.Host,
             Baseline = BaselineRecordOf(inputs.Baseline, energy, window.DurationS),
-            Carbon = CarbonFor(meters, energy),
+            Carbon = CarbonFor(meters, energy, inputs.CarbonIntensity),
             Memory = new MemoryRecord(host.PeakRssBytes, null, host.PeakRssMethod),
             Command = inputs.Command,
             Warnings = warnings,
         };
-        return Finish(record, meterMetrics, window, config, null);
+        return Finish(record, meterMetrics, window, config);
     }
 
     /// <summary>
@@ -186,11 +187,12 @@ public static class RecordStage
             EnergyComponents.Sum(energy.Where(e => baseline.Components.Contains(e.Component))).EnergyJ, windowS, baseline.Components, baseline.Cached);
 
     /// <summary>Derived metrics and the validity verdict (with the window's time series); the series kept when measurement.time_series is on.</summary>
+    /// <remarks>The steady-state target is read from the record (<see cref="SteadyStateTarget"/>), so it is the same wherever a record is judged.</remarks>
     private static (RawRecord, IReadOnlyList<TimeSeriesPoint>?) Finish(RawRecord record, Dictionary<string, double> meterMetrics, WindowMeasurement window,
-        ExperimentConfig config, int? targetInFlight)
+        ExperimentConfig config)
     {
         var series = window.Results.SelectMany(r => r.TimeSeries).ToList();
-        var validity = new ValidityInputs(series, config.Measurement.SampleInterval.TotalMilliseconds, targetInFlight);
+        var validity = new ValidityInputs(series, config.Measurement.SampleInterval.TotalMilliseconds);
         return (RecordMetrics.Finish(record, meterMetrics, validity), config.Measurement.TimeSeries ? series : null);
     }
 
@@ -240,10 +242,9 @@ public static class RecordStage
             mfu?.Ratio, mfu?.Note, mbu?.Ratio, mbu?.Note);
     }
 
-    private static CarbonRecord? CarbonFor(MeterSet meters, IReadOnlyList<EnergyRecord> energy)
+    private static CarbonRecord? CarbonFor(MeterSet meters, IReadOnlyList<EnergyRecord> energy, CarbonIntensity intensity)
     {
         var total = EnergyComponents.Sum(energy).EnergyJ;
-        var intensity = meters.ResolveCarbonIntensityAsync().GetAwaiter().GetResult();
         var estimate = meters.Carbon(total, intensity);
         return CarbonRecords.From(estimate, intensity);
     }

@@ -5,7 +5,8 @@ namespace Lem.Engine.Workload.Prompts;
 /// <summary>
 /// RFC 4180 CSV: comma-separated fields, fields in double quotes may hold commas, line breaks and doubled quotes.
 /// Blank lines are skipped. Errors name the file, line and column. The one CSV reader of the project: prompt files here,
-/// exported results in the analysis.
+/// exported results in the analysis, the engine's embedded tables (GPU peaks, CPU TDP, carbon intensity) and the time
+/// series beside raw records.
 /// </summary>
 public static class CsvParser
 {
@@ -13,12 +14,21 @@ public static class CsvParser
     public static IEnumerable<CsvRow> Parse(string path, string text) => Parse(path, text, message => new WorkloadException(message, "prompts"));
 
     /// <summary>The rows of a CSV text; malformed text throws what <paramref name="error"/> makes of the one-line message.</summary>
-    public static IEnumerable<CsvRow> Parse(string path, string text, Func<string, Exception> error)
+    /// <param name="comment">Where given, a line that starts with it is a comment and skipped (the embedded tables'
+    /// <c>#</c> lines, which may hold commas and quotes).</param>
+    public static IEnumerable<CsvRow> Parse(string path, string text, Func<string, Exception> error, char? comment = null)
     {
         var position = 0;
         int line = 1, column = 1;
         while (position < text.Length)
         {
+            if (comment is { } mark && column == 1 && text[position] == mark)
+            {
+                var end = text.IndexOf('\n', position);
+                position = end < 0 ? text.Length : end + 1;
+                line++;
+                continue;
+            }
             var rowLine = line;
             var fields = new List<string>();
             var fieldColumns = new List<int>();

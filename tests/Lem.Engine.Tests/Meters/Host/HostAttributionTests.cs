@@ -2,6 +2,12 @@ using Lem.Engine.Meters;
 using Lem.Engine.Meters.Estimates;
 using Lem.Engine.Meters.Host;
 using Lem.Engine.Meters.Rapl;
+using Lem.Engine.Results.Aggregation;
+using Lem.Engine.Results.Export;
+using Lem.Engine.Results.Schema;
+using Lem.Engine.Results.Views;
+using Lem.Engine.Tests.Meters.Rapl;
+using Lem.Engine.Tests.Results;
 
 namespace Lem.Engine.Tests.Meters.Host;
 
@@ -41,6 +47,38 @@ public class HostAttributionTests
         Assert.Equal(100, cpu.System.EnergyJ);
         Assert.Equal(25, cpu.Process.EnergyJ);
         Assert.Equal("lem process 7", host.ProcessSet);
+    }
+
+    [Fact]
+    public void A_rapl_process_figure_is_marked_as_a_share_of_the_counter_in_the_record_the_tables_and_the_csv()
+    {
+        using var tree = new FakePowercapTree();
+        tree.Zone("intel-rapl:0", "package-0", 1_000_000);
+        var clock = new ManualClock();
+        using var meter = RaplMeter.Open(new RaplMeterOptions(tree.Root, BackgroundPoll: false) { UpdatePeriodMs = 1 }, clock: clock);
+        meter.BeginWindow("w");
+        tree.SetEnergy("intel-rapl:0", 41_000_000); // the counter advanced by 40 J
+        clock.Advance(2);
+        var host = HostAttribution.Apply([meter.EndWindow(), ProcessResult(0.25, 1L << 30)]);
+
+        // the process figure: a CPU-time share of the counter, not what the counter measured
+        var process = EnergyRecord.From(Assert.Single(host.Energy));
+        Assert.Equal(10, process.EnergyJ!.Value, 9);
+        Assert.Equal((EnergySource.MeasuredCounter, true), (process.Source, process.Attributed));
+        Assert.Equal("measured-counter (process share)", EnergySourceText.Of(process));
+        var system = EnergyRecord.From(host.Components.Single().System);
+        Assert.Equal((40.0, false, "measured-counter"), (system.EnergyJ!.Value, system.Attributed, EnergySourceText.Of(system)));
+
+        var raw = Samples.Raw("r", energy: [new EnergyRecord("gpu:0", 100, EnergySource.MeasuredCounter, "nvml"), process]);
+        Assert.True(ResultJson.Deserialize<RawRecord>(ResultJson.Serialize(raw), "raw.json").Energy.Single(e => e.Component == "cpu:package-0").Attributed);
+        var run = RunAggregator.Aggregate([raw], RunStatus.Complete);
+        var rows = CsvText.Parse(CsvExporter.Format([run]));
+        var row = rows[0].Zip(rows[1]).ToDictionary(p => p.First, p => p.Second);
+        Assert.Equal("measured-counter (process share)", row["energy_cpu_source"]);
+        Assert.Equal("measured-counter", row["energy_gpu_source"]);
+        Assert.Equal("measured-counter (in part a process share)", row["energy_total_source"]);
+        Assert.Equal("gpu:0=measured-counter; cpu:package-0=measured-counter (process share)", row["energy_components"]);
+        Assert.Contains("measured-counter (process share)", ResultsView.Show(run));
     }
 
     [Fact]

@@ -122,6 +122,52 @@ public class ValidityTests
     }
 
     [Fact]
+    public void Open_loop_traffic_is_not_judged_on_steady_state_and_the_request_shape_never_takes_the_batch_size()
+    {
+        // two requests that never overlap: never 2 (the batch size) in flight
+        var requests = new[] { new RequestRecord(0, 10, 5, 0, 100, 2000, 10, StartS: 0), new RequestRecord(1, 10, 5, 5, 100, 2000, 10, StartS: 5) };
+        RawRecord Open(string shape, params (string Name, System.Text.Json.Nodes.JsonNode Value)[] config)
+        {
+            var raw = Samples.Raw("r", batchSize: 2) with { Requests = requests };
+            var settings = raw.Config.ToDictionary();
+            foreach (var (name, value) in config) settings[name] = new ParameterRecord(value, "test");
+            return raw with { Config = settings, Window = raw.Window with { ExecutionShape = shape } };
+        }
+
+        var batch = Check(RecordMetrics.Finish(Open("batch", ("traffic.mode", "poisson"))), "steady-state");
+        Assert.Equal(ValidityStatus.Pass, batch.Status);
+        Assert.Equal(0, batch.Value);
+        Assert.Contains("had 2 or more requests in flight; no steady segment — not judged: open loop (poisson arrivals)", batch.Detail);
+        Assert.DoesNotContain("NA", batch.Detail);
+
+        var request = Check(RecordMetrics.Finish(Open("request", ("traffic.mode", "constant"))), "steady-state");
+        Assert.Equal(ValidityStatus.Pass, request.Status);
+        Assert.Equal(0.4, request.Value!.Value, 9); // the busy share: 0–2 s and 5–7 s of 10 s
+        Assert.Contains("had 1 or more requests in flight", request.Detail);
+        Assert.Contains("not judged: open loop (constant arrivals, no traffic.max_concurrency)", request.Detail);
+
+        // a cap or a closed loop fixes what should be in flight: judged against it
+        var capped = Check(RecordMetrics.Finish(Open("request", ("traffic.mode", "poisson"), ("traffic.max_concurrency", 2))), "steady-state");
+        Assert.Equal(ValidityStatus.Fail, capped.Status);
+        var closed = Check(RecordMetrics.Finish(Open("request", ("traffic.mode", "concurrent"), ("traffic.concurrency", 1))), "steady-state");
+        Assert.Equal((ValidityStatus.Fail, 0.4), (closed.Status, closed.Value!.Value));
+        Assert.Equal(ValidityStatus.Fail, Check(RecordMetrics.Finish(Open("batch", ("traffic.mode", "none"))), "steady-state").Status);
+    }
+
+    [Theory]
+    [InlineData(0.05, ValidityStatus.Pass)]
+    [InlineData(0.10, ValidityStatus.Pass)]
+    [InlineData(0.35, ValidityStatus.Warn)]
+    public void Other_processes_using_more_than_a_tenth_of_the_cpu_warn_of_host_contention(double otherShare, ValidityStatus expected)
+    {
+        var host = new HostEnergyRecord(Lem.Engine.Meters.Host.HostAttributionKind.Process, "lem process 7", 0.5, otherShare, null, []);
+        var check = Check(RecordMetrics.Finish(Samples.Raw("r") with { Host = host }), "host-contention");
+        Assert.Equal((expected, otherShare), (check.Status, check.Value));
+        Assert.Contains($"other processes used {otherShare * 100:0.##}% of the machine's CPU time", check.Detail);
+        Assert.DoesNotContain(RecordMetrics.Finish(Samples.Raw("r")).Validity!.Checks, c => c.Name == "host-contention"); // no host section, no check
+    }
+
+    [Fact]
     public void An_estimate_dominating_the_total_warns()
     {
         var r = RecordMetrics.Finish(Samples.Raw("r", energy: [new("gpu:0", 10, EnergySource.MeasuredCounter, "nvml"), new("cpu", 90, EnergySource.Estimated, "estimate")]));
