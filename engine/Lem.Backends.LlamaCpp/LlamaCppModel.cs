@@ -49,6 +49,9 @@ public sealed class LlamaCppModel : IBatchModel
         ["llamacpp_ctx_size"] = _contextCellsPerRow,
     };
 
+    /// <summary>Contexts created count since load; thread count, layers, sizes and bits per weight are constants.</summary>
+    public IReadOnlyCollection<string> CounterFacts => ["llamacpp_context_creations"];
+
     public BatchGeneration Generate(IReadOnlyList<int[]> promptTokenIds, GenerationSettings settings, ITokenObserver? observer = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

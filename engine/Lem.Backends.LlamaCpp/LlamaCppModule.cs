@@ -180,7 +180,10 @@ public sealed class LlamaCppModule(GgufModelCache? cache = null) : IBackendModul
             var info = new ModelInfo(
                 path, description.Architecture, description.ModelType, description.ParameterCount, description.TensorBytes,
                 Precision: "fp32", Device: gpuLayers != 0 ? request.Device : "cpu",
-                description.ContextLength, description.VocabSize, description.EosTokenId, description.ConfigJson);
+                description.ContextLength, description.VocabSize, description.EosTokenId, description.ConfigJson)
+            {
+                KvCacheType = cacheType, // llamacpp.cache_type (f16 by default), whatever the weights are
+            };
             var facts = new Dictionary<string, object>
             {
                 ["llamacpp_quantization"] = quantization.Name,

@@ -91,6 +91,20 @@ public sealed class ModuleTests(SyntheticModels models) : IClassFixture<Syntheti
         Assert.Equal(1, model.Facts["llamacpp_threads"]);
         Assert.Contains("CPU", (string)model.Facts["llamacpp_system_info"]);
         Assert.Equal(LlamaCppNative.PackagedName, model.Facts["llamacpp_native_library"]);
+        // only the contexts created count since load; threads, sizes and bits per weight are constants
+        Assert.Equal(["llamacpp_context_creations"], model.CounterFacts);
+    }
+
+    [Fact]
+    public void The_kv_cache_type_is_the_backend_s_not_the_weights_precision()
+    {
+        using (var model = models.Module.Load(Request(models.Gguf("llama"), (LlamaCppParameters.Threads, 1L))))
+        {
+            Assert.Equal("fp32", model.Info.Precision);
+            Assert.Equal("f16", model.Info.KvCacheType); // llama.cpp's default cache type
+        }
+        using var q8 = models.Module.Load(Request(models.Gguf("llama"), (LlamaCppParameters.Threads, 1L), (LlamaCppParameters.CacheType, "q8_0")));
+        Assert.Equal("q8_0", q8.Info.KvCacheType);
     }
 
     [Fact]

@@ -16,18 +16,19 @@ public sealed class QuantizationTests(SyntheticModels models, ITestOutputHelper 
         }));
 
     /// <summary>
-    /// Free-running greedy decoding cascades: once a row picks another token, every later token follows another
-    /// history. The random untied heads of llama/mistral give near-uniform logits (top-2 margins far below q8_0's
-    /// error), so their rows part early; the tied qwen heads give peaked logits and agree almost everywhere. The
-    /// assertion is therefore on each greedy choice given the same history (the f32 tokens fed to both); the
-    /// free-running agreement is printed beside it and recorded in docs/backends-llamacpp.md.
+    /// The 90% applies to each greedy choice given the same history (teacher-forced: the f32 tokens fed to both), for
+    /// every family. Free-running greedy decoding cascades: once a row picks another token, every later token follows
+    /// another history. The random untied heads of llama/mistral give near-uniform logits (top-2 margins far below
+    /// q8_0's error), so their rows part early and the free-running count says only when the first near-tie flipped;
+    /// the tied qwen heads give peaked logits, so there the free-running count is meaningful and is asserted too
+    /// (255 and 254 of 256 are measured). docs/backends-llamacpp.md records both counts.
     /// </summary>
     [Theory]
-    [InlineData("llama")]
-    [InlineData("mistral")]
-    [InlineData("qwen2")]
-    [InlineData("qwen3")]
-    public void Q8_0_keeps_at_least_90_percent_of_greedy_tokens_over_32_steps(string arch)
+    [InlineData("llama", false)]
+    [InlineData("mistral", false)]
+    [InlineData("qwen2", true)]
+    [InlineData("qwen3", true)]
+    public void Q8_0_keeps_at_least_90_percent_of_greedy_tokens_over_32_steps(string arch, bool freeRunningIsMeaningful)
     {
         var settings = new GenerationSettings(MaxNewTokens: 32, MinNewTokens: 32);
         var prompts = TorchSharpReference.Prompts(3, 4, 9, 16, 7, 12, 5, 20, 10);
@@ -46,7 +47,9 @@ public sealed class QuantizationTests(SyntheticModels models, ITestOutputHelper 
                     sameHistory++;
             }
         output.WriteLine($"{arch} q8_0 vs f32 over {total} greedy tokens: {sameHistory} equal given the same history, {freeRunning} equal free-running");
-        Assert.True(sameHistory >= 0.9 * total, $"{arch} q8_0 kept {sameHistory} of {total} greedy choices");
+        Assert.True(sameHistory >= 0.9 * total, $"{arch} q8_0 kept {sameHistory} of {total} greedy choices given the same history");
+        if (freeRunningIsMeaningful)
+            Assert.True(freeRunning >= 0.9 * total, $"{arch} q8_0 kept {freeRunning} of {total} greedy tokens free-running");
     }
 
     private static int ArgMax(float[] values)

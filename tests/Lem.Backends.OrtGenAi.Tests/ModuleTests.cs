@@ -29,6 +29,26 @@ public sealed class ModuleTests(TinyModels models)
     }
 
     [Fact]
+    public void Q_and_k_are_rotated_by_their_own_rotary_embedding_nodes_and_attention_does_not_rotate_again()
+    {
+        string folder = models.OrtFolder("qwen3:tiny", "fp32");
+        var graph = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(folder, DecoderOnnxWriter.ModelFileName))).Graph;
+        int layers = DecoderSpec.Load(folder).Architecture.NumLayers;
+
+        var rotary = graph.Node.Where(n => n.OpType == "RotaryEmbedding").ToList();
+        Assert.Equal(2 * layers, rotary.Count);
+        Assert.All(rotary, n => Assert.Equal(OnnxGraphBuilder.MicrosoftDomain, n.Domain));
+        Assert.All(rotary, n => Assert.Equal(0, n.Attribute.Single(a => a.Name == "interleaved").I));
+        var attention = graph.Node.Where(n => n.OpType == "GroupQueryAttention").ToList();
+        Assert.Equal(layers, attention.Count);
+        Assert.All(attention, n => Assert.Equal(0, n.Attribute.Single(a => a.Name == "do_rotary").I));
+        Assert.All(attention, n => Assert.Equal(7, n.Input.Count)); // no cos/sin caches
+        // q and k reach attention through the rotary nodes (after Qwen3's per-head norms)
+        Assert.All(attention, n => Assert.Equal(2, n.Input.Take(2).Count(i => rotary.Any(r => r.Output[0] == i))));
+        Assert.Contains("com.microsoft.RotaryEmbedding", OrtGenAiFolderWriter.ReadInfo(folder)!.Operators);
+    }
+
+    [Fact]
     public void Int4_weight_bytes_are_the_packed_values_scales_and_zero_points()
     {
         var int4 = models.Ort("llama:tiny", "int4");
@@ -59,6 +79,70 @@ public sealed class ModuleTests(TinyModels models)
         models.Module.CheckRules(new EffectiveValues(resolved, resolved, new HashSet<string>()), findings);
         Assert.Equal(["device", "precision", "decoder.min_p"], findings.All.Select(d => d.Parameter));
         Assert.All(findings.All, d => Assert.Equal(Severity.Error, d.Severity));
+    }
+
+    private static IReadOnlyList<Diagnostic> Check(bool cudaProvider, string provider, string device)
+    {
+        var module = new OrtGenAiModule(cudaProvider: cudaProvider);
+        var findings = new Findings();
+        var resolved = new Dictionary<string, ResolvedValue>
+        {
+            [OrtGenAiParameters.Provider] = new(new ConfigValue.Word(provider), new Provenance.Assignment("x.lem", 3, 1)),
+            ["device"] = new(new ConfigValue.Text(device), new Provenance.Assignment("x.lem", 4, 1)),
+        };
+        module.CheckRules(new EffectiveValues(resolved, resolved, new HashSet<string>()), findings);
+        return findings.All;
+    }
+
+    private static IReadOnlyList<Diagnostic> Preflight(bool cudaProvider, string device)
+    {
+        var module = new OrtGenAiModule(cudaProvider: cudaProvider);
+        var registry = ParameterRegistry.Compose([module]);
+        var at = new Provenance.Assignment("x.lem", 1, 1);
+        var values = new Dictionary<string, ResolvedValue>
+        {
+            [OrtGenAiParameters.Provider] = new(new ConfigValue.Word("cuda"), at),
+            ["device"] = new(new ConfigValue.Text(device), at),
+            ["model"] = new(new ConfigValue.Call("synthetic", [new ConfigValue.Text("llama:tiny")], []), at),
+        };
+        var findings = new Findings();
+        module.Preflight(ExperimentConfig.From(values, registry), "/", findings);
+        return findings.All;
+    }
+
+    [Fact]
+    public void The_cuda_provider_is_refused_before_any_run_where_it_is_absent_with_the_remedy()
+    {
+        var absent = Assert.Single(Preflight(cudaProvider: false, "cuda:0"));
+        Assert.Equal((OrtGenAiParameters.Provider, Severity.Error, DiagnosticCodes.BackendUnavailable), (absent.Parameter, absent.Severity, absent.Code));
+        Assert.Contains("Microsoft.ML.OnnxRuntimeGenAI.Cuda", absent.Message);
+        Assert.Contains("ortgenai.provider = cpu", absent.Message);
+        Assert.Empty(Preflight(cudaProvider: true, "cuda:0"));
+        // with device = "cpu" too, the rules add no hint to set a GPU device where cuda cannot run anyway
+        Assert.Empty(Check(cudaProvider: false, "cuda", "cpu"));
+        Assert.Empty(Check(cudaProvider: true, "cuda", "cuda:0"));
+        Assert.Contains("set device = \"cuda:0\"", Assert.Single(Check(cudaProvider: true, "cuda", "cpu")).Message);
+    }
+
+    [Fact]
+    public void A_gpu_device_with_the_cpu_provider_names_cuda_as_a_remedy_only_where_it_can_run()
+    {
+        var absent = Assert.Single(Check(cudaProvider: false, "cpu", "cuda:0"));
+        Assert.Contains("set device = \"cpu\"", absent.Message);
+        Assert.DoesNotContain("ortgenai.provider = cuda", absent.Message);
+        Assert.Contains("or ortgenai.provider = cuda", Assert.Single(Check(cudaProvider: true, "cpu", "cuda:0")).Message);
+    }
+
+    [Fact]
+    public void The_cuda_provider_library_is_found_beside_lem_or_under_runtimes()
+    {
+        string folder = Path.Combine(models.Root, "deploy");
+        Directory.CreateDirectory(Path.Combine(folder, "runtimes", "linux-x64", "native"));
+        Assert.Null(OrtGenAiNative.FindCudaProvider(folder));
+        string library = Path.Combine(folder, "runtimes", "linux-x64", "native", "libonnxruntime_providers_cuda.so");
+        File.WriteAllText(library, "");
+        Assert.Equal(library, OrtGenAiNative.FindCudaProvider(folder));
+        Assert.False(OrtGenAiNative.CudaProviderPresent); // this build carries the CPU packages
     }
 
     [Fact]

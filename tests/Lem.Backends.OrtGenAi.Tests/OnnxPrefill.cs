@@ -4,7 +4,11 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Lem.Backends.OrtGenAi.Tests;
 
-/// <summary>Runs a model lem wrote once through ONNX Runtime directly (no GenAI): the logits of one prompt.</summary>
+/// <summary>
+/// Runs a model lem wrote through ONNX Runtime directly (no GenAI): the logits of one prompt, or of many prefixes of
+/// one sequence in one session (the int4 tests' teacher-forced counts, 96 prefixes per model). The parity tests go
+/// through GenAI itself (<see cref="GenAiPrefill"/>).
+/// </summary>
 public static class OnnxPrefill
 {
     /// <summary>The fp32 logits of the prompt's last position, [vocab] (the graph outputs only that position).</summary>

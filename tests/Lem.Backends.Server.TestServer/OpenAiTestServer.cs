@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -37,6 +38,9 @@ public sealed class OpenAiTestServer : IAsyncDisposable
 
     public Uri BaseUrl { get; private set; } = null!;
 
+    /// <summary>The bodies of the model-loading requests (Ollama's <c>POST /api/generate</c> with an empty prompt) received so far.</summary>
+    public ConcurrentQueue<JsonObject> LoadRequests { get; } = new();
+
     /// <summary>Starts it on 127.0.0.1 and <paramref name="port"/> (0: a free one).</summary>
     public static async Task<OpenAiTestServer> StartAsync(TestServerOptions options, int port = 0)
     {
@@ -70,8 +74,24 @@ public sealed class OpenAiTestServer : IAsyncDisposable
         app.MapGet("/metrics", (Delegate)Metrics);
         app.MapPost("/tokenize", (Delegate)Tokenize);
         app.MapPost("/detokenize", (Delegate)Detokenize);
+        // Ollama's own API, as far as lem uses it: its version, and loading a model with an empty prompt
+        app.MapGet("/api/version", () => Results.Json(new { version = "lem-test-server/1" }));
+        app.MapPost("/api/generate", (Delegate)Load);
         app.MapPost("/v1/completions", context => Stream(context, chat: false));
         app.MapPost("/v1/chat/completions", context => Stream(context, chat: true));
+    }
+
+    /// <summary>An empty prompt loads the model (Ollama's documented behaviour); a prompt is refused, as lem never generates here.</summary>
+    private async Task<IResult> Load(HttpContext context)
+    {
+        var body = await JsonNode.ParseAsync(context.Request.Body).ConfigureAwait(false) as JsonObject ?? [];
+        if ((string?)body["model"] != _options.ServedModel)
+            return Results.Json(new { error = $"model '{(string?)body["model"]}' not found" }, statusCode: 404);
+        if (!string.IsNullOrEmpty((string?)body["prompt"]))
+            return Results.Json(new { error = "the test server loads models only (an empty prompt)" }, statusCode: 400);
+        LoadRequests.Enqueue(body);
+        await _generator.ConfigureAwait(false);
+        return Results.Json(new { model = _options.ServedModel, response = "", done = true, done_reason = "load" });
     }
 
     private async Task<IResult> Tokenize(HttpContext context)

@@ -27,11 +27,14 @@ public sealed class OrtGenAiModule : IBackendModule
 
     private readonly OrtGenAiModelCache _cache;
     private readonly SyntheticModelCache _synthetic;
+    private readonly Func<bool> _cudaProvider;
 
-    public OrtGenAiModule(OrtGenAiModelCache? cache = null, SyntheticModelCache? synthetic = null)
+    /// <param name="cudaProvider">Whether ONNX Runtime's CUDA provider was deployed with lem; null: looked for beside lem (<see cref="OrtGenAiNative"/>).</param>
+    public OrtGenAiModule(OrtGenAiModelCache? cache = null, SyntheticModelCache? synthetic = null, bool? cudaProvider = null)
     {
         _cache = cache ?? OrtGenAiModelCache.Default();
         _synthetic = synthetic ?? SyntheticModelCache.Default();
+        _cudaProvider = cudaProvider is { } given ? () => given : () => OrtGenAiNative.CudaProviderPresent;
     }
 
     public string Name => ModuleName;
@@ -64,10 +67,13 @@ public sealed class OrtGenAiModule : IBackendModule
         string? provider = values.Word(OrtGenAiParameters.Provider);
         string? device = values.Text("device");
         bool onCuda = device?.StartsWith("cuda", StringComparison.Ordinal) == true;
+        bool cuda = _cudaProvider();
         if (provider == "cpu" && onCuda)
             findings.At("device", values.Where("device")).Error(DiagnosticCodes.CrossField,
-                $"backend ortgenai with ortgenai.provider = cpu runs on the CPU, but device is \"{device}\": set device = \"cpu\", or ortgenai.provider = cuda (which needs the CUDA GenAI package).");
-        if (provider == "cuda" && device == "cpu")
+                $"backend ortgenai with ortgenai.provider = cpu runs on the CPU, but device is \"{device}\": set device = \"cpu\"" +
+                (cuda ? ", or ortgenai.provider = cuda." : " (this build's ONNX Runtime GenAI has no CUDA provider)."));
+        // where the CUDA provider is absent, pre-flight says so (Preflight); a GPU device would not help
+        if (provider == "cuda" && cuda && device == "cpu")
             findings.At(OrtGenAiParameters.Provider, values.Where(OrtGenAiParameters.Provider)).Error(DiagnosticCodes.CrossField,
                 "ortgenai.provider = cuda runs on a GPU, but device is \"cpu\": set device = \"cuda:0\" (or similar), or ortgenai.provider = cpu.");
         if (values.Word("precision") is { } precision && precision != "fp32")
@@ -99,16 +105,15 @@ public sealed class OrtGenAiModule : IBackendModule
     }
 
     /// <summary>
-    /// Before any run: a provider this build carries (CPU), and a model it can load: a synthetic preset of a family the
+    /// Before any run: a provider this build carries (cuda only where ONNX Runtime's CUDA provider was deployed with lem,
+    /// <see cref="OrtGenAiNative"/>), and a model it can load: a synthetic preset of a family the
     /// ONNX writer builds, an ONNX GenAI folder (genai_config.json read, with the model's config.json), or a Hugging Face
     /// folder whose config.json the writer converts.
     /// </summary>
     public void Preflight(ExperimentConfig config, string baseFolder, Findings findings)
     {
-        if (config.BackendOptions.TryGetValue(OrtGenAiParameters.Provider, out var provider) && provider is "cuda")
-            findings.At(OrtGenAiParameters.Provider, null).Error(DiagnosticCodes.BackendUnavailable,
-                "ortgenai.provider = cuda: this lem build carries the CPU package of ONNX Runtime GenAI (Microsoft.ML.OnnxRuntimeGenAI " + GenAiVersion + "), whose native library has no CUDA provider. " +
-                "Remedy: use ortgenai.provider = cpu, or build lem with Microsoft.ML.OnnxRuntimeGenAI.Cuda (and Microsoft.ML.OnnxRuntime.Gpu) in place of the CPU packages in engine/Lem.Backends.OrtGenAi.");
+        if (config.BackendOptions.TryGetValue(OrtGenAiParameters.Provider, out var provider) && provider is "cuda" && !_cudaProvider())
+            findings.At(OrtGenAiParameters.Provider, null).Error(DiagnosticCodes.BackendUnavailable, OrtGenAiNative.CudaAbsent);
         if (config.Model.IsSynthetic)
         {
             if (ModelPreflight.Preset(config, findings) is { } preset && !DecoderSpec.SupportedModelTypes.Contains(preset.Arch))
@@ -139,13 +144,19 @@ public sealed class OrtGenAiModule : IBackendModule
         if (request.Precision.Trim().ToLowerInvariant() is not ("fp32" or "float32"))
             throw new InferenceException($"precision \"{request.Precision}\" is not one backend ortgenai runs; use fp32 (for 4-bit weights set ortgenai.quantization = int4).");
         string provider = request.Option(OrtGenAiParameters.Provider, "cpu");
+        string device = request.Device.Trim().ToLowerInvariant();
+        int? cudaDevice = null;
         if (provider == "cuda")
-            throw new InferenceException(
-                "ortgenai.provider = cuda: this lem build carries the CPU package of ONNX Runtime GenAI (Microsoft.ML.OnnxRuntimeGenAI 0.18.0), whose native library has no CUDA provider. " +
-                "Remedy: use ortgenai.provider = cpu, or build lem with Microsoft.ML.OnnxRuntimeGenAI.Cuda (and Microsoft.ML.OnnxRuntime.Gpu) in place of the CPU packages in engine/Lem.Backends.OrtGenAi.");
-        if (provider != "cpu")
+        {
+            if (!_cudaProvider())
+                throw new InferenceException(OrtGenAiNative.CudaAbsent);
+            if (!DeviceSpec.TryParse(device, out var gpu) || !gpu.IsCuda)
+                throw new InferenceException($"device \"{request.Device}\" with ortgenai.provider = cuda: the CUDA provider runs on a GPU. Remedy: set device = \"cuda:0\" (or similar).");
+            cudaDevice = gpu.Index;
+        }
+        else if (provider != "cpu")
             throw new InferenceException($"ortgenai.provider is \"{provider}\"; it must be cpu or cuda.");
-        if (request.Device.Trim().ToLowerInvariant() != "cpu")
+        else if (device != "cpu")
             throw new InferenceException($"device \"{request.Device}\" with ortgenai.provider = cpu: the CPU provider runs on the CPU. Remedy: set device = \"cpu\".");
         var format = OnnxWeightFormat.Parse(request.Option(OrtGenAiParameters.Quantization, "fp32"), OrtGenAiParameters.Quantization);
         if (request.Quantization == "int4")
@@ -172,6 +183,11 @@ public sealed class OrtGenAiModule : IBackendModule
         {
             using var config = new Config(folder);
             config.ClearProviders();
+            if (cudaDevice is int index)
+            {
+                config.AppendProvider("cuda");
+                config.SetProviderOption("cuda", "device_id", index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
             foreach (var (key, value) in providerOptions)
                 config.SetProviderOption(provider, key, value);
             if (threads > 0)
@@ -189,7 +205,7 @@ public sealed class OrtGenAiModule : IBackendModule
                 folder, spec.ArchitectureName, spec.Architecture.ModelType,
                 ParameterCounts.FromConfig(spec.Architecture).Total,
                 written?.WeightBytes ?? StoredModelBytes(folder),
-                "fp32", "cpu", genai.ContextLength, genai.VocabSize,
+                "fp32", cudaDevice is null ? "cpu" : request.Device, genai.ContextLength, genai.VocabSize,
                 genai.EosTokenIds.Count > 0 ? genai.EosTokenIds[0] : null,
                 configJson);
             var facts = new Dictionary<string, object>

@@ -17,7 +17,7 @@ public static class OrtGenAiParameters
     [
         new(Provider, ParameterKind.Choice, new ConfigValue.Word("cpu"),
             "ONNX Runtime execution provider that runs the model. cpu is what this build ships (Microsoft.ML.OnnxRuntimeGenAI, CPU); " +
-            "cuda is accepted here and refused at load unless lem was built with the Microsoft.ML.OnnxRuntimeGenAI.Cuda package.",
+            "cuda needs ONNX Runtime's CUDA provider deployed with lem (the Microsoft.ML.OnnxRuntimeGenAI.Cuda package); where it is absent, pre-flight (lem check, lem run) refuses it with the remedy.",
             AllowedValues: Providers),
         new(Quantization, ParameterKind.Choice, new ConfigValue.Word("fp32"),
             "How lem stores the linear weights when it writes the ONNX model (from a Hugging Face folder or synthetic(...)): fp32 MatMul, " +

@@ -83,6 +83,10 @@ public sealed class ServerRequestModel : IRequestModel
         }
     }
 
+    /// <summary>The request counts since load (warm-up included).</summary>
+    public IReadOnlyCollection<string> CounterFacts =>
+        [Fact("requests"), Fact("requests_failed"), Fact("requests_min_tokens_unmet"), Fact("requests_without_usage"), Fact("requests_resent")];
+
     public IReadOnlyList<string> Warnings
     {
         get
@@ -91,9 +95,6 @@ public sealed class ServerRequestModel : IRequestModel
             var unmet = Interlocked.Read(ref _minTokensUnmet);
             if (unmet > 0)
                 warnings.Add($"{unmet} request(s) ended before min_new_tokens = {_minTokensWanted}: {_engine.DisplayName} did not hold the output length (see {Fact("min_tokens_unmet")} per request).");
-            var noUsage = Interlocked.Read(ref _noUsage);
-            if (noUsage > 0)
-                warnings.Add($"{noUsage} request(s) got no usage from the server: their token counts are unknown (lem never counts tokens from text).");
             return warnings;
         }
     }

@@ -32,7 +32,12 @@ public static class BackendsDoc
         md.AppendLine("  then `server.extra_args` verbatim. The server runs in its own session and process group (through `setsid`), so its");
         md.AppendLine("  workers are stopped with it: SIGTERM to the group, SIGKILL after `server.stop_grace` — when the model is released, when");
         md.AppendLine("  loading fails, and when lem gets Ctrl-C, SIGTERM or exits. `device = cuda:N` sets `CUDA_VISIBLE_DEVICES` to N and the");
-        md.AppendLine("  next GPUs that tensor/pipeline parallelism needs; `device = cpu` hides every GPU.");
+        md.AppendLine("  next GPUs that tensor/pipeline parallelism needs; `device = cpu` hides every GPU, so for the engines that need one");
+        md.AppendLine("  (" + string.Join(", ", ServerEngines.All.Where(e => e.NeedsGpu).Select(e => $"`{e.Name}`")) + ") `lem check` refuses it, the registry's default included: set `device = \"cuda:0\"`.");
+        md.AppendLine("- **Precision.** `precision` goes to the engine's dtype flag only where it is set; unset, lem passes none and the engine");
+        md.AppendLine("  chooses (its `auto`). The record's model precision is what lem knows the server runs at: the dtype it passed, else the");
+        md.AppendLine("  dtype the server's start-up log names (`dtype=torch.bfloat16`, vLLM and SGLang), else `auto` — and then MFU is not");
+        md.AppendLine("  reported, for want of a peak to divide by. The fact `ENGINE_precision` says which.");
         md.AppendLine("- **Ready.** lem waits (`server.ready_timeout`) until the health path answers 200 and `/v1/models` lists the model. A server");
         md.AppendLine("  that exits first fails the load with its last log lines. stdout and stderr go to a log file, named in the record.");
         md.AppendLine("- **Record.** The exact command line, the environment lem added, `server.extra_args`, the server's version (its version");
@@ -43,16 +48,20 @@ public static class BackendsDoc
         md.AppendLine("  their exact lengths) or `/v1/chat/completions` (`server.api = chat`: text in the server's chat template), parsed with");
         md.AppendLine("  System.Net.ServerSentEvents. Each chunk that carries tokens is timed when it is read; keep-alive comments, the chat role");
         md.AppendLine("  chunk and the closing usage/timings events are not token arrivals. Token counts are the server's `usage`");
-        md.AppendLine("  (`stream_options.include_usage`), never re-tokenised text. Where every chunk carries usage (`continuous_usage_stats`)");
+        md.AppendLine("  (`stream_options.include_usage`), never re-tokenised text nor a count of chunks: a request without usage counts as a");
+        md.AppendLine("  request but in no token figure (`output_tokens_unknown`). Where every chunk carries usage (`continuous_usage_stats`)");
         md.AppendLine("  lem knows the tokens of each chunk; elsewhere a chunk may hold several tokens and the engine spreads the request's count");
-        md.AppendLine("  over its chunks, and the record says so. Output length is pinned with the engine's own fields (`min_tokens`, and");
+        md.AppendLine("  over its chunks, and the record says so; ITL then follows SGLang's bench_serving (docs/metrics.md, \"ITL of multi-token");
+        md.AppendLine("  chunks\"). Output length is pinned with the engine's own fields (`min_tokens`, and");
         md.AppendLine("  `ignore_eos` when `min_new_tokens = max_new_tokens`); a request that still ends short is flagged.");
         md.AppendLine("- **Failures.** An HTTP error (429, 500...), an error inside the stream, a stream cut before `data: [DONE]` or a request");
         md.AppendLine("  past `server.request_timeout` is a failed request: counted, excluded from goodput. A server lem started that exits ends");
         md.AppendLine("  the run as failed with its last log lines.");
         md.AppendLine("- **Server metrics.** The Prometheus `/metrics` is read at the window's edges and every `server.metrics_interval` within");
-        md.AppendLine("  it: gauges become time series with their mean and maximum, counters their change over the window. The text format is");
-        md.AppendLine("  read by lem's own small parser (NuGet serves none).");
+        md.AppendLine("  it: gauges become time series with their time-weighted mean (`_mean`: the trapezoid rule over the scrape times, divided");
+        md.AppendLine("  by the time from the first scrape to the last) and maximum (`_max`), counters their change over the window. Where an");
+        md.AppendLine("  engine labels a figure per engine or model, counts and counters are summed over the label sets and ratios (KV-cache");
+        md.AppendLine("  usage, a hit rate) averaged. The text format is read by lem's own small parser (NuGet serves none).");
         md.AppendLine();
         foreach (var engine in ServerEngines.All) Engine(md, engine);
         md.AppendLine("## Shared parameters (`server.*`, every server backend)");
@@ -72,7 +81,7 @@ public static class BackendsDoc
         md.AppendLine("Backend for " + e.Summary + ".");
         md.AppendLine();
         md.AppendLine("- **Start:** " + (e.DefaultCommand is { } command
-            ? $"`{string.Join(" ", command)}`, model {e.Model.Describe()}{(e.ServedNameFlag is null ? "" : $", served as the model's name with `{e.ServedNameFlag}`")}, listening through {e.Listen.Describe()}{(e.DtypeFlag is null ? "" : $", `precision` as `{e.DtypeFlag}`")}{(e.MetricsLaunchFlags.Count == 0 ? "" : $", plus `{string.Join(" ", e.MetricsLaunchFlags)}`")}."
+            ? $"`{string.Join(" ", command)}`, model {e.Model.Describe()}{(e.ServedNameFlag is null ? "" : $", served as the model's name with `{e.ServedNameFlag}`")}, listening through {e.Listen.Describe()}{(e.DtypeFlag is null ? "" : $", `precision` (where set) as `{e.DtypeFlag}`")}{(e.MetricsLaunchFlags.Count == 0 ? "" : $", plus `{string.Join(" ", e.MetricsLaunchFlags)}`")}."
             : "never started by lem: set `server.url`."));
         md.AppendLine($"- **Model:** {string.Join(", ", e.ModelSources.Select(Source))}.");
         md.AppendLine($"- **Ready when:** {(e.HealthPath is null ? "" : $"`GET {e.HealthPath}` answers 200 and ")}`/v1/models` lists the model.");

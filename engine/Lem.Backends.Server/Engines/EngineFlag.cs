@@ -11,12 +11,15 @@ namespace Lem.Backends.Server.Engines;
 /// <param name="Flag">The engine's flag (<c>--max-num-seqs</c>) or, for <see cref="FlagStyle.Environment"/>, the variable name.</param>
 /// <param name="NegativeFlag">The flag for false, for <see cref="FlagStyle.Negatable"/>.</param>
 /// <param name="Derive">For <see cref="FlagStyle.Derived"/>: the arguments from all set values (by dotted name), empty when none applies.</param>
+/// <param name="PreloadField">The field of the model-loading request (<see cref="ServerEngine.PreloadPath"/>) that carries the
+/// value too (<c>options.num_ctx</c>, <c>keep_alive</c>); for <see cref="FlagStyle.Preload"/> the only place it goes.</param>
 public sealed record EngineFlag(
     ParameterDefinition Parameter,
     string Flag,
     FlagStyle Style,
     string? NegativeFlag = null,
-    Func<IReadOnlyDictionary<string, object>, IReadOnlyList<string>>? Derive = null)
+    Func<IReadOnlyDictionary<string, object>, IReadOnlyList<string>>? Derive = null,
+    string? PreloadField = null)
 {
     public string Name => Parameter.Name;
 
@@ -30,7 +33,8 @@ public sealed record EngineFlag(
         FlagStyle.Switch => $"`{Flag}` when true",
         FlagStyle.Negatable => $"`{Flag}` / `{NegativeFlag}`",
         FlagStyle.SwitchWhenFalse => $"`{Flag}` when false",
-        FlagStyle.Environment => $"environment `{Flag}=VALUE`",
+        FlagStyle.Environment => $"environment `{Flag}=VALUE`" + (PreloadField is null ? "" : $", and `{PreloadField}` of the load request"),
+        FlagStyle.Preload => $"`{PreloadField}` of the load request (`{Flag}`)",
         FlagStyle.Derived => Flag,
         _ => Flag,
     };
@@ -74,6 +78,11 @@ public sealed record EngineFlag(
     public static EngineFlag SwitchWhenFalse(string name, string flag, string help) =>
         new(new ParameterDefinition(name, ParameterKind.Boolean, null, help), flag, FlagStyle.SwitchWhenFalse);
 
-    public static EngineFlag Environment(string name, ParameterKind kind, string variable, string help, string? unit = null, double? min = null, double? max = null) =>
-        new(new ParameterDefinition(name, kind, null, help, unit, null, min, max), variable, FlagStyle.Environment);
+    public static EngineFlag Environment(string name, ParameterKind kind, string variable, string help, string? unit = null, double? min = null, double? max = null,
+        string? preloadField = null) =>
+        new(new ParameterDefinition(name, kind, null, help, unit, null, min, max), variable, FlagStyle.Environment, PreloadField: preloadField);
+
+    /// <param name="preloadPath">The engine's model-loading request, for the documentation (<c>POST /api/generate</c>).</param>
+    public static EngineFlag Preload(string name, ParameterKind kind, string preloadPath, string field, string help, string? unit = null, double? min = null, double? max = null) =>
+        new(new ParameterDefinition(name, kind, null, help, unit, null, min, max), preloadPath, FlagStyle.Preload, PreloadField: field);
 }

@@ -20,4 +20,10 @@ public enum FlagStyle
 
     /// <summary>Written together with other values by <see cref="EngineFlag.Derive"/> (one flag from several parameters).</summary>
     Derived,
+
+    /// <summary>
+    /// Not on the command line: a field (<see cref="EngineFlag.PreloadField"/>) of the request that loads the model before
+    /// the window (<see cref="ServerEngine.PreloadPath"/>; Ollama's <c>options.num_gpu</c>), so it works with server.url too.
+    /// </summary>
+    Preload,
 }

@@ -41,7 +41,7 @@ public static class LlamaServer
             Value("llama_server.threads", ParameterKind.Integer, "--threads", "CPU threads for generation.", "threads", min: 1),
             Value("llama_server.cache_type_k", ParameterKind.Text, "--cache-type-k", "KV-cache type of keys (f16, q8_0, q4_0...)."),
             Value("llama_server.cache_type_v", ParameterKind.Text, "--cache-type-v", "KV-cache type of values (f16, q8_0...; quantized V needs flash attention)."),
-            Switch("llama_server.kv_unified", "--kv-unified", "One KV buffer shared by all slots."),
+            Negatable("llama_server.kv_unified", "--kv-unified", "--no-kv-unified", "One KV buffer shared by all slots (true) or one per slot (false). Unset: llama-server's default, which newer builds turn on when --parallel is auto."),
             Switch("llama_server.mlock", "--mlock", "Keep the model in RAM (no swapping)."),
             SwitchWhenFalse("llama_server.mmap", "--no-mmap", "Memory-map the model file (true by default); false reads it into memory."),
             Value("llama_server.cache_reuse", ParameterKind.Integer, "--cache-reuse", "Smallest chunk reused from the prompt cache by KV shifting (0: off).", "tokens", min: 0),

@@ -18,6 +18,6 @@ public static class OpenAiCompatible
         TokenIdPrompts = true,
         MetricsUnavailable = "an unknown server's metric names are not known; none are scraped",
         ModelSources = [ModelSourceKind.ServerModelId],
-        Notes = "lem sends standard request fields only (no min_tokens, ignore_eos or usage per chunk), so output lengths are not pinned and every short answer is flagged. Token-id prompts are sent as the OpenAI API allows; a server that refuses them answers 400, and then prompts must be text. No GPUs are metered unless measurement.gpus names them.",
+        Notes = "lem sends standard request fields only (no min_tokens, ignore_eos or usage per chunk), so output lengths are not pinned and every short answer is flagged. lem has no tokenizer for a model it knows only by the server's name, so prompts come from a file and go as text (synthetic prompts, which are token ids made with a tokenizer, are refused). No GPUs are metered unless measurement.gpus names them.",
     };
 }

@@ -31,11 +31,23 @@ public sealed record ServerEngine
 
     public ListenAddress Listen { get; init; } = ListenAddress.Flags("--host", "--port");
 
-    /// <summary>The flag that takes lem's <c>precision</c> (bf16 → bfloat16...); null where the model file decides it.</summary>
+    /// <summary>The flag that takes lem's <c>precision</c> (bf16 → bfloat16...), passed only where precision is set; null where the model file decides it.</summary>
     public string? DtypeFlag { get; init; }
+
+    /// <summary>Whether its start-up log names the dtype it loaded the weights in (<c>dtype=torch.bfloat16</c>), which lem records where it passed none.</summary>
+    public bool LogsTorchDtype { get; init; }
+
+    /// <summary>Whether it runs only on a GPU (vLLM, SGLang, TensorRT-LLM): lem refuses to start it with <c>device = cpu</c>.</summary>
+    public bool NeedsGpu { get; init; }
 
     /// <summary>Flags that turn on its Prometheus <c>/metrics</c> when lem starts it (<c>--metrics</c>), empty where it is always on.</summary>
     public IReadOnlyList<string> MetricsLaunchFlags { get; init; } = [];
+
+    /// <summary>
+    /// A POST path that loads the model before the window, with the fields of its <see cref="FlagStyle.Preload"/> flags
+    /// (Ollama's <c>/api/generate</c> with an empty prompt); null where the server loads its model at start.
+    /// </summary>
+    public string? PreloadPath { get; init; }
 
     /// <summary>A GET path that answers 200 once the server can serve; null: readiness is the model's presence under <c>/v1/models</c> alone.</summary>
     public string? HealthPath { get; init; }

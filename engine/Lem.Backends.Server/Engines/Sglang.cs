@@ -16,6 +16,8 @@ public static class Sglang
         Model = new ModelArgument("--model-path"),
         ServedNameFlag = "--served-model-name",
         DtypeFlag = "--dtype",
+        LogsTorchDtype = true,
+        NeedsGpu = true,
         MetricsLaunchFlags = ["--enable-metrics"],
         HealthPath = "/health",
         VersionProbes = [new("/version", "version"), new("/get_server_info", "version")],

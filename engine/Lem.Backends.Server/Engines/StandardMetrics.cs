@@ -19,7 +19,7 @@ public static class StandardMetrics
     [
         new(RunningRequests, ServerMetricKind.Gauge, "requests running", "vllm:num_requests_running"),
         new(WaitingRequests, ServerMetricKind.Gauge, "requests waiting", "vllm:num_requests_waiting"),
-        new(KvCacheUsage, ServerMetricKind.Gauge, "KV-cache usage, 0..1", "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"),
+        new(KvCacheUsage, ServerMetricKind.Ratio, "KV-cache usage, 0..1", "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"),
         new(PrefixCacheHits, ServerMetricKind.Counter, "prefix-cache hits, tokens", "vllm:prefix_cache_hits_total", "vllm:gpu_prefix_cache_hits_total"),
         new(PrefixCacheQueries, ServerMetricKind.Counter, "prefix-cache queries, tokens", "vllm:prefix_cache_queries_total", "vllm:gpu_prefix_cache_queries_total"),
         new(Preemptions, ServerMetricKind.Counter, "preemptions", "vllm:num_preemptions_total"),
@@ -31,8 +31,8 @@ public static class StandardMetrics
     [
         new(RunningRequests, ServerMetricKind.Gauge, "requests running", "sglang:num_running_reqs"),
         new(WaitingRequests, ServerMetricKind.Gauge, "requests queued", "sglang:num_queue_reqs"),
-        new(KvCacheUsage, ServerMetricKind.Gauge, "KV-cache token usage, 0..1", "sglang:token_usage"),
-        new(PrefixCacheHitRate, ServerMetricKind.Gauge, "radix-cache hit rate, 0..1", "sglang:cache_hit_rate"),
+        new(KvCacheUsage, ServerMetricKind.Ratio, "KV-cache token usage, 0..1", "sglang:token_usage"),
+        new(PrefixCacheHitRate, ServerMetricKind.Ratio, "radix-cache hit rate, 0..1", "sglang:cache_hit_rate"),
         new(Preemptions, ServerMetricKind.Counter, "retracted requests", "sglang:num_retracted_reqs_total", "sglang:num_retracted_reqs"),
         new(PromptTokens, ServerMetricKind.Counter, "prompt tokens processed", "sglang:prompt_tokens_total"),
         new(GenerationTokens, ServerMetricKind.Counter, "tokens generated", "sglang:generation_tokens_total"),
@@ -42,7 +42,7 @@ public static class StandardMetrics
     [
         new(RunningRequests, ServerMetricKind.Gauge, "requests processing (busy slots)", "llamacpp:requests_processing"),
         new(WaitingRequests, ServerMetricKind.Gauge, "requests deferred", "llamacpp:requests_deferred"),
-        new(KvCacheUsage, ServerMetricKind.Gauge, "KV-cache usage, 0..1 (older builds only)", "llamacpp:kv_cache_usage_ratio"),
+        new(KvCacheUsage, ServerMetricKind.Ratio, "KV-cache usage, 0..1 (older builds only)", "llamacpp:kv_cache_usage_ratio"),
         new(PromptTokens, ServerMetricKind.Counter, "prompt tokens processed", "llamacpp:prompt_tokens_total"),
         new(GenerationTokens, ServerMetricKind.Counter, "tokens generated", "llamacpp:tokens_predicted_total"),
         new(DecodeCalls, ServerMetricKind.Counter, "llama_decode() calls", "llamacpp:n_decode_total"),

@@ -20,6 +20,7 @@ public static class TensorRt
         DefaultCommand = ["trtllm-serve"],
         Model = ModelArgument.Positional,
         ServedNameFlag = "--served_model_name",
+        NeedsGpu = true,
         HealthPath = "/health",
         VersionProbes = [new("/version", "version")],
         Tokenizer = TokenizerDialect.None,
@@ -29,7 +30,7 @@ public static class TensorRt
         MetricsUnavailable = "trtllm-serve's /metrics is JSON iteration statistics, not the Prometheus text format; lem does not scrape it",
         GpuCountParameters = ["tensorrt.tensor_parallel_size", "tensorrt.pipeline_parallel_size"],
         ModelSources = [ModelSourceKind.HuggingFaceFolder, ModelSourceKind.Synthetic, ModelSourceKind.ServerModelId],
-        Notes = "In-flight batching. trtllm-serve has no tokenize endpoint: synthetic prompts go as token ids (exact lengths), and text prompts are counted by the server's usage. Precision comes from the checkpoint or engine (no --dtype).",
+        Notes = "In-flight batching. trtllm-serve has no tokenize endpoint: synthetic prompts go as token ids (exact lengths), made with the tokenizer files of a synthetic model or a local Hugging Face folder (a model only the server knows has none: use prompts from a file), and text prompts are counted by the server's usage. Precision comes from the checkpoint or engine (no --dtype).",
         Flags =
         [
             Value("tensorrt.backend", ParameterKind.Choice, "--backend", "Runtime inside trtllm-serve: pytorch, or tensorrt for a built engine.", allowed: ["pytorch", "tensorrt", "_autodeploy"]),

@@ -38,6 +38,8 @@ public static class Vllm
         Model = ModelArgument.Positional,
         ServedNameFlag = "--served-model-name",
         DtypeFlag = "--dtype",
+        LogsTorchDtype = true,
+        NeedsGpu = true,
         HealthPath = "/health",
         VersionProbes = [new("/version", "version")],
         VersionFlag = true,

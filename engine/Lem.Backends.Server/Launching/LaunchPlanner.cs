@@ -23,7 +23,7 @@ public static class LaunchPlanner
         arguments.AddRange(engine.Model.Arguments(request.Model));
         if (engine.ServedNameFlag is not null) arguments.AddRange([engine.ServedNameFlag, served]);
         arguments.AddRange(engine.Listen.Arguments(Host, port));
-        if (engine.DtypeFlag is not null && DtypeName(request.Precision) is { } dtype) arguments.AddRange([engine.DtypeFlag, dtype]);
+        if (PassedDtype(engine, request) is { } dtype) arguments.AddRange([engine.DtypeFlag!, dtype]);
         if (request.Option(ServerParameters.Metrics, true)) arguments.AddRange(engine.MetricsLaunchFlags);
 
         var values = EngineValues(engine, request);
@@ -37,7 +37,7 @@ public static class LaunchPlanner
                 arguments.AddRange(flag.Derive!(values));
                 continue;
             }
-            if (!values.TryGetValue(flag.Name, out var value)) continue;
+            if (flag.Style == FlagStyle.Preload || !values.TryGetValue(flag.Name, out var value)) continue; // preload fields go with the load request
             if (flag.Style == FlagStyle.Environment) env[flag.Flag] = EngineFlag.Text(value);
             else arguments.AddRange(flag.Arguments(value));
         }
@@ -61,6 +61,10 @@ public static class LaunchPlanner
                 values[flag.Name] = value;
         return values;
     }
+
+    /// <summary>The dtype lem passes: only where the engine takes one and precision was set (unset: the engine's own auto choice).</summary>
+    public static string? PassedDtype(ServerEngine engine, ModelLoadRequest request) =>
+        engine.DtypeFlag is not null && !request.PrecisionIsDefault ? DtypeName(request.Precision) : null;
 
     public static string? DtypeName(string precision) => precision switch
     {

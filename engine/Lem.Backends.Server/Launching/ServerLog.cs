@@ -34,6 +34,20 @@ public sealed class ServerLog : IDisposable
     /// <summary>A note from lem itself (start, stop), marked so it cannot be taken for the server's output.</summary>
     public void Note(string text) => Append("[lem] " + text);
 
+    /// <summary>Everything in the log file so far (lem's notes included), or null where it cannot be read.</summary>
+    public string? ReadAll()
+    {
+        try
+        {
+            using var reader = new StreamReader(new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+            return reader.ReadToEnd();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The last <paramref name="count"/> lines, oldest first.</summary>
     public IReadOnlyList<string> Tail(int count = 15)
     {

@@ -26,12 +26,19 @@ public static class PrometheusText
     }
 
     /// <summary>The sum over every label set of the first of <paramref name="names"/> that is present, or null where none is.</summary>
-    public static double? Sum(IReadOnlyList<PrometheusSample> samples, IEnumerable<string> names)
+    public static double? Sum(IReadOnlyList<PrometheusSample> samples, IEnumerable<string> names) =>
+        FirstPresent(samples, names) is { } matching ? matching.Sum(s => s.Value) : null;
+
+    /// <summary>The mean over every label set of the first of <paramref name="names"/> that is present (for ratios), or null where none is.</summary>
+    public static double? Mean(IReadOnlyList<PrometheusSample> samples, IEnumerable<string> names) =>
+        FirstPresent(samples, names) is { } matching ? matching.Average(s => s.Value) : null;
+
+    private static List<PrometheusSample>? FirstPresent(IReadOnlyList<PrometheusSample> samples, IEnumerable<string> names)
     {
         foreach (var name in names)
         {
             var matching = samples.Where(s => s.Name == name).ToList();
-            if (matching.Count > 0) return matching.Sum(s => s.Value);
+            if (matching.Count > 0) return matching;
         }
         return null;
     }

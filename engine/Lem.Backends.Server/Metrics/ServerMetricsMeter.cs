@@ -1,13 +1,15 @@
 using System.Globalization;
 using Lem.Backends.Server.Engines;
 using Lem.Engine.Meters;
+using Lem.Engine.Meters.Gpu;
 
 namespace Lem.Backends.Server.Metrics;
 
 /// <summary>
 /// The server's own view of a measurement window: its Prometheus <c>/metrics</c> read at the window's begin, on a timer
-/// during it, and at its end. Gauges (running and waiting requests, KV-cache usage) become time series and a mean and
-/// maximum; counters (prefix-cache hits and queries, preemptions, tokens) their change over the window; the
+/// during it, and at its end. Gauges (running and waiting requests, KV-cache usage) become time series and a
+/// time-weighted mean (the trapezoid rule over the scrape times, so scrapes at uneven times weigh by the time they
+/// cover) and a maximum; counters (prefix-cache hits and queries, preemptions, tokens) their change over the window; the
 /// prefix-cache hit ratio is the change in hits over the change in queries. Scrapes run on the timer's thread,
 /// never more than one at a time; a failed scrape is counted and warned about, never fatal.
 /// </summary>
@@ -88,9 +90,9 @@ public sealed class ServerMetricsMeter : IMeter
         {
             var seen = scrapes.Where(s => s.Values.ContainsKey(metric.Series)).Select(s => (s.TimeS, Value: s.Values[metric.Series])).ToList();
             if (seen.Count == 0) continue;
-            if (metric.Kind == ServerMetricKind.Gauge)
+            if (metric.Kind is ServerMetricKind.Gauge or ServerMetricKind.Ratio)
             {
-                metrics[metric.Series + "_mean"] = seen.Average(s => s.Value);
+                metrics[metric.Series + "_mean"] = TimeWeightedMean(seen);
                 metrics[metric.Series + "_max"] = seen.Max(s => s.Value);
                 series.AddRange(seen.Select(s => new TimeSeriesPoint(s.TimeS, metric.Series, s.Value)));
                 continue;
@@ -113,6 +115,14 @@ public sealed class ServerMetricsMeter : IMeter
         return MeterWindowResult.Create(Name, [], metrics, warnings, series);
     }
 
+    /// <summary>∫ value dt ÷ (last − first scrape time) by the trapezoid rule; the plain mean where the scrapes span no time.</summary>
+    private static double TimeWeightedMean(IReadOnlyList<(double TimeS, double Value)> seen)
+    {
+        var span = seen[^1].TimeS - seen[0].TimeS;
+        var area = PowerIntegration.TrapezoidJ(seen.Select(s => s.TimeS).ToArray(), seen.Select(s => s.Value).ToArray());
+        return span > 0 && area is { } integral ? integral / span : seen.Average(s => s.Value);
+    }
+
     /// <summary>One scrape, kept with its time since the window began; skipped while another is in flight.</summary>
     private void Scrape()
     {
@@ -125,8 +135,12 @@ public sealed class ServerMetricsMeter : IMeter
                 var (samples, _) = PrometheusText.Parse(_source.Scrape(ScrapeTimeout));
                 var values = new Dictionary<string, double>(StringComparer.Ordinal);
                 foreach (var metric in _engine.Metrics)
-                    if (PrometheusText.Sum(samples, metric.PrometheusNames) is { } value)
-                        values[metric.Series] = value;
+                {
+                    var value = metric.Kind == ServerMetricKind.Ratio
+                        ? PrometheusText.Mean(samples, metric.PrometheusNames)
+                        : PrometheusText.Sum(samples, metric.PrometheusNames);
+                    if (value is { } v) values[metric.Series] = v;
+                }
                 lock (_gate) _scrapes.Add((timeS, values));
             }
             catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)

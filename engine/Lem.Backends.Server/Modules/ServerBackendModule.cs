@@ -45,7 +45,10 @@ public sealed class ServerBackendModule : IBackendModule
             ModelSources: sources,
             TracesFlops: false,
             ReportsDeviceMemory: false,
-            HasTokenizer: engine.Tokenizer != TokenizerDialect.None);
+            HasTokenizer: engine.Tokenizer != TokenizerDialect.None)
+        {
+            TakesTokenIdPrompts = engine.TokenIdPrompts,
+        };
         Parameters = [.. engine.Flags.Select(f => f.Parameter), .. ServerParameters.Definitions];
     }
 
@@ -164,12 +167,17 @@ public sealed class ServerBackendModule : IBackendModule
             }
             connection = new ServerConnection(baseUrl, apiKey, handler);
             var models = Readiness.WaitUntilReady(Engine, connection, served, readyTimeout, process, what);
+            // where load options go with a request of their own (Ollama's num_gpu), the model is loaded with them now, before any window
+            var preload = Engine.PreloadPath is null ? null : ModelPreload.Run(Engine, connection, served, request, readyTimeout);
             var command = plan is null ? null : (IReadOnlyList<string>)[plan.Arguments[0]];
             var (version, versionSource) = ServerVersion.Ask(Engine, connection, command);
-            var info = ServerModelInfo.Build(request.Model, request.Precision, request.Device, models);
+            var (precision, precisionSource) = ServedPrecision.Decide(Engine, request, plan, process?.Log.ReadAll());
+            var info = ServerModelInfo.Build(request.Model, precision, request.Device, models);
             var (tokenizer, tokenizerSource) = Tokenizer(connection, served, info, requestTimeout);
 
             var facts = LoadFacts(plan, process, baseUrl, served, api, version, versionSource, tokenizerSource, request);
+            facts[$"{Engine.Name}_precision"] = precisionSource;
+            if (preload is not null) facts[$"{Engine.Name}_preload"] = preload;
             var metrics = new MetricsOptions(request.Option(ServerParameters.Metrics, true),
                 request.Option(ServerParameters.MetricsInterval, ServerParameters.DefaultMetricsInterval));
             var model = new ServerRequestModel(Engine, connection, process, served, api, requestTimeout, info, tokenizer, facts, LoadWarnings(info), metrics);
@@ -202,7 +210,7 @@ public sealed class ServerBackendModule : IBackendModule
         return (new NoServerTokenizer(Engine.Name, vocab), "none (the server has no tokenize endpoint): prompts must be text or token ids, counts come from usage");
     }
 
-    private IReadOnlyDictionary<string, object> LoadFacts(LaunchPlan? plan, ServerProcess? process, Uri baseUrl, string served, ServerApi api,
+    private Dictionary<string, object> LoadFacts(LaunchPlan? plan, ServerProcess? process, Uri baseUrl, string served, ServerApi api,
         string version, string versionSource, string tokenizerSource, ModelLoadRequest request)
     {
         string Key(string name) => $"{Engine.Name}_{name}";
@@ -243,5 +251,7 @@ public sealed class ServerBackendModule : IBackendModule
             yield return $"{info.ModelFolder} is not a local folder lem can read: its architecture and parameter count are unknown, so FLOPs figures are unavailable.";
         if (Engine.Metrics.Count == 0 && Engine.MetricsUnavailable is { } why)
             yield return $"no server-side metrics: {why}.";
+        if (info.Precision == ServedPrecision.Auto)
+            yield return $"the precision {Engine.DisplayName} runs at is not known to lem (see {Engine.Name}_precision): MFU is not reported. Set precision to pin it.";
     }
 }

@@ -20,20 +20,34 @@ public static partial class ServerRules
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
                 Error(values, findings, ServerParameters.Url, DiagnosticCodes.MalformedText, $"{ServerParameters.Url} = \"{url}\" is not an http(s) URL: write it as http://host:port.");
-            var launchOnly = ServerParameters.LaunchOnly.Concat(engine.Flags.Select(f => f.Name)).Where(values.IsSet);
+            // load-request fields reach a running server too; command-line flags and environment do not
+            var launchOnly = ServerParameters.LaunchOnly.Concat(engine.Flags.Where(f => f.Style != FlagStyle.Preload).Select(f => f.Name)).Where(values.IsSet);
             foreach (var name in launchOnly)
                 Error(values, findings, name, DiagnosticCodes.CrossField,
                     $"{name} is used when lem starts the server, and with {ServerParameters.Url} set lem starts nothing: remove {name}, or remove {ServerParameters.Url} to let lem start {engine.DisplayName}.");
         }
         else if (!engine.Launchable)
             Error(values, findings, ServerParameters.Url, DiagnosticCodes.CrossField, $"{backend} reaches a server lem does not start: set {ServerParameters.Url} to its address (http://host:port).");
+        else if (engine.NeedsGpu && values.Word("device") == "cpu")
+        {
+            // device = cpu would hide every GPU from the server (CUDA_VISIBLE_DEVICES='') and meter none
+            var subject = values.IsSet("device") || !values.IsSet("backend") ? "device" : "backend";
+            findings.At(subject, values.Where(subject)).Error(DiagnosticCodes.CrossField,
+                $"{backend} starts {engine.DisplayName}, which runs on a GPU, but device is \"cpu\"{(values.IsSet("device") ? "" : " (the default)")}: " +
+                $"set device = \"cuda:0\" (the GPU lem gives the server and meters), or set {ServerParameters.Url} to reach a server that is already running.");
+        }
 
         if (values.Text(ServerParameters.ApiKeyEnv) is { } keyName && !EnvironmentName().IsMatch(keyName))
             Error(values, findings, ServerParameters.ApiKeyEnv, DiagnosticCodes.MalformedText,
                 $"{ServerParameters.ApiKeyEnv} = \"{keyName}\" is not an environment variable name: give the variable's name (like OPENAI_API_KEY), never the key itself.");
 
-        if (values.TextList(ServerParameters.Command) is { Count: 0 })
-            Error(values, findings, ServerParameters.Command, DiagnosticCodes.CrossField, $"{ServerParameters.Command} is empty: give the program and its arguments, or remove it.");
+        if (values.TextList(ServerParameters.Command) is { } command)
+        {
+            if (command.Count == 0)
+                Error(values, findings, ServerParameters.Command, DiagnosticCodes.CrossField, $"{ServerParameters.Command} is empty: give the program and its arguments, or remove it.");
+            else if (command.Any(HoldsApiKey))
+                Error(values, findings, ServerParameters.Command, DiagnosticCodes.CrossField, ApiKeyInArguments(ServerParameters.Command));
+        }
 
         ExtraArgs(engine, values, findings);
         EngineSpecific(engine, values, findings);
@@ -60,21 +74,34 @@ public static partial class ServerRules
             else
                 site.Warning(DiagnosticCodes.NotForBackend, $"{why}: synthetic prompts are sent as their text, so prompt lengths are the server's counts, not the synthetic ones.");
         }
+        else if (syntheticPrompts && engine.Tokenizer == TokenizerDialect.None && !HasLocalModelFiles(engine))
+            findings.At("prompts", values.Where("prompts")).Error(DiagnosticCodes.NotForBackend,
+                $"{engine.DisplayName} takes token-id prompts, but synthetic prompts are made with the model's tokenizer, and for {backend} lem has none " +
+                "(no tokenize endpoint, and the model is only a name the server knows): use prompts = file(...).");
     }
+
+    /// <summary>An API key flag (<c>--api-key KEY</c> or <c>--api-key=KEY</c>): the key would be recorded with the command line.</summary>
+    private static bool HoldsApiKey(string argument) => argument.Split('=', 2)[0] == "--api-key";
+
+    private static string ApiKeyInArguments(string name) =>
+        $"{name} holds --api-key, which would put the key into the record: set {ServerParameters.ApiKeyEnv} to the name of a variable that holds it.";
+
+    /// <summary>Whether its model can be local files lem reads (a synthetic model or a Hugging Face folder with its tokenizer files).</summary>
+    private static bool HasLocalModelFiles(ServerEngine engine) =>
+        engine.ModelSources.Contains(ModelSourceKind.HuggingFaceFolder) || engine.ModelSources.Contains(ModelSourceKind.Synthetic);
 
     private static void ExtraArgs(ServerEngine engine, EffectiveValues values, Findings findings)
     {
         if (values.TextList(ServerParameters.ExtraArgs) is not { Count: > 0 } extra) return;
         var reserved = engine.ReservedFlags.ToHashSet(StringComparer.Ordinal);
-        var byFlag = engine.Flags.Where(f => f.Style is not (FlagStyle.Derived or FlagStyle.Environment))
+        var byFlag = engine.Flags.Where(f => f.Style is not (FlagStyle.Derived or FlagStyle.Environment or FlagStyle.Preload))
             .SelectMany(f => new[] { f.Flag, f.NegativeFlag }.OfType<string>().Select(flag => (flag, f.Name)))
             .ToDictionary(p => p.flag, p => p.Name, StringComparer.Ordinal);
         foreach (var argument in extra)
         {
             var flag = argument.Split('=', 2)[0];
-            if (flag == "--api-key")
-                Error(values, findings, ServerParameters.ExtraArgs, DiagnosticCodes.CrossField,
-                    $"{ServerParameters.ExtraArgs} holds --api-key, which would put the key into the record: set {ServerParameters.ApiKeyEnv} to the name of a variable that holds it.");
+            if (HoldsApiKey(argument))
+                Error(values, findings, ServerParameters.ExtraArgs, DiagnosticCodes.CrossField, ApiKeyInArguments(ServerParameters.ExtraArgs));
             else if (reserved.Contains(flag))
                 Error(values, findings, ServerParameters.ExtraArgs, DiagnosticCodes.CrossField,
                     $"{ServerParameters.ExtraArgs} holds {flag}, which lem sets itself (listen address, model, served name, dtype): remove it.");

@@ -15,6 +15,9 @@ public sealed class NoServerTokenizer(string backend, int? vocabSize) : ITextTok
 
     public int VocabSize => vocabSize ?? throw Unavailable("know the model's vocabulary size");
 
+    /// <summary>False: prompts from files go as text, counted by the server's usage.</summary>
+    public bool CanEncode => false;
+
     private InferenceException Unavailable(string what) => new(
-        $"backend = {backend} has no tokenizer endpoint, so lem cannot {what}: give model as a local folder with config.json (for synthetic token-id prompts), or use text prompts from a file.");
+        $"backend = {backend} has no tokenizer endpoint, so lem cannot {what}: give model as synthetic(...) or a local Hugging Face folder with its tokenizer files (for synthetic token-id prompts), or use text prompts from a file.");
 }

@@ -19,6 +19,7 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
     public const string StaticDecodeOption = "torchsharp.static_decode";
     public const string CudaGraphsOption = "torchsharp.cuda_graphs";
     public const string AttentionOption = "torchsharp.attention";
+    public const string ThreadsOption = "torchsharp.threads";
 
     public TorchSharpModel Load(ModelLoadRequest request)
     {
@@ -51,6 +52,7 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
                 $"TorchSharp failed while loading {folder} as {precision} on {deviceName}: {TorchSharpModel.FirstLine(e.Message)}. " +
                 "If it is out of memory, choose a smaller model, a lower precision or another device.", e);
         }
+        var threads = Runtime.CpuThreads.Apply(request.Option(ThreadsOption, 0L));
         try
         {
             var tokenizer = openTokenizer(folder);
@@ -71,6 +73,7 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
             return new TorchSharpModel(model, tokenizer, info)
             {
                 DecodeKernelsStatus = DecodeKernels(model.Devices, dtype),
+                CpuThreads = threads,
                 BuildSeconds = loadWatch.Elapsed.TotalSeconds,
                 // on CUDA eager decoding uses the static shapes of graph decoding too, so the two give the same tokens
                 StaticDecodeShapes = staticDecode || onCuda, Graphs = graphs, GraphsStatus = graphsStatus,

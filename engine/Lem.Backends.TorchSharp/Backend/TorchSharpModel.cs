@@ -37,6 +37,9 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
     /// <summary>Whether the native decode kernels (RoPE with the KV write, SiLU·up) are used, and why not.</summary>
     public string DecodeKernelsStatus { get; init; } = "off";
 
+    /// <summary>libtorch's intra-op CPU threads when the model was loaded (torchsharp.threads, or libtorch's default).</summary>
+    public int CpuThreads { get; init; }
+
     /// <summary>Seconds to read, place and (with quantization) quantize the weights.</summary>
     public double BuildSeconds { get; init; }
 
@@ -53,6 +56,7 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
                 ["torchsharp_attention"] = model.ExplicitAttention ? "eager" : "sdpa",
                 ["torchsharp_fused_rms_norm"] = model.Device.type == DeviceType.CUDA && FusedOps.Current is not null,
                 ["torchsharp_decode_kernels"] = DecodeKernelsStatus,
+                ["torchsharp_cpu_threads"] = CpuThreads,
             };
             if (model.Split.IsPipeline) facts["torchsharp_pipeline_split"] = model.Split.Describe();
             if (model is TensorParallelLM tensor)
@@ -71,6 +75,9 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
             return facts;
         }
     }
+
+    /// <summary>Captures and replays count since load; the other numeric facts (weight bytes, build time) are constants.</summary>
+    public IReadOnlyCollection<string> CounterFacts => ["torchsharp_cuda_graph_captures", "torchsharp_cuda_graph_replays"];
 
     /// <summary>Why CUDA graphs were asked for but are not used; null otherwise.</summary>
     public string? GraphsWarning { get; init; }

@@ -28,6 +28,7 @@ public sealed class TorchSharpModule : IBackendModule
     public const string CudaGraphs = TorchSharpBackend.CudaGraphsOption;
     public const string Attention = TorchSharpBackend.AttentionOption;
     public const string LibtorchPath = "torchsharp.libtorch_path";
+    public const string Threads = TorchSharpBackend.ThreadsOption;
 
     public string Name => "torchsharp";
 
@@ -45,6 +46,9 @@ public sealed class TorchSharpModule : IBackendModule
         new(Attention, ParameterKind.Choice, new Word("sdpa"),
             "Attention kernel: sdpa (torch scaled_dot_product_attention, fused where the device supports it) or eager (explicit matmul + softmax).",
             AllowedValues: ["sdpa", "eager"]),
+        new(Threads, ParameterKind.Integer, new Integer(0),
+            "CPU threads libtorch computes with (intra-op, torch.set_num_threads; process-wide, set again at each load). 0: libtorch's default (one per physical core).",
+            Unit: "threads", Min: 0, Max: 4096),
         new(LibtorchPath, ParameterKind.Text, null,
             "Folder holding a CUDA-enabled libtorch (libtorch.so ...) to load instead of the CPU build shipped with lem. Unset: the shipped build (CPU only)."),
     ];

@@ -50,10 +50,14 @@ internal static class CapabilityRules
             $"backend = {module.Name} cannot load {what}: its model can be {string.Join(" or ", sources.Select(Describe))}.");
     }
 
-    /// <summary>Synthetic prompts are token ids of exact lengths: they need a tokenizer lem can use to make and count them.</summary>
+    /// <summary>
+    /// Synthetic prompts are token ids of exact lengths: they need a tokenizer lem can use to make them, or a backend
+    /// that takes ids (its rules then say where the model's tokenizer files must come from).
+    /// </summary>
     private static void Tokenizer(IBackendModule module, EffectiveValues values, Findings findings)
     {
-        if (module.Capabilities.HasTokenizer || values.Value("prompts") is not ConfigValue.Call { Name: "synthetic" }) return;
+        var capabilities = module.Capabilities;
+        if (capabilities.HasTokenizer || capabilities.TakesTokenIdPrompts || values.Value("prompts") is not ConfigValue.Call { Name: "synthetic" }) return;
         var subject = values.IsSet("prompts") || !values.IsSet(CoreParameters.Backend) ? "prompts" : CoreParameters.Backend;
         findings.At(subject, values.Where(subject)).Error(DiagnosticCodes.NotForBackend,
             $"backend = {module.Name} has no tokenizer lem can use, and synthetic prompts are token ids of exact lengths: read prompts from a file (prompts = file(\"prompts.jsonl\")), or use a backend with a tokenizer.");

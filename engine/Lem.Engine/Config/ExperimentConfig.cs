@@ -142,5 +142,9 @@ public sealed record ExperimentConfig
     }
 
     /// <summary>The load request for this experiment once its module has resolved the model (a folder, a file, a server model id).</summary>
-    public ModelLoadRequest ToModelLoadRequest(string model) => new(model, PrecisionText, Device.ToString(), BackendOptions) { Quantization = Quantization };
+    public ModelLoadRequest ToModelLoadRequest(string model) => new(model, PrecisionText, Device.ToString(), BackendOptions)
+    {
+        Quantization = Quantization,
+        PrecisionIsDefault = Resolved.TryGetValue("precision", out var precision) && precision.From is Provenance.Default,
+    };
 }

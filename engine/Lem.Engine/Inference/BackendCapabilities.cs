@@ -8,7 +8,7 @@ namespace Lem.Engine.Inference;
 /// <param name="ModelSources">What its <c>model</c> may name.</param>
 /// <param name="TracesFlops">Whether it counts the FLOPs it executes (traced FLOPs); otherwise FLOPs are analytical.</param>
 /// <param name="ReportsDeviceMemory">Whether it reports peak device memory.</param>
-/// <param name="HasTokenizer">Whether its loaded model has a tokenizer lem can use (token-id prompts, exact lengths).</param>
+/// <param name="HasTokenizer">Whether its loaded model always has a tokenizer lem can use (token-id prompts, exact lengths).</param>
 /// <param name="QuantizationDescriptions">What each of its <see cref="Quantizations"/> values means in this backend (scheme,
 /// granularity, scales, what stays unquantized): the help of <c>quantization</c> is composed from them, so that one value
 /// name (int4) is never presented as one scheme across backends.</param>
@@ -21,4 +21,13 @@ public sealed record BackendCapabilities(
     bool TracesFlops,
     bool ReportsDeviceMemory,
     bool HasTokenizer,
-    IReadOnlyDictionary<string, string>? QuantizationDescriptions = null);
+    IReadOnlyDictionary<string, string>? QuantizationDescriptions = null)
+{
+    /// <summary>
+    /// Whether it takes prompts as token ids though it has no tokenizer of its own (a server whose completions API takes
+    /// ids but which has no tokenize endpoint). Synthetic prompts then go to it as ids of exact lengths, made with the
+    /// tokenizer files of the model lem resolved (a synthetic model, a local folder); where its model can have none,
+    /// its own rules say so.
+    /// </summary>
+    public bool TakesTokenIdPrompts { get; init; }
+}

@@ -24,10 +24,17 @@ public interface ILoadedModel : IDisposable
 
     /// <summary>
     /// Backend-specific facts that belong in every result (for example whether CUDA graphs were used and how many
-    /// captures were made): text or numbers, keyed by snake_case names prefixed with the backend's name.
-    /// Numbers are counters since load; the runner records each one's change over the measurement window too.
+    /// captures were made): text or numbers, keyed by snake_case names prefixed with the backend's name. They are
+    /// recorded as they are; the ones named in <see cref="CounterFacts"/> are counters and get their window's share too.
     /// </summary>
     IReadOnlyDictionary<string, object> Facts => new Dictionary<string, object>();
+
+    /// <summary>
+    /// The numeric <see cref="Facts"/> that are counters since load (CUDA graph captures, contexts created, requests
+    /// served): the runner records each one's change over the measurement window as <c>NAME_in_window</c>. Every other
+    /// numeric fact is a constant (a thread count, a size, bits per weight) and has no window share.
+    /// </summary>
+    IReadOnlyCollection<string> CounterFacts => [];
 
     /// <summary>Things about the loaded model a reader of the results must know (a requested option that is not in effect, and why).</summary>
     IReadOnlyList<string> Warnings => [];

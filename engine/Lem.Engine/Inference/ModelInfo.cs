@@ -17,4 +17,11 @@ public sealed record ModelInfo(
     int MaxPositionEmbeddings,
     int VocabSize,
     int? EosTokenId,
-    string ConfigJson);
+    string ConfigJson)
+{
+    /// <summary>
+    /// The element type of the KV cache where the backend keeps it in another type than <see cref="Precision"/>
+    /// (llama.cpp: f16 by default, or q8_0); null: the KV cache is in <see cref="Precision"/>. MBU reads it.
+    /// </summary>
+    public string? KvCacheType { get; init; }
+}

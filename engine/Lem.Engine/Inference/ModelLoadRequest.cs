@@ -10,6 +10,12 @@ public sealed record ModelLoadRequest(string Model, string Precision, string Dev
     public string Quantization { get; init; } = "none";
 
     /// <summary>
+    /// True when nobody set <c>precision</c> and <see cref="Precision"/> is the registry's default: a backend that can
+    /// leave the choice to its engine (a server's own <c>auto</c>) then does, rather than forcing the default on it.
+    /// </summary>
+    public bool PrecisionIsDefault { get; init; }
+
+    /// <summary>
     /// parallel.mode = pipeline: the devices over which the model's layers are split, in order (embeddings on the
     /// first, the LM head on the last), in one process. <see cref="Device"/> then names the first of them. Null: the
     /// whole model on <see cref="Device"/>.

@@ -43,6 +43,7 @@ public sealed class ModelPool : IDisposable
             : string.Join(";", request.BackendOptions.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => o.Key + "=" + o.Value));
         var pipeline = request.PipelineDevices is null ? "" : "pipeline=" + string.Join(",", request.PipelineDevices);
         var tensor = request.TensorDevices is null ? "" : "tensor=" + string.Join(",", request.TensorDevices);
-        return string.Join("|", backend.Name, request.Model, request.Quantization, request.Precision, request.Device, pipeline, tensor, options);
+        var precision = request.Precision + (request.PrecisionIsDefault ? " (default)" : "");
+        return string.Join("|", backend.Name, request.Model, request.Quantization, precision, request.Device, pipeline, tensor, options);
     }
 }

@@ -17,6 +17,6 @@ internal static class RequestRecords
                 QueueMs(r), r.Error, Facts: r.Facts, StartS: r.StartS);
         return new Results.Schema.RequestRecord(r.RequestIndex, r.PromptTokens, r.OutputTokens, r.ArrivalS,
             latencies.TtftMs, latencies.E2eLatencyMs, latencies.TpotMs, gaps, QueueMs(r), TokenTimesSpread: r.TokenTimesSpread ? true : null, Facts: r.Facts,
-            StartS: r.StartS);
+            StartS: r.StartS, OutputTokensUnknown: r.OutputTokensUnknown ? true : null);
     }
 }

@@ -28,12 +28,13 @@ internal sealed class ChunkTimes(Action<long>? firstChunk = null) : IRequestObse
     /// The host arrival time of each of <paramref name="outputTokens"/> tokens, seconds after <paramref name="windowStartTicks"/>.
     /// A chunk of one token gives that token its arrival time. A chunk of k &gt; 1 tokens (or chunks without counts, whose
     /// total is spread over them in equal parts) has its tokens placed evenly between the previous chunk's arrival and
-    /// its own, the last at its own; the first chunk's tokens all arrive with it. <c>Spread</c> says whether any chunk
-    /// carried other than exactly one token (token times then were placed, not observed).
+    /// its own, the last at its own; the first chunk's tokens all arrive with it (<c>FirstChunkTokens</c> of them, whose
+    /// gaps among themselves are no inter-token latency). <c>Spread</c> says whether any chunk carried other than exactly
+    /// one token (token times then were placed, not observed).
     /// </summary>
-    public (double[] TimesS, bool Spread) TokenTimesS(int outputTokens, long windowStartTicks)
+    public (double[] TimesS, bool Spread, int FirstChunkTokens) TokenTimesS(int outputTokens, long windowStartTicks)
     {
-        if (outputTokens <= 0 || _chunks.Count == 0) return ([], false);
+        if (outputTokens <= 0 || _chunks.Count == 0) return ([], false, 1);
         var counts = TokensPerChunk(outputTokens);
         var times = new List<double>(outputTokens);
         double SecondsOf(long ticks) => (double)(ticks - windowStartTicks) / Stopwatch.Frequency;
@@ -50,7 +51,8 @@ internal sealed class ChunkTimes(Action<long>? firstChunk = null) : IRequestObse
             var previous = SecondsOf(_chunks[c - 1].Ticks);
             for (var j = 1; j <= k; j++) times.Add(previous + (arrival - previous) * j / k);
         }
-        return (times.Take(outputTokens).ToArray(), counts.Any(k => k != 1));
+        var firstChunk = Math.Max(1, counts.First(k => k > 0));
+        return (times.Take(outputTokens).ToArray(), counts.Any(k => k != 1), firstChunk);
     }
 
     /// <summary>Tokens per chunk: the backend's counts where all chunks have one and they add up; else the total in equal parts.</summary>

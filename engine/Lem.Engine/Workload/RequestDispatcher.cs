@@ -87,9 +87,15 @@ public static class RequestDispatcher
         var failed = requests.Count(r => !r.Succeeded);
         if (failed > 0)
             warnings.Add($"{failed} of {requests.Length} requests failed ({requests.First(r => !r.Succeeded).Error}): they count towards no token, latency or goodput figure; see failed_requests.");
+        var unknown = requests.Count(r => r.Succeeded && r.OutputTokensUnknown);
+        if (unknown > 0)
+            warnings.Add($"{unknown} of {requests.Length} requests got no token count from the backend (no usage): they count as requests (requests_per_s, TTFT, E2E) " +
+                "but in no token figure, and lem never counts tokens from text, so output_tokens_per_s and energy_per_output_token_j cover the other requests' " +
+                "tokens only (throughput understated, J/token overstated); see output_tokens_unknown per request.");
         var spread = requests.Count(r => r.TokenTimesSpread);
         if (spread > 0)
-            warnings.Add($"for {spread} requests streamed chunks carried other than one token each: their token times were spread evenly between chunk arrivals (docs/metrics.md), so their ITL is an estimate.");
+            warnings.Add($"for {spread} requests streamed chunks carried other than one token each: their token times were spread evenly between chunk arrivals " +
+                "and the tokens of a first chunk add no gap (docs/metrics.md, \"ITL of multi-token chunks\"), so their ITL is an estimate.");
         var endS = requests.Length == 0 ? 0 : requests.Max(r => r.EndS);
         return new WorkloadRun(requests, [], endS, start, warnings);
     }
@@ -108,12 +114,21 @@ public static class RequestDispatcher
         if (!completion.Succeeded)
             return new RequestRecord(prompt.Index, null, null, prompt.TokenCount, 0, arrivalS, startS, null, SecondsOf(endTicks, start), [], completion.Error,
                 Facts: completion.Facts);
-        var outputTokens = completion.OutputTokens ?? chunks.Chunks.Sum(c => c.Tokens ?? 1);
-        var (times, spread) = chunks.TokenTimesS(outputTokens, start);
+        // the backend's count, or the sum of its per-chunk counts where every chunk had one; never a count of chunks
+        var outputTokens = completion.OutputTokens ?? (chunks.Chunks.Count > 0 && chunks.Chunks.All(c => c.Tokens is not null) ? chunks.Chunks.Sum(c => c.Tokens!.Value) : null);
+        if (outputTokens is null)
+        {
+            // tokens unknown: the first and last chunk still give TTFT and E2E; no token times, so no ITL or TPOT
+            double? firstChunkS = chunks.Chunks.Count > 0 ? SecondsOf(chunks.Chunks[0].Ticks, start) : null;
+            var lastS = chunks.Chunks.Count > 0 ? SecondsOf(chunks.Chunks[^1].Ticks, start) : SecondsOf(endTicks, start);
+            return new RequestRecord(prompt.Index, null, null, completion.PromptTokens ?? prompt.TokenCount, 0, arrivalS, startS,
+                firstChunkS, lastS, [], Facts: completion.Facts, OutputTokensUnknown: true);
+        }
+        var (times, spread, firstChunkTokens) = chunks.TokenTimesS(outputTokens.Value, start);
         double? firstTokenS = times.Length > 0 ? times[0] : null;
         var endS = times.Length > 0 ? times[^1] : SecondsOf(endTicks, start);
-        return new RequestRecord(prompt.Index, null, null, completion.PromptTokens ?? prompt.TokenCount, outputTokens, arrivalS, startS,
-            firstTokenS, endS, times, TokenTimesSpread: spread, Facts: completion.Facts);
+        return new RequestRecord(prompt.Index, null, null, completion.PromptTokens ?? prompt.TokenCount, outputTokens.Value, arrivalS, startS,
+            firstTokenS, endS, times, TokenTimesSpread: spread, Facts: completion.Facts, FirstChunkTokens: firstChunkTokens);
     }
 
     private static double SecondsOf(long ticks, long start) => (double)(ticks - start) / Stopwatch.Frequency;

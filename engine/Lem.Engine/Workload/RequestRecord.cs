@@ -18,6 +18,10 @@ namespace Lem.Engine.Workload;
 /// <param name="TokenTimesSpread">True where streamed chunks carried several tokens (or no count) and the token times
 /// were spread evenly between chunk arrivals (docs/metrics.md).</param>
 /// <param name="Facts">Figures the backend reported for this request itself (a server's own timings), by snake_case name.</param>
+/// <param name="FirstChunkTokens">Tokens that reached the host together with the first one (a streamed first chunk of several
+/// tokens; 1 otherwise): the gaps among them are no inter-token latency (docs/metrics.md, "ITL of multi-token chunks").</param>
+/// <param name="OutputTokensUnknown">True where the backend gave no count of its output tokens (a server that sent no
+/// usage): <paramref name="OutputTokens"/> is then 0 and the request counts in no token figure, only as a request.</param>
 public sealed record RequestRecord(
     int RequestIndex,
     int? BatchIndex,
@@ -31,7 +35,9 @@ public sealed record RequestRecord(
     double[] TokenTimesS,
     string? Error = null,
     bool TokenTimesSpread = false,
-    IReadOnlyDictionary<string, double>? Facts = null)
+    IReadOnlyDictionary<string, double>? Facts = null,
+    bool OutputTokensUnknown = false,
+    int FirstChunkTokens = 1)
 {
     public bool Succeeded => Error is null;
 }

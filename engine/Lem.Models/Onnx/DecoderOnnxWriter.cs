@@ -14,9 +14,12 @@ public sealed record OnnxModelSummary(string ModelFile, string DataFile, long We
 /// <c>past_key_values.N.key/value</c> [batch, kv_heads, past, head_dim]; outputs <c>logits</c> [batch, 1, vocab] of
 /// each row's last real position (GatherND before the LM head) and <c>present.N.key/value</c>. Per layer:
 /// SimplifiedLayerNormalization / SkipSimplifiedLayerNormalization (RMSNorm with the residual addition fused), q/k/v projections (MatMul, or MatMulNBits for int4; Add for Qwen2's biases;
-/// Qwen3's per-head q/k RMSNorm), com.microsoft GroupQueryAttention with its built-in rotary embedding (cos/sin caches
-/// for every position up to max_position_embeddings, rotate-half), o_proj, and the SiLU-gated MLP (Sigmoid, Mul).
-/// Sequence lengths come from the attention mask (ReduceSum − 1), as GroupQueryAttention takes them.
+/// Qwen3's per-head q/k RMSNorm), com.microsoft RotaryEmbedding on q and on k (cos/sin caches for every position up to
+/// max_position_embeddings, rotate-half), com.microsoft GroupQueryAttention with its own rotary off (do_rotary = 0), as
+/// onnxruntime-genai's model builder writes that configuration, o_proj, and the SiLU-gated MLP (Sigmoid, Mul).
+/// Sequence lengths come from the attention mask (ReduceSum − 1), as GroupQueryAttention takes them; position ids are
+/// computed from them in the graph by the rule GroupQueryAttention applies when it rotates itself (a first prompt: 0 …
+/// sequence − 1; later: each row's past length + 0 … sequence − 1), so the graph's inputs are unchanged.
 /// </summary>
 public static class DecoderOnnxWriter
 {
@@ -121,6 +124,19 @@ public static class DecoderOnnxWriter
         g.Initializer("/rotary/cos_cache", cos, a.MaxPositionEmbeddings, hd / 2);
         g.Initializer("/rotary/sin_cache", sin, a.MaxPositionEmbeddings, hd / 2);
 
+        // position ids [batch, sequence]: past length of each row + 0 … sequence − 1, where a row's past length is its real
+        // total (Σ mask) − sequence, except for a first prompt (no past: mask width = sequence), where every row starts at 0
+        Op("Shape", ["input_ids"], ["/last/input_shape"]);
+        Op("Gather", ["/last/input_shape", "/const/index1"], ["/last/sequence_length"], "", ("axis", 0L));
+        string zero = g.Int64Initializer("/const/zero_scalar", [0L]), one = g.Int64Initializer("/const/one_scalar", [1L]);
+        Op("Range", [zero, "/last/sequence_length", one], ["/positions/steps"]);
+        Op("Sub", ["/mask/total_length_i64", "/last/sequence_length"], ["/positions/past_width"]);
+        Op("Equal", ["/positions/past_width", zero], ["/positions/first_prompt"]);
+        Op("Sub", ["/mask/sum", "/last/sequence_length"], ["/positions/row_past"]);
+        Op("Where", ["/positions/first_prompt", zero, "/positions/row_past"], ["/positions/offset"]);
+        Op("Unsqueeze", ["/positions/offset", "/const/axis1"], ["/positions/offset_column"]);
+        Op("Add", ["/positions/offset_column", "/positions/steps"], ["/positions/ids"]);
+
         var embedding = Read("model.embed_tokens.weight", vocab, h);
         Op("Gather", [Weight("model.embed_tokens.weight", embedding, vocab, h), "input_ids"], ["/embed/output"], "", ("axis", 0L));
         if (!a.TieWordEmbeddings)
@@ -144,10 +160,12 @@ public static class DecoderOnnxWriter
                 q = HeadNorm(q, attn + ".q_norm.weight", heads, $"/layers.{l}/attn/q_norm");
                 k = HeadNorm(k, attn + ".k_norm.weight", kvHeads, $"/layers.{l}/attn/k_norm");
             }
+            q = Rotary(q, $"/layers.{l}/attn/q_rotary");
+            k = Rotary(k, $"/layers.{l}/attn/k_rotary");
             Op("GroupQueryAttention",
-                [q, k, v, string.Format(PastKey, l), string.Format(PastValue, l), "/mask/seqlens_k", "/mask/total_length", "/rotary/cos_cache", "/rotary/sin_cache"],
+                [q, k, v, string.Format(PastKey, l), string.Format(PastValue, l), "/mask/seqlens_k", "/mask/total_length"],
                 [$"/layers.{l}/attn/output", string.Format(PresentKey, l), string.Format(PresentValue, l)], OnnxGraphBuilder.MicrosoftDomain,
-                ("num_heads", (long)heads), ("kv_num_heads", (long)kvHeads), ("do_rotary", 1L), ("rotary_interleaved", 0L),
+                ("num_heads", (long)heads), ("kv_num_heads", (long)kvHeads), ("do_rotary", 0L),
                 ("scale", (float)(1.0 / Math.Sqrt(hd))));
             string o = Linear($"/layers.{l}/attn/output", attn + ".o_proj", h, heads * hd, $"/layers.{l}/attn/o");
 
@@ -162,8 +180,6 @@ public static class DecoderOnnxWriter
         var (final, _) = SkipNorm(pending, residual, "model.norm.weight", "/norm");
         // logits of each row's last real position only (GenAI's pruned-logits form, logits dim 1 = 1): index
         // min(seqlens_k, sequence_length − 1) is the last prompt token at prefill (right padding) and 0 in a decode step
-        Op("Shape", ["input_ids"], ["/last/input_shape"]);
-        Op("Gather", ["/last/input_shape", "/const/index1"], ["/last/sequence_length"], "", ("axis", 0L));
         Op("Sub", ["/last/sequence_length", "/const/one"], ["/last/sequence_last"]);
         Op("Min", ["/mask/sum_minus_one", "/last/sequence_last"], ["/last/index"]);
         Op("Unsqueeze", ["/last/index", "/const/axis1"], ["/last/index_column"]);
@@ -174,6 +190,12 @@ public static class DecoderOnnxWriter
 
         g.Save(modelPath, producerVersion);
         return new OnnxModelSummary(modelPath, Path.Combine(folder, DataFileName), weightBytes, parameters, operators.ToList());
+
+        // rotate-half rotary embedding of x [b, s, heads·head_dim] at the position ids (num_heads and rotary_embedding_dim
+        // 0: the whole head rotates, its size from the caches)
+        string Rotary(string x, string output) =>
+            Op("RotaryEmbedding", [x, "/positions/ids", "/rotary/cos_cache", "/rotary/sin_cache"], [output], OnnxGraphBuilder.MicrosoftDomain,
+                ("interleaved", 0L));
 
         // RMSNorm over each head of x [b, s, count·head_dim] (Qwen3's q_norm and k_norm)
         string HeadNorm(string x, string weightName, int count, string output)

@@ -15,7 +15,7 @@ public sealed record OrtGenAiFolderInfo(string Quantization, int? Int4BlockSize,
 public static class OrtGenAiFolderWriter
 {
     /// <summary>Changes whenever the bytes written for a given source and format change; part of cache folder names.</summary>
-    public const int WriterVersion = 2;
+    public const int WriterVersion = 3;
     public const string MetadataFileName = "lem_ortgenai.json";
 
     public static OrtGenAiFolderInfo Write(string hfFolder, OnnxWeightFormat format, string outFolder)

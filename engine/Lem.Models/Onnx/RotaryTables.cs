@@ -1,8 +1,8 @@
 namespace Lem.Models.Onnx;
 
 /// <summary>
-/// The cos and sin caches of GroupQueryAttention's built-in rotary embedding: [positions, head_dim / 2] in fp32, for
-/// the rotate-half convention of transformers (rotary_interleaved = 0). Inverse frequencies are computed in fp32 as
+/// The cos and sin caches of com.microsoft RotaryEmbedding: [positions, head_dim / 2] in fp32, for
+/// the rotate-half convention of transformers (interleaved = 0). Inverse frequencies are computed in fp32 as
 /// the TorchSharp backend computes them (with linear or llama3 scaling), so both rotate identically.
 /// </summary>
 public static class RotaryTables

@@ -1,3 +1,4 @@
+using Lem.Backends.Server.Client;
 using Lem.Backends.Server.Engines;
 using Lem.Backends.Server.Launching;
 using Lem.Engine.Inference;
@@ -34,6 +35,15 @@ public class LaunchPlannerTests
     }
 
     [Fact]
+    public void Without_a_precision_set_no_dtype_is_passed_and_the_engine_chooses()
+    {
+        var request = Request("/models/m", "cuda:0") with { Precision = "fp32", PrecisionIsDefault = true };
+        foreach (var engine in new[] { Vllm.Engine, Sglang.Engine })
+            Assert.DoesNotContain("--dtype", LaunchPlanner.Plan(engine, request, 8000, NoEnvironment).Arguments);
+        Assert.Contains("--dtype", LaunchPlanner.Plan(Vllm.Engine, request with { PrecisionIsDefault = false }, 8000, NoEnvironment).Arguments);
+    }
+
+    [Fact]
     public void A_given_server_command_replaces_the_default_and_keeps_arguments_apart()
     {
         var plan = LaunchPlanner.Plan(LlamaServer.Engine, Request("/m/x.gguf", "cpu",
@@ -45,6 +55,16 @@ public class LaunchPlannerTests
              "--n-gpu-layers", "0", "--flash-attn", "off", "--cont-batching", "--no-mmap"],
             plan.Arguments);
         Assert.Equal("", plan.Environment["CUDA_VISIBLE_DEVICES"]);
+    }
+
+    [Fact]
+    public void Kv_unified_is_tri_state_on_off_or_llama_server_s_default()
+    {
+        string[] Flags(params (string, object)[] options) =>
+            LaunchPlanner.Plan(LlamaServer.Engine, Request("/m/x.gguf", "cpu", options), 9000, NoEnvironment).Arguments.Where(a => a.Contains("kv-unified")).ToArray();
+        Assert.Equal(["--kv-unified"], Flags(("llama_server.kv_unified", true)));
+        Assert.Equal(["--no-kv-unified"], Flags(("llama_server.kv_unified", false)));
+        Assert.Empty(Flags());
     }
 
     [Fact]
@@ -70,6 +90,18 @@ public class LaunchPlannerTests
         Assert.Equal("8192", plan.Environment["OLLAMA_CONTEXT_LENGTH"]);
         Assert.Equal("true", plan.Environment["OLLAMA_FLASH_ATTENTION"]);
         Assert.Equal("llama3.2:1b", plan.ServedModel);
+    }
+
+    [Fact]
+    public void Ollama_s_load_options_go_in_its_load_request_and_num_gpu_only_there()
+    {
+        var request = Request("llama3.2:1b", "cuda:0", ("ollama.num_gpu", 37L), ("ollama.num_ctx", 8192L), ("ollama.keep_alive", "-1"));
+        var plan = LaunchPlanner.Plan(Ollama.Engine, request, 11500, NoEnvironment);
+        Assert.DoesNotContain(plan.Arguments.Concat(plan.Environment.Keys).Concat(plan.Environment.Values), a => a.Contains("37", StringComparison.Ordinal));
+
+        var body = ModelPreload.Body(Ollama.Engine, "llama3.2:1b", request)!;
+        Assert.Equal("{\"model\":\"llama3.2:1b\",\"prompt\":\"\",\"stream\":false,\"options\":{\"num_ctx\":8192,\"num_gpu\":37},\"keep_alive\":-1}", body.ToJsonString());
+        Assert.Null(ModelPreload.Body(Vllm.Engine, "m", request));
     }
 
     [Fact]

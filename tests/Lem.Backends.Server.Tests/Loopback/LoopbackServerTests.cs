@@ -238,6 +238,23 @@ public sealed class LoopbackServerTests(TinyModelServers servers) : IDisposable
     }
 
     [Fact]
+    public async Task Ollama_s_num_gpu_goes_with_a_load_request_before_any_window_then_requests_reuse_the_model()
+    {
+        var before = servers.Vllm.LoadRequests.Count;
+        var model = Load(Ollama.Engine, servers.Vllm, ("ollama.num_gpu", 20L));
+
+        var load = Assert.Single(servers.Vllm.LoadRequests.Skip(before));
+        Assert.Equal(TinyModelServers.ServedModel, (string?)load["model"]);
+        Assert.Equal("", (string?)load["prompt"]);
+        Assert.Equal(20, (int)load["options"]!["num_gpu"]!);
+        Assert.Contains("\"num_gpu\":20", (string)model.Facts["ollama_preload"]);
+
+        var (completion, _) = await Send(model, request: new InferenceRequest(0, [], "The quick brown fox"));
+        Assert.True(completion.Succeeded, completion.Error);
+        Assert.Single(servers.Vllm.LoadRequests.Skip(before)); // the requests load nothing more
+    }
+
+    [Fact]
     public void A_url_that_does_not_list_the_model_fails_the_load_naming_what_it_lists()
     {
         var module = new ServerBackendModule(Vllm.Engine);

@@ -19,10 +19,25 @@ public sealed class RunnerEndToEndTests(TinyModelServers servers) : IDisposable
 
     private static ResolvedValue At(ConfigValue value, int line) => new(value, new Provenance.Assignment("e2e.lem", line, 1));
 
+    /// <summary>One experiment through the runner with the server modules composed; its one raw record as stored.</summary>
+    private RawRecord RunOne(string experiment, Dictionary<string, ResolvedValue> values)
+    {
+        var registry = ParameterRegistry.Compose([.. ServerModules.Create().Cast<IBackendModule>()]);
+        var config = ExperimentConfig.From(values, registry);
+        var services = new RunnerServices(registry, TextWriter.Null)
+        {
+            CollectEnvironment = _ => EnvironmentInfo.Collect(null),
+            NewProgressLine = () => new ProgressLine(TextWriter.Null, false),
+            BaselineCacheFolder = Path.Combine(_results, "baselines"),
+        };
+        using var runner = new ExperimentRunner(services);
+        var outcome = runner.Run(new PlannedRun(experiment, 1, config, _results));
+        return Assert.Single(new ResultStore(_results).LoadRun(outcome.RunId).Records);
+    }
+
     [Fact]
     public void A_vllm_endpoint_run_gives_a_request_shape_record_with_server_token_counts()
     {
-        var registry = ParameterRegistry.Compose([.. ServerModules.Create().Cast<IBackendModule>()]);
         var values = new Dictionary<string, ResolvedValue>
         {
             ["backend"] = At(new ConfigValue.Word("vllm"), 1),
@@ -36,20 +51,7 @@ public sealed class RunnerEndToEndTests(TinyModelServers servers) : IDisposable
             ["warmup.count"] = At(new ConfigValue.Integer(1), 9),
             ["results.dir"] = At(new ConfigValue.Text(_results), 10),
         };
-        var config = ExperimentConfig.From(values, registry);
-        var services = new RunnerServices(registry, TextWriter.Null)
-        {
-            CollectEnvironment = _ => EnvironmentInfo.Collect(null),
-            NewProgressLine = () => new ProgressLine(TextWriter.Null, false),
-            BaselineCacheFolder = Path.Combine(_results, "baselines"),
-        };
-
-        RawRecord record;
-        using (var runner = new ExperimentRunner(services))
-        {
-            var outcome = runner.Run(new PlannedRun("e2e", 1, config, _results));
-            record = Assert.Single(new ResultStore(_results).LoadRun(outcome.RunId).Records);
-        }
+        var record = RunOne("e2e", values);
 
         Assert.Equal(("request", "first-send-to-last-response"), (record.Window.ExecutionShape, record.Window.Edges));
         Assert.Equal(new TokenCounts(6, 48, 48, 36), record.Tokens); // counts from the server's usage
@@ -60,6 +62,29 @@ public sealed class RunnerEndToEndTests(TinyModelServers servers) : IDisposable
         Assert.Equal("vllm", record.Config["backend"].Value!.ToString());
         Assert.True(record.Config.ContainsKey("server.url"));
         Assert.DoesNotContain(record.Config.Keys, k => k.StartsWith("vllm.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_ollama_run_sends_file_prompts_as_text_and_counts_with_the_server_s_usage()
+    {
+        var prompts = Path.Combine(_results, "prompts.jsonl");
+        File.WriteAllLines(prompts, ["{\"text\": \"The quick brown fox\"}", "{\"text\": \"Energy per token, measured honestly.\"}"]);
+        var values = new Dictionary<string, ResolvedValue>
+        {
+            ["backend"] = At(new ConfigValue.Word("ollama"), 1),
+            ["model"] = At(new ConfigValue.Text(TinyModelServers.ServedModel), 2),
+            ["server.url"] = At(new ConfigValue.Text(servers.Vllm.BaseUrl.ToString()), 3),
+            ["max_new_tokens"] = At(new ConfigValue.Integer(4), 4),
+            ["prompts"] = At(new ConfigValue.Call("file", [new ConfigValue.Text(prompts)], []), 5),
+            ["warmup.count"] = At(new ConfigValue.Integer(1), 6),
+            ["results.dir"] = At(new ConfigValue.Text(_results), 7),
+        };
+        var record = RunOne("ollama", values);
+
+        Assert.Equal(2, record.Tokens.Requests);
+        Assert.Equal(8, record.Tokens.OutputTokens); // the server's usage
+        Assert.Equal(servers.Generator.Encode("The quick brown fox").Length + servers.Generator.Encode("Energy per token, measured honestly.").Length,
+            record.Tokens.PromptTokens); // the server's count of the text it got
     }
 
     public void Dispose() => Directory.Delete(_results, recursive: true);

@@ -39,4 +39,13 @@ public class PrometheusTextTests
         Assert.Equal(5.0, PrometheusText.Sum(samples, ["vllm:renamed_in_a_later_version", "vllm:num_requests_running"]));
         Assert.Null(PrometheusText.Sum(samples, ["absent"]));
     }
+
+    [Fact]
+    public void A_mean_averages_the_label_sets_of_the_first_name_present()
+    {
+        var (samples, _) = PrometheusText.Parse(Exposition);
+
+        Assert.Equal(2.5, PrometheusText.Mean(samples, ["vllm:num_requests_running"]));
+        Assert.Null(PrometheusText.Mean(samples, ["absent"]));
+    }
 }

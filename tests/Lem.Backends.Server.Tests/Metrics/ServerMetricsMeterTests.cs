@@ -47,7 +47,8 @@ public class ServerMetricsMeterTests
         var result = meter.EndWindow();
 
         Assert.Equal(4, source.Calls);
-        Assert.Equal(3.0, result.Metrics["server_running_requests_mean"]);
+        // time-weighted: (0+4)/2·1 + (4+8)/2·1 + (8+0)/2·0.5 = 10 request-seconds over 2.5 s (the plain mean of scrapes is 3)
+        Assert.Equal(4.0, result.Metrics["server_running_requests_mean"]);
         Assert.Equal(8.0, result.Metrics["server_running_requests_max"]);
         Assert.Equal(0.75, result.Metrics["server_kv_cache_usage_ratio_max"]);
         Assert.Equal(200.0, result.Metrics["server_prefix_cache_hits"]);
@@ -58,6 +59,26 @@ public class ServerMetricsMeterTests
         Assert.Equal([0.0, 50.0, 150.0, 200.0], result.TimeSeries.Where(p => p.Series == "server_prefix_cache_hits").Select(p => p.Value));
         Assert.Empty(result.Warnings);
         Assert.Empty(result.Energy);
+    }
+
+    [Fact]
+    public void Ratios_of_several_label_sets_are_averaged_and_counts_summed()
+    {
+        const string twoEngines = """
+            vllm:num_requests_running{engine="0",model_name="m"} 3
+            vllm:num_requests_running{engine="1",model_name="m"} 5
+            vllm:kv_cache_usage_perc{engine="0",model_name="m"} 0.75
+            vllm:kv_cache_usage_perc{engine="1",model_name="m"} 0.5
+            """;
+        var time = new FakeTimeProvider();
+        using var meter = new ServerMetricsMeter(Vllm.Engine, new ScriptedSource(twoEngines), TimeSpan.FromSeconds(1), time);
+
+        meter.BeginWindow("measure");
+        time.Advance(TimeSpan.FromSeconds(1));
+        var result = meter.EndWindow();
+
+        Assert.Equal(0.625, result.Metrics["server_kv_cache_usage_ratio_max"]); // summed it would be 1.25, past a whole cache
+        Assert.Equal(8.0, result.Metrics["server_running_requests_max"]);
     }
 
     [Fact]

@@ -28,6 +28,13 @@ public class ServerRulesTests
     }
 
     [Fact]
+    public void A_load_request_option_reaches_a_server_at_a_url_but_its_environment_does_not()
+    {
+        Assert.Empty(Check(Ollama.Engine, ("server.url", Text("http://box:11434")), ("ollama.num_gpu", new ConfigValue.Integer(20))));
+        Assert.Equal("ollama.num_ctx", Assert.Single(Check(Ollama.Engine, ("server.url", Text("http://box:11434")), ("ollama.num_ctx", new ConfigValue.Integer(4096)))).Parameter);
+    }
+
+    [Fact]
     public void A_server_url_alone_is_fine()
     {
         Assert.Empty(Check(Vllm.Engine, ("server.url", Text("http://gpu-box:8000"))));
@@ -51,6 +58,16 @@ public class ServerRulesTests
         var diagnostic = Assert.Single(Check(Vllm.Engine, ("server.extra_args", List(flag, "1"))));
         Assert.Equal("server.extra_args", diagnostic.Parameter);
         Assert.Contains(remedy, diagnostic.Message);
+    }
+
+    [Theory]
+    [InlineData("--api-key", "sk-abc")]
+    [InlineData("--api-key=sk-abc")]
+    public void An_api_key_on_the_server_command_is_refused_as_in_extra_args(params string[] key)
+    {
+        var diagnostic = Assert.Single(Check(Vllm.Engine, ("server.command", List(["vllm", "serve", .. key]))));
+        Assert.Equal("server.command", diagnostic.Parameter);
+        Assert.Contains("server.api_key_env", diagnostic.Message);
     }
 
     [Fact]
@@ -83,6 +100,40 @@ public class ServerRulesTests
         var diagnostic = Assert.Single(Check(LlamaServer.Engine, ("min_new_tokens", new ConfigValue.Integer(8)), ("max_new_tokens", new ConfigValue.Integer(64))));
         Assert.Equal(Severity.Warning, diagnostic.Severity);
         Assert.Empty(Check(LlamaServer.Engine, ("min_new_tokens", new ConfigValue.Integer(64)), ("max_new_tokens", new ConfigValue.Integer(64))));
+    }
+
+    private static IReadOnlyList<Diagnostic> CheckWithDefaultDevice(ServerEngine engine, params (string Name, ConfigValue Value)[] set)
+    {
+        var at = new Provenance.Assignment("x.lem", 1, 1);
+        var given = set.ToDictionary(s => s.Name, s => new ResolvedValue(s.Value, at));
+        var resolved = new Dictionary<string, ResolvedValue>(given) { ["device"] = new(Text("cpu"), Provenance.DefaultValue) };
+        var findings = new Findings();
+        ServerRules.Check(engine, new EffectiveValues(resolved, given, new HashSet<string>()), findings);
+        return findings.All;
+    }
+
+    [Theory]
+    [InlineData("vllm")]
+    [InlineData("sglang")]
+    [InlineData("tensorrt")]
+    public void A_gpu_engine_lem_starts_on_the_default_cpu_device_is_an_error_naming_the_remedy(string name)
+    {
+        var engine = ServerEngines.All.Single(e => e.Name == name);
+        var diagnostic = Assert.Single(CheckWithDefaultDevice(engine, ("backend", new ConfigValue.Word(name))));
+        Assert.Equal(Severity.Error, diagnostic.Severity);
+        Assert.Equal("backend", diagnostic.Parameter); // the default device was set nowhere: the backend line is the one to read
+        Assert.Contains("device = \"cuda:0\"", diagnostic.Message);
+
+        Assert.Equal("device", Assert.Single(Check(engine, ("device", Text("cpu")))).Parameter);
+        Assert.Empty(Check(engine, ("device", Text("cuda:0"))));
+        Assert.Empty(CheckWithDefaultDevice(engine, ("server.url", Text("http://gpu-box:8000")))); // lem starts nothing there
+    }
+
+    [Fact]
+    public void Engines_that_run_on_the_cpu_may_keep_device_cpu()
+    {
+        Assert.Empty(CheckWithDefaultDevice(LlamaServer.Engine));
+        Assert.Empty(CheckWithDefaultDevice(Ollama.Engine));
     }
 
     [Fact]

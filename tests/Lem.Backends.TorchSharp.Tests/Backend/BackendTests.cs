@@ -111,6 +111,24 @@ public sealed class BackendTests : IDisposable
     }
 
     [Fact]
+    public void Threads_are_pinned_per_load_and_go_back_to_libtorch_s_default_when_not_asked_for()
+    {
+        var m = TinyModel.Llama();
+        int libtorchDefault;
+        using (var plain = (TorchSharpModel)Backend(m).Load(Request()))
+            libtorchDefault = (int)plain.Facts["torchsharp_cpu_threads"];
+        var one = new Dictionary<string, object> { [TorchSharpBackend.ThreadsOption] = 1L };
+        using (var pinned = (TorchSharpModel)Backend(m).Load(Request() with { BackendOptions = one }))
+        {
+            Assert.Equal(1, pinned.Facts["torchsharp_cpu_threads"]);
+            Assert.Equal(1, global::TorchSharp.torch.get_num_threads());
+        }
+        using var again = (TorchSharpModel)Backend(m).Load(Request());
+        Assert.Equal(libtorchDefault, again.Facts["torchsharp_cpu_threads"]);
+        Assert.Equal(libtorchDefault, global::TorchSharp.torch.get_num_threads());
+    }
+
+    [Fact]
     public void Missing_folder_is_named()
     {
         var backend = new TorchSharpBackend(_ => throw new InvalidOperationException("not reached"), _ => new CharTokenizer());

@@ -145,4 +145,12 @@ public class CrossFieldRuleTests
         Assert.Contains("has no tokenizer lem can use", diagnostic.Message);
         Assert.Empty(registry.Validate(V.Set(("prompts", V.Call("file", V.Text("p.jsonl"))))));
     }
+
+    [Fact]
+    public void A_backend_that_takes_token_ids_without_a_tokenizer_of_its_own_is_left_to_its_rules()
+    {
+        var registry = ParameterRegistry.Compose([new ScriptedRequestModule(Lem.Engine.Meters.MeterClock.System, hasTokenizer: false, takesTokenIdPrompts: true)]);
+
+        Assert.Empty(registry.Validate(V.Set(("prompts", V.Named("synthetic", ("count", V.Int(4)))))));
+    }
 }

@@ -183,6 +183,15 @@ public class ExperimentConfigTests
         Assert.Equal(3.0, request.Option("scripted.step_ms", 0.0));
         Assert.DoesNotContain("precision", request.BackendOptions.Keys);
         Assert.DoesNotContain("scripted_server.chunk_tokens", request.BackendOptions.Keys); // another backend's section
+        Assert.False(request.PrecisionIsDefault);
+    }
+
+    [Fact]
+    public void The_load_request_says_when_precision_is_only_the_default()
+    {
+        var request = ExperimentConfig.From(V.Set(("device", V.Text("cuda:0"))), TestRegistry.Instance).ToModelLoadRequest("/cache/tiny");
+        Assert.Equal("fp32", request.Precision);
+        Assert.True(request.PrecisionIsDefault);
     }
 
     [Fact]

@@ -38,10 +38,20 @@ internal sealed class ScriptedBatchModule(MeterClock? clock = null, TimeSpan? st
 
     public List<ModelLoadRequest> Loads { get; } = [];
 
+    /// <summary>The loaded model's facts: a counter and a constant (<see cref="FakeModel.ReportsFacts"/>).</summary>
+    public bool ReportsFacts { get; init; }
+
+    /// <summary>What the loaded model says about itself; null: <see cref="FakeModel"/>'s own.</summary>
+    public ModelInfo? Info { get; init; }
+
     public ILoadedModel Load(ModelLoadRequest request)
     {
         Loads.Add(request);
-        return new FakeModel(stepTime ?? TimeSpan.FromMilliseconds(request.Option(Steps, 1.0)), _ => 4, clock: clock);
+        return new FakeModel(stepTime ?? TimeSpan.FromMilliseconds(request.Option(Steps, 1.0)), _ => 4, clock: clock)
+        {
+            ReportsFacts = ReportsFacts,
+            Info = Info ?? FakeModel.DefaultInfo,
+        };
     }
 
     public IDeviceLoad? DeviceLoad => null;

@@ -8,7 +8,7 @@ namespace Lem.Engine.Tests.Fakes;
 /// A backend module of the request shape for engine tests, as a server would be: its model streams scripted chunks with
 /// scripted timings on the given clock (<see cref="ScriptedServer"/>). It accepts server model ids and meters cuda:0 by default.
 /// </summary>
-internal sealed class ScriptedRequestModule(MeterClock clock, bool hasTokenizer = true) : IBackendModule
+internal sealed class ScriptedRequestModule(MeterClock clock, bool hasTokenizer = true, bool takesTokenIdPrompts = false) : IBackendModule
 {
     public string Name => "scripted_server";
     public string Summary => "a scripted streaming server, for tests";
@@ -20,7 +20,10 @@ internal sealed class ScriptedRequestModule(MeterClock clock, bool hasTokenizer 
     ];
 
     public BackendCapabilities Capabilities { get; } = new(ExecutionShape.Request, ["fp32", "fp16", "bf16"], ["none"], ["none"],
-        [ModelSourceKind.ServerModelId, ModelSourceKind.Synthetic], TracesFlops: false, ReportsDeviceMemory: false, HasTokenizer: hasTokenizer);
+        [ModelSourceKind.ServerModelId, ModelSourceKind.Synthetic], TracesFlops: false, ReportsDeviceMemory: false, HasTokenizer: hasTokenizer)
+    {
+        TakesTokenIdPrompts = takesTokenIdPrompts,
+    };
 
     public void CheckRules(EffectiveValues values, Findings findings) { }
 

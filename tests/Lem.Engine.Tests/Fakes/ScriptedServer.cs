@@ -19,6 +19,9 @@ internal sealed class ScriptedServer(MeterClock clock, int chunkTokens = 1) : IR
     public HashSet<int> FailingRequests { get; init; } = [];
     public bool UnknownChunkCounts { get; init; }
 
+    /// <summary>Requests whose index is here get no usage report (no token count at all), as from a server that sends none.</summary>
+    public HashSet<int> WithoutUsage { get; init; } = [];
+
     /// <summary>(request index, send time in ticks) in the order requests were sent.</summary>
     public List<(int Index, long SentTicks)> Sent { get; } = [];
     public int InFlight { get; private set; }
@@ -48,7 +51,9 @@ internal sealed class ScriptedServer(MeterClock clock, int chunkTokens = 1) : IR
                 if (FailingRequests.Contains(request.Index)) return new RequestCompletion(null, null, null, "HTTP 500 Internal Server Error");
                 due += Ticks(ChunkMs);
             }
-            return new RequestCompletion(produced, request.PromptTokenIds.Length, "length");
+            return WithoutUsage.Contains(request.Index)
+                ? new RequestCompletion(null, null, "length")
+                : new RequestCompletion(produced, request.PromptTokenIds.Length, "length");
         }
         finally
         {

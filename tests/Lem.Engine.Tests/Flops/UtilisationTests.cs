@@ -21,6 +21,14 @@ public class UtilisationTests
     }
 
     [Fact]
+    public void Mfu_of_a_precision_the_backend_chose_and_did_not_name_is_not_reported()
+    {
+        var mfu = Mfu.ForDevice(1e12, 1, H100, "auto");
+        Assert.Null(mfu.Ratio);
+        Assert.Contains("set precision", mfu.Note);
+    }
+
+    [Fact]
     public void Mfu_over_several_gpus_divides_by_all_of_them()
     {
         Assert.Equal(0.25, Mfu.ForDevice(312e12, 1, "NVIDIA A100-SXM4-80GB", "bf16", gpuCount: 4).Ratio!.Value, 12);
@@ -64,6 +72,16 @@ public class UtilisationTests
         // 2 (K, V) × 2 layers × 1 KV head × 4 head_dim × kv 4 × 2 bytes × 2 rows = 256.
         var tiny = ArchitectureConfig.Parse(KnownConfigs.TinyLlama);
         Assert.Equal(256, DecodeMemoryTraffic.KvCacheBytes(tiny, rows: 2, kvLength: 4, bytesPerElement: 2));
+    }
+
+    [Fact]
+    public void Kv_cache_element_sizes_include_llama_cpp_names_and_q8_0_blocks()
+    {
+        Assert.Equal(2, PrecisionFormat.BytesPerElement("f16"));
+        Assert.Equal(4, PrecisionFormat.BytesPerElement("f32"));
+        Assert.Equal(34.0 / 32, PrecisionFormat.BytesPerElement("q8_0"));
+        var tiny = ArchitectureConfig.Parse(KnownConfigs.TinyLlama);
+        Assert.Equal(2 * 2 * 1 * 4 * 32 * 34.0 / 32, DecodeMemoryTraffic.KvCacheBytes(tiny, rows: 1, kvLength: 32, bytesPerElement: 34.0 / 32));
     }
 
     [Fact]

@@ -122,6 +122,47 @@ public sealed class ExperimentRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Only_the_facts_a_model_calls_counters_get_a_window_share_and_constants_stay_as_they_are()
+    {
+        var module = new ScriptedBatchModule(_clock, stepTime: TimeSpan.FromMilliseconds(10)) { ReportsFacts = true };
+        var services = Services(module);
+        var run = Plan(services, ("max_new_tokens", V.Int(2)), ("prompts", V.Named("synthetic", ("count", V.Int(8)), ("input_tokens", V.Int(6)))),
+            ("batching.batch_size", V.Int(4)), ("warmup.count", V.Int(1)));
+
+        var record = RunOne(services, run);
+
+        // one warm-up batch before the window, two batches in it: the counter's share is 2; the constant has no share
+        Assert.Equal(2.0, record.Metrics["fake_batches_in_window"]);
+        Assert.DoesNotContain("fake_threads_in_window", record.Metrics.Keys);
+        Assert.Equal(4, record.Environment["backend"]!["fake_threads"]!.GetValue<int>());
+        Assert.Equal(3, record.Environment["backend"]!["fake_batches"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public void Mbu_reads_the_kv_cache_in_the_type_the_backend_keeps_it_not_in_the_precision()
+    {
+        var info = Lem.Engine.Tests.Workload.FakeModel.DefaultInfo with { ConfigJson = Flops.KnownConfigs.TinyLlama, ParameterCount = 1352, WeightBytes = 4 * 1352 };
+        double? MbuOf(Lem.Engine.Inference.ModelInfo modelInfo)
+        {
+            var services = Services(new ScriptedBatchModule(_clock, stepTime: TimeSpan.FromMilliseconds(10)) { Info = modelInfo });
+            var run = Plan(services, ("device", V.Text("cuda:0")), ("max_new_tokens", V.Int(4)), ("min_new_tokens", V.Int(4)),
+                ("prompts", V.Named("synthetic", ("count", V.Int(8)), ("input_tokens", V.Int(6)))), ("batching.batch_size", V.Int(4)), ("warmup.count", V.Int(0)));
+            return RunOne(services, run).Flops!.Mbu;
+        }
+
+        var asPrecision = MbuOf(info); // precision fp32: 4 bytes per KV element
+        var f16 = MbuOf(info with { KvCacheType = "f16" });
+
+        // the same decode time, so the ratio of the figures is the ratio of the bytes read (weights + KV cache)
+        var tiny = Lem.Engine.Flops.Analytical.ArchitectureConfig.Parse(Flops.KnownConfigs.TinyLlama);
+        Lem.Engine.Flops.BatchShape[] shapes = [Lem.Engine.Flops.BatchShape.Uniform(4, 6, 4), Lem.Engine.Flops.BatchShape.Uniform(4, 6, 4)];
+        var expected = Lem.Engine.Flops.Utilisation.DecodeMemoryTraffic.DecodeBytes(tiny, 4 * 1352, shapes, 2)
+            / Lem.Engine.Flops.Utilisation.DecodeMemoryTraffic.DecodeBytes(tiny, 4 * 1352, shapes, 4);
+        Assert.True(expected < 1);
+        Assert.Equal(expected, f16!.Value / asPrecision!.Value, 9);
+    }
+
+    [Fact]
     public void A_request_shape_experiment_records_the_same_kind_of_record_without_batch_figures()
     {
         var services = Services(new ScriptedBatchModule(_clock), new ScriptedRequestModule(_clock));

@@ -16,9 +16,21 @@ internal sealed class FakeModel(TimeSpan stepTime, Func<int, int> outputTokens, 
 
     public List<int> BatchSizes { get; } = [];
 
-    public ModelInfo Info { get; } = new("fake", "FakeForCausalLM", "fake", 1, 1, "fp32", "cpu", 4096, 50_000, null, "{}");
+    public static readonly ModelInfo DefaultInfo = new("fake", "FakeForCausalLM", "fake", 1, 1, "fp32", "cpu", 4096, 50_000, null, "{}");
+
+    public ModelInfo Info { get; init; } = DefaultInfo;
     public ITextTokenizer Tokenizer { get; } = new WordTokenizer();
     public long? PeakDeviceMemoryBytes => null;
+
+    /// <summary>With <see cref="ReportsFacts"/>: <c>fake_batches</c>, a counter of Generate calls since load, and
+    /// <c>fake_threads</c>, a constant.</summary>
+    public bool ReportsFacts { get; init; }
+
+    public IReadOnlyDictionary<string, object> Facts => ReportsFacts
+        ? new Dictionary<string, object> { ["fake_batches"] = (long)BatchSizes.Count, ["fake_threads"] = 4 }
+        : new Dictionary<string, object>();
+
+    public IReadOnlyCollection<string> CounterFacts => ReportsFacts ? ["fake_batches"] : [];
 
     public BatchGeneration Generate(IReadOnlyList<int[]> promptTokenIds, GenerationSettings settings, ITokenObserver? observer = null)
     {

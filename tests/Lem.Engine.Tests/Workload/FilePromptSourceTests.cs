@@ -26,6 +26,24 @@ public sealed class FilePromptSourceTests : IDisposable
         Assert.Equal([0, 1], set.Prompts.Select(p => p.Index));
     }
 
+    private sealed class NoTokenizer : Lem.Engine.Inference.ITextTokenizer
+    {
+        public int[] Encode(string text) => throw new InvalidOperationException("no tokenizer");
+        public string Decode(IReadOnlyList<int> tokenIds) => throw new InvalidOperationException("no tokenizer");
+        public int VocabSize => throw new InvalidOperationException("no tokenizer");
+        public bool CanEncode => false;
+    }
+
+    [Fact]
+    public void Without_a_tokenizer_prompts_are_text_with_no_token_ids()
+    {
+        var path = _folder.Write("p.jsonl", "{\"text\": \"one two\"}\n{\"text\": \"three\"}\n");
+        var set = new FilePromptSource(new FilePromptOptions(path, PromptFileFormat.Jsonl, null, null, false, 0)).Load(new NoTokenizer());
+
+        Assert.Equal(["one two", "three"], set.Prompts.Select(p => p.Text));
+        Assert.All(set.Prompts, p => Assert.Empty(p.TokenIds)); // never counted from text: the server's usage counts them
+    }
+
     [Fact]
     public void A_chosen_column_is_used()
     {

@@ -128,7 +128,11 @@ public class RequestDispatcherTests
         var request = Assert.Single(run.Requests);
         Assert.Equal([0.020, 0.020, 0.0225, 0.025, 0.0275, 0.030], request.TokenTimesS.Select(t => Math.Round(t, 9)));
         Assert.True(request.TokenTimesSpread);
-        Assert.Contains(run.Warnings, w => w.Contains("carried other than one token each"));
+        Assert.Contains(run.Warnings, w => w.Contains("carried other than one token each") && w.Contains("ITL of multi-token chunks"));
+        // the second token came in the first chunk: no gap of 0 ms; each later chunk's 5 ms is shared by its two tokens
+        Assert.Equal(2, request.FirstChunkTokens);
+        Assert.Equal([2.5, 2.5, 2.5, 2.5], InterTokenLatency.GapsMs(request).Select(g => Math.Round(g, 6)));
+        Assert.Equal([2.5, 2.5], InterTokenLatency.TrimmedGapsMs(request).Select(g => Math.Round(g, 6)));
     }
 
     [Fact]
@@ -143,6 +147,31 @@ public class RequestDispatcherTests
         Assert.Equal(6, request.OutputTokens); // from the usage report
         Assert.Equal([0.020, 0.020, 0.0225, 0.025, 0.0275, 0.030], request.TokenTimesS.Select(t => Math.Round(t, 9)));
         Assert.True(request.TokenTimesSpread);
+    }
+
+    [Fact]
+    public void A_request_without_a_token_count_counts_as_a_request_but_in_no_token_figure()
+    {
+        var clock = new ManualClock();
+        // two-token chunks without counts, and no usage for request 1: its tokens are unknown, never guessed from chunks
+        var server = new ScriptedServer(clock, chunkTokens: 2) { UnknownChunkCounts = true, WithoutUsage = [1] };
+
+        var run = Run(server, clock, 3, TrafficConfig.None, new GenerationSettings(MaxNewTokens: 6));
+
+        var unknown = run.Requests[1];
+        Assert.True(unknown.Succeeded);
+        Assert.True(unknown.OutputTokensUnknown);
+        Assert.Equal(0, unknown.OutputTokens);
+        Assert.Empty(unknown.TokenTimesS);
+        Assert.Equal((0.020, 0.030), (Math.Round(unknown.FirstTokenS!.Value, 9), Math.Round(unknown.EndS, 9))); // first and last chunk
+        Assert.Equal(12, run.OutputTokens); // the other two requests' usage
+        var metrics = WorkloadMetricsCalculator.Compute(run);
+        Assert.Equal(3, metrics.Requests);
+        Assert.Equal(12, metrics.OutputTokens);
+        Assert.Equal(3, metrics.TtftMs!.Count);
+        Assert.Equal(2, metrics.TpotMs!.Count);
+        Assert.Contains(run.Warnings, w => w.StartsWith("1 of 3 requests got no token count", StringComparison.Ordinal) && w.Contains("output_tokens_unknown"));
+        Assert.All(new[] { run.Requests[0], run.Requests[2] }, r => Assert.False(r.OutputTokensUnknown));
     }
 
     [Fact]

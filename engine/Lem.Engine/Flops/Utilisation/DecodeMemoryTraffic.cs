@@ -12,7 +12,7 @@ public static class DecodeMemoryTraffic
     /// KV cache read by one decode step: 2 (K and V) × layers × kv_heads × head_dim × kvLength × bytes per element × rows.
     /// At decode step t, kvLength = padded prompt length + t.
     /// </summary>
-    public static double KvCacheBytes(ArchitectureConfig config, int rows, long kvLength, int bytesPerElement) =>
+    public static double KvCacheBytes(ArchitectureConfig config, int rows, long kvLength, double bytesPerElement) =>
         2.0 * config.NumLayers * config.NumKvHeads * config.HeadDim * kvLength * bytesPerElement * rows;
 
     /// <summary>
@@ -28,7 +28,7 @@ public static class DecodeMemoryTraffic
     }
 
     /// <summary>Bytes read over every decode step of the given batches (steps that computed no row are skipped).</summary>
-    public static double DecodeBytes(ArchitectureConfig config, long weightBytes, IEnumerable<BatchShape> batches, int kvBytesPerElement)
+    public static double DecodeBytes(ArchitectureConfig config, long weightBytes, IEnumerable<BatchShape> batches, double kvBytesPerElement)
     {
         var weights = WeightBytesPerStep(config, weightBytes);
         double total = 0;

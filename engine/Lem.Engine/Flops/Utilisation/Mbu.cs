@@ -12,7 +12,8 @@ public static class Mbu
 
     /// <summary>
     /// MBU of the decode phase of <paramref name="batches"/>. <paramref name="weightBytes"/>: resident weight bytes
-    /// (ModelInfo.WeightBytes); <paramref name="kvPrecision"/>: the KV cache's element type; <paramref name="decodeSeconds"/>:
+    /// (ModelInfo.WeightBytes); <paramref name="kvPrecision"/>: the KV cache's element type (ModelInfo.KvCacheType where the
+    /// backend gives one, else the precision); <paramref name="decodeSeconds"/>:
     /// wall time of all decode steps (the sum of BatchGeneration.DecodeSeconds).
     /// </summary>
     public static UtilisationFigure ForDecode(

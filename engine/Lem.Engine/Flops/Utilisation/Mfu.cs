@@ -30,6 +30,8 @@ public static class Mfu
             return UtilisationFigure.NotReported(Metric, $"not reported: the window lasted {seconds} s");
         if (!(flops >= 0))
             return UtilisationFigure.NotReported(Metric, "not reported: no FLOPs figure for the window");
+        if (PrecisionFormat.Normalise(precision) == "auto")
+            return UtilisationFigure.NotReported(Metric, "not reported: the backend chose the precision itself and did not say which, so the peak to divide by is unknown; set precision");
         var peakPerGpu = peak.PeakFlopsPerS(precision);
         if (peakPerGpu is null)
             return UtilisationFigure.NotReported(Metric,

@@ -10,6 +10,8 @@ namespace Lem.Engine.Results.Schema;
 /// <param name="Error">Null when it succeeded; else what failed (it then counts in no token, latency or goodput figure).</param>
 /// <param name="TokenTimesSpread">True where its token times were spread over multi-token streamed chunks (docs/metrics.md).</param>
 /// <param name="Facts">What the backend reported for this request itself (a server's own timings), by snake_case name.</param>
+/// <param name="OutputTokensUnknown">True where the backend gave no output-token count (a server without usage): its
+/// <paramref name="OutputTokens"/> is 0 and it counts in no token figure; null otherwise.</param>
 /// <param name="StartS">When serving it began (its batch's start, or its send time), seconds since the window began;
 /// null when not recorded (then the arrival stands in for it).</param>
 public sealed record RequestRecord(
@@ -25,7 +27,8 @@ public sealed record RequestRecord(
     string? Error = null,
     bool? TokenTimesSpread = null,
     IReadOnlyDictionary<string, double>? Facts = null,
-    double? StartS = null)
+    double? StartS = null,
+    bool? OutputTokensUnknown = null)
 {
     /// <summary>When it was in flight from: its start, else its arrival.</summary>
     [JsonIgnore]

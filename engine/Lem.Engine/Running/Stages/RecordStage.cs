@@ -71,13 +71,14 @@ public static class RecordStage
         foreach (var (name, value) in PhaseFigures.Of(window, workload, meters, warnings)) meterMetrics[name] = value;
         // counters among the backend facts (CUDA graph captures, replays) count since load: record this window's share
         foreach (var (name, value) in model.Facts)
-            if (value is int or long or double)
+            if (value is int or long or double && model.CounterFacts.Contains(name))
                 meterMetrics[name + "_in_window"] = Convert.ToDouble(value, CultureInfo.InvariantCulture)
                     - (measured.FactsBefore.TryGetValue(name, out var before) ? Convert.ToDouble(before, CultureInfo.InvariantCulture) : 0);
         if (workload.PaddingRatio is { } padding) meterMetrics["padding_ratio"] = padding;
         if (workload.EffectiveBatchSize is { } rows) meterMetrics["effective_batch_size"] = rows;
         var gpuName = meters.Gpu?.Gpus.FirstOrDefault()?.Name;
-        var flops = FlopsFor(model.Info, workload, window.DurationS, gpuName, Math.Max(1, meters.Gpu?.Gpus.Count ?? 1), config.PrecisionText);
+        // the precision the model runs at as its backend reports it (a server may choose its own where precision is unset)
+        var flops = FlopsFor(model.Info, workload, window.DurationS, gpuName, Math.Max(1, meters.Gpu?.Gpus.Count ?? 1), model.Info.Precision);
 
         var record = new RawRecord
         {
@@ -229,7 +230,7 @@ public static class RecordStage
             try
             {
                 var architecture = ArchitectureConfig.Parse(model.ConfigJson);
-                mbu = Mbu.ForDecode(architecture, model.WeightBytes, shapes, precision, workload.Batches.Sum(b => b.DecodeSeconds), gpuName, gpuCount);
+                mbu = Mbu.ForDecode(architecture, model.WeightBytes, shapes, model.KvCacheType ?? precision, workload.Batches.Sum(b => b.DecodeSeconds), gpuName, gpuCount);
             }
             catch (FlopsInputException e)
             {

@@ -28,6 +28,12 @@ public sealed class FilePromptSource(FilePromptOptions options) : IPromptSource
         for (var i = 0; i < prompts.Length; i++)
         {
             var (line, text) = entries[i];
+            // without a tokenizer (a server with no tokenize endpoint) the text goes as it is and the server counts it
+            if (!tokenizer.CanEncode)
+            {
+                prompts[i] = new Prompt(i, text, []);
+                continue;
+            }
             var ids = tokenizer.Encode(text);
             if (ids.Length == 0)
                 throw new WorkloadException($"{path}:{line}: this prompt encodes to 0 tokens. Remove the record or give it text.", "prompts");
