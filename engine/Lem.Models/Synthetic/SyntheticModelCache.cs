@@ -1,3 +1,4 @@
+using Lem.Engine;
 using Lem.Models.Safetensors;
 using Lem.Engine.Inference;
 
@@ -58,17 +59,12 @@ public sealed class SyntheticModelCache
                 return folder;
             if (Directory.Exists(folder))
                 Directory.Delete(folder, recursive: true); // left incomplete by an interrupted older writer
-            string temp = $"{folder}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-            try
+            // tracked: removed on the way out, also when lem is stopped during a long generation; a killed writer's is swept later
+            using (var temp = TemporaryFiles.Track(TemporaryFiles.PathBeside(folder, hidden: false)))
             {
-                SyntheticModelWriter.Write(preset, seed, temp, _maxShardBytes);
-                File.WriteAllText(Path.Combine(temp, CompleteMarker), $"{preset.Spec} seed {seed} writer v{SyntheticModelWriter.WriterVersion}\n");
-                Directory.Move(temp, folder);
-            }
-            finally
-            {
-                if (Directory.Exists(temp))
-                    Directory.Delete(temp, recursive: true);
+                SyntheticModelWriter.Write(preset, seed, temp.Path, _maxShardBytes);
+                File.WriteAllText(Path.Combine(temp.Path, CompleteMarker), $"{preset.Spec} seed {seed} writer v{SyntheticModelWriter.WriterVersion}\n");
+                Directory.Move(temp.Path, folder);
             }
             return folder;
         }
