@@ -13,6 +13,7 @@ let all =
         ResultsTests.tests
         BadInputTests.tests
         RunTests.tests
+        ResumeTests.tests
         ReplTests.tests
         ExampleTests.tests
         FsiTests.tests
