@@ -10,6 +10,7 @@ type RunArgs =
     | Fresh
     | Results of folder: string
     | Only of key: string
+    | Keys
     interface IArgParserTemplate with
         member a.Usage =
             match a with
@@ -18,6 +19,7 @@ type RunArgs =
             | Dry_Run -> "check and plan the runs, print what would run (each planned run's key first), run nothing."
             | Fresh -> "run everything again instead of skipping runs that a previous invocation completed."
             | Results _ -> "results folder (default: each experiment's results.dir, normally ./results)."
+            | Keys -> "print the key of every planned run, one per line in run order (what --only takes), and run nothing."
             | Only _ -> "run only the planned run KEY (as --dry-run lists it, e.g. 'grid[batching.batch_size=8]#cycle2'), under its claim, beside other tasks in the same results folder; analyze and show statements are skipped."
 
 type CheckArgs =

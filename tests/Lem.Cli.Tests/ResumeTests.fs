@@ -138,13 +138,17 @@ let tests =
             let dir = workDir "only"
             let results = Path.Combine(dir, "results")
             write dir "camp.lem" (campaign "") |> ignore
+            let listed = run dir [ "run"; "camp.lem"; "--keys" ]
+            expectOk listed
+            Expect.equal listed.Stdout (String.Join("\n", keys) + "\n") "--keys lists the keys, one per line in run order"
             let dry = run dir [ "run"; "camp.lem"; "--dry-run" ]
             expectOk dry
-            Expect.equal (dry.Stdout.Split('\n') |> Array.filter (fun l -> l.StartsWith "  ") |> Array.map (fun l -> l.Trim().Split(' ')[0]) |> List.ofArray) keys "--dry-run lists the keys first"
+            Expect.equal (dry.Stdout.Split('\n') |> Array.filter (fun l -> l.StartsWith "  ") |> Array.map (fun l -> l.Trim().Split(' ')[0]) |> List.ofArray) keys "--dry-run shows each run's key first"
 
             let unknown = run dir [ "run"; "camp.lem"; "--only"; "b#cycle3" ]
             Expect.equal unknown.ExitCode 1 "an unknown key fails"
             Expect.stringContains unknown.Stderr "--only b#cycle3: camp.lem has no planned run with that key; did you mean 'b#cycle1', 'b#cycle2'" "close keys"
+            Expect.stringContains unknown.Stderr "lem run camp.lem --keys" "where the keys are"
             Expect.equal (errorLines unknown).Length 1 "one line"
             expectNoStackTrace unknown
 

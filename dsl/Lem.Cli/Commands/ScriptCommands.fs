@@ -107,14 +107,24 @@ let private runSingle (path: string) (program: CheckedProgram) (options: ScriptH
     | many ->
         fail (sprintf "%s defines %d experiments (%s); lem experiment runs one. Remedy: use lem run with a `run NAME` statement." path many.Length (String.Join(", ", many)))
 
+/// The planned runs of the script's `run` statements (or its YAML config's experiment), by key, in run order; a key
+/// planned by several statements comes once, with the first.
+let private plannedByKey (options: ScriptHost.HostOptions) (program: CheckedProgram) =
+    runRequests options.ScriptPath program
+    |> List.collect (fun request ->
+        List.zip request.Runs (ScriptHost.plannedRuns options request)
+        |> List.map (fun (run, plannedRun) -> plannedRun.Key, { request with Runs = [ run ] }))
+    |> List.distinctBy fst
+
+/// `lem run FILE --keys`: one planned run's key per line, what --only takes (line i for task i of a job array).
+let private printKeys (options: ScriptHost.HostOptions) (program: CheckedProgram) =
+    for key, _ in plannedByKey options program do printfn "%s" key
+    0
+
 /// `lem run FILE --only KEY`: the one planned run KEY (first found in script order), under its claim and without the
 /// results folder's lock, so that tasks of a scheduler run a campaign's runs in parallel into one folder.
 let private runOnly (options: ScriptHost.HostOptions) (program: CheckedProgram) (key: string) =
-    let planned =
-        runRequests options.ScriptPath program
-        |> List.collect (fun request ->
-            List.zip request.Runs (ScriptHost.plannedRuns options request)
-            |> List.map (fun (run, plannedRun) -> plannedRun.Key, { request with Runs = [ run ] }))
+    let planned = plannedByKey options program
     match planned |> List.tryFind (fun (k, _) -> k = key) with
     | Some(_, single) ->
         use held = new ScriptHost.HeldFolders()
@@ -125,13 +135,13 @@ let private runOnly (options: ScriptHost.HostOptions) (program: CheckedProgram) 
             | Error _ when Interruption.requested () -> stopped ()
             | Error message -> fail message)
     | None ->
-        let keys = planned |> List.map fst |> List.distinct
+        let keys = planned |> List.map fst
         let close = Lem.Engine.Config.NameSuggester.Ranked(key, keys, 5) |> List.ofSeq
         let hint =
             if not close.IsEmpty then sprintf "did you mean %s?" (String.Join(", ", close |> List.map (sprintf "'%s'")))
             elif keys.IsEmpty then "it plans no run"
             else sprintf "its %d planned run(s) begin %s" keys.Length (String.Join(", ", keys |> List.truncate 5 |> List.map (sprintf "'%s'")))
-        fail (sprintf "--only %s: %s has no planned run with that key; %s Remedy: give a key as `lem run %s --dry-run` lists it (the first column)." key options.ScriptPath hint options.ScriptPath)
+        fail (sprintf "--only %s: %s has no planned run with that key; %s Remedy: give a key as `lem run %s --keys` lists it." key options.ScriptPath hint options.ScriptPath)
 
 let runCommand (args: ParseResults<RunArgs>) =
     let path = args.GetResult RunArgs.Script
@@ -141,6 +151,7 @@ let runCommand (args: ParseResults<RunArgs>) =
         { ScriptPath = path; DryRun = args.Contains RunArgs.Dry_Run; Fresh = args.Contains RunArgs.Fresh
           ResultsOverride = args.TryGetResult RunArgs.Results; Only = only.IsSome }
     if hasErrors then 1
+    elif args.Contains RunArgs.Keys then printKeys options program
     elif only.IsSome then runOnly options program only.Value
     elif program.Actions.IsEmpty && Api.isYaml path then
         // an original YAML config has no statements: run its experiment (completed runs are skipped, as for scripts)
