@@ -21,6 +21,7 @@ public static class CacheFolder
             Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
             using var lockFile = AcquireLock(folder + ".lock");
             if (IsComplete(folder)) return folder;
+            TemporaryFiles.Sweep(Path.GetDirectoryName(folder)!); // what a killed lem left half-written
             if (Directory.Exists(folder))
                 Directory.Delete(folder, recursive: true); // left incomplete by an interrupted writer
             // tracked: removed on the way out, also when lem is stopped during a long write; a killed writer's is swept later

@@ -10,6 +10,8 @@ namespace Lem.Models.Synthetic;
 /// <c>~/.cache/lem/models</c>, folder <c>&lt;arch&gt;-&lt;preset&gt;-seed&lt;N&gt;-v&lt;writer version&gt;</c>.
 /// Generation happens in a temporary sibling folder under an exclusive lock file, gets a marker file when
 /// complete, and is renamed into place, so concurrent first uses (threads or processes) wait and share one result.
+/// The temporary is removed on the way out, also when lem is stopped; what a killed lem left is swept before the next
+/// generation (<see cref="TemporaryFiles"/>).
 /// </summary>
 public sealed class SyntheticModelCache
 {
@@ -57,6 +59,7 @@ public sealed class SyntheticModelCache
             using var lockFile = AcquireLock(folder + ".lock");
             if (IsComplete(folder))
                 return folder;
+            TemporaryFiles.Sweep(Root); // generations a killed lem left half-written (up to tens of GB for real shapes)
             if (Directory.Exists(folder))
                 Directory.Delete(folder, recursive: true); // left incomplete by an interrupted older writer
             // tracked: removed on the way out, also when lem is stopped during a long generation; a killed writer's is swept later
