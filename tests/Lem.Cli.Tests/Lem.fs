@@ -159,6 +159,25 @@ let tinyExperiment (name: string) (extra: string) =
 }}
 """
 
+/// Two fast CPU experiments of the tiny model: `a`, and `b` (batch size 2).
+let tinyPair = """experiment a {
+  model = synthetic("tiny")
+  device = "cpu"
+  max_new_tokens = 2
+  min_new_tokens = 2
+  prompts = synthetic(count = 2, input_tokens = 8)
+  warmup.count = 0
+}
+experiment b extends a {
+  batching.batch_size = 2
+}
+"""
+
+/// `tinyPair` in campaign `c` of two cycles, run: a#cycle1, b#cycle1, a#cycle2, b#cycle2; GAP is a line such as
+/// "  gap = 10m\n" (a long gap holds lem where a signal can find it), or "".
+let tinyCampaign (gap: string) =
+    tinyPair + $"campaign c {{\n  experiments = [a, b]\n  cycles = 2\n{gap}}}\nrun c\n"
+
 /// The run folders (those with a run id) under a results folder.
 let runFolders (resultsDir: string) =
     if Directory.Exists resultsDir then

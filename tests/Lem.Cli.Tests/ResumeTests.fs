@@ -10,23 +10,6 @@ open Lem.Cli.Tests.Lem
 open Lem.Engine
 open Lem.Engine.Running.Locking
 
-let private experiments = """experiment a {
-  model = synthetic("tiny")
-  device = "cpu"
-  max_new_tokens = 2
-  min_new_tokens = 2
-  prompts = synthetic(count = 2, input_tokens = 8)
-  warmup.count = 0
-}
-experiment b extends a {
-  batching.batch_size = 2
-}
-"""
-
-/// Two experiments, two cycles; GAP between runs (a long gap holds lem where a signal can find it).
-let private campaign (gap: string) =
-    experiments + $"campaign c {{\n  experiments = [a, b]\n  cycles = 2\n{gap}}}\nrun c\n"
-
 let private keys = [ "a#cycle1"; "b#cycle1"; "a#cycle2"; "b#cycle2" ]
 
 let private minutes (n: float) = TimeSpan.FromMinutes n
@@ -59,12 +42,20 @@ let private expectEachOnce (dir: string) (planned: string list) =
 let private skipped (o: Outcome) =
     o.Stderr.Split('\n') |> Array.filter (fun l -> l.Contains "done before") |> Array.length
 
+/// The same campaign again without its gap (the planned runs are the same): it resumes, skipping the one completed run.
+let private resumeWithoutGap (dir: string) =
+    write dir "camp.lem" (tinyCampaign "") |> ignore
+    let resumed = run dir [ "run"; "camp.lem" ]
+    expectOk resumed
+    Expect.equal (skipped resumed) 1 "the completed run is skipped, manifest entry or not"
+    expectEachOnce dir keys
+
 let tests =
     testSequenced <| testList "resume" [
         testCase "a second lem run on the folder is refused naming the holder; SIGTERM in a gap exits 143 with the line; the rerun resumes" <| fun () ->
             let dir = workDir "sigterm"
             let results = Path.Combine(dir, "results")
-            write dir "camp.lem" (campaign "  gap = 10m\n") |> ignore
+            write dir "camp.lem" (tinyCampaign "  gap = 10m\n") |> ignore
             let first = start dir [ "run"; "camp.lem" ]
             waitUntil "the first run's DONE and the gap" first (fun () -> first.StderrText.Contains "pause 600 s")
 
@@ -84,18 +75,14 @@ let tests =
             expectNoStackTrace stopped
             Expect.equal (completeKeys results) [ "a#cycle1" ] "the first run is kept"
 
-            write dir "camp.lem" (campaign "") |> ignore // the same runs without the gap
-            let resumed = run dir [ "run"; "camp.lem" ]
-            expectOk resumed
-            Expect.equal (skipped resumed) 1 "the completed run is skipped"
-            expectEachOnce dir keys
+            resumeWithoutGap dir
 
         testCase "Ctrl-C during a run marks it interrupted, exits 130 with the line, and the rerun runs it again and only it" <| fun () ->
             let dir = workDir "sigint"
             let results = Path.Combine(dir, "results")
             // `slow` waits for arrivals 1 s apart: lem is inside its measurement when the signal comes
             let script =
-                experiments + "experiment slow extends a {\n  prompts = synthetic(count = 4, input_tokens = 8)\n  traffic.mode = constant\n  traffic.qps = 1\n}\n"
+                tinyPair + "experiment slow extends a {\n  prompts = synthetic(count = 4, input_tokens = 8)\n  traffic.mode = constant\n  traffic.qps = 1\n}\n"
                 + "campaign c {\n  experiments = [a, slow]\n}\nrun c\n"
             write dir "camp.lem" script |> ignore
             let first = start dir [ "run"; "camp.lem" ]
@@ -119,7 +106,7 @@ let tests =
         testCase "kill -9 right after a run completes: the lock it left does not block and the rerun repeats no run" <| fun () ->
             let dir = workDir "kill9"
             let results = Path.Combine(dir, "results")
-            write dir "camp.lem" (campaign "  gap = 10m\n") |> ignore
+            write dir "camp.lem" (tinyCampaign "  gap = 10m\n") |> ignore
             let first = start dir [ "run"; "camp.lem" ]
             // at once: lem may be between the run's DONE and its manifest entry, the window of issue 16
             waitUntil "the first run's DONE" first (fun () -> runFolders results |> Array.exists isDone)
@@ -128,16 +115,12 @@ let tests =
             let holder = FileLock.ReadHolder(RunLocks.ResultsLockPath results)
             Expect.equal (holder |> Option.ofObj |> Option.map (fun h -> h.Pid)) (Some first.Pid) "the dead process's lock file and holder are left behind"
 
-            write dir "camp.lem" (campaign "") |> ignore
-            let resumed = run dir [ "run"; "camp.lem" ]
-            expectOk resumed
-            Expect.equal (skipped resumed) 1 "the completed run is skipped, manifest entry or not"
-            expectEachOnce dir keys
+            resumeWithoutGap dir
 
         testCase "--only runs one planned run under its claim; tasks in parallel run each once; unknown and claimed keys are errors" <| fun () ->
             let dir = workDir "only"
             let results = Path.Combine(dir, "results")
-            write dir "camp.lem" (campaign "") |> ignore
+            write dir "camp.lem" (tinyCampaign "") |> ignore
             let listed = run dir [ "run"; "camp.lem"; "--keys" ]
             expectOk listed
             Expect.equal listed.Stdout (String.Join("\n", keys) + "\n") "--keys lists the keys, one per line in run order"
@@ -200,7 +183,7 @@ let tests =
             let deadExport = Path.Combine(results, $".runs.csv.tmp-{dead}-{tag}-0a1b2c3d")
             let liveExport = Path.Combine(results, $".runs.csv.tmp-{Environment.ProcessId}-{tag}-0a1b2c3d")
             for f in [ deadExport; liveExport ] do File.WriteAllText(f, "half")
-            write dir "camp.lem" (campaign "") |> ignore
+            write dir "camp.lem" (tinyCampaign "") |> ignore
             expectOk (run dir [ "run"; "camp.lem"; "--only"; "a#cycle1" ])
             Expect.isFalse (Directory.Exists deadModel) "the cache is swept at start"
             Expect.isFalse (File.Exists deadExport) "the results folder is swept at start"
