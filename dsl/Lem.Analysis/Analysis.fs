@@ -84,13 +84,32 @@ let private prepareOutput (path: string) =
     Directory.CreateDirectory(Path.GetDirectoryName full) |> ignore
     full
 
-/// Writes a figure by the file's extension: .html (interactive, plotly.js inline) or .svg (static). Returns the path.
+/// What `plot ... to "FILE"` writes, by extension: .html/.htm (interactive, plotly.js inline) or .svg (static).
+let plotExtensions = [ ".html"; ".htm"; ".svg" ]
+
+/// What `export "FILE"` writes, by extension (ResultExport's formats).
+let exportExtensions = [ ".csv"; ".json"; ".parquet" ]
+
+/// Why a `plot` (what = "write a plot") or an `export` (what = "export") cannot write FILE in a format of `extensions`,
+/// or None: the error before anything is written, and the pre-flight's before anything runs.
+let formatProblem (what: string) (extensions: string list) (file: string) =
+    let extension = Path.GetExtension(file).ToLowerInvariant()
+    if List.contains extension extensions then None
+    else
+        let found = if extension = "" then "the name has no extension" else $"'{extension}' is not a format lem writes"
+        let known =
+            match List.rev extensions with
+            | last :: (_ :: _ as others) -> String.concat ", " (List.rev others) + " or " + last
+            | _ -> String.concat ", " extensions
+        Some $"cannot {what} to '{file}': {found}. Remedy: use a file name ending in {known}."
+
+/// Writes a figure by the file's extension (plotExtensions). Returns the path.
 let writeFigure (figure: Figure) (outFile: string) =
+    formatProblem "write a plot" plotExtensions outFile |> Option.iter (fun message -> raise (AnalysisException message))
     let full = prepareOutput outFile
     match Path.GetExtension(full).ToLowerInvariant() with
-    | ".html" | ".htm" -> File.WriteAllText(full, Charts.page figure.Title [ Charts.ofFigure figure ])
     | ".svg" -> Svg.write full figure
-    | other -> raise (AnalysisException $"cannot write a plot to '{outFile}': the extension '{other}' is not .html or .svg.")
+    | _ -> File.WriteAllText(full, Charts.page figure.Title [ Charts.ofFigure figure ])
     full
 
 /// `plot Y vs X [by P] to "FILE"`: writes the figure (.html or .svg by extension) and returns its full path.
@@ -180,7 +199,7 @@ let paretoTable (frame: Frame<string, string>) (objectives: (string * Goal) list
 /// Returns the full path.
 let exportRecords (records: Lem.Engine.Results.Schema.AggregatedRecord list) (file: string) =
     match ResultExport.FormatOfPath file |> Option.ofNullable with
-    | None -> raise (AnalysisException $"cannot export to '{file}': use a file name ending in .csv, .json or .parquet.")
+    | None -> raise (AnalysisException(formatProblem "export" exportExtensions file |> Option.defaultValue $"cannot export to '{file}'."))
     | Some format ->
         let full = prepareOutput file
         try

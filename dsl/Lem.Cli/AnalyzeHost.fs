@@ -42,7 +42,7 @@ let run (_scriptPath: string) (resultsDirOf: string -> string) (request: Analyze
                 let text, _ = Analysis.table frame (metrics |> List.map (fun p -> p.Text)) (by |> List.map (fun p -> p.Text))
                 printfn "%s" text
             | Plot(y, x, by, file, _) ->
-                let file = file |> Option.defaultValue $"figures/{request.Target}-{y.Text}-vs-{x.Text}.html"
+                let file = file |> Option.defaultValue (Lem.Dsl.Checker.AnalysisFiles.defaultPlot request.Target y.Text x.Text)
                 let written = Analysis.plot frame y.Text x.Text (by |> Option.map (fun p -> p.Text)) (Analysis.outputPath file)
                 printfn "plot: %O" written
             | Pareto(objectives, _) ->

@@ -9,11 +9,13 @@ type RunArgs =
     | Dry_Run
     | Fresh
     | Results of folder: string
+    | Max_Runs of runs: int
     | Only of key: string
     | Keys
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Max_Runs _ -> "the most runs a sweep, a campaign or a run statement may expand to (default 10000); larger ones are refused before anything is expanded."
             | Script _ -> "the .lem script to run, statement by statement."
             | Override _ -> "override a parameter of every experiment, PATH=VALUE (for example --set batching.batch_size=8); repeatable."
             | Dry_Run -> "check and plan the runs, print what would run (each planned run's key first), run nothing."
@@ -24,24 +26,34 @@ type RunArgs =
 
 type CheckArgs =
     | [<MainCommand; ExactlyOnce>] Script of file: string
+    | Max_Runs of runs: int
     interface IArgParserTemplate with
-        member a.Usage = match a with Script _ -> "the .lem script (or original LLenergyMeasure YAML) to check."
+        member a.Usage =
+            match a with
+            | Script _ -> "the .lem script (or original LLenergyMeasure YAML) to check."
+            | Max_Runs _ -> "the most runs a sweep, a campaign or a run statement may expand to (default 10000); larger ones are refused before anything is expanded."
 
 type PlanArgs =
     | [<MainCommand; ExactlyOnce>] Script of file: string
     | Json
     | [<CustomCommandLine("--set")>] Override of assignment: string
+    | Max_Runs of runs: int
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Max_Runs _ -> "the most runs a sweep, a campaign or a run statement may expand to (default 10000); larger ones are refused before anything is expanded."
             | Script _ -> "the .lem script to expand."
             | Json -> "print JSON: [{\"name\": ..., \"params\": {PATH: {\"value\": ..., \"from\": ...}}}]."
             | Override _ -> "override a parameter, PATH=VALUE; repeatable."
 
 type ExplainArgs =
     | [<MainCommand; ExactlyOnce>] Target of file: string * name: string
+    | Max_Runs of runs: int
     interface IArgParserTemplate with
-        member a.Usage = match a with Target _ -> "FILE NAME: how experiment NAME of FILE got each of its values."
+        member a.Usage =
+            match a with
+            | Target _ -> "FILE NAME: how experiment NAME of FILE got each of its values."
+            | Max_Runs _ -> "the most runs a sweep, a campaign or a run statement may expand to (default 10000); larger ones are refused before anything is expanded."
 
 type ReplArgs =
     | Load of file: string
@@ -52,9 +64,11 @@ type ExperimentArgs =
     | [<MainCommand; ExactlyOnce>] Config of file: string
     | [<CustomCommandLine("--set")>] Override of assignment: string
     | Results of folder: string
+    | Max_Runs of runs: int
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Max_Runs _ -> "the most runs a sweep, a campaign or a run statement may expand to (default 10000); larger ones are refused before anything is expanded."
             | Config _ -> "a .lem file defining one experiment, or an original LLenergyMeasure YAML config."
             | Override _ -> "override a parameter, PATH=VALUE; repeatable."
             | Results _ -> "results folder (default: the config's results.dir, normally ./results)."

@@ -31,13 +31,7 @@ let plannedRuns (options: HostOptions) (request: RunRequest) =
     let baseFolder = Path.GetDirectoryName(Path.GetFullPath options.ScriptPath)
     request.Runs
     |> List.map (fun r ->
-        let parameters =
-            match options.ResultsOverride with
-            | Some folder ->
-                let values = Dictionary<string, ResolvedValue>(r.Parameters)
-                values["results.dir"] <- ResolvedValue(ConfigValue.Text(Path.GetFullPath folder), Provenance.CommandLine("--results"))
-                values :> IReadOnlyDictionary<_, _>
-            | None -> r.Parameters
+        let parameters = PreflightHost.withResultsDir options.ResultsOverride r.Parameters
         PlannedRun(r.Experiment, r.Cycle, ExperimentConfig.From(parameters, Composition.registry), baseFolder))
 
 /// The results folders (full paths) the runs write to.

@@ -17,6 +17,7 @@ let private userMessage (e: exn) =
     match e with
     | LemUserError message -> Some message
     | :? Lem.Engine.Inference.InferenceException as e -> Some e.Message
+    | :? Lem.Engine.InputTextException as e -> Some e.Message
     | :? Lem.Engine.Flops.FlopsInputException as e -> Some e.Message
     | :? Lem.Engine.Results.ResultsException as e -> Some e.Message
     | :? Lem.Engine.Workload.WorkloadException as e -> Some e.Message

@@ -14,13 +14,36 @@ let version = "0.1.0"
 let isYaml (path: string) =
     path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
 
-let private withOverrides (registry: Registry) (overrides: string list) (check: Checker.CheckOptions -> CheckedProgram) =
-    match Overrides.parseAll overrides with
+type CheckSettings =
+    { Overrides: string list
+      MaxRuns: int
+      Preflight: PreflightService option }
+
+let defaultSettings = { Overrides = []; MaxRuns = Passes.RunLimits.defaultMax; Preflight = None }
+
+let private withSettings (registry: Registry) (settings: CheckSettings) (check: Checker.CheckOptions -> CheckedProgram) =
+    match Overrides.parseAll settings.Overrides with
     | Error ds -> Checker.emptyProgram ds
-    | Ok parsed -> check { Checker.defaultOptions registry with Overrides = parsed }
+    | Ok parsed ->
+        check { Checker.defaultOptions registry with Overrides = parsed; MaxRuns = settings.MaxRuns; Preflight = settings.Preflight }
+
+let private withOverrides (registry: Registry) (overrides: string list) (check: Checker.CheckOptions -> CheckedProgram) =
+    withSettings registry { defaultSettings with Overrides = overrides } check
+
+let checkFileWith (registry: Registry) (settings: CheckSettings) (path: string) : CheckedProgram =
+    withSettings registry settings (fun options -> if isYaml path then YamlLoader.check options path else Checker.checkFile options path)
 
 let checkFile (registry: Registry) (overrides: string list) (path: string) : CheckedProgram =
-    withOverrides registry overrides (fun options -> if isYaml path then YamlLoader.check options path else Checker.checkFile options path)
+    checkFileWith registry { defaultSettings with Overrides = overrides } path
+
+let runSummary (registry: Registry) (program: CheckedProgram) : string list =
+    [ for action in program.Actions do
+          match action with
+          | RunAction(name, kind, _) ->
+              let experiments, runs =
+                  Passes.RunCount.ofTarget registry program.Experiments program.Sweeps program.Campaigns name kind
+              yield sprintf "%s: %s run%s" (Passes.RunCount.describe program.Campaigns name experiments) (Passes.RunLimits.text runs) (if runs = 1I then "" else "s")
+          | _ -> () ]
 
 let checkText (registry: Registry) (overrides: string list) (path: string) (text: string) : CheckedProgram =
     withOverrides registry overrides (fun options -> Checker.checkText options path text)

@@ -19,6 +19,23 @@ val isYaml: path: string -> bool
 /// `--set PATH=VALUE` overrides (Provenance.CommandLine). Paths in diagnostics are relative to the current directory.
 val checkFile: registry: Registry -> overrides: string list -> path: string -> CheckedProgram
 
+/// What the language commands add to a check: `--set` overrides, `--max-runs`, and pre-flight (PreflightService, made by
+/// the host that composed the backends).
+type CheckSettings =
+    { Overrides: string list
+      /// The most runs a sweep, a campaign or a `run` statement may expand to.
+      MaxRuns: int
+      Preflight: PreflightService option }
+
+/// No overrides, the default run limit (10 000), no pre-flight: what checkFile does.
+val defaultSettings: CheckSettings
+
+/// checkFile with the given settings.
+val checkFileWith: registry: Registry -> settings: CheckSettings -> path: string -> CheckedProgram
+
+/// One line per `run` statement: `run NAME (N experiments): R runs`, for `lem check` and `lem plan`.
+val runSummary: registry: Registry -> program: CheckedProgram -> string list
+
 /// Checks script text as if it were the file at `path` (imports relative to it).
 val checkText: registry: Registry -> overrides: string list -> path: string -> text: string -> CheckedProgram
 

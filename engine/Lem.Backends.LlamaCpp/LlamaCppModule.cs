@@ -1,6 +1,8 @@
+using Lem.Engine;
 using Lem.Engine.Config;
 using Lem.Engine.Inference;
 using Lem.Models.Gguf;
+using Lem.Models.Preflight;
 using LLama;
 using LLama.Exceptions;
 using LLama.Native;
@@ -92,6 +94,35 @@ public sealed class LlamaCppModule(GgufModelCache? cache = null) : IBackendModul
             return _cache.Converted(path);
         }
         throw new InferenceException($"model {path} does not exist. Remedy: give a .gguf file or a Hugging Face folder (relative paths are from the script's folder), or synthetic(\"PRESET\").");
+    }
+
+    /// <summary>
+    /// The model before any run: a synthetic preset of a family lem writes as GGUF, a GGUF file (its header read), or a
+    /// Hugging Face folder whose config.json lem converts; and a llamacpp.native_path that holds libllama.so.
+    /// </summary>
+    public void Preflight(ExperimentConfig config, string baseFolder, Findings findings)
+    {
+        if (config.Model.IsSynthetic)
+        {
+            if (ModelPreflight.Preset(config, findings) is { } preset && !GgufSourceConfig.SupportedModelTypes.Contains(preset.Arch))
+                ModelPreflight.Error(findings, DiagnosticCodes.UnknownPreset,
+                    $"model: synthetic model {preset.Spec} cannot be written as GGUF: lem writes the {string.Join(", ", GgufSourceConfig.SupportedModelTypes)} families. Remedy: choose a preset of one of them (tiny, qwen3:tiny, llama-3.2-1b...), or another backend.");
+        }
+        else
+        {
+            string path = config.Model.PathFrom(baseFolder);
+            if (!ModelPreflight.Exists(findings, path, config.Model.Location!, "a .gguf file or a Hugging Face folder")) { }
+            else if (File.Exists(path))
+                ModelPreflight.Readable(findings, () => GgufFile.Open(path));
+            else if (!File.Exists(Path.Combine(path, "config.json")))
+                ModelPreflight.Error(findings, DiagnosticCodes.InputMissing,
+                    $"model folder {path} has no config.json. Remedy: give a Hugging Face folder (config.json, *.safetensors, tokenizer files) or a .gguf file.");
+            else
+                ModelPreflight.Readable(findings, () => GgufSourceConfig.Parse(InputText.ReadFile(Path.Combine(path, "config.json")), Path.Combine(path, "config.json")));
+        }
+        if (config.BackendOptions.TryGetValue(LlamaCppParameters.NativePath, out var native) && native is string nativePath
+            && LlamaCppNative.LibraryProblem(nativePath) is { } problem)
+            findings.At(LlamaCppParameters.NativePath, null).Error(DiagnosticCodes.BackendUnavailable, problem);
     }
 
     public IReadOnlyList<DeviceSpec> DevicesUsed(ExperimentConfig config) =>

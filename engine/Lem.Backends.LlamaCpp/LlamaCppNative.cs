@@ -58,19 +58,32 @@ public static class LlamaCppNative
         }
     }
 
-    private static string LibraryFile(string nativePath)
+    private static string LibraryFile(string nativePath) =>
+        FindLibrary(nativePath, out var problem) ?? throw new InferenceException(problem!);
+
+    /// <summary>Why llamacpp.native_path cannot be loaded from (it does not exist, or its folder holds no libllama.so), or null; nothing is loaded.</summary>
+    public static string? LibraryProblem(string nativePath)
     {
+        FindLibrary(nativePath, out var problem);
+        return problem;
+    }
+
+    /// <summary>The library file <paramref name="nativePath"/> names (a folder holding libllama.so, or the library itself), or null with the problem.</summary>
+    private static string? FindLibrary(string nativePath, out string? problem)
+    {
+        problem = null;
         string full = Path.GetFullPath(nativePath);
         if (Directory.Exists(full))
         {
             string candidate = Path.Combine(full, OperatingSystem.IsWindows() ? "llama.dll" : OperatingSystem.IsMacOS() ? "libllama.dylib" : "libllama.so");
-            if (!File.Exists(candidate))
-                throw new InferenceException($"llamacpp.native_path {full} holds no {Path.GetFileName(candidate)}. Remedy: point it at the folder of a llama.cpp build (libllama.so beside libggml*.so), or at libllama.so itself.");
-            return candidate;
+            if (File.Exists(candidate)) return candidate;
+            problem = $"llamacpp.native_path {full} holds no {Path.GetFileName(candidate)}. Remedy: point it at the folder of a llama.cpp build (libllama.so beside libggml*.so), or at libllama.so itself.";
+            return null;
         }
         if (File.Exists(full))
             return full;
-        throw new InferenceException($"llamacpp.native_path {full} does not exist. Remedy: point it at the folder of a llama.cpp build (libllama.so beside libggml*.so), or at libllama.so itself.");
+        problem = $"llamacpp.native_path {full} does not exist. Remedy: point it at the folder of a llama.cpp build (libllama.so beside libggml*.so), or at libllama.so itself.";
+        return null;
     }
 
     private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;

@@ -63,7 +63,7 @@ let tests =
             Expect.stringContains html "Plotly.newPlot" "a chart"
             Expect.isGreaterThan html.Length 1_000_000 "plotly.js inline"
             let e = Expect.throwsC (fun () -> Analysis.plot frame.Value "energy_per_output_token_j" "precision" None (Path.Combine(dir, "energy.png")) |> ignore) id
-            Expect.stringContains e.Message ".html or .svg" "the remedy"
+            Expect.stringContains e.Message ".html, .htm or .svg" "the remedy"
 
         testCase "plot of a text metric is refused with the reason" <| fun () ->
             let e = Expect.throwsC (fun () -> Analysis.figure frame.Value "precision" "batching.batch_size" None |> ignore) id

@@ -12,6 +12,7 @@ let all =
         ModelTests.tests
         ResultsTests.tests
         BadInputTests.tests
+        PreflightTests.tests
         RunTests.tests
         ResumeTests.tests
         ReplTests.tests

@@ -30,6 +30,16 @@ let diagnosticTable =
       "every metric docs/metrics.md defines is accepted", "experiment a {}\nanalyze a {\n  table padding_ratio, effective_batch_size, prefill_time_s, decode_time_s, gpu_prefill_energy_j, gpu_decode_energy_j, cpu_prefill_energy_j, ram_decode_energy_j, energy_per_input_token_j, energy_wh_per_1k_output_tokens, request_energy_j_p99, goodput_requests_per_s by batching.batch_size\n}", []
       "run before the definition", "show a\nexperiment a {}", [ "LEM0251", 1, 6 ]
       "syntax errors are all reported", "experiment a {\n  model =\n}\nexperiment b {\n  = 3\n}\nrun a", [ "LEM0100", 2, 10; "LEM0100", 5, 3; "LEM0250", 7, 5 ]
+      // no silent no-ops: each of these ran nothing, or ran one experiment twice under one name, without a word
+      "campaign with no experiments", "experiment a {}\ncampaign c { experiments = [] }\nrun c", [ "LEM0243", 2, 28 ]
+      "campaign listing an experiment twice", "experiment a {}\ncampaign c { experiments = [a, a] }", [ "LEM0241", 2, 32 ]
+      "sweep value listed twice", "experiment a {}\nsweep s from a {\n  batching.batch_size = [1, 1, 4]\n}", [ "LEM0235", 3, 29 ]
+      "sweep value listed twice through a let", "let sizes = [2, 2]\nexperiment a {}\nsweep s from a { batching.batch_size = sizes }", [ "LEM0235", 3, 40 ]
+      "equal durations written two ways", "experiment a {}\nsweep s from a { baseline.duration = [1s, 1000ms] }", [ "LEM0235", 2, 43 ]
+      "zip position repeated", "experiment a {}\nsweep s from a zip {\n  batching.batch_size = [1, 1]\n  precision = [fp16, fp16]\n}", [ "LEM0235", 3, 29 ]
+      "zip with a value repeated on one axis only is fine", "experiment a {}\nsweep s from a zip {\n  batching.batch_size = [1, 1]\n  precision = [fp16, bf16]\n}", []
+      "sweep axis given twice", "experiment a {}\nsweep s from a {\n  batching.batch_size = [1, 2]\n  batching.batch_size = [4]\n}", [ "LEM0235", 4, 3 ]
+      "synthetic prompts take no preset", "experiment a { prompts = synthetic(\"alpaca\") }", [ "LEM1008", 1, 16 ]
       "choice word as a call argument", "experiment a { prompts = file(\"p.jsonl\", format = jsonl, sample = 4) }", []
       "valid script", "let n = 2\nexperiment a {\n  prompts = synthetic(count = n, input_tokens = 8)\n  decoder { temperature = 0.5; top_p = 0.9 }\n}\nrun a", [] ]
 

@@ -21,7 +21,7 @@ let private scopeWith (registry: RegistryAdapter.Registry) (overrides: string li
     let definitions, _ = DefinitionPass.run (located text)
     let lets, _ = LetPass.run definitions
     let parsed = overrides |> List.map (fun o -> Overrides.parse o |> Result.defaultWith (fun d -> failwith d.Message))
-    { Registry = registry; Definitions = definitions; Lets = lets; Overrides = parsed }
+    { Registry = registry; Definitions = definitions; Lets = lets; Overrides = parsed; MaxRuns = RunLimits.defaultMax }
 
 let private scope text = scopeWith registry [] text
 

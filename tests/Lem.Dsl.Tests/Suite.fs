@@ -6,4 +6,4 @@ open Expecto
 
 [<Tests>]
 let all =
-    testList "Lem.Dsl" [ ParserTests.tests; CheckerTests.tests; PassTests.tests; GoldenTests.tests; GoldenTests.examples; YamlTests.tests; RuntimeTests.tests ]
+    testList "Lem.Dsl" [ ParserTests.tests; CheckerTests.tests; PassTests.tests; GoldenTests.tests; GoldenTests.examples; YamlTests.tests; RuntimeTests.tests; LimitsTests.tests; PreflightTests.tests ]

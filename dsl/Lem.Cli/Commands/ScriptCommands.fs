@@ -23,30 +23,52 @@ let private report (program: CheckedProgram) =
     for line in Api.render program.Diagnostics do eprintfn "%s" line
     Api.hasErrors program
 
-let private check (overrides: string list) (path: string) =
+let private check (settings: Api.CheckSettings) (path: string) =
     requireFile path
-    let program = Api.checkFile registry overrides path
+    let program = Api.checkFileWith registry settings path
     program, report program
+
+/// --max-runs N (the default limit without it); N must be positive.
+let private maxRuns (given: int option) =
+    match given with
+    | Some n when n < 1 -> fail (sprintf "--max-runs %d: the limit must be a positive number of runs (the default is %d)." n Api.defaultSettings.MaxRuns)
+    | Some n -> n
+    | None -> Api.defaultSettings.MaxRuns
 
 let private resultsDirOf (program: CheckedProgram) (experiment: string) =
     match (Api.fullValues registry program experiment).TryGetValue "results.dir" with
     | true, v -> match v.Value with :? ConfigValue.Text as t -> t.Value | other -> string other
     | _ -> "results"
 
+/// `lem check`: the checker with pre-flight (a GPU this machine lacks is a warning: the script may run elsewhere), then
+/// how many runs each `run` statement starts.
 let checkCommand (args: ParseResults<CheckArgs>) =
-    let _, hasErrors = check [] (args.GetResult CheckArgs.Script)
-    if hasErrors then 1 else 0
-
-let planCommand (args: ParseResults<PlanArgs>) =
-    let program, hasErrors = check (args.GetResults PlanArgs.Override) (args.GetResult PlanArgs.Script)
+    let path = args.GetResult CheckArgs.Script
+    let settings =
+        { Api.defaultSettings with
+            MaxRuns = maxRuns (args.TryGetResult CheckArgs.Max_Runs)
+            Preflight = Some(PreflightHost.create path false None) }
+    let program, hasErrors = check settings path
     if hasErrors then 1
     else
-        printfn "%s" (if args.Contains PlanArgs.Json then Api.planJson registry program else Api.planText registry program)
+        for line in Api.runSummary registry program do printfn "%s" line
+        0
+
+let planCommand (args: ParseResults<PlanArgs>) =
+    let settings = { Api.defaultSettings with Overrides = args.GetResults PlanArgs.Override; MaxRuns = maxRuns (args.TryGetResult PlanArgs.Max_Runs) }
+    let program, hasErrors = check settings (args.GetResult PlanArgs.Script)
+    if hasErrors then 1
+    elif args.Contains PlanArgs.Json then
+        printfn "%s" (Api.planJson registry program)
+        0
+    else
+        printfn "%s" (Api.planText registry program)
+        for line in Api.runSummary registry program do printfn "%s" line
         0
 
 let explainCommand (args: ParseResults<ExplainArgs>) =
     let file, name = args.GetResult ExplainArgs.Target
-    let program, hasErrors = check [] file
+    let program, hasErrors = check { Api.defaultSettings with MaxRuns = maxRuns (args.TryGetResult ExplainArgs.Max_Runs) } file
     if hasErrors then 1
     else
         match Api.explain registry program name with
@@ -143,13 +165,20 @@ let private runOnly (options: ScriptHost.HostOptions) (program: CheckedProgram) 
             else sprintf "its %d planned run(s) begin %s" keys.Length (String.Join(", ", keys |> List.truncate 5 |> List.map (sprintf "'%s'")))
         fail (sprintf "--only %s: %s has no planned run with that key; %s Remedy: give a key as `lem run %s --keys` lists it." key options.ScriptPath hint options.ScriptPath)
 
+/// `lem run`: the checker with pre-flight before the first run (a GPU this machine lacks is an error, except in a dry
+/// run or a listing of keys), then the statements, one planned run (--only), or the keys (--keys).
 let runCommand (args: ParseResults<RunArgs>) =
     let path = args.GetResult RunArgs.Script
-    let program, hasErrors = check (args.GetResults RunArgs.Override) path
     let only = args.TryGetResult RunArgs.Only
     let options: ScriptHost.HostOptions =
         { ScriptPath = path; DryRun = args.Contains RunArgs.Dry_Run; Fresh = args.Contains RunArgs.Fresh
           ResultsOverride = args.TryGetResult RunArgs.Results; Only = only.IsSome }
+    let runsNothing = options.DryRun || args.Contains RunArgs.Keys
+    let settings =
+        { Overrides = args.GetResults RunArgs.Override
+          MaxRuns = maxRuns (args.TryGetResult RunArgs.Max_Runs)
+          Preflight = Some(PreflightHost.create path (not runsNothing) options.ResultsOverride) }: Api.CheckSettings
+    let program, hasErrors = check settings path
     if hasErrors then 1
     elif args.Contains RunArgs.Keys then printKeys options program
     elif only.IsSome then runOnly options program only.Value
@@ -166,9 +195,14 @@ let runCommand (args: ParseResults<RunArgs>) =
 /// (every cycle, new run ids; nothing is skipped).
 let experimentCommand (args: ParseResults<ExperimentArgs>) =
     let path = args.GetResult ExperimentArgs.Config
-    let program, hasErrors = check (args.GetResults ExperimentArgs.Override) path
+    let results = args.TryGetResult ExperimentArgs.Results
+    let settings =
+        { Overrides = args.GetResults ExperimentArgs.Override
+          MaxRuns = maxRuns (args.TryGetResult ExperimentArgs.Max_Runs)
+          Preflight = Some(PreflightHost.create path true results) }: Api.CheckSettings
+    let program, hasErrors = check settings path
     if hasErrors then 1
-    else runSingle path program { ScriptPath = path; DryRun = false; Fresh = true; ResultsOverride = args.TryGetResult ExperimentArgs.Results; Only = false }
+    else runSingle path program { ScriptPath = path; DryRun = false; Fresh = true; ResultsOverride = results; Only = false }
 
 let convertYaml (path: string) =
     requireFile path

@@ -31,22 +31,41 @@ let read (lets: Lowering.LetEnv) (report: SyntaxDiagnostic -> unit) (lookup: str
             sawExperiments <- true
             match a.Value.Kind with
             | List items ->
+                let listed = System.Collections.Generic.Dictionary<string, Range>()
+                let mutable itemErrors = false
                 let names =
                     items
                     |> List.collect (fun item ->
                         match item.Kind with
+                        | Word w when listed.ContainsKey w ->
+                            let first = listed[w]
+                            error Codes.CampaignValue item.Range
+                                (sprintf "campaign '%s' lists '%s' twice (first at %s:%d:%d): its runs would have one name, and the second would be skipped as done before. Remedy: list it once (cycles repeats runs)"
+                                    name.Name w first.File first.StartLine first.StartCol)
+                            itemErrors <- true
+                            []
                         | Word w ->
+                            listed[w] <- item.Range
                             match lookup w with
                             | Members names -> names
                             | NotListable what ->
                                 error Codes.CampaignValue item.Range (sprintf "'%s' is %s; a campaign lists experiments and sweeps" w what)
+                                itemErrors <- true
                                 []
                             | Unknown hint ->
                                 error Codes.UnknownName item.Range (sprintf "unknown experiment or sweep '%s'%s" w hint)
+                                itemErrors <- true
                                 []
                         | _ ->
                             error Codes.CampaignValue item.Range "campaign experiments are names of experiments or sweeps"
+                            itemErrors <- true
                             [])
+                if items.IsEmpty then
+                    error Codes.NothingToRun a.Value.Range
+                        (sprintf "campaign '%s' lists no experiments, so running it would do nothing. Remedy: name the experiments and sweeps it runs: experiments = [a, b]" name.Name)
+                elif names.IsEmpty && not itemErrors then
+                    error Codes.NothingToRun a.Value.Range
+                        (sprintf "campaign '%s' stands for no experiment: every member of the sweeps it lists was dropped (see the LEM0232 notes), so running it would do nothing. Remedy: list experiments that run on their backend" name.Name)
                 c <- { c with Experiments = names }
             | _ -> bad "a list of experiment or sweep names: [a, b]"
         | "cycles" ->

@@ -13,12 +13,16 @@ open Lem.Dsl.Checker.Passes
 type CheckOptions =
     { Registry: Registry
       Files: SourceFiles
-      Overrides: Override list }
+      Overrides: Override list
+      MaxRuns: int
+      Preflight: PreflightService option }
 
 let defaultOptions (registry: Registry) =
     { Registry = registry
       Files = Imports.diskFiles Environment.CurrentDirectory
-      Overrides = [] }
+      Overrides = []
+      MaxRuns = RunLimits.defaultMax
+      Preflight = None }
 
 let emptyProgram (diagnostics: SyntaxDiagnostic list) =
     { Experiments = Map.empty; ExperimentOrder = []; Sweeps = Map.empty; Campaigns = Map.empty; Lets = Map.empty; Statements = []; Actions = []; Diagnostics = diagnostics }
@@ -26,12 +30,16 @@ let emptyProgram (diagnostics: SyntaxDiagnostic list) =
 let private runPasses (options: CheckOptions) (located: Located list) (preDiagnostics: SyntaxDiagnostic list) : CheckedProgram =
     let definitions, definitionDiagnostics = DefinitionPass.run located
     let lets, letDiagnostics = LetPass.run definitions
-    let scope = { Registry = options.Registry; Definitions = definitions; Lets = lets; Overrides = options.Overrides }
+    let scope = { Registry = options.Registry; Definitions = definitions; Lets = lets; Overrides = options.Overrides; MaxRuns = options.MaxRuns }
     let declared, inheritanceDiagnostics = InheritancePass.run scope
     let expansion, sweepDiagnostics = SweepPass.run scope declared
     let validated, validationDiagnostics = ValidationPass.run scope declared expansion
     let campaigns, campaignDiagnostics = CampaignPass.run scope validated
     let actions, actionDiagnostics = ActionPass.run scope validated campaigns located
+    let preflightDiagnostics =
+        match options.Preflight with
+        | Some service -> PreflightPass.run service scope validated campaigns actions
+        | None -> []
     let experimentOrder =
         [ for name in definitions.Order do
               match definitions.ByName[name] with
@@ -49,7 +57,7 @@ let private runPasses (options: CheckOptions) (located: Located list) (preDiagno
         SyntaxDiagnostic.normalise (
             List.concat
                 [ preDiagnostics; definitionDiagnostics; letDiagnostics; inheritanceDiagnostics; sweepDiagnostics
-                  validationDiagnostics; campaignDiagnostics; actionDiagnostics ]) }
+                  validationDiagnostics; campaignDiagnostics; actionDiagnostics; preflightDiagnostics ]) }
 
 let private internalError (range: Range) (ex: exn) =
     SyntaxDiagnostic.error Codes.Internal range (sprintf "internal checker error (please report it): %s" ex.Message)
@@ -71,9 +79,10 @@ let checkText (options: CheckOptions) (path: string) (text: string) : CheckedPro
 
 let checkFile (options: CheckOptions) (path: string) : CheckedProgram =
     let fullPath = Path.GetFullPath path
-    match options.Files.Read fullPath with
-    | Some text -> checkText options path text
-    | None ->
+    match Imports.read options.Files fullPath with
+    | Error d -> emptyProgram [ d ]
+    | Ok(Some text) -> checkText options path text
+    | Ok None ->
         emptyProgram [ SyntaxDiagnostic.error Codes.ImportNotFound (Range.point (options.Files.Display fullPath) 1 1) (sprintf "cannot read %s: the file does not exist or is not readable" path) ]
 
 let fullValues (registry: Registry) (e: CheckedExperiment) : IReadOnlyDictionary<string, ResolvedValue> =

@@ -13,9 +13,14 @@ type CheckOptions =
     { /// The registry the script is checked against.
       Registry: Registry
       Files: SourceFiles
-      Overrides: Override list }
+      Overrides: Override list
+      /// The most runs a sweep, a campaign or a `run` statement may expand to (RunLimits.defaultMax unless raised).
+      MaxRuns: int
+      /// Pre-flight (PreflightPass), where the host gives it: `lem check` and `lem run` do; the REPL does not.
+      Preflight: PreflightService option }
 
-/// Disk files, paths shown relative to the current directory, the given registry, no overrides.
+/// Disk files, paths shown relative to the current directory, the given registry, no overrides, the default run
+/// limit, no pre-flight.
 val defaultOptions: registry: Registry -> CheckOptions
 
 /// A program that defines nothing, with these diagnostics (a script that could not be read or checked).

@@ -14,7 +14,7 @@ let diskFiles (displayBase: string) =
     { Read =
         fun path ->
             try
-                if File.Exists path then Some(File.ReadAllText path) else None
+                if File.Exists path then Some(Lem.Engine.InputText.ReadFile path) else None
             with
             | :? IOException
             | :? UnauthorizedAccessException -> None
@@ -23,12 +23,20 @@ let diskFiles (displayBase: string) =
             let rel = Path.GetRelativePath(displayBase, path)
             (if rel.StartsWith ".." then path else rel).Replace('\\', '/') }
 
+let read (files: SourceFiles) (fullPath: string) : Result<string option, SyntaxDiagnostic> =
+    try
+        Ok(files.Read fullPath)
+    with :? Lem.Engine.InputTextException as e ->
+        Error(SyntaxDiagnostic.error Codes.NotUtf8 (Range.point (files.Display fullPath) e.Line e.Column) e.Problem)
+
+let maxImportDepth = 200
+
 type Located = { Statement: Statement; FullPath: string; IsRoot: bool }
 
 let load (files: SourceFiles) (rootFullPath: string) (rootText: string) : Located list * SyntaxDiagnostic list =
     let diagnostics = ResizeArray<SyntaxDiagnostic>()
     let loaded = System.Collections.Generic.HashSet<string>()
-    let rec visit (fullPath: string) (text: string) (stack: string list) (isRoot: bool) : Located list =
+    let rec visit (fullPath: string) (text: string) (stack: string list) (depth: int) (isRoot: bool) : Located list =
         loaded.Add fullPath |> ignore
         let statements, parseDiagnostics = ScriptParser.parse (files.Display fullPath) text
         diagnostics.AddRange parseDiagnostics
@@ -41,15 +49,20 @@ let load (files: SourceFiles) (rootFullPath: string) (rootText: string) : Locate
                       let names = cycle |> List.map files.Display |> String.concat " -> "
                       diagnostics.Add(SyntaxDiagnostic.error Codes.ImportCycle range (sprintf "import cycle: %s" names))
                   elif loaded.Contains target then ()
+                  elif depth >= maxImportDepth then
+                      diagnostics.Add(
+                          SyntaxDiagnostic.error Codes.TooDeep range
+                              (sprintf "imports nested deeper than %d files (a file importing a file importing ...). Remedy: import the common definitions from one file" maxImportDepth))
                   else
-                      match files.Read target with
-                      | Some t -> yield! visit target t (fullPath :: stack) false
-                      | None ->
+                      match read files target with
+                      | Ok(Some t) -> yield! visit target t (fullPath :: stack) (depth + 1) false
+                      | Ok None ->
                           diagnostics.Add(
                               SyntaxDiagnostic.error Codes.ImportNotFound range
                                   (sprintf "cannot import \"%s\": %s does not exist (paths are relative to the importing file)" relative (files.Display target))
                           )
+                      | Error d -> diagnostics.Add d
                   yield { Statement = s; FullPath = fullPath; IsRoot = isRoot }
               | _ -> yield { Statement = s; FullPath = fullPath; IsRoot = isRoot } ]
-    let all = visit rootFullPath rootText [] true
+    let all = visit rootFullPath rootText [] 0 true
     all, List.ofSeq diagnostics

@@ -84,5 +84,23 @@ type CheckedProgram =
         elif p.Experiments.ContainsKey name then Some ExperimentTarget
         else None
 
+/// What an `analyze` clause writes.
+type OutputKind =
+    | PlotFile
+    | ExportFile
+
+/// Pre-flight, as the host that composed the backends gives it to the checker: what can be known before anything runs
+/// about what a script names outside itself (files, this machine). The checker calls it for the experiments the script
+/// runs and for the files its analyses write; it never names a backend.
+type PreflightService =
+    { /// Findings about one experiment, from the values it sets (with provenance): each names its parameter.
+      Experiment: IReadOnlyDictionary<string, ResolvedValue> -> Diagnostic list
+      /// Why an analysis cannot write this file (the path as written), or None.
+      Output: OutputKind -> string -> string option }
+
+module AnalysisFiles =
+    /// Where `plot Y vs X` of an analysis of TARGET writes without `to "FILE"`.
+    let defaultPlot (target: string) (y: string) (x: string) = $"figures/{target}-{y}-vs-{x}.html"
+
 /// A `--set PATH=VALUE` override, parsed.
 type Override = { Path: string; Value: Value; Text: string }

@@ -8,14 +8,6 @@ open Lem.Dsl.Checker
 open Lem.Dsl.Checker.RegistryAdapter
 open Lem.Dsl.Plan
 
-let private cyclesOf (registry: Registry) (e: CheckedExperiment) =
-    match (Checker.fullValues registry e).TryGetValue "cycles" with
-    | true, rv ->
-        match rv.Value with
-        | :? ConfigValue.Integer as i when i.Value >= 1L -> int i.Value
-        | _ -> 1
-    | _ -> 1
-
 let experimentsOf (program: CheckedProgram) (name: string) : string list =
     match program.Campaigns.TryFind name, program.Sweeps.TryFind name with
     | Some c, _ -> List.distinct c.Experiments
@@ -40,7 +32,7 @@ let runRequest (registry: Registry) (program: CheckedProgram) (name: string) (ki
           Kind = kind
           Runs =
             [ for e in experimentsOf program name do
-                  for cycle in 1 .. cyclesOf registry program.Experiments[e] -> resolvedRun e cycle ]
+                  for cycle in 1 .. int (Passes.RunCount.cycles registry program.Experiments[e]) -> resolvedRun e cycle ]
           Gap = TimeSpan.Zero
           CycleGap = TimeSpan.Zero
           Range = range }

@@ -35,9 +35,10 @@ let submit (session: ReplSession) (chunk: string) : ReplOutcome =
         if trimmed.StartsWith ":load" then
             let file = trimmed.Substring(5).Trim().Trim('"')
             let full = if file = "" then "" else Path.GetFullPath file
-            match (if file = "" then None else session.Options.Files.Read full) with
-            | Some text -> Ok(Imports.load session.Options.Files full text)
-            | _ -> Error [ SyntaxDiagnostic.error Codes.ReplCommand (Range.point "<repl>" n 1) (sprintf "cannot load '%s': the file does not exist" file) ]
+            match (if file = "" then Ok None else Imports.read session.Options.Files full) with
+            | Ok(Some text) -> Ok(Imports.load session.Options.Files full text)
+            | Error d -> Error [ d ]
+            | Ok None -> Error [ SyntaxDiagnostic.error Codes.ReplCommand (Range.point "<repl>" n 1) (sprintf "cannot load '%s': the file does not exist" file) ]
         elif trimmed.StartsWith ":" then
             Error [ SyntaxDiagnostic.error Codes.ReplCommand (Range.point "<repl>" n 1) (sprintf "unknown command %s (commands: :load FILE, :quit)" trimmed) ]
         else

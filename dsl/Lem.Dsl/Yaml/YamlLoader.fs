@@ -53,9 +53,10 @@ let rec private merge (parent: YNode) (child: YNode) : YNode =
 /// Loads a YAML file and resolves `_extends` (relative to the file, any depth, cycles reported).
 let rec private loadTree (files: SourceFiles) (fullPath: string) (stack: string list) : YNode option * SyntaxDiagnostic list =
     let display = files.Display fullPath
-    match files.Read fullPath with
-    | None -> None, [ SyntaxDiagnostic.error Codes.YamlExtends (Range.point display 1 1) (sprintf "cannot read %s: the file does not exist" display) ]
-    | Some text ->
+    match Imports.read files fullPath with
+    | Error d -> None, [ d ]
+    | Ok None -> None, [ SyntaxDiagnostic.error Codes.YamlExtends (Range.point display 1 1) (sprintf "cannot read %s: the file does not exist" display) ]
+    | Ok(Some text) ->
         try
             let stream = YamlStream()
             stream.Load(new StringReader(text))
@@ -73,9 +74,10 @@ let rec private loadTree (files: SourceFiles) (fullPath: string) (stack: string 
                             let names = (List.rev (fullPath :: stack) |> List.skipWhile (fun p -> p <> parentFull)) @ [ parentFull ] |> List.map files.Display |> String.concat " -> "
                             Some own, [ SyntaxDiagnostic.error Codes.YamlExtends vr (sprintf "_extends cycle: %s" names) ]
                         else
-                            match files.Read parentFull with
-                            | None -> Some own, [ SyntaxDiagnostic.error Codes.YamlExtends vr (sprintf "_extends: %s does not exist (the path is relative to this file)" (files.Display parentFull)) ]
-                            | Some _ ->
+                            match Imports.read files parentFull with
+                            | Error d -> Some own, [ d ]
+                            | Ok None -> Some own, [ SyntaxDiagnostic.error Codes.YamlExtends vr (sprintf "_extends: %s does not exist (the path is relative to this file)" (files.Display parentFull)) ]
+                            | Ok(Some _) ->
                                 let parent, ds = loadTree files parentFull (fullPath :: stack)
                                 match parent with
                                 | Some p -> Some(merge p own), ds

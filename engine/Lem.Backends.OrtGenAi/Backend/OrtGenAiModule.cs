@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
 using Lem.Backends.OrtGenAi.Generation;
+using Lem.Engine;
 using Lem.Engine.Config;
 using Lem.Engine.Flops;
 using Lem.Engine.Flops.Analytical;
 using Lem.Engine.Inference;
 using Lem.Models.Onnx;
+using Lem.Models.Preflight;
 using Lem.Models.Synthetic;
 using Lem.Models.Tokenization;
 using Microsoft.ML.OnnxRuntimeGenAI;
@@ -90,6 +92,38 @@ public sealed class OrtGenAiModule : IBackendModule
         if (!GenAiFolder.IsGenAiFolder(folder) && !File.Exists(Path.Combine(folder, "config.json")))
             throw new InferenceException($"{folder} holds neither genai_config.json (an ONNX GenAI folder) nor config.json (a Hugging Face folder). Remedy: point model at one of those, or convert with lem model convert --to ortgenai.");
         return folder;
+    }
+
+    /// <summary>
+    /// Before any run: a provider this build carries (CPU), and a model it can load: a synthetic preset of a family the
+    /// ONNX writer builds, an ONNX GenAI folder (genai_config.json read, with the model's config.json), or a Hugging Face
+    /// folder whose config.json the writer converts.
+    /// </summary>
+    public void Preflight(ExperimentConfig config, string baseFolder, Findings findings)
+    {
+        if (config.BackendOptions.TryGetValue(OrtGenAiParameters.Provider, out var provider) && provider is "cuda")
+            findings.At(OrtGenAiParameters.Provider, null).Error(DiagnosticCodes.BackendUnavailable,
+                "ortgenai.provider = cuda: this lem build carries the CPU package of ONNX Runtime GenAI (Microsoft.ML.OnnxRuntimeGenAI " + GenAiVersion + "), whose native library has no CUDA provider. " +
+                "Remedy: use ortgenai.provider = cpu, or build lem with Microsoft.ML.OnnxRuntimeGenAI.Cuda (and Microsoft.ML.OnnxRuntime.Gpu) in place of the CPU packages in engine/Lem.Backends.OrtGenAi.");
+        if (config.Model.IsSynthetic)
+        {
+            if (ModelPreflight.Preset(config, findings) is { } preset && !DecoderSpec.SupportedModelTypes.Contains(preset.Arch))
+                ModelPreflight.Error(findings, DiagnosticCodes.UnknownPreset,
+                    $"model: synthetic model {preset.Spec} cannot be written as ONNX: lem's writer builds the {string.Join(", ", DecoderSpec.SupportedModelTypes)} families. Remedy: choose a preset of one of them, or backend = torchsharp.");
+            return;
+        }
+        string folder = config.Model.PathFrom(baseFolder);
+        if (!ModelPreflight.Exists(findings, folder, config.Model.Location!, "an ONNX GenAI folder (genai_config.json) or a Hugging Face folder (config.json, *.safetensors)"))
+            return;
+        string configJson = Path.Combine(folder, "config.json");
+        if (!Directory.Exists(folder) || (!GenAiFolder.IsGenAiFolder(folder) && !File.Exists(configJson)))
+            ModelPreflight.Error(findings, DiagnosticCodes.InputInvalid,
+                $"model \"{config.Model.Location}\" ({folder}) holds neither genai_config.json (an ONNX GenAI folder) nor config.json (a Hugging Face folder). Remedy: point model at one of those, or convert with lem model convert --to ortgenai.");
+        else if (GenAiFolder.IsGenAiFolder(folder) && ModelPreflight.Readable(findings, () => GenAiFolder.Read(folder)) && !File.Exists(configJson))
+            ModelPreflight.Error(findings, DiagnosticCodes.InputMissing,
+                $"{folder} has no config.json; lem reads the Hugging Face config for FLOPs and records. Remedy: copy the model's config.json into the folder.");
+        else if (File.Exists(configJson))
+            ModelPreflight.Readable(findings, () => DecoderSpec.Parse(InputText.ReadFile(configJson), configJson));
     }
 
     public IReadOnlyList<DeviceSpec> DevicesUsed(ExperimentConfig config) => [config.Device];

@@ -35,8 +35,5 @@ internal static partial class ProcessGroup
     public static bool Alive(int leaderPid) => Signal(leaderPid, 0);
 
     /// <summary>setsid(1) on PATH, or null.</summary>
-    public static string? FindSetsid() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, "setsid"))
-            .FirstOrDefault(File.Exists);
+    public static string? FindSetsid() => ExecutableSearch.Find("setsid", Environment.GetEnvironmentVariable("PATH"));
 }

@@ -6,6 +6,8 @@ using Lem.Backends.Server.Tokenization;
 using Lem.Engine;
 using Lem.Engine.Config;
 using Lem.Engine.Inference;
+using Lem.Models.Gguf;
+using Lem.Models.Preflight;
 using Lem.Models.Tokenization;
 
 namespace Lem.Backends.Server.Modules;
@@ -65,6 +67,44 @@ public sealed class ServerBackendModule : IBackendModule
 
     public string ResolveModel(ModelSpec model, string baseFolder) =>
         ServerModelResolver.Resolve(Engine, model, baseFolder, _syntheticFolder, _syntheticGguf);
+
+    /// <summary>
+    /// Before any server starts: a synthetic preset that exists (and that lem can write as GGUF where the engine takes GGUF),
+    /// a model path that exists in a form the engine loads (a GGUF file's header read), and, where lem starts the server,
+    /// its program: the first word of
+    /// server.command (or the engine's usual command) must be an executable file or on PATH.
+    /// </summary>
+    public void Preflight(ExperimentConfig config, string baseFolder, Findings findings)
+    {
+        if (config.Model.IsSynthetic)
+        {
+            if (ModelPreflight.Preset(config, findings) is { } preset && !Engine.ModelSources.Contains(ModelSourceKind.Synthetic)
+                && Engine.ModelSources.Contains(ModelSourceKind.GgufFile) && !GgufSourceConfig.SupportedModelTypes.Contains(preset.Arch))
+                ModelPreflight.Error(findings, DiagnosticCodes.UnknownPreset,
+                    $"model: backend = {Engine.Name} serves synthetic models as GGUF files, and lem writes GGUF for the {string.Join(", ", GgufSourceConfig.SupportedModelTypes)} families, not {preset.Spec}. Remedy: choose a preset of one of them.");
+        }
+        else
+        {
+            try
+            {
+                var location = ServerModelResolver.Location(Engine, config.Model.Location!, baseFolder);
+                if (File.Exists(location)) ModelPreflight.Readable(findings, () => GgufFile.Open(location)); // the one file a server takes: GGUF
+            }
+            catch (InferenceException e)
+            {
+                var path = ServerModelResolver.PathOf(config.Model.Location!, baseFolder);
+                ModelPreflight.Error(findings, File.Exists(path) || Directory.Exists(path) ? DiagnosticCodes.InputInvalid : DiagnosticCodes.InputMissing, e.Message);
+            }
+        }
+        if (config.BackendOptions.ContainsKey(ServerParameters.Url) || Engine.DefaultCommand is null) return;
+        var given = config.BackendOptions.TryGetValue(ServerParameters.Command, out var command) && command is string[] { Length: > 0 } words ? words : null;
+        var program = (given ?? Engine.DefaultCommand)[0];
+        if (program.Length == 0 || ExecutableSearch.Find(program, _environment("PATH")) is not null) return;
+        var where = program.Contains('/') ? $"{program} is not an executable file" : $"{program} is not on PATH";
+        findings.At(given is null ? "backend" : ServerParameters.Command, null).Error(DiagnosticCodes.BackendUnavailable,
+            $"backend = {Engine.Name} starts the server with {string.Join(" ", given ?? Engine.DefaultCommand)}, but {where}. " +
+            $"Remedy: install {Engine.DisplayName} here, set {ServerParameters.Command} to the program's full path and arguments, or set {ServerParameters.Url} to a server that is running.");
+    }
 
     /// <summary>cuda:N and the next GPUs the tensor/pipeline-parallel sizes ask for, where lem starts the server; none for a server at a URL (name them in measurement.gpus).</summary>
     public IReadOnlyList<DeviceSpec> DevicesUsed(ExperimentConfig config)

@@ -23,10 +23,16 @@ public static class ServerModelResolver
             throw new InferenceException($"backend = {engine.Name} cannot serve {model}: lem writes synthetic models for it only " +
                 (engine.ModelSources.Contains(ModelSourceKind.GgufFile) ? "as GGUF files, and this build has no GGUF writer; give a .gguf file." : "for engines that load Hugging Face folders; give a model the server knows."));
         }
-        var text = model.Location!;
+        return Location(engine, model.Location!, baseFolder);
+    }
+
+    /// <summary>What a model path or id names, without writing anything: an existing path the engine loads (made absolute), or a model id.</summary>
+    /// <exception cref="InferenceException">A path that does not exist, or one the engine does not load.</exception>
+    public static string Location(ServerEngine engine, string text, string baseFolder)
+    {
         var looksLikePath = text.StartsWith('/') || text.StartsWith("./", StringComparison.Ordinal) || text.StartsWith("../", StringComparison.Ordinal)
             || text.StartsWith('~') || text.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase);
-        var path = Path.GetFullPath(Path.Combine(baseFolder, text.StartsWith('~') ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), text.TrimStart('~', '/')) : text));
+        var path = PathOf(text, baseFolder);
         var gguf = text.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase);
         if (File.Exists(path) && gguf && engine.ModelSources.Contains(ModelSourceKind.GgufFile)) return path;
         if (Directory.Exists(path) && engine.ModelSources.Contains(ModelSourceKind.HuggingFaceFolder)) return path;
@@ -43,6 +49,10 @@ public static class ServerModelResolver
             throw new InferenceException($"model \"{text}\" is not an existing file or folder (looked for {path}): backend = {engine.Name} needs a local model.");
         return text;
     }
+
+    /// <summary>The path a model text would name: relative to <paramref name="baseFolder"/>, <c>~</c> the home folder.</summary>
+    public static string PathOf(string text, string baseFolder) =>
+        Path.GetFullPath(Path.Combine(baseFolder, text.StartsWith('~') ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), text.TrimStart('~', '/')) : text));
 
     /// <summary>Synthetic models as Hugging Face folders from lem's shared cache (the weights every backend uses).</summary>
     public static string SyntheticFolder(string preset, long seed) => SyntheticModelCache.Default().Resolve(preset, seed);

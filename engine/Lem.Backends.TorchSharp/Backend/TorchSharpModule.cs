@@ -3,6 +3,9 @@ using Lem.Backends.TorchSharp.Runtime;
 using Lem.Backends.TorchSharp.Safetensors;
 using Lem.Engine.Config;
 using Lem.Engine.Inference;
+using Lem.Backends.TorchSharp.Models;
+using Lem.Engine.Flops.Analytical;
+using Lem.Models.Preflight;
 using Lem.Models.Synthetic;
 using Lem.Models.Tokenization;
 using static Lem.Engine.Config.ConfigValue;
@@ -91,6 +94,37 @@ public sealed class TorchSharpModule : IBackendModule
         if (File.Exists(folder))
             throw new InferenceException($"\"{folder}\" is a file; the torchsharp backend loads a Hugging Face folder (config.json, *.safetensors, tokenizer files). Remedy: give the folder, or choose the backend that loads this file (a .gguf: backend = llamacpp).");
         return folder;
+    }
+
+    /// <summary>
+    /// The model before any run: a synthetic preset that exists, or a Hugging Face folder with a config.json of a family
+    /// this backend builds and safetensors weights whose headers read (the weights themselves are not loaded); quantization
+    /// only for the Llama family; a torchsharp.libtorch_path that holds libtorch.
+    /// </summary>
+    public void Preflight(ExperimentConfig config, string baseFolder, Findings findings)
+    {
+        ModelFamily? family = null;
+        if (config.Model.IsSynthetic)
+        {
+            if (ModelPreflight.Preset(config, findings) is { } preset) family = preset.Arch == "gpt2" ? ModelFamily.Gpt2 : ModelFamily.Llama;
+        }
+        else
+        {
+            var folder = config.Model.PathFrom(baseFolder);
+            if (!ModelPreflight.Exists(findings, folder, config.Model.Location!, "a Hugging Face folder (config.json, *.safetensors, tokenizer files)")) { }
+            else if (File.Exists(folder))
+                ModelPreflight.Error(findings, DiagnosticCodes.InputInvalid,
+                    $"model \"{config.Model.Location}\" is a file; the torchsharp backend loads a Hugging Face folder (config.json, *.safetensors, tokenizer files). Remedy: give the folder, or choose the backend that loads this file (a .gguf: backend = llamacpp).");
+            else if (ModelPreflight.Readable(findings, () => family = ModelConfig.Load(folder).Family))
+                ModelPreflight.Readable(findings, () => SafetensorsWeightSource.Open(folder).Dispose());
+        }
+        if (family == ModelFamily.Gpt2 && config.Quantization != "none")
+            findings.At("quantization", null).Error(DiagnosticCodes.InputInvalid,
+                $"quantization = {config.Quantization} is implemented for the Llama family (Llama, Mistral, Qwen2, Qwen3), and the model is GPT-2. Remedy: set quantization = none, or choose a model of the Llama family.");
+        if (config.BackendOptions.TryGetValue(LibtorchPath, out var value) && value is string libtorch
+            && !new[] { libtorch, Path.Combine(libtorch, "lib") }.Any(dir => File.Exists(Path.Combine(dir, "libtorch.so"))))
+            findings.At(LibtorchPath, null).Error(DiagnosticCodes.BackendUnavailable,
+                $"{LibtorchPath} = \"{libtorch}\" holds no libtorch.so (looked in it and in its lib/ folder). Remedy: point it at the torch/lib folder of a CUDA PyTorch (or libtorch 2.10), or remove it to use the CPU build shipped with lem.");
     }
 
     public IReadOnlyList<DeviceSpec> DevicesUsed(ExperimentConfig config) => config.DevicesUsed;

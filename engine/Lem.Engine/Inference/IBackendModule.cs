@@ -38,6 +38,18 @@ public interface IBackendModule
     /// </summary>
     string ResolveModel(ModelSpec model, string baseFolder);
 
+    /// <summary>
+    /// Pre-flight: what this backend can tell about <paramref name="config"/> before anything runs, without loading,
+    /// writing or starting anything: the model it names exists and is one it runs (a synthetic preset that exists and that
+    /// it can write, a folder or file with a readable config of a family it runs), and what it needs from this machine is
+    /// there (a server command on PATH, a native library). Findings use the pre-flight codes
+    /// (<see cref="DiagnosticCodes.InputMissing"/> to <see cref="DiagnosticCodes.BackendUnavailable"/>) at the parameter
+    /// they are about. It may read the model, device, precision, quantization, parallel settings and its own section; the
+    /// engine asks once per distinct combination of those. The default finds nothing.
+    /// </summary>
+    /// <param name="baseFolder">What relative paths are relative to (the script's folder), as for <see cref="ResolveModel"/>.</param>
+    void Preflight(ExperimentConfig config, string baseFolder, Findings findings) { }
+
     /// <summary>The devices the model runs on for this configuration: what <c>measurement.gpus</c> meters when it is unset.</summary>
     IReadOnlyList<DeviceSpec> DevicesUsed(ExperimentConfig config);
 

@@ -1,3 +1,4 @@
+using Lem.Engine.Config;
 using Lem.Engine.Inference;
 
 namespace Lem.Models.Synthetic;
@@ -76,27 +77,33 @@ public static class SyntheticPresets
     public static IReadOnlyList<string> Specs => All.Select(p => p.Spec).ToList();
 
     /// <summary>Finds a preset by arch and preset name.</summary>
-    public static SyntheticPreset Get(string arch, string preset)
-    {
-        string a = arch.Trim().ToLowerInvariant(), p = preset.Trim().ToLowerInvariant();
-        return All.FirstOrDefault(x => x.Arch == a && x.Name == p)
-            ?? throw new InferenceException($"synthetic model '{arch}:{preset}' is not a preset. Remedy: use one of {string.Join(", ", Specs)}.");
-    }
+    public static SyntheticPreset Get(string arch, string preset) =>
+        Find(arch + ":" + preset) ?? throw new InferenceException($"synthetic model '{arch}:{preset}' is not a preset. Remedy: use one of {string.Join(", ", Specs)}.");
 
     /// <summary>Resolves <c>tiny</c>, <c>llama-3.2-1b</c>, <c>qwen3:tiny</c>, <c>qwen3-tiny</c> to a preset.</summary>
-    public static SyntheticPreset Resolve(string name)
+    public static SyntheticPreset Resolve(string name) => Find(name) ?? throw new InferenceException(UnknownMessage(name));
+
+    /// <summary>The preset <paramref name="name"/> means (as <see cref="Resolve"/> reads it), or null when it means none.</summary>
+    public static SyntheticPreset? Find(string name)
     {
         string n = name.Trim().ToLowerInvariant();
         int colon = n.IndexOf(':');
         if (colon >= 0)
-            return Get(n[..colon], n[(colon + 1)..]);
+            return All.FirstOrDefault(x => x.Arch == n[..colon] && x.Name == n[(colon + 1)..]);
         if (n == "tiny")
-            return Get("llama", "tiny");
+            return Find("llama:tiny");
         if (n.EndsWith("-tiny", StringComparison.Ordinal) && Architectures.Contains(n[..^5]))
-            return Get(n[..^5], "tiny");
+            return Find(n[..^5] + ":tiny");
         var byName = All.Where(p => p.Name == n && p.Name != "tiny").ToList();
-        if (byName.Count == 1)
-            return byName[0];
-        throw new InferenceException($"synthetic model '{name}' is not a preset. Remedy: use one of tiny, {string.Join(", ", All.Where(p => p.Name != "tiny").Select(p => p.Name))}, or arch:preset ({string.Join(", ", Specs)}).");
+        return byName.Count == 1 ? byName[0] : null;
+    }
+
+    /// <summary>Why <paramref name="name"/> is not a preset, with the closest names and the remedy.</summary>
+    public static string UnknownMessage(string name)
+    {
+        var names = new[] { "tiny" }.Concat(All.Where(p => p.Name != "tiny").Select(p => p.Name)).Concat(Specs).Distinct().ToList();
+        var closest = NameSuggester.Closest(name, names);
+        return $"synthetic model '{name}' is not a preset. Remedy: use one of tiny, {string.Join(", ", All.Where(p => p.Name != "tiny").Select(p => p.Name))}, " +
+            $"or arch:preset ({string.Join(", ", Specs)}) (lem model presets lists them){(closest is null ? "." : $"; did you mean '{closest}'?")}";
     }
 }

@@ -34,6 +34,20 @@ let run (scope: Scope) (validated: ValidatedExperiments) (campaigns: Map<string,
         | None ->
             targetError id
             None
+    // how many runs `run NAME` starts: refused above the limit, a warning above RunLimits.warnAbove, an error at none
+    let checkRunCount (id: Ident) (kind: TargetKind) =
+        let experiments, runs = RunCount.ofTarget scope.Registry validated.Experiments validated.Sweeps campaigns id.Name kind
+        let what = RunCount.describe campaigns id.Name experiments
+        match kind with
+        | SweepTarget when experiments = 0 && not validated.Sweeps[id.Name].Dropped.IsEmpty ->
+            error Codes.NothingToRun id.Range
+                (sprintf "run %s does nothing: every member of sweep '%s' was dropped (see the LEM0232 notes). Remedy: sweep values its backend takes" id.Name id.Name)
+        | CampaignTarget -> () // the campaign's definition says when it has too many runs or none
+        | _ when runs > bigint scope.MaxRuns -> error Codes.TooManyRuns id.Range (RunLimits.tooMany what "runs" runs scope.MaxRuns)
+        | _ -> ()
+        if runs > bigint RunLimits.warnAbove && runs <= bigint scope.MaxRuns then
+            report (SyntaxDiagnostic.warning Codes.ManyRuns id.Range
+                (sprintf "%s starts %s runs; check that the sweep is the one you mean (lem plan lists them)" what (RunLimits.text runs)))
     let actions =
         located
         |> List.mapi (fun i l -> i, l)
@@ -41,7 +55,10 @@ let run (scope: Scope) (validated: ValidatedExperiments) (campaigns: Map<string,
             if not l.IsRoot then None
             else
                 match l.Statement with
-                | Run(id, r) -> target i id (fun k -> RunAction(id.Name, k, r))
+                | Run(id, r) ->
+                    target i id (fun k ->
+                        checkRunCount id k
+                        RunAction(id.Name, k, r))
                 | Analyze(id, clauses, r) ->
                     Analyses.checkClauses scope.Registry report clauses
                     target i id (fun k -> AnalyzeAction(id.Name, k, clauses, r))

@@ -33,6 +33,10 @@ let run (scope: Scope) (validated: ValidatedExperiments) : Map<string, CheckedCa
             match defs.ByName[name] with
             | Campaign(n, assignments, _) ->
                 let campaign = CampaignSettings.read scope.Lets report lookupMember n assignments
+                let runs = bigint campaign.Experiments.Length * bigint campaign.Cycles
+                if runs > bigint scope.MaxRuns then
+                    report (SyntaxDiagnostic.error Codes.TooManyRuns n.Range
+                        (RunLimits.tooMany (sprintf "campaign '%s' (%d experiments x %d cycles)" n.Name campaign.Experiments.Length campaign.Cycles) "runs" runs scope.MaxRuns))
                 ownCyclesWarnings report validated.Experiments n campaign
                 Some(n.Name, campaign)
             | _ -> None)

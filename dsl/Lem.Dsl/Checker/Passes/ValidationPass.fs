@@ -20,15 +20,6 @@ let private backendOf (registry: Registry) (e: CheckedExperiment) =
         | Some d when not (isNull (box d.Default)) -> fromValue d.Default
         | _ -> ""
 
-/// Where a finding about `parameter` points: the step that last set it, else the validator's location, else the experiment.
-let private rangeOf (e: CheckedExperiment) (parameter: string) (location: Provenance) =
-    match (if isNull parameter then None else e.History.TryFind parameter) with
-    | Some steps when not steps.IsEmpty -> (List.last steps).Range
-    | _ ->
-        match location with
-        | :? Provenance.Assignment as a -> Range.point a.File a.Line a.Column
-        | _ -> e.Range
-
 /// (parameter, the backends it applies to, the experiment's backend) for every value its backend does not take.
 let private notApplicable (registry: Registry) (e: CheckedExperiment) =
     let backend = backendOf registry e
@@ -58,7 +49,7 @@ let run (scope: Scope) (declared: Map<string, CheckedExperiment>) (expansion: Sw
         let skipped = notApplicable registry e |> List.map (fun (p, _, _) -> p) |> set
         for d in registry.Validate e.Values do
             if not (skipped.Contains d.Parameter) then
-                report { Code = d.Code; Severity = d.Severity; Range = rangeOf e d.Parameter d.Location; Message = d.Message }
+                report (FindingSite.ofDiagnostic e d)
     // in definition order, so that findings at one place keep the order of the experiments
     let mutable experiments = Map.empty
     for name in scope.Definitions.Order do
@@ -67,7 +58,7 @@ let run (scope: Scope) (declared: Map<string, CheckedExperiment>) (expansion: Sw
             let e = withOverrides e
             validate e
             for (p, backends, backend) in notApplicable registry e do
-                report (SyntaxDiagnostic.error NotApplicable (rangeOf e p null) (sprintf "%s does not apply to backend %s (it applies to %s)" p backend backends))
+                report (SyntaxDiagnostic.error NotApplicable (FindingSite.range e p null) (sprintf "%s does not apply to backend %s (it applies to %s)" p backend backends))
             experiments <- experiments.Add(name, e)
         | None -> ()
     let mutable sweeps = expansion.Sweeps

@@ -23,6 +23,30 @@ public sealed class FilePromptSource(FilePromptOptions options) : IPromptSource
     public PromptSet Load(ITextTokenizer tokenizer)
     {
         var path = Options.Path;
+        var (entries, skipped) = ReadEntries();
+        var prompts = new Prompt[entries.Count];
+        for (var i = 0; i < prompts.Length; i++)
+        {
+            var (line, text) = entries[i];
+            var ids = tokenizer.Encode(text);
+            if (ids.Length == 0)
+                throw new WorkloadException($"{path}:{line}: this prompt encodes to 0 tokens. Remove the record or give it text.", "prompts");
+            prompts[i] = new Prompt(i, text, ids);
+        }
+        var warnings = skipped > 0
+            ? new[] { $"{path}: {skipped} records without a human turn were skipped." }
+            : Array.Empty<string>();
+        return new PromptSet(prompts, Description, warnings);
+    }
+
+    /// <summary>
+    /// The prompts' texts (after shuffle and sample) with their lines, and how many records had no prompt: everything
+    /// short of tokenizing, so that a check before any run (pre-flight) finds a missing, malformed or short file.
+    /// </summary>
+    /// <exception cref="WorkloadException">The file is missing, not UTF-8, malformed for its format, or holds fewer prompts than sample.</exception>
+    public (IReadOnlyList<(int Line, string Text)> Entries, int Skipped) ReadEntries()
+    {
+        var path = Options.Path;
         if (!File.Exists(path))
             throw new WorkloadException($"prompts: file not found: {path}. Check the path (it is relative to the folder of the file that names it).", "prompts");
         if (Options.Column is not null && Options.Format is not (PromptFileFormat.Jsonl or PromptFileFormat.Json or PromptFileFormat.Csv))
@@ -31,15 +55,16 @@ public sealed class FilePromptSource(FilePromptOptions options) : IPromptSource
         if (Options.Sample is < 1)
             throw new WorkloadException($"prompts: sample = {Options.Sample} must be at least 1 (or left out to take every prompt).", "prompts");
 
-        var container = ContainerOf(path, Options.Format);
+        var text = PromptFileReader.ReadText(path);
+        var container = ContainerOf(path, text, Options.Format);
         var column = Options.Column ?? FilePromptOptions.DefaultColumn;
         var entries = new List<(int Line, string Text)>();
         var skipped = 0;
-        PromptFileReader.Read(path, container, record =>
+        PromptFileReader.Read(path, text, container, record =>
         {
-            var text = PromptRecordAdapter.Extract(path, record, Options.Format, column);
-            if (text is null) skipped++;
-            else entries.Add((record.Line, text));
+            var prompt = PromptRecordAdapter.Extract(path, record, Options.Format, column);
+            if (prompt is null) skipped++;
+            else entries.Add((record.Line, prompt));
         });
         if (entries.Count == 0)
             throw new WorkloadException($"{path}: no prompts found{(skipped > 0 ? $" ({skipped} records had no human turn)" : "")}. Check the file and its format (format = {FormatName(Options.Format)}).", "prompts");
@@ -59,25 +84,12 @@ public sealed class FilePromptSource(FilePromptOptions options) : IPromptSource
                 throw new WorkloadException($"{path}: sample = {sample} but the file holds only {entries.Count} prompts. Lower sample, or leave it out to take them all.", "prompts");
             entries.RemoveRange(sample, entries.Count - sample);
         }
-
-        var prompts = new Prompt[entries.Count];
-        for (var i = 0; i < prompts.Length; i++)
-        {
-            var (line, text) = entries[i];
-            var ids = tokenizer.Encode(text);
-            if (ids.Length == 0)
-                throw new WorkloadException($"{path}:{line}: this prompt encodes to 0 tokens. Remove the record or give it text.", "prompts");
-            prompts[i] = new Prompt(i, text, ids);
-        }
-        var warnings = skipped > 0
-            ? new[] { $"{path}: {skipped} records without a human turn were skipped." }
-            : Array.Empty<string>();
-        return new PromptSet(prompts, Description, warnings);
+        return (entries, skipped);
     }
 
     public static string FormatName(PromptFileFormat format) => format.ToString().ToLowerInvariant();
 
-    private static PromptFileReader.Container ContainerOf(string path, PromptFileFormat format)
+    private static PromptFileReader.Container ContainerOf(string path, string text, PromptFileFormat format)
     {
         switch (format)
         {
@@ -92,7 +104,7 @@ public sealed class FilePromptSource(FilePromptOptions options) : IPromptSource
                 throw new WorkloadException($"{path}: ShareGPT conversations need a JSON or JSON-lines file, not CSV.", "prompts");
             return PromptFileReader.Container.Csv;
         }
-        return PromptFileReader.SniffJson(path)
+        return PromptFileReader.SniffJson(text)
             ?? throw new WorkloadException(
                 $"{path}:1: format = {FormatName(format)} expects JSON records (a JSON array, or one object per line) or a .csv file. Check the file, or choose another format.", "prompts");
     }

@@ -3,36 +3,56 @@ using System.Text.Json;
 
 namespace Lem.Engine.Workload.Prompts;
 
-/// <summary>Reads the records of JSON-lines, JSON-array, CSV and plain-text files, with line numbers for every message.</summary>
+/// <summary>
+/// Reads the records of JSON-lines, JSON-array, CSV and plain-text files, with line numbers for every message. The file
+/// is read once, as strict UTF-8 (<see cref="InputText"/>): bytes that are not UTF-8 are an error at their position.
+/// </summary>
 internal static class PromptFileReader
 {
     public enum Container { JsonLines, JsonArray, Csv, TextLines }
 
-    public static void Read(string path, Container container, Action<SourceRecord> onRecord)
+    /// <summary>The file's text; not UTF-8 is a <see cref="WorkloadException"/> for <c>prompts</c> naming the line, column and byte offset.</summary>
+    public static string ReadText(string path)
+    {
+        try
+        {
+            return InputText.ReadFile(path);
+        }
+        catch (InputTextException e)
+        {
+            throw new WorkloadException("prompts: " + e.Message, "prompts", e);
+        }
+    }
+
+    public static void Read(string path, string text, Container container, Action<SourceRecord> onRecord)
     {
         switch (container)
         {
-            case Container.JsonLines: ReadJsonLines(path, onRecord); break;
-            case Container.JsonArray: ReadJsonArray(path, onRecord); break;
-            case Container.Csv: ReadCsv(path, onRecord); break;
-            case Container.TextLines: ReadTextLines(path, onRecord); break;
+            case Container.JsonLines: ReadJsonLines(path, text, onRecord); break;
+            case Container.JsonArray: ReadJsonArray(path, text, onRecord); break;
+            case Container.Csv: ReadCsv(path, text, onRecord); break;
+            case Container.TextLines: ReadTextLines(text, onRecord); break;
             default: throw new ArgumentOutOfRangeException(nameof(container), container, null);
         }
     }
 
-    /// <summary>'[' first means a JSON array, '{' first means JSON lines; null when the file starts with neither.</summary>
-    public static Container? SniffJson(string path)
+    /// <summary>'[' first means a JSON array, '{' first means JSON lines; null when the text starts with neither.</summary>
+    public static Container? SniffJson(string text)
     {
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        int c;
-        while ((c = reader.Read()) >= 0 && char.IsWhiteSpace((char)c)) { }
-        return c switch { '[' => Container.JsonArray, '{' => Container.JsonLines, _ => null };
+        var first = text.AsSpan().TrimStart();
+        return first.IsEmpty ? null : first[0] switch { '[' => Container.JsonArray, '{' => Container.JsonLines, _ => null };
     }
 
-    private static void ReadTextLines(string path, Action<SourceRecord> onRecord)
+    private static IEnumerable<string> Lines(string text)
+    {
+        using var reader = new StringReader(text);
+        while (reader.ReadLine() is { } line) yield return line;
+    }
+
+    private static void ReadTextLines(string content, Action<SourceRecord> onRecord)
     {
         var line = 0;
-        foreach (var text in File.ReadLines(path))
+        foreach (var text in Lines(content))
         {
             line++;
             if (string.IsNullOrWhiteSpace(text)) continue;
@@ -40,10 +60,10 @@ internal static class PromptFileReader
         }
     }
 
-    private static void ReadJsonLines(string path, Action<SourceRecord> onRecord)
+    private static void ReadJsonLines(string path, string content, Action<SourceRecord> onRecord)
     {
         var line = 0;
-        foreach (var text in File.ReadLines(path))
+        foreach (var text in Lines(content))
         {
             line++;
             if (string.IsNullOrWhiteSpace(text)) continue;
@@ -62,11 +82,9 @@ internal static class PromptFileReader
         }
     }
 
-    private static void ReadJsonArray(string path, Action<SourceRecord> onRecord)
+    private static void ReadJsonArray(string path, string content, Action<SourceRecord> onRecord)
     {
-        var bytes = File.ReadAllBytes(path);
-        var start = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
-        var data = bytes.AsMemory(start);
+        var data = Encoding.UTF8.GetBytes(content).AsMemory();
         var lineStarts = LineStarts(data.Span);
         var reader = new Utf8JsonReader(data.Span, isFinalBlock: true, state: default);
         try
@@ -91,10 +109,10 @@ internal static class PromptFileReader
         }
     }
 
-    private static void ReadCsv(string path, Action<SourceRecord> onRecord)
+    private static void ReadCsv(string path, string content, Action<SourceRecord> onRecord)
     {
         string[]? header = null;
-        foreach (var row in CsvParser.Parse(path, File.ReadAllText(path)))
+        foreach (var row in CsvParser.Parse(path, content))
         {
             if (header is null)
             {
