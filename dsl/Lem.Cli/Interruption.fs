@@ -13,9 +13,10 @@ open System.Runtime.InteropServices
 open System.Threading
 open System.Threading.Tasks
 
-/// How long a graceful stop may take before lem stops at once (a scheduler's SIGTERM is followed by SIGKILL, 30 s
-/// later by default in SLURM).
-let grace = TimeSpan.FromSeconds 10.0
+/// How long a graceful stop may take before lem stops at once: long enough for a launched server's own stop grace
+/// (server.stop_grace, 15 s by default), short of the SIGKILL a scheduler sends after its SIGTERM (30 s later by
+/// default in SLURM).
+let grace = TimeSpan.FromSeconds 25.0
 
 let private source = new CancellationTokenSource()
 let private gate = obj ()
@@ -60,16 +61,18 @@ let private onSignal (graceful: bool) (context: PosixSignalContext) =
                 true
             | Some _ -> false)
     if first && graceful then
-        eprintfn "lem: %s: stopping after cleaning up (the run in progress is marked interrupted); a second Ctrl-C or SIGTERM stops at once" (name context.Signal)
         source.Cancel()
+        eprintfn "lem: %s: stopping after cleaning up (the run in progress is marked interrupted); a second Ctrl-C or SIGTERM stops at once" (name context.Signal)
         Task.Delay(grace).ContinueWith(fun (_: Task) ->
             eprintfn "lem: the work did not stop within %.0f s; stopping at once" grace.TotalSeconds
             stopNow ()) |> ignore
     else
         stopNow ()
 
-/// Handles SIGINT and SIGTERM from now on: <paramref name="graceful"/> for commands that run experiments.
+/// Handles SIGINT and SIGTERM from now on: <paramref name="graceful"/> for commands that run experiments (backends
+/// then leave those signals to lem: the runner's teardown stops what they launched).
 let listen (graceful: bool) =
+    Lem.Engine.Running.StopSignals.HandledByHost <- graceful
     if not (OperatingSystem.IsWindows()) then
         registrations <-
             [ for signal in [ PosixSignal.SIGINT; PosixSignal.SIGTERM ] -> PosixSignalRegistration.Create(signal, Action<_>(onSignal graceful)) ]

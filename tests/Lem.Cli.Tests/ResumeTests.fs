@@ -103,6 +103,34 @@ let tests =
             Expect.equal (skipped resumed) 1 "the completed run is skipped"
             expectEachOnce dir [ "a#cycle1"; "slow#cycle1" ]
 
+        testCase "Ctrl-C while a launched server serves the run: the runner's teardown stops the server and the run is interrupted, not failed" <| fun () ->
+            let dir = workDir "server-sigint"
+            let marker = Guid.NewGuid().ToString("N")
+            // the repository's OpenAI-compatible test server, launched by lem as if it were vLLM; the marker finds it among processes
+            let server = Path.Combine(AppContext.BaseDirectory, "Lem.Backends.Server.TestServer.dll")
+            let script =
+                $"experiment served {{\n  backend = vllm\n  model = \"{tinyModel.Value}\"\n  server.command = [\"dotnet\", \"{server}\"]\n"
+                + $"  server.extra_args = [\"--lem-test-marker\", \"{marker}\"]\n  max_new_tokens = 2\n  prompts = synthetic(count = 4, input_tokens = 8)\n"
+                + "  traffic.mode = constant\n  traffic.qps = 1\n  warmup.count = 0\n}\nrun served\n"
+            write dir "served.lem" script |> ignore
+            let serversRunning () =
+                Directory.GetDirectories "/proc"
+                |> Array.filter (fun d ->
+                    try (Path.GetFileName d |> Seq.forall Char.IsDigit) && File.ReadAllText(Path.Combine(d, "cmdline")).Contains marker
+                    with _ -> false)
+            let lem = start dir [ "run"; "served.lem" ]
+            waitUntil "the measurement" lem (fun () -> lem.StderrText.Contains "measuring 4 requests")
+            Expect.equal (serversRunning ()).Length 1 "the launched server serves the run"
+            signal lem SIGINT
+            let stopped = finish lem (minutes 2.0)
+            Expect.equal stopped.ExitCode 130 "128 + SIGINT"
+            Expect.stringContains stopped.Stderr "interrupted: 0 of 1 runs done; rerun the same command to resume" "the line"
+            Expect.isEmpty (serversRunning ()) "the server is stopped"
+            let log = Directory.GetFiles(Path.Combine(cacheDir, "server-logs")) |> Array.map File.ReadAllText |> Array.find (fun t -> t.Contains marker)
+            Expect.stringContains log "[lem] stopped by lem: SIGTERM to process group" "by the runner's teardown (its models disposed)"
+            let cut = runFolders (Path.Combine(dir, "results")) |> Array.exactlyOne
+            Expect.stringContains (File.ReadAllText(Path.Combine(cut, "INTERRUPTED"))) "lem was stopped" "the run is interrupted, not failed"
+
         testCase "kill -9 right after a run completes: the lock it left does not block and the rerun repeats no run" <| fun () ->
             let dir = workDir "kill9"
             let results = Path.Combine(dir, "results")
