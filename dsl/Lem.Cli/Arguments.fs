@@ -246,6 +246,34 @@ type ReportArgs =
             | Folder _ -> "a results folder."
             | Out _ -> "where to write the report (default RESULTS/report)."
 
+type MeasureArgs =
+    | Gpus of devices: string
+    | Baseline of duration: string
+    | Out of folder: string
+    | Name of name: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Gpus _ -> "the GPUs the program uses, comma-separated (cuda:0,cuda:1); none given: host energy only."
+            | Baseline _ -> "idle baseline measured before the program starts (10s, 1m; default 0s: none)."
+            | Out _ -> "results folder (default ./results)."
+            | Name _ -> "the name its runs are recorded under (default: the script's or program's file name); repeated runs of one name are its cycles."
+
+type DaemonArgs =
+    | [<MainCommand; ExactlyOnce>] Script of file: string
+    | Once
+    | Now
+    | Max_Late of duration: string
+    | Results of folder: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Script _ -> "the .lem script whose scheduled campaigns to run (a campaign with schedule = \"CRON\" that a run statement names)."
+            | Once -> "handle what is due now (or, with --now, the next occurrence) and exit; without it, wait for each occurrence until every cycle has run."
+            | Now -> "run the next occurrence at once instead of waiting for its time."
+            | Max_Late _ -> "an occurrence lem reaches later than this after its time is skipped as missed (default 1h)."
+            | Results _ -> "results folder (default: each experiment's results.dir, normally ./results)."
+
 type LemArgs =
     | Version
     | [<CliPrefix(CliPrefix.None)>] Run of ParseResults<RunArgs>
@@ -260,6 +288,8 @@ type LemArgs =
     | [<CliPrefix(CliPrefix.None)>] Flops of ParseResults<FlopsArgs>
     | [<CliPrefix(CliPrefix.None)>] Env of ParseResults<EnvArgs>
     | [<CliPrefix(CliPrefix.None)>] Report of ParseResults<ReportArgs>
+    | [<CliPrefix(CliPrefix.None)>] Measure of ParseResults<MeasureArgs>
+    | [<CliPrefix(CliPrefix.None)>] Daemon of ParseResults<DaemonArgs>
     interface IArgParserTemplate with
         member a.Usage =
             match a with
@@ -276,3 +306,5 @@ type LemArgs =
             | Flops _ -> "parameter counts and FLOPs of a model from its config.json."
             | Env _ -> "the environment and each meter's health."
             | Report _ -> "an HTML report of a results folder."
+            | Measure _ -> "measure any program: lem measure [--gpus cuda:0] -- PROGRAM ARGS... (energy, baseline, validity; tokens if it prints them)."
+            | Daemon _ -> "run a script's scheduled campaigns (schedule = \"0 2 * * *\") at their times, surviving restarts."

@@ -4,7 +4,8 @@ open Argu
 open Lem.Cli.Arguments
 open Lem.Cli.Commands
 
-let private dispatch (results: ParseResults<LemArgs>) =
+/// <param name="command">`lem measure`: what follows its `--` (the program and its arguments, never parsed by lem).</param>
+let private dispatch (command: string list) (results: ParseResults<LemArgs>) =
     match results.TryGetSubCommand() with
     | Some(Run args) -> ScriptCommands.runCommand args
     | Some(Check args) -> ScriptCommands.checkCommand args
@@ -18,6 +19,8 @@ let private dispatch (results: ParseResults<LemArgs>) =
     | Some(Flops args) -> FlopsCommand.run args
     | Some(Env args) -> EnvCommand.run args
     | Some(Report args) -> ReportCommand.run args
+    | Some(Measure args) -> MeasureCommand.run args command
+    | Some(Daemon args) -> DaemonCommand.run args
     | Some Version
     | None when results.Contains Version ->
         printfn "lem %s" (Lem.Engine.Measurement.EnvironmentInfo.CurrentToolVersion())
@@ -35,16 +38,25 @@ let private sweepCache () =
 [<EntryPoint>]
 let main argv =
     let parser = ArgumentParser.Create<LemArgs>(programName = "lem")
+    // `lem measure [OPTIONS] -- PROGRAM ARGS...`: lem parses only what comes before the `--`
+    let argv, command =
+        match Array.tryHead argv, Array.tryFindIndex ((=) "--") argv with
+        | Some "measure", Some dashes -> argv[.. dashes - 1], List.ofArray argv[dashes + 1 ..]
+        | _ -> argv, []
     try
         let results = parser.ParseCommandLine(argv, raiseOnUsage = true)
-        // commands that run experiments stop after cleaning up; the others stop at once (their temporaries still go)
-        Interruption.listen (match results.TryGetSubCommand() with Some(Run _) | Some(Experiment _) -> true | _ -> false)
+        // commands that run experiments stop after cleaning up; lem measure passes the signals on to its program; the
+        // others stop at once (their temporaries and launched servers still go)
+        match results.TryGetSubCommand() with
+        | Some(Run _) | Some(Experiment _) -> Interruption.listen true
+        | Some(Measure _) -> ()
+        | _ -> Interruption.listen false
         sweepCache ()
         // a command without its subcommand (`lem config`) raises ArguParseException from GetSubCommand: usage, exit 2
         let code =
             UserError.guard (fun () ->
                 try
-                    dispatch results
+                    dispatch command results
                 with :? ArguParseException as e ->
                     eprintfn "%s" e.Message
                     2)

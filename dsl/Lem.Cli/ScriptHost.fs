@@ -27,6 +27,7 @@ let holder =
         else "'" + arg.Replace("'", "'\\''") + "'"
     lazy (LockHolder.Current("lem " + String.Join(" ", Environment.GetCommandLineArgs() |> Array.skip 1 |> Array.map quote)))
 
+/// The engine's planned runs of a run request (results.dir overridden by --results).
 let plannedRuns (options: HostOptions) (request: RunRequest) =
     let baseFolder = Path.GetDirectoryName(Path.GetFullPath options.ScriptPath)
     request.Runs
@@ -59,6 +60,13 @@ type HeldFolders() =
         member _.Dispose() =
             for l in held.Values do l.Dispose()
 
+/// Checks the run's results folders and sweeps them, without their lock (`--only` tasks and lem daemon share a folder
+/// with other processes; per-run claims keep each run once).
+let prepareShared (runs: PlannedRun list) =
+    for folder in resultsFolders runs do
+        ensureWritable folder
+        sweep folder
+
 /// How far the runs of this lem process got, for the line printed when it is stopped.
 type private Tally() =
     member val Planned = 0 with get, set
@@ -69,7 +77,8 @@ type private Tally() =
         let current = t.Current |> Option.map (fun c -> c.Completed) |> Option.defaultValue 0
         sprintf "interrupted: %d of %d runs done; rerun the same command to resume" (t.DoneBefore + current) t.Planned
 
-let private manifestFolder (options: HostOptions) (request: RunRequest) (runs: PlannedRun list) =
+/// The run manifest of a request: RESULTS/manifests/SCRIPT.TARGET/, one entry file per planned run (RESULTS: the first run's results folder).
+let manifestFolder (options: HostOptions) (request: RunRequest) (runs: PlannedRun list) =
     let script = Path.GetFileNameWithoutExtension options.ScriptPath
     Path.Combine(Path.GetFullPath runs.Head.Config.ResultsDir, "manifests", $"{script}.{request.Target}")
 
@@ -77,6 +86,18 @@ let private manifestFolder (options: HostOptions) (request: RunRequest) (runs: P
 let private busyMessage (busy: IReadOnlyList<struct (string * string)>) (total: int) =
     let each = busy |> Seq.map (fun struct (key, who) -> $"{key} by {who}") |> String.concat "; "
     $"{busy.Count} of {total} planned run(s) are being run by another process ({each}), so they were left to it. Remedy: when it has finished, rerun this command: it picks up their results and runs whatever is left."
+
+/// The campaign runner of lem run and lem daemon: each run through the experiment runner, its summary on stdout, each
+/// run under its claim, stopped by Ctrl-C or SIGTERM.
+let campaignRunner (runner: ExperimentRunner) =
+    CampaignRunner(
+        (fun run configHash ->
+            let outcome = runner.Run(run, configHash)
+            printfn "%s" outcome.Summary
+            outcome),
+        log = Console.Error,
+        cancellation = Interruption.token,
+        holder = holder.Value)
 
 let private runExperiments (options: HostOptions) (held: HeldFolders) (tally: Tally) (runner: ExperimentRunner) (request: RunRequest) : Result<unit, string> =
     try
@@ -89,21 +110,13 @@ let private runExperiments (options: HostOptions) (held: HeldFolders) (tally: Ta
                 printfn "  %s  model=%O device=%O precision=%s batch_size=%d" r.Key r.Config.Model r.Config.Device r.Config.PrecisionText r.Config.Batching.BatchSize
             Ok()
         else
-            if not options.Only then held.Hold(resultsFolders runs)
-            else
-                for folder in resultsFolders runs do
-                    ensureWritable folder
-                    sweep folder
+            if not options.Only then held.Hold(resultsFolders runs) else prepareShared runs
+            match request.Schedule with
+            | Some schedule ->
+                eprintfn "note: campaign %s has schedule \"%s\": lem run runs its cycles now; lem daemon %s runs one at each occurrence" request.Target schedule options.ScriptPath
+            | None -> ()
             let manifest = RunManifest.Open(manifestFolder options request runs)
-            let campaign =
-                CampaignRunner(
-                    (fun run configHash ->
-                        let outcome = runner.Run(run, configHash)
-                        printfn "%s" outcome.Summary
-                        outcome),
-                    log = Console.Error,
-                    cancellation = Interruption.token,
-                    holder = holder.Value)
+            let campaign = campaignRunner runner
             tally.Current <- Some campaign
             let outcome = campaign.Run(Array.ofList runs, CampaignOptions(request.Gap, request.CycleGap, options.Fresh), manifest)
             tally.Current <- None

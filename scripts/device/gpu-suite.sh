@@ -4,7 +4,7 @@
 # and copying the repository there. Needs python3 with torch, transformers, safetensors and pynvml.
 #
 #   scripts/device/gpu-suite.sh [meters] [env] [fixture] [bench] [parity] [dataparallel] [pipeline] [phases]
-#                               [decode-check] [decode-bench] [decode-profile] [server]   (default:
+#                               [decode-check] [decode-bench] [decode-profile] [server] [measure]   (default:
 #   all but dataparallel, pipeline, phases and the decode sections,
 #   in that order;
 #   meters first so that the idle baseline is read on a GPU that has not just been loaded)
@@ -18,6 +18,8 @@
 #   server (issue 17): lem starts the llama-server that LLAMA_SERVER names (a CUDA build), serves the Llama-3.2-1B shape
 #     as a GGUF lem writes, drives it at 1 and 8 requests in flight (server.lem) and prints lem's figures beside the
 #     server's own timings and GPU J/token (server_table.py).
+#   measure (issue 20): lem measure --gpus cuda:0 -- python3 measure_check.py --load 20 (a steady bf16 matmul load)
+#     against pynvml's own counter read at the script's first and last statement (measure_check.py; within 1%).
 #
 # Prints the figures and writes logs and JSON to $OUT (default ./gpu-out). Each section runs even if an
 # earlier one failed; the exit code is 1 when any section failed.
@@ -205,6 +207,11 @@ server)
   "$LEM" run --fresh --set "server.command=[\"$LLAMA_SERVER\"]" scripts/device/server.lem 2>&1 | tee "$OUT/server-lem.txt" || failed+=(server-lem)
   "$LEM" results --dir gpu-results-server export --format json > "$OUT/server-lem.json" || failed+=(server-export)
   $PY scripts/device/server_table.py "$OUT/server-lem.json" | tee "$OUT/server-table.md" || failed+=(server-table)
+  ;;
+measure)
+  section "lem measure of a python script against pynvml's counter read around the script's body (within 1%)"
+  rm -rf gpu-results-measure
+  $PY scripts/device/measure_check.py --lem "$LEM" --out gpu-results-measure --seconds ${MEASURE_SECONDS:-20} | tee "$OUT/measure-check.txt" || failed+=(measure)
   ;;
 meters)
   section "meter self-check: steady 30 s load, idle power, throttling, short window"

@@ -15,7 +15,7 @@ let private json (file: string) =
 let private expectCompletedRun (runFolder: string) =
     Expect.isTrue (isDone runFolder) $"DONE marker in {runFolder}"
     let raw = json (Path.Combine(runFolder, "raw-worker0.json"))
-    Expect.equal (raw.GetProperty("schema_version").GetInt32()) 1 "schema_version"
+    Expect.equal (raw.GetProperty("schema_version").GetInt32()) Lem.Engine.Results.Schema.SchemaVersions.Current "schema_version"
     let config = raw.GetProperty "config"
     let maxNew = config.GetProperty "max_new_tokens"
     Expect.equal (maxNew.GetProperty("value").GetInt32()) 4 "config value"

@@ -18,4 +18,6 @@ let all =
         ReplTests.tests
         ExampleTests.tests
         FsiTests.tests
+        MeasureTests.tests
+        DaemonTests.tests
     ]

@@ -25,6 +25,9 @@ let diagnosticTable =
       "campaign unknown key", "experiment a {}\ncampaign c {\n  experiments = [a]\n  cylces = 3\n}", [ "LEM0240", 4, 3 ]
       "campaign unknown experiment", "experiment a {}\ncampaign c { experiments = [a, b] }", [ "LEM0211", 2, 32 ]
       "campaign bad order", "experiment a {}\ncampaign c { experiments = [a]; order = random }", [ "LEM0241", 2, 41 ]
+      "campaign schedule not cron", "experiment a {}\ncampaign c {\n  experiments = [a]\n  schedule = \"0 25 * * *\"\n}", [ "LEM0244", 4, 14 ]
+      "campaign schedule not text", "experiment a {}\ncampaign c { experiments = [a]; schedule = 2 }", [ "LEM0241", 2, 44 ]
+      "campaign schedule", "experiment a {}\ncampaign c { experiments = [a]; cycles = 7; schedule = \"0 2 * * *\" }", []
       "run unknown", "experiment a {}\nrun b", [ "LEM0250", 2, 5 ]
       "unknown metric", "experiment a {}\nanalyze a {\n  table energy_per_output_token, ttft_ms_p50 by batching.batch_size\n}", [ "LEM0252", 3, 9 ]
       "every metric docs/metrics.md defines is accepted", "experiment a {}\nanalyze a {\n  table padding_ratio, effective_batch_size, prefill_time_s, decode_time_s, gpu_prefill_energy_j, gpu_decode_energy_j, cpu_prefill_energy_j, ram_decode_energy_j, energy_per_input_token_j, energy_wh_per_1k_output_tokens, request_energy_j_p99, goodput_requests_per_s by batching.batch_size\n}", []
@@ -66,6 +69,14 @@ let suggestions =
         testCase "did you mean an allowed word" <| fun () ->
             let p = check "experiment a { precision = bf61 }"
             Expect.stringContains (dump p) "did you mean 'bf16'?" (dump p)
+        testCase "a schedule that is not cron says why and how to write one" <| fun () ->
+            let p = check "experiment a {}\ncampaign c { experiments = [a]; schedule = \"0 2 * *\" }"
+            Expect.stringStarts (dump p) "main.lem:2:44: error LEM0244: schedule \"0 2 * *\" is not a cron expression: " (dump p)
+            Expect.stringContains (dump p) "Remedy: write five fields, minute hour day-of-month month day-of-week, for example \"0 2 * * *\"" (dump p)
+        testCase "a valid schedule reaches the run request" <| fun () ->
+            let p = check "experiment a {}\ncampaign c { experiments = [a]; cycles = 2; schedule = \"30 */4 * * 1-5\" }\nrun c"
+            Expect.isEmpty (errors p) (dump p)
+            Expect.equal p.Campaigns["c"].Schedule (Some "30 */4 * * 1-5") "kept"
         testCase "rendered as FILE:LINE:COL: error CODE: message" <| fun () ->
             let p = check "experiment a {\n  precision = int4\n}"
             Expect.stringStarts (dump p) "main.lem:2:3: error LEM1004: precision = int4 is not allowed" (dump p)
@@ -157,7 +168,7 @@ let imports =
 
 let campaigns =
     let campaign order cycles seed =
-        { Name = "c"; Experiments = [ "a"; "b"; "c" ]; Cycles = cycles; Order = order; Seed = seed; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Range = Range.point "x" 1 1 }
+        { Name = "c"; Experiments = [ "a"; "b"; "c" ]; Cycles = cycles; Order = order; Seed = seed; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Schedule = None; Range = Range.point "x" 1 1 }
     let runs c = Campaigns.expand c |> List.map (fun r -> r.Experiment, r.Cycle)
     testList "campaigns" [
         testCase "interleaved" <| fun () ->

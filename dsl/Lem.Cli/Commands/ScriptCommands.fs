@@ -23,7 +23,8 @@ let private report (program: CheckedProgram) =
     for line in Api.render program.Diagnostics do eprintfn "%s" line
     Api.hasErrors program
 
-let private check (settings: Api.CheckSettings) (path: string) =
+/// Checks a script with its settings (--set overrides, the run limit), printing its diagnostics; the program and whether it has errors.
+let check (settings: Api.CheckSettings) (path: string) =
     requireFile path
     let program = Api.checkFileWith registry settings path
     program, report program

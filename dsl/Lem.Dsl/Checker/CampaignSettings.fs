@@ -1,4 +1,4 @@
-/// Reads a campaign's settings: experiments, cycles, order, seed, gap, cycle_gap.
+/// Reads a campaign's settings: experiments, cycles, order, seed, gap, cycle_gap, schedule.
 module internal Lem.Dsl.Checker.CampaignSettings
 
 open System
@@ -15,12 +15,12 @@ type Member =
     /// Not defined; the "did you mean" hint (possibly empty).
     | Unknown of hint: string
 
-let keys = [ "experiments"; "cycles"; "order"; "seed"; "gap"; "cycle_gap" ]
+let keys = [ "experiments"; "cycles"; "order"; "seed"; "gap"; "cycle_gap"; "schedule" ]
 
 let read (lets: Lowering.LetEnv) (report: SyntaxDiagnostic -> unit) (lookup: string -> Member) (name: Ident) (assignments: Assignment list) : CheckedCampaign =
     let error code range message = report (SyntaxDiagnostic.error code range message)
     let mutable c =
-        { Name = name.Name; Experiments = []; Cycles = 1; Order = Interleaved; Seed = 0; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Range = name.Range }
+        { Name = name.Name; Experiments = []; Cycles = 1; Order = Interleaved; Seed = 0; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Schedule = None; Range = name.Range }
     let mutable sawExperiments = false
     for a in assignments do
         let key = a.Path.Text
@@ -86,6 +86,15 @@ let read (lets: Lowering.LetEnv) (report: SyntaxDiagnostic -> unit) (lookup: str
             match lowered () with
             | :? ConfigValue.Duration as d -> c <- (if key = "gap" then { c with Gap = d.Value } else { c with CycleGap = d.Value })
             | _ -> bad "a duration such as 30s"
+        | "schedule" ->
+            match lowered () with
+            | :? ConfigValue.Text as t ->
+                match Lem.Engine.Running.Schedules.CronSchedule.TryParse t.Value with
+                | null, why ->
+                    error Codes.CampaignSchedule a.Value.Range
+                        (sprintf "schedule \"%s\" is not a cron expression: %s. %s" t.Value why Lem.Engine.Running.Schedules.CronSchedule.Remedy)
+                | _ -> c <- { c with Schedule = Some t.Value }
+            | _ -> bad "a cron expression in quotes, such as \"0 2 * * *\" (every day at 02:00)"
         | _ ->
             let hint = DidYouMean.hint keys key
             error Codes.CampaignKey a.Path.Range (sprintf "campaigns have no setting '%s'%s (settings: %s)" key hint (String.concat ", " keys))

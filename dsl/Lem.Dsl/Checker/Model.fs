@@ -50,6 +50,8 @@ type CheckedCampaign =
       Seed: int
       Gap: TimeSpan
       CycleGap: TimeSpan
+      /// `schedule = "CRON"`: `lem daemon` runs one cycle at each occurrence (checked as a cron expression).
+      Schedule: string option
       Range: Range }
 
 type TargetKind =

@@ -26,6 +26,7 @@ let runRequest (registry: Registry) (program: CheckedProgram) (name: string) (ki
           Runs = Campaigns.expand c |> List.map (fun r -> resolvedRun r.Experiment r.Cycle)
           Gap = c.Gap
           CycleGap = c.CycleGap
+          Schedule = c.Schedule
           Range = range }
     | None ->
         { Target = name
@@ -35,6 +36,7 @@ let runRequest (registry: Registry) (program: CheckedProgram) (name: string) (ki
                   for cycle in 1 .. int (Passes.RunCount.cycles registry program.Experiments[e]) -> resolvedRun e cycle ]
           Gap = TimeSpan.Zero
           CycleGap = TimeSpan.Zero
+          Schedule = None
           Range = range }
 
 let runActions (registry: Registry) (host: RunHost) (program: CheckedProgram) (actions: ScriptAction list) : SyntaxDiagnostic list =

@@ -21,6 +21,8 @@ type RunRequest =
       Gap: TimeSpan
       /// Pause between two cycles (campaign `cycle_gap`; zero otherwise).
       CycleGap: TimeSpan
+      /// The campaign's `schedule` (cron), when it has one: `lem daemon` runs a cycle at each occurrence.
+      Schedule: string option
       Range: Range }
 
 /// `analyze NAME { ... }` reached: the experiments whose results are analysed and the clauses, as written.

@@ -6,7 +6,8 @@ namespace Lem.Engine.Measurement;
 
 /// <summary>Typed meter settings; the runner fills them from the resolved experiment config.</summary>
 /// <param name="Devices">Devices the experiment uses (<c>cuda:0</c>, <c>cuda:1</c>, <c>cpu</c>, GPU UUIDs, PCI bus ids).</param>
-/// <param name="SampleIntervalMs">GPU power sampler period in ms (default 100); 0 turns the sampler off.</param>
+/// <param name="SampleIntervalMs">GPU power sampler period in ms (default 100); 0 turns the samplers off (the GPU's, and the
+/// process meter's background sampling of the resident set).</param>
 /// <param name="KeepTimeSeries">Keep sampled series in results.</param>
 /// <param name="CpuTdpW">cpu.tdp_w: TDP per socket for the CPU estimate; null uses the built-in table.</param>
 /// <param name="RamWattsPerGb">ram.w_per_gb for the RAM estimate; null uses 0.375 W/GiB.</param>

@@ -92,7 +92,8 @@ public sealed class MeterSet : IDisposable
             health.Add((ram.Health, ram.Health.Available ? "estimated" : "unavailable"));
             if (ram.Health.Available) active.Add(ram);
         }
-        var process = new ProcessMeter(new ProcessMeterOptions(options.ProcRoot, options.Processes), clock);
+        // SampleIntervalMs 0 turns the samplers off: the process meter then reads at the window's edges (and when asked)
+        var process = new ProcessMeter(new ProcessMeterOptions(options.ProcRoot, options.Processes, BackgroundSample: options.SampleIntervalMs > 0), clock);
         health.Add((process.Health, process.Health.Available ? "measured" : "unavailable"));
         if (process.Health.Available) active.Add(process);
         else process.Dispose();

@@ -195,6 +195,9 @@ public sealed class CampaignRunner(
             : entry is { Status: ManifestStatus.Done };
     }
 
+    /// <summary>Whether a complete run folder holds <paramref name="run"/> with its current inputs: what resume skips (lem daemon asks it of a cycle).</summary>
+    public static bool IsComplete(PlannedRun run, RunManifest manifest) => CompleteFolder(run, run.ConfigHash, StoreOf(run), manifest) is not null;
+
     /// <summary>
     /// The latest complete folder that holds the run with these inputs: its START says so, or (a folder written before
     /// START existed) the manifest's done entry with the same config hash names it.

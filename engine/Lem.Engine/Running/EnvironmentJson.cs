@@ -7,7 +7,9 @@ namespace Lem.Engine.Running;
 /// <summary>The validity metadata stored with every record: environment, meter health and update periods, warm-up used.</summary>
 internal static class EnvironmentJson
 {
-    public static JsonObject From(EnvironmentInfo environment, IReadOnlyList<MeterHealth> meters, WarmupTracker warmup, double modelLoadS,
+    /// <param name="warmup">The warm-up used; null where there is none (a measured command): its keys are left out.</param>
+    /// <param name="modelLoadS">The model's load time; null where lem loaded no model (a measured command): left out.</param>
+    public static JsonObject From(EnvironmentInfo environment, IReadOnlyList<MeterHealth> meters, WarmupTracker? warmup, double? modelLoadS,
         IReadOnlyDictionary<string, object> backendFacts)
     {
         var json = new JsonObject
@@ -25,12 +27,15 @@ internal static class EnvironmentJson
             ["gpu_driver_version"] = environment.GpuDriverVersion,
             ["cuda_driver_version"] = environment.CudaDriverVersion,
             ["gpu_unavailable_reason"] = environment.GpuUnavailableReason,
-            ["warmup_steps"] = warmup.StepsUsed,
-            ["warmup_stop_reason"] = warmup.StopReason,
-            ["warmup_converged"] = warmup.Converged,
-            ["warmup_final_cv"] = warmup.FinalCv,
-            ["model_load_s"] = modelLoadS,
         };
+        if (warmup is not null)
+        {
+            json["warmup_steps"] = warmup.StepsUsed;
+            json["warmup_stop_reason"] = warmup.StopReason;
+            json["warmup_converged"] = warmup.Converged;
+            json["warmup_final_cv"] = warmup.FinalCv;
+        }
+        if (modelLoadS is { } loadS) json["model_load_s"] = loadS;
         var gpus = new JsonArray();
         foreach (var gpu in environment.Gpus)
             gpus.Add(new JsonObject

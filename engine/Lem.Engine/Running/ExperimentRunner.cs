@@ -140,7 +140,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
     }
 
     /// <param name="gpus">The GPUs the NVML meter covers (energy per device); none: host meters only.</param>
-    private static MeterOptions MeterOptionsFor(ExperimentConfig config, IReadOnlyList<string> gpus) => new(
+    internal static MeterOptions MeterOptionsFor(ExperimentConfig config, IReadOnlyList<string> gpus) => new(
         gpus,
         SampleIntervalMs: config.Measurement.SampleInterval.TotalMilliseconds,
         KeepTimeSeries: true,

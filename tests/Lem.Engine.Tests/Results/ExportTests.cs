@@ -119,7 +119,7 @@ public class ExportTests
         var json = ResultJson.Serialize(raw);
         var back = ResultJson.Deserialize<RawRecord>(json, "raw-worker0.json");
         Assert.Equal(json, ResultJson.Serialize(back));
-        Assert.Contains("\"schema_version\": 1", json);
+        Assert.Contains($"\"schema_version\": {SchemaVersions.Current}", json);
         Assert.Contains("\"batching.batch_size\": {", json);
         Assert.Contains("\"from\": \"sweep grid (paper.lem:20)\"", json);
         Assert.Contains("\"value\": \"30s\"", json);

@@ -164,11 +164,11 @@ public class ResultStoreTests
         using var temp = new TempFolder();
         var store = new ResultStore(temp.Path);
         var id = store.BeginRun("x", 0);
-        var json = ResultJson.Serialize(Samples.Raw(id)).Replace("\"schema_version\": 1", "\"schema_version\": 99");
+        var json = ResultJson.Serialize(Samples.Raw(id)).Replace("\"schema_version\": 2", "\"schema_version\": 99");
         File.WriteAllText(Path.Combine(store.RunFolder(id), "raw-worker0.json"), json);
         var error = Assert.Throws<ResultsException>(() => store.LoadRun(id));
         Assert.Contains("schema version 99", error.Message);
-        Assert.Contains("newer lem", error.Message);
+        Assert.Contains("read it with lem 0.1.0 or newer", error.Message); // the lem that wrote it (Samples' tool_version)
     }
 
     [Fact]

@@ -16,4 +16,11 @@ public interface IProcessSet
 
     /// <summary>The members' pids now.</summary>
     IReadOnlyList<int> Members(ProcFolder proc);
+
+    /// <summary>
+    /// A cumulative counter of the set's CPU time in ticks, where the set keeps one itself (a command lem starts and
+    /// waits for: <see cref="ChildCommandProcesses"/>); the meter then takes its change over the window instead of
+    /// summing its members' utime + stime. Null (the default): the meter sums the members.
+    /// </summary>
+    ulong? CumulativeTicks(ProcFolder proc) => null;
 }

@@ -23,6 +23,12 @@ public sealed class ProcFolder(string root = ProcFolder.DefaultRoot)
     /// <summary>utime + stime of a process in ticks; null when it no longer exists (or cannot be read).</summary>
     public ulong? ReadProcessTicks(int pid) => ReadStatFields(pid) is { } f ? f.UtimeTicks + f.StimeTicks : null;
 
+    /// <summary>
+    /// cutime + cstime of a process in ticks: the CPU time of its children that have exited and that it has waited
+    /// for (each with its own waited-for descendants); null when it no longer exists.
+    /// </summary>
+    public ulong? ReadWaitedChildrenTicks(int pid) => ReadStatFields(pid) is { } f ? f.CutimeTicks + f.CstimeTicks : null;
+
     /// <summary>The parent pid of a process; null when it no longer exists.</summary>
     public int? ReadParent(int pid) => ReadStatFields(pid)?.ParentPid;
 
@@ -63,22 +69,23 @@ public sealed class ProcFolder(string root = ProcFolder.DefaultRoot)
     }
 
     /// <summary>The fields of PID/stat that host energy uses.</summary>
-    public readonly record struct StatFields(int ParentPid, ulong UtimeTicks, ulong StimeTicks);
+    public readonly record struct StatFields(int ParentPid, ulong UtimeTicks, ulong StimeTicks, ulong CutimeTicks = 0, ulong CstimeTicks = 0);
 
     /// <summary>
     /// Parses /proc/PID/stat. The command name (field 2) is in parentheses and may itself hold spaces and
-    /// parentheses, so fields are counted from the last ')': state is field 3, ppid 4, utime 14, stime 15.
+    /// parentheses, so fields are counted from the last ')': state is field 3, ppid 4, utime 14, stime 15, cutime 16,
+    /// cstime 17.
     /// </summary>
     public static StatFields ParseStat(string text, string path)
     {
         var close = text.LastIndexOf(')');
         if (close < 0) throw new FormatException($"{path}: no ')' after the command name; not a /proc/PID/stat file.");
         var fields = text[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (fields.Length < 13) throw new FormatException($"{path}: {fields.Length + 2} fields, expected at least 15.");
+        if (fields.Length < 15) throw new FormatException($"{path}: {fields.Length + 2} fields, expected at least 17.");
         static ulong U(string s, string path) => ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v)
             ? v : throw new FormatException($"{path}: '{s}' is not a tick count.");
         var parent = int.Parse(fields[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-        return new StatFields(parent, U(fields[11], path), U(fields[12], path));
+        return new StatFields(parent, U(fields[11], path), U(fields[12], path), U(fields[13], path), U(fields[14], path));
     }
 
     private StatFields? ReadStatFields(int pid)

@@ -42,9 +42,10 @@ public sealed class ProcessMeter : IMeter
         _set = _options.Processes ?? new CurrentProcess();
         LogicalCpus = CpuInfo.Read(_options.ProcRoot).LogicalCpus;
         var members = _proc.HasStat ? _set.Members(_proc) : [];
+        var readable = _proc.HasStat && (_set.CumulativeTicks(_proc) is not null || (members.Count > 0 && _proc.ReadProcessTicks(members[0]) is not null));
         Health = !_proc.HasStat
             ? new MeterHealth(MeterName, false, "process CPU time and resident set", $"{Path.Combine(_options.ProcRoot, "stat")} not found: CPU time cannot be read (not Linux?). Host energy is reported for the whole machine only.")
-            : members.Count == 0 || _proc.ReadProcessTicks(members[0]) is null
+            : !readable
                 ? new MeterHealth(MeterName, false, "process CPU time and resident set", $"{_set.Description}: no readable {_options.ProcRoot}/PID/stat. Host energy is reported for the whole machine only.")
                 : new MeterHealth(MeterName, true, $"CPU time and resident set of {_set.Description} from {_options.ProcRoot} (share of host energy, Scaphandre's method)");
     }
@@ -97,6 +98,21 @@ public sealed class ProcessMeter : IMeter
                 _lastRescanS = now;
                 ReadTicks(isBegin: false);
             }
+            SampleRss(now);
+        }
+    }
+
+    /// <summary>The set's membership changed now (a command lem started has its pid): look its members up and sample at once,
+    /// not at the next rescan, so that a short-lived member is seen.</summary>
+    public void MembersChanged()
+    {
+        lock (_gate)
+        {
+            if (_windowName is null || _end is not null || !Health.Available) return;
+            var now = _clock.NowS;
+            _members = _set.Members(_proc);
+            _lastRescanS = now;
+            ReadTicks(isBegin: false);
             SampleRss(now);
         }
     }
@@ -201,8 +217,18 @@ public sealed class ProcessMeter : IMeter
         return area / (toS - fromS);
     }
 
+    /// <summary>The key of a set's own cumulative counter among the per-pid ticks (no pid is negative).</summary>
+    private const int CumulativeKey = -1;
+
     private void ReadTicks(bool isBegin)
     {
+        if (_set.CumulativeTicks(_proc) is { } cumulative)
+        {
+            if (isBegin) _baseTicks[CumulativeKey] = cumulative;
+            _lastTicks[CumulativeKey] = cumulative;
+            _mostMembers = Math.Max(_mostMembers, _members.Count);
+            return;
+        }
         foreach (var pid in _members)
         {
             if (_proc.ReadProcessTicks(pid) is not { } ticks) continue;

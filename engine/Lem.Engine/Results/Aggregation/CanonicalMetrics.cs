@@ -18,11 +18,11 @@ public static class CanonicalMetrics
         {
             if (value is { } v && double.IsFinite(v)) m[name] = v;
         }
-        static double? Ratio(double? numerator, double denominator) => numerator is { } n && denominator > 0 ? n / denominator : null;
+        static double? Ratio(double? numerator, double? denominator) => numerator is { } n && denominator is > 0 ? n / denominator : null;
 
         var duration = f.Window.DurationS;
         var t = f.Tokens;
-        var totalTokens = t.PromptTokens + t.OutputTokens;
+        var totalTokens = t.TotalTokens;
         Put(MetricNames.WindowDurationS, duration);
         Put(MetricNames.Requests, t.Requests);
         Put(MetricNames.PromptTokens, t.PromptTokens);
@@ -130,11 +130,11 @@ public static class CanonicalMetrics
         var prefill = Sum(p => p.Prefill);
         put(MetricNames.EnergyPrefillJ, prefill);
         put(MetricNames.EnergyDecodeJ, Sum(p => p.Decode));
-        put(MetricNames.EnergyPerInputTokenJ, prefill is { } j && f.Tokens.PromptTokens > 0 ? j / f.Tokens.PromptTokens : null);
+        put(MetricNames.EnergyPerInputTokenJ, prefill is { } j && f.Tokens.PromptTokens is > 0 ? j / f.Tokens.PromptTokens : null);
     }
 
     /// <summary>The host section's figures: system energies beside the attributed ones, shares, idle-adjusted energy.</summary>
-    private static void HostFigures(RunFigures f, long outputTokens, Action<string, double?> put)
+    private static void HostFigures(RunFigures f, long? outputTokens, Action<string, double?> put)
     {
         if (f.Host is not { } host) return;
         put(MetricNames.HostProcessCpuShare, host.ProcessCpuShare);
@@ -150,7 +150,7 @@ public static class CanonicalMetrics
         var systemEnergy = f.Energy.Where(e => !hostComponents.Contains(e.Component)).Concat(host.Components.Select(c => c.System)).ToList();
         var systemTotal = systemEnergy.Count > 0 ? EnergyComponents.Sum(systemEnergy).EnergyJ : null;
         put(MetricNames.EnergyTotalSystemJ, systemTotal);
-        put(MetricNames.EnergyPerOutputTokenSystemJ, systemTotal is { } s && outputTokens > 0 ? s / outputTokens : null);
+        put(MetricNames.EnergyPerOutputTokenSystemJ, systemTotal is { } s && outputTokens is > 0 ? s / outputTokens : null);
         if (host.Components.Count > 0 && host.Components.All(c => c.IdlePowerW is not null))
         {
             put(MetricNames.HostBaselinePowerW, host.Components.Sum(c => c.IdlePowerW!.Value));

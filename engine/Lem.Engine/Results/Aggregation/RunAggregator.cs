@@ -56,6 +56,7 @@ public static class RunAggregator
             Memory = AggregateMemory(workers),
             Host = single ? first.Host : AggregateHost(workers, notes),
             WorkloadFingerprint = AggregateFingerprint(workers, notes),
+            Command = first.Command,
             Validity = ValidityVerdict.Combine(workers.Select(r => (r.WorkerIndex, r.Validity)).ToList()),
             Warnings = workers.SelectMany(r => r.Warnings).Distinct().ToList(),
             SourceFingerprint = sourceFingerprint,
@@ -101,15 +102,15 @@ public static class RunAggregator
                 case RecordedAggregation.SingleWorker:
                     break; // a per-worker figure (docs/results.md): absent for a run of several workers
                 case RecordedAggregation.Recomputed when d.Name == MetricNames.PaddingRatio:
-                    if (tokens.PromptPaddedTokens > 0) result[d.Name] = (double)(tokens.PromptPaddedTokens - tokens.PromptTokens) / tokens.PromptPaddedTokens;
+                    if (tokens.PromptPaddedTokens is > 0 && tokens.PromptTokens is { } real) result[d.Name] = (double)(tokens.PromptPaddedTokens.Value - real) / tokens.PromptPaddedTokens.Value;
                     break;
                 case RecordedAggregation.Recomputed when d.Name == MetricNames.GoodputRequestsPerS:
                     // good requests of each worker (its rate × its window) over the union window
                     if (windowS > 0) result[d.Name] = workers.Sum(r => r.Metrics[d.Name] * r.Window.DurationS) / windowS;
                     break;
                 case RecordedAggregation.Recomputed when d.Name == MetricNames.EffectiveBatchSize:
-                    var batches = workers.Sum(r => r.Metrics[d.Name] > 0 ? r.Tokens.Requests / r.Metrics[d.Name] : 0);
-                    if (batches > 0) result[d.Name] = tokens.Requests / batches;
+                    var batches = workers.Sum(r => r.Metrics[d.Name] > 0 ? (r.Tokens.Requests ?? 0) / r.Metrics[d.Name] : 0);
+                    if (batches > 0 && tokens.Requests is { } requests) result[d.Name] = requests / batches;
                     break;
             }
         }
@@ -149,7 +150,7 @@ public static class RunAggregator
     {
         var begin = workers.Min(r => r.Window.BeginUtc);
         var end = workers.Max(r => r.Window.EndUtc);
-        return new WindowRecord((end - begin).TotalSeconds, begin, end);
+        return workers[0].Window with { DurationS = (end - begin).TotalSeconds, BeginUtc = begin, EndUtc = end };
     }
 
     private static IReadOnlyDictionary<string, ParameterRecord> AggregateConfig(List<RawRecord> workers, List<string> notes)
@@ -328,7 +329,7 @@ public static class RunAggregator
     /// FLOPs are summed. MFU/MBU of the run = Σ(uᵢ·Tᵢ) / (N·T) over N workers with windows Tᵢ and union window T,
     /// which is exact when each worker drives one device of the same peak.
     /// </summary>
-    private static FlopsRecord? AggregateFlops(List<RawRecord> workers, double windowS, long outputTokens, List<string> notes)
+    private static FlopsRecord? AggregateFlops(List<RawRecord> workers, double windowS, long? outputTokens, List<string> notes)
     {
         var flops = workers.Select(r => r.Flops).ToList();
         if (flops.All(f => f is null)) return null;
@@ -352,7 +353,7 @@ public static class RunAggregator
             SumOrNull(all.Select(w => w.Flops.PrefillFlops)),
             SumOrNull(all.Select(w => w.Flops.DecodeFlops)),
             total,
-            total is { } t && outputTokens > 0 ? t / outputTokens : null,
+            total is { } t && outputTokens is > 0 ? t / outputTokens : null,
             mfu, mfu is null ? Join(all.Select(w => w.Flops.MfuNote)) : utilisationNote,
             mbu, mbu is null ? Join(all.Select(w => w.Flops.MbuNote)) : utilisationNote);
     }

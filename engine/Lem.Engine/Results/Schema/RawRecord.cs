@@ -8,7 +8,8 @@ namespace Lem.Engine.Results.Schema;
 /// </summary>
 public sealed record RawRecord : RunFigures
 {
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>The schema version this lem writes (<see cref="SchemaVersions"/>).</summary>
+    public const int CurrentSchemaVersion = SchemaVersions.Current;
 
     [JsonPropertyOrder(-1)]
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Lem.Engine.Results.Schema;
@@ -11,24 +12,24 @@ public static class ResultJson
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
-    /// <summary>Reads a record, checking its schema version first; errors name the file and the remedy.</summary>
+    /// <summary>
+    /// Reads a record (or a list of them), checking each one's schema version first and upgrading an older one to the
+    /// current shape (<see cref="SchemaVersions"/>); errors name the file and the remedy.
+    /// </summary>
     public static T Deserialize<T>(string json, string file) where T : class
     {
         try
         {
-            using (var document = JsonDocument.Parse(json))
+            var root = JsonNode.Parse(json)
+                ?? throw new ResultsException($"{file}: empty result record. Remove the file or restore it from a backup.");
+            var objects = root is JsonArray array ? array.ToList() : [root];
+            foreach (var element in objects)
             {
-                var root = document.RootElement;
-                var objects = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : [root];
-                foreach (var element in objects)
-                {
-                    if (element.ValueKind != JsonValueKind.Object)
-                        throw new ResultsException($"{file}: not a result record (expected a JSON object). Remove the file or restore it from a backup.");
-                    if (element.TryGetProperty("schema_version", out var version) && version.TryGetInt32(out var v) && v > RawRecord.CurrentSchemaVersion)
-                        throw new ResultsException($"{file}: written with result schema version {v}; this lem reads up to version {RawRecord.CurrentSchemaVersion}. Use a newer lem to read it.");
-                }
+                if (element is not JsonObject record)
+                    throw new ResultsException($"{file}: not a result record (expected a JSON object). Remove the file or restore it from a backup.");
+                SchemaVersions.CheckAndUpgrade(record, file);
             }
-            return JsonSerializer.Deserialize<T>(json, Options)
+            return root.Deserialize<T>(Options)
                 ?? throw new ResultsException($"{file}: empty result record. Remove the file or restore it from a backup.");
         }
         catch (JsonException e)

@@ -40,6 +40,9 @@ public abstract record RunFigures
     /// </summary>
     public string? WorkloadFingerprint { get; init; }
 
+    /// <summary>The program a <c>lem measure</c> run measured (<see cref="CommandRecord"/>); null for experiments.</summary>
+    public CommandRecord? Command { get; init; }
+
     /// <summary>The validity verdict (<see cref="Validity.ValidityEvaluator"/>): pass/warn/fail checks; null in older records.</summary>
     public Validity.ValidityVerdict? Validity { get; init; }
 

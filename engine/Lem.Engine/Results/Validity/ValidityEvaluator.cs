@@ -53,6 +53,7 @@ public static partial class ValidityEvaluator
             checks.Add(Throttling(n, m, window));
 
         if (SteadyStateCheck(record, inputs, rules, figures) is { } steady) checks.Add(steady);
+        if (record.Command is { } command) checks.Add(CommandCheck(command));
 
         var composition = EnergyComposition.Of(record.Energy);
         if (composition.EstimatedShare is { } share)
@@ -61,6 +62,16 @@ public static partial class ValidityEvaluator
                 composition.Describe(rules.EstimatedShareWarn), share));
         return ValidityVerdict.Of(checks, figures);
     }
+
+    /// <summary>A measured command must have run to its end and succeeded: otherwise its figures measure a failed or cut-short run.</summary>
+    private static ValidityCheck CommandCheck(CommandRecord command) => command switch
+    {
+        { Interrupted: true } => new ValidityCheck("command-exit", ValidityStatus.Fail,
+            $"interrupted: lem passed an interrupt on to the program, which then exited with status {command.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}", command.ExitCode),
+        { ExitCode: 0 } => new ValidityCheck("command-exit", ValidityStatus.Pass, "the program exited with status 0", 0),
+        _ => new ValidityCheck("command-exit", ValidityStatus.Fail,
+            $"the program exited with status {command.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}: the window measured a failed run", command.ExitCode),
+    };
 
     private static ValidityCheck WindowResolution(EnergyRecord e, IReadOnlyDictionary<string, double> m, double window)
     {

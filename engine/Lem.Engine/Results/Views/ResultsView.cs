@@ -87,6 +87,19 @@ public static class ResultsView
             text.Append(model.Render("  "));
         }
 
+        if (r.Command is { } measured)
+        {
+            Section("Command");
+            var command = new TextTable();
+            command.Add("argv", string.Join(" ", measured.Argv));
+            command.Add("program", measured.Program);
+            command.Add("folder", measured.WorkingFolder);
+            command.Add("exit status", (measured.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown") + (measured.Interrupted ? " (interrupted)" : ""));
+            command.Add("token lines", measured.ReportLines.ToString(CultureInfo.InvariantCulture));
+            command.Add("output", $"{measured.StdoutFile}, {measured.StderrFile} in the run folder");
+            text.Append(command.Render("  "));
+        }
+
         if (r.Environment.Count > 0)
         {
             Section("Environment");
@@ -201,7 +214,7 @@ public static class ResultsView
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
+    private static string Count(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "NA";
 
     private static string Bytes(long? value) => value switch
     {

@@ -57,6 +57,19 @@ public static class MeasureStage
         return new MeasuredWindow(window, run!, beginUtc, endUtc, hostSpanS, factsBefore);
     }
 
+    /// <summary>
+    /// The window of a measured command (<c>lem measure</c>): every meter begun right before <paramref name="runCommand"/>
+    /// starts the program, ended right after it has exited. No device synchronisation: the program's device work
+    /// ends with its process.
+    /// </summary>
+    public static (WindowMeasurement Window, DateTimeOffset BeginUtc, DateTimeOffset EndUtc) MeasureCommand(MeterSet meters, Action runCommand,
+        RunnerServices services)
+    {
+        var beginUtc = DateTimeOffset.UtcNow;
+        var window = MeasurementWindow.Measure("measure", meters.Meters, runCommand, synchronize: null, services.Clock);
+        return (window, beginUtc, DateTimeOffset.UtcNow);
+    }
+
     /// <summary>What the window is about to do, in words: the planned batches exist only without traffic (with it, the
     /// scheduler forms batches from what has arrived).</summary>
     internal static string ProgressText(Lem.Engine.Config.ExperimentConfig config, PreparedWorkload workload, int worker)

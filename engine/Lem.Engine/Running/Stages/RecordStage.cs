@@ -57,26 +57,16 @@ public static class RecordStage
 
         var goodput = config.Goodput.Any ? new GoodputTargets(config.Goodput.TtftMs, config.Goodput.TpotMs, null) : null;
         var metrics = WorkloadMetricsCalculator.Compute(workload, window.DurationS, goodput);
-        foreach (var result in window.Results)
-            warnings.AddRange(result.Warnings.Select(w => new WarningRecord("meter:" + result.MeterName, w)));
-        // host energy attributed to the processes doing the work (lem, or a launched server's tree), the machine's beside
-        // it; host prefill/decode from the marks the workload set (batches, or requests one at a time)
+        // host prefill/decode from the marks the workload set (batches, or requests one at a time)
         var phases = workload.Batches.Count > 0
             ? workload.Batches.Select(b => new PhaseMarks(b.StartS, Math.Min(b.EndS, b.StartS + b.PrefillSeconds), b.EndS)).ToArray()
             : workload.Requests.Where(r => r.Succeeded && r.FirstTokenS is not null).Select(r => new PhaseMarks(r.StartS, r.FirstTokenS!.Value, r.EndS)).ToArray();
-        var host = HostEnergyRecords.Build(window.Results, window.DurationS, phases, inputs.HostBaselines, meters.Process?.Processes.Description);
-        var energy = host.Energy.ToList();
-        warnings.AddRange(host.Warnings);
-
-        // canonical metrics (window duration, energies...) are derived from the record's sections, not taken from meters
-        var meterMetrics = window.Results.SelectMany(r => r.Metrics).Where(p => !MetricNames.IsCanonical(p.Key))
-            .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value);
+        var (energy, host, meterMetrics) = WindowFigures(window, phases, inputs.HostBaselines, meters, warnings);
         meterMetrics["warmup_steps"] = inputs.Warmup.StepsUsed;
         if (measured.HostSpanS is { } spanS) meterMetrics["host_energy_span_s"] = spanS;
         if (metrics.GoodputRequestsPerS is { } goodputPerS) meterMetrics["goodput_requests_per_s"] = goodputPerS;
         if (plan.Shape == ExecutionShape.Request) meterMetrics["failed_requests"] = workload.FailedRequests;
         foreach (var (name, value) in PhaseFigures.Of(window, workload, meters, warnings)) meterMetrics[name] = value;
-        foreach (var (name, value) in host.PhaseMetrics) meterMetrics[name] = value;
         // counters among the backend facts (CUDA graph captures, replays) count since load: record this window's share
         foreach (var (name, value) in model.Facts)
             if (value is int or long or double)
@@ -108,18 +98,97 @@ public static class RecordStage
             Energy = energy,
             Host = host.Host,
             WorkloadFingerprint = inputs.Workload.Fingerprint,
-            Baseline = inputs.Baseline is not { } baseline ? null : BaselineRecord.Create(baseline.PowerW, baseline.DurationS,
-                EnergyComponents.Sum(energy.Where(e => baseline.Components.Contains(e.Component))).EnergyJ, window.DurationS,
-                baseline.Components, baseline.Cached),
+            Baseline = BaselineRecordOf(inputs.Baseline, energy, window.DurationS),
             Carbon = CarbonFor(meters, energy),
             Flops = flops,
             Memory = new MemoryRecord(host.PeakRssBytes, model.PeakDeviceMemoryBytes, host.PeakRssMethod),
             Requests = workload.Requests.Select(RequestRecords.From).ToList(),
             Warnings = warnings,
         };
-        var series = window.Results.SelectMany(r => r.TimeSeries).ToList();
         var targetInFlight = plan.Shape == ExecutionShape.Batch ? config.Batching.BatchSize
             : config.Traffic.Mode == TrafficMode.Concurrent ? config.Traffic.Concurrency : config.Traffic.MaxConcurrency;
+        return Finish(record, meterMetrics, window, config, targetInFlight);
+    }
+
+    /// <summary>What a measured command's window gave, for <see cref="BuildCommand"/>.</summary>
+    public sealed record CommandInputs(
+        ExperimentConfig Config,
+        string RunId,
+        string Experiment,
+        int Cycle,
+        DateTimeOffset StartedUtc,
+        MeterSet Meters,
+        IdleBaselineResult? Baseline,
+        IReadOnlyList<IdleBaselineFigure> HostBaselines,
+        WindowMeasurement Window,
+        DateTimeOffset BeginUtc,
+        DateTimeOffset EndUtc,
+        CommandRecord Command,
+        TokenCounts Tokens,
+        EnvironmentInfo Environment,
+        List<WarningRecord> Warnings);
+
+    /// <summary>
+    /// The raw record of a measured command (<c>lem measure</c>): the same energy, host, baseline, carbon, environment,
+    /// validity and time series as an experiment's, with the tokens the program reported (null where it reported none)
+    /// and no model, latency, FLOPs or per-request figures, which a program lem did not drive cannot give.
+    /// </summary>
+    public static (RawRecord Record, IReadOnlyList<TimeSeriesPoint>? TimeSeries) BuildCommand(CommandInputs inputs)
+    {
+        var (config, window, meters, warnings) = (inputs.Config, inputs.Window, inputs.Meters, inputs.Warnings);
+        var (energy, host, meterMetrics) = WindowFigures(window, [], inputs.HostBaselines, meters, warnings);
+        var record = new RawRecord
+        {
+            ToolVersion = EnvironmentInfo.CurrentToolVersion(),
+            RunId = inputs.RunId,
+            Experiment = inputs.Experiment,
+            Cycle = inputs.Cycle,
+            StartedUtc = inputs.StartedUtc,
+            EndedUtc = DateTimeOffset.UtcNow,
+            // only the settings that bear on a measured command (no model, backend or workload)
+            Config = ParameterRecord.OfAll(config.Resolved.Where(p => Commands.CommandRun.Parameters.Contains(p.Key))),
+            Environment = EnvironmentJson.From(inputs.Environment, meters.Health, null, null, new Dictionary<string, object>()),
+            Window = new WindowRecord(window.DurationS, inputs.BeginUtc, inputs.EndUtc, "command", "command-start-to-exit"),
+            Tokens = inputs.Tokens,
+            Energy = energy,
+            Host = host.Host,
+            Baseline = BaselineRecordOf(inputs.Baseline, energy, window.DurationS),
+            Carbon = CarbonFor(meters, energy),
+            Memory = new MemoryRecord(host.PeakRssBytes, null, host.PeakRssMethod),
+            Command = inputs.Command,
+            Warnings = warnings,
+        };
+        return Finish(record, meterMetrics, window, config, null);
+    }
+
+    /// <summary>
+    /// The figures every record takes from its window: the meters' warnings, the energy list with host energy
+    /// attributed to the measured processes (the machine's figures beside it in the host section, host phase energies
+    /// from <paramref name="phases"/>), and the meters' own metrics.
+    /// </summary>
+    private static (List<EnergyRecord> Energy, HostEnergyRecords.Parts Host, Dictionary<string, double> MeterMetrics) WindowFigures(
+        WindowMeasurement window, IReadOnlyList<PhaseMarks> phases, IReadOnlyList<IdleBaselineFigure> hostBaselines, MeterSet meters, List<WarningRecord> warnings)
+    {
+        foreach (var result in window.Results)
+            warnings.AddRange(result.Warnings.Select(w => new WarningRecord("meter:" + result.MeterName, w)));
+        var host = HostEnergyRecords.Build(window.Results, window.DurationS, phases, hostBaselines, meters.Process?.Processes.Description);
+        warnings.AddRange(host.Warnings);
+        // canonical metrics (window duration, energies...) are derived from the record's sections, not taken from meters
+        var meterMetrics = window.Results.SelectMany(r => r.Metrics).Where(p => !MetricNames.IsCanonical(p.Key))
+            .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value);
+        foreach (var (name, value) in host.PhaseMetrics) meterMetrics[name] = value;
+        return (host.Energy.ToList(), host, meterMetrics);
+    }
+
+    private static BaselineRecord? BaselineRecordOf(IdleBaselineResult? baseline, IReadOnlyList<EnergyRecord> energy, double windowS) =>
+        baseline is null ? null : BaselineRecord.Create(baseline.PowerW, baseline.DurationS,
+            EnergyComponents.Sum(energy.Where(e => baseline.Components.Contains(e.Component))).EnergyJ, windowS, baseline.Components, baseline.Cached);
+
+    /// <summary>Derived metrics and the validity verdict (with the window's time series); the series kept when measurement.time_series is on.</summary>
+    private static (RawRecord, IReadOnlyList<TimeSeriesPoint>?) Finish(RawRecord record, Dictionary<string, double> meterMetrics, WindowMeasurement window,
+        ExperimentConfig config, int? targetInFlight)
+    {
+        var series = window.Results.SelectMany(r => r.TimeSeries).ToList();
         var validity = new ValidityInputs(series, config.Measurement.SampleInterval.TotalMilliseconds, targetInFlight);
         return (RecordMetrics.Finish(record, meterMetrics, validity), config.Measurement.TimeSeries ? series : null);
     }

@@ -31,12 +31,13 @@ public sealed class FakeProc : IDisposable
     }
 
     /// <summary>Writes PID/stat (with a command name holding spaces and parentheses, as real ones may) and PID/status.</summary>
-    public void Process(int pid, ulong utime, ulong stime, long rssKb, int parent = 1, long? hwmKb = null, bool clearRefs = true)
+    /// <param name="waitedChildrenTicks">cutime (cstime stays 0): CPU time of exited children the process waited for.</param>
+    public void Process(int pid, ulong utime, ulong stime, long rssKb, int parent = 1, long? hwmKb = null, bool clearRefs = true, ulong waitedChildrenTicks = 0)
     {
         var folder = Path.Combine(Root, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "stat"),
-            $"{pid} (lem (worker) x) R {parent} {pid} {pid} 0 -1 4194560 100 0 0 0 {utime} {stime} 0 0 20 0 8 0 100 1000000 {rssKb / 4} 18446744073709551615\n");
+            $"{pid} (lem (worker) x) R {parent} {pid} {pid} 0 -1 4194560 100 0 0 0 {utime} {stime} {waitedChildrenTicks} 0 20 0 8 0 100 1000000 {rssKb / 4} 18446744073709551615\n");
         File.WriteAllText(Path.Combine(folder, "status"), $"Name:\tlem\nVmHWM:\t{hwmKb ?? rssKb} kB\nVmRSS:\t{rssKb} kB\n");
         if (clearRefs && !File.Exists(Path.Combine(folder, "clear_refs"))) File.WriteAllText(Path.Combine(folder, "clear_refs"), "");
     }
