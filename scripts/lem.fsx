@@ -80,9 +80,11 @@ let eval (snippet: string) : int =
                     | :? Lem.Engine.Config.ConfigValue.Text as t -> t.Value
                     | other -> string other
                 | _ -> "results"
-            use runner = new Lem.Engine.Running.ExperimentRunner(Lem.Cli.Composition.services Console.Error)
-            let options: Lem.Cli.ScriptHost.HostOptions = { ScriptPath = path; DryRun = false; Fresh = false; ResultsOverride = None }
-            let host = Lem.Cli.ScriptHost.create options runner resultsDirOf
+            use runner = new Lem.Engine.Running.ExperimentRunner(Lem.Cli.Composition.services Console.Error System.Threading.CancellationToken.None)
+            let options: Lem.Cli.ScriptHost.HostOptions = { ScriptPath = path; DryRun = false; Fresh = false; ResultsOverride = None; Only = false }
+            // the results folders are locked as the runs first use them, until the snippet has run
+            use held = new Lem.Cli.ScriptHost.HeldFolders()
+            let host = Lem.Cli.ScriptHost.create options held 0 runner resultsDirOf
             let failures = Lem.Dsl.Api.run registry host program
             for line in Lem.Dsl.Api.render failures do eprintfn "%s" line
             if failures.IsEmpty then 0 else 1)

@@ -10,15 +10,19 @@ type RunArgs =
     | Fresh
     | Results of folder: string
     | Max_Runs of runs: int
+    | Only of key: string
+    | Keys
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Max_Runs _ -> "the most runs a sweep, a campaign or a run statement may expand to (default 10000); larger ones are refused before anything is expanded."
             | Script _ -> "the .lem script to run, statement by statement."
             | Override _ -> "override a parameter of every experiment, PATH=VALUE (for example --set batching.batch_size=8); repeatable."
-            | Dry_Run -> "check and plan the runs, print what would run, run nothing."
+            | Dry_Run -> "check and plan the runs, print what would run (each planned run's key first), run nothing."
             | Fresh -> "run everything again instead of skipping runs that a previous invocation completed."
             | Results _ -> "results folder (default: each experiment's results.dir, normally ./results)."
+            | Keys -> "print the key of every planned run, one per line in run order (what --only takes), and run nothing."
+            | Only _ -> "run only the planned run KEY (as --dry-run lists it, e.g. 'grid[batching.batch_size=8]#cycle2'), under its claim, beside other tasks in the same results folder; analyze and show statements are skipped."
 
 type CheckArgs =
     | [<MainCommand; ExactlyOnce>] Script of file: string

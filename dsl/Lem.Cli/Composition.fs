@@ -16,4 +16,5 @@ let modules: IBackendModule list =
 /// The registry of the core parameters and every module's section.
 let registry = ParameterRegistry.Compose(Array.ofList modules)
 
-let services (log: TextWriter) = RunnerServices(registry, log)
+/// The runner's services: progress to <paramref name="log"/>, stopped by <paramref name="stop"/> (Ctrl-C, SIGTERM).
+let services (log: TextWriter) (stop: System.Threading.CancellationToken) = RunnerServices(registry, log, Cancellation = stop)

@@ -29,6 +29,12 @@ let private dispatch (command: string list) (results: ParseResults<LemArgs>) =
         eprintfn "%s" (results.Parser.PrintUsage())
         2
 
+/// What killed lem processes of this host left half-written in the cache (synthetic and converted models).
+let private sweepCache () =
+    try
+        Lem.Engine.TemporaryFiles.Sweep(Lem.Engine.LemPaths.CacheRoot(), depth = 3) |> ignore
+    with e when UserError.isUserFacing e || (e :? System.IO.IOException) -> ()
+
 [<EntryPoint>]
 let main argv =
     let parser = ArgumentParser.Create<LemArgs>(programName = "lem")
@@ -39,13 +45,23 @@ let main argv =
         | _ -> argv, []
     try
         let results = parser.ParseCommandLine(argv, raiseOnUsage = true)
+        // commands that run experiments stop after cleaning up; lem measure passes the signals on to its program; the
+        // others stop at once (their temporaries and launched servers still go)
+        match results.TryGetSubCommand() with
+        | Some(Run _) | Some(Experiment _) -> Interruption.listen true
+        | Some(Measure _) -> ()
+        | _ -> Interruption.listen false
+        sweepCache ()
         // a command without its subcommand (`lem config`) raises ArguParseException from GetSubCommand: usage, exit 2
-        UserError.guard (fun () ->
-            try
-                dispatch command results
-            with :? ArguParseException as e ->
-                eprintfn "%s" e.Message
-                2)
+        let code =
+            UserError.guard (fun () ->
+                try
+                    dispatch command results
+                with :? ArguParseException as e ->
+                    eprintfn "%s" e.Message
+                    2)
+        // stopped by a signal: whatever the work said on its way out, lem says how far it got and exits 130 or 143
+        if Interruption.requested () then Interruption.finish () else code
     with :? ArguParseException as e ->
         // --help lands here too (with exit code 0 and the usage on stdout)
         if e.ErrorCode = ErrorCode.HelpText then

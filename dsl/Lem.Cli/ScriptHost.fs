@@ -1,19 +1,31 @@
 /// The runner behind `run`, `analyze` and `show` statements: lowers the language's run requests to the engine's
-/// campaign runner (manifest, resume, gaps) and prints what happened.
+/// campaign runner (run folders as the truth, manifest, claims, resume, gaps) and prints what happened.
 module Lem.Cli.ScriptHost
 
 open System
+open System.Collections.Generic
 open System.IO
 open Lem.Dsl.Runtime
+open Lem.Engine
 open Lem.Engine.Config
 open Lem.Engine.Running
+open Lem.Engine.Running.Locking
 
 type HostOptions =
     { ScriptPath: string
       DryRun: bool
       Fresh: bool
       /// --results FOLDER: overrides every experiment's results.dir.
-      ResultsOverride: string option }
+      ResultsOverride: string option
+      /// --only KEY: one planned run, under its claim; the results folder's lock is not taken (parallel tasks share it).
+      Only: bool }
+
+/// This process in locks and claims: pid, host, now, and its command line as typed (`lem run camp.lem --only 'a#cycle1'`).
+let holder =
+    let quote (arg: string) =
+        if arg.Length > 0 && arg |> Seq.forall (fun c -> Char.IsLetterOrDigit c || "-_./=:,@%+".Contains c) then arg
+        else "'" + arg.Replace("'", "'\\''") + "'"
+    lazy (LockHolder.Current("lem " + String.Join(" ", Environment.GetCommandLineArgs() |> Array.skip 1 |> Array.map quote)))
 
 /// The engine's planned runs of a run request (results.dir overridden by --results).
 let plannedRuns (options: HostOptions) (request: RunRequest) =
@@ -23,58 +35,104 @@ let plannedRuns (options: HostOptions) (request: RunRequest) =
         let parameters = PreflightHost.withResultsDir options.ResultsOverride r.Parameters
         PlannedRun(r.Experiment, r.Cycle, ExperimentConfig.From(parameters, Composition.registry), baseFolder))
 
-/// Checks the results folder up front (the result store's own check), so that an unusable results.dir is one line
-/// naming it before the manifest or any run is written.
-let private ensureResultsFolder (resultsDir: string) =
-    let full = Path.GetFullPath resultsDir
-    Lem.Engine.Results.Store.ResultStore(full).EnsureWritable()
-    full
+/// The results folders (full paths) the runs write to.
+let resultsFolders (runs: PlannedRun list) = runs |> List.map (fun r -> Path.GetFullPath r.Config.ResultsDir) |> List.distinct
 
-/// The run manifest of a request: RESULTS/manifests/SCRIPT.TARGET.json (RESULTS: the first run's results folder, checked writable).
-let manifestPath (options: HostOptions) (request: RunRequest) (runs: PlannedRun list) =
-    let first = runs.Head
-    let resultsRoot = ensureResultsFolder first.Config.ResultsDir
+/// The result store's own check, so that an unusable results.dir is one line naming it before anything is written.
+let private ensureWritable (folder: string) = Lem.Engine.Results.Store.ResultStore(folder).EnsureWritable()
+
+/// Removes what killed processes of this host left half-written there (exports, aggregations, manifest entries).
+let private sweep (folder: string) = TemporaryFiles.Sweep(folder, depth = 3) |> ignore
+
+/// The results folders this process holds (RunLocks.HoldResults), each taken once and kept until lem ends.
+type HeldFolders() =
+    let held = Dictionary<string, FileLock>()
+
+    /// Takes each folder's lock (throws RunnerException naming the holder when another lem run has it).
+    member _.Hold(folders: string list) =
+        for folder in folders do
+            if not (held.ContainsKey folder) then
+                ensureWritable folder
+                held[folder] <- RunLocks.HoldResults(folder, holder.Value)
+                sweep folder
+
+    interface IDisposable with
+        member _.Dispose() =
+            for l in held.Values do l.Dispose()
+
+/// Checks the run's results folders and sweeps them, without their lock (`--only` tasks and lem daemon share a folder
+/// with other processes; per-run claims keep each run once).
+let prepareShared (runs: PlannedRun list) =
+    for folder in resultsFolders runs do
+        ensureWritable folder
+        sweep folder
+
+/// How far the runs of this lem process got, for the line printed when it is stopped.
+type private Tally() =
+    member val Planned = 0 with get, set
+    member val DoneBefore = 0 with get, set
+    member val Current: CampaignRunner option = None with get, set
+
+    member t.Line() =
+        let current = t.Current |> Option.map (fun c -> c.Completed) |> Option.defaultValue 0
+        sprintf "interrupted: %d of %d runs done; rerun the same command to resume" (t.DoneBefore + current) t.Planned
+
+/// The run manifest of a request: RESULTS/manifests/SCRIPT.TARGET/, one entry file per planned run (RESULTS: the first run's results folder).
+let manifestFolder (options: HostOptions) (request: RunRequest) (runs: PlannedRun list) =
     let script = Path.GetFileNameWithoutExtension options.ScriptPath
-    Path.Combine(resultsRoot, "manifests", $"{script}.{request.Target}.json")
+    Path.Combine(Path.GetFullPath runs.Head.Config.ResultsDir, "manifests", $"{script}.{request.Target}")
 
-/// Whether a run folder is complete (its DONE marker): what the manifest's resume check asks.
-let resultComplete (folder: string) = File.Exists(Path.Combine(folder, "DONE"))
+/// Runs other processes were running (their claims held): one line naming each, and what to do.
+let private busyMessage (busy: IReadOnlyList<struct (string * string)>) (total: int) =
+    let each = busy |> Seq.map (fun struct (key, who) -> $"{key} by {who}") |> String.concat "; "
+    $"{busy.Count} of {total} planned run(s) are being run by another process ({each}), so they were left to it. Remedy: when it has finished, rerun this command: it picks up their results and runs whatever is left."
 
-/// The campaign runner of lem run and lem daemon: each run through the experiment runner, its summary on stdout.
+/// The campaign runner of lem run and lem daemon: each run through the experiment runner, its summary on stdout, each
+/// run under its claim, stopped by Ctrl-C or SIGTERM.
 let campaignRunner (runner: ExperimentRunner) =
     CampaignRunner(
-        (fun run ->
-            let outcome = runner.Run run
+        (fun run configHash ->
+            let outcome = runner.Run(run, configHash)
             printfn "%s" outcome.Summary
             outcome),
-        resultComplete,
-        log = Console.Error)
+        log = Console.Error,
+        cancellation = Interruption.token,
+        holder = holder.Value)
 
-let private runExperiments (options: HostOptions) (runner: ExperimentRunner) (request: RunRequest) : Result<unit, string> =
+let private runExperiments (options: HostOptions) (held: HeldFolders) (tally: Tally) (runner: ExperimentRunner) (request: RunRequest) : Result<unit, string> =
     try
         let runs = plannedRuns options request
-        if runs.IsEmpty then
-            Ok()
+        if Interruption.requested () then Error(tally.Line())
+        elif runs.IsEmpty then Ok()
         elif options.DryRun then
             printfn "run %s: %d runs (dry run, nothing executed)" request.Target runs.Length
             for r in runs do
                 printfn "  %s  model=%O device=%O precision=%s batch_size=%d" r.Key r.Config.Model r.Config.Device r.Config.PrecisionText r.Config.Batching.BatchSize
             Ok()
         else
+            if not options.Only then held.Hold(resultsFolders runs) else prepareShared runs
             match request.Schedule with
             | Some schedule ->
                 eprintfn "note: campaign %s has schedule \"%s\": lem run runs its cycles now; lem daemon %s runs one at each occurrence" request.Target schedule options.ScriptPath
             | None -> ()
-            let manifest = RunManifest.OpenOrCreate(manifestPath options request runs)
-            (campaignRunner runner).Run(Array.ofList runs, CampaignOptions(request.Gap, request.CycleGap, options.Fresh), manifest) |> ignore
-            Ok()
+            let manifest = RunManifest.Open(manifestFolder options request runs)
+            let campaign = campaignRunner runner
+            tally.Current <- Some campaign
+            let outcome = campaign.Run(Array.ofList runs, CampaignOptions(request.Gap, request.CycleGap, options.Fresh), manifest)
+            tally.Current <- None
+            tally.DoneBefore <- tally.DoneBefore + outcome.Done.Count
+            if outcome.Busy.Count > 0 then Error(busyMessage outcome.Busy runs.Length) else Ok()
     with
+    | :? RunInterruptedException -> Error(tally.Line())
     | :? ConfigException as e -> Error e.Message
     | e when UserError.isUserFacing e -> Error e.Message
 
+/// <param name="planned">Planned runs of the whole command (the M of "N of M runs done").</param>
 /// <param name="resultsDirOf">An experiment's results.dir (from the checked program).</param>
-let create (options: HostOptions) (runner: ExperimentRunner) (resultsDirOf: string -> string) : RunHost =
-    { RunExperiments = runExperiments options runner
+let create (options: HostOptions) (held: HeldFolders) (planned: int) (runner: ExperimentRunner) (resultsDirOf: string -> string) : RunHost =
+    let tally = Tally(Planned = planned)
+    Interruption.progressLine <- tally.Line
+    { RunExperiments = runExperiments options held tally runner
       Analyze =
         if options.DryRun then
             // a dry run produces no results to analyse
@@ -82,5 +140,7 @@ let create (options: HostOptions) (runner: ExperimentRunner) (resultsDirOf: stri
                 printfn "analyze %s: skipped (dry run)" request.Target
                 Ok()
         else
-            AnalyzeHost.run options.ScriptPath (fun e -> options.ResultsOverride |> Option.defaultWith (fun () -> resultsDirOf e))
+            fun request ->
+                if Interruption.requested () then Error(tally.Line())
+                else AnalyzeHost.run options.ScriptPath (fun e -> options.ResultsOverride |> Option.defaultWith (fun () -> resultsDirOf e)) request
       Show = fun show -> printfn "%s" show.Text }

@@ -61,18 +61,23 @@ let workDir (name: string) =
     Directory.CreateDirectory dir |> ignore
     dir
 
-/// Runs `lem ARGS` in WORKDIR with STDIN (may be null); kills it after timeout.
-let runWith (workDir: string) (stdin: string) (timeout: TimeSpan) (args: string list) : Outcome =
+/// How lem is started: dotnet lem.dll ARGS in WORKDIR, with the shared cache, output redirected.
+let private startInfo (workDir: string) (args: string list) =
     tinyModel.Force() |> ignore
     let info = ProcessStartInfo(dotnetHost, WorkingDirectory = workDir, UseShellExecute = false)
     info.ArgumentList.Add lemDll
     for a in args do info.ArgumentList.Add a
     info.RedirectStandardOutput <- true
     info.RedirectStandardError <- true
-    info.RedirectStandardInput <- true
     info.Environment["LEM_CACHE_DIR"] <- cacheDir
     info.Environment.Remove "LEM_DEBUG" |> ignore
     info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] <- "1"
+    info
+
+/// Runs `lem ARGS` in WORKDIR with STDIN (may be null); kills it after timeout.
+let runWith (workDir: string) (stdin: string) (timeout: TimeSpan) (args: string list) : Outcome =
+    let info = startInfo workDir args
+    info.RedirectStandardInput <- true
     use p = Process.Start info
     let out = p.StandardOutput.ReadToEndAsync()
     let err = p.StandardError.ReadToEndAsync()
@@ -83,6 +88,53 @@ let runWith (workDir: string) (stdin: string) (timeout: TimeSpan) (args: string 
         failwithf "lem %s did not finish in %O (stdout: %s, stderr: %s)" (String.Join(" ", args)) timeout out.Result err.Result
     p.WaitForExit()
     { ExitCode = p.ExitCode; Stdout = out.Result; Stderr = err.Result }
+
+/// A `lem` started in the background: its process and what it has printed so far.
+type Running =
+    { Process: Process
+      Stdout: Text.StringBuilder
+      Stderr: Text.StringBuilder }
+    member r.Pid = r.Process.Id
+    member r.StderrText = lock r.Stderr (fun () -> r.Stderr.ToString())
+
+/// Starts `lem ARGS` in WORKDIR in the background (stdout and stderr collected as they come).
+let start (workDir: string) (args: string list) : Running =
+    let info = startInfo workDir args
+    let p = new Process(StartInfo = info)
+    let out = Text.StringBuilder()
+    let err = Text.StringBuilder()
+    p.OutputDataReceived.Add(fun e -> if not (isNull e.Data) then lock out (fun () -> out.AppendLine e.Data |> ignore))
+    p.ErrorDataReceived.Add(fun e -> if not (isNull e.Data) then lock err (fun () -> err.AppendLine e.Data |> ignore))
+    p.Start() |> ignore
+    p.BeginOutputReadLine()
+    p.BeginErrorReadLine()
+    { Process = p; Stdout = out; Stderr = err }
+
+/// Waits for lem to end (killing it after the guard time) and returns what it printed.
+let finish (r: Running) (guard: TimeSpan) : Outcome =
+    if not (r.Process.WaitForExit(int guard.TotalMilliseconds)) then
+        r.Process.Kill true
+        failwithf "lem did not end within %O; stderr:\n%s" guard r.StderrText
+    r.Process.WaitForExit() // drains the output events
+    { ExitCode = r.Process.ExitCode; Stdout = lock r.Stdout (fun () -> r.Stdout.ToString()); Stderr = r.StderrText }
+
+/// Polls CONDITION every 50 ms until it holds; fails after the guard time (a deadlock guard, not a timing guess), showing lem's stderr.
+let waitUntil (what: string) (r: Running) (condition: unit -> bool) =
+    let deadline = DateTime.UtcNow.AddMinutes 3.0
+    while not (condition ()) do
+        if r.Process.HasExited then failwithf "lem ended (exit %d) before %s; stderr:\n%s" r.Process.ExitCode what r.StderrText
+        if DateTime.UtcNow > deadline then failwithf "no %s within 3 minutes; stderr:\n%s" what r.StderrText
+        Threading.Thread.Sleep 50
+
+module private Native =
+    [<Runtime.InteropServices.DllImport("libc", SetLastError = true)>]
+    extern int kill(int pid, int signal)
+
+let SIGINT, SIGKILL, SIGTERM = 2, 9, 15
+
+/// Sends a signal to lem (Ctrl-C is SIGINT; a scheduler's stop is SIGTERM).
+let signal (r: Running) (number: int) =
+    if Native.kill (r.Pid, number) <> 0 then failwithf "kill(%d, %d) failed" r.Pid number
 
 /// Runs `lem ARGS` in WORKDIR (no input, 3 minute limit).
 let run (workDir: string) (args: string list) = runWith workDir null (TimeSpan.FromMinutes 3.0) args
@@ -107,10 +159,29 @@ let tinyExperiment (name: string) (extra: string) =
 }}
 """
 
+/// Two fast CPU experiments of the tiny model: `a`, and `b` (batch size 2).
+let tinyPair = """experiment a {
+  model = synthetic("tiny")
+  device = "cpu"
+  max_new_tokens = 2
+  min_new_tokens = 2
+  prompts = synthetic(count = 2, input_tokens = 8)
+  warmup.count = 0
+}
+experiment b extends a {
+  batching.batch_size = 2
+}
+"""
+
+/// `tinyPair` in campaign `c` of two cycles, run: a#cycle1, b#cycle1, a#cycle2, b#cycle2; GAP is a line such as
+/// "  gap = 10m\n" (a long gap holds lem where a signal can find it), or "".
+let tinyCampaign (gap: string) =
+    tinyPair + $"campaign c {{\n  experiments = [a, b]\n  cycles = 2\n{gap}}}\nrun c\n"
+
 /// The run folders (those with a run id) under a results folder.
 let runFolders (resultsDir: string) =
     if Directory.Exists resultsDir then
-        Directory.GetDirectories resultsDir |> Array.filter (fun d -> Path.GetFileName d <> "manifests") |> Array.sort
+        Directory.GetDirectories resultsDir |> Array.filter (fun d -> Lem.Engine.Results.Store.RunIds.LooksLikeRunId(Path.GetFileName d)) |> Array.sort
     else [||]
 
 /// True where the kernel exposes RAPL zones (then CPU/RAM energy may be measured rather than estimated).

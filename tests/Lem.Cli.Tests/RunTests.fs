@@ -42,23 +42,7 @@ let private expectCompletedRun (runFolder: string) =
 let private skippedCount (o: Outcome) =
     o.Stderr.Split('\n') |> Array.filter (fun l -> l.Contains "skipped") |> Array.length
 
-let private campaign = """experiment a {
-  model = synthetic("tiny")
-  device = "cpu"
-  max_new_tokens = 2
-  min_new_tokens = 2
-  prompts = synthetic(count = 2, input_tokens = 8)
-  warmup.count = 0
-}
-experiment b extends a {
-  batching.batch_size = 2
-}
-campaign c {
-  experiments = [a, b]
-  cycles = 2
-}
-run c
-"""
+let private campaign = tinyCampaign ""
 
 /// Runs the tiny experiment with parallel.mode = MODE over ["cpu", "cpu"]: one worker, one raw record, both prompts
 /// run once; returns the record's backend facts.

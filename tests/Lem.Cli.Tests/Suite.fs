@@ -14,6 +14,7 @@ let all =
         BadInputTests.tests
         PreflightTests.tests
         RunTests.tests
+        ResumeTests.tests
         ReplTests.tests
         ExampleTests.tests
         FsiTests.tests

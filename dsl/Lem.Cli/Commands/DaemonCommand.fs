@@ -15,19 +15,21 @@ open Lem.Engine.Config
 open Lem.Engine.Running
 open Lem.Engine.Running.Schedules
 
-/// One scheduled campaign for the daemon: its runs by cycle, each cycle run through the campaign runner with the manifest.
+/// One scheduled campaign for the daemon: its runs by cycle, each cycle run through the campaign runner with the
+/// manifest (each run under its claim, so lem run or --only tasks in the same folder never run it a second time).
 let private scheduled (options: ScriptHost.HostOptions) (runner: ExperimentRunner) (request: Lem.Dsl.Runtime.RunRequest) =
     let runs = ScriptHost.plannedRuns options request
-    let manifestPath = ScriptHost.manifestPath options request runs
+    let manifestFolder = ScriptHost.manifestFolder options request runs
     let statePath =
-        Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName manifestPath), "schedules", Path.GetFileName manifestPath)
+        Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName manifestFolder), "schedules", Path.GetFileName manifestFolder + ".json")
     let ofCycle cycle = runs |> List.filter (fun r -> r.Cycle = cycle) |> Array.ofList
-    // the manifest is read afresh each time: lem run may have completed runs meanwhile
+    // the run folders are read afresh each time: lem run may have completed runs meanwhile
     let complete cycle =
-        let manifest = RunManifest.OpenOrCreate manifestPath
-        ofCycle cycle |> Array.forall (fun r -> manifest.IsCompleted(r, Func<_, _>(ScriptHost.resultComplete)))
+        let manifest = RunManifest.Open manifestFolder
+        ofCycle cycle |> Array.forall (fun r -> CampaignRunner.IsComplete(r, manifest))
     let runCycle cycle =
-        (ScriptHost.campaignRunner runner).Run(ofCycle cycle, CampaignOptions(request.Gap, TimeSpan.Zero), RunManifest.OpenOrCreate manifestPath) |> ignore
+        ScriptHost.prepareShared (List.ofArray (ofCycle cycle))
+        (ScriptHost.campaignRunner runner).Run(ofCycle cycle, CampaignOptions(request.Gap, TimeSpan.Zero), RunManifest.Open manifestFolder) |> ignore
     ScheduledCampaign(request.Target, CronSchedule.Parse request.Schedule.Value, runs |> List.map (fun r -> r.Cycle) |> List.max, statePath,
         Func<_, _>(complete), Action<_>(runCycle))
 
@@ -54,8 +56,8 @@ let run (args: ParseResults<DaemonArgs>) =
         if requests.IsEmpty then
             fail (sprintf "%s has no scheduled campaign to run. Remedy: give a campaign schedule = \"0 2 * * *\" and name it in a run statement (run NAME)." path)
         let options: ScriptHost.HostOptions =
-            { ScriptPath = path; DryRun = false; Fresh = false; ResultsOverride = args.TryGetResult DaemonArgs.Results }
-        use runner = new ExperimentRunner(Composition.services Console.Error)
+            { ScriptPath = path; DryRun = false; Fresh = false; ResultsOverride = args.TryGetResult DaemonArgs.Results; Only = false }
+        use runner = new ExperimentRunner(Composition.services Console.Error Interruption.token)
         let campaigns = requests |> List.map (scheduled options runner) |> Array.ofList
         let daemon = ScheduleDaemon(WallClock.System, TimeZoneInfo.Local, maxLate, Console.Error)
         let mode = if args.Contains DaemonArgs.Once then DaemonMode.Once else DaemonMode.UntilComplete

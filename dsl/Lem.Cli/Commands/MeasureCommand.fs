@@ -60,7 +60,7 @@ let run (args: ParseResults<MeasureArgs>) (command: string list) : int =
         let working = Environment.CurrentDirectory
         let name = args.GetResult(MeasureArgs.Name, defaultValue = CommandRun.DefaultName command)
         let runner =
-            CommandRunner(Composition.services Console.Error, SystemChildLauncher(), Console.OpenStandardOutput(), Console.OpenStandardError())
+            CommandRunner(Composition.services Console.Error Threading.CancellationToken.None, SystemChildLauncher(), Console.OpenStandardOutput(), Console.OpenStandardError())
         // Ctrl-C and SIGTERM go on to the program; lem waits for it and writes the record marked interrupted
         use _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, fun context ->
             context.Cancel <- true

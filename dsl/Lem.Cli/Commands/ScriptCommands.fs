@@ -79,14 +79,39 @@ let explainCommand (args: ParseResults<ExplainArgs>) =
         | None -> fail (sprintf "%s defines no experiment, sweep or campaign named '%s'. Remedy: lem plan %s lists the experiments." file name file)
 
 let private withRunner (body: ExperimentRunner -> int) =
-    use runner = new ExperimentRunner(Composition.services Console.Error)
+    use runner = new ExperimentRunner(Composition.services Console.Error Interruption.token)
     body runner
 
-let private runProgram (options: ScriptHost.HostOptions) (program: CheckedProgram) =
+/// The line saying how far the runs got, and 130 (SIGINT) or 143 (SIGTERM).
+let private stopped () = Interruption.finish ()
+
+/// What `run` statements (or an original YAML config's one experiment) ask for, in script order.
+let private runRequests (path: string) (program: CheckedProgram) : Lem.Dsl.Runtime.RunRequest list =
+    if program.Actions.IsEmpty && Api.isYaml path then
+        match program.ExperimentOrder with
+        | [ name ] -> Api.runRequest registry program name |> Option.toList
+        | _ -> []
+    else
+        program.Actions |> List.choose (function
+            | RunAction(name, _, _) -> Api.runRequest registry program name
+            | _ -> None)
+
+/// Runs BODY with a host whose results folders are all locked first (`lem run` of a whole script or config), so that
+/// a second lem run on one of them is refused before anything runs.
+let private withHost (options: ScriptHost.HostOptions) (program: CheckedProgram) (body: Lem.Dsl.Runtime.RunHost -> int) =
+    let requests = runRequests options.ScriptPath program
+    use held = new ScriptHost.HeldFolders()
+    if not options.DryRun then held.Hold(requests |> List.collect (ScriptHost.plannedRuns options) |> ScriptHost.resultsFolders)
     withRunner (fun runner ->
-        let host = ScriptHost.create options runner (resultsDirOf program)
+        let host = ScriptHost.create options held (requests |> List.sumBy (fun r -> r.Runs.Length)) runner (resultsDirOf program)
+        let code = body host
+        if Interruption.requested () then stopped () else code)
+
+let private runProgram (options: ScriptHost.HostOptions) (program: CheckedProgram) =
+    withHost options program (fun host ->
         let failures = Api.run registry host program
-        for line in Api.render failures do eprintfn "%s" line
+        if not (Interruption.requested ()) then
+            for line in Api.render failures do eprintfn "%s" line
         if failures.IsEmpty then 0 else 1)
 
 /// Runs the one experiment that PATH defines (a .lem file's only experiment, or an original YAML config).
@@ -96,28 +121,68 @@ let private runSingle (path: string) (program: CheckedProgram) (options: ScriptH
         match Api.runRequest registry program name with
         | None -> fail (sprintf "%s: '%s' cannot be run." path name)
         | Some request ->
-            withRunner (fun runner ->
-                let host = ScriptHost.create options runner (resultsDirOf program)
+            withHost options program (fun host ->
                 match host.RunExperiments request with
                 | Ok() -> 0
+                | Error _ when Interruption.requested () -> 0
                 | Error message -> fail message)
     | [] -> fail (sprintf "%s defines no experiment. Remedy: add `experiment NAME { ... }` (or give a YAML config)." path)
     | many ->
         fail (sprintf "%s defines %d experiments (%s); lem experiment runs one. Remedy: use lem run with a `run NAME` statement." path many.Length (String.Join(", ", many)))
 
+/// The planned runs of the script's `run` statements (or its YAML config's experiment), by key, in run order; a key
+/// planned by several statements comes once, with the first.
+let private plannedByKey (options: ScriptHost.HostOptions) (program: CheckedProgram) =
+    runRequests options.ScriptPath program
+    |> List.collect (fun request ->
+        List.zip request.Runs (ScriptHost.plannedRuns options request)
+        |> List.map (fun (run, plannedRun) -> plannedRun.Key, { request with Runs = [ run ] }))
+    |> List.distinctBy fst
+
+/// `lem run FILE --keys`: one planned run's key per line, what --only takes (line i for task i of a job array).
+let private printKeys (options: ScriptHost.HostOptions) (program: CheckedProgram) =
+    for key, _ in plannedByKey options program do printfn "%s" key
+    0
+
+/// `lem run FILE --only KEY`: the one planned run KEY (first found in script order), under its claim and without the
+/// results folder's lock, so that tasks of a scheduler run a campaign's runs in parallel into one folder.
+let private runOnly (options: ScriptHost.HostOptions) (program: CheckedProgram) (key: string) =
+    let planned = plannedByKey options program
+    match planned |> List.tryFind (fun (k, _) -> k = key) with
+    | Some(_, single) ->
+        use held = new ScriptHost.HeldFolders()
+        withRunner (fun runner ->
+            let host = ScriptHost.create options held 1 runner (resultsDirOf program)
+            match host.RunExperiments single with
+            | Ok() -> 0
+            | Error _ when Interruption.requested () -> stopped ()
+            | Error message -> fail message)
+    | None ->
+        let keys = planned |> List.map fst
+        let close = Lem.Engine.Config.NameSuggester.Ranked(key, keys, 5) |> List.ofSeq
+        let hint =
+            if not close.IsEmpty then sprintf "did you mean %s?" (String.Join(", ", close |> List.map (sprintf "'%s'")))
+            elif keys.IsEmpty then "it plans no run"
+            else sprintf "its %d planned run(s) begin %s" keys.Length (String.Join(", ", keys |> List.truncate 5 |> List.map (sprintf "'%s'")))
+        fail (sprintf "--only %s: %s has no planned run with that key; %s Remedy: give a key as `lem run %s --keys` lists it." key options.ScriptPath hint options.ScriptPath)
+
 /// `lem run`: the checker with pre-flight before the first run (a GPU this machine lacks is an error, except in a dry
-/// run), then the statements.
+/// run or a listing of keys), then the statements, one planned run (--only), or the keys (--keys).
 let runCommand (args: ParseResults<RunArgs>) =
     let path = args.GetResult RunArgs.Script
+    let only = args.TryGetResult RunArgs.Only
     let options: ScriptHost.HostOptions =
         { ScriptPath = path; DryRun = args.Contains RunArgs.Dry_Run; Fresh = args.Contains RunArgs.Fresh
-          ResultsOverride = args.TryGetResult RunArgs.Results }
+          ResultsOverride = args.TryGetResult RunArgs.Results; Only = only.IsSome }
+    let runsNothing = options.DryRun || args.Contains RunArgs.Keys
     let settings =
         { Overrides = args.GetResults RunArgs.Override
           MaxRuns = maxRuns (args.TryGetResult RunArgs.Max_Runs)
-          Preflight = Some(PreflightHost.create path (not options.DryRun) options.ResultsOverride) }: Api.CheckSettings
+          Preflight = Some(PreflightHost.create path (not runsNothing) options.ResultsOverride) }: Api.CheckSettings
     let program, hasErrors = check settings path
     if hasErrors then 1
+    elif args.Contains RunArgs.Keys then printKeys options program
+    elif only.IsSome then runOnly options program only.Value
     elif program.Actions.IsEmpty && Api.isYaml path then
         // an original YAML config has no statements: run its experiment (completed runs are skipped, as for scripts)
         runSingle path program options
@@ -138,7 +203,7 @@ let experimentCommand (args: ParseResults<ExperimentArgs>) =
           Preflight = Some(PreflightHost.create path true results) }: Api.CheckSettings
     let program, hasErrors = check settings path
     if hasErrors then 1
-    else runSingle path program { ScriptPath = path; DryRun = false; Fresh = true; ResultsOverride = results }
+    else runSingle path program { ScriptPath = path; DryRun = false; Fresh = true; ResultsOverride = results; Only = false }
 
 let convertYaml (path: string) =
     requireFile path
@@ -155,6 +220,8 @@ let convertYaml (path: string) =
 /// `lem repl`: statements are read until a line is blank or the brackets balance; definitions are kept;
 /// errors are shown without leaving.
 let replCommand (args: ParseResults<ReplArgs>) =
+    // the results folders the session's runs write to are locked as they are first used, until the session ends
+    use held = new ScriptHost.HeldFolders()
     withRunner (fun runner ->
         let mutable session = Api.replStart registry
         let submit (chunk: string) =
@@ -164,8 +231,8 @@ let replCommand (args: ParseResults<ReplArgs>) =
             if not outcome.Actions.IsEmpty then
                 let program = outcome.Session.Program
                 let host =
-                    ScriptHost.create { ScriptPath = Path.Combine(Environment.CurrentDirectory, "repl.lem"); DryRun = false; Fresh = false; ResultsOverride = None }
-                        runner (resultsDirOf program)
+                    ScriptHost.create { ScriptPath = Path.Combine(Environment.CurrentDirectory, "repl.lem"); DryRun = false; Fresh = false; ResultsOverride = None; Only = false }
+                        held 0 runner (resultsDirOf program)
                 // an error shows and the session goes on (its definitions are kept)
                 try
                     for line in Api.render (Api.replRun host outcome) do eprintfn "%s" line

@@ -31,7 +31,8 @@ public static class BackendsDoc
         md.AppendLine("  string; no value reaches a shell) on 127.0.0.1 and a free port, with the engine flags below built from the registry values,");
         md.AppendLine("  then `server.extra_args` verbatim. The server runs in its own session and process group (through `setsid`), so its");
         md.AppendLine("  workers are stopped with it: SIGTERM to the group, SIGKILL after `server.stop_grace` — when the model is released, when");
-        md.AppendLine("  loading fails, and when lem gets Ctrl-C, SIGTERM or exits. `device = cuda:N` sets `CUDA_VISIBLE_DEVICES` to N and the");
+        md.AppendLine("  loading fails, when `lem run` is stopped by Ctrl-C or SIGTERM (by the runner's teardown, once the run in progress is");
+        md.AppendLine("  marked interrupted), and when lem exits. `device = cuda:N` sets `CUDA_VISIBLE_DEVICES` to N and the");
         md.AppendLine("  next GPUs that tensor/pipeline parallelism needs; `device = cpu` hides every GPU, so for the engines that need one");
         md.AppendLine("  (" + string.Join(", ", ServerEngines.All.Where(e => e.NeedsGpu).Select(e => $"`{e.Name}`")) + ") `lem check` refuses it, the registry's default included: set `device = \"cuda:0\"`.");
         md.AppendLine("- **Precision.** `precision` goes to the engine's dtype flag only where it is set; unset, lem passes none and the engine");

@@ -1,12 +1,16 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using Lem.Engine.Running;
 
 namespace Lem.Backends.Server.Launching;
 
 /// <summary>
 /// Every server this lem process started and has not stopped yet, so that Ctrl-C (SIGINT), SIGTERM, SIGQUIT and a
 /// normal process exit stop them too. A server runs in its own session and so never gets the terminal's Ctrl-C
-/// itself: lem stops it. (A SIGKILL of lem cannot be caught; its servers then outlive it.)
+/// itself: lem stops it. Where the host stops its work cleanly on SIGINT and SIGTERM (<see cref="StopSignals"/>: `lem
+/// run`), those are left to it: the runner's teardown stops the servers, after the run in progress is marked
+/// interrupted rather than failed; the process-exit handler still stops any left. (A SIGKILL of lem cannot be caught;
+/// its servers then outlive it.)
 /// </summary>
 internal static class LiveServers
 {
@@ -31,7 +35,10 @@ internal static class LiveServers
             AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll("lem is exiting");
             if (OperatingSystem.IsWindows()) return;
             foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT })
-                _registrations.Add(PosixSignalRegistration.Create(signal, context => StopAll($"lem got {context.Signal}")));
+                _registrations.Add(PosixSignalRegistration.Create(signal, context =>
+                {
+                    if (context.Signal == PosixSignal.SIGQUIT || !StopSignals.HandledByHost) StopAll($"lem got {context.Signal}");
+                }));
         }
     }
 

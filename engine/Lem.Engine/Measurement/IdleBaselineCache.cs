@@ -35,9 +35,6 @@ public sealed class IdleBaselineCache(string folder, TimeSpan ttl, Func<DateTime
     public void Store(IdleBaselineFigure figure)
     {
         Directory.CreateDirectory(folder);
-        var path = PathFor(figure.GpuUuid);
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(figure with { FromCache = false }, Json));
-        File.Move(temp, path, overwrite: true);
+        Results.Store.AtomicFile.Replace(PathFor(figure.GpuUuid), JsonSerializer.Serialize(figure with { FromCache = false }, Json));
     }
 }

@@ -13,7 +13,10 @@ namespace Lem.Engine.Running;
 /// Runs one experiment as a sequence of stages: plan (backend module, model, workers, metered GPUs), then per worker
 /// load (timed, outside the window; reused across consecutive runs that share it), workload (prompts, batches,
 /// arrivals), baseline, warm-up (never measured), measure (the window, in the backend's execution shape) and record
-/// (one raw record per worker, written atomically), then the completion marker. With parallel.mode = data, one worker
+/// (one raw record per worker, written atomically), then the completion marker. The run folder gets its START marker
+/// first (which planned run, with which inputs: what resume finds it by). A stop request
+/// (<see cref="RunnerServices.Cancellation"/>) ends the run before DONE, at the next stage, batch, decode step or
+/// request; the caller marks its folder interrupted. With parallel.mode = data, one worker
 /// per device runs its share of the prompts with its own model replica, and the host meters (CPU, RAM) measure the
 /// whole span from the common start to the last worker's end (<see cref="HostEnergySpan"/>). The runner never asks a
 /// backend's name: what it needs from a backend comes from its module.
@@ -22,7 +25,9 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
 {
     private readonly List<ModelPool> _pools = [];
 
-    public RunOutcome Run(PlannedRun run)
+    /// <param name="configHash">The planned run's config hash (<see cref="PlannedRun.ConfigHash"/>, read once by the
+    /// campaign runner), recorded in the START marker; null for a run outside a campaign.</param>
+    public RunOutcome Run(PlannedRun run, string? configHash = null)
     {
         var config = run.Config;
         // results.dir is relative to the working directory (registry help), like the README's ./results
@@ -33,7 +38,8 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         while (_pools.Count < plan.WorkerCount) _pools.Add(new ModelPool());
         for (var k = plan.WorkerCount; k < _pools.Count; k++) _pools[k].Release(); // no stale replica stays on a GPU this run does not use
 
-        var runId = store.BeginRun(run.Experiment, run.Cycle);
+        var runId = store.BeginRun(run.Experiment, run.Cycle, run.Key, configHash);
+        services.OnStep(RunStep.FolderCreated);
         services.Log.WriteLine($"{run.Key}: run {runId} on {plan.LayoutText} ({plan.Module.Name})");
         var workers = new (RawRecord Record, IReadOnlyList<TimeSeriesPoint>? TimeSeries)[plan.WorkerCount];
         if (plan.WorkerCount == 1)
@@ -57,9 +63,15 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
             }
             for (var k = 0; k < tasks.Length; k++) workers[k] = tasks[k].Result;
         }
+        services.Cancellation.ThrowIfCancellationRequested();
+        services.OnStep(RunStep.BeforeRawRecords);
         foreach (var (record, series) in workers) store.WriteRawRecord(record, series);
+        services.OnStep(RunStep.AfterRawRecords);
         CopyLogs(store.RunFolder(runId), plan.WorkerCount);
+        services.Cancellation.ThrowIfCancellationRequested();
+        services.OnStep(RunStep.BeforeDone);
         store.MarkComplete(runId);
+        services.OnStep(RunStep.AfterDone);
         var aggregated = store.Aggregate(runId);
         return new RunOutcome(runId, store.RunFolder(runId), RunSummary.Of(run, runId, aggregated, workers.Select(w => w.Record)));
     }
@@ -86,7 +98,10 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         var warnings = new List<WarningRecord>();
         var devicesText = string.Join("+", plan.WorkerDevices[worker]);
 
+        var stop = services.Cancellation;
+        stop.ThrowIfCancellationRequested();
         var (model, loadSeconds, reused) = _pools[worker].Get(plan.Module, plan.LoadRequest(worker));
+        stop.ThrowIfCancellationRequested();
         services.Log.WriteLine(reused
             ? $"  worker {worker}: model reused ({model.Info.Architecture}, {config.PrecisionText}, {devicesText})"
             : $"  worker {worker}: loaded {model.Info.Architecture} ({model.Info.ParameterCount / 1e6:F1} M parameters, {config.PrecisionText}, {devicesText}) in {loadSeconds:F2} s");
@@ -102,7 +117,9 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         using var meters = services.CreateMeters(options);
         var baseline = BaselineStage.Measure(config, meters, services, warnings);
         var hostBaselines = hostSpan is null ? BaselineStage.MeasureHost(config, meters.Meters.Where(m => !ReferenceEquals(m, meters.Gpu)).ToArray(), services) : [];
+        stop.ThrowIfCancellationRequested();
         var warmup = WarmupStage.Run(config, model, workload, services);
+        stop.ThrowIfCancellationRequested();
         var measured = MeasureStage.Measure(plan, worker, model, workload, meters, hostSpan, services);
         var carbon = services.ResolveCarbon(options.Carbon ?? new CarbonSettings());
         return RecordStage.Build(new RecordStage.Inputs(plan, runId, worker, started, model, loadSeconds, reused, meters, baseline, hostBaselines, warmup,

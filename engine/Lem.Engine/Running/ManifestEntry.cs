@@ -1,8 +1,13 @@
 namespace Lem.Engine.Running;
 
-public enum ManifestStatus { Pending, Running, Done, Failed, Skipped }
+/// <summary>
+/// Running: its process is measuring it (or was killed doing so); Done: a complete run folder holds it; Failed: it
+/// stopped with an error; Interrupted: lem was stopped (Ctrl-C, SIGTERM) during it; Pending: not run, or its entry said
+/// done but no complete folder holds it, so it runs again. Skipped is kept for manifests written by older versions.
+/// </summary>
+public enum ManifestStatus { Pending, Running, Done, Failed, Skipped, Interrupted }
 
-/// <summary>One line of a run manifest: run key → resolved config hash → status → result folder.</summary>
+/// <summary>One planned run's entry in a run manifest: run key → resolved config hash → status → result folder.</summary>
 public sealed record ManifestEntry(
     string Key,
     string Experiment,

@@ -41,6 +41,12 @@ public sealed record RunnerServices(ParameterRegistry Registry, TextWriter Log)
     /// <summary>A live progress line (redrawn in place on a terminal).</summary>
     public Func<ProgressLine> NewProgressLine { get; init; } = ProgressLine.ForConsole;
 
+    /// <summary>A stop request (Ctrl-C, SIGTERM): the run stops at its next step, decode step or request, unrecorded.</summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>Called at each boundary of a run's life that the experiment runner owns (<see cref="RunStep"/>); fault-injection tests stop there.</summary>
+    public Action<RunStep> OnStep { get; init; } = _ => { };
+
     public IBackendModule Module(string name) =>
         Registry.Module(name)
         ?? throw new RunnerException($"backend '{name}' is not available in this build of lem (available: {string.Join(", ", Registry.Modules.Select(m => m.Name))}). Remedy: set backend to one of those.");

@@ -44,7 +44,7 @@ public static class BatchDriver
         ArgumentNullException.ThrowIfNull(model);
         if (prompts.Count == 0) throw new WorkloadException("prompts: the prompt set is empty; a measured run needs at least one prompt.", "prompts");
         clock ??= MeterClock.System;
-        var run = new RunState(model, settings, windowStartTicks ?? clock.NowTicks, clock, mark);
+        var run = new RunState(model, settings, windowStartTicks ?? clock.NowTicks, clock, mark, cancellation);
         if (traffic.Mode == TrafficMode.None)
         {
             foreach (var batch in (plan ?? Batcher.Plan(prompts, batching)).Batches)
@@ -96,7 +96,8 @@ public static class BatchDriver
 
     /// <param name="mark">Called with the window time at each batch's start, its first tokens on the host and its end
     /// (host meters take a reading there: the host prefill/decode split).</param>
-    private sealed class RunState(IBatchModel model, GenerationSettings settings, long windowStartTicks, MeterClock clock, Action<double>? mark)
+    private sealed class RunState(IBatchModel model, GenerationSettings settings, long windowStartTicks, MeterClock clock, Action<double>? mark,
+        CancellationToken cancellation)
     {
         private readonly List<RequestRecord> _requests = [];
         private readonly List<BatchRecord> _batches = [];
@@ -117,7 +118,7 @@ public static class BatchDriver
 
         public void RunBatch(IReadOnlyList<Prompt> prompts, double[] arrivalsS)
         {
-            var recorder = new TokenTimeRecorder(prompts.Count, mark is null ? null : ticks => mark(SecondsOf(ticks)));
+            var recorder = new TokenTimeRecorder(prompts.Count, mark is null ? null : ticks => mark(SecondsOf(ticks)), cancellation);
             var ids = prompts.Select(p => p.TokenIds).ToArray();
             var startTicks = clock.NowTicks;
             mark?.Invoke(SecondsOf(startTicks));

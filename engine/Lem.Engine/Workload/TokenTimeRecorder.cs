@@ -2,17 +2,22 @@ using Lem.Engine.Inference;
 
 namespace Lem.Engine.Workload;
 
-/// <summary>Keeps the host timestamp of every token of every batch row, as the backend reports them.</summary>
+/// <summary>
+/// Keeps the host timestamp of every token of every batch row, as the backend reports them. A stop request ends the
+/// batch at its next decode step (the observer throws <see cref="OperationCanceledException"/> into the backend's loop).
+/// </summary>
 internal sealed class TokenTimeRecorder : ITokenObserver
 {
     private readonly List<long>[] _ticks;
     private readonly Action<long>? _firstTokens;
+    private readonly CancellationToken _cancellation;
     private bool _firstTokensSeen;
 
     /// <param name="firstTokens">Called once, with the timestamp of the first tokens the backend reports.</param>
-    public TokenTimeRecorder(int rows, Action<long>? firstTokens = null)
+    public TokenTimeRecorder(int rows, Action<long>? firstTokens = null, CancellationToken cancellation = default)
     {
         _firstTokens = firstTokens;
+        _cancellation = cancellation;
         _ticks = new List<long>[rows];
         for (var i = 0; i < rows; i++) _ticks[i] = [];
     }
@@ -23,6 +28,7 @@ internal sealed class TokenTimeRecorder : ITokenObserver
 
     public void OnTokens(int step, ReadOnlySpan<int> tokenIds, long timestampTicks)
     {
+        _cancellation.ThrowIfCancellationRequested();
         if (!_firstTokensSeen)
         {
             _firstTokensSeen = true;

@@ -57,16 +57,10 @@ public sealed class GgufModelCache(string root)
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            string temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
-            try
+            using (var temp = TemporaryFiles.Track(TemporaryFiles.PathBeside(path)))
             {
-                quantize(sourceGguf, temp);
-                File.Move(temp, path, overwrite: true);
-            }
-            finally
-            {
-                if (File.Exists(temp))
-                    File.Delete(temp);
+                quantize(sourceGguf, temp.Path);
+                File.Move(temp.Path, path, overwrite: true);
             }
             return path;
         }

@@ -1,3 +1,4 @@
+using Lem.Engine;
 using System.Text;
 
 namespace Lem.Models.Gguf;
@@ -20,21 +21,13 @@ public static class GgufWriter
 
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        try
+        using var temp = TemporaryFiles.Track(TemporaryFiles.PathBeside(path));
+        using (var stream = new FileStream(temp.Path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-            {
-                WriteTo(stream, metadata, tensors, alignment);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
+            WriteTo(stream, metadata, tensors, alignment);
+            stream.Flush(flushToDisk: true);
         }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
+        File.Move(temp.Path, path, overwrite: true);
     }
 
     private static void WriteTo(Stream stream, IReadOnlyList<KeyValuePair<string, GgufMetadataValue>> metadata, IReadOnlyList<GgufTensorData> tensors, int alignment)

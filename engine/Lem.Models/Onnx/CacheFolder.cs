@@ -1,3 +1,4 @@
+using Lem.Engine;
 using Lem.Engine.Inference;
 
 namespace Lem.Models.Onnx;
@@ -20,19 +21,15 @@ public static class CacheFolder
             Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
             using var lockFile = AcquireLock(folder + ".lock");
             if (IsComplete(folder)) return folder;
+            TemporaryFiles.Sweep(Path.GetDirectoryName(folder)!); // what a killed lem left half-written
             if (Directory.Exists(folder))
                 Directory.Delete(folder, recursive: true); // left incomplete by an interrupted writer
-            string temp = $"{folder}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-            try
+            // tracked: removed on the way out, also when lem is stopped during a long write; a killed writer's is swept later
+            using (var temp = TemporaryFiles.Track(TemporaryFiles.PathBeside(folder, hidden: false)))
             {
-                write(temp);
-                File.WriteAllText(Path.Combine(temp, CompleteMarker), describe + "\n");
-                Directory.Move(temp, folder);
-            }
-            finally
-            {
-                if (Directory.Exists(temp))
-                    Directory.Delete(temp, recursive: true);
+                write(temp.Path);
+                File.WriteAllText(Path.Combine(temp.Path, CompleteMarker), describe + "\n");
+                Directory.Move(temp.Path, folder);
             }
             return folder;
         }

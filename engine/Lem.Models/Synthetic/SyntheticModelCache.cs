@@ -1,3 +1,4 @@
+using Lem.Engine;
 using Lem.Models.Safetensors;
 using Lem.Engine.Inference;
 
@@ -9,6 +10,8 @@ namespace Lem.Models.Synthetic;
 /// <c>~/.cache/lem/models</c>, folder <c>&lt;arch&gt;-&lt;preset&gt;-seed&lt;N&gt;-v&lt;writer version&gt;</c>.
 /// Generation happens in a temporary sibling folder under an exclusive lock file, gets a marker file when
 /// complete, and is renamed into place, so concurrent first uses (threads or processes) wait and share one result.
+/// The temporary is removed on the way out, also when lem is stopped; what a killed lem left is swept before the next
+/// generation (<see cref="TemporaryFiles"/>).
 /// </summary>
 public sealed class SyntheticModelCache
 {
@@ -56,19 +59,15 @@ public sealed class SyntheticModelCache
             using var lockFile = AcquireLock(folder + ".lock");
             if (IsComplete(folder))
                 return folder;
+            TemporaryFiles.Sweep(Root); // generations a killed lem left half-written (up to tens of GB for real shapes)
             if (Directory.Exists(folder))
                 Directory.Delete(folder, recursive: true); // left incomplete by an interrupted older writer
-            string temp = $"{folder}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-            try
+            // tracked: removed on the way out, also when lem is stopped during a long generation; a killed writer's is swept later
+            using (var temp = TemporaryFiles.Track(TemporaryFiles.PathBeside(folder, hidden: false)))
             {
-                SyntheticModelWriter.Write(preset, seed, temp, _maxShardBytes);
-                File.WriteAllText(Path.Combine(temp, CompleteMarker), $"{preset.Spec} seed {seed} writer v{SyntheticModelWriter.WriterVersion}\n");
-                Directory.Move(temp, folder);
-            }
-            finally
-            {
-                if (Directory.Exists(temp))
-                    Directory.Delete(temp, recursive: true);
+                SyntheticModelWriter.Write(preset, seed, temp.Path, _maxShardBytes);
+                File.WriteAllText(Path.Combine(temp.Path, CompleteMarker), $"{preset.Spec} seed {seed} writer v{SyntheticModelWriter.WriterVersion}\n");
+                Directory.Move(temp.Path, folder);
             }
             return folder;
         }

@@ -21,7 +21,7 @@ public class ResultStoreTests
         Assert.Equal(1, marker.WorkerCount);
         Assert.Equal(["raw-worker0.json", "timeseries-worker0.csv"], marker.Files);
         var files = Directory.GetFiles(store.RunFolder(id)).Select(Path.GetFileName).Order().ToList();
-        Assert.Equal(["DONE", "aggregated.json", "raw-worker0.json", "timeseries-worker0.csv"], files);
+        Assert.Equal(["DONE", "START", "aggregated.json", "raw-worker0.json", "timeseries-worker0.csv"], files);
 
         var run = store.LoadRun(id);
         Assert.Equal(RunStatus.Complete, run.Status);
@@ -222,19 +222,49 @@ public class ResultStoreTests
     }
 
     [Fact]
-    public void Completed_runs_are_found_by_experiment_and_cycle_for_resume()
+    public void Run_folders_are_found_by_experiment_and_cycle_with_their_start_marker_and_status()
     {
         using var temp = new TempFolder();
         var store = new ResultStore(temp.Path);
         foreach (var (experiment, cycle, complete) in new[] { ("a", 0, true), ("a", 1, true), ("b", 0, true), ("a", 0, false) })
         {
-            var id = store.BeginRun(experiment, cycle);
+            var id = store.BeginRun(experiment, cycle, $"{experiment}#cycle{cycle}", "hash-" + experiment);
             store.WriteRawRecord(Samples.Raw(id, experiment: experiment, cycle: cycle));
             if (complete) store.MarkComplete(id);
         }
-        var found = Assert.Single(store.FindCompleted("a", 0));
-        Assert.Equal(("a", 0, RunStatus.Complete), (found.Experiment, found.Cycle, found.Status));
-        Assert.Empty(store.FindCompleted("c", 0));
+        // "a b" sanitises to the same folder name as "a_b": START tells them apart
+        var lookalike = store.BeginRun("a b", 0, "a b#cycle0", "hash-ab");
+
+        var found = store.FoldersOf("a", 0);
+        Assert.Equal([RunStatus.Complete, RunStatus.Incomplete], found.Select(f => f.Status));
+        Assert.All(found, f => Assert.Equal(("a#cycle0", "hash-a", Environment.ProcessId), (f.Start!.RunKey, f.Start.ConfigHash, f.Start.Pid)));
+        Assert.Empty(store.FoldersOf("c", 0));
+        Assert.Equal(lookalike, Assert.Single(store.FoldersOf("a b", 0)).RunId);
+        Assert.Empty(store.FoldersOf("a_b", 0));
+    }
+
+    [Fact]
+    public void An_interrupted_run_is_marked_never_completes_and_a_complete_one_is_never_marked()
+    {
+        using var temp = new TempFolder();
+        var store = new ResultStore(temp.Path);
+        var complete = store.BeginRun("a", 0);
+        store.WriteRawRecord(Samples.Raw(complete, experiment: "a", cycle: 0));
+        store.MarkComplete(complete);
+        var cut = store.BeginRun("a", 1);
+        store.WriteRawRecord(Samples.Raw(cut, experiment: "a", cycle: 1));
+
+        Assert.False(store.MarkInterrupted(complete, "test"));
+        Assert.False(File.Exists(Path.Combine(store.RunFolder(complete), RunFiles.Interrupted)));
+        Assert.True(store.MarkInterrupted(cut, "stopped by SIGINT"));
+        Assert.False(store.MarkInterrupted(cut, "again"));
+
+        Assert.Throws<ResultsException>(() => store.MarkComplete(cut));
+        var entry = store.ListRuns().Single(e => e.RunId == cut);
+        Assert.Equal(RunStatus.Interrupted, entry.Status);
+        Assert.Equal(RunStatus.Interrupted, entry.Record!.Status);
+        Assert.Equal([complete], store.LoadAggregated().Select(r => r.RunId));
+        Assert.Contains("stopped by SIGINT", File.ReadAllText(Path.Combine(store.RunFolder(cut), RunFiles.Interrupted)));
     }
 
     [Fact]

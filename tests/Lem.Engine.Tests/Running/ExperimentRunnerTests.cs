@@ -1,5 +1,4 @@
 using Lem.Engine.Config;
-using Lem.Engine.Measurement;
 using Lem.Engine.Meters;
 using Lem.Engine.Results.Schema;
 using Lem.Engine.Results.Store;
@@ -7,9 +6,7 @@ using Lem.Engine.Running;
 using Lem.Engine.Tests.Config;
 using Lem.Engine.Tests.Fakes;
 using Lem.Engine.Tests.Meters;
-using Lem.Engine.Tests.Meters.Estimates;
 using Lem.Engine.Tests.Meters.Nvml;
-using Lem.Engine.Tests.Meters.Rapl;
 using Lem.Engine.Tests.Results;
 
 namespace Lem.Engine.Tests.Running;
@@ -20,36 +17,21 @@ namespace Lem.Engine.Tests.Running;
 /// </summary>
 public sealed class ExperimentRunnerTests : IDisposable
 {
-    private readonly ManualClock _clock = new();
-    private readonly TempFolder _results = new();
-    private readonly FakeProc _proc = new();
-    private readonly FakePowercapTree _powercap = new();
-    private readonly FakeNvml _nvml;
+    private readonly RunnerWorld _world = new();
+    private readonly ManualClock _clock;
+    private readonly TempFolder _results;
 
     public ExperimentRunnerTests()
     {
-        _proc.CpuInfo("AMD EPYC 7763 64-Core Processor", 1, 4);
-        _proc.Stat(100, 900);
-        _proc.MemTotalKb(8 * 1024 * 1024);
-        _nvml = new FakeNvml(_clock, new FakeGpu("GPU-aaaa", "00000000:1B:00.0", "NVIDIA H200") { PowerW = 300, UpdatePeriodS = 0.005 });
+        _clock = _world.Clock;
+        _results = _world.Results;
     }
 
-    private RunnerServices Services(params Lem.Engine.Inference.IBackendModule[] modules) => Services(_nvml, modules);
+    private RunnerServices Services(params Lem.Engine.Inference.IBackendModule[] modules) => _world.Services(modules);
 
-    private RunnerServices Services(FakeNvml nvml, params Lem.Engine.Inference.IBackendModule[] modules) =>
-        new(ParameterRegistry.Compose(modules), TextWriter.Null)
-        {
-            // no sampler thread: the manual clock is advanced by the workload alone
-            CreateMeters = options => MeterSet.Create(options with { SampleIntervalMs = 0, PowercapRoot = _powercap.Root, ProcRoot = _proc.Root },
-                nvml.Platforms(), _ => null, _clock),
-            Clock = _clock,
-            CollectEnvironment = _ => EnvironmentInfo.Collect(null),
-            BaselineCacheFolder = Path.Combine(_results.Path, "baselines"),
-            NewProgressLine = () => new ProgressLine(TextWriter.Null, false),
-        };
+    private RunnerServices Services(FakeNvml nvml, params Lem.Engine.Inference.IBackendModule[] modules) => _world.Services(nvml, modules);
 
-    private PlannedRun Plan(RunnerServices services, params (string, ConfigValue)[] values) =>
-        new("e", 1, ExperimentConfig.From(V.Set([.. values, ("results.dir", V.Text(_results.Path))]), services.Registry), _results.Path);
+    private PlannedRun Plan(RunnerServices services, params (string, ConfigValue)[] values) => _world.Plan(services, "e", 1, values);
 
     private RawRecord RunOne(RunnerServices services, PlannedRun run)
     {
@@ -277,10 +259,5 @@ public sealed class ExperimentRunnerTests : IDisposable
                 workload with { Plan = null }, 0));
     }
 
-    public void Dispose()
-    {
-        _results.Dispose();
-        _proc.Dispose();
-        _powercap.Dispose();
-    }
+    public void Dispose() => _world.Dispose();
 }

@@ -9,7 +9,7 @@ namespace Lem.Engine.Tests.Running;
 public class ResumeHashTests
 {
     private static PlannedRun Run(string baseFolder, ConfigValue model, ConfigValue prompts) =>
-        new("e", 0, ExperimentConfig.From(V.Set(("model", model), ("prompts", prompts)), TestRegistry.Instance), baseFolder);
+        new("e", 0, ExperimentConfig.From(V.Set(("model", model), ("prompts", prompts), ("results.dir", V.Text(Path.Combine(baseFolder, "results")))), TestRegistry.Instance), baseFolder);
 
     private static ConfigValue FilePrompts(string path) => V.Call("file", [V.Text(path)], ("format", V.Word("text")));
 
@@ -121,20 +121,20 @@ public class ResumeHashTests
         var prompts = Path.Combine(temp.Path, "prompts.txt");
         File.WriteAllText(prompts, "one\n");
         var run = Run(temp.Path, V.Text(ModelFolder(temp.Path)), FilePrompts(prompts));
-        var result = Directory.CreateDirectory(Path.Combine(temp.Path, "result")).FullName;
         var runs = 0;
-        var campaign = new CampaignRunner(_ => { runs++; return new RunOutcome("run-" + runs, result, ""); }, _ => true);
-        var manifest = RunManifest.OpenOrCreate(Path.Combine(temp.Path, "manifest.json"));
+        var campaign = new CampaignRunner((r, hash) => { runs++; return FakeRuns.Complete(r, hash); });
+        var manifest = RunManifest.Open(Path.Combine(temp.Path, "manifest"));
 
         campaign.Run([run], CampaignOptions.Default, manifest);
-        campaign.Run([run], CampaignOptions.Default, RunManifest.OpenOrCreate(manifest.Path));
+        campaign.Run([run], CampaignOptions.Default, RunManifest.Open(manifest.Folder));
         Assert.Equal(1, runs);
 
         File.WriteAllText(prompts, "one\ntwo\n");
-        campaign.Run([run], CampaignOptions.Default, RunManifest.OpenOrCreate(manifest.Path));
+        campaign.Run([run], CampaignOptions.Default, RunManifest.Open(manifest.Folder));
         Assert.Equal(2, runs);
-        var entry = RunManifest.OpenOrCreate(manifest.Path).Find(run.Key)!;
+        var entry = RunManifest.Open(manifest.Folder).Find(run.Key)!;
         Assert.Equal(run.ConfigHash, entry.ConfigHash);
-        Assert.Equal("run-2", entry.RunId);
+        Assert.Equal(2, new Lem.Engine.Results.Store.ResultStore(Path.Combine(temp.Path, "results")).FoldersOf("e", 0).Count);
+        Assert.Equal(new Lem.Engine.Results.Store.ResultStore(Path.Combine(temp.Path, "results")).FoldersOf("e", 0)[^1].RunId, entry.RunId);
     }
 }

@@ -24,6 +24,23 @@ public class BatchDriverTests
         BatchDriver.Run(model, TestPrompts.WithLengths(lengths.ToArray()), settings ?? FourTokens, batching, traffic ?? TrafficConfig.None, clock: clock);
 
     [Fact]
+    public void A_stop_request_ends_the_batch_at_its_next_decode_step_and_no_other_batch_starts()
+    {
+        var (model, clock) = Fake(10, _ => 4);
+        using var stop = new CancellationTokenSource();
+        // the signal lands 15 ms in: during the second decode step of the first batch
+        var signal = clock.StartLoop("signal", TimeSpan.FromMilliseconds(15), () => stop.Cancel());
+        var start = clock.NowS;
+
+        Assert.ThrowsAny<OperationCanceledException>(() => BatchDriver.Run(model, TestPrompts.WithLengths(3, 5, 2, 7), FourTokens,
+            new BatchingConfig(BatchingStrategy.Static, 2), TrafficConfig.None, cancellation: stop.Token, clock: clock));
+
+        signal.Stop();
+        Assert.Equal([2], model.BatchSizes);
+        Assert.Equal(0.020, clock.NowS - start, 9); // 2 of the batch's 4 steps ran
+    }
+
+    [Fact]
     public void Without_traffic_batches_run_back_to_back_and_every_request_arrives_at_zero()
     {
         var (model, clock) = Fake(2, _ => 4);

@@ -53,5 +53,20 @@ public sealed class SyntheticModelCacheTests : IDisposable
         Assert.NotEmpty(file.Entries);
     }
 
+    [Fact]
+    public void A_generation_a_killed_lem_left_half_written_is_swept_by_the_next_one()
+    {
+        using var ended = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!;
+        ended.WaitForExit();
+        var left = Directory.CreateDirectory(Path.Combine(_dir, $"llama-small-seed0-v1.tmp-{ended.Id}-{Lem.Engine.TemporaryFiles.HostTag}-0a1b2c3d")).FullName;
+        File.WriteAllText(Path.Combine(left, "model-00001-of-00004.safetensors"), "half written");
+        var writing = Directory.CreateDirectory(Path.Combine(_dir, $"llama-small-seed1-v1.tmp-{Environment.ProcessId}-{Lem.Engine.TemporaryFiles.HostTag}-0a1b2c3d")).FullName;
+
+        new SyntheticModelCache(_dir).Resolve("tiny");
+
+        Assert.False(Directory.Exists(left));
+        Assert.True(Directory.Exists(writing)); // a live process's generation is its own
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

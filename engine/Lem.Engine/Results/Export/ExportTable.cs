@@ -83,7 +83,7 @@ public sealed class ExportTable
     {
         var row = new List<object?>
         {
-            r.RunId, r.Experiment, (double?)r.Cycle, r.Status == RunStatus.Complete ? "complete" : "incomplete",
+            r.RunId, r.Experiment, (double?)r.Cycle, RunStatusText.Of(r.Status),
             (double?)r.WorkerCount, (double?)r.WorkersFound,
             r.StartedUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), r.EndedUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
             r.ToolVersion, (double?)r.SchemaVersion,

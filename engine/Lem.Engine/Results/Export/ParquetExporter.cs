@@ -28,19 +28,18 @@ public static class ParquetExporter
     public static void Write(string path, IEnumerable<AggregatedRecord> records)
     {
         var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
+        using var temporary = TemporaryFiles.Track(TemporaryFiles.PathBeside(full));
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
+            using (var stream = new FileStream(temporary.Path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
             {
                 WriteAsync(stream, records).GetAwaiter().GetResult();
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temporary, full, overwrite: true);
+            File.Move(temporary.Path, full, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            try { File.Delete(temporary); } catch (IOException) { }
             throw new ResultsException($"cannot write {full}: {e.Message}. Check that the folder exists and is writable.", e);
         }
     }

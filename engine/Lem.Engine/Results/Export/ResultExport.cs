@@ -28,6 +28,8 @@ public static class ResultExport
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null && !Directory.Exists(folder))
             throw new ResultsException($"cannot write {path}: folder {folder} does not exist. Create it or choose another path.");
+        // what an export interrupted by a kill left beside its target goes first
+        if (folder is not null) TemporaryFiles.Sweep(folder);
         switch (format)
         {
             case ExportFormat.Csv: CsvExporter.Write(path, records); break;

@@ -1,8 +1,25 @@
 namespace Lem.Engine.Results.Schema;
 
-/// <summary>Whether a run folder holds a DONE marker (written after every raw record of the run).</summary>
+/// <summary>
+/// What a run folder's markers say: <c>DONE</c> (written after every raw record of the run) makes it complete;
+/// <c>INTERRUPTED</c> (written when its run was stopped, failed, or was found unfinished by a later run of its
+/// campaign) makes it interrupted; neither: incomplete (being written now, or its writer was killed and no later run
+/// has looked at it yet). Only complete runs count anywhere.
+/// </summary>
 public enum RunStatus
 {
     Complete,
     Incomplete,
+    Interrupted,
+}
+
+/// <summary>The word for a status in views and exports (as in the JSON files).</summary>
+public static class RunStatusText
+{
+    public static string Of(RunStatus status) => status switch
+    {
+        RunStatus.Complete => "complete",
+        RunStatus.Interrupted => "interrupted",
+        _ => "incomplete",
+    };
 }

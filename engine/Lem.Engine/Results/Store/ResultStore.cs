@@ -8,8 +8,9 @@ using Lem.Engine.Results.Schema;
 namespace Lem.Engine.Results.Store;
 
 /// <summary>
-/// A results folder: one sub-folder per run (<c>ROOT/RUN_ID/</c>) holding <c>raw-worker{k}.json</c> per worker,
-/// <c>timeseries-worker{k}.csv</c> when series were sampled, and <c>DONE</c>, written last. Files are written
+/// A results folder: one sub-folder per run (<c>ROOT/RUN_ID/</c>) holding <c>START</c>, written first (which planned
+/// run, which process), <c>raw-worker{k}.json</c> per worker, <c>timeseries-worker{k}.csv</c> when series were sampled,
+/// and <c>DONE</c>, written last — or <c>INTERRUPTED</c> when the run will never complete. Files are written
 /// atomically and never overwritten; run folders are never reused. Summaries are derived from the raw records
 /// (late aggregation); <c>aggregated.json</c> is only a cache, rebuilt when the raw files change.
 /// </summary>
@@ -55,11 +56,16 @@ public sealed class ResultStore
         }
     }
 
-    /// <summary>New id and its (new, empty) folder: what the runner calls before it measures.</summary>
-    public string BeginRun(string experiment, int cycle)
+    /// <summary>
+    /// New id and its new folder with its <c>START</c> marker: what the runner calls before it measures.
+    /// <paramref name="runKey"/> and <paramref name="configHash"/> name the planned run (see <see cref="StartMarker"/>).
+    /// </summary>
+    public string BeginRun(string experiment, int cycle, string? runKey = null, string? configHash = null)
     {
         var id = NewRunId(experiment, cycle);
-        CreateRunFolder(id);
+        var folder = CreateRunFolder(id);
+        var start = new StartMarker(id, experiment, cycle, runKey, configHash, Environment.ProcessId, Environment.MachineName, DateTimeOffset.UtcNow);
+        AtomicFile.WriteNew(Path.Combine(folder, RunFiles.Start), ResultJson.Serialize(start));
         return id;
     }
 
@@ -99,6 +105,8 @@ public sealed class ResultStore
             throw new ResultsException($"run folder {folder} does not exist. Create it with ResultStore.BeginRun before writing raw records.");
         if (File.Exists(Path.Combine(folder, RunFiles.Done)))
             throw new ResultsException($"run {record.RunId} is already complete (DONE written); raw records cannot be added. Start a new run.");
+        if (File.Exists(Path.Combine(folder, RunFiles.Interrupted)))
+            throw new ResultsException($"run {record.RunId} was interrupted (INTERRUPTED written); raw records cannot be added. Start a new run.");
         if (record.WorkerCount < 1 || record.WorkerIndex < 0 || record.WorkerIndex >= record.WorkerCount)
             throw new ResultsException($"run {record.RunId}: worker index {record.WorkerIndex} is outside 0..{record.WorkerCount - 1} (worker_count {record.WorkerCount}).");
         if (record.SchemaVersion != RawRecord.CurrentSchemaVersion)
@@ -119,6 +127,7 @@ public sealed class ResultStore
     {
         var run = LoadRun(runId);
         if (run.Done is not null) throw new ResultsException($"run {runId} is already complete (DONE written).");
+        if (run.Status == RunStatus.Interrupted) throw new ResultsException($"run {runId} was interrupted (INTERRUPTED written); it can never complete. Start a new run.");
         if (run.Records.Count == 0)
             throw new ResultsException($"run {runId} has no raw record in {run.Folder}; a run is complete only when every worker has written its record.");
         var workerCount = run.Records.Max(r => r.WorkerCount);
@@ -154,8 +163,70 @@ public sealed class ResultStore
         records.Sort((a, b) => a.WorkerIndex.CompareTo(b.WorkerIndex));
         var donePath = Path.Combine(folder, RunFiles.Done);
         var done = File.Exists(donePath) ? ResultJson.Deserialize<DoneMarker>(File.ReadAllText(donePath), donePath) : null;
-        return new ResultRun(runId, folder, done is null ? RunStatus.Incomplete : RunStatus.Complete, records, done, Fingerprint(folder));
+        return new ResultRun(runId, folder, StatusOf(folder), records, done, Fingerprint(folder));
     }
+
+    /// <summary>
+    /// Writes <c>INTERRUPTED</c> (with <paramref name="reason"/>) into a run folder that has no <c>DONE</c>: the run
+    /// will never complete and counts nowhere. False when the run is complete (or already interrupted): nothing is
+    /// written. The caller must know that no process still writes the run (it holds the run's claim).
+    /// </summary>
+    public bool MarkInterrupted(string runId, string reason)
+    {
+        var folder = RunFolder(runId);
+        if (StatusOf(folder) != RunStatus.Incomplete) return false;
+        try
+        {
+            AtomicFile.WriteNew(Path.Combine(folder, RunFiles.Interrupted), ResultJson.Serialize(new InterruptedMarker(runId, reason, DateTimeOffset.UtcNow)));
+        }
+        catch (ResultsException) when (File.Exists(Path.Combine(folder, RunFiles.Interrupted)))
+        {
+            return false;
+        }
+        // DONE and INTERRUPTED never stand together: should DONE have come in between (its writer was alive after all), DONE wins
+        return !File.Exists(Path.Combine(folder, RunFiles.Done));
+    }
+
+    /// <summary>
+    /// The run folders of one experiment and cycle (by the name every run id ends with, then by <c>START</c>), oldest
+    /// first, with their status: what resume reconciles the manifest from. Cheap: reads only the small markers.
+    /// </summary>
+    public IReadOnlyList<RunFolderState> FoldersOf(string experiment, int cycle)
+    {
+        if (!Directory.Exists(RootFolder)) return [];
+        var suffix = string.Create(CultureInfo.InvariantCulture, $"-{RunIds.Sanitise(experiment)}-c{cycle}");
+        var found = new List<RunFolderState>();
+        foreach (var folder in Directory.EnumerateDirectories(RootFolder).Order(StringComparer.Ordinal))
+        {
+            var id = Path.GetFileName(folder);
+            if (!RunIds.LooksLikeRunId(id) || !id.EndsWith(suffix, StringComparison.Ordinal)) continue;
+            var start = ReadStart(folder);
+            if (start is not null && (start.Experiment != experiment || start.Cycle != cycle)) continue;
+            found.Add(new RunFolderState(id, folder, StatusOf(folder), start));
+        }
+        return found;
+    }
+
+    /// <summary>The run's <c>START</c> marker; null when it has none (written before START existed) or it cannot be read.</summary>
+    private static StartMarker? ReadStart(string folder)
+    {
+        var path = Path.Combine(folder, RunFiles.Start);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return ResultJson.Deserialize<StartMarker>(File.ReadAllText(path), path);
+        }
+        catch (Exception e) when (e is ResultsException or IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Complete with <c>DONE</c>, interrupted with <c>INTERRUPTED</c> (and no DONE), otherwise incomplete.</summary>
+    private static RunStatus StatusOf(string folder) =>
+        File.Exists(Path.Combine(folder, RunFiles.Done)) ? RunStatus.Complete
+        : File.Exists(Path.Combine(folder, RunFiles.Interrupted)) ? RunStatus.Interrupted
+        : RunStatus.Incomplete;
 
     /// <summary>
     /// The run's aggregated record: from <c>aggregated.json</c> when it is fresh, else derived from the raw records
@@ -201,7 +272,7 @@ public sealed class ResultStore
         {
             var id = Path.GetFileName(folder);
             if (!RunIds.LooksLikeRunId(id)) continue;
-            var status = File.Exists(Path.Combine(folder, RunFiles.Done)) ? RunStatus.Complete : RunStatus.Incomplete;
+            var status = StatusOf(folder);
             try
             {
                 entries.Add(new RunEntry(id, folder, status, Aggregate(id), null));
@@ -217,10 +288,6 @@ public sealed class ResultStore
     /// <summary>Aggregated records of the runs that could be read, complete ones only unless asked otherwise.</summary>
     public IReadOnlyList<AggregatedRecord> LoadAggregated(bool includeIncomplete = false) =>
         ListRuns().Where(e => e.Record is not null && (includeIncomplete || e.Status == RunStatus.Complete)).Select(e => e.Record!).ToList();
-
-    /// <summary>Completed runs of one experiment and cycle (for resume: the runner skips what is already measured).</summary>
-    public IReadOnlyList<AggregatedRecord> FindCompleted(string experiment, int cycle) =>
-        LoadAggregated().Where(r => r.Experiment == experiment && r.Cycle == cycle).ToList();
 
     /// <summary>A full id, or a prefix that matches exactly one run.</summary>
     public string ResolveRunId(string idOrPrefix)

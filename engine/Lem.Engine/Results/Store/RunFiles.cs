@@ -3,10 +3,12 @@ using System.Text.RegularExpressions;
 
 namespace Lem.Engine.Results.Store;
 
-/// <summary>File names inside a run folder: <c>raw-worker{k}.json</c>, <c>timeseries-worker{k}.csv</c>, <c>DONE</c>, <c>aggregated.json</c>.</summary>
+/// <summary>File names inside a run folder: <c>START</c>, <c>raw-worker{k}.json</c>, <c>timeseries-worker{k}.csv</c>, <c>DONE</c> or <c>INTERRUPTED</c>, <c>aggregated.json</c>.</summary>
 public static partial class RunFiles
 {
+    public const string Start = "START";
     public const string Done = "DONE";
+    public const string Interrupted = "INTERRUPTED";
     public const string Aggregated = "aggregated.json";
 
     public static string Raw(int worker) => string.Create(CultureInfo.InvariantCulture, $"raw-worker{worker}.json");

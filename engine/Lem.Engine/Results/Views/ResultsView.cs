@@ -25,7 +25,7 @@ public static class ResultsView
         foreach (var e in entries)
         {
             var r = e.Record;
-            var status = e.Status == RunStatus.Complete ? "complete" : "incomplete";
+            var status = RunStatusText.Of(e.Status);
             if (r is not null && r.WorkersFound < r.WorkerCount) status += $" ({r.WorkersFound}/{r.WorkerCount} workers)";
             if (r is null)
             {
@@ -58,7 +58,8 @@ public static class ResultsView
         var head = new TextTable();
         head.Add("experiment", r.Experiment);
         head.Add("cycle", r.Cycle.ToString(CultureInfo.InvariantCulture));
-        head.Add("status", (r.Status == RunStatus.Complete ? "complete" : "incomplete (no DONE marker)") + $", {r.WorkersFound} of {r.WorkerCount} worker(s)");
+        head.Add("status", r.Status switch { RunStatus.Complete => "complete", RunStatus.Interrupted => "interrupted (INTERRUPTED marker: it never completes)", _ => "incomplete (no DONE marker)" }
+            + $", {r.WorkersFound} of {r.WorkerCount} worker(s)");
         head.Add("started", Time(r.StartedUtc));
         head.Add("ended", Time(r.EndedUtc));
         head.Add("tool", $"{r.ToolVersion} (result schema {r.SchemaVersion})");

@@ -37,9 +37,9 @@ public static class MeasureStage
             run = model switch
             {
                 IBatchModel batch => BatchDriver.Run(batch, workload.Prompts, config.GenerationSettings, config.Batching, config.Traffic, start,
-                    plan: workload.Plan, arrivalsS: workload.ArrivalsS, clock: clock, mark: Mark),
+                    services.Cancellation, workload.Plan, workload.ArrivalsS, clock, Mark),
                 IRequestModel request => clock.WaitFor(RequestDispatcher.RunAsync(request, workload.Prompts, config.GenerationSettings, config.Traffic, start,
-                    workload.ArrivalsS, clock, mark: Mark)),
+                    workload.ArrivalsS, clock, services.Cancellation, Mark)),
                 _ => throw new RunnerException($"the backend's model is neither a batch nor a request model ({model.GetType().Name}): a backend fault."),
             };
         }, model.Synchronize, clock);

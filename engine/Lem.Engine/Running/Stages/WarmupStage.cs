@@ -23,8 +23,8 @@ public static class WarmupStage
         var settings = config.GenerationSettings;
         var extra = model switch
         {
-            IBatchModel batch => WarmUpBatches(batch, workload, settings, tracker, progress, services.Clock),
-            IRequestModel request => WarmUpRequests(request, workload, settings, tracker, progress, services.Clock),
+            IBatchModel batch => WarmUpBatches(batch, workload, settings, tracker, progress, services.Clock, services.Cancellation),
+            IRequestModel request => WarmUpRequests(request, workload, settings, tracker, progress, services.Clock, services.Cancellation),
             _ => throw new RunnerException($"the backend's model is neither a batch nor a request model ({model.GetType().Name}): a backend fault."),
         };
         model.Synchronize();
@@ -33,11 +33,12 @@ public static class WarmupStage
     }
 
     private static string WarmUpBatches(IBatchModel model, PreparedWorkload workload, GenerationSettings settings, WarmupTracker tracker, ProgressLine progress,
-        MeterClock clock)
+        MeterClock clock, CancellationToken stop)
     {
         var batches = workload.Plan!.Batches;
         for (var step = 0; !tracker.IsDone; step++)
         {
+            stop.ThrowIfCancellationRequested();
             var batch = batches[step % batches.Count];
             progress.Update($"  warm-up step {step + 1} ...");
             var startS = clock.NowS;
@@ -47,21 +48,25 @@ public static class WarmupStage
         }
         var shapes = batches.GroupBy(b => (b.Prompts.Count, b.Prompts.Max(p => p.TokenIds.Length))).Select(g => g.First()).ToArray();
         foreach (var batch in shapes.Skip(1))
+        {
+            stop.ThrowIfCancellationRequested();
             model.Generate(batch.Prompts.Select(p => p.TokenIds).ToArray(), settings);
+        }
         return shapes.Length > 1 ? $", then one batch of each of {shapes.Length - 1} other shapes" : "";
     }
 
     private static string WarmUpRequests(IRequestModel model, PreparedWorkload workload, GenerationSettings settings, WarmupTracker tracker, ProgressLine progress,
-        MeterClock clock)
+        MeterClock clock, CancellationToken stop)
     {
         var failed = 0;
         for (var step = 0; !tracker.IsDone; step++)
         {
+            stop.ThrowIfCancellationRequested();
             var prompt = workload.Prompts[step % workload.Prompts.Count];
             progress.Update($"  warm-up request {step + 1} ...");
             var startS = clock.NowS;
             var completion = clock.WaitFor(model.GenerateAsync(new InferenceRequest(prompt.Index, prompt.TokenIds, prompt.IsSynthetic ? null : prompt.Text), settings,
-                NoObserver.Instance, CancellationToken.None));
+                NoObserver.Instance, stop));
             if (!completion.Succeeded && ++failed >= 3)
                 throw new RunnerException($"warm-up: 3 requests failed, the last with: {completion.Error}. Remedy: check the server's log and its settings.");
             tracker.Observe((clock.NowS - startS) * 1000 / Math.Max(1, completion.OutputTokens ?? 1));
