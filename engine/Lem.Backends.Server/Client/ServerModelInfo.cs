@@ -2,13 +2,15 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lem.Engine.Flops.Analytical;
 using Lem.Engine.Inference;
+using Lem.Models.Gguf;
 using Lem.Models.Safetensors;
 
 namespace Lem.Backends.Server.Client;
 
 /// <summary>
 /// What lem can know about a served model: from its config.json and safetensors headers where the model is a local
-/// Hugging Face folder (what the server loads), from llama-server's <c>/v1/models</c> metadata for GGUF files, and
+/// Hugging Face folder (what the server loads), from the file's own metadata where it is a local GGUF file (lem's GGUF
+/// reader, as the llama.cpp backend reads it), from llama-server's <c>/v1/models</c> metadata for other GGUF models, and
 /// otherwise only its name (architecture "unknown", counts 0: FLOPs are then unavailable, and the record says so).
 /// </summary>
 public static class ServerModelInfo
@@ -18,6 +20,7 @@ public static class ServerModelInfo
     public static ModelInfo Build(string model, string precision, string device, JsonNode? modelsAnswer)
     {
         if (Directory.Exists(model) && File.Exists(Path.Combine(model, "config.json"))) return FromFolder(model, precision, device);
+        if (File.Exists(model) && model.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)) return FromGguf(model, precision, device);
         var meta = ListedModel(modelsAnswer, model)?["meta"];
         return new ModelInfo(model, Unknown, Unknown,
             Long(meta?["n_params"]) ?? 0, Long(meta?["size"]) ?? 0, precision, device,
@@ -26,6 +29,13 @@ public static class ServerModelInfo
 
     /// <summary>The vocabulary size where lem knows it, else null.</summary>
     public static int? VocabSize(ModelInfo info) => info.VocabSize > 0 ? info.VocabSize : null;
+
+    private static ModelInfo FromGguf(string path, string precision, string device)
+    {
+        var description = GgufModelDescription.Of(GgufFile.Open(path));
+        return new ModelInfo(path, description.Architecture, description.ModelType, description.ParameterCount, description.TensorBytes,
+            precision, device, description.ContextLength, description.VocabSize, description.EosTokenId, description.ConfigJson);
+    }
 
     private static ModelInfo FromFolder(string folder, string precision, string device)
     {

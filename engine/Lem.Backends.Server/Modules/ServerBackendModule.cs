@@ -248,7 +248,7 @@ public sealed class ServerBackendModule : IBackendModule
     private IEnumerable<string> LoadWarnings(ModelInfo info)
     {
         if (info.Architecture == ServerModelInfo.Unknown)
-            yield return $"{info.ModelFolder} is not a local folder lem can read: its architecture and parameter count are unknown, so FLOPs figures are unavailable.";
+            yield return $"{info.ModelFolder} is neither a local folder nor a GGUF file lem can read: its architecture and parameter count are unknown, so FLOPs figures are unavailable.";
         if (Engine.Metrics.Count == 0 && Engine.MetricsUnavailable is { } why)
             yield return $"no server-side metrics: {why}.";
         if (info.Precision == ServedPrecision.Auto)
