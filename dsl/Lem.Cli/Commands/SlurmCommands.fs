@@ -183,16 +183,24 @@ let submitCommand (args: ParseResults<RunArgs>) =
 // ---------------------------------------------------------------------------------------------------------------
 // lem status FILE
 
-let private printStatement (options: ScriptHost.HostOptions) (st: StatementRuns) =
+/// Prints one statement's runs; the notes on what SLURM could not be asked, where they matter.
+let private printStatement (options: ScriptHost.HostOptions) (st: StatementRuns) : string list =
     let view, facts = survey options st
-    let rows = facts |> List.map (RunStates.row view)
+    let rows = facts |> List.map (RunStates.row view (Submissions.taskOutput st.ResultsRoot st.Name))
     let counts =
-        rows |> List.countBy (fun r -> r.State) |> List.map (fun (s, n) -> sprintf "%d %s" n (RunStates.word s)) |> String.concat ", "
+        RunStates.all
+        |> List.choose (fun state ->
+            match rows |> List.filter (fun r -> r.State = state) |> List.length with
+            | 0 -> None
+            | n -> Some(sprintf "%d %s" n (RunStates.word state)))
+        |> String.concat ", "
     printfn "run %s (%s): %d planned run(s): %s" st.Request.Target st.ResultsRoot rows.Length counts
     let width = rows |> List.map (fun r -> r.Key.Length) |> List.max
     for r in rows do
         printfn "  %-13s  %-*s  %s" (RunStates.word r.State) width r.Key r.Detail
-    view.Notes
+    // sacct would only tell how ended tasks ended
+    let unclear = rows |> List.exists (fun r -> r.State = RunStates.Failed || r.State = RunStates.Submitted)
+    List.choose id [ view.SqueueNote; (if unclear then view.SacctNote else None) ]
 
 /// `lem status [--set ...] [--results DIR] FILE`.
 let statusCommand (args: ParseResults<StatusArgs>) =
@@ -207,6 +215,7 @@ let statusCommand (args: ParseResults<StatusArgs>) =
         | [] -> fail (sprintf "%s plans no run (no run statement). Remedy: add `run NAME` for an experiment, sweep or campaign it defines." path)
         | all ->
             let notes = all |> List.collect (printStatement options) |> List.distinct
+            // nothing submitted was asked about; still say when SLURM is out of reach
             let notes =
                 if notes.IsEmpty && (SlurmPrograms.find "squeue").IsNone then
                     [ "squeue is not on PATH: the states come from the manifest and the run folders only" ]

@@ -74,12 +74,14 @@ let parseSacct (text: string) : TaskState list =
 /// What SLURM says about lem's jobs, and notes on what it could not be asked.
 type QueueView =
     { Tasks: Map<string * int, TaskState>
-      /// One line per source that did not answer (squeue absent, accounting disabled).
-      Notes: string list
+      /// Why squeue could not be asked (absent, failed); None when it answered (or there was nothing to ask).
+      SqueueNote: string option
+      /// Why sacct could not be asked (absent, no accounting on this cluster).
+      SacctNote: string option
       /// squeue answered: the tasks it does not list are neither queued nor running.
       QueueKnown: bool }
 
-let empty = { Tasks = Map.empty; Notes = []; QueueKnown = false }
+let empty = { Tasks = Map.empty; SqueueNote = None; SacctNote = None; QueueKnown = false }
 
 let private timeout = TimeSpan.FromSeconds 60.0
 
@@ -113,5 +115,6 @@ let ask (jobIds: string list) : QueueView =
         let note = function Ok _ -> None | Error n -> Some n
         let byTask (tasks: TaskState list) = tasks |> List.map (fun t -> (t.JobId, t.Index), t)
         { Tasks = Map.ofList (byTask (listed sacct) @ byTask (listed squeue))
-          Notes = List.choose id [ note squeue; note sacct ]
+          SqueueNote = note squeue
+          SacctNote = note sacct
           QueueKnown = Result.isOk squeue }

@@ -14,6 +14,9 @@ type RunState =
     | Submitted
     | NotSubmitted
 
+/// Every state, in the order lem status counts them.
+let all = [ Done; Running; Queued; Failed; Submitted; NotSubmitted ]
+
 let word (state: RunState) =
     match state with
     | Done -> "done"
@@ -47,8 +50,8 @@ let private fromManifest (key: string) (entry: ManifestEntry option) (prefix: st
     | Some e when e.Status = ManifestStatus.Interrupted -> Some { Key = key; State = Failed; Detail = prefix + "interrupted (SIGTERM: scancel, the time limit, or a stop)" }
     | _ -> None
 
-/// One run's row (see the module summary).
-let row (view: QueueView) (facts: RunFacts) : RunRow =
+/// One run's row (see the module summary); LOGOF names a task's output file.
+let row (view: QueueView) (logOf: string * int -> string) (facts: RunFacts) : RunRow =
     let key = facts.Key
     match facts.CompleteRunId, facts.LastTask with
     | Some runId, _ -> { Key = key; State = Done; Detail = runId }
@@ -63,7 +66,7 @@ let row (view: QueueView) (facts: RunFacts) : RunRow =
             | Some failed -> failed
             | None when view.QueueKnown || slurm.IsSome ->
                 { Key = key; State = Failed
-                  Detail = (ended |> Option.defaultValue (name + " is no longer queued: ")) + "it left no complete result (its output is in RESULTS/slurm/logs/)" }
+                  Detail = (ended |> Option.defaultValue (name + " is no longer queued: ")) + sprintf "it left no complete result (its output: %s)" (logOf task) }
             | None when facts.Manifest |> Option.exists (fun e -> e.Status = ManifestStatus.Running) ->
                 { Key = key; State = Running; Detail = sprintf "%s (the manifest says running)" name }
             | None -> { Key = key; State = Submitted; Detail = name }

@@ -32,6 +32,10 @@ let folder (resultsRoot: string) = Path.Combine(resultsRoot, "slurm")
 /// RESULTS/slurm/logs/NAME-JOB_TASK.out, with SLURM's %A and %a.
 let outputPattern (resultsRoot: string) (name: string) = Path.Combine(folder resultsRoot, "logs", name + "-%A_%a.out")
 
+/// The output file of one task (the pattern's %A and %a filled in).
+let taskOutput (resultsRoot: string) (name: string) (job: string, index: int) =
+    Path.Combine(folder resultsRoot, "logs", sprintf "%s-%s_%d.out" name job index)
+
 /// RESULTS/slurm/NAME-STAMP: the path of a new submission's files without their extension (a UTC time to the millisecond).
 let newBase (resultsRoot: string) (name: string) (now: DateTimeOffset) =
     Path.Combine(folder resultsRoot, sprintf "%s-%s" name (now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'")))
@@ -53,7 +57,7 @@ let private toJson (s: Submission) =
     o["cluster"] <- optional s.Cluster
     o["error"] <- optional s.Error
     o["tasks"] <- tasks
-    o.ToJsonString(JsonSerializerOptions(WriteIndented = true))
+    o.ToJsonString(JsonSerializerOptions(WriteIndented = true, Encoder = Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping))
 
 /// Writes (or replaces) the record beside its sbatch script, atomically.
 let write (jsonPath: string) (s: Submission) = AtomicFile.Replace(jsonPath, toJson s)
