@@ -10,6 +10,7 @@ open System.Text.Json
 open Expecto
 open Lem.Cli.Tests.Lem
 open Lem.Engine.Running
+open Lem.Cli.Slurm
 
 /// tinyPair in campaign c of two cycles (a#cycle1, b#cycle1, a#cycle2, b#cycle2) with this slurm block.
 let private campaign (slurm: string) (settings: string) =
@@ -163,6 +164,41 @@ let private fakeTests =
             Expect.stringContains status.Stderr "note: squeue is not on PATH: the states come from the manifest and the run folders only" status.All
     ]
 
+/// The readers of squeue's and sacct's outputs and the states they lead to, on their real formats.
+let private parsingTests =
+    testList "parsing" [
+        testCase "squeue --array --format=%F|%K|%T|%N|%r and sacct --parsable2 lines become tasks; whole jobs and unsplit ranges are left out" <| fun () ->
+            let squeue = Lem.Cli.Slurm.QueueStates.parseSqueue "14|1|PENDING||JobArrayTaskLimit\n14|0|RUNNING|vm|None\n15|N/A|RUNNING|vm|None\n"
+            Expect.equal (squeue |> List.map (fun t -> t.JobId, t.Index, t.State, t.Node, t.Detail))
+                [ "14", 1, "PENDING", "", "JobArrayTaskLimit"; "14", 0, "RUNNING", "vm", "None" ] "squeue"
+            let sacct = Lem.Cli.Slurm.QueueStates.parseSacct "81234_7|OUT_OF_MEMORY|0:125|gpu017\n81234_8|CANCELLED by 1000|0:15|gpu018\n81234_[9-12%2]|PENDING|0:0|None assigned\n81235|COMPLETED|0:0|gpu001\n"
+            Expect.equal (sacct |> List.map (fun t -> t.JobId, t.Index, t.State, t.Detail))
+                [ "81234", 7, "OUT_OF_MEMORY", "0:125"; "81234", 8, "CANCELLED", "0:15" ] "sacct: the state's first word"
+        testCase "a run's state: its complete folder first, then SLURM's view of its last task, then the manifest" <| fun () ->
+            let task job index state : QueueStates.TaskState = { JobId = job; Index = index; State = state; Node = "n1"; Detail = "None" }
+            let view =
+                { QueueStates.empty with
+                    Tasks = Map.ofList [ ("9", 0), task "9" 0 "RUNNING"; ("9", 1), task "9" 1 "TIMEOUT" ]
+                    QueueKnown = true }
+            let facts key runId manifest lastTask : RunStates.RunFacts = { Key = key; CompleteRunId = runId; Manifest = manifest; LastTask = lastTask }
+            let failedEntry = ManifestEntry("k", "k", 1, "h", ManifestStatus.Failed, Error = "the run failed: out of memory")
+            let row f = RunStates.row view (fun (j, i) -> $"log-{j}-{i}") f
+            Expect.equal (row (facts "k" (Some "r1") None (Some("9", 1)))).State RunStates.Done "a complete folder wins over a task that timed out"
+            Expect.equal (row (facts "k" None None (Some("9", 0)))).Detail "task 9_0 on n1" "running"
+            Expect.equal (row (facts "k" None (Some failedEntry) (Some("9", 1)))).Detail "task 9_1 ended TIMEOUT: the run failed: out of memory" "the manifest's error"
+            Expect.equal (row (facts "k" None None (Some("9", 2)))).Detail "task 9_2 is no longer queued: it left no complete result (its output: log-9-2)" "forgotten by squeue"
+            Expect.equal (RunStates.row QueueStates.empty (fun _ -> "") (facts "k" None None (Some("9", 2)))).State RunStates.Submitted "squeue cannot be asked"
+            Expect.equal (row (facts "k" None None None)).State RunStates.NotSubmitted "never submitted"
+            Expect.isFalse (RunStates.needsSubmitting view (facts "k" None None (Some("9", 0)))) "running: not again"
+            Expect.isTrue (RunStates.needsSubmitting view (facts "k" None None (Some("9", 1)))) "timed out: again"
+        testCase "sbatch's time format and the pauses of tasks one at a time" <| fun () ->
+            Expect.equal (Lem.Cli.Slurm.SbatchScript.timeText (TimeSpan.FromHours 30.5)) "1-06:30:00" "days"
+            Expect.equal (Lem.Cli.Slurm.SbatchScript.timeText (TimeSpan.FromMilliseconds 1500.0)) "0-00:00:02" "seconds rounded up"
+            let gap, cycleGap = TimeSpan.FromSeconds 5.0, TimeSpan.FromSeconds 60.0
+            Expect.equal (Lem.Cli.Slurm.SbatchScript.pauses true gap cycleGap [ 1; 1; 2; 2 ]) [ TimeSpan.Zero; gap; cycleGap; gap ] "one at a time"
+            Expect.equal (Lem.Cli.Slurm.SbatchScript.pauses false gap cycleGap [ 1; 1; 2 ]) [ TimeSpan.Zero; TimeSpan.Zero; TimeSpan.Zero ] "in parallel: none"
+    ]
+
 // ---------------------------------------------------------------------------------------------------------------
 // A real SLURM
 
@@ -250,4 +286,4 @@ let private realTests =
                 Expect.stringContains nothing.Stdout "nothing to submit" nothing.All
     ]
 
-let tests = testList "slurm" [ fakeTests; realTests ]
+let tests = testList "slurm" [ parsingTests; fakeTests; realTests ]

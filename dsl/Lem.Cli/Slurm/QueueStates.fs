@@ -85,25 +85,23 @@ let empty = { Tasks = Map.empty; SqueueNote = None; SacctNote = None; QueueKnown
 
 let private timeout = TimeSpan.FromSeconds 60.0
 
-/// squeue's tasks; Error with a note when squeue is absent or fails. A job the controller has forgotten is no error.
-let private askSqueue (jobIds: string list) =
-    match SlurmPrograms.find "squeue" with
-    | None -> Error "squeue is not on PATH: the states below come from the manifest and the run folders only (queued and running tasks are not known)"
-    | Some squeue ->
-        let o = SlurmPrograms.run squeue (squeueArguments jobIds) timeout
-        if o.ExitCode = 0 then Ok(parseSqueue o.Stdout)
-        // every job named has left the controller's memory: squeue says so with an error
+/// What one SLURM program says of the jobs, parsed; Error with the note NOTE (what it means not to know) when the program
+/// is absent or fails. A program that fails only because every job named has left the controller's memory (squeue
+/// says "Invalid job id") lists no task.
+let private askProgram (program: string) (args: string list) (parse: string -> TaskState list) (note: string) =
+    match SlurmPrograms.find program with
+    | None -> Error(sprintf "%s is not on PATH: %s" program note)
+    | Some path ->
+        let o = SlurmPrograms.run path args timeout
+        if o.ExitCode = 0 then Ok(parse o.Stdout)
         elif o.Stderr.Contains "Invalid job id" then Ok []
-        else Error(sprintf "squeue failed (%s): queued and running tasks are not known" (SlurmPrograms.firstLine o))
+        else Error(sprintf "%s gave no answer (%s): %s" program (SlurmPrograms.firstLine o) note)
 
-/// sacct's tasks; Error with a note when it is absent or the cluster keeps no accounting.
+let private askSqueue (jobIds: string list) =
+    askProgram "squeue" (squeueArguments jobIds) parseSqueue "the states come from the manifest and the run folders only (queued and running tasks are not known)"
+
 let private askSacct (jobIds: string list) =
-    match SlurmPrograms.find "sacct" with
-    | None -> Error "sacct is not on PATH: how ended tasks ended is known only from the manifest"
-    | Some sacct ->
-        let o = SlurmPrograms.run sacct (sacctArguments jobIds) timeout
-        if o.ExitCode = 0 then Ok(parseSacct o.Stdout)
-        else Error(sprintf "sacct has no record (%s): how ended tasks ended is known only from the manifest" (SlurmPrograms.firstLine o))
+    askProgram "sacct" (sacctArguments jobIds) parseSacct "how ended tasks ended is known only from the manifest"
 
 /// Asks squeue and sacct about these jobs; squeue's view (the live one) wins over sacct's.
 let ask (jobIds: string list) : QueueView =
