@@ -133,7 +133,7 @@ let private fakeTests =
             write dir "sbatch-fails" "" |> ignore
             let refused = runEnv dir env [ "run"; "camp.lem"; "--on"; "slurm" ]
             Expect.equal refused.ExitCode 1 refused.All
-            Expect.equal (errorLines refused) [ sprintf "lem: error: sbatch refused the job array of run c: sbatch: error: invalid partition specified: nope. Remedy: correct the slurm { ... } settings of campaign c (partition, account, time, extra) as sbatch asks; the script is kept in %s." (Directory.GetFiles(slurmFolder dir, "*.sbatch") |> Array.exactlyOne) ] refused.All
+            Expect.equal (errorLines refused) [ sprintf "lem: error: sbatch refused the job array of run c: sbatch: error: invalid partition specified: nope. Remedy: correct what sbatch names (the campaign's slurm { ... } settings: partition, account, time, extra; or SBATCH_* variables); the script is kept in %s." (Directory.GetFiles(slurmFolder dir, "*.sbatch") |> Array.exactlyOne) ] refused.All
             Expect.equal (text (Array.exactlyOne (records dir)) "error") "sbatch: error: invalid partition specified: nope" "recorded"
             let empty = Path.Combine(dir, "empty-bin")
             Directory.CreateDirectory empty |> ignore

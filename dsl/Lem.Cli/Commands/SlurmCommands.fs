@@ -110,12 +110,13 @@ let private parseJobId (stdout: string) =
 
 /// Writes the script and its record, submits it, and records the job id (or sbatch's refusal, which fails lem).
 let private submit (sbatch: string) (st: StatementRuns) (spec: SbatchScript.ScriptSpec) (script: string) =
-    let basePath = Submissions.newBase st.ResultsRoot st.Name DateTimeOffset.UtcNow
+    let now = DateTimeOffset.UtcNow
+    let basePath = Submissions.newBase st.ResultsRoot st.Name now
     let sbatchPath, recordPath = basePath + ".sbatch", basePath + ".json"
     Directory.CreateDirectory(Path.GetDirectoryName spec.OutputPattern) |> ignore
     Lem.Engine.Results.Store.AtomicFile.WriteNew(sbatchPath, SbatchScript.render spec)
     let record: Submissions.Submission =
-        { Name = st.Name; Script = Path.GetFullPath script; SbatchScript = sbatchPath; SubmittedUtc = DateTimeOffset.UtcNow
+        { Name = st.Name; Script = Path.GetFullPath script; SbatchScript = sbatchPath; SubmittedUtc = now
           JobId = None; Cluster = None; Error = None; Keys = spec.Tasks |> List.map (fun t -> t.Key) }
     Submissions.write recordPath record
     let o = SlurmPrograms.run sbatch [ "--parsable"; sbatchPath ] (TimeSpan.FromSeconds 120.0)
@@ -126,7 +127,7 @@ let private submit (sbatch: string) (st: StatementRuns) (spec: SbatchScript.Scri
     | _ ->
         let why = SlurmPrograms.firstLine o
         Submissions.write recordPath { record with Error = Some why }
-        fail (sprintf "sbatch refused the job array of run %s: %s. Remedy: correct the slurm { ... } settings of campaign %s (partition, account, time, extra) as sbatch asks; the script is kept in %s." st.Request.Target why st.Request.Target sbatchPath)
+        fail (sprintf "sbatch refused the job array of run %s: %s. Remedy: correct what sbatch names (the campaign's slurm { ... } settings: partition, account, time, extra; or SBATCH_* variables); the script is kept in %s." st.Request.Target why sbatchPath)
 
 /// One statement: the runs to submit, then the script submitted (or printed, in a dry run).
 let private submitStatement (options: ScriptHost.HostOptions) (dryRun: bool) (command: string) (flags: RunOnlyCommand.PlannedWith) (sbatch: string option) (st: StatementRuns) =
