@@ -90,10 +90,19 @@ let aptPackage (package: string) (programs: string list) (purpose: string) =
       IsDone = fun () -> onPath programs
       Command = $"apt-get update -qq && apt-get install -y -qq {package}" }
 
+/// A single-node SLURM cluster (Debian's slurmctld, slurmd and munge, started without systemd): the script installs
+/// what is missing, writes /etc/slurm/slurm.conf for this host and starts what is not running; its `check` is fast.
+let slurmCluster =
+    let script = Path.Combine(root, "scripts", "slurm-single-node.sh")
+    { Purpose = "a single-node SLURM cluster, partition debug (tests/Lem.Cli.Tests submit a campaign with lem run --on slurm)"
+      IsDone = fun () -> succeeds "sh" $"\"{script}\" check"
+      Command = $"sh '{script}' start" }
+
 let setupSteps =
     [ // the names tests/Lem.Analysis.Tests/Browser.fs looks for
       aptPackage "chromium" [ "chromium"; "chromium-browser"; "google-chrome"; "google-chrome-stable" ]
-          "headless Chromium (tests/Lem.Analysis.Tests open the HTML report and its charts in a real browser)" ]
+          "headless Chromium (tests/Lem.Analysis.Tests open the HTML report and its charts in a real browser)"
+      slurmCluster ]
 
 module private Native =
     [<DllImport("libc")>]

@@ -3,6 +3,10 @@ module Lem.Cli.Arguments
 
 open Argu
 
+/// Where `lem run --on` sends the planned runs.
+type Scheduler =
+    | Slurm
+
 type RunArgs =
     | [<MainCommand; ExactlyOnce>] Script of file: string
     | [<CustomCommandLine("--set")>] Override of assignment: string
@@ -12,6 +16,8 @@ type RunArgs =
     | Max_Runs of runs: int
     | Only of key: string
     | Keys
+    | On of scheduler: Scheduler
+    | Lem_Command of command: string
     interface IArgParserTemplate with
         member a.Usage =
             match a with
@@ -23,6 +29,21 @@ type RunArgs =
             | Results _ -> "results folder (default: each experiment's results.dir, normally ./results)."
             | Keys -> "print the key of every planned run, one per line in run order (what --only takes), and run nothing."
             | Only _ -> "run only the planned run KEY (as --dry-run lists it, e.g. 'grid[batching.batch_size=8]#cycle2'), under its claim, beside other tasks in the same results folder; analyze and show statements are skipped."
+            | On _ -> "slurm: submit the planned runs that are not complete (nor queued or running) as one SLURM job array per run statement, one task per run (lem run FILE --only KEY), and return; with --dry-run print the sbatch script instead (docs/scale-out.md)."
+            | Lem_Command _ -> "with --on slurm: the shell words that start lem on the compute nodes (default: this lem, $LEM_SLURM_COMMAND where set), e.g. '/shared/lem/lem' or 'dotnet /shared/lem/lem.dll'."
+
+type StatusArgs =
+    | [<MainCommand; ExactlyOnce>] Script of file: string
+    | [<CustomCommandLine("--set")>] Override of assignment: string
+    | Results of folder: string
+    | Max_Runs of runs: int
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Script _ -> "the .lem script whose planned runs to show (give the --set and --results that lem run was given)."
+            | Override _ -> "override a parameter, PATH=VALUE, as given to lem run (it changes which runs are complete); repeatable."
+            | Results _ -> "results folder, as given to lem run (default: each experiment's results.dir)."
+            | Max_Runs _ -> "the most runs a sweep, a campaign or a run statement may expand to (default 10000)."
 
 type CheckArgs =
     | [<MainCommand; ExactlyOnce>] Script of file: string
@@ -292,6 +313,7 @@ type LemArgs =
     | [<CliPrefix(CliPrefix.None)>] Report of ParseResults<ReportArgs>
     | [<CliPrefix(CliPrefix.None)>] Measure of ParseResults<MeasureArgs>
     | [<CliPrefix(CliPrefix.None)>] Daemon of ParseResults<DaemonArgs>
+    | [<CliPrefix(CliPrefix.None)>] Status of ParseResults<StatusArgs>
     interface IArgParserTemplate with
         member a.Usage =
             match a with
@@ -309,4 +331,5 @@ type LemArgs =
             | Env _ -> "the environment and each meter's health."
             | Report _ -> "an HTML report of a results folder."
             | Measure _ -> "measure any program: lem measure [--gpus cuda:0] -- PROGRAM ARGS... (energy, baseline, validity; tokens if it prints them)."
+            | Status _ -> "the state of each planned run of a script: done, failed, running, queued (SLURM) or not submitted."
             | Daemon _ -> "run a script's scheduled campaigns (schedule = \"0 2 * * *\") at their times, surviving restarts."

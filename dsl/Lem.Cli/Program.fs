@@ -7,7 +7,9 @@ open Lem.Cli.Commands
 /// <param name="command">`lem measure`: what follows its `--` (the program and its arguments, never parsed by lem).</param>
 let private dispatch (command: string list) (results: ParseResults<LemArgs>) =
     match results.TryGetSubCommand() with
+    | Some(Run args) when args.Contains RunArgs.On -> SlurmCommands.submitCommand args
     | Some(Run args) -> ScriptCommands.runCommand args
+    | Some(Status args) -> SlurmCommands.statusCommand args
     | Some(Check args) -> ScriptCommands.checkCommand args
     | Some(Plan args) -> ScriptCommands.planCommand args
     | Some(Explain args) -> ScriptCommands.explainCommand args

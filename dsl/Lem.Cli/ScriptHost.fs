@@ -21,11 +21,7 @@ type HostOptions =
       Only: bool }
 
 /// This process in locks and claims: pid, host, now, and its command line as typed (`lem run camp.lem --only 'a#cycle1'`).
-let holder =
-    let quote (arg: string) =
-        if arg.Length > 0 && arg |> Seq.forall (fun c -> Char.IsLetterOrDigit c || "-_./=:,@%+".Contains c) then arg
-        else "'" + arg.Replace("'", "'\\''") + "'"
-    lazy (LockHolder.Current("lem " + String.Join(" ", Environment.GetCommandLineArgs() |> Array.skip 1 |> Array.map quote)))
+let holder = lazy (LockHolder.Current("lem " + ShellWords.join (Environment.GetCommandLineArgs() |> Array.skip 1)))
 
 /// The engine's planned runs of a run request (results.dir overridden by --results).
 let plannedRuns (options: HostOptions) (request: RunRequest) =

@@ -74,9 +74,8 @@ let private startInfo (workDir: string) (args: string list) =
     info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] <- "1"
     info
 
-/// Runs `lem ARGS` in WORKDIR with STDIN (may be null); kills it after timeout.
-let runWith (workDir: string) (stdin: string) (timeout: TimeSpan) (args: string list) : Outcome =
-    let info = startInfo workDir args
+/// Runs lem as INFO says with STDIN (may be null); kills it after timeout.
+let private runInfo (info: ProcessStartInfo) (stdin: string) (timeout: TimeSpan) (args: string list) : Outcome =
     info.RedirectStandardInput <- true
     use p = Process.Start info
     let out = p.StandardOutput.ReadToEndAsync()
@@ -88,6 +87,16 @@ let runWith (workDir: string) (stdin: string) (timeout: TimeSpan) (args: string 
         failwithf "lem %s did not finish in %O (stdout: %s, stderr: %s)" (String.Join(" ", args)) timeout out.Result err.Result
     p.WaitForExit()
     { ExitCode = p.ExitCode; Stdout = out.Result; Stderr = err.Result }
+
+/// Runs `lem ARGS` in WORKDIR with STDIN (may be null); kills it after timeout.
+let runWith (workDir: string) (stdin: string) (timeout: TimeSpan) (args: string list) : Outcome =
+    runInfo (startInfo workDir args) stdin timeout args
+
+/// Runs `lem ARGS` in WORKDIR with these environment variables set (PATH among them), no input, 3 minute limit.
+let runEnv (workDir: string) (env: (string * string) list) (args: string list) : Outcome =
+    let info = startInfo workDir args
+    for name, value in env do info.Environment[name] <- value
+    runInfo info null (TimeSpan.FromMinutes 3.0) args
 
 /// A `lem` started in the background: its process and what it has printed so far.
 type Running =

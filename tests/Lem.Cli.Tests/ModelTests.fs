@@ -152,7 +152,7 @@ let tests =
             let dir = workDir "help"
             let top = run dir [ "--help" ]
             expectOk top
-            let commands = [ "run"; "check"; "plan"; "explain"; "repl"; "experiment"; "config"; "model"; "results"; "flops"; "env"; "report" ]
+            let commands = [ "run"; "check"; "plan"; "explain"; "repl"; "experiment"; "config"; "model"; "results"; "flops"; "env"; "report"; "status" ]
             for c in commands do Expect.stringContains top.Stdout $"    {c} " $"lem --help lists {c}"
             let nested = [ [ "config"; "params" ]; [ "config"; "convert" ]; [ "model"; "synth" ]; [ "results"; "show" ]; [ "results"; "export" ] ]
             for path in (commands |> List.map List.singleton) @ nested do

@@ -20,4 +20,5 @@ let all =
         FsiTests.tests
         MeasureTests.tests
         DaemonTests.tests
+        SlurmTests.tests
     ]

@@ -28,6 +28,19 @@ let diagnosticTable =
       "campaign schedule not cron", "experiment a {}\ncampaign c {\n  experiments = [a]\n  schedule = \"0 25 * * *\"\n}", [ "LEM0244", 4, 14 ]
       "campaign schedule not text", "experiment a {}\ncampaign c { experiments = [a]; schedule = 2 }", [ "LEM0241", 2, 44 ]
       "campaign schedule", "experiment a {}\ncampaign c { experiments = [a]; cycles = 7; schedule = \"0 2 * * *\" }", []
+      "campaign slurm block", "experiment a {}\ncampaign c {\n  experiments = [a]\n  slurm {\n    partition = \"gpu\"; account = proj1; time = 2h; gpus_per_task = 1\n    cpus_per_task = 8; mem = \"32G\"; max_parallel = 1; extra = [\"--constraint=a100\", \"--qos high\"]\n  }\n}", []
+      "campaign slurm unknown setting", "experiment a {}\ncampaign c {\n  experiments = [a]\n  slurm { partiton = \"gpu\" }\n}", [ "LEM0245", 4, 11 ]
+      "campaign slurm time not a duration", "experiment a {}\ncampaign c { experiments = [a]; slurm.time = 90 }", [ "LEM0245", 2, 46 ]
+      "campaign slurm zero time", "experiment a {}\ncampaign c { experiments = [a]; slurm.time = 0s }", [ "LEM0245", 2, 46 ]
+      "campaign slurm gpus out of range", "experiment a {}\ncampaign c { experiments = [a]; slurm.gpus_per_task = 65 }", [ "LEM0245", 2, 55 ]
+      "campaign slurm max_parallel zero", "experiment a {}\ncampaign c { experiments = [a]; slurm.max_parallel = 0 }", [ "LEM0245", 2, 54 ]
+      "campaign slurm bad memory", "experiment a {}\ncampaign c { experiments = [a]; slurm.mem = \"32 GB\" }", [ "LEM0245", 2, 45 ]
+      "campaign slurm partition with a space", "experiment a {}\ncampaign c { experiments = [a]; slurm.partition = \"gpu long\" }", [ "LEM0245", 2, 51 ]
+      "campaign slurm extra sets the array", "experiment a {}\ncampaign c { experiments = [a]; slurm.extra = [\"--array=0-9\"] }", [ "LEM0245", 2, 47 ]
+      "campaign slurm extra sets the output", "experiment a {}\ncampaign c { experiments = [a]; slurm.extra = [\"-o out.txt\"] }", [ "LEM0245", 2, 47 ]
+      "campaign slurm extra sets the partition", "experiment a {}\ncampaign c { experiments = [a]; slurm.extra = [\"--partition=gpu\"] }", [ "LEM0245", 2, 47 ]
+      "campaign slurm extra not an option", "experiment a {}\ncampaign c { experiments = [a]; slurm.extra = [\"constraint=a100\"] }", [ "LEM0245", 2, 47 ]
+      "campaign slurm extra not a list of text", "experiment a {}\ncampaign c { experiments = [a]; slurm.extra = \"--qos=high\" }", [ "LEM0245", 2, 47 ]
       "run unknown", "experiment a {}\nrun b", [ "LEM0250", 2, 5 ]
       "unknown metric", "experiment a {}\nanalyze a {\n  table energy_per_output_token, ttft_ms_p50 by batching.batch_size\n}", [ "LEM0252", 3, 9 ]
       "every metric docs/metrics.md defines is accepted", "experiment a {}\nanalyze a {\n  table padding_ratio, effective_batch_size, prefill_time_s, decode_time_s, gpu_prefill_energy_j, gpu_decode_energy_j, cpu_prefill_energy_j, ram_decode_energy_j, energy_per_input_token_j, energy_wh_per_1k_output_tokens, request_energy_j_p99, goodput_requests_per_s by batching.batch_size\n}", []
@@ -82,6 +95,17 @@ let suggestions =
             let p = check "experiment a {}\ncampaign c { experiments = [a]; cycles = 2; schedule = \"30 */4 * * 1-5\" }\nrun c"
             Expect.isEmpty (errors p) (dump p)
             Expect.equal p.Campaigns["c"].Schedule (Some "30 */4 * * 1-5") "kept"
+        testCase "a campaign's slurm block reaches the run request; an experiment's run has none" <| fun () ->
+            let p = check "experiment a {}\ncampaign c {\n  experiments = [a]\n  slurm { partition = gpu; time = 90m; max_parallel = 2; extra = [\"--qos=high\"] }\n}\nrun c\nrun a"
+            Expect.isEmpty (errors p) (dump p)
+            let slurm = p.Campaigns["c"].Slurm
+            Expect.equal slurm { SlurmSettings.none with Partition = Some "gpu"; Time = Some(TimeSpan.FromMinutes 90.0); MaxParallel = Some 2; Extra = [ "--qos=high" ] } "read"
+            let request = (Lem.Dsl.Api.runRequest registry p "c").Value
+            Expect.equal request.Slurm slurm "in the request"
+            Expect.equal (Lem.Dsl.Api.runRequest registry p "a").Value.Slurm SlurmSettings.none "none for an experiment"
+        testCase "an extra sbatch line that lem writes itself says so and what to do" <| fun () ->
+            let p = check "experiment a {}\ncampaign c { experiments = [a]; slurm.extra = [\"--time=2:00:00\"] }"
+            Expect.stringContains (dump p) "main.lem:2:47: error LEM0245: campaign slurm.extra line \"--time=2:00:00\" sets --time, which slurm.time sets. Remedy: remove it and use that setting" (dump p)
         testCase "rendered as FILE:LINE:COL: error CODE: message" <| fun () ->
             let p = check "experiment a {\n  precision = int4\n}"
             Expect.stringStarts (dump p) "main.lem:2:3: error LEM1004: precision = int4 is not allowed" (dump p)
@@ -173,7 +197,7 @@ let imports =
 
 let campaigns =
     let campaign order cycles seed =
-        { Name = "c"; Experiments = [ "a"; "b"; "c" ]; Cycles = cycles; Order = order; Seed = seed; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Schedule = None; Range = Range.point "x" 1 1 }
+        { Name = "c"; Experiments = [ "a"; "b"; "c" ]; Cycles = cycles; Order = order; Seed = seed; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Schedule = None; Slurm = SlurmSettings.none; Range = Range.point "x" 1 1 }
     let runs c = Campaigns.expand c |> List.map (fun r -> r.Experiment, r.Cycle)
     testList "campaigns" [
         testCase "interleaved" <| fun () ->

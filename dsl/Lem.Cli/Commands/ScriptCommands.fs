@@ -30,7 +30,7 @@ let check (settings: Api.CheckSettings) (path: string) =
     program, report program
 
 /// --max-runs N (the default limit without it); N must be positive.
-let private maxRuns (given: int option) =
+let maxRuns (given: int option) =
     match given with
     | Some n when n < 1 -> fail (sprintf "--max-runs %d: the limit must be a positive number of runs (the default is %d)." n Api.defaultSettings.MaxRuns)
     | Some n -> n
@@ -86,7 +86,7 @@ let private withRunner (body: ExperimentRunner -> int) =
 let private stopped () = Interruption.finish ()
 
 /// What `run` statements (or an original YAML config's one experiment) ask for, in script order.
-let private runRequests (path: string) (program: CheckedProgram) : Lem.Dsl.Runtime.RunRequest list =
+let runRequests (path: string) (program: CheckedProgram) : Lem.Dsl.Runtime.RunRequest list =
     if program.Actions.IsEmpty && Api.isYaml path then
         match program.ExperimentOrder with
         | [ name ] -> Api.runRequest registry program name |> Option.toList
@@ -169,6 +169,8 @@ let private runOnly (options: ScriptHost.HostOptions) (program: CheckedProgram) 
 /// `lem run`: the checker with pre-flight before the first run (a GPU this machine lacks is an error, except in a dry
 /// run or a listing of keys), then the statements, one planned run (--only), or the keys (--keys).
 let runCommand (args: ParseResults<RunArgs>) =
+    if args.Contains RunArgs.Lem_Command then
+        fail "--lem-command says how SLURM's tasks start lem; it goes with --on slurm. Remedy: add --on slurm, or leave it out."
     let path = args.GetResult RunArgs.Script
     let only = args.TryGetResult RunArgs.Only
     let options: ScriptHost.HostOptions =

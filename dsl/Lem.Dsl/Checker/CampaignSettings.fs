@@ -1,4 +1,5 @@
-/// Reads a campaign's settings: experiments, cycles, order, seed, gap, cycle_gap, schedule.
+/// Reads a campaign's settings: experiments, cycles, order, seed, gap, cycle_gap, schedule, and `slurm { ... }`
+/// (SlurmCampaignSettings).
 module internal Lem.Dsl.Checker.CampaignSettings
 
 open System
@@ -20,7 +21,8 @@ let keys = [ "experiments"; "cycles"; "order"; "seed"; "gap"; "cycle_gap"; "sche
 let read (lets: Lowering.LetEnv) (report: SyntaxDiagnostic -> unit) (lookup: string -> Member) (name: Ident) (assignments: Assignment list) : CheckedCampaign =
     let error code range message = report (SyntaxDiagnostic.error code range message)
     let mutable c =
-        { Name = name.Name; Experiments = []; Cycles = 1; Order = Interleaved; Seed = 0; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Schedule = None; Range = name.Range }
+        { Name = name.Name; Experiments = []; Cycles = 1; Order = Interleaved; Seed = 0; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Schedule = None
+          Slurm = SlurmSettings.none; Range = name.Range }
     let mutable sawExperiments = false
     for a in assignments do
         let key = a.Path.Text
@@ -95,8 +97,9 @@ let read (lets: Lowering.LetEnv) (report: SyntaxDiagnostic -> unit) (lookup: str
                         (sprintf "schedule \"%s\" is not a cron expression: %s. %s" t.Value why Lem.Engine.Running.Schedules.CronSchedule.Remedy)
                 | _ -> c <- { c with Schedule = Some t.Value }
             | _ -> bad "a cron expression in quotes, such as \"0 2 * * *\" (every day at 02:00)"
+        | slurm when slurm.StartsWith "slurm." -> c <- { c with Slurm = SlurmCampaignSettings.read lets report c.Slurm a }
         | _ ->
-            let hint = DidYouMean.hint keys key
-            error Codes.CampaignKey a.Path.Range (sprintf "campaigns have no setting '%s'%s (settings: %s)" key hint (String.concat ", " keys))
+            let hint = DidYouMean.hint (keys @ SlurmCampaignSettings.keys) key
+            error Codes.CampaignKey a.Path.Range (sprintf "campaigns have no setting '%s'%s (settings: %s, slurm { ... })" key hint (String.concat ", " keys))
     if not sawExperiments then error Codes.CampaignValue name.Range (sprintf "campaign '%s' needs experiments = [...]" name.Name)
     c

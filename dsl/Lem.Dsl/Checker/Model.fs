@@ -36,6 +36,27 @@ type CheckedSweep =
       Dropped: string list
       Range: Range }
 
+/// A campaign's `slurm { ... }` settings: what `lem run FILE --on slurm` asks SLURM for, per task (one task = one
+/// planned run). None: the #SBATCH line is not written, and the cluster's default applies.
+type SlurmSettings =
+    { Partition: string option
+      Account: string option
+      /// `time`: the time limit of each task.
+      Time: TimeSpan option
+      GpusPerTask: int option
+      CpusPerTask: int option
+      /// `mem`: memory per node in sbatch's form (`32G`, `4000M`).
+      Mem: string option
+      /// `max_parallel`: at most this many tasks at once (the job array's `%N`); 1 runs them one at a time, in order.
+      MaxParallel: int option
+      /// `extra`: more sbatch options, one `#SBATCH` line each (`--constraint=a100`), as written.
+      Extra: string list }
+
+module SlurmSettings =
+    /// Nothing set: SLURM's defaults (a run statement of an experiment or a sweep, or a campaign without `slurm`).
+    let none =
+        { Partition = None; Account = None; Time = None; GpusPerTask = None; CpusPerTask = None; Mem = None; MaxParallel = None; Extra = [] }
+
 type CampaignOrder =
     | Interleaved
     | Shuffled
@@ -52,6 +73,8 @@ type CheckedCampaign =
       CycleGap: TimeSpan
       /// `schedule = "CRON"`: `lem daemon` runs one cycle at each occurrence (checked as a cron expression).
       Schedule: string option
+      /// `slurm { ... }`: how `lem run --on slurm` submits the campaign's runs.
+      Slurm: SlurmSettings
       Range: Range }
 
 type TargetKind =

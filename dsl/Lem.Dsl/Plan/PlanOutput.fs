@@ -76,12 +76,28 @@ let private orderText (o: CampaignOrder) =
     | Shuffled -> "shuffled"
     | Grouped -> "grouped"
 
+/// The campaign's `slurm { ... }` settings that are set, as written (`partition "gpu", time 2h, max_parallel 1`); "" when none.
+let private slurmText (s: SlurmSettings) =
+    [ s.Partition |> Option.map (sprintf "partition \"%s\"")
+      s.Account |> Option.map (sprintf "account \"%s\"")
+      s.Time |> Option.map (fun t -> "time " + DurationText.Format t)
+      s.GpusPerTask |> Option.map (sprintf "gpus_per_task %d")
+      s.CpusPerTask |> Option.map (sprintf "cpus_per_task %d")
+      s.Mem |> Option.map (sprintf "mem \"%s\"")
+      s.MaxParallel |> Option.map (sprintf "max_parallel %d")
+      (if s.Extra.IsEmpty then None else Some(sprintf "extra [%s]" (s.Extra |> List.map (sprintf "\"%s\"") |> String.concat ", "))) ]
+    |> List.choose id
+    |> String.concat ", "
+
 let private campaignText (c: CheckedCampaign) =
     let sb = StringBuilder()
     let seed = if c.Order = Shuffled then sprintf " (seed %d)" c.Seed else ""
     sb.AppendLine(sprintf "campaign %s: %d experiments x %d cycles, order %s%s, gap %s, cycle gap %s"
                     c.Name c.Experiments.Length c.Cycles (orderText c.Order) seed
                     (DurationText.Format c.Gap) (DurationText.Format c.CycleGap)) |> ignore
+    match slurmText c.Slurm with
+    | "" -> ()
+    | settings -> sb.AppendLine(sprintf "  slurm: %s" settings) |> ignore
     Campaigns.expand c |> List.iteri (fun i r -> sb.AppendLine(sprintf "  %3d. cycle %d  %s" (i + 1) r.Cycle r.Experiment) |> ignore)
     sb.ToString()
 

@@ -27,6 +27,7 @@ let runRequest (registry: Registry) (program: CheckedProgram) (name: string) (ki
           Gap = c.Gap
           CycleGap = c.CycleGap
           Schedule = c.Schedule
+          Slurm = c.Slurm
           Range = range }
     | None ->
         { Target = name
@@ -37,6 +38,7 @@ let runRequest (registry: Registry) (program: CheckedProgram) (name: string) (ki
           Gap = TimeSpan.Zero
           CycleGap = TimeSpan.Zero
           Schedule = None
+          Slurm = SlurmSettings.none
           Range = range }
 
 let runActions (registry: Registry) (host: RunHost) (program: CheckedProgram) (actions: ScriptAction list) : SyntaxDiagnostic list =

@@ -23,6 +23,8 @@ type RunRequest =
       CycleGap: TimeSpan
       /// The campaign's `schedule` (cron), when it has one: `lem daemon` runs a cycle at each occurrence.
       Schedule: string option
+      /// The campaign's `slurm { ... }` settings (none for an experiment or a sweep): `lem run --on slurm`.
+      Slurm: SlurmSettings
       Range: Range }
 
 /// `analyze NAME { ... }` reached: the experiments whose results are analysed and the clauses, as written.

@@ -196,7 +196,10 @@ public sealed class CampaignRunner(
     }
 
     /// <summary>Whether a complete run folder holds <paramref name="run"/> with its current inputs: what resume skips (lem daemon asks it of a cycle).</summary>
-    public static bool IsComplete(PlannedRun run, RunManifest manifest) => CompleteFolder(run, run.ConfigHash, StoreOf(run), manifest) is not null;
+    public static bool IsComplete(PlannedRun run, RunManifest manifest) => CompleteRunId(run, manifest) is not null;
+
+    /// <summary>The run id of the complete folder that holds <paramref name="run"/> with its current inputs, or null (<c>lem status</c>).</summary>
+    public static string? CompleteRunId(PlannedRun run, RunManifest manifest) => CompleteFolder(run, run.ConfigHash, StoreOf(run), manifest)?.RunId;
 
     /// <summary>
     /// The latest complete folder that holds the run with these inputs: its START says so, or (a folder written before
