@@ -87,6 +87,17 @@ let private busyMessage (busy: IReadOnlyList<struct (string * string)>) (total: 
     let each = busy |> Seq.map (fun struct (key, who) -> $"{key} by {who}") |> String.concat "; "
     $"{busy.Count} of {total} planned run(s) are being run by another process ({each}), so they were left to it. Remedy: when it has finished, rerun this command: it picks up their results and runs whatever is left."
 
+/// The runs that failed (the campaign went on without them): one line naming each, its phase, error and logs, and what to do.
+let failedMessage (failed: IReadOnlyList<FailedRun>) (total: int) =
+    let each = failed |> Seq.map string |> String.concat "; "
+    $"{failed.Count} of {total} planned run(s) failed: {each}. Remedy: see each run's FAILED file and logs; rerun the same command to retry the failed runs (completed runs are skipped)."
+
+/// Prints the failed runs at the end of a campaign, one per line (stderr).
+let printFailures (failed: IReadOnlyList<FailedRun>) =
+    if failed.Count > 0 then
+        eprintfn "failed runs (%d):" failed.Count
+        for f in failed do eprintfn "  %O" f
+
 /// The campaign runner of lem run and lem daemon: each run through the experiment runner, its summary on stdout, each
 /// run under its claim, stopped by Ctrl-C or SIGTERM.
 let campaignRunner (runner: ExperimentRunner) =
@@ -121,7 +132,10 @@ let private runExperiments (options: HostOptions) (held: HeldFolders) (tally: Ta
             let outcome = campaign.Run(Array.ofList runs, CampaignOptions(request.Gap, request.CycleGap, options.Fresh), manifest)
             tally.Current <- None
             tally.DoneBefore <- tally.DoneBefore + outcome.Done.Count
-            if outcome.Busy.Count > 0 then Error(busyMessage outcome.Busy runs.Length) else Ok()
+            printFailures outcome.Failed
+            if outcome.Failed.Count > 0 then Error(failedMessage outcome.Failed runs.Length)
+            elif outcome.Busy.Count > 0 then Error(busyMessage outcome.Busy runs.Length)
+            else Ok()
     with
     | :? RunInterruptedException -> Error(tally.Line())
     | :? ConfigException as e -> Error e.Message

@@ -15,6 +15,7 @@ let all =
         PreflightTests.tests
         RunTests.tests
         ResumeTests.tests
+        CampaignFailureTests.tests
         ReplTests.tests
         ExampleTests.tests
         FsiTests.tests

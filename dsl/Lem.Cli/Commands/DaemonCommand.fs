@@ -29,7 +29,10 @@ let private scheduled (options: ScriptHost.HostOptions) (runner: ExperimentRunne
         ofCycle cycle |> Array.forall (fun r -> CampaignRunner.IsComplete(r, manifest))
     let runCycle cycle =
         ScriptHost.prepareShared (List.ofArray (ofCycle cycle))
-        (ScriptHost.campaignRunner runner).Run(ofCycle cycle, CampaignOptions(request.Gap, TimeSpan.Zero), RunManifest.Open manifestFolder) |> ignore
+        let outcome = (ScriptHost.campaignRunner runner).Run(ofCycle cycle, CampaignOptions(request.Gap, TimeSpan.Zero), RunManifest.Open manifestFolder)
+        ScriptHost.printFailures outcome.Failed
+        // the cycle's other runs have run; the cycle counts as failed (recorded), and its failed runs run again next time
+        if outcome.Failed.Count > 0 then raise (RunnerException(ScriptHost.failedMessage outcome.Failed (ofCycle cycle).Length))
     ScheduledCampaign(request.Target, CronSchedule.Parse request.Schedule.Value, runs |> List.map (fun r -> r.Cycle) |> List.max, statePath,
         Func<_, _>(complete), Action<_>(runCycle))
 

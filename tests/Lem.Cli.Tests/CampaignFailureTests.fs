@@ -1,0 +1,56 @@
+/// A run that fails does not stop its campaign: a launched server that dies mid-run fails that run (FAILED, its log
+/// kept in the run folder), the next run still runs, lem ends with a summary of the failed runs and exit 1, and a rerun
+/// retries only the failed run.
+module Lem.Cli.Tests.CampaignFailureTests
+
+open System
+open System.IO
+open Expecto
+open Lem.Cli.Tests.Lem
+
+/// Two served experiments on the CPU, one request at a time: `dies`, whose server (the repository's test server,
+/// launched as if it were llama-server, serving the tiny model under the id "tiny-served") kills itself on its second
+/// request, then `fine`.
+let private servedCampaign () =
+    let server = Path.Combine(AppContext.BaseDirectory, "Lem.Backends.Server.TestServer.dll")
+    let serve = $"\"--weights\", \"{tinyModel.Value}\", \"--framing\", \"llama_server\""
+    $"experiment dies {{\n  backend = llama_server\n  model = \"tiny-served\"\n  server.command = [\"dotnet\", \"{server}\"]\n"
+    + $"  server.extra_args = [{serve}, \"--fault\", \"kill-process:1\", \"--fault-from\", \"2\"]\n  max_new_tokens = 2\n"
+    + "  prompts = synthetic(count = 3, input_tokens = 8)\n  traffic.mode = concurrent\n  traffic.concurrency = 1\n  warmup.count = 0\n}\n"
+    + $"experiment fine extends dies {{\n  server.extra_args = [{serve}]\n}}\n"
+    + "campaign c {\n  experiments = [dies, fine]\n}\nrun c\n"
+
+let tests =
+    testSequenced <| testList "campaign failures" [
+        testCase "a launched server that dies mid-run fails that run, keeps its log, and the next run still runs; exit 1 with a summary" <| fun () ->
+            let dir = workDir "server-dies"
+            write dir "served.lem" (servedCampaign ()) |> ignore
+            let results = Path.Combine(dir, "results")
+
+            let first = run dir [ "run"; "served.lem" ]
+
+            Expect.equal first.ExitCode 1 "a failed run makes lem exit 1"
+            expectNoStackTrace first
+            Expect.stringContains first.Stderr "failed runs (1):" "the summary at the end"
+            Expect.stringContains first.Stderr "dies#cycle1 (phase measure): the llama.cpp llama-server server exited" "names the failed run, its phase and its error"
+            let folders = runFolders results
+            let failed = folders |> Array.find (fun f -> f.EndsWith "-dies-c1")
+            let fine = folders |> Array.find (fun f -> f.EndsWith "-fine-c1")
+            Expect.isTrue (isDone fine) "the next run ran and completed"
+            Expect.isFalse (isDone failed) "the failed run never completes"
+            Expect.stringContains first.Stderr ("logs in " + Path.Combine(failed, "logs")) "the summary names the failed run's logs"
+            let marker = File.ReadAllText(Path.Combine(failed, "FAILED"))
+            Expect.stringContains marker "\"phase\": \"measure\"" "FAILED says the phase"
+            Expect.stringContains marker "\"completed_requests\": 1" "and how many requests completed before"
+            Expect.isTrue (File.Exists(Path.Combine(failed, "completed-requests-worker0.json"))) "the completed request is kept"
+            let log = Directory.GetFiles(Path.Combine(failed, "logs")) |> Array.exactlyOne |> File.ReadAllText
+            Expect.stringContains log "lem test server" "the dead server's own output is kept in the run folder"
+            let entry = Directory.GetFiles(Path.Combine(results, "manifests", "served.c"), "dies*.json") |> Array.exactlyOne |> File.ReadAllText
+            Expect.stringContains entry "\"status\": \"failed\"" "the manifest entry says failed"
+
+            // a rerun retries the failed run (it fails again here) and skips the complete one
+            let again = run dir [ "run"; "served.lem" ]
+            Expect.equal again.ExitCode 1 "it fails again"
+            Expect.stringContains again.Stderr "fine#cycle1: done before" "the complete run is skipped"
+            Expect.equal (runFolders results |> Array.filter (fun f -> f.EndsWith "-dies-c1")).Length 2 "the failed run was retried in a new folder"
+    ]
