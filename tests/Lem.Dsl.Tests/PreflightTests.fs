@@ -111,6 +111,31 @@ let private behaviour =
             for f in Directory.GetFiles(folder, "*.safetensors") do File.Delete f
             let p = checkIn dir false 0 (script [ "model = \"models/tiny\"" ] "")
             Expect.equal (errorPlaces p) [ "LEM1102", 5, 3 ] (dump p)
+        testCase "paths set in an imported file of another folder are relative to that file, not to the root script" <| fun () ->
+            let dir = newFolder ()
+            let lib = Path.Combine(dir, "lib")
+            write lib "data/prompts.jsonl" "{\"text\": \"one\"}\n{\"text\": \"two\"}\n"
+            Directory.CreateDirectory(Path.Combine(lib, "models")) |> ignore
+            Directory.CreateSymbolicLink(Path.Combine(lib, "models", "tiny"), tinyFolder.Value) |> ignore
+            write lib "base.lem"
+                ("experiment base {\n  model = \"models/tiny\"\n  device = \"cpu\"\n  prompts = file(\"data/prompts.jsonl\")\n}\n"
+                 + "sweep files from base { prompts = [file(\"data/prompts.jsonl\"), file(path = \"data/prompts.jsonl\", format = jsonl)] }\n")
+            let paper = Path.Combine(dir, "paper")
+            write paper "main.lem" "import \"../lib/base.lem\"\nexperiment mine extends base { max_new_tokens = 2 }\nrun mine\nrun files\n"
+            let options = { defaultOptions registry with Files = Imports.diskFiles paper; Preflight = Some(service paper true 0) }
+            let p = checkFile options (Path.Combine(paper, "main.lem"))
+            Expect.isEmpty (errors p) (dump p)
+            let valueOf (program: CheckedProgram) (name: string) (parameter: string) = (Lem.Dsl.Api.fullValues registry program name).[parameter].Value.ToString()
+            Expect.equal (valueOf p "mine" "prompts") "file(\"../lib/data/prompts.jsonl\")" "the prompt file beside base.lem, from the root's folder"
+            Expect.equal (valueOf p "mine" "model") "\"../lib/models/tiny\"" "the model folder beside base.lem"
+            let members = p.Sweeps["files"].Members
+            Expect.equal (members |> List.map (fun m -> valueOf p m "prompts"))
+                [ "file(\"../lib/data/prompts.jsonl\")"; "file(path = \"../lib/data/prompts.jsonl\", format = jsonl)" ] "sweep values too, positional or named"
+            // a value set in the root's folder is left as written
+            write paper "own.lem" "experiment own {\n  model = synthetic(\"tiny\")\n  device = \"cpu\"\n  prompts = file(\"p.txt\")\n}\n"
+            write paper "p.txt" "one\n"
+            let own = checkFile options (Path.Combine(paper, "own.lem"))
+            Expect.equal (valueOf own "own" "prompts") "file(\"p.txt\")" "unchanged"
         testCase "a GPU that is not here: a warning for lem check, an error for lem run" <| fun () ->
             let dir = newFolder ()
             let text = script [ "device = \"cuda:1\"" ] ""
