@@ -27,6 +27,7 @@ let diagnosticTable =
       "campaign bad order", "experiment a {}\ncampaign c { experiments = [a]; order = random }", [ "LEM0241", 2, 41 ]
       "campaign schedule not cron", "experiment a {}\ncampaign c {\n  experiments = [a]\n  schedule = \"0 25 * * *\"\n}", [ "LEM0244", 4, 14 ]
       "campaign schedule not text", "experiment a {}\ncampaign c { experiments = [a]; schedule = 2 }", [ "LEM0241", 2, 44 ]
+      "campaign cold_start not a boolean", "experiment a {}\ncampaign c { experiments = [a]; cold_start = 1 }", [ "LEM0241", 2, 46 ]
       "campaign schedule", "experiment a {}\ncampaign c { experiments = [a]; cycles = 7; schedule = \"0 2 * * *\" }", []
       "run unknown", "experiment a {}\nrun b", [ "LEM0250", 2, 5 ]
       "unknown metric", "experiment a {}\nanalyze a {\n  table energy_per_output_token, ttft_ms_p50 by batching.batch_size\n}", [ "LEM0252", 3, 9 ]
@@ -173,7 +174,7 @@ let imports =
 
 let campaigns =
     let campaign order cycles seed =
-        { Name = "c"; Experiments = [ "a"; "b"; "c" ]; Cycles = cycles; Order = order; Seed = seed; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Schedule = None; Range = Range.point "x" 1 1 }
+        { Name = "c"; Experiments = [ "a"; "b"; "c" ]; Cycles = cycles; Order = order; Seed = seed; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Schedule = None; ColdStart = false; Range = Range.point "x" 1 1 }
     let runs c = Campaigns.expand c |> List.map (fun r -> r.Experiment, r.Cycle)
     testList "campaigns" [
         testCase "interleaved" <| fun () ->

@@ -1,4 +1,4 @@
-/// Reads a campaign's settings: experiments, cycles, order, seed, gap, cycle_gap, schedule.
+/// Reads a campaign's settings: experiments, cycles, order, seed, gap, cycle_gap, schedule, cold_start.
 module internal Lem.Dsl.Checker.CampaignSettings
 
 open System
@@ -15,12 +15,12 @@ type Member =
     /// Not defined; the "did you mean" hint (possibly empty).
     | Unknown of hint: string
 
-let keys = [ "experiments"; "cycles"; "order"; "seed"; "gap"; "cycle_gap"; "schedule" ]
+let keys = [ "experiments"; "cycles"; "order"; "seed"; "gap"; "cycle_gap"; "schedule"; "cold_start" ]
 
 let read (lets: Lowering.LetEnv) (report: SyntaxDiagnostic -> unit) (lookup: string -> Member) (name: Ident) (assignments: Assignment list) : CheckedCampaign =
     let error code range message = report (SyntaxDiagnostic.error code range message)
     let mutable c =
-        { Name = name.Name; Experiments = []; Cycles = 1; Order = Interleaved; Seed = 0; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Schedule = None; Range = name.Range }
+        { Name = name.Name; Experiments = []; Cycles = 1; Order = Interleaved; Seed = 0; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Schedule = None; ColdStart = false; Range = name.Range }
     let mutable sawExperiments = false
     for a in assignments do
         let key = a.Path.Text
@@ -95,6 +95,10 @@ let read (lets: Lowering.LetEnv) (report: SyntaxDiagnostic -> unit) (lookup: str
                         (sprintf "schedule \"%s\" is not a cron expression: %s. %s" t.Value why Lem.Engine.Running.Schedules.CronSchedule.Remedy)
                 | _ -> c <- { c with Schedule = Some t.Value }
             | _ -> bad "a cron expression in quotes, such as \"0 2 * * *\" (every day at 02:00)"
+        | "cold_start" ->
+            match lowered () with
+            | :? ConfigValue.Boolean as b -> c <- { c with ColdStart = b.Value }
+            | _ -> bad "true or false"
         | _ ->
             let hint = DidYouMean.hint keys key
             error Codes.CampaignKey a.Path.Range (sprintf "campaigns have no setting '%s'%s (settings: %s)" key hint (String.concat ", " keys))

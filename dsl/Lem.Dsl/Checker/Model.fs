@@ -52,6 +52,8 @@ type CheckedCampaign =
       CycleGap: TimeSpan
       /// `schedule = "CRON"`: `lem daemon` runs one cycle at each occurrence (checked as a cron expression).
       Schedule: string option
+      /// `cold_start = true`: each planned run in a fresh lem process (its model loaded for it); default false (warm).
+      ColdStart: bool
       Range: Range }
 
 type TargetKind =

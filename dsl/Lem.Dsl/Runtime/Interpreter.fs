@@ -27,6 +27,7 @@ let runRequest (registry: Registry) (program: CheckedProgram) (name: string) (ki
           Gap = c.Gap
           CycleGap = c.CycleGap
           Schedule = c.Schedule
+          ColdStart = c.ColdStart
           Range = range }
     | None ->
         { Target = name
@@ -37,6 +38,7 @@ let runRequest (registry: Registry) (program: CheckedProgram) (name: string) (ki
           Gap = TimeSpan.Zero
           CycleGap = TimeSpan.Zero
           Schedule = None
+          ColdStart = false
           Range = range }
 
 let runActions (registry: Registry) (host: RunHost) (program: CheckedProgram) (actions: ScriptAction list) : SyntaxDiagnostic list =

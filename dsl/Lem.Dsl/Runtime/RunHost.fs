@@ -23,6 +23,8 @@ type RunRequest =
       CycleGap: TimeSpan
       /// The campaign's `schedule` (cron), when it has one: `lem daemon` runs a cycle at each occurrence.
       Schedule: string option
+      /// The campaign's `cold_start`: each run in a fresh lem process (false otherwise).
+      ColdStart: bool
       Range: Range }
 
 /// `analyze NAME { ... }` reached: the experiments whose results are analysed and the clauses, as written.
