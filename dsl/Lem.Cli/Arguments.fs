@@ -12,6 +12,7 @@ type RunArgs =
     | Max_Runs of runs: int
     | Only of key: string
     | Keys
+    | Cold_Start
     interface IArgParserTemplate with
         member a.Usage =
             match a with
@@ -22,6 +23,7 @@ type RunArgs =
             | Fresh -> "run everything again instead of skipping runs that a previous invocation completed."
             | Results _ -> "results folder (default: each experiment's results.dir, normally ./results)."
             | Keys -> "print the key of every planned run, one per line in run order (what --only takes), and run nothing."
+            | Cold_Start -> "run every planned run in a fresh lem process, as campaign cold_start = true does (with --only: this process is one, and its record says cold_start)."
             | Only _ -> "run only the planned run KEY (as --dry-run lists it, e.g. 'grid[batching.batch_size=8]#cycle2'), under its claim, beside other tasks in the same results folder; analyze and show statements are skipped."
 
 type CheckArgs =

@@ -18,7 +18,16 @@ type HostOptions =
       /// --results FOLDER: overrides every experiment's results.dir.
       ResultsOverride: string option
       /// --only KEY: one planned run, under its claim; the results folder's lock is not taken (parallel tasks share it).
-      Only: bool }
+      Only: bool
+      /// --set overrides and --max-runs as given (a cold start's child processes get them too).
+      Overrides: string list
+      MaxRuns: int option
+      /// --cold-start: every run in a fresh lem process (with --only: this process is one, and records so).
+      ColdStart: bool }
+
+/// Options of a run with no flags beyond the script (lem daemon, the REPL).
+let defaultOptions (scriptPath: string) =
+    { ScriptPath = scriptPath; DryRun = false; Fresh = false; ResultsOverride = None; Only = false; Overrides = []; MaxRuns = None; ColdStart = false }
 
 /// This process in locks and claims: pid, host, now, and its command line as typed (`lem run camp.lem --only 'a#cycle1'`).
 let holder =
@@ -127,15 +136,26 @@ let private runExperiments (options: HostOptions) (held: HeldFolders) (tally: Ta
                 eprintfn "note: campaign %s has schedule \"%s\": lem run runs its cycles now; lem daemon %s runs one at each occurrence" request.Target schedule options.ScriptPath
             | None -> ()
             let manifest = RunManifest.Open(manifestFolder options request runs)
-            let campaign = campaignRunner runner
-            tally.Current <- Some campaign
-            let outcome = campaign.Run(Array.ofList runs, CampaignOptions(request.Gap, request.CycleGap, options.Fresh), manifest)
-            tally.Current <- None
-            tally.DoneBefore <- tally.DoneBefore + outcome.Done.Count
-            printFailures outcome.Failed
-            if outcome.Failed.Count > 0 then Error(failedMessage outcome.Failed runs.Length)
-            elif outcome.Busy.Count > 0 then Error(busyMessage outcome.Busy runs.Length)
-            else Ok()
+            let campaignOptions = CampaignOptions(request.Gap, request.CycleGap, options.Fresh)
+            if (request.ColdStart || options.ColdStart) && not options.Only then
+                // a fresh lem process per run: this one keeps the folder's lock, each child takes its run's claim
+                let flagsOf key : OneRunCommand.Flags =
+                    { Script = Path.GetFullPath options.ScriptPath; Key = key; Overrides = options.Overrides
+                      Results = options.ResultsOverride |> Option.map Path.GetFullPath; MaxRuns = options.MaxRuns; Fresh = options.Fresh; ColdStart = true }
+                let outcome = ColdStart.run runs campaignOptions manifest flagsOf (fun () -> tally.DoneBefore <- tally.DoneBefore + 1)
+                let failed = ResizeArray outcome.Failed
+                printFailures failed
+                if failed.Count > 0 then Error(failedMessage failed runs.Length) else Ok()
+            else
+                let campaign = campaignRunner runner
+                tally.Current <- Some campaign
+                let outcome = campaign.Run(Array.ofList runs, campaignOptions, manifest)
+                tally.Current <- None
+                tally.DoneBefore <- tally.DoneBefore + outcome.Done.Count
+                printFailures outcome.Failed
+                if outcome.Failed.Count > 0 then Error(failedMessage outcome.Failed runs.Length)
+                elif outcome.Busy.Count > 0 then Error(busyMessage outcome.Busy runs.Length)
+                else Ok()
     with
     | :? RunInterruptedException -> Error(tally.Line())
     | :? ConfigException as e -> Error e.Message

@@ -16,6 +16,7 @@ let all =
         RunTests.tests
         ResumeTests.tests
         CampaignFailureTests.tests
+        ColdStartTests.tests
         ReplTests.tests
         ExampleTests.tests
         FsiTests.tests

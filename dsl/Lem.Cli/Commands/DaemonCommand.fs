@@ -58,8 +58,7 @@ let run (args: ParseResults<DaemonArgs>) =
             |> List.distinctBy (fun r -> r.Target)
         if requests.IsEmpty then
             fail (sprintf "%s has no scheduled campaign to run. Remedy: give a campaign schedule = \"0 2 * * *\" and name it in a run statement (run NAME)." path)
-        let options: ScriptHost.HostOptions =
-            { ScriptPath = path; DryRun = false; Fresh = false; ResultsOverride = args.TryGetResult DaemonArgs.Results; Only = false }
+        let options = { ScriptHost.defaultOptions path with ResultsOverride = args.TryGetResult DaemonArgs.Results }
         use runner = new ExperimentRunner(Composition.services Console.Error Interruption.token)
         let campaigns = requests |> List.map (scheduled options runner) |> Array.ofList
         let daemon = ScheduleDaemon(WallClock.System, TimeZoneInfo.Local, maxLate, Console.Error)

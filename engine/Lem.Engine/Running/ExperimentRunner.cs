@@ -1,4 +1,5 @@
 using Lem.Engine.Config;
+using Lem.Engine.Inference;
 using Lem.Engine.Measurement;
 using Lem.Engine.Meters;
 using Lem.Engine.Meters.Host;
@@ -182,7 +183,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         var stop = services.Cancellation;
         stop.ThrowIfCancellationRequested();
         trace.Enter(worker, "load");
-        var (model, loadSeconds, reused) = _pools[worker].Get(plan.Module, plan.LoadRequest(worker));
+        var (model, loadSeconds, reused, loadEnergy) = Load(plan, worker, hostSpan is not null);
         stop.ThrowIfCancellationRequested();
         services.Log.WriteLine(reused
             ? $"  worker {worker}: model reused ({model.Info.Architecture}, {config.PrecisionText}, {devicesText})"
@@ -210,7 +211,32 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         trace.Enter(worker, "record");
         var carbon = services.ResolveCarbon(options.Carbon ?? new CarbonSettings());
         return RecordStage.Build(new RecordStage.Inputs(plan, runId, worker, started, model, loadSeconds, reused, meters, baseline, hostBaselines, warmup,
-            measured, workload, services.CollectEnvironment(meters.Gpu is not null), warnings, carbon));
+            measured, workload, services.CollectEnvironment(meters.Gpu is not null), warnings, carbon)
+        {
+            LoadEnergy = loadEnergy,
+            ColdStart = services.ColdStart,
+        });
+    }
+
+    /// <summary>
+    /// The worker's model from its pool; a load (not a reuse) is metered, outside the measurement window: the metered
+    /// GPUs' energy counters and the host meters (the whole machine's CPU and RAM; in data mode the GPUs only, as workers load at once).
+    /// </summary>
+    private (ILoadedModel Model, double LoadSeconds, bool Reused, IReadOnlyList<EnergyRecord>? LoadEnergy) Load(RunPlan plan, int worker, bool dataMode)
+    {
+        var pool = _pools[worker];
+        var request = plan.LoadRequest(worker);
+        if (pool.Holds(plan.Module, request))
+        {
+            var (held, heldSeconds, wasReused) = pool.Get(plan.Module, request);
+            return (held, heldSeconds, wasReused, null);
+        }
+        using var meters = services.CreateMeters(MeterOptionsFor(plan.Config, plan.MeteredGpus[worker].Select(d => d.ToString()).ToArray()) with { KeepTimeSeries = false });
+        ILoadedModel? model = null;
+        var window = MeasurementWindow.Measure("load", meters.Meters.Where(m => !dataMode || ReferenceEquals(m, meters.Gpu)).ToArray(),
+            () => (model, _, _) = pool.Get(plan.Module, request), synchronize: null, services.Clock);
+        // the load's time is its window's: the interval its energy covers
+        return (model!, window.DurationS, false, window.Energy.Select(EnergyRecord.From).ToList());
     }
 
     /// <summary>The backends' logs (a launched server's output, as it is after this run) into the run folder's logs/; their paths there, relative to the run folder.</summary>

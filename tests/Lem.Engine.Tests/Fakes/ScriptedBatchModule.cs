@@ -56,9 +56,13 @@ internal sealed class ScriptedBatchModule(MeterClock? clock = null, TimeSpan? st
     /// <summary>Every model loaded, in load order.</summary>
     public List<FakeModel> Models { get; } = [];
 
+    /// <summary>How long a load takes on the clock (the weights "copied" to the device).</summary>
+    public TimeSpan LoadTime { get; init; }
+
     public ILoadedModel Load(ModelLoadRequest request)
     {
         Loads.Add(request);
+        if (LoadTime > TimeSpan.Zero) clock?.Sleep(LoadTime);
         var model = new FakeModel(stepTime ?? TimeSpan.FromMilliseconds(request.Option(Steps, 1.0)), _ => 4, clock: clock)
         {
             ReportsFacts = ReportsFacts,
