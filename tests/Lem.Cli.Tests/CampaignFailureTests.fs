@@ -11,20 +11,20 @@ open Lem.Cli.Tests.Lem
 /// Two served experiments on the CPU, one request at a time: `dies`, whose server (the repository's test server,
 /// launched as if it were llama-server, serving the tiny model under the id "tiny-served") kills itself on its second
 /// request, then `fine`.
-let private servedCampaign () =
+let private servedCampaign (setting: string) =
     let server = Path.Combine(AppContext.BaseDirectory, "Lem.Backends.Server.TestServer.dll")
     let serve = $"\"--weights\", \"{tinyModel.Value}\", \"--framing\", \"llama_server\""
     $"experiment dies {{\n  backend = llama_server\n  model = \"tiny-served\"\n  server.command = [\"dotnet\", \"{server}\"]\n"
     + $"  server.extra_args = [{serve}, \"--fault\", \"kill-process:1\", \"--fault-from\", \"2\"]\n  max_new_tokens = 2\n"
     + "  prompts = synthetic(count = 3, input_tokens = 8)\n  traffic.mode = concurrent\n  traffic.concurrency = 1\n  warmup.count = 0\n}\n"
     + $"experiment fine extends dies {{\n  server.extra_args = [{serve}]\n}}\n"
-    + "campaign c {\n  experiments = [dies, fine]\n}\nrun c\n"
+    + $"campaign c {{\n  experiments = [dies, fine]\n{setting}}}\nrun c\n"
 
 let tests =
     testSequenced <| testList "campaign failures" [
         testCase "a launched server that dies mid-run fails that run, keeps its log, and the next run still runs; exit 1 with a summary" <| fun () ->
             let dir = workDir "server-dies"
-            write dir "served.lem" (servedCampaign ()) |> ignore
+            write dir "served.lem" (servedCampaign "") |> ignore
             let results = Path.Combine(dir, "results")
 
             let first = run dir [ "run"; "served.lem" ]
@@ -53,4 +53,20 @@ let tests =
             Expect.equal again.ExitCode 1 "it fails again"
             Expect.stringContains again.Stderr "fine#cycle1: done before" "the complete run is skipped"
             Expect.equal (runFolders results |> Array.filter (fun f -> f.EndsWith "-dies-c1")).Length 2 "the failed run was retried in a new folder"
+    
+        testCase "cold start: a child whose server dies is a failed run, and the next child still runs" <| fun () ->
+            let dir = workDir "server-dies-cold"
+            write dir "served.lem" (servedCampaign "  cold_start = true\n") |> ignore
+            let results = Path.Combine(dir, "results")
+
+            let outcome = run dir [ "run"; "served.lem" ]
+
+            Expect.equal outcome.ExitCode 1 "a failed run makes lem exit 1"
+            expectNoStackTrace outcome
+            Expect.equal (outcome.Stderr.Split("cold start, in a fresh lem process").Length - 1) 2 "a child per run"
+            let failed = runFolders results |> Array.find (fun f -> f.EndsWith "-dies-c1")
+            Expect.isTrue (runFolders results |> Array.exists (fun f -> f.EndsWith "-fine-c1" && isDone f)) "the next child ran"
+            Expect.stringContains outcome.Stderr "failed runs (1):" "the parent's summary"
+            Expect.stringContains outcome.Stderr ("dies#cycle1 (phase measure): the llama.cpp llama-server server exited") "from the child's manifest entry"
+            Expect.stringContains outcome.Stderr ("logs in " + Path.Combine(failed, "logs")) "with its logs"
     ]
