@@ -20,25 +20,28 @@ let private servedCampaign (setting: string) =
     + $"experiment fine extends dies {{\n  server.extra_args = [{serve}]\n}}\n"
     + $"campaign c {{\n  experiments = [dies, fine]\n{setting}}}\nrun c\n"
 
+/// Runs the campaign (with `setting`) in a new folder: exit 1, `dies` failed and named in the summary with its phase,
+/// error and logs, `fine` complete. The outcome, the results folder and the failed run's folder.
+let private runFailing (name: string) (setting: string) =
+    let dir = workDir name
+    write dir "served.lem" (servedCampaign setting) |> ignore
+    let results = Path.Combine(dir, "results")
+    let outcome = run dir [ "run"; "served.lem" ]
+    Expect.equal outcome.ExitCode 1 "a failed run makes lem exit 1"
+    expectNoStackTrace outcome
+    Expect.stringContains outcome.Stderr "failed runs (1):" "the summary at the end"
+    Expect.stringContains outcome.Stderr "dies#cycle1 (phase measure): the llama.cpp llama-server server exited" "names the failed run, its phase and its error"
+    let folders = runFolders results
+    let failed = folders |> Array.find (fun f -> f.EndsWith "-dies-c1")
+    Expect.isFalse (isDone failed) "the failed run never completes"
+    Expect.isTrue (folders |> Array.exists (fun f -> f.EndsWith "-fine-c1" && isDone f)) "the next run ran and completed"
+    Expect.stringContains outcome.Stderr ("logs in " + Path.Combine(failed, "logs")) "the summary names the failed run's logs"
+    dir, outcome, results, failed
+
 let tests =
     testSequenced <| testList "campaign failures" [
         testCase "a launched server that dies mid-run fails that run, keeps its log, and the next run still runs; exit 1 with a summary" <| fun () ->
-            let dir = workDir "server-dies"
-            write dir "served.lem" (servedCampaign "") |> ignore
-            let results = Path.Combine(dir, "results")
-
-            let first = run dir [ "run"; "served.lem" ]
-
-            Expect.equal first.ExitCode 1 "a failed run makes lem exit 1"
-            expectNoStackTrace first
-            Expect.stringContains first.Stderr "failed runs (1):" "the summary at the end"
-            Expect.stringContains first.Stderr "dies#cycle1 (phase measure): the llama.cpp llama-server server exited" "names the failed run, its phase and its error"
-            let folders = runFolders results
-            let failed = folders |> Array.find (fun f -> f.EndsWith "-dies-c1")
-            let fine = folders |> Array.find (fun f -> f.EndsWith "-fine-c1")
-            Expect.isTrue (isDone fine) "the next run ran and completed"
-            Expect.isFalse (isDone failed) "the failed run never completes"
-            Expect.stringContains first.Stderr ("logs in " + Path.Combine(failed, "logs")) "the summary names the failed run's logs"
+            let dir, _, results, failed = runFailing "server-dies" ""
             let marker = File.ReadAllText(Path.Combine(failed, "FAILED"))
             Expect.stringContains marker "\"phase\": \"measure\"" "FAILED says the phase"
             Expect.stringContains marker "\"completed_requests\": 1" "and how many requests completed before"
@@ -53,20 +56,9 @@ let tests =
             Expect.equal again.ExitCode 1 "it fails again"
             Expect.stringContains again.Stderr "fine#cycle1: done before" "the complete run is skipped"
             Expect.equal (runFolders results |> Array.filter (fun f -> f.EndsWith "-dies-c1")).Length 2 "the failed run was retried in a new folder"
-    
+
         testCase "cold start: a child whose server dies is a failed run, and the next child still runs" <| fun () ->
-            let dir = workDir "server-dies-cold"
-            write dir "served.lem" (servedCampaign "  cold_start = true\n") |> ignore
-            let results = Path.Combine(dir, "results")
-
-            let outcome = run dir [ "run"; "served.lem" ]
-
-            Expect.equal outcome.ExitCode 1 "a failed run makes lem exit 1"
-            expectNoStackTrace outcome
+            let _, outcome, _, _ = runFailing "server-dies-cold" "  cold_start = true\n"
             Expect.equal (outcome.Stderr.Split("cold start, in a fresh lem process").Length - 1) 2 "a child per run"
-            let failed = runFolders results |> Array.find (fun f -> f.EndsWith "-dies-c1")
-            Expect.isTrue (runFolders results |> Array.exists (fun f -> f.EndsWith "-fine-c1" && isDone f)) "the next child ran"
-            Expect.stringContains outcome.Stderr "failed runs (1):" "the parent's summary"
-            Expect.stringContains outcome.Stderr ("dies#cycle1 (phase measure): the llama.cpp llama-server server exited") "from the child's manifest entry"
-            Expect.stringContains outcome.Stderr ("logs in " + Path.Combine(failed, "logs")) "with its logs"
+            Expect.equal (outcome.Stderr.Split("failed runs (1):").Length - 1) 2 "the failing child's summary, then the parent's (from the child's manifest entry)"
     ]
