@@ -16,8 +16,8 @@ type Outcome = { Done: int; Failed: FailedRun list }
 
 /// A failed child's run, as its manifest entry tells it (the child recorded it), else by its exit status alone.
 let private failureOf (manifest: RunManifest) (run: PlannedRun) (exitCode: int) =
-    match manifest.Find run.Key with
-    | entry when not (isNull (box entry)) && entry.Status = ManifestStatus.Failed ->
+    match manifest.Find run.Key |> Option.ofObj with
+    | Some entry when entry.Status = ManifestStatus.Failed ->
         let logs =
             entry.ResultFolder
             |> Option.ofObj
