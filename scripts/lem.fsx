@@ -81,7 +81,7 @@ let eval (snippet: string) : int =
                     | other -> string other
                 | _ -> "results"
             use runner = new Lem.Engine.Running.ExperimentRunner(Lem.Cli.Composition.services Console.Error System.Threading.CancellationToken.None)
-            let options: Lem.Cli.ScriptHost.HostOptions = { ScriptPath = path; DryRun = false; Fresh = false; ResultsOverride = None; Only = false }
+            let options = Lem.Cli.ScriptHost.defaultOptions path
             // the results folders are locked as the runs first use them, until the snippet has run
             use held = new Lem.Cli.ScriptHost.HeldFolders()
             let host = Lem.Cli.ScriptHost.create options held 0 runner resultsDirOf

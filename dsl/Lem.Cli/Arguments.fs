@@ -18,6 +18,7 @@ type RunArgs =
     | Keys
     | On of scheduler: Scheduler
     | Lem_Command of command: string
+    | Cold_Start
     interface IArgParserTemplate with
         member a.Usage =
             match a with
@@ -28,6 +29,7 @@ type RunArgs =
             | Fresh -> "run everything again instead of skipping runs that a previous invocation completed."
             | Results _ -> "results folder (default: each experiment's results.dir, normally ./results)."
             | Keys -> "print the key of every planned run, one per line in run order (what --only takes), and run nothing."
+            | Cold_Start -> "run every planned run in a fresh lem process, as campaign cold_start = true does (with --only: this process is one, and its record says cold_start)."
             | Only _ -> "run only the planned run KEY (as --dry-run lists it, e.g. 'grid[batching.batch_size=8]#cycle2'), under its claim, beside other tasks in the same results folder; analyze and show statements are skipped."
             | On _ -> "slurm: submit the planned runs that are not complete (nor queued or running) as one SLURM job array per run statement, one task per run (lem run FILE --only KEY), and return; with --dry-run print the sbatch script instead (docs/scale-out.md)."
             | Lem_Command _ -> "with --on slurm: the shell words that start lem on the compute nodes (default: this lem, $LEM_SLURM_COMMAND where set), e.g. '/shared/lem/lem' or 'dotnet /shared/lem/lem.dll'."

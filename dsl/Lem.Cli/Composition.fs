@@ -18,3 +18,6 @@ let registry = ParameterRegistry.Compose(Array.ofList modules)
 
 /// The runner's services: progress to <paramref name="log"/>, stopped by <paramref name="stop"/> (Ctrl-C, SIGTERM).
 let services (log: TextWriter) (stop: System.Threading.CancellationToken) = RunnerServices(registry, log, Cancellation = stop)
+
+/// The services of a process that runs one run of a cold-start campaign (`lem run --only KEY --cold-start`).
+let coldStartServices (log: TextWriter) (stop: System.Threading.CancellationToken) = RunnerServices(registry, log, Cancellation = stop, ColdStart = true)

@@ -18,7 +18,16 @@ type HostOptions =
       /// --results FOLDER: overrides every experiment's results.dir.
       ResultsOverride: string option
       /// --only KEY: one planned run, under its claim; the results folder's lock is not taken (parallel tasks share it).
-      Only: bool }
+      Only: bool
+      /// --set overrides and --max-runs as given (a cold start's child processes get them too).
+      Overrides: string list
+      MaxRuns: int option
+      /// --cold-start: every run in a fresh lem process (with --only: this process is one, and records so).
+      ColdStart: bool }
+
+/// Options of a run with no flags beyond the script (lem daemon, the REPL).
+let defaultOptions (scriptPath: string) =
+    { ScriptPath = scriptPath; DryRun = false; Fresh = false; ResultsOverride = None; Only = false; Overrides = []; MaxRuns = None; ColdStart = false }
 
 /// This process in locks and claims: pid, host, now, and its command line as typed (`lem run camp.lem --only 'a#cycle1'`).
 let holder = lazy (LockHolder.Current("lem " + ShellWords.join (Environment.GetCommandLineArgs() |> Array.skip 1)))
@@ -83,6 +92,17 @@ let private busyMessage (busy: IReadOnlyList<struct (string * string)>) (total: 
     let each = busy |> Seq.map (fun struct (key, who) -> $"{key} by {who}") |> String.concat "; "
     $"{busy.Count} of {total} planned run(s) are being run by another process ({each}), so they were left to it. Remedy: when it has finished, rerun this command: it picks up their results and runs whatever is left."
 
+/// The runs that failed (the campaign went on without them): one line naming each, its phase, error and logs, and what to do.
+let failedMessage (failed: IReadOnlyList<FailedRun>) (total: int) =
+    let each = failed |> Seq.map string |> String.concat "; "
+    $"{failed.Count} of {total} planned run(s) failed: {each}. Remedy: see each run's FAILED file and logs; rerun the same command to retry the failed runs (completed runs are skipped)."
+
+/// Prints the failed runs at the end of a campaign, one per line (stderr).
+let printFailures (failed: IReadOnlyList<FailedRun>) =
+    if failed.Count > 0 then
+        eprintfn "failed runs (%d):" failed.Count
+        for f in failed do eprintfn "  %O" f
+
 /// The campaign runner of lem run and lem daemon: each run through the experiment runner, its summary on stdout, each
 /// run under its claim, stopped by Ctrl-C or SIGTERM.
 let campaignRunner (runner: ExperimentRunner) =
@@ -112,12 +132,26 @@ let private runExperiments (options: HostOptions) (held: HeldFolders) (tally: Ta
                 eprintfn "note: campaign %s has schedule \"%s\": lem run runs its cycles now; lem daemon %s runs one at each occurrence" request.Target schedule options.ScriptPath
             | None -> ()
             let manifest = RunManifest.Open(manifestFolder options request runs)
-            let campaign = campaignRunner runner
-            tally.Current <- Some campaign
-            let outcome = campaign.Run(Array.ofList runs, CampaignOptions(request.Gap, request.CycleGap, options.Fresh), manifest)
-            tally.Current <- None
-            tally.DoneBefore <- tally.DoneBefore + outcome.Done.Count
-            if outcome.Busy.Count > 0 then Error(busyMessage outcome.Busy runs.Length) else Ok()
+            let campaignOptions = CampaignOptions(request.Gap, request.CycleGap, options.Fresh)
+            if (request.ColdStart || options.ColdStart) && not options.Only then
+                // a fresh lem process per run: this one keeps the folder's lock, each child takes its run's claim
+                let flagsOf key : OneRunCommand.Flags =
+                    { Script = Path.GetFullPath options.ScriptPath; Key = key; Overrides = options.Overrides
+                      Results = options.ResultsOverride |> Option.map Path.GetFullPath; MaxRuns = options.MaxRuns; Fresh = options.Fresh; ColdStart = true }
+                let outcome = ColdStart.run runs campaignOptions manifest flagsOf (fun () -> tally.DoneBefore <- tally.DoneBefore + 1)
+                let failed = ResizeArray outcome.Failed
+                printFailures failed
+                if failed.Count > 0 then Error(failedMessage failed runs.Length) else Ok()
+            else
+                let campaign = campaignRunner runner
+                tally.Current <- Some campaign
+                let outcome = campaign.Run(Array.ofList runs, campaignOptions, manifest)
+                tally.Current <- None
+                tally.DoneBefore <- tally.DoneBefore + outcome.Done.Count
+                printFailures outcome.Failed
+                if outcome.Failed.Count > 0 then Error(failedMessage outcome.Failed runs.Length)
+                elif outcome.Busy.Count > 0 then Error(busyMessage outcome.Busy runs.Length)
+                else Ok()
     with
     | :? RunInterruptedException -> Error(tally.Line())
     | :? ConfigException as e -> Error e.Message

@@ -4,11 +4,11 @@ using Lem.Backends.Server.TestServer;
 // A child-process test server, started by lem's launcher in the tests with vLLM- or llama-server-style flags:
 //   MODEL_FOLDER | --model/-m/--model-path FOLDER, --served-model-name/--alias NAME, --host 127.0.0.1, --port N,
 //   --framing vllm|llama_server, --tokens-per-chunk N, --fault KIND[:N], --fault-from N, --never-ready, --exit-at-start,
-//   --lem-test-model FOLDER (wins over the model flags: launched as llama-server, lem passes a GGUF this server cannot read).
+//   --weights FOLDER (the model folder it loads, whatever --model says: lem then names the model by a server model id).
 // Every other flag is accepted and reported by /version (the launcher's flag tests read it).
 string? folder = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : null;
-string? testModel = null;
 string? served = null;
+string? weights = null;
 var port = 0;
 var framing = Framing.Vllm;
 var tokensPerChunk = 1;
@@ -21,8 +21,8 @@ for (var i = 0; i < args.Length; i++)
     switch (args[i])
     {
         case "--model" or "-m" or "--model-path": folder = Next(); break;
-        case "--lem-test-model": testModel = Next(); break;
         case "--served-model-name" or "--alias": served = Next(); break;
+        case "--weights": weights = Next(); break;
         case "--port": port = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--host": Next(); break;
         case "--framing": framing = Next() == "llama_server" ? Framing.LlamaServer : Framing.Vllm; break;
@@ -35,7 +35,11 @@ for (var i = 0; i < args.Length; i++)
             return 3;
     }
 }
-folder = testModel ?? folder;
+if (weights is not null)
+{
+    served ??= folder;
+    folder = weights;
+}
 if (folder is null)
 {
     Console.Error.WriteLine("lem test server: no model folder given");

@@ -106,12 +106,12 @@ let tests =
         testCase "Ctrl-C while a launched server serves the run: the runner's teardown stops the server and the run is interrupted, not failed" <| fun () ->
             let dir = workDir "server-sigint"
             let marker = Guid.NewGuid().ToString("N")
-            // the repository's OpenAI-compatible test server, launched by lem as if it were llama-server (an engine that
-            // runs on the CPU; it serves the tiny model's folder, not the GGUF lem passes); the marker finds it among processes
+            // the repository's OpenAI-compatible test server, launched by lem as if it were llama-server (on the CPU),
+            // serving the tiny model under the id "tiny-served"; the marker finds it among processes
             let server = Path.Combine(AppContext.BaseDirectory, "Lem.Backends.Server.TestServer.dll")
             let script =
-                $"experiment served {{\n  backend = llama_server\n  model = synthetic(\"tiny\")\n  server.command = [\"dotnet\", \"{server}\"]\n"
-                + $"  server.extra_args = [\"--lem-test-model\", \"{tinyModel.Value}\", \"--framing\", \"llama_server\", \"--lem-test-marker\", \"{marker}\"]\n"
+                $"experiment served {{\n  backend = llama_server\n  model = \"tiny-served\"\n  server.command = [\"dotnet\", \"{server}\"]\n"
+                + $"  server.extra_args = [\"--weights\", \"{tinyModel.Value}\", \"--framing\", \"llama_server\", \"--lem-test-marker\", \"{marker}\"]\n"
                 + "  max_new_tokens = 2\n  prompts = synthetic(count = 4, input_tokens = 8)\n"
                 + "  traffic.mode = constant\n  traffic.qps = 1\n  warmup.count = 0\n}\nrun served\n"
             write dir "served.lem" script |> ignore

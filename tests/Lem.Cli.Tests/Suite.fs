@@ -15,6 +15,8 @@ let all =
         PreflightTests.tests
         RunTests.tests
         ResumeTests.tests
+        CampaignFailureTests.tests
+        ColdStartTests.tests
         ReplTests.tests
         ExampleTests.tests
         FsiTests.tests

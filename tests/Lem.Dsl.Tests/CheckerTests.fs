@@ -27,6 +27,7 @@ let diagnosticTable =
       "campaign bad order", "experiment a {}\ncampaign c { experiments = [a]; order = random }", [ "LEM0241", 2, 41 ]
       "campaign schedule not cron", "experiment a {}\ncampaign c {\n  experiments = [a]\n  schedule = \"0 25 * * *\"\n}", [ "LEM0244", 4, 14 ]
       "campaign schedule not text", "experiment a {}\ncampaign c { experiments = [a]; schedule = 2 }", [ "LEM0241", 2, 44 ]
+      "campaign cold_start not a boolean", "experiment a {}\ncampaign c { experiments = [a]; cold_start = 1 }", [ "LEM0241", 2, 46 ]
       "campaign schedule", "experiment a {}\ncampaign c { experiments = [a]; cycles = 7; schedule = \"0 2 * * *\" }", []
       "campaign slurm block", "experiment a {}\ncampaign c {\n  experiments = [a]\n  slurm {\n    partition = \"gpu\"; account = proj1; time = 2h; gpus_per_task = 1\n    cpus_per_task = 8; mem = \"32G\"; max_parallel = 1; extra = [\"--constraint=a100\", \"--qos high\"]\n  }\n}", []
       "campaign slurm unknown setting", "experiment a {}\ncampaign c {\n  experiments = [a]\n  slurm { partiton = \"gpu\" }\n}", [ "LEM0245", 4, 11 ]
@@ -197,7 +198,7 @@ let imports =
 
 let campaigns =
     let campaign order cycles seed =
-        { Name = "c"; Experiments = [ "a"; "b"; "c" ]; Cycles = cycles; Order = order; Seed = seed; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Schedule = None; Slurm = SlurmSettings.none; Range = Range.point "x" 1 1 }
+        { Name = "c"; Experiments = [ "a"; "b"; "c" ]; Cycles = cycles; Order = order; Seed = seed; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Schedule = None; ColdStart = false; Slurm = SlurmSettings.none; Range = Range.point "x" 1 1 }
     let runs c = Campaigns.expand c |> List.map (fun r -> r.Experiment, r.Cycle)
     testList "campaigns" [
         testCase "interleaved" <| fun () ->

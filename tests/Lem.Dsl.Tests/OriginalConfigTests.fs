@@ -220,6 +220,19 @@ let tests =
             Expect.equal (valueOf p "second" "precision") "fp16" "with the original's defaults"
             Expect.isFalse p.Actions.IsEmpty "runs the campaign"
 
+        testCase "a v1 campaign's cold_start.force_cold_start: true is cold_start = true; restart_container: true is refused" <| fun () ->
+            let files (coldStart: string) =
+                [ "c/campaign.yaml", "campaign_name: cmp\nconfigs:\n  - a.yaml\ncold_start:\n" + coldStart
+                  "c/a.yaml", "config_name: first\nmodel_name: m\n" ]
+            let p = checkFiles (files "  force_cold_start: true\n  restart_container: false\n") "c/campaign.yaml"
+            Expect.isEmpty (errors p) (dump p)
+            Expect.isTrue p.Campaigns["cmp"].ColdStart "force_cold_start: true"
+            Expect.stringContains (convert (files "  force_cold_start: true\n") "c/campaign.yaml") "cold_start = true" "lem config convert writes it"
+            Expect.isFalse (checkFiles (files "  force_cold_start: false\n") "c/campaign.yaml").Campaigns["cmp"].ColdStart "false: warm"
+            let refused = checkFiles (files "  restart_container: true\n") "c/campaign.yaml"
+            Expect.equal (errorPlaces refused) [ "LEM0302", 5, 3 ] (dump refused)
+            Expect.stringContains (dump refused) "force_cold_start: true" "the remedy"
+
         testCase "a v1 campaign grid: backends x shared axes, each point an experiment extending the base" <| fun () ->
             let p = checkYaml "campaign_name: g\nmodel: m\ngrid:\n  backends: [pytorch, vllm]\n  shared:\n    fp_precision: [float16, bfloat16]\n"
             Expect.isEmpty (errors p) (dump p)

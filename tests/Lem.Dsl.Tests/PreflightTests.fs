@@ -82,9 +82,9 @@ let private table: (string * (string * byte[]) list * string list * (string * in
       "llama.cpp model that is not GGUF", [ "m.gguf", text "not a gguf file at all, but long enough" ], [ "backend = llamacpp"; "precision = fp32"; "model = \"m.gguf\"" ], [ "LEM1102", 7, 3 ]
       "llama.cpp native library missing", [], [ "backend = llamacpp"; "precision = fp32"; "llamacpp.native_path = \"/nonexistent/llama\"" ], [ "LEM1106", 7, 3 ]
       "ONNX Runtime GenAI's CUDA provider, absent from this build", [], [ "backend = ortgenai"; "precision = fp32"; "device = \"cuda:0\""; "ortgenai.provider = cuda" ], [ "LEM1106", 8, 3 ]
-      "server program that does not exist", [], [ "backend = vllm"; "server.command = [\"/nonexistent/bin/vllm\", \"serve\"]"; "device = \"cuda:0\"" ], [ "LEM1106", 6, 3 ]
+      "server program that does not exist", [], [ "backend = vllm"; "device = \"cuda:0\""; "server.command = [\"/nonexistent/bin/vllm\", \"serve\"]" ], [ "LEM1106", 7, 3 ]
       "llama-server model that is not GGUF", [ "m.gguf", text "not a gguf file at all, but long enough" ], [ "backend = llama_server"; "server.url = \"http://127.0.0.1:1\""; "model = \"m.gguf\"" ], [ "LEM1102", 7, 3 ]
-      "server program not on PATH", [], [ "backend = vllm"; "server.command = [\"lem-test-no-such-server\", \"serve\"]"; "device = \"cuda:0\"" ], [ "LEM1106", 6, 3 ]
+      "server program not on PATH", [], [ "backend = vllm"; "device = \"cuda:0\""; "server.command = [\"lem-test-no-such-server\", \"serve\"]" ], [ "LEM1106", 7, 3 ]
       "torchsharp libtorch path without libtorch", [], [ "torchsharp.libtorch_path = \"/nonexistent/torch/lib\"" ], [ "LEM1106", 5, 3 ]
       "fewer prompts than data-parallel workers", [], [ "prompts = synthetic(count = 1, input_tokens = 8)"; "parallel.mode = data"; "parallel.devices = [\"cuda:0\", \"cuda:1\"]" ], [ "LEM1103", 5, 3 ]
       "results.dir under a file", [ "taken", text "x" ], [ "results.dir = \"{dir}/taken/results\"" ], [ "LEM1107", 5, 3 ] ]
@@ -111,6 +111,31 @@ let private behaviour =
             for f in Directory.GetFiles(folder, "*.safetensors") do File.Delete f
             let p = checkIn dir false 0 (script [ "model = \"models/tiny\"" ] "")
             Expect.equal (errorPlaces p) [ "LEM1102", 5, 3 ] (dump p)
+        testCase "paths set in an imported file of another folder are relative to that file, not to the root script" <| fun () ->
+            let dir = newFolder ()
+            let lib = Path.Combine(dir, "lib")
+            write lib "data/prompts.jsonl" "{\"text\": \"one\"}\n{\"text\": \"two\"}\n"
+            Directory.CreateDirectory(Path.Combine(lib, "models")) |> ignore
+            Directory.CreateSymbolicLink(Path.Combine(lib, "models", "tiny"), tinyFolder.Value) |> ignore
+            write lib "base.lem"
+                ("experiment base {\n  model = \"models/tiny\"\n  device = \"cpu\"\n  prompts = file(\"data/prompts.jsonl\")\n}\n"
+                 + "sweep files from base { prompts = [file(\"data/prompts.jsonl\"), file(path = \"data/prompts.jsonl\", format = jsonl)] }\n")
+            let paper = Path.Combine(dir, "paper")
+            write paper "main.lem" "import \"../lib/base.lem\"\nexperiment mine extends base { max_new_tokens = 2 }\nrun mine\nrun files\n"
+            let options = { defaultOptions registry with Files = Imports.diskFiles paper; Preflight = Some(service paper true 0) }
+            let p = checkFile options (Path.Combine(paper, "main.lem"))
+            Expect.isEmpty (errors p) (dump p)
+            let valueOf (program: CheckedProgram) (name: string) (parameter: string) = (Lem.Dsl.Api.fullValues registry program name).[parameter].Value.ToString()
+            Expect.equal (valueOf p "mine" "prompts") "file(\"../lib/data/prompts.jsonl\")" "the prompt file beside base.lem, from the root's folder"
+            Expect.equal (valueOf p "mine" "model") "\"../lib/models/tiny\"" "the model folder beside base.lem"
+            let members = p.Sweeps["files"].Members
+            Expect.equal (members |> List.map (fun m -> valueOf p m "prompts"))
+                [ "file(\"../lib/data/prompts.jsonl\")"; "file(path = \"../lib/data/prompts.jsonl\", format = jsonl)" ] "sweep values too, positional or named"
+            // a value set in the root's folder is left as written
+            write paper "own.lem" "experiment own {\n  model = synthetic(\"tiny\")\n  device = \"cpu\"\n  prompts = file(\"p.txt\")\n}\n"
+            write paper "p.txt" "one\n"
+            let own = checkFile options (Path.Combine(paper, "own.lem"))
+            Expect.equal (valueOf own "own" "prompts") "file(\"p.txt\")" "unchanged"
         testCase "a GPU that is not here: a warning for lem check, an error for lem run" <| fun () ->
             let dir = newFolder ()
             let text = script [ "device = \"cuda:1\"" ] ""

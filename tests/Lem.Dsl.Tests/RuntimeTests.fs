@@ -95,6 +95,13 @@ let output =
             let p = check "experiment a {}\ncampaign c { experiments = [a]; cycles = 2 }"
             let text = PlanOutput.planText registry p
             Expect.stringContains text "campaign c: 1 experiments x 2 cycles, order interleaved" text
+            Expect.stringContains text "cold_start false (runs share one lem process; models reused)" "warm by default"
+        testCase "cold_start = true: in the plan, and in the run request" <| fun () ->
+            let p = check "experiment a {}\ncampaign c { experiments = [a]; cold_start = true }\nrun c"
+            Expect.isTrue p.Campaigns["c"].ColdStart "read"
+            Expect.stringContains (PlanOutput.planText registry p) "cold_start true (each run in a fresh lem process)" "lem plan shows it"
+            Expect.isTrue (Lem.Dsl.Api.runRequest registry p "c" |> Option.get).ColdStart "the runner is told"
+            Expect.isFalse (Lem.Dsl.Api.runRequest registry (check "experiment a {}\ncampaign c { experiments = [a] }") "c" |> Option.get).ColdStart "default warm"
     ]
 
 

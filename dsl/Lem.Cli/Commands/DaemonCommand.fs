@@ -29,7 +29,10 @@ let private scheduled (options: ScriptHost.HostOptions) (runner: ExperimentRunne
         ofCycle cycle |> Array.forall (fun r -> CampaignRunner.IsComplete(r, manifest))
     let runCycle cycle =
         ScriptHost.prepareShared (List.ofArray (ofCycle cycle))
-        (ScriptHost.campaignRunner runner).Run(ofCycle cycle, CampaignOptions(request.Gap, TimeSpan.Zero), RunManifest.Open manifestFolder) |> ignore
+        let outcome = (ScriptHost.campaignRunner runner).Run(ofCycle cycle, CampaignOptions(request.Gap, TimeSpan.Zero), RunManifest.Open manifestFolder)
+        ScriptHost.printFailures outcome.Failed
+        // the cycle's other runs have run; the cycle counts as failed (recorded), and its failed runs run again next time
+        if outcome.Failed.Count > 0 then raise (RunnerException(ScriptHost.failedMessage outcome.Failed (ofCycle cycle).Length))
     ScheduledCampaign(request.Target, CronSchedule.Parse request.Schedule.Value, runs |> List.map (fun r -> r.Cycle) |> List.max, statePath,
         Func<_, _>(complete), Action<_>(runCycle))
 
@@ -55,8 +58,7 @@ let run (args: ParseResults<DaemonArgs>) =
             |> List.distinctBy (fun r -> r.Target)
         if requests.IsEmpty then
             fail (sprintf "%s has no scheduled campaign to run. Remedy: give a campaign schedule = \"0 2 * * *\" and name it in a run statement (run NAME)." path)
-        let options: ScriptHost.HostOptions =
-            { ScriptPath = path; DryRun = false; Fresh = false; ResultsOverride = args.TryGetResult DaemonArgs.Results; Only = false }
+        let options = { ScriptHost.defaultOptions path with ResultsOverride = args.TryGetResult DaemonArgs.Results }
         use runner = new ExperimentRunner(Composition.services Console.Error Interruption.token)
         let campaigns = requests |> List.map (scheduled options runner) |> Array.ofList
         let daemon = ScheduleDaemon(WallClock.System, TimeZoneInfo.Local, maxLate, Console.Error)

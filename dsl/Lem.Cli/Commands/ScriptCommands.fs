@@ -78,9 +78,13 @@ let explainCommand (args: ParseResults<ExplainArgs>) =
             0
         | None -> fail (sprintf "%s defines no experiment, sweep or campaign named '%s'. Remedy: lem plan %s lists the experiments." file name file)
 
-let private withRunner (body: ExperimentRunner -> int) =
-    use runner = new ExperimentRunner(Composition.services Console.Error Interruption.token)
+/// `coldStart`: this process runs one run of a cold-start campaign (`--only KEY --cold-start`), which its record says.
+let private withRunnerOf (coldStart: bool) (body: ExperimentRunner -> int) =
+    let services = if coldStart then Composition.coldStartServices else Composition.services
+    use runner = new ExperimentRunner(services Console.Error Interruption.token)
     body runner
+
+let private withRunner (body: ExperimentRunner -> int) = withRunnerOf false body
 
 /// The line saying how far the runs got, and 130 (SIGINT) or 143 (SIGTERM).
 let private stopped () = Interruption.finish ()
@@ -151,7 +155,7 @@ let private runOnly (options: ScriptHost.HostOptions) (program: CheckedProgram) 
     match planned |> List.tryFind (fun (k, _) -> k = key) with
     | Some(_, single) ->
         use held = new ScriptHost.HeldFolders()
-        withRunner (fun runner ->
+        withRunnerOf options.ColdStart (fun runner ->
             let host = ScriptHost.create options held 1 runner (resultsDirOf program)
             match host.RunExperiments single with
             | Ok() -> 0
@@ -175,7 +179,8 @@ let runCommand (args: ParseResults<RunArgs>) =
     let only = args.TryGetResult RunArgs.Only
     let options: ScriptHost.HostOptions =
         { ScriptPath = path; DryRun = args.Contains RunArgs.Dry_Run; Fresh = args.Contains RunArgs.Fresh
-          ResultsOverride = args.TryGetResult RunArgs.Results; Only = only.IsSome }
+          ResultsOverride = args.TryGetResult RunArgs.Results; Only = only.IsSome
+          Overrides = args.GetResults RunArgs.Override; MaxRuns = args.TryGetResult RunArgs.Max_Runs; ColdStart = args.Contains RunArgs.Cold_Start }
     let runsNothing = options.DryRun || args.Contains RunArgs.Keys
     let settings =
         { Overrides = args.GetResults RunArgs.Override
@@ -205,7 +210,7 @@ let experimentCommand (args: ParseResults<ExperimentArgs>) =
           Preflight = Some(PreflightHost.create path true results) }: Api.CheckSettings
     let program, hasErrors = check settings path
     if hasErrors then 1
-    else runSingle path program { ScriptPath = path; DryRun = false; Fresh = true; ResultsOverride = results; Only = false }
+    else runSingle path program { ScriptHost.defaultOptions path with Fresh = true; ResultsOverride = results }
 
 let convertYaml (path: string) =
     requireFile path
@@ -233,7 +238,7 @@ let replCommand (args: ParseResults<ReplArgs>) =
             if not outcome.Actions.IsEmpty then
                 let program = outcome.Session.Program
                 let host =
-                    ScriptHost.create { ScriptPath = Path.Combine(Environment.CurrentDirectory, "repl.lem"); DryRun = false; Fresh = false; ResultsOverride = None; Only = false }
+                    ScriptHost.create (ScriptHost.defaultOptions (Path.Combine(Environment.CurrentDirectory, "repl.lem")))
                         held 0 runner (resultsDirOf program)
                 // an error shows and the session goes on (its definitions are kept)
                 try

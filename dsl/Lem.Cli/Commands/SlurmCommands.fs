@@ -59,7 +59,7 @@ let private survey (options: ScriptHost.HostOptions) (st: StatementRuns) =
     view, facts options st (lastTasks submissions)
 
 let private hostOptions (path: string) (results: string option) (fresh: bool) : ScriptHost.HostOptions =
-    { ScriptPath = path; DryRun = false; Fresh = fresh; ResultsOverride = results; Only = false }
+    { ScriptHost.defaultOptions path with Fresh = fresh; ResultsOverride = results }
 
 // ---------------------------------------------------------------------------------------------------------------
 // lem run FILE --on slurm
@@ -69,7 +69,7 @@ let private lemCommand (given: string option) =
     let text =
         given
         |> Option.orElse (Environment.GetEnvironmentVariable "LEM_SLURM_COMMAND" |> Option.ofObj |> Option.filter (String.IsNullOrWhiteSpace >> not))
-        |> Option.defaultWith (fun () -> ShellWords.join (RunOnlyCommand.thisLem ()))
+        |> Option.defaultWith (fun () -> ShellWords.join (OneRunCommand.thisLem ()))
     if text.Contains '\n' || text.Contains '\r' || String.IsNullOrWhiteSpace text then
         fail "--lem-command (or LEM_SLURM_COMMAND) must be one line of shell words that start lem, such as /shared/lem/lem or 'dotnet /shared/lem/lem.dll'. Remedy: give it on one line."
     text
@@ -89,7 +89,7 @@ let private warnAboutOrder (st: StatementRuns) =
         eprintfn "note: run %s: its tasks may run at once, so the campaign's order is the order they are queued in, not the order they run in (slurm { max_parallel = 1 } keeps it)." r.Target
 
 /// The sbatch script of these runs of a statement.
-let private scriptSpec (st: StatementRuns) (runs: PlannedRun list) (command: string) (flags: RunOnlyCommand.PlannedWith) (script: string) (comments: string list) : SbatchScript.ScriptSpec =
+let private scriptSpec (st: StatementRuns) (runs: PlannedRun list) (command: string) (flags: OneRunCommand.Flags) (comments: string list) : SbatchScript.ScriptSpec =
     let oneAtATime = st.Request.Slurm.MaxParallel = Some 1
     let pauses = SbatchScript.pauses oneAtATime st.Request.Gap st.Request.CycleGap (runs |> List.map (fun r -> r.Cycle))
     { JobName = "lem-" + st.Name
@@ -97,7 +97,7 @@ let private scriptSpec (st: StatementRuns) (runs: PlannedRun list) (command: str
       OutputPattern = Submissions.outputPattern st.ResultsRoot st.Name
       WorkingFolder = Environment.CurrentDirectory
       LemCommand = command
-      ArgumentsFor = fun key -> RunOnlyCommand.arguments script key flags
+      ArgumentsFor = fun key -> OneRunCommand.arguments { flags with Key = key; ColdStart = st.Request.ColdStart }
       Tasks = List.map2 (fun (r: PlannedRun) pause -> { SbatchScript.Key = r.Key; SbatchScript.PauseBefore = pause }) runs pauses
       Comments = comments }
 
@@ -130,7 +130,7 @@ let private submit (sbatch: string) (st: StatementRuns) (spec: SbatchScript.Scri
         fail (sprintf "sbatch refused the job array of run %s: %s. Remedy: correct what sbatch names (the campaign's slurm { ... } settings: partition, account, time, extra; or SBATCH_* variables); the script is kept in %s." st.Request.Target why sbatchPath)
 
 /// One statement: the runs to submit, then the script submitted (or printed, in a dry run).
-let private submitStatement (options: ScriptHost.HostOptions) (dryRun: bool) (command: string) (flags: RunOnlyCommand.PlannedWith) (sbatch: string option) (st: StatementRuns) =
+let private submitStatement (options: ScriptHost.HostOptions) (dryRun: bool) (command: string) (flags: OneRunCommand.Flags) (sbatch: string option) (st: StatementRuns) =
     let view, facts = survey options st
     let submitting =
         if options.Fresh then st.Runs
@@ -144,7 +144,7 @@ let private submitStatement (options: ScriptHost.HostOptions) (dryRun: bool) (co
             [ sprintf "written by lem %s on %s UTC for %s, run %s" (Lem.Engine.Measurement.EnvironmentInfo.CurrentToolVersion()) (DateTime.UtcNow.ToString "yyyy-MM-dd HH:mm:ss") (Path.GetFullPath options.ScriptPath) st.Request.Target
               sprintf "one task per planned run (%d of %d; the others are complete, queued or running): lem run FILE --only KEY" submitting.Length st.Runs.Length
               "into the shared results folder; lem status FILE shows their state, lem run FILE --on slurm resubmits what is left" ]
-        let spec = scriptSpec st submitting command flags options.ScriptPath comments
+        let spec = scriptSpec st submitting command flags comments
         if dryRun then
             printfn "run %s: would submit %d task(s) (dry run, nothing submitted):" st.Request.Target submitting.Length
             printf "%s" (SbatchScript.render spec)
@@ -170,8 +170,10 @@ let submitCommand (args: ParseResults<RunArgs>) =
     else
         let sbatch = if dryRun then None else Some(SlurmPrograms.find "sbatch" |> Option.defaultWith (fun () -> fail (SlurmPrograms.missingMessage "sbatch")))
         let options = hostOptions path results (args.Contains RunArgs.Fresh)
-        let flags: RunOnlyCommand.PlannedWith =
-            { Overrides = args.GetResults RunArgs.Override; Results = results; MaxRuns = args.TryGetResult RunArgs.Max_Runs; Fresh = options.Fresh }
+        // the key and cold start are each task's (scriptSpec)
+        let flags: OneRunCommand.Flags =
+            { Script = Path.GetFullPath path; Key = ""; Overrides = args.GetResults RunArgs.Override; Results = results |> Option.map Path.GetFullPath
+              MaxRuns = args.TryGetResult RunArgs.Max_Runs; Fresh = options.Fresh; ColdStart = false }
         let command = lemCommand (args.TryGetResult RunArgs.Lem_Command)
         match statements options program with
         | [] -> fail (sprintf "%s plans no run (no run statement). Remedy: add `run NAME` for an experiment, sweep or campaign it defines." path)

@@ -20,7 +20,7 @@ type ScriptSpec =
       WorkingFolder: string
       /// The shell words that start lem, as they go into the script.
       LemCommand: string
-      /// lem's arguments for one key (RunOnlyCommand.arguments).
+      /// lem's arguments for one key (OneRunCommand.arguments).
       ArgumentsFor: string -> string list
       Tasks: ArrayTask list
       /// Comment lines at the top (what wrote the script, for which script and target).

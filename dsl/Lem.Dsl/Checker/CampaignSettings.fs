@@ -1,5 +1,5 @@
-/// Reads a campaign's settings: experiments, cycles, order, seed, gap, cycle_gap, schedule, and `slurm { ... }`
-/// (SlurmCampaignSettings).
+/// Reads a campaign's settings: experiments, cycles, order, seed, gap, cycle_gap, schedule, cold_start, and
+/// `slurm { ... }` (SlurmCampaignSettings).
 module internal Lem.Dsl.Checker.CampaignSettings
 
 open System
@@ -16,13 +16,13 @@ type Member =
     /// Not defined; the "did you mean" hint (possibly empty).
     | Unknown of hint: string
 
-let keys = [ "experiments"; "cycles"; "order"; "seed"; "gap"; "cycle_gap"; "schedule" ]
+let keys = [ "experiments"; "cycles"; "order"; "seed"; "gap"; "cycle_gap"; "schedule"; "cold_start" ]
 
 let read (lets: Lowering.LetEnv) (report: SyntaxDiagnostic -> unit) (lookup: string -> Member) (name: Ident) (assignments: Assignment list) : CheckedCampaign =
     let error code range message = report (SyntaxDiagnostic.error code range message)
     let mutable c =
         { Name = name.Name; Experiments = []; Cycles = 1; Order = Interleaved; Seed = 0; Gap = TimeSpan.Zero; CycleGap = TimeSpan.Zero; Schedule = None
-          Slurm = SlurmSettings.none; Range = name.Range }
+          ColdStart = false; Slurm = SlurmSettings.none; Range = name.Range }
     let mutable sawExperiments = false
     for a in assignments do
         let key = a.Path.Text
@@ -98,6 +98,10 @@ let read (lets: Lowering.LetEnv) (report: SyntaxDiagnostic -> unit) (lookup: str
                 | _ -> c <- { c with Schedule = Some t.Value }
             | _ -> bad "a cron expression in quotes, such as \"0 2 * * *\" (every day at 02:00)"
         | slurm when slurm.StartsWith "slurm." -> c <- { c with Slurm = SlurmCampaignSettings.read lets report c.Slurm a }
+        | "cold_start" ->
+            match lowered () with
+            | :? ConfigValue.Boolean as b -> c <- { c with ColdStart = b.Value }
+            | _ -> bad "true or false"
         | _ ->
             let hint = DidYouMean.hint (keys @ SlurmCampaignSettings.keys) key
             error Codes.CampaignKey a.Path.Range (sprintf "campaigns have no setting '%s'%s (settings: %s, slurm { ... })" key hint (String.concat ", " keys))

@@ -75,6 +75,8 @@ type CheckedCampaign =
       Schedule: string option
       /// `slurm { ... }`: how `lem run --on slurm` submits the campaign's runs.
       Slurm: SlurmSettings
+      /// `cold_start = true`: each planned run in a fresh lem process (its model loaded for it); default false (warm).
+      ColdStart: bool
       Range: Range }
 
 type TargetKind =

@@ -92,9 +92,10 @@ let private slurmText (s: SlurmSettings) =
 let private campaignText (c: CheckedCampaign) =
     let sb = StringBuilder()
     let seed = if c.Order = Shuffled then sprintf " (seed %d)" c.Seed else ""
-    sb.AppendLine(sprintf "campaign %s: %d experiments x %d cycles, order %s%s, gap %s, cycle gap %s"
+    sb.AppendLine(sprintf "campaign %s: %d experiments x %d cycles, order %s%s, gap %s, cycle gap %s, cold_start %b%s"
                     c.Name c.Experiments.Length c.Cycles (orderText c.Order) seed
-                    (DurationText.Format c.Gap) (DurationText.Format c.CycleGap)) |> ignore
+                    (DurationText.Format c.Gap) (DurationText.Format c.CycleGap) c.ColdStart
+                    (if c.ColdStart then " (each run in a fresh lem process)" else " (runs share one lem process; models reused)")) |> ignore
     match slurmText c.Slurm with
     | "" -> ()
     | settings -> sb.AppendLine(sprintf "  slurm: %s" settings) |> ignore

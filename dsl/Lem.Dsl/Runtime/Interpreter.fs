@@ -28,6 +28,7 @@ let runRequest (registry: Registry) (program: CheckedProgram) (name: string) (ki
           CycleGap = c.CycleGap
           Schedule = c.Schedule
           Slurm = c.Slurm
+          ColdStart = c.ColdStart
           Range = range }
     | None ->
         { Target = name
@@ -39,6 +40,7 @@ let runRequest (registry: Registry) (program: CheckedProgram) (name: string) (ki
           CycleGap = TimeSpan.Zero
           Schedule = None
           Slurm = SlurmSettings.none
+          ColdStart = false
           Range = range }
 
 let runActions (registry: Registry) (host: RunHost) (program: CheckedProgram) (actions: ScriptAction list) : SyntaxDiagnostic list =

@@ -25,6 +25,8 @@ type RunRequest =
       Schedule: string option
       /// The campaign's `slurm { ... }` settings (none for an experiment or a sweep): `lem run --on slurm`.
       Slurm: SlurmSettings
+      /// The campaign's `cold_start`: each run in a fresh lem process (false otherwise).
+      ColdStart: bool
       Range: Range }
 
 /// `analyze NAME { ... }` reached: the experiments whose results are analysed and the clauses, as written.

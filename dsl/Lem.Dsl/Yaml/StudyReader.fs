@@ -334,14 +334,20 @@ let read (ctx: Context) (items: (YKey * YNode) list) (whole: Range) : Statement 
         if members.Count = 0 && (find "grid").IsNone then
             err campaignName.Range Codes.YamlValue "the campaign names no experiments: give configs: [...], grid: {...} or experiments: [...]"
         // campaign keys that change nothing here, or that lem cannot honour
+        let mutable coldStart = None
         for (k, v) in items do
             match k.Text, v with
             | ("cold_start", YMap(inner, _)) ->
                 for (ik, iv) in inner do
                     match ik.Text, valueText iv with
                     | ("force_cold_start" | "restart_container"), "false" -> ()
+                    // the original reloaded the model before every experiment: lem runs each in a fresh process
+                    | "force_cold_start", "true" -> coldStart <- Some ik
+                    | "restart_container", "true" ->
+                        err ik.Range Codes.YamlUnsupported
+                            "cold_start.restart_container: true: lem runs no containers. Remedy: use cold_start.force_cold_start: true (a fresh lem process per experiment, its model loaded for it)"
                     | name, text ->
-                        err ik.Range Codes.YamlUnsupported (sprintf "cold_start.%s: %s: reloading the model before every experiment is not available in lem's campaigns" name text)
+                        err ik.Range Codes.YamlValue (sprintf "cold_start.%s: %s: expected true or false (force_cold_start, restart_container)" name text)
             | "group_by", _ -> note k.Range "group_by: lem's campaign results are grouped in analyze (table ... by backend, ...), not in the campaign"
             | ("health_check" | "io" | "daemon" | "schedule" | "schema_version" | "campaign_name" | "model" | "dataset" | "num_samples" | "configs" | "grid" | "experiments" | "execution" | "cold_start"), _ -> ()
             | other, _ ->
@@ -349,6 +355,9 @@ let read (ctx: Context) (items: (YKey * YNode) list) (whole: Range) : Statement 
                 err k.Range Codes.YamlUnknownKey (sprintf "unknown campaign key '%s'%s" other hint)
         let execution = find "execution" |> Option.map (snd >> itemsOf) |> Option.defaultValue []
         settings <- executionSettings V1Late report execution whole
+        match coldStart with
+        | Some key -> settings <- settings @ [ assignment key "cold_start" (Bool true) Written ]
+        | None -> ()
         // daemon: (at or interval, total_duration) and schedule: (at, days): a cron schedule for lem daemon
         let mappingOf k = match find k with Some(key, YMap(inner, _)) -> Some(key, inner) | _ -> None
         let textIn (inner: (YKey * YNode) list) k =

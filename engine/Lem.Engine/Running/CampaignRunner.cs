@@ -18,7 +18,9 @@ namespace Lem.Engine.Running;
 /// holds is left to it (<see cref="CampaignOutcome.Busy"/>). Under the claim the runner looks again, since another
 /// process may have completed the run meanwhile.</item>
 /// </list>
-/// A failed run is recorded as failed and stops the campaign (the error is rethrown). A stop request
+/// A failed run (an error, not a stop request) is recorded as failed — its manifest entry says so with the error and the
+/// phase, its folder is marked FAILED by the experiment runner (<see cref="RunFailedException"/>) — and the campaign goes
+/// on with the next run; the outcome lists the failed runs, and rerunning retries them (they are not complete). A stop request
 /// (<paramref name="cancellation"/>: Ctrl-C, SIGTERM) marks the run in progress interrupted and throws
 /// <see cref="RunInterruptedException"/>. Rerunning resumes after the completed runs. <paramref name="onStep"/> is
 /// called at the boundaries of a run's life (<see cref="RunStep"/>) that the campaign runner owns; the experiment runner
@@ -48,6 +50,7 @@ public sealed class CampaignRunner(
         Completed = 0;
         var done = new List<ManifestEntry>();
         var busy = new List<(string, string)>();
+        var failed = new List<FailedRun>();
         StopIfAsked();
         Reconcile(runs, manifest);
         PlannedRun? previous = null;
@@ -102,15 +105,26 @@ public sealed class CampaignRunner(
                     manifest.Record(entry);
                     Add(done, entry);
                 }
+                else if (stopped)
+                {
+                    MarkUnfinished(store, run, "lem was stopped (Ctrl-C or SIGTERM) during the run");
+                    manifest.Record(new ManifestEntry(run.Key, run.Experiment, run.Cycle, configHash, ManifestStatus.Interrupted,
+                        StartedUtc: started, EndedUtc: DateTimeOffset.UtcNow, Error: "interrupted"));
+                }
                 else
                 {
-                    var why = stopped ? "lem was stopped (Ctrl-C or SIGTERM) during the run" : $"the run failed: {e.Message}";
-                    MarkUnfinished(store, run, why);
-                    manifest.Record(new ManifestEntry(run.Key, run.Experiment, run.Cycle, configHash, stopped ? ManifestStatus.Interrupted : ManifestStatus.Failed,
-                        StartedUtc: started, EndedUtc: DateTimeOffset.UtcNow, Error: stopped ? "interrupted" : e.Message));
+                    var failure = e as RunFailedException;
+                    // a folder the experiment runner did not mark failed (a runner of another kind) never counts either
+                    MarkUnfinished(store, run, $"the run failed: {e.Message}");
+                    manifest.Record(new ManifestEntry(run.Key, run.Experiment, run.Cycle, configHash, ManifestStatus.Failed, failure?.RunId, failure?.RunFolder,
+                        started, DateTimeOffset.UtcNow, e.Message, failure?.Phase));
+                    var failedRun = new FailedRun(run.Key, e.Message, failure?.Phase, failure?.RunFolder, failure?.LogsFolder);
+                    failed.Add(failedRun);
+                    log?.WriteLine($"[{i + 1}/{runs.Count}] failed: {failedRun}; the campaign goes on");
                 }
                 if (stopped) throw new RunInterruptedException(done.Count, runs.Count, e);
-                throw;
+                previous = run;
+                continue;
             }
             onStep?.Invoke(RunStep.BeforeManifestDone);
             var doneEntry = DoneEntry(run, configHash, outcome.RunId, outcome.ResultFolder, started);
@@ -119,7 +133,7 @@ public sealed class CampaignRunner(
             onStep?.Invoke(RunStep.AfterManifestDone);
             previous = run;
         }
-        return new CampaignOutcome(done, busy);
+        return new CampaignOutcome(done, busy, failed);
     }
 
     private void Add(List<ManifestEntry> done, ManifestEntry entry)

@@ -12,10 +12,14 @@ public static class EnvironmentJson
 {
     /// <param name="warmup">The warm-up used; null where there is none (a measured command): its keys are left out.</param>
     /// <param name="modelLoadS">The model's load time; null where lem loaded no model (a measured command): left out.</param>
+    /// <param name="coldStart">Whether the run was one run of a cold-start campaign, in a fresh lem process (<c>cold_start</c>).</param>
     public static JsonObject From(EnvironmentInfo environment, IReadOnlyList<MeterHealth> meters, WarmupTracker? warmup, double? modelLoadS,
-        IReadOnlyDictionary<string, object> backendFacts)
+        IReadOnlyDictionary<string, object> backendFacts, bool coldStart = false)
     {
         var json = Of(environment);
+        // which lem process measured it: runs of a cold-start campaign each have their own
+        json["lem_pid"] = System.Environment.ProcessId;
+        json["cold_start"] = coldStart;
         if (warmup is not null)
         {
             json["warmup_steps"] = warmup.StepsUsed;

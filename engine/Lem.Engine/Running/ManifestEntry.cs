@@ -7,7 +7,8 @@ namespace Lem.Engine.Running;
 /// </summary>
 public enum ManifestStatus { Pending, Running, Done, Failed, Skipped, Interrupted }
 
-/// <summary>One planned run's entry in a run manifest: run key → resolved config hash → status → result folder.</summary>
+/// <summary>One planned run's entry in a run manifest: run key → resolved config hash → status → result folder; a failed
+/// run's error and the stage it failed in (<c>phase</c>).</summary>
 public sealed record ManifestEntry(
     string Key,
     string Experiment,
@@ -18,4 +19,5 @@ public sealed record ManifestEntry(
     string? ResultFolder = null,
     DateTimeOffset? StartedUtc = null,
     DateTimeOffset? EndedUtc = null,
-    string? Error = null);
+    string? Error = null,
+    string? Phase = null);

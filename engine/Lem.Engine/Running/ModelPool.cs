@@ -24,6 +24,9 @@ public sealed class ModelPool : IDisposable
         return (_model, stopwatch.Elapsed.TotalSeconds, false);
     }
 
+    /// <summary>Whether <see cref="Get"/> would reuse the model loaded now rather than load one.</summary>
+    public bool Holds(IBackendModule backend, ModelLoadRequest request) => _model is not null && _key == Key(backend, request);
+
     /// <summary>The model loaded now, if any.</summary>
     public ILoadedModel? Current => _model;
 

@@ -44,6 +44,12 @@ public sealed record RunnerServices(ParameterRegistry Registry, TextWriter Log)
     /// <summary>A stop request (Ctrl-C, SIGTERM): the run stops at its next step, decode step or request, unrecorded.</summary>
     public CancellationToken Cancellation { get; init; }
 
+    /// <summary>
+    /// This process runs one planned run of a cold-start campaign (<c>cold_start = true</c>: a fresh lem process per
+    /// run, its model loaded for it): recorded in each record's environment (<c>cold_start</c>).
+    /// </summary>
+    public bool ColdStart { get; init; }
+
     /// <summary>Called at each boundary of a run's life that the experiment runner owns (<see cref="RunStep"/>); fault-injection tests stop there.</summary>
     public Action<RunStep> OnStep { get; init; } = _ => { };
 

@@ -28,6 +28,7 @@ public static class BatchDriver
     /// <param name="arrivalsS">Arrival times drawn before the window (<see cref="ArrivalSchedule"/>); null: drawn here.</param>
     /// <param name="clock">Where time comes from and how waiting for an arrival happens; null: the system clock. Token
     /// times are the backend's, in the same <see cref="Stopwatch"/> ticks.</param>
+    /// <param name="completed">Called with each request's record as its batch completes (what a failed run keeps).</param>
     public static WorkloadRun Run(
         IBatchModel model,
         IReadOnlyList<Prompt> prompts,
@@ -39,12 +40,13 @@ public static class BatchDriver
         BatchPlan? plan = null,
         double[]? arrivalsS = null,
         MeterClock? clock = null,
-        Action<double>? mark = null)
+        Action<double>? mark = null,
+        Action<RequestRecord>? completed = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (prompts.Count == 0) throw new WorkloadException("prompts: the prompt set is empty; a measured run needs at least one prompt.", "prompts");
         clock ??= MeterClock.System;
-        var run = new RunState(model, settings, windowStartTicks ?? clock.NowTicks, clock, mark, cancellation);
+        var run = new RunState(model, settings, windowStartTicks ?? clock.NowTicks, clock, mark, cancellation, completed);
         if (traffic.Mode == TrafficMode.None)
         {
             foreach (var batch in (plan ?? Batcher.Plan(prompts, batching)).Batches)
@@ -97,7 +99,7 @@ public static class BatchDriver
     /// <param name="mark">Called with the window time at each batch's start, its first tokens on the host and its end
     /// (host meters take a reading there: the host prefill/decode split).</param>
     private sealed class RunState(IBatchModel model, GenerationSettings settings, long windowStartTicks, MeterClock clock, Action<double>? mark,
-        CancellationToken cancellation)
+        CancellationToken cancellation, Action<RequestRecord>? completed)
     {
         private readonly List<RequestRecord> _requests = [];
         private readonly List<BatchRecord> _batches = [];
@@ -142,8 +144,10 @@ public static class BatchDriver
                     : outputTokens > 0 ? startS + generation.PrefillSeconds
                     : null;
                 var requestEndS = times.Length > 0 ? times[^1] : endS;
-                _requests.Add(new RequestRecord(prompts[row].Index, batchIndex, row, prompts[row].TokenCount, outputTokens,
-                    arrivalsS[row], startS, firstTokenS, requestEndS, times));
+                var record = new RequestRecord(prompts[row].Index, batchIndex, row, prompts[row].TokenCount, outputTokens,
+                    arrivalsS[row], startS, firstTokenS, requestEndS, times);
+                _requests.Add(record);
+                completed?.Invoke(record);
             }
             _batches.Add(new BatchRecord(batchIndex, prompts.Count, generation.PromptTokens, generation.PaddedPromptTokens, generation.OutputTokens,
                 startS, endS, generation.PrefillSeconds, generation.DecodeSeconds, generation.TracedFlops));

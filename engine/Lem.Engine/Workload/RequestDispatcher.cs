@@ -22,6 +22,7 @@ public static class RequestDispatcher
     /// <param name="clock">Time and waiting; null: the system clock. Tests pass a manual one.</param>
     /// <param name="mark">Called with the window time at each request's send, first chunk and end, where one request is in
     /// flight at a time (host meters take a reading there; with several in flight no host phase split exists).</param>
+    /// <param name="completed">Called with each request's record as it completes (what a failed run keeps).</param>
     public static async Task<WorkloadRun> RunAsync(
         IRequestModel model,
         IReadOnlyList<Prompt> prompts,
@@ -31,7 +32,8 @@ public static class RequestDispatcher
         double[]? arrivalsS = null,
         MeterClock? clock = null,
         CancellationToken cancellation = default,
-        Action<double>? mark = null)
+        Action<double>? mark = null,
+        Action<RequestRecord>? completed = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (prompts.Count == 0) throw new WorkloadException("prompts: the prompt set is empty; a measured run needs at least one prompt.", "prompts");
@@ -57,6 +59,7 @@ public static class RequestDispatcher
             foreach (var done in inFlight.Where(f => f.Task.IsCompleted).ToArray())
             {
                 records[done.Index] = await done.Task.ConfigureAwait(false); // a backend that is gone (InferenceException) ends the run here
+                completed?.Invoke(records[done.Index]!);
                 inFlight.Remove(done);
             }
             var progressed = false;

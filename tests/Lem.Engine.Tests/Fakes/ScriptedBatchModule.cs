@@ -32,7 +32,13 @@ internal sealed class ScriptedBatchModule(MeterClock? clock = null, TimeSpan? st
             findings.At(Steps, values.Where(Steps)).Error(DiagnosticCodes.CrossField, $"{Steps} = 0 cannot run bf16: give it a step time.");
     }
 
-    public string ResolveModel(ModelSpec model, string baseFolder) => model.IsSynthetic ? "synthetic:" + model.SyntheticPreset : model.PathFrom(baseFolder);
+    public string ResolveModel(ModelSpec model, string baseFolder) =>
+        model.IsSynthetic ? "synthetic:" + model.SyntheticPreset
+        : model.Location == Unresolvable ? throw new InferenceException($"model {model} cannot be resolved (scripted)")
+        : model.PathFrom(baseFolder);
+
+    /// <summary>A model location that <see cref="ResolveModel"/> refuses, as a missing model would be.</summary>
+    public const string Unresolvable = "unresolvable-model";
 
     public IReadOnlyList<DeviceSpec> DevicesUsed(ExperimentConfig config) => config.DevicesUsed;
 
@@ -44,14 +50,27 @@ internal sealed class ScriptedBatchModule(MeterClock? clock = null, TimeSpan? st
     /// <summary>What the loaded model says about itself; null: <see cref="FakeModel"/>'s own.</summary>
     public ModelInfo? Info { get; init; }
 
+    /// <summary>Per load: the Generate call (1-based, warm-up included) at which that model throws.</summary>
+    public Func<ModelLoadRequest, int?> FailsAtCall { get; init; } = _ => null;
+
+    /// <summary>Every model loaded, in load order.</summary>
+    public List<FakeModel> Models { get; } = [];
+
+    /// <summary>How long a load takes on the clock (the weights "copied" to the device).</summary>
+    public TimeSpan LoadTime { get; init; }
+
     public ILoadedModel Load(ModelLoadRequest request)
     {
         Loads.Add(request);
-        return new FakeModel(stepTime ?? TimeSpan.FromMilliseconds(request.Option(Steps, 1.0)), _ => 4, clock: clock)
+        if (LoadTime > TimeSpan.Zero) clock?.Sleep(LoadTime);
+        var model = new FakeModel(stepTime ?? TimeSpan.FromMilliseconds(request.Option(Steps, 1.0)), _ => 4, clock: clock)
         {
             ReportsFacts = ReportsFacts,
             Info = Info ?? FakeModel.DefaultInfo,
+            FailsAtCall = FailsAtCall(request),
         };
+        Models.Add(model);
+        return model;
     }
 
     public IDeviceLoad? DeviceLoad => null;

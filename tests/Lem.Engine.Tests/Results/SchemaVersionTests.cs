@@ -80,7 +80,23 @@ public sealed class SchemaVersionTests : IDisposable
             Assert.All(raw.Energy.Where(e => e.Component is "cpu" or "ram"), e => Assert.Equal("estimated (process share)", EnergySourceText.Of(e)));
             Assert.All(raw.Host.Components, c => Assert.True(c.Process.Attributed && !c.System.Attributed));
             Assert.All(raw.Warnings.Where(w => w.Code.EndsWith("phase-energy-method", StringComparison.Ordinal)), w => Assert.Equal(WarningKind.Note, w.Kind));
-            Assert.Contains("schema version 2 and read as version 3", Assert.Single(raw.Warnings, w => w.Code == SchemaVersions.UpgradedWarningCode).Message);
+            Assert.Contains($"schema version 2 and read as version {SchemaVersions.Current}", Assert.Single(raw.Warnings, w => w.Code == SchemaVersions.UpgradedWarningCode).Message);
+        }
+    }
+
+    [Fact]
+    public void A_version_3_record_is_read_without_load_energy_and_says_so()
+    {
+        var folders = Directory.GetDirectories(Path.Combine(AppContext.BaseDirectory, "Results", "Fixtures", "schema-3"));
+        var store = StoreWith(folders);
+        foreach (var folder in folders)
+        {
+            var raw = Assert.Single(store.LoadRun(Path.GetFileName(folder)).Records);
+            Assert.Equal(3, raw.SchemaVersion);
+            Assert.Null(raw.Model?.LoadEnergyJ);
+            Assert.Null(raw.Model?.LoadEnergy);
+            Assert.Contains("no model load energy", Assert.Single(raw.Warnings, w => w.Code == SchemaVersions.UpgradedWarningCode).Message);
+            Assert.False(store.Aggregate(Path.GetFileName(folder)).Metrics.ContainsKey(MetricNames.ModelLoadEnergyJ));
         }
     }
 

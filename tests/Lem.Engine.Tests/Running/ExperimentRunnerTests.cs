@@ -104,6 +104,36 @@ public sealed class ExperimentRunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_model_load_is_metered_outside_the_window_and_a_reused_model_has_no_load_figures()
+    {
+        var module = new ScriptedBatchModule(_clock, stepTime: TimeSpan.FromMilliseconds(10)) { LoadTime = TimeSpan.FromSeconds(2) };
+        var services = Services(module);
+        (string, ConfigValue)[] values = [("device", V.Text("cuda:0")), ("max_new_tokens", V.Int(2)), ("min_new_tokens", V.Int(2)),
+            ("prompts", V.Named("synthetic", ("count", V.Int(2)), ("input_tokens", V.Int(4)))), ("warmup.count", V.Int(0))];
+        using var runner = new ExperimentRunner(services);
+        var store = new ResultStore(_results.Path);
+
+        var first = Assert.Single(store.LoadRun(runner.Run(_world.Plan(services, "e", 1, values)).RunId).Records);
+        var second = Assert.Single(store.LoadRun(runner.Run(_world.Plan(services, "e", 2, values)).RunId).Records);
+
+        // the load: 2 s at the fake GPU's 300 W, by its energy counter, beside the host's figures; none of it in the window
+        var model = first.Model!;
+        Assert.Equal(2.0, model.LoadTimeS!.Value, 3);
+        Assert.Equal(600, model.LoadEnergy!.Single(e => e.Component == "gpu:0").EnergyJ!.Value, 6);
+        Assert.Contains(model.LoadEnergy!, e => e.Component is "cpu" or "ram");
+        Assert.Equal(model.LoadEnergy!.Where(e => e.EnergyJ is not null).Sum(e => e.EnergyJ!.Value), model.LoadEnergyJ!.Value, 9);
+        Assert.True(first.Energy.Single(e => e.Component == "gpu:0").EnergyJ < 600, "the window holds no load");
+        Assert.Equal(model.LoadEnergyJ, store.Aggregate(first.RunId).Metrics[MetricNames.ModelLoadEnergyJ]);
+        // warm: the second run reuses the model, so it has neither a load time nor a load energy
+        Assert.Single(module.Loads);
+        Assert.Null(second.Model!.LoadTimeS);
+        Assert.Null(second.Model.LoadEnergy);
+        Assert.False(store.Aggregate(second.RunId).Metrics.ContainsKey(MetricNames.ModelLoadEnergyJ));
+        Assert.Equal(Environment.ProcessId, second.Environment["lem_pid"]!.GetValue<int>());
+        Assert.False(second.Environment["cold_start"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public void Only_the_facts_a_model_calls_counters_get_a_window_share_and_constants_stay_as_they_are()
     {
         var module = new ScriptedBatchModule(_clock, stepTime: TimeSpan.FromMilliseconds(10)) { ReportsFacts = true };

@@ -32,9 +32,15 @@ internal sealed class FakeModel(TimeSpan stepTime, Func<int, int> outputTokens, 
 
     public IReadOnlyCollection<string> CounterFacts => ReportsFacts ? ["fake_batches"] : [];
 
+    /// <summary>The Generate call (1-based, warm-up included) that throws, as a backend that died would; null: none.</summary>
+    public int? FailsAtCall { get; init; }
+
+    public bool Disposed { get; private set; }
+
     public BatchGeneration Generate(IReadOnlyList<int[]> promptTokenIds, GenerationSettings settings, ITokenObserver? observer = null)
     {
         BatchSizes.Add(promptTokenIds.Count);
+        if (BatchSizes.Count == FailsAtCall) throw new InferenceException("the fake backend died (scripted failure)");
         var targets = promptTokenIds.Select(p => Math.Min(settings.MaxNewTokens, Math.Max(settings.MinNewTokens, outputTokens(p.Length)))).ToArray();
         var outputs = targets.Select(_ => new List<int>()).ToArray();
         var steps = targets.Max();
@@ -66,5 +72,5 @@ internal sealed class FakeModel(TimeSpan stepTime, Func<int, int> outputTokens, 
 
     public void Synchronize() { }
     public void ResetPeakDeviceMemory() { }
-    public void Dispose() { }
+    public void Dispose() => Disposed = true;
 }

@@ -56,7 +56,9 @@ let run (scope: Scope) : Map<string, CheckedExperiment> * SyntaxDiagnostic list 
                         if not (seen.Add path) then
                             report (SyntaxDiagnostic.warning Codes.DuplicateAssignment a.Path.Range (sprintf "%s is assigned twice in '%s'; the last assignment wins" path n.Name))
                         ({ Path = path
-                           Value = Lowering.lowerFor scope.Registry scope.Lets report path a.Value
+                           Value =
+                               Lowering.lowerFor scope.Registry scope.Lets report path a.Value
+                               |> PathAnchors.anchor defs.RootFolder (defs.Folders.TryFind n.Name |> Option.defaultValue "") path
                            Provenance = ValueSteps.provenanceOf a
                            Range = a.Path.Range
                            SourceText = ValueSteps.sourceText a.Value }: ValueSteps.Step))

@@ -12,7 +12,11 @@ type DefinitionTable =
       Order: string list
       ByName: Map<string, Statement>
       /// Where each name is first defined: its index among the loaded statements (imports inlined).
-      Position: Map<string, int> }
+      Position: Map<string, int>
+      /// The folder of the file that defines each name: a relative path in its values is relative to it.
+      Folders: Map<string, string>
+      /// The root script's folder: what the runner resolves relative paths against (PathAnchors).
+      RootFolder: string }
 
 /// What the passes after `lets` read besides their own input.
 type Scope =

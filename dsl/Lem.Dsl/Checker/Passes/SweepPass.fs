@@ -126,7 +126,7 @@ let run (scope: Scope) (declared: Map<string, CheckedExperiment>) : SweepExpansi
                     combo
                     |> List.map (fun (p, (a: Assignment), (v, (syntax: Value))) ->
                         ({ Path = p
-                           Value = v
+                           Value = PathAnchors.anchor defs.RootFolder (defs.Folders.TryFind n.Name |> Option.defaultValue "") p v
                            Provenance = Provenance.Sweep(n.Name, a.Path.Range.File, a.Path.Range.StartLine)
                            Range = syntax.Range
                            SourceText = match syntax.Kind with List _ -> None | _ -> ValueSteps.sourceText syntax }: ValueSteps.Step))

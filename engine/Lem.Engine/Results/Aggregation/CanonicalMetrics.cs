@@ -98,6 +98,7 @@ public static class CanonicalMetrics
             Put(MetricNames.ModelParameters, model.ParameterCount);
             Put(MetricNames.ModelWeightBytes, model.WeightBytes);
             Put(MetricNames.ModelLoadS, model.LoadTimeS);
+            Put(MetricNames.ModelLoadEnergyJ, model.LoadEnergyJ);
         }
         return m;
     }

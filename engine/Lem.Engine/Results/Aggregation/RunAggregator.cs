@@ -187,7 +187,14 @@ public static class RunAggregator
         var model = workers[0].Model;
         if (model is null) return null;
         var loads = workers.Select(r => r.Model?.LoadTimeS).Where(s => s is not null).ToList();
-        return model with { LoadTimeS = loads.Count > 0 ? loads.Max() : null };
+        // the loads' energy: every worker's components (each its own GPUs; in data mode the host is not metered per worker)
+        var energy = workers.Where(r => r.Model?.LoadEnergy is not null).SelectMany(r => r.Model!.LoadEnergy!).ToList();
+        return model with
+        {
+            LoadTimeS = loads.Count > 0 ? loads.Max() : null,
+            LoadEnergy = energy.Count > 0 ? energy : null,
+            LoadEnergyJ = ModelRecord.SumOf(energy),
+        };
     }
 
     private static IReadOnlyDictionary<string, LatencySummary> AggregateLatency(List<RawRecord> workers, List<string> notes)

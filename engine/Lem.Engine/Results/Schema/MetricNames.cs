@@ -80,6 +80,7 @@ public static class MetricNames
     public const string ModelParameters = "model_parameters";
     public const string ModelWeightBytes = "model_weight_bytes";
     public const string ModelLoadS = "model_load_s";
+    public const string ModelLoadEnergyJ = "model_load_energy_j";
 
     /// <summary>The statistics of each latency, in this order: <c>ttft_ms_mean</c>, <c>ttft_ms_p50</c>...</summary>
     public static readonly IReadOnlyList<string> LatencyStatistics = ["mean", "p50", "p90", "p95", "p99"];
@@ -181,6 +182,7 @@ public static class MetricNames
             new(ModelParameters, "parameters", "Parameters of the model, embeddings included."),
             new(ModelWeightBytes, "bytes", "Weight bytes resident on the device at the loaded precision."),
             new(ModelLoadS, "s", "Time to load the weights (the largest across workers); absent when the model was already loaded."),
+            new(ModelLoadEnergyJ, "J", "Energy of the model load, outside the measurement window: the metered GPUs' counter delta plus the host's CPU and RAM (the whole machine's) over the load, summed over components and workers (model.load_energy has each with its source); absent when the model was already loaded."),
         ]);
         return list;
     }

@@ -16,12 +16,14 @@ namespace Lem.Engine.Results.Schema;
 /// <c>command</c> section of a measured command.</item>
 /// <item>3 — an energy entry that is the measured processes' share of a machine-wide figure says so (<c>attributed</c>),
 /// and a warning says whether it is a note on how a figure was obtained (<c>kind</c>).</item>
+/// <item>4 — the model load's energy beside its time (<c>model.load_energy</c> per component, <c>model.load_energy_j</c>);
+/// the environment names the lem process (<c>lem_pid</c>) and whether the run was a cold start (<c>cold_start</c>).</item>
 /// </list>
 /// </summary>
 public static class SchemaVersions
 {
     /// <summary>The version this lem writes.</summary>
-    public const int Current = 3;
+    public const int Current = 4;
 
     /// <summary>The oldest version this lem reads (by upgrading it).</summary>
     public const int Oldest = 1;
@@ -32,6 +34,7 @@ public static class SchemaVersions
     {
         [1] = UpgradeFrom1,
         [2] = UpgradeFrom2,
+        [3] = UpgradeFrom3,
     };
 
     /// <summary>The warnings that are notes on how a figure was obtained (typed <c>note</c> since version 3).</summary>
@@ -73,10 +76,21 @@ public static class SchemaVersions
     private static string Changes(int version) => version switch
     {
         1 => "host energy (CPU, RAM) is the whole machine's (version 1 did not attribute it to processes: host.attribution = system); "
-            + "it has no validity verdict, workload fingerprint or per-request start times, and its peak RSS is the lem process's lifetime peak",
-        2 => "its host energy entries attributed to processes were not marked as process shares, nor its method notes as notes (the upgrade marks both)",
+            + "it has no validity verdict, workload fingerprint, per-request start times or model load energy, and its peak RSS is the lem process's lifetime peak",
+        2 => "its host energy entries attributed to processes were not marked as process shares, nor its method notes as notes (the upgrade marks both); "
+            + "it has no model load energy",
+        3 => "it has no model load energy (model.load_energy_j) and does not say which lem process measured it or whether it was a cold start",
         _ => "",
     };
+
+    /// <summary>
+    /// 3 → 4: nothing to rewrite. The load energy was not measured (<c>model.load_energy</c> and <c>load_energy_j</c>
+    /// stay absent, read as null), and the environment's <c>lem_pid</c> and <c>cold_start</c> were not written (not
+    /// invented now: a record of version 3 may have been a cold start of the original tool's kind, or not).
+    /// </summary>
+    private static void UpgradeFrom3(JsonObject record)
+    {
+    }
 
     /// <summary>
     /// 2 → 3: with <c>host.attribution</c> = <c>process</c>, every CPU and RAM entry of the energy list that has a figure

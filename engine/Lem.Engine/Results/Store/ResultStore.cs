@@ -10,7 +10,8 @@ namespace Lem.Engine.Results.Store;
 /// <summary>
 /// A results folder: one sub-folder per run (<c>ROOT/RUN_ID/</c>) holding <c>START</c>, written first (which planned
 /// run, which process), <c>raw-worker{k}.json</c> per worker, <c>timeseries-worker{k}.csv</c> when series were sampled,
-/// and <c>DONE</c>, written last — or <c>INTERRUPTED</c> when the run will never complete. Files are written
+/// and <c>DONE</c>, written last — or <c>INTERRUPTED</c> (stopped, or found unfinished) or <c>FAILED</c> (an error) when
+/// the run will never complete. Files are written
 /// atomically and never overwritten; run folders are never reused. Summaries are derived from the raw records
 /// (late aggregation); <c>aggregated.json</c> is only a cache, rebuilt when the raw files change.
 /// </summary>
@@ -105,8 +106,8 @@ public sealed class ResultStore
             throw new ResultsException($"run folder {folder} does not exist. Create it with ResultStore.BeginRun before writing raw records.");
         if (File.Exists(Path.Combine(folder, RunFiles.Done)))
             throw new ResultsException($"run {record.RunId} is already complete (DONE written); raw records cannot be added. Start a new run.");
-        if (File.Exists(Path.Combine(folder, RunFiles.Interrupted)))
-            throw new ResultsException($"run {record.RunId} was interrupted (INTERRUPTED written); raw records cannot be added. Start a new run.");
+        if (File.Exists(Path.Combine(folder, RunFiles.Interrupted)) || File.Exists(Path.Combine(folder, RunFiles.Failed)))
+            throw new ResultsException($"run {record.RunId} was interrupted or failed (INTERRUPTED or FAILED written); raw records cannot be added. Start a new run.");
         if (record.WorkerCount < 1 || record.WorkerIndex < 0 || record.WorkerIndex >= record.WorkerCount)
             throw new ResultsException($"run {record.RunId}: worker index {record.WorkerIndex} is outside 0..{record.WorkerCount - 1} (worker_count {record.WorkerCount}).");
         if (record.SchemaVersion != RawRecord.CurrentSchemaVersion)
@@ -127,7 +128,8 @@ public sealed class ResultStore
     {
         var run = LoadRun(runId);
         if (run.Done is not null) throw new ResultsException($"run {runId} is already complete (DONE written).");
-        if (run.Status == RunStatus.Interrupted) throw new ResultsException($"run {runId} was interrupted (INTERRUPTED written); it can never complete. Start a new run.");
+        if (run.Status is RunStatus.Interrupted or RunStatus.Failed)
+            throw new ResultsException($"run {runId} was {RunStatusText.Of(run.Status)} ({(run.Status == RunStatus.Failed ? RunFiles.Failed : RunFiles.Interrupted)} written); it can never complete. Start a new run.");
         if (run.Records.Count == 0)
             throw new ResultsException($"run {runId} has no raw record in {run.Folder}; a run is complete only when every worker has written its record.");
         var workerCount = run.Records.Max(r => r.WorkerCount);
@@ -188,6 +190,35 @@ public sealed class ResultStore
     }
 
     /// <summary>
+    /// Writes <c>FAILED</c> into a run folder that has no <c>DONE</c> (nor <c>INTERRUPTED</c>): the run stopped with an
+    /// error in <paramref name="phase"/> and counts nowhere; rerunning the campaign runs it again. False when the run is
+    /// complete or already marked: nothing is written. Call it from the process that runs the run (it holds its claim).
+    /// </summary>
+    public bool MarkFailed(string runId, string phase, string error, IReadOnlyList<string> logs, int completedRequests)
+    {
+        var folder = RunFolder(runId);
+        if (StatusOf(folder) != RunStatus.Incomplete) return false;
+        AtomicFile.WriteNew(Path.Combine(folder, RunFiles.Failed),
+            ResultJson.Serialize(new FailedMarker(runId, phase, error, logs, completedRequests, DateTimeOffset.UtcNow)));
+        return !File.Exists(Path.Combine(folder, RunFiles.Done));
+    }
+
+    /// <summary>The run's <c>FAILED</c> marker; null when it has none or it cannot be read.</summary>
+    public FailedMarker? ReadFailure(string runId)
+    {
+        var path = Path.Combine(RunFolder(runId), RunFiles.Failed);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return ResultJson.Deserialize<FailedMarker>(File.ReadAllText(path), path);
+        }
+        catch (Exception e) when (e is ResultsException or IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// The run folders of one experiment and cycle (by the name every run id ends with, then by <c>START</c>), oldest
     /// first, with their status: what resume reconciles the manifest from. Cheap: reads only the small markers.
     /// </summary>
@@ -222,10 +253,11 @@ public sealed class ResultStore
         }
     }
 
-    /// <summary>Complete with <c>DONE</c>, interrupted with <c>INTERRUPTED</c> (and no DONE), otherwise incomplete.</summary>
+    /// <summary>Complete with <c>DONE</c>, interrupted with <c>INTERRUPTED</c>, failed with <c>FAILED</c> (and no DONE), otherwise incomplete.</summary>
     private static RunStatus StatusOf(string folder) =>
         File.Exists(Path.Combine(folder, RunFiles.Done)) ? RunStatus.Complete
         : File.Exists(Path.Combine(folder, RunFiles.Interrupted)) ? RunStatus.Interrupted
+        : File.Exists(Path.Combine(folder, RunFiles.Failed)) ? RunStatus.Failed
         : RunStatus.Incomplete;
 
     /// <summary>

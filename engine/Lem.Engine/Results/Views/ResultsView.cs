@@ -58,7 +58,8 @@ public static class ResultsView
         var head = new TextTable();
         head.Add("experiment", r.Experiment);
         head.Add("cycle", r.Cycle.ToString(CultureInfo.InvariantCulture));
-        head.Add("status", r.Status switch { RunStatus.Complete => "complete", RunStatus.Interrupted => "interrupted (INTERRUPTED marker: it never completes)", _ => "incomplete (no DONE marker)" }
+        head.Add("status", r.Status switch { RunStatus.Complete => "complete", RunStatus.Interrupted => "interrupted (INTERRUPTED marker: it never completes)",
+            RunStatus.Failed => "failed (FAILED marker: the error and its phase; rerunning the campaign runs it again)", _ => "incomplete (no DONE marker)" }
             + $", {r.WorkersFound} of {r.WorkerCount} worker(s)");
         head.Add("started", Time(r.StartedUtc));
         head.Add("ended", Time(r.EndedUtc));

@@ -12,8 +12,9 @@ namespace Lem.Engine.Running.Stages;
 public static class MeasureStage
 {
     /// <param name="hostSpan">Data mode: the host meters shared by all workers; null: this worker's window measures them.</param>
+    /// <param name="completed">Called with each request's record as it completes (what a failed run keeps).</param>
     public static MeasuredWindow Measure(RunPlan plan, int worker, ILoadedModel model, PreparedWorkload workload, MeterSet meters,
-        HostEnergySpan? hostSpan, RunnerServices services)
+        HostEnergySpan? hostSpan, RunnerServices services, Action<RequestRecord>? completed = null)
     {
         var config = plan.Config;
         IReadOnlyList<Lem.Engine.Meters.IMeter> windowMeters =
@@ -37,9 +38,9 @@ public static class MeasureStage
             run = model switch
             {
                 IBatchModel batch => BatchDriver.Run(batch, workload.Prompts, config.GenerationSettings, config.Batching, config.Traffic, start,
-                    services.Cancellation, workload.Plan, workload.ArrivalsS, clock, Mark),
+                    services.Cancellation, workload.Plan, workload.ArrivalsS, clock, Mark, completed),
                 IRequestModel request => clock.WaitFor(RequestDispatcher.RunAsync(request, workload.Prompts, config.GenerationSettings, config.Traffic, start,
-                    workload.ArrivalsS, clock, services.Cancellation, Mark)),
+                    workload.ArrivalsS, clock, services.Cancellation, Mark, completed)),
                 _ => throw new RunnerException($"the backend's model is neither a batch nor a request model ({model.GetType().Name}): a backend fault."),
             };
         }, model.Synchronize, clock);

@@ -41,7 +41,14 @@ public static class RecordStage
         PreparedWorkload Workload,
         EnvironmentInfo Environment,
         List<WarningRecord> Warnings,
-        CarbonIntensity CarbonIntensity);
+        CarbonIntensity CarbonIntensity)
+    {
+        /// <summary>Energy of this run's model load, per component; null when the model was reused.</summary>
+        public IReadOnlyList<EnergyRecord>? LoadEnergy { get; init; }
+
+        /// <summary>Whether this process runs one run of a cold-start campaign (<see cref="RunnerServices.ColdStart"/>).</summary>
+        public bool ColdStart { get; init; }
+    }
 
     public static (RawRecord Record, IReadOnlyList<TimeSeriesPoint>? TimeSeries) Build(Inputs inputs)
     {
@@ -91,8 +98,8 @@ public static class RecordStage
             StartedUtc = inputs.StartedUtc,
             EndedUtc = DateTimeOffset.UtcNow,
             Config = ParameterRecord.OfAll(config.Resolved),
-            Environment = EnvironmentJson.From(inputs.Environment, meters.Health, inputs.Warmup, inputs.LoadSeconds, model.Facts),
-            Model = ModelRecord.From(model.Info, inputs.Reused ? null : inputs.LoadSeconds),
+            Environment = EnvironmentJson.From(inputs.Environment, meters.Health, inputs.Warmup, inputs.LoadSeconds, model.Facts, inputs.ColdStart),
+            Model = ModelRecord.From(model.Info, inputs.Reused ? null : inputs.LoadSeconds, inputs.Reused ? null : inputs.LoadEnergy),
             Window = new WindowRecord(window.DurationS, measured.BeginUtc, measured.EndUtc,
                 plan.Shape == ExecutionShape.Request ? "request" : "batch",
                 plan.Shape == ExecutionShape.Request ? "first-send-to-last-response" : "device-synchronised"),
@@ -128,7 +135,14 @@ public static class RecordStage
         TokenCounts Tokens,
         EnvironmentInfo Environment,
         List<WarningRecord> Warnings,
-        CarbonIntensity CarbonIntensity);
+        CarbonIntensity CarbonIntensity)
+    {
+        /// <summary>Energy of this run's model load, per component; null when the model was reused.</summary>
+        public IReadOnlyList<EnergyRecord>? LoadEnergy { get; init; }
+
+        /// <summary>Whether this process runs one run of a cold-start campaign (<see cref="RunnerServices.ColdStart"/>).</summary>
+        public bool ColdStart { get; init; }
+    }
 
     /// <summary>
     /// The raw record of a measured command (<c>lem measure</c>): the same energy, host, baseline, carbon, environment,
