@@ -253,7 +253,7 @@ server)
   rm -rf gpu-results-server
   "$LEM" run --fresh --set "server.command=[\"$LLAMA_SERVER\"]" scripts/device/server.lem 2>&1 | tee "$OUT/server-lem.txt" || failed+=(server-lem)
   "$LEM" results --dir gpu-results-server export --format json > "$OUT/server-lem.json" || failed+=(server-export)
-  $PY scripts/device/server_table.py "$OUT/server-lem.json" | tee "$OUT/server-table.md" || failed+=(server-table)
+  $PY scripts/device/server_table.py "$OUT/server-lem.json" gpu-results-server | tee "$OUT/server-table.md" || failed+=(server-table)
   ;;
 measure)
   section "lem measure of a python script against pynvml's counter read around the script's body (within 1%)"

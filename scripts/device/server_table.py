@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """Table of scripts/device/server.lem's runs: lem's own latency and throughput figures beside llama-server's own
 per-request timings (the `timings` of each stream's last event, recorded per request as llama_server_* facts), and
-GPU energy per output token. Usage: server_table.py RESULTS.json (from `lem results export --format json`)."""
+GPU energy per output token. Usage: server_table.py RESULTS.json RESULTS_DIR (the export of `lem results export
+--format json`, and the results folder whose run folders hold the raw records: the per-request records and their facts
+are in raw-worker*.json, not in the aggregated export)."""
+import glob
 import json
+import os
 import statistics
 import sys
 
@@ -17,11 +21,21 @@ def fmt(value, digits=2):
 
 
 records = json.load(open(sys.argv[1]))
+results_dir = sys.argv[2]
+
+
+def raw_requests(run_id):
+    """The per-request records of a run, from its raw records (every worker's)."""
+    requests = []
+    for path in glob.glob(os.path.join(results_dir, "**", run_id, "raw-worker*.json"), recursive=True):
+        requests += json.load(open(path)).get("requests") or []
+    return requests
+
 print("| run | in flight | output tok/s | lem TTFT p50 ms | lem TPOT p50 ms | lem ITL mean ms | server predicted ms/token | server prompt ms | GPU J/token | failed |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for r in records:
     m = r["metrics"]
-    requests = r.get("requests") or []
+    requests = raw_requests(r["run_id"])
     facts = [q.get("facts") or {} for q in requests]
     per_token = mean([f.get("llama_server_predicted_per_token_ms") for f in facts])
     prompt_ms = mean([f.get("llama_server_prompt_ms") for f in facts])
