@@ -28,6 +28,11 @@ die() { say "$*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "run as root (debootstrap, chroot and mount need it): sudo $0 $*"
 [ -x "$SDK/dotnet" ] || die "no .NET SDK found (dotnet on PATH)"
+# the chroot shares this machine's network: SLURM daemons running here hold the ports the chroot's own would take
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if port_taken 6817 || port_taken 6818; then
+  die "slurmctld or slurmd runs on this machine and holds SLURM's ports (6817, 6818), which the test command's single-node cluster in the chroot needs. Remedy: stop them (sh scripts/slurm-single-node.sh stop) and run the check again"
+fi
 command -v debootstrap >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap; }
 
 # 1. Debian 12 with what the .NET SDK's own package depends on (the libraries of Microsoft's dotnet-sdk-10.0 .deb).
@@ -39,7 +44,7 @@ if [ ! -f "$BASE/etc/debian_version" ]; then
 fi
 
 unmount() {
-  for m in dev/pts dev proc sys; do mountpoint -q "$ROOT/$m" && umount -l "$ROOT/$m"; done
+  for m in dev/pts dev proc sys/fs/cgroup sys; do mountpoint -q "$ROOT/$m" && umount -l "$ROOT/$m"; done
   return 0
 }
 trap unmount EXIT

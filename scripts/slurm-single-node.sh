@@ -99,8 +99,18 @@ stop_daemon() {
     fi
 }
 
+# slurmd initialises its cgroup plugin even with proctrack/linuxproc and task/none, and fails where no cgroup file
+# system is mounted ("No filesystem mounted on /sys/fs/cgroup": a chroot, some minimal containers): mount cgroup2 there.
+mount_cgroup() {
+    if [ -d /sys/fs/cgroup ] && ! grep -qs ' /sys/fs/cgroup ' /proc/mounts; then
+        say "mounting cgroup2 on /sys/fs/cgroup (slurmd needs a cgroup file system)"
+        mount -t cgroup2 none /sys/fs/cgroup
+    fi
+}
+
 start_slurm() {
     mkdir -p /etc/slurm "$STATE/slurmctld" "$STATE/slurmd" "$LOGS"
+    mount_cgroup
     wanted=$(render_conf)
     if [ ! -f "$CONF" ] || [ "$(cat "$CONF")" != "$wanted" ]; then
         say "writing $CONF"
