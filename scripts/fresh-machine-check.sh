@@ -65,6 +65,7 @@ if compgen -G "/etc/apt/sources.list.d/*.sources" >/dev/null; then
   cp /etc/apt/sources.list.d/*.sources "$ROOT/etc/apt/sources.list.d/"
 fi
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+cp /etc/hosts "$ROOT/etc/hosts"   # as a machine's installer writes it: its own name resolves
 if compgen -G "/usr/local/share/ca-certificates/*" >/dev/null; then
   cp -a /usr/local/share/ca-certificates/. "$ROOT/usr/local/share/ca-certificates/"
 fi
@@ -89,6 +90,8 @@ mount --bind /dev "$ROOT/dev"
 mount --bind /dev/pts "$ROOT/dev/pts"
 mount -t proc proc "$ROOT/proc"
 mount -t sysfs sys "$ROOT/sys" 2>/dev/null || mount --bind /sys "$ROOT/sys"
+# the cgroup file systems, as a booted machine's init mounts them (slurmd needs them: docs/testing.md)
+if grep -qs ' /sys/fs/cgroup' /proc/mounts; then mount --rbind /sys/fs/cgroup "$ROOT/sys/fs/cgroup"; fi
 
 inside() { # runs a bash command in the chroot, as root, in the clone, with a login's plain environment
   chroot "$ROOT" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \

@@ -59,14 +59,15 @@ start_munge() {
 }
 
 # The node's line as slurmd detects it (CPUs, sockets, cores, threads, memory), so that the node is never drained for
-# configured resources it lacks.
+# configured resources it lacks. The controller and the node are addressed as 127.0.0.1, so that a host name that does
+# not resolve (no /etc/hosts line for it, as in a fresh chroot) does not matter.
 node_line() { slurmd -C | head -n 1; }
 
 render_conf() {
     cat <<EOF
 # written by scripts/slurm-single-node.sh: a single-node cluster for lem's tests
 ClusterName=lem-test
-SlurmctldHost=$NODE
+SlurmctldHost=$NODE(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -86,7 +87,7 @@ SlurmctldPidFile=/run/slurmctld.pid
 SlurmdPidFile=/run/slurmd.pid
 SlurmctldLogFile=$LOGS/slurmctld.log
 SlurmdLogFile=$LOGS/slurmd.log
-$(node_line) State=UNKNOWN
+$(node_line) NodeAddr=127.0.0.1 State=UNKNOWN
 PartitionName=debug Nodes=$NODE Default=YES MaxTime=INFINITE State=UP
 EOF
 }
@@ -100,17 +101,17 @@ stop_daemon() {
 }
 
 # slurmd initialises its cgroup plugin even with proctrack/linuxproc and task/none, and fails where no cgroup file
-# system is mounted ("No filesystem mounted on /sys/fs/cgroup": a chroot, some minimal containers): mount cgroup2 there.
-mount_cgroup() {
-    if [ -d /sys/fs/cgroup ] && ! grep -qs ' /sys/fs/cgroup ' /proc/mounts; then
-        say "mounting cgroup2 on /sys/fs/cgroup (slurmd needs a cgroup file system)"
-        mount -t cgroup2 none /sys/fs/cgroup
+# system is mounted ("No filesystem mounted on /sys/fs/cgroup": a chroot without the host's mounts): say so.
+need_cgroup() {
+    if ! grep -qs ' /sys/fs/cgroup' /proc/mounts; then
+        say "no cgroup file system is mounted under /sys/fs/cgroup, and slurmd 22.05 needs one even without cgroup plugins. Remedy: mount it (in a chroot: mount --rbind /sys/fs/cgroup CHROOT/sys/fs/cgroup) and run this again"
+        exit 1
     fi
 }
 
 start_slurm() {
     mkdir -p /etc/slurm "$STATE/slurmctld" "$STATE/slurmd" "$LOGS"
-    mount_cgroup
+    need_cgroup
     wanted=$(render_conf)
     if [ ! -f "$CONF" ] || [ "$(cat "$CONF")" != "$wanted" ]; then
         say "writing $CONF"
