@@ -90,6 +90,12 @@ let aptPackage (package: string) (programs: string list) (purpose: string) =
       IsDone = fun () -> onPath programs
       Command = $"apt-get update -qq && apt-get install -y -qq {package}" }
 
+/// A Debian package that provides a shared library (found by the dynamic linker's cache).
+let aptLibrary (package: string) (soname: string) (purpose: string) =
+    { Purpose = purpose
+      IsDone = fun () -> succeeds "sh" $"-c \"ldconfig -p | grep -qF {soname}\""
+      Command = $"apt-get update -qq && apt-get install -y -qq {package}" }
+
 /// A single-node SLURM cluster (Debian's slurmctld, slurmd and munge, started without systemd): the script installs
 /// what is missing, writes /etc/slurm/slurm.conf for this host and starts what is not running; its `check` is fast.
 let slurmCluster =
@@ -102,6 +108,8 @@ let setupSteps =
     [ // the names tests/Lem.Analysis.Tests/Browser.fs looks for
       aptPackage "chromium" [ "chromium"; "chromium-browser"; "google-chrome"; "google-chrome-stable" ]
           "headless Chromium (tests/Lem.Analysis.Tests open the HTML report and its charts in a real browser)"
+      // LLamaSharp.Backend.Cpu's Linux natives are built with OpenMP; a fresh Debian 12 has no libgomp.so.1
+      aptLibrary "libgomp1" "libgomp.so.1" "GCC's OpenMP runtime libgomp.so.1 (the llama.cpp backend's bundled natives link against it: tests/Lem.Backends.LlamaCpp.Tests, the quantization example)"
       slurmCluster ]
 
 module private Native =

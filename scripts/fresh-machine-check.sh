@@ -44,6 +44,10 @@ if [ ! -f "$BASE/etc/debian_version" ]; then
 fi
 
 unmount() {
+  # what the test command started in the chroot (the SLURM daemons, munged) would hold this machine's ports
+  for p in /proc/[0-9]*; do
+    [ "$(readlink "$p/root" 2>/dev/null)" = "$ROOT" ] && kill "${p#/proc/}" 2>/dev/null
+  done
   for m in dev/pts dev proc sys/fs/cgroup sys; do mountpoint -q "$ROOT/$m" && umount -l "$ROOT/$m"; done
   return 0
 }

@@ -121,9 +121,13 @@ public sealed class LlamaCppModule(GgufModelCache? cache = null) : IBackendModul
             else
                 ModelPreflight.Readable(findings, () => GgufSourceConfig.Parse(InputText.ReadFile(Path.Combine(path, "config.json")), Path.Combine(path, "config.json")));
         }
-        if (config.BackendOptions.TryGetValue(LlamaCppParameters.NativePath, out var native) && native is string nativePath
-            && LlamaCppNative.LibraryProblem(nativePath) is { } problem)
-            findings.At(LlamaCppParameters.NativePath, null).Error(DiagnosticCodes.BackendUnavailable, problem);
+        if (config.BackendOptions.TryGetValue(LlamaCppParameters.NativePath, out var native) && native is string nativePath)
+        {
+            if (LlamaCppNative.LibraryProblem(nativePath) is { } problem)
+                findings.At(LlamaCppParameters.NativePath, null).Error(DiagnosticCodes.BackendUnavailable, problem);
+        }
+        else if (LlamaCppNative.BundledDependencyProblem() is { } missing)
+            findings.At("backend", null).Error(DiagnosticCodes.BackendUnavailable, $"backend llamacpp cannot load its bundled natives. {missing}");
     }
 
     public IReadOnlyList<DeviceSpec> DevicesUsed(ExperimentConfig config) =>

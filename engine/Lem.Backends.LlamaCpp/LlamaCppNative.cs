@@ -14,6 +14,7 @@ public static class LlamaCppNative
     private static readonly object Gate = new();
     private static string? _loadedFrom;
     private static bool _loaded;
+    private static string? _failure; // the first load's error: LLamaSharp cannot be configured again after a failed load
 
     /// <summary>Where the library was loaded from: the native_path given, or "LLamaSharp.Backend.Cpu".</summary>
     public static string LoadedFrom => _loadedFrom ?? PackagedName;
@@ -38,6 +39,7 @@ public static class LlamaCppNative
                         "Remedy: run experiments with different llamacpp.native_path values in separate lem invocations.");
                 return;
             }
+            if (_failure is not null) throw new InferenceException(_failure);
             try
             {
                 if (library is not null)
@@ -47,11 +49,11 @@ public static class LlamaCppNative
             }
             catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or LLama.Exceptions.RuntimeError or InvalidOperationException or EntryPointNotFoundException or BadImageFormatException)
             {
-                throw new InferenceException(
-                    $"llama.cpp could not be loaded from {library ?? PackagedName}: {Innermost(e).Message}. " +
+                _failure = $"llama.cpp could not be loaded from {library ?? PackagedName}: {Innermost(e).Message}. " +
                     (library is null
-                        ? "Remedy: the LLamaSharp.Backend.Cpu natives need glibc on linux-x64; reinstall lem, or point llamacpp.native_path at a llama.cpp build matching LLamaSharp 0.30.0."
-                        : "Remedy: point llamacpp.native_path at a folder with libllama.so (and its libggml*.so) built from the llama.cpp commit LLamaSharp 0.30.0 binds."), e);
+                        ? BundledDependencyProblem() ?? "Remedy: the LLamaSharp.Backend.Cpu natives need glibc on linux-x64; reinstall lem, or point llamacpp.native_path at a llama.cpp build matching LLamaSharp 0.30.0."
+                        : "Remedy: point llamacpp.native_path at a folder with libllama.so (and its libggml*.so) built from the llama.cpp commit LLamaSharp 0.30.0 binds.");
+                throw new InferenceException(_failure, e);
             }
             _loadedFrom = library;
             _loaded = true;
@@ -66,6 +68,31 @@ public static class LlamaCppNative
     {
         FindLibrary(nativePath, out var problem);
         return problem;
+    }
+
+    /// <summary>The shared library the bundled Linux natives link against that a minimal system may lack.</summary>
+    public const string OpenMpRuntime = "libgomp.so.1";
+
+    /// <summary>
+    /// Why the bundled CPU natives cannot load on this machine, found without loading them, or null: on Linux they are
+    /// built with OpenMP and need GCC's runtime, <c>libgomp.so.1</c>, which a fresh Debian or a slim container lacks
+    /// (LLamaSharp reports only "the native library cannot be correctly loaded").
+    /// </summary>
+    public static string? BundledDependencyProblem() =>
+        OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64 ? BundledDependencyProblem(CanLoad) : null;
+
+    /// <summary><see cref="BundledDependencyProblem()"/> of a Linux x64 machine that can load what <paramref name="canLoad"/> says.</summary>
+    public static string? BundledDependencyProblem(Func<string, bool> canLoad)
+    {
+        if (canLoad(OpenMpRuntime)) return null;
+        return $"Remedy: llama.cpp's bundled CPU build needs the OpenMP runtime {OpenMpRuntime}, which this machine lacks: install it (Debian and Ubuntu: apt-get install libgomp1; Fedora: dnf install libgomp), or point llamacpp.native_path at a llama.cpp build without OpenMP.";
+    }
+
+    private static bool CanLoad(string library)
+    {
+        if (!NativeLibrary.TryLoad(library, out var handle)) return false;
+        NativeLibrary.Free(handle);
+        return true;
     }
 
     /// <summary>The library file <paramref name="nativePath"/> names (a folder holding libllama.so, or the library itself), or null with the problem.</summary>
