@@ -101,12 +101,17 @@ stop_daemon() {
 }
 
 # slurmd initialises its cgroup plugin even with proctrack/linuxproc and task/none, and fails where no cgroup file
-# system is mounted ("No filesystem mounted on /sys/fs/cgroup": a chroot without the host's mounts): say so.
+# system is mounted ("No filesystem mounted on /sys/fs/cgroup": a chroot, a minimal container). Where this process is
+# in the unified hierarchy only (/proc/self/cgroup holds just "0::"), mount cgroup2 there; on a host that uses cgroup v1
+# hierarchies that would leave slurmd in "hybrid mode", which it refuses, so say what to do instead.
 need_cgroup() {
-    if ! grep -qs ' /sys/fs/cgroup' /proc/mounts; then
-        say "no cgroup file system is mounted under /sys/fs/cgroup, and slurmd 22.05 needs one even without cgroup plugins. Remedy: mount it (in a chroot: mount --rbind /sys/fs/cgroup CHROOT/sys/fs/cgroup) and run this again"
-        exit 1
+    if grep -qs ' /sys/fs/cgroup' /proc/mounts; then return 0; fi
+    if [ "$(grep -cv '^0::' /proc/self/cgroup 2>/dev/null)" = 0 ] && mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null; then
+        say "mounted cgroup2 on /sys/fs/cgroup (slurmd needs a cgroup file system)"
+        return 0
     fi
+    say "no cgroup file system is mounted under /sys/fs/cgroup, and slurmd 22.05 needs one even without cgroup plugins. Remedy: mount the machine's cgroup file systems there (in a chroot: mount --rbind /sys/fs/cgroup CHROOT/sys/fs/cgroup) and run this again"
+    exit 1
 }
 
 start_slurm() {
