@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Lem.Engine.Running.Commands;
 
 namespace Lem.Backends.Server.Launching;
 
@@ -6,27 +7,22 @@ namespace Lem.Backends.Server.Launching;
 /// Signals to a server's whole process group. A server is started through <c>setsid</c>, which makes it the leader of a
 /// new session and process group and then execs it in place (same PID), so kill(-PID) reaches it and every worker it
 /// forks (vLLM's engine core, tensor-parallel workers) but never lem. System.Diagnostics.Process cannot set a child's
-/// process group itself; calling setsid(1) keeps its stream redirection and exit tracking, and needs only kill(2)
-/// and getpgid(2) from libc.
+/// process group itself; calling setsid(1) keeps its stream redirection and exit tracking. The signals go through the
+/// engine's <see cref="Signals"/> (kill(2)); only getpgid(2) is bound here.
 /// </summary>
 internal static partial class ProcessGroup
 {
-    public const int SigTerm = 15;
-    public const int SigKill = 9;
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
+    public const int SigTerm = Signals.SigTerm;
+    public const int SigKill = Signals.SigKill;
 
     [LibraryImport("libc", EntryPoint = "getpgid", SetLastError = true)]
     private static partial int GetPgid(int pid);
 
     /// <summary>Sends <paramref name="signal"/> to the process group led by <paramref name="leaderPid"/>; false where none is left.</summary>
-    public static bool Signal(int leaderPid, int signal) => OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()
-        ? Kill(-leaderPid, signal) == 0
-        : false;
+    public static bool Signal(int leaderPid, int signal) => Signals.SendToGroup(leaderPid, signal);
 
     /// <summary>Sends <paramref name="signal"/> to one process.</summary>
-    public static bool SignalProcess(int pid, int signal) => (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) && Kill(pid, signal) == 0;
+    public static bool SignalProcess(int pid, int signal) => Signals.Send(pid, signal);
 
     /// <summary>Whether the process leads its own process group (true after setsid).</summary>
     public static bool LeadsGroup(int pid) => (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) && GetPgid(pid) == pid;
