@@ -231,6 +231,9 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
             var (held, heldSeconds, wasReused) = pool.Get(plan.Module, request);
             return (held, heldSeconds, wasReused, null);
         }
+        // the model held now (another run's; a launched server stops within its grace time) is released before the load
+        // window opens: its teardown is not this run's load
+        pool.Release();
         using var meters = services.CreateMeters(MeterOptionsFor(plan.Config, plan.MeteredGpus[worker].Select(d => d.ToString()).ToArray()) with { KeepTimeSeries = false });
         ILoadedModel? model = null;
         var window = MeasurementWindow.Measure("load", meters.Meters.Where(m => !dataMode || ReferenceEquals(m, meters.Gpu)).ToArray(),
