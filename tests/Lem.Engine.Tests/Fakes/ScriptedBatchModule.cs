@@ -59,6 +59,9 @@ internal sealed class ScriptedBatchModule(MeterClock? clock = null, TimeSpan? st
     /// <summary>How long a load takes on the clock (the weights "copied" to the device).</summary>
     public TimeSpan LoadTime { get; init; }
 
+    /// <summary>How long disposing a loaded model takes on the clock (a launched server stopping).</summary>
+    public TimeSpan DisposeTime { get; init; }
+
     public ILoadedModel Load(ModelLoadRequest request)
     {
         Loads.Add(request);
@@ -68,6 +71,7 @@ internal sealed class ScriptedBatchModule(MeterClock? clock = null, TimeSpan? st
             ReportsFacts = ReportsFacts,
             Info = Info ?? FakeModel.DefaultInfo,
             FailsAtCall = FailsAtCall(request),
+            OnDispose = DisposeTime > TimeSpan.Zero ? () => clock?.Sleep(DisposeTime) : null,
         };
         Models.Add(model);
         return model;

@@ -104,6 +104,27 @@ public sealed class ExperimentRunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_load_holds_not_the_teardown_of_the_model_it_replaces()
+    {
+        // each model takes 2 s to load and 5 s to dispose (a launched server stopping within its grace time)
+        var module = new ScriptedBatchModule(_clock, stepTime: TimeSpan.FromMilliseconds(10)) { LoadTime = TimeSpan.FromSeconds(2), DisposeTime = TimeSpan.FromSeconds(5) };
+        var services = Services(module);
+        (string, ConfigValue)[] values = [("device", V.Text("cuda:0")), ("max_new_tokens", V.Int(2)), ("min_new_tokens", V.Int(2)),
+            ("prompts", V.Named("synthetic", ("count", V.Int(2)), ("input_tokens", V.Int(4)))), ("warmup.count", V.Int(0))];
+        using var runner = new ExperimentRunner(services);
+        var store = new ResultStore(_results.Path);
+
+        runner.Run(_world.Plan(services, "e", 1, values));
+        // another precision: another model, so the first is disposed before the second loads
+        var second = Assert.Single(store.LoadRun(runner.Run(_world.Plan(services, "e", 2, [.. values, ("precision", V.Word("bf16"))])).RunId).Records);
+
+        Assert.Equal(2, module.Loads.Count);
+        Assert.True(module.Models[0].Disposed);
+        Assert.Equal(2.0, second.Model!.LoadTimeS!.Value, 3);
+        Assert.Equal(600, second.Model.LoadEnergy!.Single(e => e.Component == "gpu:0").EnergyJ!.Value, 6);
+    }
+
+    [Fact]
     public void A_model_load_is_metered_outside_the_window_and_a_reused_model_has_no_load_figures()
     {
         var module = new ScriptedBatchModule(_clock, stepTime: TimeSpan.FromMilliseconds(10)) { LoadTime = TimeSpan.FromSeconds(2) };

@@ -72,5 +72,12 @@ internal sealed class FakeModel(TimeSpan stepTime, Func<int, int> outputTokens, 
 
     public void Synchronize() { }
     public void ResetPeakDeviceMemory() { }
-    public void Dispose() => Disposed = true;
+    /// <summary>Called when the model is disposed (a test's teardown on the clock: a server stopping).</summary>
+    public Action? OnDispose { get; init; }
+
+    public void Dispose()
+    {
+        Disposed = true;
+        OnDispose?.Invoke();
+    }
 }
