@@ -16,8 +16,9 @@
 #     one GPU, the in-process sum: NCCL takes each GPU once) to check the CUDA path's tokens, and skips tensor.lem.
 #   decode-check: the decode kernels and quantization against transformers (QUANT_MODELS, QUANTS); graphs = eager.
 #   decode-bench (issue 21): lem bf16/int8/int4 at batch 1, 8, 32 (decode.lem), the transformers peer (eager, sdpa,
-#     sdpa without cuDNN attention; with its unseen-lengths diagnosis) and, when LLAMA_CPP_BIN names a folder with llama-batched-bench and llama-quantize and LLAMA_CPP_CONVERT
-#     llama.cpp's convert_hf_to_gguf.py, llama.cpp on the same weights (bf16, Q8_0, Q4_0); prints one table.
+#     sdpa without cuDNN attention; with its unseen-lengths diagnosis) and, when LLAMA_CPP_BIN names a folder with
+#     llama-batched-bench and llama-quantize, llama.cpp on the same weights (bf16, Q8_0, Q4_0) as a GGUF that lem
+#     writes (or llama.cpp's convert_hf_to_gguf.py, where LLAMA_CPP_CONVERT names it); prints one table.
 #     LLAMA_CPP_FA overrides the flash-attention flag ("-fa on"); PEER_BATCHES the peers' batch sizes.
 #   decode-profile: ncu kernel times of lem's batch-1 decode steps (bf16, int8, int4), summed by kernel.
 #   server (issue 17): lem starts the llama-server that LLAMA_SERVER names (a CUDA build), serves the Llama-3.2-1B shape
@@ -217,7 +218,8 @@ decode-bench)
     --out "$OUT/decode-peers.jsonl" > "$OUT/decode-transformers.txt" 2>&1 || failed+=(decode-transformers)
   grep -- "--- diagnose" "$OUT/decode-transformers.txt"
   if [ -n "${LLAMA_CPP_BIN:-}" ]; then
-    $PY scripts/device/peer_llamacpp.py "$model" --bin "$LLAMA_CPP_BIN" --convert "${LLAMA_CPP_CONVERT:?set LLAMA_CPP_CONVERT to convert_hf_to_gguf.py}" \
+    writer=(--lem "$LEM"); [ -n "${LLAMA_CPP_CONVERT:-}" ] && writer=(--convert "$LLAMA_CPP_CONVERT")
+    $PY scripts/device/peer_llamacpp.py "$model" --bin "$LLAMA_CPP_BIN" "${writer[@]}" \
       --batches ${PEER_BATCHES:-1,8,32} --fa "${LLAMA_CPP_FA:--fa on}" --work "$LEM_CACHE_DIR/llamacpp" --out "$OUT/decode-peers.jsonl" || failed+=(decode-llamacpp)
   else
     echo "llama.cpp peer skipped: LLAMA_CPP_BIN is not set"

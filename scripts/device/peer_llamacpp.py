@@ -9,7 +9,11 @@ Energy: the process's window also holds model loading, so NVML instant power is 
 over the active stretch (samples above idle + 30% of the way to the peak); J per output token = that energy / (B × N
 × repeats). lem and transformers read the energy counter over their own windows instead; the record says which.
 
-Usage: peer_llamacpp.py MODEL_DIR --bin DIR --convert convert_hf_to_gguf.py [--work DIR] [--batches 1,8,32]
+The bf16 GGUF is written by llama.cpp's own convert_hf_to_gguf.py (--convert) or by lem's GGUF writer (--lem LEM:
+`lem model convert --to gguf --outtype bf16`, the writer the llamacpp and llama_server backends use; llama.cpp's
+converter refuses tokenizers whose pre-tokenizer hash it does not know, as a synthetic model's may be).
+
+Usage: peer_llamacpp.py MODEL_DIR --bin DIR (--convert convert_hf_to_gguf.py | --lem LEM) [--work DIR] [--batches 1,8,32]
                         [--quants bf16,q8_0,q4_0] [--prompt-tokens 128] [--new-tokens 128] [--fa "-fa on"] [--out FILE]
 Writes one JSON object per line (tool, precision, batch, decode_tok_s, tpot_ms, prefill_tok_s, energy...).
 """
@@ -89,7 +93,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
     ap.add_argument("--bin", required=True, help="folder with llama-batched-bench and llama-quantize")
-    ap.add_argument("--convert", required=True, help="llama.cpp's convert_hf_to_gguf.py")
+    writer = ap.add_mutually_exclusive_group(required=True)
+    writer.add_argument("--convert", help="llama.cpp's convert_hf_to_gguf.py")
+    writer.add_argument("--lem", help="the lem executable: its GGUF writer converts the model")
     ap.add_argument("--work", default="/tmp/llamacpp-peer")
     ap.add_argument("--batches", default="1,8,32")
     ap.add_argument("--quants", default="bf16,q8_0,q4_0")
@@ -107,7 +113,10 @@ def main():
     out = open(args.out, "a") if args.out else None
     bf16 = os.path.join(args.work, "model-bf16.gguf")
     if not os.path.exists(bf16):
-        run([sys.executable, args.convert, args.model, "--outtype", "bf16", "--outfile", bf16], log)
+        if args.convert:
+            run([sys.executable, args.convert, args.model, "--outtype", "bf16", "--outfile", bf16], log)
+        else:
+            run([args.lem, "model", "convert", "--to", "gguf", "--model", args.model, "--outtype", "bf16", "--out", bf16], log)
     for quant in args.quants.split(","):
         gguf = bf16 if quant == "bf16" else os.path.join(args.work, f"model-{quant}.gguf")
         if not os.path.exists(gguf):
