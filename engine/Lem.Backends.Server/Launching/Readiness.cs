@@ -22,7 +22,10 @@ public static class Readiness
         while (true)
         {
             if (process is { HasExited: true })
-                throw new InferenceException($"{what} exited with code {process.ExitCode} before it was ready. {process.Log.TailText()}");
+            {
+                process.WaitForOutputEnd(TimeSpan.FromSeconds(2));
+                throw new InferenceException($"{what} exited with code {process.ExitCode} before it was ready. {process.Log.TailText()}") { LogFiles = [process.Log.Path] };
+            }
             var remaining = TimeSpan.FromSeconds(Math.Max(0.05, (deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
             using (var attempt = new CancellationTokenSource(Min(remaining, TimeSpan.FromSeconds(10))))
             {
@@ -53,7 +56,10 @@ public static class Readiness
             if (Stopwatch.GetTimestamp() >= deadline)
             {
                 var tail = process is null ? "" : " " + process.Log.TailText();
-                throw new InferenceException($"{what} was not ready within {timeout.TotalSeconds:0.#} s (server.ready_timeout): {last}. Raise server.ready_timeout, or check the model name and the server.{tail}");
+                throw new InferenceException($"{what} was not ready within {timeout.TotalSeconds:0.#} s (server.ready_timeout): {last}. Raise server.ready_timeout, or check the model name and the server.{tail}")
+                {
+                    LogFiles = process is null ? [] : [process.Log.Path],
+                };
             }
             Thread.Sleep(PollInterval);
         }

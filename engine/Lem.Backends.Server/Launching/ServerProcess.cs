@@ -104,6 +104,17 @@ public sealed class ServerProcess : IDisposable
         Log.Note(_process.HasExited ? $"exited with code {_process.ExitCode}" : "did not exit");
     }
 
+    /// <summary>
+    /// Waits, up to <paramref name="timeout"/>, until the output of a server that has exited is read to its end, so that
+    /// its last lines are in the log: <see cref="Process.HasExited"/> turns true before the output readers finish.
+    /// </summary>
+    public void WaitForOutputEnd(TimeSpan timeout)
+    {
+        // the parameterless WaitForExit is the overload that waits for redirected output to reach its end; a worker
+        // left holding the pipe would make it wait for ever, hence the bound
+        Task.Run(() => _process.WaitForExit()).Wait(timeout);
+    }
+
     private void Terminate()
     {
         if (OwnGroup) ProcessGroup.Signal(Pid, ProcessGroup.SigTerm);

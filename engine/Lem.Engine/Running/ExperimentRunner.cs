@@ -117,7 +117,7 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         var completed = 0;
         try
         {
-            logs.AddRange(CopyLogs(folder, workerCount));
+            logs.AddRange(CopyLogs(folder, workerCount, LogFilesOf(error)));
             for (var k = 0; k < workerCount; k++)
             {
                 var requests = trace.CompletedBy(k);
@@ -242,22 +242,38 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         return (model!, window.DurationS, false, window.Energy.Select(EnergyRecord.From).ToList());
     }
 
-    /// <summary>The backends' logs (a launched server's output, as it is after this run) into the run folder's logs/; their paths there, relative to the run folder.</summary>
-    private List<string> CopyLogs(string runFolder, int workers)
+    /// <summary>
+    /// The backends' logs (a launched server's output, as it is after this run), and those a failure names (a server
+    /// that never became ready has no loaded model to name them), into the run folder's logs/; their paths there,
+    /// relative to the run folder.
+    /// </summary>
+    private List<string> CopyLogs(string runFolder, int workers, IReadOnlyList<string>? failureLogs = null)
     {
         var copied = new List<string>();
+        void Copy(string log, string prefix)
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(runFolder, RunFiles.Logs)).FullName;
+            var name = prefix + Path.GetFileName(log);
+            if (copied.Contains(RunFiles.Logs + "/" + name) || !File.Exists(log)) return;
+            File.Copy(log, Path.Combine(folder, name), overwrite: true);
+            copied.Add(RunFiles.Logs + "/" + name);
+        }
         for (var k = 0; k < workers && k < _pools.Count; k++)
         {
-            foreach (var log in _pools[k].Current?.LogFiles ?? [])
-            {
-                if (!File.Exists(log)) continue;
-                var folder = Directory.CreateDirectory(Path.Combine(runFolder, RunFiles.Logs)).FullName;
-                var name = (workers > 1 ? $"worker{k}-" : "") + Path.GetFileName(log);
-                File.Copy(log, Path.Combine(folder, name), overwrite: true);
-                copied.Add(RunFiles.Logs + "/" + name);
-            }
+            foreach (var log in _pools[k].Current?.LogFiles ?? []) Copy(log, workers > 1 ? $"worker{k}-" : "");
         }
+        foreach (var log in failureLogs ?? []) Copy(log, "");
         return copied;
+    }
+
+    /// <summary>The log files an <see cref="InferenceException"/> in the error's chain names.</summary>
+    private static IReadOnlyList<string> LogFilesOf(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is InferenceException { LogFiles.Count: > 0 } inference) return inference.LogFiles;
+        }
+        return [];
     }
 
     /// <param name="gpus">The GPUs the NVML meter covers (energy per device); none: host meters only.</param>

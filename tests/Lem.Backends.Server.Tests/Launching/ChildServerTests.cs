@@ -94,6 +94,8 @@ public sealed class ChildServerTests(TinyModelServers servers) : IDisposable
         var e = Assert.Throws<InferenceException>(() => Module.Load(Request(TimeSpan.FromMinutes(2), "--exit-at-start")));
         Assert.Contains("exited with code 3 before it was ready", e.Message);
         Assert.Contains("exiting at start, as asked", e.Message);
+        // the run that failed keeps this log in its folder (no model was loaded to name it)
+        Assert.Contains("exiting at start, as asked", File.ReadAllText(Assert.Single(e.LogFiles)));
     }
 
     [Fact]
@@ -102,6 +104,7 @@ public sealed class ChildServerTests(TinyModelServers servers) : IDisposable
         var e = Assert.Throws<InferenceException>(() => Module.Load(Request(TimeSpan.FromSeconds(5), "--never-ready")));
         Assert.Contains("not ready within 5 s (server.ready_timeout)", e.Message);
         Assert.Contains("[lem] stopped by lem: SIGTERM", LogText());
+        Assert.Contains("[lem] stopped by lem: SIGTERM", File.ReadAllText(Assert.Single(e.LogFiles)));
     }
 
     [Fact]

@@ -62,9 +62,13 @@ internal sealed class ScriptedBatchModule(MeterClock? clock = null, TimeSpan? st
     /// <summary>How long disposing a loaded model takes on the clock (a launched server stopping).</summary>
     public TimeSpan DisposeTime { get; init; }
 
+    /// <summary>Per load: an error the load throws instead of returning a model (a server that never became ready).</summary>
+    public Func<ModelLoadRequest, Exception?> FailsAtLoad { get; init; } = _ => null;
+
     public ILoadedModel Load(ModelLoadRequest request)
     {
         Loads.Add(request);
+        if (FailsAtLoad(request) is { } error) throw error;
         if (LoadTime > TimeSpan.Zero) clock?.Sleep(LoadTime);
         var model = new FakeModel(stepTime ?? TimeSpan.FromMilliseconds(request.Option(Steps, 1.0)), _ => 4, clock: clock)
         {

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Lem.Engine.Config;
+using Lem.Engine.Inference;
 using Lem.Engine.Results.Schema;
 using Lem.Engine.Results.Store;
 using Lem.Engine.Running;
 using Lem.Engine.Tests.Config;
 using Lem.Engine.Tests.Fakes;
+using Lem.Engine.Tests.Results;
 
 namespace Lem.Engine.Tests.Running;
 
@@ -121,6 +123,29 @@ public sealed class FailedRunTests : IDisposable
         Assert.Equal((ManifestStatus.Failed, "plan"), (Manifest().Find("b#cycle1")!.Status, Manifest().Find("b#cycle1")!.Phase));
         Assert.Empty(new ResultStore(_world.Results.Path).FoldersOf("b", 1));
         Assert.Equal(2, outcome.Done.Count);
+    }
+
+    [Fact]
+    public void A_load_that_fails_keeps_the_logs_its_error_names_in_the_run_folder()
+    {
+        // a launched server that exits before it is ready: no model was loaded to name its log, the error does
+        using var logs = new TempFolder();
+        var serverLog = Path.Combine(logs.Path, "server-7.log");
+        File.WriteAllText(serverLog, "starting\nerror: out of memory\n");
+        var module = new ScriptedBatchModule(_world.Clock, TimeSpan.FromMilliseconds(10))
+        {
+            FailsAtLoad = _ => new InferenceException("the server exited with code 1 before it was ready.") { LogFiles = [serverLog] },
+        };
+        var services = _world.Services(module);
+        var run = _world.Plan(services, "a", 1, ("max_new_tokens", V.Int(2)), ("prompts", V.Named("synthetic", ("count", V.Int(2)), ("input_tokens", V.Int(4)))));
+
+        var failed = Assert.Single(RunCampaign(services, [run]).Failed);
+
+        Assert.Equal("load", failed.Phase);
+        var store = new ResultStore(_world.Results.Path);
+        var folder = Assert.Single(store.FoldersOf("a", 1)).Folder;
+        Assert.Equal(["logs/server-7.log"], store.ReadFailure(Path.GetFileName(folder))!.Logs);
+        Assert.Equal("starting\nerror: out of memory\n", File.ReadAllText(Path.Combine(folder, RunFiles.Logs, "server-7.log")));
     }
 
     public void Dispose() => _world.Dispose();
