@@ -19,7 +19,8 @@
 #     sdpa without cuDNN attention; with its unseen-lengths diagnosis) and, when LLAMA_CPP_BIN names a folder with
 #     llama-batched-bench and llama-quantize, llama.cpp on the same weights (bf16, Q8_0, Q4_0) as a GGUF that lem
 #     writes (or llama.cpp's convert_hf_to_gguf.py, where LLAMA_CPP_CONVERT names it); prints one table.
-#     LLAMA_CPP_FA overrides the flash-attention flag ("-fa on"); PEER_BATCHES the peers' batch sizes.
+#     LLAMA_CPP_FA overrides the flash-attention flag ("-fa on"); PEER_BATCHES the peers' batch sizes; SKIP_TRANSFORMERS=1
+#     leaves the transformers peer out.
 #   decode-profile: ncu kernel times of lem's batch-1 decode steps (bf16, int8, int4), summed by kernel.
 #   server (issue 17): lem starts the llama-server that LLAMA_SERVER names (a CUDA build), serves the Llama-3.2-1B shape
 #     as a GGUF lem writes, drives it at 1 and 8 requests in flight (server.lem) and prints lem's figures beside the
@@ -214,9 +215,11 @@ decode-bench)
   "$LEM" run --fresh --set "model=\"$model\"" scripts/device/decode.lem 2>&1 | tee "$OUT/decode-lem.txt" || failed+=(decode-lem)
   "$LEM" results --dir gpu-results-decode export --format json > "$OUT/decode-lem.json" || failed+=(decode-export)
   : > "$OUT/decode-peers.jsonl"
-  $PY scripts/device/peer_transformers.py "$model" --batches ${PEER_BATCHES:-1,8,32} --attn eager,sdpa,sdpa_no_cudnn --diagnose \
-    --out "$OUT/decode-peers.jsonl" > "$OUT/decode-transformers.txt" 2>&1 || failed+=(decode-transformers)
-  grep -- "--- diagnose" "$OUT/decode-transformers.txt"
+  if [ -z "${SKIP_TRANSFORMERS:-}" ]; then
+    $PY scripts/device/peer_transformers.py "$model" --batches ${PEER_BATCHES:-1,8,32} --attn eager,sdpa,sdpa_no_cudnn --diagnose \
+      --out "$OUT/decode-peers.jsonl" > "$OUT/decode-transformers.txt" 2>&1 || failed+=(decode-transformers)
+    grep -- "--- diagnose" "$OUT/decode-transformers.txt"
+  fi
   if [ -n "${LLAMA_CPP_BIN:-}" ]; then
     writer=(--lem "$LEM"); [ -n "${LLAMA_CPP_CONVERT:-}" ] && writer=(--convert "$LLAMA_CPP_CONVERT")
     $PY scripts/device/peer_llamacpp.py "$model" --bin "$LLAMA_CPP_BIN" "${writer[@]}" \
