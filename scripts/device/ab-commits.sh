@@ -7,10 +7,11 @@
 #          .ab/base.tar.zst (the first revision) and .ab/overlays.tar.zst (each later revision's files that differ from
 #          the first): two 48 MB single-file packs do not fit the device tool's 64 MiB carry, but the runtime they share
 #          is stored once. .ab must be ignored (.git/info/exclude).
-#   there: scripts/device/ab-commits.sh run [ROUNDS]     (carry .ab; default 2 rounds)
+#   there: scripts/device/ab-commits.sh run [ROUNDS] [LABEL:VAR=VALUE[,VAR=VALUE...] ...]   (carry .ab; default 2 rounds)
 #          unpacks the builds, writes the Llama-3.2-1B-shaped synthetic model once, then runs scripts/device/ab.lem with
-#          each build in turn, ROUNDS times, rotating the order each round, and prints one table per build and round
-#          (bench_table.py --decode) and the per-build medians (ab_table.py).
+#          each build in turn, ROUNDS times, rotating the order each round, and prints the per-build medians
+#          (ab_table.py). Each LABEL:VAR=VALUE adds an arm: the last build run with those environment variables (for
+#          example cublas:LEM_TORCHSHARP_GEMV_MAX_ROWS=0 or sdpa:LEM_TORCHSHARP_DECODE_ATTENTION=sdpa).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 case "${1:-}" in
@@ -48,6 +49,11 @@ run)
   [ -f .ab/overlays.tar.zst ] && zstd -dc .ab/overlays.tar.zst | tar -xf - -C "$packs"
   mapfile -t revs < "$packs/order"
   for rev in "${revs[@]:1}"; do cp -a "$packs/${revs[0]}" "$packs/$rev"; cp -a "$packs/overlays/$rev/." "$packs/$rev/"; done
+  declare -A build_of=() env_of=()
+  for rev in "${revs[@]}"; do build_of[$rev]=$rev; env_of[$rev]=""; done
+  for arm in "${@:3}"; do  # LABEL:VAR=VALUE,... runs the last build with that environment
+    label=${revs[-1]}-${arm%%:*}; build_of[$label]=${revs[-1]}; env_of[$label]=${arm#*:}; revs+=("$label")
+  done
   model=$LEM_CACHE_DIR/suite-models/llama-llama-3.2-1b
   [ -f "$model/config.json" ] || "$packs/${revs[-1]}/lem" model synth --arch llama --preset llama-3.2-1b --seed 0 --out "$model" >&2
   nvidia-smi --query-gpu=name,driver_version,power.limit --format=csv,noheader
@@ -55,12 +61,13 @@ run)
     n=${#revs[@]}; order=()
     for ((i = 0; i < n; i++)); do order+=("${revs[$(((i + round - 1) % n))]}"); done
     for rev in "${order[@]}"; do
-      echo "=== round $round: $rev ($(date -u +%T))"
+      echo "=== round $round: $rev ${env_of[$rev]} ($(date -u +%T))"
       dir=gpu-results-ab-$rev-$round
       rm -rf "$dir"
-      "$packs/$rev/lem" run --fresh --set "model=\"$model\"" --set "results.dir=\"$dir\"" scripts/device/ab.lem > "$OUT/ab-$rev-$round.txt" 2>&1 \
+      lem=$packs/${build_of[$rev]}/lem
+      env ${env_of[$rev]//,/ } "$lem" run --fresh --set "model=\"$model\"" --set "results.dir=\"$dir\"" scripts/device/ab.lem > "$OUT/ab-$rev-$round.txt" 2>&1 \
         || { tail -20 "$OUT/ab-$rev-$round.txt"; exit 1; }
-      "$packs/$rev/lem" results --dir "$dir" export --format json > "$OUT/ab-$rev-$round.json"
+      "$lem" results --dir "$dir" export --format json > "$OUT/ab-$rev-$round.json"
     done
   done
   $PY scripts/device/ab_table.py "$OUT" "${revs[@]}" | tee "$OUT/ab-table.md"

@@ -67,11 +67,27 @@ internal static class Attention
     }
 
     /// <summary>
+    /// Whether the one-query decode-attention kernel serves static-shape decode steps: yes, unless the environment
+    /// variable <see cref="DecodeAttentionVariable"/> is <c>sdpa</c> (A/B benchmarks against torch's SDPA; the record's
+    /// decode-kernel fact says which ran).
+    /// </summary>
+    public static bool DecodeAttentionKernelOn => KernelOn.Value;
+
+    public const string DecodeAttentionVariable = "LEM_TORCHSHARP_DECODE_ATTENTION";
+
+    private static readonly Lazy<bool> KernelOn = new(() => Environment.GetEnvironmentVariable(DecodeAttentionVariable) switch
+    {
+        null or "" or "kernel" => true,
+        "sdpa" => false,
+        var text => throw new Lem.Engine.Inference.InferenceException($"{DecodeAttentionVariable} is \"{text}\"; it must be kernel (the default) or sdpa."),
+    });
+
+    /// <summary>
     /// A static-shape decode step (one query per row, the whole cache under an additive mask) on CUDA in bf16: one NVRTC
     /// kernel instead of SDPA (cuDNN took 9.5 µs per layer for 320 positions).
     /// </summary>
     private static bool DecodeKernelServes(Tensor q, Tensor keys, Tensor values, ForwardBatch batch, int headDim) =>
-        batch.WriteIndex is not null && batch.Mask is { } mask && FusedOps.Current is { } fused
+        DecodeAttentionKernelOn && batch.WriteIndex is not null && batch.Mask is { } mask && FusedOps.Current is { } fused
         && fused.DecodeKernelsServe(q) && fused.DecodeKernelsServe(keys) && fused.DecodeKernelsServe(values) && fused.DecodeKernelsServe(mask)
         && mask.numel() == keys.shape[0] * keys.shape[2] && keys.shape[2] <= FusedOps.DecodeAttentionMaxPositions
         && headDim % 8 == 0 && headDim <= 256;
