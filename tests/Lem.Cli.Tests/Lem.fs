@@ -141,8 +141,17 @@ module private Native =
 
 let SIGINT, SIGKILL, SIGTERM = 2, 9, 15
 
+/// Whether this process ignores SIGNAL (the SigIgn mask of /proc/self/status), as lem started from it then does:
+/// a background job of a shell without job control (`cmd &` in a script) starts with SIGINT ignored.
+let ignores (number: int) =
+    File.ReadLines "/proc/self/status"
+    |> Seq.tryFind (fun l -> l.StartsWith "SigIgn:")
+    |> Option.exists (fun l -> (Convert.ToUInt64(l.Substring(7).Trim(), 16) >>> (number - 1)) &&& 1UL = 1UL)
+
 /// Sends a signal to lem (Ctrl-C is SIGINT; a scheduler's stop is SIGTERM).
 let signal (r: Running) (number: int) =
+    if ignores number then
+        failwithf "the tests run with signal %d ignored, so lem inherits that and cannot be stopped by it: run the test command in the foreground (a background job of a script ignores SIGINT; `set -m` first, or start it from an interactive shell)" number
     if Native.kill (r.Pid, number) <> 0 then failwithf "kill(%d, %d) failed" r.Pid number
 
 /// Runs `lem ARGS` in WORKDIR (no input, 3 minute limit).
