@@ -51,11 +51,12 @@ run)
   for rev in "${revs[@]:1}"; do cp -a "$packs/${revs[0]}" "$packs/$rev"; cp -a "$packs/overlays/$rev/." "$packs/$rev/"; done
   declare -A build_of=() env_of=()
   for rev in "${revs[@]}"; do build_of[$rev]=$rev; env_of[$rev]=""; done
+  last=${revs[-1]}
   for arm in "${@:3}"; do  # LABEL:VAR=VALUE,... runs the last build with that environment
-    label=${revs[-1]}-${arm%%:*}; build_of[$label]=${revs[-1]}; env_of[$label]=${arm#*:}; revs+=("$label")
+    label=$last-${arm%%:*}; build_of[$label]=$last; env_of[$label]=${arm#*:}; revs+=("$label")
   done
   model=$LEM_CACHE_DIR/suite-models/llama-llama-3.2-1b
-  [ -f "$model/config.json" ] || "$packs/${revs[-1]}/lem" model synth --arch llama --preset llama-3.2-1b --seed 0 --out "$model" >&2
+  [ -f "$model/config.json" ] || "$packs/$last/lem" model synth --arch llama --preset llama-3.2-1b --seed 0 --out "$model" >&2
   nvidia-smi --query-gpu=name,driver_version,power.limit --format=csv,noheader
   for ((round = 1; round <= rounds; round++)); do
     n=${#revs[@]}; order=()

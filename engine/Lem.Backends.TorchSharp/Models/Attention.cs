@@ -67,9 +67,12 @@ internal static class Attention
     }
 
     /// <summary>
-    /// Whether the one-query decode-attention kernel serves static-shape decode steps: yes, unless the environment
-    /// variable <see cref="DecodeAttentionVariable"/> is <c>sdpa</c> (A/B benchmarks against torch's SDPA; the record's
-    /// decode-kernel fact says which ran).
+    /// Whether the one-query decode-attention kernel serves static-shape decode steps: no, unless the environment
+    /// variable <see cref="DecodeAttentionVariable"/> is <c>kernel</c> (A/B benchmarks; the record's decode-kernel fact
+    /// says which ran). torch's SDPA is the default because it is faster end to end: in one device call on an H100
+    /// (2026-12-07, ab-commits.sh, Llama-3.2-1B shape, 128 + 128 tokens, graphs) the kernel's steps took 1.598 / 1.830 /
+    /// 1.991 ms at batch 1 / 8 / 32 against SDPA's 1.335 / 1.512 / 1.685 ms, with the same GEMV
+    /// (docs/benchmarks/2026-12-07-h100-ab.md).
     /// </summary>
     public static bool DecodeAttentionKernelOn => KernelOn.Value;
 
@@ -77,14 +80,14 @@ internal static class Attention
 
     private static readonly Lazy<bool> KernelOn = new(() => Environment.GetEnvironmentVariable(DecodeAttentionVariable) switch
     {
-        null or "" or "kernel" => true,
-        "sdpa" => false,
-        var text => throw new Lem.Engine.Inference.InferenceException($"{DecodeAttentionVariable} is \"{text}\"; it must be kernel (the default) or sdpa."),
+        null or "" or "sdpa" => false,
+        "kernel" => true,
+        var text => throw new Lem.Engine.Inference.InferenceException($"{DecodeAttentionVariable} is \"{text}\"; it must be sdpa (the default) or kernel."),
     });
 
     /// <summary>
     /// A static-shape decode step (one query per row, the whole cache under an additive mask) on CUDA in bf16: one NVRTC
-    /// kernel instead of SDPA (cuDNN took 9.5 µs per layer for 320 positions).
+    /// kernel instead of SDPA, where <see cref="DecodeAttentionKernelOn"/> asks for it.
     /// </summary>
     private static bool DecodeKernelServes(Tensor q, Tensor keys, Tensor values, ForwardBatch batch, int headDim) =>
         DecodeAttentionKernelOn && batch.WriteIndex is not null && batch.Mask is { } mask && FusedOps.Current is { } fused
