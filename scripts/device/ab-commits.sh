@@ -11,7 +11,7 @@
 #          unpacks the builds, writes the Llama-3.2-1B-shaped synthetic model once, then runs scripts/device/ab.lem with
 #          each build in turn, ROUNDS times, rotating the order each round, and prints the per-build medians
 #          (ab_table.py). Each LABEL:VAR=VALUE adds an arm: the last build run with those environment variables (for
-#          example cublas:LEM_TORCHSHARP_GEMV_MAX_ROWS=0 or sdpa:LEM_TORCHSHARP_DECODE_ATTENTION=sdpa).
+#          example cublas:LEM_TORCHSHARP_GEMV_MAX_ROWS=0 or kernel:LEM_TORCHSHARP_DECODE_ATTENTION=kernel).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 case "${1:-}" in
