@@ -4,8 +4,8 @@
 #
 #   here:  scripts/device/ab-commits.sh pack REV [REV ...]
 #          publishes each revision (a git worktree each) as a self-contained, not single-file, CUDA build and writes
-#          .ab/base.tar.zst (the first revision) and .ab/overlays.tar.zst (each later revision's files that differ from
-#          the first): two 48 MB single-file packs do not fit the device tool's 64 MiB carry, but the runtime they share
+#          .ab/base.tar.xz (the first revision) and .ab/overlays.tar.xz (each later revision's files that differ from
+#          the first; xz because the GPU machine has no zstd): two 48 MB single-file packs do not fit the device tool's 64 MiB carry, but the runtime they share
 #          is stored once. .ab must be ignored (.git/info/exclude).
 #   there: scripts/device/ab-commits.sh run [ROUNDS] [LABEL:VAR=VALUE[,VAR=VALUE...] ...]   (carry .ab; default 2 rounds)
 #          unpacks the builds, writes the Llama-3.2-1B-shaped synthetic model once, then runs scripts/device/ab.lem with
@@ -32,9 +32,9 @@ pack)
     done
     mkdir -p "$work/overlays/$sha"
   done
-  mkdir -p .ab; rm -f .ab/*.tar.zst
-  tar -cf - -C "$work/packs" order "$base" | zstd -19 -T0 -q -o .ab/base.tar.zst
-  [ -d "$work/overlays" ] && tar -cf - -C "$work" overlays | zstd -19 -T0 -q -o .ab/overlays.tar.zst
+  mkdir -p .ab; rm -f .ab/*.tar.*
+  tar -cf - -C "$work/packs" order "$base" | xz -9 -T0 > .ab/base.tar.xz
+  [ -d "$work/overlays" ] && tar -cf - -C "$work" overlays | xz -9 -T0 > .ab/overlays.tar.xz
   rm -rf "$work"; git worktree prune
   ls -l .ab
   ;;
@@ -45,8 +45,8 @@ run)
   export LD_LIBRARY_PATH="$($PY -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))'):${LD_LIBRARY_PATH:-}"
   export LEM_CACHE_DIR=${LEM_CACHE_DIR:-/tmp/lem-cache}
   packs=/tmp/lem-ab; rm -rf "$packs"; mkdir -p "$packs"
-  zstd -dc .ab/base.tar.zst | tar -xf - -C "$packs"
-  [ -f .ab/overlays.tar.zst ] && zstd -dc .ab/overlays.tar.zst | tar -xf - -C "$packs"
+  tar -xJf .ab/base.tar.xz -C "$packs"
+  [ -f .ab/overlays.tar.xz ] && tar -xJf .ab/overlays.tar.xz -C "$packs"
   mapfile -t revs < "$packs/order"
   for rev in "${revs[@]:1}"; do cp -a "$packs/${revs[0]}" "$packs/$rev"; cp -a "$packs/overlays/$rev/." "$packs/$rev/"; done
   declare -A build_of=() env_of=()
