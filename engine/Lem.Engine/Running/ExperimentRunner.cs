@@ -252,9 +252,9 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         var copied = new List<string>();
         void Copy(string log, string prefix)
         {
-            var folder = Directory.CreateDirectory(Path.Combine(runFolder, RunFiles.Logs)).FullName;
             var name = prefix + Path.GetFileName(log);
             if (copied.Contains(RunFiles.Logs + "/" + name) || !File.Exists(log)) return;
+            var folder = Directory.CreateDirectory(Path.Combine(runFolder, RunFiles.Logs)).FullName;
             File.Copy(log, Path.Combine(folder, name), overwrite: true);
             copied.Add(RunFiles.Logs + "/" + name);
         }
