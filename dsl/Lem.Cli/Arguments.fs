@@ -39,9 +39,11 @@ type StatusArgs =
     | [<CustomCommandLine("--set")>] Override of assignment: string
     | Results of folder: string
     | Max_Runs of runs: int
+    | Json
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Json -> "write the states as one JSON object on stdout (statements, their runs with key, state, run id, SLURM task and detail; notes) instead of the table."
             | Script _ -> "the .lem script whose planned runs to show (give the --set and --results that lem run was given)."
             | Override _ -> "override a parameter, PATH=VALUE, as given to lem run (it changes which runs are complete); repeatable."
             | Results _ -> "results folder, as given to lem run (default: each experiment's results.dir)."

@@ -99,6 +99,20 @@ let private fakeTests =
             Expect.stringContains (statusLine status "a#cycle2") "running" status.Stdout
             Expect.stringContains (statusLine status "a#cycle2") "task 4242_2 on node7" status.Stdout
             Expect.stringContains (statusLine status "b#cycle2") "task 4250_0 (PENDING: Priority)" status.Stdout
+            // the same states as one JSON object, for scripts that wait on a campaign
+            let asJson = runEnv dir env [ "status"; "camp.lem"; "--json" ]
+            expectOk asJson
+            let statement = JsonDocument.Parse(asJson.Stdout).RootElement.GetProperty("statements").EnumerateArray() |> Seq.exactlyOne
+            Expect.equal (statement.GetProperty("run").GetString()) "c" asJson.Stdout
+            let counts = statement.GetProperty("counts")
+            Expect.equal [ for p in counts.EnumerateObject() -> p.Name, p.Value.GetInt32() ] [ "done", 1; "running", 1; "queued", 2 ] asJson.Stdout
+            let runs = [ for r in statement.GetProperty("runs").EnumerateArray() -> r.GetProperty("key").GetString(), r ]
+            let field (key: string) (name: string) = text (runs |> List.find (fun (k, _) -> k = key) |> snd) name
+            Expect.equal (field "a#cycle1" "state") "done" asJson.Stdout
+            Expect.isNotNull (field "a#cycle1" "run_id") "the complete run's id"
+            Expect.equal (field "b#cycle1" "state", field "b#cycle1" "slurm_task") ("queued", "4242_1") asJson.Stdout
+            Expect.equal (field "b#cycle2" "slurm_task", field "b#cycle2" "run_id") ("4250_0", null) asJson.Stdout
+            Expect.equal (field "a#cycle2" "detail") "task 4242_2 on node7" asJson.Stdout
             // everything complete, queued or running: nothing is submitted
             let nothing = runEnv dir env [ "run"; "camp.lem"; "--on"; "slurm" ]
             expectOk nothing
@@ -162,6 +176,11 @@ let private fakeTests =
             Expect.stringStarts ((statusLine status "b#cycle1").Trim()) "done" status.Stdout
             Expect.stringStarts ((statusLine status "a#cycle2").Trim()) "not submitted" status.Stdout
             Expect.stringContains status.Stderr "note: squeue is not on PATH: the states come from the manifest and the run folders only" status.All
+            let asJson = runEnv dir [ "PATH", empty ] [ "status"; "camp.lem"; "--json" ]
+            expectOk asJson
+            let notes = JsonDocument.Parse(asJson.Stdout).RootElement.GetProperty("notes")
+            Expect.equal [ for n in notes.EnumerateArray() -> n.GetString() ] [ "squeue is not on PATH: the states come from the manifest and the run folders only" ] asJson.All
+            Expect.equal asJson.Stderr "" "with --json the notes are in the object only"
     ]
 
 /// The readers of squeue's and sacct's outputs and the states they lead to, on their real formats.

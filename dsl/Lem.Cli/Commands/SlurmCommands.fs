@@ -186,26 +186,66 @@ let submitCommand (args: ParseResults<RunArgs>) =
 // ---------------------------------------------------------------------------------------------------------------
 // lem status FILE
 
-/// Prints one statement's runs; the notes on what SLURM could not be asked, where they matter.
-let private printStatement (options: ScriptHost.HostOptions) (st: StatementRuns) : string list =
+/// One statement's runs: their facts and rows, and the notes on what SLURM could not be asked, where they matter.
+let private statementStates (options: ScriptHost.HostOptions) (st: StatementRuns) =
     let view, facts = survey options st
     let rows = facts |> List.map (RunStates.row view (Submissions.taskOutput st.ResultsRoot st.Name))
-    let counts =
-        RunStates.all
-        |> List.choose (fun state ->
-            match rows |> List.filter (fun r -> r.State = state) |> List.length with
-            | 0 -> None
-            | n -> Some(sprintf "%d %s" n (RunStates.word state)))
-        |> String.concat ", "
+    // sacct would only tell how ended tasks ended
+    let unclear = rows |> List.exists (fun r -> r.State = RunStates.Failed || r.State = RunStates.Submitted)
+    List.zip facts rows, List.choose id [ view.SqueueNote; (if unclear then view.SacctNote else None) ]
+
+/// "N done, M queued, ..." over the states that occur, in lem status's order.
+let private countsOf (rows: RunStates.RunRow list) =
+    RunStates.all |> List.choose (fun state ->
+        match rows |> List.filter (fun r -> r.State = state) |> List.length with
+        | 0 -> None
+        | n -> Some(state, n))
+
+let private printStatement (st: StatementRuns) (runs: (RunStates.RunFacts * RunStates.RunRow) list) =
+    let rows = runs |> List.map snd
+    let counts = countsOf rows |> List.map (fun (state, n) -> sprintf "%d %s" n (RunStates.word state)) |> String.concat ", "
     printfn "run %s (%s): %d planned run(s): %s" st.Request.Target st.ResultsRoot rows.Length counts
     let width = rows |> List.map (fun r -> r.Key.Length) |> List.max
     for r in rows do
         printfn "  %-13s  %-*s  %s" (RunStates.word r.State) width r.Key r.Detail
-    // sacct would only tell how ended tasks ended
-    let unclear = rows |> List.exists (fun r -> r.State = RunStates.Failed || r.State = RunStates.Submitted)
-    List.choose id [ view.SqueueNote; (if unclear then view.SacctNote else None) ]
 
-/// `lem status [--set ...] [--results DIR] FILE`.
+/// lem status --json: one object, for scripts that wait on a campaign.
+let private writeJson (statements: (StatementRuns * (RunStates.RunFacts * RunStates.RunRow) list) list) (notes: string list) =
+    use stdout = Console.OpenStandardOutput()
+    use json = new System.Text.Json.Utf8JsonWriter(stdout, System.Text.Json.JsonWriterOptions(Indented = true))
+    let textOrNull (name: string) (value: string option) =
+        match value with
+        | Some v -> json.WriteString(name, v)
+        | None -> json.WriteNull name
+    json.WriteStartObject()
+    json.WriteStartArray "statements"
+    for st, runs in statements do
+        json.WriteStartObject()
+        json.WriteString("run", st.Request.Target)
+        json.WriteString("results_dir", st.ResultsRoot)
+        json.WriteStartObject "counts"
+        for state, n in countsOf (runs |> List.map snd) do json.WriteNumber(RunStates.word state, n)
+        json.WriteEndObject()
+        json.WriteStartArray "runs"
+        for facts, row in runs do
+            json.WriteStartObject()
+            json.WriteString("key", row.Key)
+            json.WriteString("state", RunStates.word row.State)
+            textOrNull "run_id" facts.CompleteRunId
+            textOrNull "slurm_task" (facts.LastTask |> Option.map (fun (job, index) -> sprintf "%s_%d" job index))
+            json.WriteString("detail", row.Detail)
+            json.WriteEndObject()
+        json.WriteEndArray()
+        json.WriteEndObject()
+    json.WriteEndArray()
+    json.WriteStartArray "notes"
+    for n in notes do json.WriteStringValue n
+    json.WriteEndArray()
+    json.WriteEndObject()
+    json.Flush()
+    stdout.Write("\n"B, 0, 1)
+
+/// `lem status [--set ...] [--results DIR] [--json] FILE`.
 let statusCommand (args: ParseResults<StatusArgs>) =
     let path = args.GetResult StatusArgs.Script
     let settings =
@@ -217,11 +257,16 @@ let statusCommand (args: ParseResults<StatusArgs>) =
         match statements options program with
         | [] -> fail (sprintf "%s plans no run (no run statement). Remedy: add `run NAME` for an experiment, sweep or campaign it defines." path)
         | all ->
-            let notes = all |> List.collect (printStatement options) |> List.distinct
+            let states = all |> List.map (fun st -> st, statementStates options st)
+            let notes = states |> List.collect (fun (_, (_, notes)) -> notes) |> List.distinct
             // nothing submitted was asked about; still say when SLURM is out of reach
             let notes =
                 if notes.IsEmpty && (SlurmPrograms.find "squeue").IsNone then
                     [ "squeue is not on PATH: the states come from the manifest and the run folders only" ]
                 else notes
-            for n in notes do eprintfn "note: %s" n
+            if args.Contains StatusArgs.Json then
+                writeJson (states |> List.map (fun (st, (runs, _)) -> st, runs)) notes
+            else
+                for st, (runs, _) in states do printStatement st runs
+                for n in notes do eprintfn "note: %s" n
             0
