@@ -12,23 +12,14 @@ namespace Lem.Backends.Server.Launching;
 /// </summary>
 internal static partial class ProcessGroup
 {
-    public const int SigTerm = Signals.SigTerm;
-    public const int SigKill = Signals.SigKill;
-
     [LibraryImport("libc", EntryPoint = "getpgid", SetLastError = true)]
     private static partial int GetPgid(int pid);
-
-    /// <summary>Sends <paramref name="signal"/> to the process group led by <paramref name="leaderPid"/>; false where none is left.</summary>
-    public static bool Signal(int leaderPid, int signal) => Signals.SendToGroup(leaderPid, signal);
-
-    /// <summary>Sends <paramref name="signal"/> to one process.</summary>
-    public static bool SignalProcess(int pid, int signal) => Signals.Send(pid, signal);
 
     /// <summary>Whether the process leads its own process group (true after setsid).</summary>
     public static bool LeadsGroup(int pid) => (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) && GetPgid(pid) == pid;
 
     /// <summary>Whether any process of the group is still alive (kill with signal 0 checks without signalling).</summary>
-    public static bool Alive(int leaderPid) => Signal(leaderPid, 0);
+    public static bool Alive(int leaderPid) => Signals.SendToGroup(leaderPid, 0);
 
     /// <summary>setsid(1) on PATH, or null.</summary>
     public static string? FindSetsid() => ExecutableSearch.Find("setsid", Environment.GetEnvironmentVariable("PATH"));

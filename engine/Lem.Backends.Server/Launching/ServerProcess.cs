@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Lem.Engine.Inference;
+using Lem.Engine.Running.Commands;
 
 namespace Lem.Backends.Server.Launching;
 
@@ -98,7 +99,7 @@ public sealed class ServerProcess : IDisposable
         // workers that outlived the leader (or ignored SIGTERM) go with the group
         if (OwnGroup && ProcessGroup.Alive(Pid))
         {
-            if (!WaitGroupGone(_stopGrace)) ProcessGroup.Signal(Pid, ProcessGroup.SigKill);
+            if (!WaitGroupGone(_stopGrace)) Signals.SendToGroup(Pid, Signals.SigKill);
         }
         _process.WaitForExit(TimeSpan.FromSeconds(5)); // drains the output readers
         Log.Note(_process.HasExited ? $"exited with code {_process.ExitCode}" : "did not exit");
@@ -117,13 +118,13 @@ public sealed class ServerProcess : IDisposable
 
     private void Terminate()
     {
-        if (OwnGroup) ProcessGroup.Signal(Pid, ProcessGroup.SigTerm);
-        else ProcessGroup.SignalProcess(Pid, ProcessGroup.SigTerm);
+        if (OwnGroup) Signals.SendToGroup(Pid, Signals.SigTerm);
+        else Signals.Send(Pid, Signals.SigTerm);
     }
 
     private void KillAll()
     {
-        if (OwnGroup) ProcessGroup.Signal(Pid, ProcessGroup.SigKill);
+        if (OwnGroup) Signals.SendToGroup(Pid, Signals.SigKill);
         else _process.Kill(entireProcessTree: true);
     }
 
