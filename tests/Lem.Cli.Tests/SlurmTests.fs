@@ -181,6 +181,10 @@ let private fakeTests =
             let notes = JsonDocument.Parse(asJson.Stdout).RootElement.GetProperty("notes")
             Expect.equal [ for n in notes.EnumerateArray() -> n.GetString() ] [ "squeue is not on PATH: the states come from the manifest and the run folders only" ] asJson.All
             Expect.equal asJson.Stderr "" "with --json the notes are in the object only"
+            let statement = JsonDocument.Parse(asJson.Stdout).RootElement.GetProperty("statements").EnumerateArray() |> Seq.exactlyOne
+            Expect.equal [ for p in statement.GetProperty("counts").EnumerateObject() -> p.Name, p.Value.GetInt32() ] [ "done", 1; "not_submitted", 3 ] asJson.Stdout
+            let states = [ for r in statement.GetProperty("runs").EnumerateArray() -> r.GetProperty("state").GetString() ]
+            Expect.contains states "not_submitted" "JSON state names have no spaces"
     ]
 
 /// The readers of squeue's and sacct's outputs and the states they lead to, on their real formats.

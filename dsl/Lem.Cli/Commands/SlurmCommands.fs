@@ -224,13 +224,13 @@ let private writeJson (statements: (StatementRuns * (RunStates.RunFacts * RunSta
         json.WriteString("run", st.Request.Target)
         json.WriteString("results_dir", st.ResultsRoot)
         json.WriteStartObject "counts"
-        for state, n in countsOf (runs |> List.map snd) do json.WriteNumber(RunStates.word state, n)
+        for state, n in countsOf (runs |> List.map snd) do json.WriteNumber(RunStates.jsonName state, n)
         json.WriteEndObject()
         json.WriteStartArray "runs"
         for facts, row in runs do
             json.WriteStartObject()
             json.WriteString("key", row.Key)
-            json.WriteString("state", RunStates.word row.State)
+            json.WriteString("state", RunStates.jsonName row.State)
             textOrNull "run_id" facts.CompleteRunId
             textOrNull "slurm_task" (facts.LastTask |> Option.map (fun (job, index) -> sprintf "%s_%d" job index))
             json.WriteString("detail", row.Detail)

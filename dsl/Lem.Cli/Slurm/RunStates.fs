@@ -26,6 +26,10 @@ let word (state: RunState) =
     | Submitted -> "submitted"
     | NotSubmitted -> "not submitted"
 
+/// The state's name in `lem status --json`: the word, spaces as underscores (`not_submitted`), so that scripts read it
+/// as a plain key.
+let jsonName (state: RunState) = (word state).Replace(' ', '_')
+
 /// What is known of one planned run.
 type RunFacts =
     { Key: string
