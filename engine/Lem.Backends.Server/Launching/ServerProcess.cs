@@ -111,9 +111,16 @@ public sealed class ServerProcess : IDisposable
     /// </summary>
     public void WaitForOutputEnd(TimeSpan timeout)
     {
-        // the parameterless WaitForExit is the overload that waits for redirected output to reach its end; a worker
-        // left holding the pipe would make it wait for ever, hence the bound
-        Task.Run(() => _process.WaitForExit()).Wait(timeout);
+        // WaitForExitAsync also waits for redirected output to reach its end; a worker left holding the pipe would make
+        // it wait for ever, hence the bound, which cancels the wait rather than leaving a thread blocked on it
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            _process.WaitForExitAsync(cancel.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private void Terminate()
