@@ -50,6 +50,25 @@ let tests =
             Expect.equal (runCount dir) 2 "lem run ran nothing"
         }
 
+        test "a cold_start = true scheduled campaign runs each run of its cycle in a fresh lem process" {
+            let dir = workDir "daemon-cold"
+            let script =
+                write dir "nightly.lem" (tinyExperiment "e" "" + "campaign nightly {\n  experiments = [e]\n  cycles = 2\n  schedule = \"0 2 * * *\"\n  cold_start = true\n}\nrun nightly\n")
+            let daemon = start dir [ "daemon"; "--once"; "--now"; script ]
+            let outcome = finish daemon (System.TimeSpan.FromMinutes 4.0)
+            expectOk outcome
+            expectNoStackTrace outcome
+            Expect.equal (outcome.Stderr.Split("cold start, in a fresh lem process").Length - 1) 1 "one child for the cycle's one run"
+            let folder = runFolders (Path.Combine(dir, "results")) |> Array.filter isDone |> Array.exactlyOne
+            use record = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "raw-worker0.json")))
+            let environment = record.RootElement.GetProperty "environment"
+            Expect.isTrue (environment.GetProperty("cold_start").GetBoolean()) "recorded as a cold start"
+            Expect.notEqual (environment.GetProperty("lem_pid").GetInt32()) daemon.Pid "measured by the child, not the daemon"
+            Expect.isTrue (record.RootElement.GetProperty("model").GetProperty("load_time_s").ValueKind = JsonValueKind.Number) "the child loaded the model"
+            let occurrences = (state dir).GetProperty("occurrences").EnumerateArray() |> List.ofSeq
+            Expect.equal [ for o in occurrences -> o.GetProperty("status").GetString(), o.GetProperty("cycle").GetInt32() ] [ "done", 1 ] "the cycle is recorded done"
+        }
+
         test "a script without a scheduled campaign is one line with the remedy" {
             let dir = workDir "daemon-none"
             let script = write dir "plain.lem" (tinyExperiment "e" "" + "run e\n")

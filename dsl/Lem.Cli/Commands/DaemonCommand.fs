@@ -1,10 +1,12 @@
 /// `lem daemon [--once] [--now] [--max-late 1h] [--results DIR] FILE`: the script's scheduled campaigns (a campaign with
 /// `schedule = "CRON"` that a `run` statement names), one cycle at each occurrence of its schedule, with lem run's
-/// manifest and resume rules; state in RESULTS/schedules/ so that a restarted daemon goes on where it stopped.
+/// manifest and resume rules (a `cold_start = true` campaign's runs each in a fresh lem process, as lem run starts them);
+/// state in RESULTS/schedules/ so that a restarted daemon goes on where it stopped.
 module Lem.Cli.Commands.DaemonCommand
 
 open System
 open System.IO
+open System.Collections.Generic
 open Argu
 open Lem.Cli
 open Lem.Cli.Arguments
@@ -28,11 +30,21 @@ let private scheduled (options: ScriptHost.HostOptions) (runner: ExperimentRunne
         let manifest = RunManifest.Open manifestFolder
         ofCycle cycle |> Array.forall (fun r -> CampaignRunner.IsComplete(r, manifest))
     let runCycle cycle =
-        ScriptHost.prepareShared (List.ofArray (ofCycle cycle))
-        let outcome = (ScriptHost.campaignRunner runner).Run(ofCycle cycle, CampaignOptions(request.Gap, TimeSpan.Zero), RunManifest.Open manifestFolder)
-        ScriptHost.printFailures outcome.Failed
+        let cycleRuns = ofCycle cycle
+        ScriptHost.prepareShared (List.ofArray cycleRuns)
+        let campaignOptions = CampaignOptions(request.Gap, TimeSpan.Zero)
+        let manifest = RunManifest.Open manifestFolder
+        let failed =
+            if request.ColdStart then
+                // cold_start = true: each run of the cycle in a fresh lem process, as lem run starts them
+                let flagsOf key : OneRunCommand.Flags =
+                    { Script = Path.GetFullPath options.ScriptPath; Key = key; Overrides = []
+                      Results = options.ResultsOverride |> Option.map Path.GetFullPath; MaxRuns = None; Fresh = false; ColdStart = true }
+                ResizeArray (ColdStart.run (List.ofArray cycleRuns) campaignOptions manifest flagsOf ignore).Failed :> IReadOnlyList<_>
+            else (ScriptHost.campaignRunner runner).Run(cycleRuns, campaignOptions, manifest).Failed
+        ScriptHost.printFailures failed
         // the cycle's other runs have run; the cycle counts as failed (recorded), and its failed runs run again next time
-        if outcome.Failed.Count > 0 then raise (RunnerException(ScriptHost.failedMessage outcome.Failed (ofCycle cycle).Length))
+        if failed.Count > 0 then raise (RunnerException(ScriptHost.failedMessage failed cycleRuns.Length))
     ScheduledCampaign(request.Target, CronSchedule.Parse request.Schedule.Value, runs |> List.map (fun r -> r.Cycle) |> List.max, statePath,
         Func<_, _>(complete), Action<_>(runCycle))
 
