@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 namespace Lem.Backends.Server.TestServer;
 
 /// <summary>The events of one streamed answer, framed as vLLM or llama-server frame them (see Fixtures/llama-server for the recorded originals).</summary>
-public sealed class Frames(Framing framing, bool chat, string model, int promptTokens)
+/// <param name="cachedTokens">Prompt tokens served from the prompt cache (llama-server framing only).</param>
+public sealed class Frames(Framing framing, bool chat, string model, int promptTokens, int cachedTokens = 0)
 {
     private const long Created = 1796189059;
     private readonly string _id = (chat ? "chatcmpl-" : "cmpl-") + Guid.NewGuid().ToString("N")[..16];
@@ -21,7 +22,7 @@ public sealed class Frames(Framing framing, bool chat, string model, int promptT
     }
 
     private JsonObject Usage(int completion) => framing == Framing.LlamaServer
-        ? new() { ["completion_tokens"] = completion, ["prompt_tokens"] = promptTokens, ["total_tokens"] = completion + promptTokens, ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = 0 } }
+        ? new() { ["completion_tokens"] = completion, ["prompt_tokens"] = promptTokens, ["total_tokens"] = completion + promptTokens, ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = cachedTokens } }
         : new() { ["prompt_tokens"] = promptTokens, ["total_tokens"] = completion + promptTokens, ["completion_tokens"] = completion };
 
     private JsonObject Choice(string? text, string? finish, bool role = false)
@@ -60,8 +61,8 @@ public sealed class Frames(Framing framing, bool chat, string model, int promptT
     {
         var timings = new JsonObject
         {
-            ["cache_n"] = 0,
-            ["prompt_n"] = promptTokens,
+            ["cache_n"] = cachedTokens,
+            ["prompt_n"] = promptTokens - cachedTokens,
             ["prompt_ms"] = promptMs,
             ["prompt_per_token_ms"] = promptTokens > 0 ? promptMs / promptTokens : 0,
             ["prompt_per_second"] = promptMs > 0 ? promptTokens / promptMs * 1e3 : 0,

@@ -21,6 +21,7 @@ public sealed class OpenAiTestServer : IAsyncDisposable
     private readonly TestServerOptions _options;
     private readonly WebApplication _app;
     private readonly Task<ITokenGenerator> _generator;
+    private readonly PromptCache _promptCache = new();
     private int _requestNumber, _running, _waiting;
     private long _promptTokens, _generatedTokens;
 
@@ -168,7 +169,8 @@ public sealed class OpenAiTestServer : IAsyncDisposable
         var includeUsage = (bool?)body["stream_options"]?["include_usage"] ?? false;
         var continuousUsage = _options.Framing == Framing.Vllm && ((bool?)body["stream_options"]?["continuous_usage_stats"] ?? false);
         var model = (string?)body["model"] ?? _options.ServedModel;
-        var frame = new Frames(_options.Framing, chat, model, prompt.Length);
+        var cached = _options.Framing == Framing.LlamaServer ? _promptCache.Serve(prompt, (bool?)body["cache_prompt"] ?? true) : 0;
+        var frame = new Frames(_options.Framing, chat, model, prompt.Length, cached);
 
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";

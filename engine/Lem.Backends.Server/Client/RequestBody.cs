@@ -12,7 +12,8 @@ namespace Lem.Backends.Server.Client;
 public static class RequestBody
 {
     /// <param name="prompt">Token ids or text, as the engine takes it (see <see cref="ServerRequestModel"/>).</param>
-    public static JsonObject Build(ServerEngine engine, string model, ServerApi api, PromptPayload prompt, GenerationSettings settings)
+    /// <param name="engineFields">The engine's request-field parameters (<see cref="EngineFields"/>), copied into the body.</param>
+    public static JsonObject Build(ServerEngine engine, string model, ServerApi api, PromptPayload prompt, GenerationSettings settings, JsonObject? engineFields = null)
     {
         var body = new JsonObject { ["model"] = model };
         if (api == ServerApi.Chat)
@@ -38,7 +39,32 @@ public static class RequestBody
         var pinned = PinnedFields(engine, settings);
         if (pinned.MinTokens) body["min_tokens"] = settings.MinNewTokens;
         if (pinned.IgnoreEos) body["ignore_eos"] = true;
+        foreach (var (field, value) in engineFields ?? []) body[field] = value?.DeepClone();
         return body;
+    }
+
+    /// <summary>
+    /// The fields every request carries for the engine's <see cref="FlagStyle.RequestField"/> parameters (llama-server's
+    /// <c>cache_prompt</c>): the value in <paramref name="options"/> (the resolved backend options, defaults included),
+    /// else the parameter's default.
+    /// </summary>
+    public static JsonObject EngineFields(ServerEngine engine, IReadOnlyDictionary<string, object>? options)
+    {
+        var fields = new JsonObject();
+        foreach (var flag in engine.Flags.Where(f => f.Style == FlagStyle.RequestField))
+        {
+            var value = options is not null && options.TryGetValue(flag.Name, out var set) ? set : flag.Parameter.Default?.ToOption();
+            JsonNode? node = value switch
+            {
+                bool b => JsonValue.Create(b),
+                long l => JsonValue.Create(l),
+                double d => JsonValue.Create(d),
+                string s => JsonValue.Create(s),
+                _ => null,
+            };
+            if (node is not null) fields[flag.Flag] = node;
+        }
+        return fields;
     }
 
     /// <summary>Which pinning fields a request with these settings carries.</summary>

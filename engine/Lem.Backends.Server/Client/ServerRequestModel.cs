@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Lem.Backends.Server.Engines;
 using Lem.Backends.Server.Launching;
 using Lem.Backends.Server.Metrics;
@@ -23,13 +24,18 @@ public sealed class ServerRequestModel : IRequestModel
     private readonly IReadOnlyDictionary<string, object> _loadFacts;
     private readonly ConcurrentDictionary<string, byte> _warnings = new();
     private readonly MetricsOptions _metrics;
-    private long _failed, _minTokensUnmet, _noUsage, _requests, _resent;
+    private readonly JsonObject _engineFields;
+    /// <summary>How many times a request is sent again after a connection closed unanswered (ResponseEnded) before it fails.</summary>
+    public const int MaxResends = 3;
+
+    private long _failed, _minTokensUnmet, _noUsage, _requests, _resent, _promptCachedRequests, _promptTokensCached, _promptTokensReported;
     private int _minTokensWanted;
 
     internal ServerRequestModel(ServerEngine engine, ServerConnection connection, ServerProcess? process, string servedModel, ServerApi api,
         TimeSpan requestTimeout, ModelInfo info, ITextTokenizer tokenizer, IReadOnlyDictionary<string, object> loadFacts,
-        IEnumerable<string> loadWarnings, MetricsOptions metrics)
+        IEnumerable<string> loadWarnings, MetricsOptions metrics, JsonObject? engineFields = null)
     {
+        _engineFields = engineFields ?? [];
         _engine = engine;
         _connection = connection;
         _process = process;
@@ -78,6 +84,9 @@ public sealed class ServerRequestModel : IRequestModel
                 [Fact("requests_min_tokens_unmet")] = (double)Interlocked.Read(ref _minTokensUnmet),
                 [Fact("requests_without_usage")] = (double)Interlocked.Read(ref _noUsage),
                 [Fact("requests_resent")] = (double)Interlocked.Read(ref _resent),
+                [Fact("requests_prompt_cached")] = (double)Interlocked.Read(ref _promptCachedRequests),
+                [Fact("prompt_tokens_cached")] = (double)Interlocked.Read(ref _promptTokensCached),
+                [Fact("prompt_tokens_reported")] = (double)Interlocked.Read(ref _promptTokensReported),
             };
             return facts;
         }
@@ -85,7 +94,28 @@ public sealed class ServerRequestModel : IRequestModel
 
     /// <summary>The request counts since load (warm-up included).</summary>
     public IReadOnlyCollection<string> CounterFacts =>
-        [Fact("requests"), Fact("requests_failed"), Fact("requests_min_tokens_unmet"), Fact("requests_without_usage"), Fact("requests_resent")];
+        [Fact("requests"), Fact("requests_failed"), Fact("requests_min_tokens_unmet"), Fact("requests_without_usage"), Fact("requests_resent"),
+         Fact("requests_prompt_cached"), Fact("prompt_tokens_cached"), Fact("prompt_tokens_reported")];
+
+    /// <summary>
+    /// A warning where requests of the window had prompt tokens served from the server's cache (the usage's
+    /// <c>prompt_tokens_details.cached_tokens</c>): their TTFT and prefill energy are then those of cached prompts.
+    /// </summary>
+    public IReadOnlyList<(string Code, string Message, string? Remedy)> WindowWarnings(IReadOnlyDictionary<string, object> factsBefore)
+    {
+        double InWindow(string name, long now) =>
+            now - (factsBefore.TryGetValue(Fact(name), out var before) ? Convert.ToDouble(before, System.Globalization.CultureInfo.InvariantCulture) : 0);
+        var requests = InWindow("requests_prompt_cached", Interlocked.Read(ref _promptCachedRequests));
+        if (requests <= 0) return [];
+        var cached = InWindow("prompt_tokens_cached", Interlocked.Read(ref _promptTokensCached));
+        var prompt = InWindow("prompt_tokens_reported", Interlocked.Read(ref _promptTokensReported));
+        var share = prompt > 0 ? FormattableString.Invariant($", {100 * cached / prompt:0}% of the window's prompt tokens") : "";
+        var off = _engine.PromptCacheOff is { } setting ? $"set {setting}" : "turn the server's prefix cache off";
+        return [("prompt-cache",
+            $"{requests:0} request(s) of the window had prompt tokens served from {_engine.DisplayName}'s prompt cache ({cached:0} tokens{share}; " +
+            $"{Fact("cached_prompt_tokens")} per request): their TTFT and prefill energy are those of cached prompts. The server had seen these prompts before: in the warm-up, or in an earlier run that shared the server.",
+            $"{off} to measure computed prompts, or give each run its own server (campaign cold_start = true); keep the cache on only where the workload shares prefixes on purpose.")];
+    }
 
     public IReadOnlyList<string> Warnings
     {
@@ -134,30 +164,33 @@ public sealed class ServerRequestModel : IRequestModel
         var (payload, promptError) = Prompt(request);
         if (promptError is not null) return Fail(promptError);
 
-        var body = RequestBody.Build(_engine, ServedModel, _api, payload!, settings);
+        var body = RequestBody.Build(_engine, ServedModel, _api, payload!, settings, _engineFields);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(_requestTimeout);
         var path = _api == ServerApi.Chat ? "/v1/chat/completions" : "/v1/completions";
-        var resent = false;
+        var resent = 0;
         try
         {
             HttpResponseMessage sent;
-            try
+            while (true)
             {
-                using var message = ServerConnection.Post(path, body);
-                observer.OnSent(Stopwatch.GetTimestamp());
-                sent = await _connection.SendAsync(message, timeout.Token).ConfigureAwait(false);
-            }
-            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ResponseEnded)
-            {
-                // The server closed a pooled keep-alive connection as the request went out on it: nothing was answered,
-                // so the request goes once more, on a new connection, and its send time is taken again.
-                ThrowIfServerGone(wait: true);
-                resent = true;
-                Interlocked.Increment(ref _resent);
-                using var message = ServerConnection.Post(path, body);
-                observer.OnSent(Stopwatch.GetTimestamp());
-                sent = await _connection.SendAsync(message, timeout.Token).ConfigureAwait(false);
+                try
+                {
+                    using var message = ServerConnection.Post(path, body);
+                    observer.OnSent(Stopwatch.GetTimestamp());
+                    sent = await _connection.SendAsync(message, timeout.Token).ConfigureAwait(false);
+                    break;
+                }
+                catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ResponseEnded && resent < MaxResends)
+                {
+                    // The server closed a pooled keep-alive connection as the request went out on it: nothing was
+                    // answered, so the request goes again and its send time is taken again. Seen with a real llama-server
+                    // under a closed loop at 4 in flight: 4 resends in 32 requests, one of which met a closed connection
+                    // a second time (docs/benchmarks/2026-12-07-llama-server-cpu.md), hence more than one resend.
+                    ThrowIfServerGone(wait: true);
+                    resent++;
+                    Interlocked.Increment(ref _resent);
+                }
             }
             using var response = sent;
             if (!response.IsSuccessStatusCode)
@@ -214,10 +247,10 @@ public sealed class ServerRequestModel : IRequestModel
             _warnings.TryAdd($"{_engine.DisplayName} gets standard OpenAI sampling fields only: decoder.top_k, decoder.min_p and decoder.repetition_penalty were not sent.", 0);
     }
 
-    private RequestCompletion Complete(StreamOutcome outcome, GenerationSettings settings, bool resent)
+    private RequestCompletion Complete(StreamOutcome outcome, GenerationSettings settings, int resent)
     {
         var facts = new Dictionary<string, double>(StringComparer.Ordinal) { [Fact("token_chunks")] = outcome.TokenChunks };
-        if (resent) facts[Fact("resent")] = 1;
+        if (resent > 0) facts[Fact("resent")] = resent;
         foreach (var (name, value) in outcome.Timings) facts[Fact(name)] = value;
         if (outcome.CachedPromptTokens is { } cached) facts[Fact("cached_prompt_tokens")] = cached;
 
@@ -229,6 +262,12 @@ public sealed class ServerRequestModel : IRequestModel
             return new RequestCompletion(outcome.CompletionTokens, outcome.PromptTokens, outcome.FinishReason, error, facts);
         }
         if (outcome.CompletionTokens is null) Interlocked.Increment(ref _noUsage);
+        if (outcome.PromptTokens is { } promptTokens) Interlocked.Add(ref _promptTokensReported, promptTokens);
+        if (outcome.CachedPromptTokens is > 0 and var cachedTokens)
+        {
+            Interlocked.Increment(ref _promptCachedRequests);
+            Interlocked.Add(ref _promptTokensCached, cachedTokens);
+        }
         if (settings.MinNewTokens > 0 && outcome.CompletionTokens is { } produced && produced < settings.MinNewTokens)
         {
             facts[Fact("min_tokens_unmet")] = 1;

@@ -35,6 +35,7 @@ public sealed record EngineFlag(
         FlagStyle.SwitchWhenFalse => $"`{Flag}` when false",
         FlagStyle.Environment => $"environment `{Flag}=VALUE`" + (PreloadField is null ? "" : $", and `{PreloadField}` of the load request"),
         FlagStyle.Preload => $"`{PreloadField}` of the load request (`{Flag}`)",
+        FlagStyle.RequestField => $"`{Flag}` of every request",
         FlagStyle.Derived => Flag,
         _ => Flag,
     };
@@ -68,6 +69,10 @@ public sealed record EngineFlag(
     // Table builders: one line per row in the engine files.
     public static EngineFlag Value(string name, ParameterKind kind, string flag, string help, string? unit = null, double? min = null, double? max = null, IReadOnlyList<string>? allowed = null) =>
         new(new ParameterDefinition(name, kind, null, help, unit, allowed, min, max), flag, FlagStyle.Value);
+
+    /// <summary>A field of every request; <paramref name="defaultValue"/> is what lem sends when the parameter is unset.</summary>
+    public static EngineFlag RequestField(string name, ParameterKind kind, string field, string help, ConfigValue defaultValue) =>
+        new(new ParameterDefinition(name, kind, defaultValue, help), field, FlagStyle.RequestField);
 
     public static EngineFlag Switch(string name, string flag, string help) =>
         new(new ParameterDefinition(name, ParameterKind.Boolean, null, help), flag, FlagStyle.Switch);

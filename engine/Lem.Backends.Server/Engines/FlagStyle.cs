@@ -26,4 +26,10 @@ public enum FlagStyle
     /// the window (<see cref="ServerEngine.PreloadPath"/>; Ollama's <c>options.num_gpu</c>), so it works with server.url too.
     /// </summary>
     Preload,
+
+    /// <summary>
+    /// Not on the command line: a field (<see cref="EngineFlag.Flag"/>) of every request lem sends (llama-server's
+    /// <c>cache_prompt</c>), so it works with server.url too.
+    /// </summary>
+    RequestField,
 }

@@ -27,8 +27,9 @@ public static class LlamaServer
         TimingsProperty = "timings",
         RepetitionPenaltyField = "repeat_penalty",
         Metrics = StandardMetrics.LlamaServer,
+        PromptCacheOff = "llama_server.cache_prompt = false (lem's default)",
         ModelSources = [ModelSourceKind.GgufFile, ModelSourceKind.ServerModelId],
-        Notes = "Slots (--parallel) with continuous batching. The last event of every stream carries llama.cpp's own timings (prompt and generation ms), recorded per request beside lem's. Only ignore_eos pins the output length (no min_tokens). /metrics needs --metrics, which lem adds when it starts the server. Precision is the GGUF file's. With random weights (synthetic models) some requests fail with 'does not match the expected Content-only format' (code 500, after their tokens): recent llama-server builds parse every streamed answer with a parser that refuses malformed UTF-8, which random byte-level tokens produce; lem counts them as failed and leaves them out of every figure.",
+        Notes = "Slots (--parallel) with continuous batching. The last event of every stream carries llama.cpp's own timings (prompt and generation ms), recorded per request beside lem's. Only ignore_eos pins the output length (no min_tokens). /metrics needs --metrics, which lem adds when it starts the server. Precision is the GGUF file's. With random weights (synthetic models) some requests fail with 'does not match the expected Content-only format' (code 500, after their tokens): the llama-server checked (a llama.cpp snapshot of December 2026) parses every streamed answer with a parser that refuses malformed UTF-8, which random byte-level tokens produce; lem counts them as failed and leaves them out of every figure.",
         Flags =
         [
             Value("llama_server.n_gpu_layers", ParameterKind.Integer, "--n-gpu-layers", "Layers offloaded to the GPU (0: CPU only; 999: all).", "layers", min: 0),
@@ -45,6 +46,9 @@ public static class LlamaServer
             Switch("llama_server.mlock", "--mlock", "Keep the model in RAM (no swapping)."),
             SwitchWhenFalse("llama_server.mmap", "--no-mmap", "Memory-map the model file (true by default); false reads it into memory."),
             Value("llama_server.cache_reuse", ParameterKind.Integer, "--cache-reuse", "Smallest chunk reused from the prompt cache by KV shifting (0: off).", "tokens", min: 0),
+            RequestField("llama_server.cache_prompt", ParameterKind.Boolean, "cache_prompt",
+                "Reuse the KV cache of the prompt prefix a slot already holds (llama-server's own default is true). lem sends false unless this is set: every request's prompt is then computed, so TTFT and prefill energy do not depend on the prompts the server saw before (the warm-up, an earlier run). Set true for workloads that share prefixes on purpose.",
+                new ConfigValue.Boolean(false)),
         ],
     };
 }

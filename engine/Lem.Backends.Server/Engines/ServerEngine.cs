@@ -81,6 +81,12 @@ public sealed record ServerEngine
 
     public IReadOnlyList<ServerMetric> Metrics { get; init; } = [];
 
+    /// <summary>
+    /// The setting that stops the server from serving prompt tokens out of its cache (<c>vllm.enable_prefix_caching = false</c>),
+    /// named in the warning lem gives when measured requests report cached prompt tokens; null where lem knows none.
+    /// </summary>
+    public string? PromptCacheOff { get; init; }
+
     /// <summary>Why its metrics are not scraped, where <see cref="Metrics"/> is empty.</summary>
     public string? MetricsUnavailable { get; init; }
 

@@ -28,6 +28,7 @@ public static class Sglang
         Metrics = StandardMetrics.Sglang,
         GpuCountParameters = ["sglang.tp_size", "sglang.pp_size"],
         ModelSources = [ModelSourceKind.HuggingFaceFolder, ModelSourceKind.Synthetic, ModelSourceKind.ServerModelId],
+        PromptCacheOff = "sglang.disable_radix_cache = true",
         Notes = "RadixAttention prefix cache and continuous batching. lem adds --enable-metrics when it starts the server; /tokenize and /detokenize where the version has them.",
         Flags =
         [

@@ -52,6 +52,7 @@ public static class Vllm
         GpuCountParameters = ["vllm.tensor_parallel_size", "vllm.pipeline_parallel_size"],
         ModelSources = [ModelSourceKind.HuggingFaceFolder, ModelSourceKind.Synthetic, ModelSourceKind.ServerModelId],
         Notes = "Continuous batching with paged attention. /metrics is always on; /tokenize and /detokenize give exact token ids; min_tokens and ignore_eos pin the output length; continuous_usage_stats gives the tokens in each chunk.",
+        PromptCacheOff = "vllm.enable_prefix_caching = false",
         Flags = EngineFlags,
     };
 

@@ -37,7 +37,8 @@ public static class LaunchPlanner
                 arguments.AddRange(flag.Derive!(values));
                 continue;
             }
-            if (flag.Style == FlagStyle.Preload || !values.TryGetValue(flag.Name, out var value)) continue; // preload fields go with the load request
+            // preload fields go with the load request, request fields with every request
+            if (flag.Style is FlagStyle.Preload or FlagStyle.RequestField || !values.TryGetValue(flag.Name, out var value)) continue;
             if (flag.Style == FlagStyle.Environment) env[flag.Flag] = EngineFlag.Text(value);
             else arguments.AddRange(flag.Arguments(value));
         }

@@ -180,7 +180,10 @@ public sealed class ServerBackendModule : IBackendModule
             if (preload is not null) facts[$"{Engine.Name}_preload"] = preload;
             var metrics = new MetricsOptions(request.Option(ServerParameters.Metrics, true),
                 request.Option(ServerParameters.MetricsInterval, ServerParameters.DefaultMetricsInterval));
-            var model = new ServerRequestModel(Engine, connection, process, served, api, requestTimeout, info, tokenizer, facts, LoadWarnings(info), metrics);
+            // request fields (llama-server's cache_prompt) go with every request, and the record says which were sent
+            var engineFields = RequestBody.EngineFields(Engine, request.BackendOptions);
+            if (engineFields.Count > 0) facts[$"{Engine.Name}_request_fields"] = engineFields.ToJsonString();
+            var model = new ServerRequestModel(Engine, connection, process, served, api, requestTimeout, info, tokenizer, facts, LoadWarnings(info), metrics, engineFields);
             return model;
         }
         catch

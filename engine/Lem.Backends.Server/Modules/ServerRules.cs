@@ -20,8 +20,9 @@ public static partial class ServerRules
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
                 Error(values, findings, ServerParameters.Url, DiagnosticCodes.MalformedText, $"{ServerParameters.Url} = \"{url}\" is not an http(s) URL: write it as http://host:port.");
-            // load-request fields reach a running server too; command-line flags and environment do not
-            var launchOnly = ServerParameters.LaunchOnly.Concat(engine.Flags.Where(f => f.Style != FlagStyle.Preload).Select(f => f.Name)).Where(values.IsSet);
+            // load-request and request fields reach a running server too; command-line flags and environment do not
+            var launchOnly = ServerParameters.LaunchOnly
+                .Concat(engine.Flags.Where(f => f.Style is not (FlagStyle.Preload or FlagStyle.RequestField)).Select(f => f.Name)).Where(values.IsSet);
             foreach (var name in launchOnly)
                 Error(values, findings, name, DiagnosticCodes.CrossField,
                     $"{name} is used when lem starts the server, and with {ServerParameters.Url} set lem starts nothing: remove {name}, or remove {ServerParameters.Url} to let lem start {engine.DisplayName}.");

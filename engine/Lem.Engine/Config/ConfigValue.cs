@@ -6,6 +6,20 @@ namespace Lem.Engine.Config;
 /// </summary>
 public abstract record ConfigValue
 {
+    /// <summary>The value as a backend option (<see cref="ExperimentConfig.BackendOptions"/>): bool, long, double, string,
+    /// TimeSpan or string[]; other values as their text.</summary>
+    public object ToOption() => this switch
+    {
+        Boolean b => b.Value,
+        Integer i => i.Value,
+        Decimal d => d.Value,
+        Text t => t.Value,
+        Word w => w.Value,
+        Duration d => d.Value,
+        List l => l.Items.Select(item => item is Text t ? t.Value : item.ToString()).ToArray(),
+        var other => other.ToString(),
+    };
+
     public sealed record Integer(long Value) : ConfigValue { public override string ToString() => Value.ToString(System.Globalization.CultureInfo.InvariantCulture); }
     public sealed record Decimal(double Value) : ConfigValue { public override string ToString() => Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture); }
     public sealed record Boolean(bool Value) : ConfigValue { public override string ToString() => Value ? "true" : "false"; }

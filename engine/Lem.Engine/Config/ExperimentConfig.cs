@@ -126,17 +126,7 @@ public sealed record ExperimentConfig
         foreach (var (name, value) in resolved)
         {
             if (!registry.TryGet(name, out var definition) || definition.BackendsOrAll.Count == 0 || !definition.AppliesTo(backend)) continue;
-            options[name] = value.Value switch
-            {
-                ConfigValue.Boolean b => b.Value,
-                ConfigValue.Integer i => i.Value,
-                ConfigValue.Decimal d => d.Value,
-                ConfigValue.Text t => t.Value,
-                ConfigValue.Word w => w.Value,
-                ConfigValue.Duration d => d.Value,
-                ConfigValue.List l => l.Items.Select(item => item is ConfigValue.Text t ? t.Value : item.ToString()).ToArray(),
-                var other => other.ToString(),
-            };
+            options[name] = value.Value.ToOption();
         }
         return options;
     }

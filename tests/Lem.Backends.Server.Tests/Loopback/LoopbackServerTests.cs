@@ -140,27 +140,46 @@ public sealed class LoopbackServerTests(TinyModelServers servers) : IDisposable
         Assert.True(next.Succeeded, next.Error);
     }
 
-    /// <summary>Fails the first completion request as a keep-alive connection the server closed just then fails (ResponseEnded, nothing answered).</summary>
-    private sealed class ClosedOnceHandler() : DelegatingHandler(new SocketsHttpHandler())
+    /// <summary>Fails the first <paramref name="times"/> completion requests as a keep-alive connection the server closed just then fails (ResponseEnded, nothing answered).</summary>
+    private sealed class ClosedHandler(int times) : DelegatingHandler(new SocketsHttpHandler())
     {
         private int _failed;
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/completions", StringComparison.Ordinal) && Interlocked.Exchange(ref _failed, 1) == 0
+            request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/completions", StringComparison.Ordinal) && Interlocked.Increment(ref _failed) <= times
                 ? throw new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely.")
                 : base.SendAsync(request, cancellationToken);
     }
 
-    [Fact]
-    public async Task A_request_on_a_connection_the_server_closed_unanswered_is_sent_once_more()
+    private ServerRequestModel LoadClosing(int times)
     {
         var options = new Dictionary<string, object> { ["server.url"] = servers.Vllm.BaseUrl.ToString(), ["server.ready_timeout"] = TimeSpan.FromSeconds(30) };
-        using var model = new ServerBackendModule(Vllm.Engine).Load(new ModelLoadRequest(TinyModelServers.ServedModel, "fp32", "cpu", options), new ClosedOnceHandler());
+        return new ServerBackendModule(Vllm.Engine).Load(new ModelLoadRequest(TinyModelServers.ServedModel, "fp32", "cpu", options), new ClosedHandler(times));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(ServerRequestModel.MaxResends)]
+    public async Task A_request_on_connections_the_server_closed_unanswered_is_sent_again(int closures)
+    {
+        using var model = LoadClosing(closures);
         var (completion, _) = await Send(model);
 
         Assert.True(completion.Succeeded, completion.Error);
-        Assert.Equal(1, completion.Facts!["vllm_resent"]);
-        Assert.Equal(1.0, model.Facts["vllm_requests_resent"]);
+        Assert.Equal(closures, completion.Facts!["vllm_resent"]);
+        Assert.Equal((double)closures, model.Facts["vllm_requests_resent"]);
+    }
+
+    [Fact]
+    public async Task A_request_whose_connection_closes_unanswered_more_often_than_it_may_be_resent_fails()
+    {
+        using var model = LoadClosing(ServerRequestModel.MaxResends + 1);
+        var (completion, _) = await Send(model);
+
+        Assert.False(completion.Succeeded);
+        Assert.Contains("The response ended prematurely", completion.Error);
+        Assert.Equal((double)ServerRequestModel.MaxResends, model.Facts["vllm_requests_resent"]);
+        Assert.Equal(1.0, model.Facts["vllm_requests_failed"]);
     }
 
     [Fact]

@@ -87,5 +87,51 @@ public sealed class RunnerEndToEndTests(TinyModelServers servers) : IDisposable
             record.Tokens.PromptTokens); // the server's count of the text it got
     }
 
+    /// <summary>A llama_server run against the loopback llama-server (which reuses cached prompt prefixes as llama-server does), warm-up prompts repeated in the window.</summary>
+    private RawRecord RunLlamaServer(string experiment, bool? cachePrompt)
+    {
+        var values = new Dictionary<string, ResolvedValue>
+        {
+            ["backend"] = At(new ConfigValue.Word("llama_server"), 1),
+            ["model"] = At(new ConfigValue.Text(TinyModelServers.ServedModel), 2),
+            ["server.url"] = At(new ConfigValue.Text(servers.Llama.BaseUrl.ToString()), 3),
+            ["max_new_tokens"] = At(new ConfigValue.Integer(4), 4),
+            ["min_new_tokens"] = At(new ConfigValue.Integer(4), 5),
+            ["prompts"] = At(new ConfigValue.Call("synthetic", [], [new("count", new ConfigValue.Integer(4)), new("input_tokens", new ConfigValue.Integer(12))]), 6),
+            ["warmup.count"] = At(new ConfigValue.Integer(2), 7),
+            ["results.dir"] = At(new ConfigValue.Text(_results), 8),
+        };
+        if (cachePrompt is { } cache) values["llama_server.cache_prompt"] = At(new ConfigValue.Boolean(cache), 9);
+        return RunOne(experiment, values);
+    }
+
+    [Fact]
+    public void Llama_server_requests_carry_cache_prompt_false_by_default_so_no_prompt_comes_from_the_cache()
+    {
+        var record = RunLlamaServer("uncached", cachePrompt: null);
+
+        Assert.Equal("{\"cache_prompt\":false}", record.Environment["backend"]?["llama_server_request_fields"]?.GetValue<string>());
+        Assert.Equal(0, record.Metrics["llama_server_prompt_tokens_cached_in_window"]);
+        Assert.Equal(48, record.Metrics["llama_server_prompt_tokens_reported_in_window"]);
+        Assert.DoesNotContain(record.Warnings, w => w.Code == "prompt-cache");
+    }
+
+    [Fact]
+    public void Prompts_served_from_the_server_s_cache_in_the_window_are_counted_and_warned_about()
+    {
+        // the warm-up sends the workload's first prompts, which the window then sends again
+        var record = RunLlamaServer("cached", cachePrompt: true);
+
+        Assert.Equal("{\"cache_prompt\":true}", record.Environment["backend"]?["llama_server_request_fields"]?.GetValue<string>());
+        // at least the two warm-up prompts, each all but its last token (which is always evaluated)
+        var cachedRequests = record.Metrics["llama_server_requests_prompt_cached_in_window"];
+        Assert.InRange(cachedRequests, 2, 4);
+        Assert.InRange(record.Metrics["llama_server_prompt_tokens_cached_in_window"], 2 * 11, 4 * 11);
+        Assert.Equal(cachedRequests, record.Requests!.Count(r => r.Facts?.GetValueOrDefault("llama_server_cached_prompt_tokens") > 0));
+        var warning = Assert.Single(record.Warnings, w => w.Code == "prompt-cache");
+        Assert.Contains($"{cachedRequests:0} request(s) of the window had prompt tokens served from llama.cpp llama-server's prompt cache", warning.Message);
+        Assert.Contains("set llama_server.cache_prompt = false (lem's default)", warning.Remedy);
+    }
+
     public void Dispose() => Directory.Delete(_results, recursive: true);
 }
