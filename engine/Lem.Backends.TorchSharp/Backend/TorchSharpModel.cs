@@ -84,7 +84,19 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
 
     public IReadOnlyList<string> Warnings =>
         [.. GraphsWarning is null ? [] : new[] { GraphsWarning },
-         .. Graphs?.LastCaptureFailure is { } failure ? new[] { "a CUDA graph capture failed, so that batch shape decoded eagerly: " + failure } : []];
+         .. Graphs?.LastCaptureFailure is { } failure ? new[] { "a CUDA graph capture failed, so that batch shape decoded eagerly: " + failure } : [],
+         .. QuantizedOnCpuWarning is { } quantized ? new[] { quantized } : []];
+
+    /// <summary>
+    /// Quantized weights on the CPU take the reference path (the packed kernels are CUDA-only): a figure measured there
+    /// is of dequantizing, not of a quantized kernel, and must not be read as what the scheme costs.
+    /// </summary>
+    private string? QuantizedOnCpuWarning =>
+        model.Quantization != QuantizationScheme.None && model.Device.type == DeviceType.CPU
+            ? $"quantization = {model.Quantization.Name()} on the CPU runs lem's reference path: every projection dequantizes its weight at every step " +
+              "(the W8A16/W4A16 kernels are CUDA-only), so its speed and energy are those of that path, not of a quantized kernel (it does more work than the unquantized model). " +
+              "For quantized CPU figures use backend = llamacpp with llamacpp.quantization (q8_0, q4_0...)."
+            : null;
 
     public IReadOnlyList<string> LoadNotes => model switch
     {

@@ -161,6 +161,9 @@ public sealed class BackendTests : IDisposable
         Assert.Equal(groupSize, loaded.Facts["torchsharp_quantization_group_size"]);
         Assert.True((long)loaded.Facts["torchsharp_quantized_weight_bytes"] < loaded.Info.WeightBytes);
         Assert.Equal("none", plain.Facts["torchsharp_quantization"]);
+        // on the CPU the quantized model runs the dequantizing reference path, and says so
+        Assert.Contains(((ILoadedModel)loaded).Warnings, w => w.StartsWith($"quantization = {scheme} on the CPU runs lem's reference path", StringComparison.Ordinal));
+        Assert.Empty(((ILoadedModel)plain).Warnings);
         Assert.Equal(6, loaded.Generate([[5, 6, 7]], new GenerationSettings(6, MinNewTokens: 6)).OutputTokens);
         // the core parameter wins over the option
         using var core = backend.Load(new ModelLoadRequest(_folder.FullName, "fp32", "cpu") { Quantization = scheme });
