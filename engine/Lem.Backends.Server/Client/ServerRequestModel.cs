@@ -25,9 +25,6 @@ public sealed class ServerRequestModel : IRequestModel
     private readonly ConcurrentDictionary<string, byte> _warnings = new();
     private readonly MetricsOptions _metrics;
     private readonly JsonObject _engineFields;
-    /// <summary>How many times a request is sent again after a connection closed unanswered (ResponseEnded) before it fails.</summary>
-    public const int MaxResends = 3;
-
     private long _failed, _minTokensUnmet, _noUsage, _requests, _resent, _promptCachedRequests, _promptTokensCached, _promptTokensReported;
     private int _minTokensWanted;
 
@@ -171,28 +168,15 @@ public sealed class ServerRequestModel : IRequestModel
         var resent = 0;
         try
         {
-            HttpResponseMessage sent;
-            while (true)
-            {
-                try
+            // a connection the server closed unanswered: the request goes again, its send time taken again
+            using var response = await _connection.SendAsync(() => ServerConnection.Post(path, body), timeout.Token,
+                onSend: () => observer.OnSent(Stopwatch.GetTimestamp()),
+                onResend: () =>
                 {
-                    using var message = ServerConnection.Post(path, body);
-                    observer.OnSent(Stopwatch.GetTimestamp());
-                    sent = await _connection.SendAsync(message, timeout.Token).ConfigureAwait(false);
-                    break;
-                }
-                catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ResponseEnded && resent < MaxResends)
-                {
-                    // The server closed a pooled keep-alive connection as the request went out on it: nothing was
-                    // answered, so the request goes again and its send time is taken again. Seen with a real llama-server
-                    // under a closed loop at 4 in flight: 4 resends in 32 requests, one of which met a closed connection
-                    // a second time (docs/benchmarks/2026-12-07-llama-server-cpu.md), hence more than one resend.
                     ThrowIfServerGone(wait: true);
                     resent++;
                     Interlocked.Increment(ref _resent);
-                }
-            }
-            using var response = sent;
+                }).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);

@@ -140,13 +140,13 @@ public sealed class LoopbackServerTests(TinyModelServers servers) : IDisposable
         Assert.True(next.Succeeded, next.Error);
     }
 
-    /// <summary>Fails the first <paramref name="times"/> completion requests as a keep-alive connection the server closed just then fails (ResponseEnded, nothing answered).</summary>
-    private sealed class ClosedHandler(int times) : DelegatingHandler(new SocketsHttpHandler())
+    /// <summary>Fails the first <paramref name="times"/> POSTs to a path ending in <paramref name="path"/> as a keep-alive connection the server closed just then fails (ResponseEnded, nothing answered).</summary>
+    private sealed class ClosedHandler(int times, string path = "/completions") : DelegatingHandler(new SocketsHttpHandler())
     {
         private int _failed;
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/completions", StringComparison.Ordinal) && Interlocked.Increment(ref _failed) <= times
+            request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith(path, StringComparison.Ordinal) && Interlocked.Increment(ref _failed) <= times
                 ? throw new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely.")
                 : base.SendAsync(request, cancellationToken);
     }
@@ -159,7 +159,7 @@ public sealed class LoopbackServerTests(TinyModelServers servers) : IDisposable
 
     [Theory]
     [InlineData(1)]
-    [InlineData(ServerRequestModel.MaxResends)]
+    [InlineData(ServerConnection.MaxResends)]
     public async Task A_request_on_connections_the_server_closed_unanswered_is_sent_again(int closures)
     {
         using var model = LoadClosing(closures);
@@ -171,14 +171,23 @@ public sealed class LoopbackServerTests(TinyModelServers servers) : IDisposable
     }
 
     [Fact]
+    public async Task Tokenizer_calls_on_connections_the_server_closed_unanswered_are_sent_again()
+    {
+        using var connection = new ServerConnection(servers.Llama.BaseUrl, null, new ClosedHandler(ServerConnection.MaxResends, "/tokenize"));
+        var answer = await connection.PostJsonAsync("/tokenize", new System.Text.Json.Nodes.JsonObject { ["content"] = "energy per token" }, CancellationToken.None);
+
+        Assert.Equal(servers.Generator.Encode("energy per token").Length, answer["tokens"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task A_request_whose_connection_closes_unanswered_more_often_than_it_may_be_resent_fails()
     {
-        using var model = LoadClosing(ServerRequestModel.MaxResends + 1);
+        using var model = LoadClosing(ServerConnection.MaxResends + 1);
         var (completion, _) = await Send(model);
 
         Assert.False(completion.Succeeded);
         Assert.Contains("The response ended prematurely", completion.Error);
-        Assert.Equal((double)ServerRequestModel.MaxResends, model.Facts["vllm_requests_resent"]);
+        Assert.Equal((double)ServerConnection.MaxResends, model.Facts["vllm_requests_resent"]);
         Assert.Equal(1.0, model.Facts["vllm_requests_failed"]);
     }
 
