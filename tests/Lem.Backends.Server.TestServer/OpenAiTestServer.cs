@@ -23,7 +23,7 @@ public sealed class OpenAiTestServer : IAsyncDisposable
     private readonly Task<ITokenGenerator> _generator;
     private readonly PromptCache _promptCache = new();
     private int _requestNumber, _running, _waiting;
-    private long _promptTokens, _generatedTokens;
+    private long _promptTokens, _generatedTokens, _cachedPromptTokens;
 
     private OpenAiTestServer(TestServerOptions options, WebApplication app)
     {
@@ -134,7 +134,7 @@ public sealed class OpenAiTestServer : IAsyncDisposable
             Line("vllm:num_requests_waiting", "gauge", Volatile.Read(ref _waiting), labels);
             Line("vllm:kv_cache_usage_perc", "gauge", Volatile.Read(ref _running) * 0.25, labels);
             Line("vllm:prefix_cache_queries_total", "counter", Interlocked.Read(ref _promptTokens), labels);
-            Line("vllm:prefix_cache_hits_total", "counter", Interlocked.Read(ref _promptTokens) / 2, labels);
+            Line("vllm:prefix_cache_hits_total", "counter", Interlocked.Read(ref _cachedPromptTokens), labels);
             Line("vllm:num_preemptions_total", "counter", 0, labels);
             Line("vllm:prompt_tokens_total", "counter", Interlocked.Read(ref _promptTokens), labels);
             Line("vllm:generation_tokens_total", "counter", Interlocked.Read(ref _generatedTokens), labels);
@@ -169,7 +169,10 @@ public sealed class OpenAiTestServer : IAsyncDisposable
         var includeUsage = (bool?)body["stream_options"]?["include_usage"] ?? false;
         var continuousUsage = _options.Framing == Framing.Vllm && ((bool?)body["stream_options"]?["continuous_usage_stats"] ?? false);
         var model = (string?)body["model"] ?? _options.ServedModel;
-        var cached = _options.Framing == Framing.LlamaServer ? _promptCache.Serve(prompt, (bool?)body["cache_prompt"] ?? true) : 0;
+        // llama-server: per request (cache_prompt, true unless sent false); vLLM: automatic prefix caching, on by default,
+        // reported in its /metrics (and in usage only with --enable-prompt-tokens-details, which this server leaves off)
+        var cached = _promptCache.Serve(prompt, _options.Framing == Framing.Vllm || ((bool?)body["cache_prompt"] ?? true));
+        Interlocked.Add(ref _cachedPromptTokens, cached);
         var frame = new Frames(_options.Framing, chat, model, prompt.Length, cached);
 
         context.Response.ContentType = "text/event-stream";

@@ -1,9 +1,11 @@
 namespace Lem.Backends.Server.TestServer;
 
 /// <summary>
-/// llama-server's prompt reuse, as its clients see it: a request with <c>cache_prompt</c> (true unless the request says
-/// false) has the longest prefix it shares with an earlier prompt served from the cache (all but its last token, which
-/// is always evaluated), reported as <c>usage.prompt_tokens_details.cached_tokens</c> and <c>timings.cache_n</c>.
+/// A server's prompt reuse, as its clients see it: a request that may use the cache (llama-server's <c>cache_prompt</c>,
+/// true unless the request says false; vLLM's automatic prefix caching, always here) has the longest prefix it shares
+/// with an earlier prompt served from the cache (all but its last token, which is always evaluated; vLLM reuses whole
+/// blocks of 16 tokens, which this ignores). llama-server reports it as <c>usage.prompt_tokens_details.cached_tokens</c>
+/// and <c>timings.cache_n</c>, vLLM in its <c>/metrics</c> prefix-cache counters.
 /// </summary>
 public sealed class PromptCache
 {

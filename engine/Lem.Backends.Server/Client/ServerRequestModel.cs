@@ -107,11 +107,8 @@ public sealed class ServerRequestModel : IRequestModel
         var cached = InWindow("prompt_tokens_cached", Interlocked.Read(ref _promptTokensCached));
         var prompt = InWindow("prompt_tokens_reported", Interlocked.Read(ref _promptTokensReported));
         var share = prompt > 0 ? FormattableString.Invariant($", {100 * cached / prompt:0}% of the window's prompt tokens") : "";
-        var off = _engine.PromptCacheOff is { } setting ? $"set {setting}" : "turn the server's prefix cache off";
-        return [("prompt-cache",
-            $"{requests:0} request(s) of the window had prompt tokens served from {_engine.DisplayName}'s prompt cache ({cached:0} tokens{share}; " +
-            $"{Fact("cached_prompt_tokens")} per request): their TTFT and prefill energy are those of cached prompts. The server had seen these prompts before: in the warm-up, or in an earlier run that shared the server.",
-            $"{off} to measure computed prompts, or give each run its own server (campaign cold_start = true); keep the cache on only where the workload shares prefixes on purpose.")];
+        return [PromptCacheWarning.Of(_engine,
+            $"{requests:0} request(s) of the window had prompt tokens served from {_engine.DisplayName}'s prompt cache ({cached:0} tokens{share}; {Fact("cached_prompt_tokens")} per request)")];
     }
 
     public IReadOnlyList<string> Warnings

@@ -64,11 +64,13 @@ public static class BackendsDoc
         md.AppendLine("  in an earlier run that shared the server — may serve its prefix from a cache, and then TTFT and prefill energy are those");
         md.AppendLine("  of a cached prompt. Where the server reports cached prompt tokens (`usage.prompt_tokens_details.cached_tokens`), lem");
         md.AppendLine("  records them per request (`ENGINE_cached_prompt_tokens`) and for the window (`ENGINE_prompt_tokens_cached_in_window`,");
-        md.AppendLine("  `ENGINE_requests_prompt_cached_in_window`) and warns (`prompt-cache`) with the setting that turns the cache off.");
-        md.AppendLine("  llama-server's requests carry `cache_prompt: false` unless `llama_server.cache_prompt = true`; vLLM's prefix caching");
-        md.AppendLine("  (`vllm.enable_prefix_caching`) and SGLang's radix cache (`sglang.disable_radix_cache`) are server flags, left at the");
-        md.AppendLine("  engine's default unless set. vLLM reports cached tokens in `usage` only when started with");
-        md.AppendLine("  `--enable-prompt-tokens-details` (`server.extra_args`); its `/metrics` prefix-cache hits are scraped regardless.");
+        md.AppendLine("  `ENGINE_requests_prompt_cached_in_window`); where its `/metrics` counts prefix-cache hits (vLLM) or a hit rate");
+        md.AppendLine("  (SGLang), the window's figures are `server_prefix_cache_*`. Either way lem warns (`prompt-cache`), naming the setting");
+        md.AppendLine("  that turns the cache off. llama-server's requests carry `cache_prompt: false` unless `llama_server.cache_prompt = true`;");
+        md.AppendLine("  vLLM's prefix caching (`vllm.enable_prefix_caching`, on by default in vLLM V1) and SGLang's radix cache");
+        md.AppendLine("  (`sglang.disable_radix_cache`) are server flags, left at the engine's default unless set: a sweep that sends the same");
+        md.AppendLine("  prompts to one server measures cached prompts from its second run on, and says so. vLLM puts cached tokens in");
+        md.AppendLine("  `usage` only when started with `--enable-prompt-tokens-details` (`server.extra_args`).");
         md.AppendLine("- **Server metrics.** The Prometheus `/metrics` is read at the window's edges and every `server.metrics_interval` within");
         md.AppendLine("  it: gauges become time series with their time-weighted mean (`_mean`: the trapezoid rule over the scrape times, divided");
         md.AppendLine("  by the time from the first scrape to the last) and maximum (`_max`), counters their change over the window. Where an");

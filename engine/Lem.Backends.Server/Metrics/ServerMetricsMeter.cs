@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lem.Backends.Server.Client;
 using Lem.Backends.Server.Engines;
 using Lem.Engine.Meters;
 using Lem.Engine.Meters.Gpu;
@@ -108,11 +109,25 @@ public sealed class ServerMetricsMeter : IMeter
             series.AddRange(seen.Select(s => new TimeSeriesPoint(s.TimeS, metric.Series, s.Value - first)));
         }
         if (metrics.TryGetValue(StandardMetrics.PrefixCacheHits, out var hits) && metrics.TryGetValue(StandardMetrics.PrefixCacheQueries, out var queries) && queries > 0)
+        {
             metrics[StandardMetrics.PrefixCacheHitRate] = hits / queries;
+            if (hits > 0)
+                warnings.Add(PromptCache(FormattableString.Invariant(
+                    $"{_engine.DisplayName}'s prefix cache served {hits:0} of the window's {queries:0} prompt tokens ({100 * hits / queries:0}%, from its /metrics)")));
+        }
+        else if (metrics.TryGetValue(StandardMetrics.PrefixCacheHitRate + "_max", out var rateMax) && rateMax > 0)
+            warnings.Add(PromptCache(FormattableString.Invariant(
+                $"{_engine.DisplayName}'s prefix-cache hit rate reached {100 * rateMax:0}% in the window (from its /metrics)")));
         if (failed > 0)
             warnings.Add(new MeterWarning("server-metrics-scrape-failed", $"{failed} of {failed + scrapes.Count} scrapes of /metrics failed (last: {failure}).",
                 "Check that the server serves /metrics (llama-server needs --metrics, SGLang --enable-metrics), or set server.metrics = false."));
         return MeterWindowResult.Create(Name, [], metrics, warnings, series);
+    }
+
+    private MeterWarning PromptCache(string seen)
+    {
+        var (code, message, remedy) = PromptCacheWarning.Of(_engine, seen);
+        return new MeterWarning(code, message, remedy);
     }
 
     /// <summary>∫ value dt ÷ (last − first scrape time) by the trapezoid rule; the plain mean where the scrapes span no time.</summary>

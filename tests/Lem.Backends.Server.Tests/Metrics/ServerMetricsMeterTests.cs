@@ -57,7 +57,11 @@ public class ServerMetricsMeterTests
         Assert.Equal(2.0, result.Metrics["server_preemptions"]);
         Assert.Equal([0.0, 1.0, 2.0, 2.5], result.TimeSeries.Where(p => p.Series == "server_running_requests").Select(p => p.TimeS));
         Assert.Equal([0.0, 50.0, 150.0, 200.0], result.TimeSeries.Where(p => p.Series == "server_prefix_cache_hits").Select(p => p.Value));
-        Assert.Empty(result.Warnings);
+        // prefix-cache hits in the window: the prompt-cache warning, with vLLM's setting that turns the cache off
+        var warning = Assert.Single(result.WarningDetails!);
+        Assert.Equal("prompt-cache", warning.Code);
+        Assert.StartsWith("vLLM's prefix cache served 200 of the window's 400 prompt tokens (50%, from its /metrics)", warning.Cause);
+        Assert.StartsWith("set vllm.enable_prefix_caching = false", warning.Remedy);
         Assert.Empty(result.Energy);
     }
 
@@ -79,6 +83,25 @@ public class ServerMetricsMeterTests
 
         Assert.Equal(0.625, result.Metrics["server_kv_cache_usage_ratio_max"]); // summed it would be 1.25, past a whole cache
         Assert.Equal(8.0, result.Metrics["server_running_requests_max"]);
+    }
+
+    [Fact]
+    public void No_prefix_cache_hits_in_the_window_no_prompt_cache_warning_and_sglang_s_hit_rate_gives_one()
+    {
+        var time = new FakeTimeProvider();
+        // hits before the window (an earlier run) but none in it
+        using var vllm = new ServerMetricsMeter(Vllm.Engine, new ScriptedSource(Exposition(1, 0, 0.1, 500, 900, 0), Exposition(1, 0, 0.1, 500, 1300, 0)), TimeSpan.FromSeconds(10), time);
+        vllm.BeginWindow("measure");
+        var cold = vllm.EndWindow();
+        Assert.Equal(0.0, cold.Metrics["server_prefix_cache_hit_ratio"]);
+        Assert.DoesNotContain(cold.WarningDetails!, w => w.Code == "prompt-cache");
+
+        using var sglang = new ServerMetricsMeter(Sglang.Engine, new ScriptedSource("sglang:cache_hit_rate{model_name=\"m\"} 0.0", "sglang:cache_hit_rate{model_name=\"m\"} 0.42"), TimeSpan.FromSeconds(10), time);
+        sglang.BeginWindow("measure");
+        var warm = sglang.EndWindow();
+        var warning = Assert.Single(warm.WarningDetails!, w => w.Code == "prompt-cache");
+        Assert.StartsWith("SGLang's prefix-cache hit rate reached 42% in the window (from its /metrics)", warning.Cause);
+        Assert.StartsWith("set sglang.disable_radix_cache = true", warning.Remedy);
     }
 
     [Fact]
