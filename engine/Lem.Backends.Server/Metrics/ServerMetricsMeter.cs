@@ -87,10 +87,15 @@ public sealed class ServerMetricsMeter : IMeter
         };
         var series = new List<TimeSeriesPoint>();
         var warnings = new List<MeterWarning>();
+        var hitRateInWindow = 0.0;
         foreach (var metric in _engine.Metrics)
         {
             var seen = scrapes.Where(s => s.Values.ContainsKey(metric.Series)).Select(s => (s.TimeS, Value: s.Values[metric.Series])).ToList();
             if (seen.Count == 0) continue;
+            // a hit-rate gauge holds its last batch's value, so a value left from before the window stays until a batch in it
+            // changes it: only values that differ from the one at the window's start are the window's
+            if (metric.Series == StandardMetrics.PrefixCacheHitRate)
+                hitRateInWindow = seen.Skip(1).Select(s => s.Value).Where(v => v != seen[0].Value).DefaultIfEmpty(0).Max();
             if (metric.Kind is ServerMetricKind.Gauge or ServerMetricKind.Ratio)
             {
                 metrics[metric.Series + "_mean"] = TimeWeightedMean(seen);
@@ -115,9 +120,9 @@ public sealed class ServerMetricsMeter : IMeter
                 warnings.Add(PromptCache(FormattableString.Invariant(
                     $"{_engine.DisplayName}'s prefix cache served {hits:0} of the window's {queries:0} prompt tokens ({100 * hits / queries:0}%, from its /metrics)")));
         }
-        else if (metrics.TryGetValue(StandardMetrics.PrefixCacheHitRate + "_max", out var rateMax) && rateMax > 0)
+        else if (hitRateInWindow > 0)
             warnings.Add(PromptCache(FormattableString.Invariant(
-                $"{_engine.DisplayName}'s prefix-cache hit rate reached {100 * rateMax:0}% in the window (from its /metrics)")));
+                $"{_engine.DisplayName}'s prefix-cache hit rate reached {100 * hitRateInWindow:0}% in the window (from its /metrics)")));
         if (failed > 0)
             warnings.Add(new MeterWarning("server-metrics-scrape-failed", $"{failed} of {failed + scrapes.Count} scrapes of /metrics failed (last: {failure}).",
                 "Check that the server serves /metrics (llama-server needs --metrics, SGLang --enable-metrics), or set server.metrics = false."));

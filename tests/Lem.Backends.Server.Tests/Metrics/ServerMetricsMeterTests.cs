@@ -96,6 +96,10 @@ public class ServerMetricsMeterTests
         Assert.Equal(0.0, cold.Metrics["server_prefix_cache_hit_ratio"]);
         Assert.DoesNotContain(cold.WarningDetails!, w => w.Code == "prompt-cache");
 
+        // SGLang's hit rate is its last prefill batch's: a value left from before the window is not a hit in it
+        using var before = new ServerMetricsMeter(Sglang.Engine, new ScriptedSource("sglang:cache_hit_rate{model_name=\"m\"} 0.9"), TimeSpan.FromSeconds(10), time);
+        before.BeginWindow("measure");
+        Assert.DoesNotContain(before.EndWindow().WarningDetails!, w => w.Code == "prompt-cache");
         using var sglang = new ServerMetricsMeter(Sglang.Engine, new ScriptedSource("sglang:cache_hit_rate{model_name=\"m\"} 0.0", "sglang:cache_hit_rate{model_name=\"m\"} 0.42"), TimeSpan.FromSeconds(10), time);
         sglang.BeginWindow("measure");
         var warm = sglang.EndWindow();
