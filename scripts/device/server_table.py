@@ -31,8 +31,8 @@ def raw_requests(run_id):
         requests += json.load(open(path)).get("requests") or []
     return requests
 
-print("| run | in flight | output tok/s | lem TTFT p50 ms | lem TPOT p50 ms | lem ITL mean ms | server predicted ms/token | server prompt ms | GPU J/token | failed |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| run | in flight | output tok/s | lem TTFT p50 ms | lem TPOT p50 ms | lem ITL mean ms | server predicted ms/token | server prompt ms | cached prompt tokens | GPU J/token | failed |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for r in records:
     m = r["metrics"]
     requests = raw_requests(r["run_id"])
@@ -42,7 +42,8 @@ for r in records:
     itl = mean([g for q in requests for g in (q.get("itl_ms") or [])])
     concurrency = r["config"].get("traffic.concurrency", {}).get("value")
     print(f"| {r['experiment']} | {concurrency} | {fmt(m.get('output_tokens_per_s'), 1)} | {fmt(m.get('ttft_ms_p50'))} | {fmt(m.get('tpot_ms_p50'))} "
-          f"| {fmt(itl)} | {fmt(per_token)} | {fmt(prompt_ms)} | {fmt(m.get('energy_gpu_per_output_token_j'), 4)} | {fmt(m.get('failed_requests'), 0)} |")
+          f"| {fmt(itl)} | {fmt(per_token)} | {fmt(prompt_ms)} | {fmt(m.get('llama_server_prompt_tokens_cached_in_window'), 0)} "
+          f"| {fmt(m.get('energy_gpu_per_output_token_j'), 4)} | {fmt(m.get('failed_requests'), 0)} |")
     for w in r.get("warnings", []):
-        if w.get("code", "").startswith(("workload", "backend", "window")):
+        if w.get("code", "").startswith(("workload", "backend", "window", "prompt-cache")):
             print(f"  - {r['experiment']}: {w['message']}")

@@ -30,9 +30,13 @@ public static class ServerModelInfo
     /// <summary>The vocabulary size where lem knows it, else null.</summary>
     public static int? VocabSize(ModelInfo info) => info.VocabSize > 0 ? info.VocabSize : null;
 
+    /// <summary>The description of <paramref name="model"/> where it is a GGUF file, else null.</summary>
+    public static GgufModelDescription? Gguf(string model) =>
+        File.Exists(model) && model.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase) ? GgufModelDescription.Of(GgufFile.Open(model)) : null;
+
     private static ModelInfo FromGguf(string path, string precision, string device)
     {
-        var description = GgufModelDescription.Of(GgufFile.Open(path));
+        var description = Gguf(path)!;
         return new ModelInfo(path, description.Architecture, description.ModelType, description.ParameterCount, description.TensorBytes,
             precision, device, description.ContextLength, description.VocabSize, description.EosTokenId, description.ConfigJson);
     }

@@ -37,8 +37,9 @@ public static class BackendsDoc
         md.AppendLine("  (" + string.Join(", ", ServerEngines.All.Where(e => e.NeedsGpu).Select(e => $"`{e.Name}`")) + ") `lem check` refuses it, the registry's default included: set `device = \"cuda:0\"`.");
         md.AppendLine("- **Precision.** `precision` goes to the engine's dtype flag only where it is set; unset, lem passes none and the engine");
         md.AppendLine("  chooses (its `auto`). The record's model precision is what lem knows the server runs at: the dtype it passed, else the");
-        md.AppendLine("  dtype the server's start-up log names (`dtype=torch.bfloat16`, vLLM and SGLang), else `auto` — and then MFU is not");
-        md.AppendLine("  reported, for want of a peak to divide by. The fact `ENGINE_precision` says which.");
+        md.AppendLine("  dtype the server's start-up log names (`dtype=torch.bfloat16`, vLLM and SGLang), else, for an engine with no dtype");
+        md.AppendLine("  flag serving a GGUF file, the file's float type (`general.file_type`: all F32, mostly F16 or BF16; a quantized type has");
+        md.AppendLine("  none), else `auto` — and then MFU is not reported, for want of a peak to divide by. The fact `ENGINE_precision` says which.");
         md.AppendLine("- **Ready.** lem waits (`server.ready_timeout`) until the health path answers 200 and `/v1/models` lists the model. A server");
         md.AppendLine("  that exits first fails the load with its last log lines. stdout and stderr go to a log file, named in the record.");
         md.AppendLine("- **Record.** The exact command line, the environment lem added, `server.extra_args`, the server's version (its version");

@@ -171,7 +171,7 @@ public sealed class ServerBackendModule : IBackendModule
             var preload = Engine.PreloadPath is null ? null : ModelPreload.Run(Engine, connection, served, request, readyTimeout);
             var command = plan is null ? null : (IReadOnlyList<string>)[plan.Arguments[0]];
             var (version, versionSource) = ServerVersion.Ask(Engine, connection, command);
-            var (precision, precisionSource) = ServedPrecision.Decide(Engine, request, plan, process?.Log.ReadAll());
+            var (precision, precisionSource) = ServedPrecision.Decide(Engine, request, plan, process?.Log.ReadAll(), ServerModelInfo.Gguf(request.Model));
             var info = ServerModelInfo.Build(request.Model, precision, request.Device, models);
             var (tokenizer, tokenizerSource) = Tokenizer(connection, served, info, requestTimeout);
 
@@ -183,7 +183,7 @@ public sealed class ServerBackendModule : IBackendModule
             // request fields (llama-server's cache_prompt) go with every request, and the record says which were sent
             var engineFields = RequestBody.EngineFields(Engine, request.BackendOptions);
             if (engineFields.Count > 0) facts[$"{Engine.Name}_request_fields"] = engineFields.ToJsonString();
-            var model = new ServerRequestModel(Engine, connection, process, served, api, requestTimeout, info, tokenizer, facts, LoadWarnings(info), metrics, engineFields);
+            var model = new ServerRequestModel(Engine, connection, process, served, api, requestTimeout, info, tokenizer, facts, LoadWarnings(info, launched: plan is not null), metrics, engineFields);
             return model;
         }
         catch
@@ -248,13 +248,16 @@ public sealed class ServerBackendModule : IBackendModule
         return facts;
     }
 
-    private IEnumerable<string> LoadWarnings(ModelInfo info)
+    private IEnumerable<string> LoadWarnings(ModelInfo info, bool launched)
     {
         if (info.Architecture == ServerModelInfo.Unknown)
             yield return $"{info.ModelFolder} is neither a local folder nor a GGUF file lem can read: its architecture and parameter count are unknown, so FLOPs figures are unavailable.";
         if (Engine.Metrics.Count == 0 && Engine.MetricsUnavailable is { } why)
             yield return $"no server-side metrics: {why}.";
         if (info.Precision == ServedPrecision.Auto)
-            yield return $"the precision {Engine.DisplayName} runs at is not known to lem (see {Engine.Name}_precision): MFU is not reported. Set precision to pin it.";
+            yield return $"the precision {Engine.DisplayName} runs at is not known to lem (see {Engine.Name}_precision): MFU is not reported. " + (
+                !launched ? "Set precision to state it."
+                : Engine.DtypeFlag is not null ? "Set precision to pin it."
+                : "The model file decides it, and a quantized GGUF type has no single compute precision.");
     }
 }

@@ -22,6 +22,18 @@ public sealed record GgufModelDescription(
     /// <summary>Storage bits per parameter over the whole file (norms and scales included).</summary>
     public double BitsPerWeight => ParameterCount == 0 ? 0 : 8.0 * TensorBytes / ParameterCount;
 
+    /// <summary>
+    /// The float type of a file whose matrices are all one float type, as lem names precisions (general.file_type 0 all
+    /// F32 → fp32, 1 mostly F16 → fp16, 32 mostly BF16 → bf16); null for a quantized type, which has no single one.
+    /// </summary>
+    public string? FloatPrecision => FileType switch
+    {
+        0 => "fp32",
+        1 => "fp16",
+        32 => "bf16",
+        _ => null,
+    };
+
     private static readonly Dictionary<string, (string ModelType, string Architecture)> Families = new()
     {
         ["llama"] = ("llama", "LlamaForCausalLM"),

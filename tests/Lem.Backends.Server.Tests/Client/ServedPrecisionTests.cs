@@ -39,6 +39,26 @@ public class ServedPrecisionTests
         Assert.Equal(ServedPrecision.Auto, ServedPrecision.Decide(LlamaServer.Engine, Bf16, Plan(LlamaServer.Engine, Bf16), null).Precision);
     }
 
+    private static Lem.Models.Gguf.GgufModelDescription Gguf(uint fileType) => new("llama", "LlamaForCausalLM", "llama", 1000, 2000, 128, 64, null, fileType, "{}");
+
+    [Theory]
+    [InlineData(0u, "fp32")]
+    [InlineData(1u, "fp16")]
+    [InlineData(32u, "bf16")]
+    public void An_engine_without_a_dtype_flag_runs_a_float_gguf_at_the_file_s_type(uint fileType, string expected)
+    {
+        var (precision, source) = ServedPrecision.Decide(LlamaServer.Engine, Unset, Plan(LlamaServer.Engine, Unset), null, Gguf(fileType));
+        Assert.Equal(expected, precision);
+        Assert.Contains($"general.file_type {fileType}", source);
+    }
+
+    [Fact]
+    public void A_quantized_gguf_has_no_single_precision_and_a_dtype_flag_wins_over_the_file()
+    {
+        Assert.Equal(ServedPrecision.Auto, ServedPrecision.Decide(LlamaServer.Engine, Unset, Plan(LlamaServer.Engine, Unset), null, Gguf(7)).Precision); // Q8_0
+        Assert.Equal("bf16", ServedPrecision.Decide(Vllm.Engine, Bf16, Plan(Vllm.Engine, Bf16), null, Gguf(0)).Precision);
+    }
+
     [Fact]
     public void For_a_server_at_a_url_a_set_precision_is_taken_as_stated_and_an_unset_one_is_unknown()
     {
