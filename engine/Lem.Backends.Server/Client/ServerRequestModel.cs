@@ -166,7 +166,7 @@ public sealed class ServerRequestModel : IRequestModel
         try
         {
             // a connection the server closed unanswered: the request goes again, its send time taken again
-            using var response = await _connection.SendAsync(() => ServerConnection.Post(path, body), timeout.Token,
+            using var response = await _connection.SendAsync(() => Request(path, body), timeout.Token,
                 onSend: () => observer.OnSent(Stopwatch.GetTimestamp()),
                 onResend: () =>
                 {
@@ -196,6 +196,14 @@ public sealed class ServerRequestModel : IRequestModel
             ThrowIfServerGone(wait: true);
             return Fail($"the connection to {_connection.BaseUrl} failed: {e.Message}{(e.InnerException is { } inner ? $" ({inner.Message})" : "")}");
         }
+    }
+
+    /// <summary>A streamed request; with <c>Connection: close</c> where the server drops the connection after the stream anyway.</summary>
+    private HttpRequestMessage Request(string path, JsonObject body)
+    {
+        var message = ServerConnection.Post(path, body);
+        if (_engine.ClosesConnectionAfterStream) message.Headers.ConnectionClose = true;
+        return message;
     }
 
     private (PromptPayload? Payload, string? Error) Prompt(InferenceRequest request)

@@ -60,7 +60,9 @@ public static class BackendsDoc
         md.AppendLine("  past `server.request_timeout` is a failed request: counted, excluded from goodput. A server lem started that exits ends");
         md.AppendLine("  the run as failed with its last log lines. A request that goes out on a keep-alive connection the server has just");
         md.AppendLine("  closed, unanswered (`ResponseEnded`), is sent again, up to 3 times, its send time taken again (`ENGINE_resent` per");
-        md.AppendLine("  request, `ENGINE_requests_resent_in_window`).");
+        md.AppendLine("  request, `ENGINE_requests_resent_in_window`). llama-server closes a connection after each streamed response although");
+        md.AppendLine("  it answers keep-alive, so lem sends its streamed requests with `Connection: close`: reusing those connections had");
+        md.AppendLine("  added about 30 ms to every request of a closed loop (docs/benchmarks/2026-12-07-llama-server-cpu.md).");
         md.AppendLine("- **Prompt cache.** A server that has seen a prompt before — in the warm-up, which sends the workload's first prompts, or");
         md.AppendLine("  in an earlier run that shared the server — may serve its prefix from a cache, and then TTFT and prefill energy are those");
         md.AppendLine("  of a cached prompt. Where the server reports cached prompt tokens (`usage.prompt_tokens_details.cached_tokens`), lem");

@@ -28,6 +28,7 @@ public static class LlamaServer
         RepetitionPenaltyField = "repeat_penalty",
         Metrics = StandardMetrics.LlamaServer,
         PromptCacheOff = "llama_server.cache_prompt = false (lem's default)",
+        ClosesConnectionAfterStream = true,
         ModelSources = [ModelSourceKind.GgufFile, ModelSourceKind.ServerModelId],
         Notes = "Slots (--parallel) with continuous batching. The last event of every stream carries llama.cpp's own timings (prompt and generation ms), recorded per request beside lem's. Only ignore_eos pins the output length (no min_tokens). /metrics needs --metrics, which lem adds when it starts the server. Precision is the GGUF file's. With random weights (synthetic models) some requests fail with 'does not match the expected Content-only format' (code 500, after their tokens): the llama-server checked (a llama.cpp snapshot of December 2026) parses every streamed answer with a parser that refuses malformed UTF-8, which random byte-level tokens produce; lem counts them as failed and leaves them out of every figure.",
         Flags =

@@ -82,6 +82,13 @@ public sealed record ServerEngine
     public IReadOnlyList<ServerMetric> Metrics { get; init; } = [];
 
     /// <summary>
+    /// Whether the server closes a connection after a streamed response although it answers keep-alive (llama-server's
+    /// cpp-httplib: seen with curl, 2026-12-07): lem then sends its streamed requests with <c>Connection: close</c>, so
+    /// that no request goes out on a connection the server has dropped.
+    /// </summary>
+    public bool ClosesConnectionAfterStream { get; init; }
+
+    /// <summary>
     /// The setting that stops the server from serving prompt tokens out of its cache (<c>vllm.enable_prefix_caching = false</c>),
     /// named in the warning lem gives when measured requests report cached prompt tokens; null where lem knows none.
     /// </summary>

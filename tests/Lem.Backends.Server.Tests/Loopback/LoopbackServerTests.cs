@@ -170,6 +170,33 @@ public sealed class LoopbackServerTests(TinyModelServers servers) : IDisposable
         Assert.Equal((double)closures, model.Facts["vllm_requests_resent"]);
     }
 
+    /// <summary>Records whether each completion POST asked for <c>Connection: close</c>.</summary>
+    private sealed class HeaderRecorder() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        public List<bool> ConnectionClose { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri!.AbsolutePath.EndsWith("/completions", StringComparison.Ordinal)) ConnectionClose.Add(request.Headers.ConnectionClose == true);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    [Theory]
+    [InlineData("llama_server", true)]
+    [InlineData("vllm", false)]
+    public async Task Streamed_requests_ask_to_close_the_connection_where_the_server_drops_it_after_the_stream(string engineName, bool expected)
+    {
+        var (engine, server) = engineName == "vllm" ? (Vllm.Engine, servers.Vllm) : (LlamaServer.Engine, servers.Llama);
+        var recorder = new HeaderRecorder();
+        var options = new Dictionary<string, object> { ["server.url"] = server.BaseUrl.ToString(), ["server.ready_timeout"] = TimeSpan.FromSeconds(30) };
+        using var model = new ServerBackendModule(engine).Load(new ModelLoadRequest(TinyModelServers.ServedModel, "fp32", "cpu", options), recorder);
+        var (completion, _) = await Send(model);
+
+        Assert.True(completion.Succeeded, completion.Error);
+        Assert.Equal([expected], recorder.ConnectionClose);
+    }
+
     [Fact]
     public async Task Tokenizer_calls_on_connections_the_server_closed_unanswered_are_sent_again()
     {
