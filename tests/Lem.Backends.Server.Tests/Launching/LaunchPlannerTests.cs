@@ -48,12 +48,13 @@ public class LaunchPlannerTests
     {
         var plan = LaunchPlanner.Plan(LlamaServer.Engine, Request("/m/x.gguf", "cpu",
             ("server.command", new[] { "/opt/llama.cpp/bin/llama-server" }),
-            ("llama_server.n_gpu_layers", 0L), ("llama_server.flash_attn", "off"), ("llama_server.cont_batching", true), ("llama_server.mmap", false)), 9000, NoEnvironment);
+            ("llama_server.n_gpu_layers", 0L), ("llama_server.flash_attn", "off"), ("llama_server.cont_batching", true), ("llama_server.mmap", false),
+            ("llama_server.cache_prompt", false)), 9000, NoEnvironment);
 
         Assert.Equal(
             ["/opt/llama.cpp/bin/llama-server", "--model", "/m/x.gguf", "--alias", "/m/x.gguf", "--host", "127.0.0.1", "--port", "9000", "--metrics",
              "--n-gpu-layers", "0", "--flash-attn", "off", "--cont-batching", "--no-mmap"],
-            plan.Arguments);
+            plan.Arguments); // cache_prompt is a field of every request, not a flag
         Assert.Equal("", plan.Environment["CUDA_VISIBLE_DEVICES"]);
     }
 

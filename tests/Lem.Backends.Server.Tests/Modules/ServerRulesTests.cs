@@ -35,6 +35,14 @@ public class ServerRulesTests
     }
 
     [Fact]
+    public void A_request_field_reaches_a_server_at_a_url_and_a_launch_flag_beside_it_does_not()
+    {
+        Assert.Empty(Check(LlamaServer.Engine, ("server.url", Text("http://box:8080")), ("llama_server.cache_prompt", new ConfigValue.Boolean(true))));
+        Assert.Equal("llama_server.parallel", Assert.Single(Check(LlamaServer.Engine, ("server.url", Text("http://box:8080")),
+            ("llama_server.cache_prompt", new ConfigValue.Boolean(true)), ("llama_server.parallel", new ConfigValue.Integer(4)))).Parameter);
+    }
+
+    [Fact]
     public void A_server_url_alone_is_fine()
     {
         Assert.Empty(Check(Vllm.Engine, ("server.url", Text("http://gpu-box:8000"))));
