@@ -185,9 +185,10 @@ public sealed class ExperimentRunner(RunnerServices services) : IDisposable
         trace.Enter(worker, "load");
         var (model, loadSeconds, reused, loadEnergy) = Load(plan, worker, hostSpan is not null);
         stop.ThrowIfCancellationRequested();
+        // the precision as the backend reports it (a server runs at its own, which may not be the registry's default)
         services.Log.WriteLine(reused
-            ? $"  worker {worker}: model reused ({model.Info.Architecture}, {config.PrecisionText}, {devicesText})"
-            : $"  worker {worker}: loaded {model.Info.Architecture} ({model.Info.ParameterCount / 1e6:F1} M parameters, {config.PrecisionText}, {devicesText}) in {loadSeconds:F2} s");
+            ? $"  worker {worker}: model reused ({model.Info.Architecture}, {model.Info.Precision}, {devicesText})"
+            : $"  worker {worker}: loaded {model.Info.Architecture} ({model.Info.ParameterCount / 1e6:F1} M parameters, {model.Info.Precision}, {devicesText}) in {loadSeconds:F2} s");
         foreach (var note in model.LoadNotes) services.Log.WriteLine($"  worker {worker}: {note}");
 
         trace.Enter(worker, "workload");
