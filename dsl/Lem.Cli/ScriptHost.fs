@@ -105,6 +105,12 @@ let printFailures (failed: IReadOnlyList<FailedRun>) =
 
 /// The campaign runner of lem run and lem daemon: each run through the experiment runner, its summary on stdout, each
 /// run under its claim, stopped by Ctrl-C or SIGTERM.
+/// The flags of the fresh lem process that runs planned run KEY of a cold-start campaign: this process's script,
+/// overrides, results folder, run limit and --fresh, as full paths (lem run and lem daemon start them alike).
+let coldStartFlags (options: HostOptions) (key: string) : OneRunCommand.Flags =
+    { Script = Path.GetFullPath options.ScriptPath; Key = key; Overrides = options.Overrides
+      Results = options.ResultsOverride |> Option.map Path.GetFullPath; MaxRuns = options.MaxRuns; Fresh = options.Fresh; ColdStart = true }
+
 let campaignRunner (runner: ExperimentRunner) =
     CampaignRunner(
         (fun run configHash ->
@@ -135,10 +141,7 @@ let private runExperiments (options: HostOptions) (held: HeldFolders) (tally: Ta
             let campaignOptions = CampaignOptions(request.Gap, request.CycleGap, options.Fresh)
             if (request.ColdStart || options.ColdStart) && not options.Only then
                 // a fresh lem process per run: this one keeps the folder's lock, each child takes its run's claim
-                let flagsOf key : OneRunCommand.Flags =
-                    { Script = Path.GetFullPath options.ScriptPath; Key = key; Overrides = options.Overrides
-                      Results = options.ResultsOverride |> Option.map Path.GetFullPath; MaxRuns = options.MaxRuns; Fresh = options.Fresh; ColdStart = true }
-                let outcome = ColdStart.run runs campaignOptions manifest flagsOf (fun () -> tally.DoneBefore <- tally.DoneBefore + 1)
+                let outcome = ColdStart.run runs campaignOptions manifest (coldStartFlags options) (fun () -> tally.DoneBefore <- tally.DoneBefore + 1)
                 let failed = ResizeArray outcome.Failed
                 printFailures failed
                 if failed.Count > 0 then Error(failedMessage failed runs.Length) else Ok()

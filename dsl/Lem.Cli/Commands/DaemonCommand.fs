@@ -37,10 +37,7 @@ let private scheduled (options: ScriptHost.HostOptions) (runner: ExperimentRunne
         let failed =
             if request.ColdStart then
                 // cold_start = true: each run of the cycle in a fresh lem process, as lem run starts them
-                let flagsOf key : OneRunCommand.Flags =
-                    { Script = Path.GetFullPath options.ScriptPath; Key = key; Overrides = []
-                      Results = options.ResultsOverride |> Option.map Path.GetFullPath; MaxRuns = None; Fresh = false; ColdStart = true }
-                ResizeArray (ColdStart.run (List.ofArray cycleRuns) campaignOptions manifest flagsOf ignore).Failed :> IReadOnlyList<_>
+                ResizeArray (ColdStart.run (List.ofArray cycleRuns) campaignOptions manifest (ScriptHost.coldStartFlags options) ignore).Failed :> IReadOnlyList<_>
             else (ScriptHost.campaignRunner runner).Run(cycleRuns, campaignOptions, manifest).Failed
         ScriptHost.printFailures failed
         // the cycle's other runs have run; the cycle counts as failed (recorded), and its failed runs run again next time

@@ -55,12 +55,9 @@ public static class ModelPreload
     }
 
     /// <summary>A value as JSON: numbers as numbers; a keep-alive such as "-1" or "300" as a number of seconds (Ollama parses a string only as a duration with a unit).</summary>
-    private static JsonNode? Json(object value) => value switch
+    private static JsonNode Json(object value) => value switch
     {
-        long l => JsonValue.Create(l),
-        double d => JsonValue.Create(d),
-        bool b => JsonValue.Create(b),
         string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) => JsonValue.Create(seconds),
-        _ => JsonValue.Create(EngineFlag.Text(value)),
+        _ => OptionJson.Of(value),
     };
 }

@@ -54,15 +54,7 @@ public static class RequestBody
         foreach (var flag in engine.Flags.Where(f => f.Style == FlagStyle.RequestField))
         {
             var value = options is not null && options.TryGetValue(flag.Name, out var set) ? set : flag.Parameter.Default?.ToOption();
-            JsonNode? node = value switch
-            {
-                bool b => JsonValue.Create(b),
-                long l => JsonValue.Create(l),
-                double d => JsonValue.Create(d),
-                string s => JsonValue.Create(s),
-                _ => null,
-            };
-            if (node is not null) fields[flag.Flag] = node;
+            if (value is not null) fields[flag.Flag] = OptionJson.Of(value);
         }
         return fields;
     }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Lem.Backends.Server.Engines;
 using Lem.Backends.Server.Launching;
 using Lem.Engine.Inference;
+using Lem.Models.Gguf;
 
 namespace Lem.Backends.Server.Client;
 
@@ -22,7 +23,7 @@ public static partial class ServedPrecision
     /// <param name="log">The server's output so far (its start-up log), where lem started it.</param>
     /// <param name="gguf">The served GGUF file's description, where the model is one lem can read.</param>
     public static (string Precision, string Source) Decide(ServerEngine engine, ModelLoadRequest request, LaunchPlan? plan, string? log,
-        Lem.Models.Gguf.GgufModelDescription? gguf = null)
+        GgufModelDescription? gguf = null)
     {
         if (plan is not null && LaunchPlanner.PassedDtype(engine, request) is { } dtype)
             return (request.Precision, $"precision, passed as {engine.DtypeFlag} {dtype}");

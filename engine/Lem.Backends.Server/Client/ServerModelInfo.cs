@@ -17,10 +17,11 @@ public static class ServerModelInfo
 {
     public const string Unknown = "unknown";
 
-    public static ModelInfo Build(string model, string precision, string device, JsonNode? modelsAnswer)
+    /// <param name="gguf">The model's GGUF description where the caller has read it (<see cref="Gguf"/>); read here otherwise.</param>
+    public static ModelInfo Build(string model, string precision, string device, JsonNode? modelsAnswer, GgufModelDescription? gguf = null)
     {
         if (Directory.Exists(model) && File.Exists(Path.Combine(model, "config.json"))) return FromFolder(model, precision, device);
-        if (File.Exists(model) && model.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)) return FromGguf(model, precision, device);
+        if ((gguf ?? Gguf(model)) is { } description) return FromGguf(model, description, precision, device);
         var meta = ListedModel(modelsAnswer, model)?["meta"];
         return new ModelInfo(model, Unknown, Unknown,
             Long(meta?["n_params"]) ?? 0, Long(meta?["size"]) ?? 0, precision, device,
@@ -34,9 +35,8 @@ public static class ServerModelInfo
     public static GgufModelDescription? Gguf(string model) =>
         File.Exists(model) && model.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase) ? GgufModelDescription.Of(GgufFile.Open(model)) : null;
 
-    private static ModelInfo FromGguf(string path, string precision, string device)
+    private static ModelInfo FromGguf(string path, GgufModelDescription description, string precision, string device)
     {
-        var description = Gguf(path)!;
         return new ModelInfo(path, description.Architecture, description.ModelType, description.ParameterCount, description.TensorBytes,
             precision, device, description.ContextLength, description.VocabSize, description.EosTokenId, description.ConfigJson);
     }

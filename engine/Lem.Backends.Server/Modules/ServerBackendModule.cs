@@ -171,8 +171,9 @@ public sealed class ServerBackendModule : IBackendModule
             var preload = Engine.PreloadPath is null ? null : ModelPreload.Run(Engine, connection, served, request, readyTimeout);
             var command = plan is null ? null : (IReadOnlyList<string>)[plan.Arguments[0]];
             var (version, versionSource) = ServerVersion.Ask(Engine, connection, command);
-            var (precision, precisionSource) = ServedPrecision.Decide(Engine, request, plan, process?.Log.ReadAll(), ServerModelInfo.Gguf(request.Model));
-            var info = ServerModelInfo.Build(request.Model, precision, request.Device, models);
+            var gguf = ServerModelInfo.Gguf(request.Model); // read once: the precision and the model's description both use it
+            var (precision, precisionSource) = ServedPrecision.Decide(Engine, request, plan, process?.Log.ReadAll(), gguf);
+            var info = ServerModelInfo.Build(request.Model, precision, request.Device, models, gguf);
             var (tokenizer, tokenizerSource) = Tokenizer(connection, served, info, requestTimeout);
 
             var facts = LoadFacts(plan, process, baseUrl, served, api, version, versionSource, tokenizerSource, request);

@@ -28,9 +28,9 @@ public sealed record GgufModelDescription(
     /// </summary>
     public string? FloatPrecision => FileType switch
     {
-        0 => "fp32",
-        1 => "fp16",
-        32 => "bf16",
+        GgufOutTypes.FileTypeAllF32 => "fp32",
+        GgufOutTypes.FileTypeMostlyF16 => "fp16",
+        GgufOutTypes.FileTypeMostlyBf16 => "bf16",
         _ => null,
     };
 

@@ -34,11 +34,14 @@ public static class GgufOutTypes
         _ => source,
     };
 
-    /// <summary>general.file_type (llama_ftype) of a file whose matrices are <paramref name="type"/>: 0 all F32, 1 mostly F16, 32 mostly BF16.</summary>
+    /// <summary>general.file_type (llama_ftype) values of float files: all F32, mostly F16, mostly BF16.</summary>
+    public const uint FileTypeAllF32 = 0, FileTypeMostlyF16 = 1, FileTypeMostlyBf16 = 32;
+
+    /// <summary>general.file_type (llama_ftype) of a file whose matrices are <paramref name="type"/>.</summary>
     internal static uint FileType(GgufTensorType type) => type switch
     {
-        GgufTensorType.F16 => 1,
-        GgufTensorType.BF16 => 32,
-        _ => 0,
+        GgufTensorType.F16 => FileTypeMostlyF16,
+        GgufTensorType.BF16 => FileTypeMostlyBf16,
+        _ => FileTypeAllF32,
     };
 }
