@@ -11,6 +11,10 @@ internal sealed unsafe class CudaGraphNative
     private readonly delegate* unmanaged<IntPtr, void> _destroy;
     private readonly delegate* unmanaged<IntPtr> _lastError;
     private readonly delegate* unmanaged<IntPtr> _torchVersion;
+    private readonly delegate* unmanaged<IntPtr*, int> _eventCreate;
+    private readonly delegate* unmanaged<IntPtr, int, int> _eventRecord;
+    private readonly delegate* unmanaged<IntPtr, int> _eventSynchronize;
+    private readonly delegate* unmanaged<IntPtr, void> _eventDestroy;
 
     public CudaGraphNative(string libraryPath)
     {
@@ -21,6 +25,10 @@ internal sealed unsafe class CudaGraphNative
         _destroy = (delegate* unmanaged<IntPtr, void>)NativeLibrary.GetExport(handle, "lem_cg_destroy");
         _lastError = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(handle, "lem_cg_last_error");
         _torchVersion = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(handle, "lem_cg_torch_version");
+        _eventCreate = (delegate* unmanaged<IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_event_create");
+        _eventRecord = (delegate* unmanaged<IntPtr, int, int>)NativeLibrary.GetExport(handle, "lem_event_record");
+        _eventSynchronize = (delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(handle, "lem_event_synchronize");
+        _eventDestroy = (delegate* unmanaged<IntPtr, void>)NativeLibrary.GetExport(handle, "lem_event_destroy");
     }
 
     public string TorchVersion => Marshal.PtrToStringUTF8(_torchVersion()) ?? "";
@@ -28,17 +36,28 @@ internal sealed unsafe class CudaGraphNative
     public IntPtr Begin(int device, IntPtr poolFrom)
     {
         IntPtr graph;
-        Check(_begin(device, poolFrom, &graph), "begin capture");
+        Check(_begin(device, poolFrom, &graph), "graph capture begin");
         return graph;
     }
 
-    public void End(IntPtr graph) => Check(_end(graph), "end capture");
-    public void Replay(IntPtr graph) => Check(_replay(graph), "replay");
+    public void End(IntPtr graph) => Check(_end(graph), "graph capture end");
+    public void Replay(IntPtr graph) => Check(_replay(graph), "graph replay");
     public void Destroy(IntPtr graph) => _destroy(graph);
+
+    public IntPtr CreateEvent()
+    {
+        IntPtr cudaEvent;
+        Check(_eventCreate(&cudaEvent), "event creation");
+        return cudaEvent;
+    }
+
+    public void RecordEvent(IntPtr cudaEvent, int device) => Check(_eventRecord(cudaEvent, device), "event record");
+    public void SynchronizeEvent(IntPtr cudaEvent) => Check(_eventSynchronize(cudaEvent), "event wait");
+    public void DestroyEvent(IntPtr cudaEvent) => _eventDestroy(cudaEvent);
 
     private void Check(int status, string what)
     {
         if (status != 0)
-            throw new CudaGraphException($"CUDA graph {what} failed: {Marshal.PtrToStringUTF8(_lastError())}");
+            throw new CudaGraphException($"CUDA {what} failed: {Marshal.PtrToStringUTF8(_lastError())}");
     }
 }

@@ -33,4 +33,7 @@ public sealed class CudaGraphRuntime
 
     /// <summary>Captures the TorchSharp calls that <paramref name="body"/> makes on this thread into a graph.</summary>
     public CudaGraph Capture(int device, Action body) => CudaGraph.Capture(_native, device, body);
+
+    /// <summary>A new event on <paramref name="device"/>'s current stream.</summary>
+    public CudaEvent NewEvent(int device) => new(_native, device);
 }

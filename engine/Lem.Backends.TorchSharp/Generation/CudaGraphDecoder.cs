@@ -5,7 +5,7 @@ namespace Lem.Backends.TorchSharp.Generation;
 
 /// <summary>
 /// The CUDA-graph sessions of one loaded model, one per batch shape bucket (rows × cache capacity rounded up to
-/// <see cref="CapacityStep"/> positions). At most <see cref="MaxSessions"/> are kept; the least recently used one is
+/// <see cref="CapacityStep"/> positions) and way of choosing tokens (greedy on the device or sampled on the host). At most <see cref="MaxSessions"/> are kept; the least recently used one is
 /// dropped (its graph and KV cache freed) when another shape arrives. Captures happen on the first calls of a shape,
 /// which the runner's warm-up makes (outside measurement windows).
 /// </summary>
@@ -34,9 +34,10 @@ public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) 
     public static long CapacityFor(long needed, int maxPositions) =>
         Math.Min(Math.Max(needed, (needed + CapacityStep - 1) / CapacityStep * CapacityStep), Math.Max(needed, maxPositions));
 
-    internal GraphDecodeSession SessionFor(CausalLM model, int rows, long capacity)
+    /// <param name="greedy">Whether the session's steps pick greedy tokens on the device (the graph then includes it).</param>
+    internal GraphDecodeSession SessionFor(CausalLM model, int rows, long capacity, bool greedy)
     {
-        var existing = _sessions.FirstOrDefault(s => s.Rows == rows && s.Capacity == capacity);
+        var existing = _sessions.FirstOrDefault(s => s.Rows == rows && s.Capacity == capacity && s.Greedy == greedy);
         if (existing is not null)
         {
             _sessions.Remove(existing);
@@ -49,20 +50,22 @@ public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) 
             _sessions.RemoveLast();
             oldest.Dispose();
         }
-        var session = new GraphDecodeSession(model.Config, rows, capacity, model.Dtype, model.Device);
+        var session = new GraphDecodeSession(model.Config, rows, capacity, model.Dtype, model.Device, greedy);
         _sessions.AddFirst(session);
         return session;
     }
 
-    internal (global::TorchSharp.torch.Tensor Logits, bool Replayed) Step(GraphDecodeSession session, CausalLM model,
-        global::TorchSharp.torch.Tensor tokens, long offset, FlopCounter flops)
+    internal (global::TorchSharp.torch.Tensor Logits, bool Replayed) Step(GraphDecodeSession session, CausalLM model, long offset, FlopCounter flops)
     {
-        var result = session.Step(model, tokens, offset, flops, runtime, deviceIndex);
+        var result = session.Step(model, offset, flops, runtime, deviceIndex);
         if (result.Captured) Captures++;
         if (result.Replayed) Replays++;
         if (session.CaptureFailure is not null) LastCaptureFailure = session.CaptureFailure;
         return (result.Logits, result.Replayed);
     }
+
+    /// <summary>A CUDA event on the decoder's device, for reading a step's tokens while later steps run.</summary>
+    internal CudaEvent NewEvent() => runtime.NewEvent(deviceIndex);
 
     public void Dispose()
     {

@@ -5,10 +5,11 @@ using static TorchSharp.torch;
 namespace Lem.Backends.TorchSharp.Generation;
 
 /// <summary>
-/// CUDA-graph decoding for one batch shape (rows × cache capacity). Its KV cache and step inputs live as long as the
-/// session, so one captured decode step serves every later generate call of that shape. The first decode step of a
-/// new session runs eagerly (it warms up kernels and grows the RoPE tables); the second is captured and replayed.
-/// Sampling stays outside the graph, on the graph's logits.
+/// CUDA-graph decoding for one batch shape (rows × cache capacity) and one way of choosing tokens (greedy on the
+/// device, or sampled on the host from the logits). Its KV cache and step inputs live as long as the session, so one
+/// captured decode step serves every later generate call of that shape. The first decode step of a new session runs
+/// eagerly (it warms up kernels and grows the RoPE tables); the second is captured and replayed. The captured step is
+/// <see cref="StaticDecodeInputs.RunStep"/>: it advances its own inputs, so replays need no host work between them.
 /// </summary>
 internal sealed class GraphDecodeSession : IDisposable
 {
@@ -16,16 +17,18 @@ internal sealed class GraphDecodeSession : IDisposable
     private Tensor? _logits;
     private double _stepFlops;
 
-    public GraphDecodeSession(ModelConfig config, int rows, long capacity, ScalarType dtype, Device device)
+    public GraphDecodeSession(ModelConfig config, int rows, long capacity, ScalarType dtype, Device device, bool greedy)
     {
         Rows = rows;
         Capacity = capacity;
+        Greedy = greedy;
         Cache = new KvCache(config.NumHiddenLayers, rows, config.NumKeyValueHeads, capacity, config.HeadDim, dtype, device);
-        Inputs = new StaticDecodeInputs(rows, capacity, dtype, device);
+        Inputs = new StaticDecodeInputs(rows, capacity, dtype, device, greedy);
     }
 
     public int Rows { get; }
     public long Capacity { get; }
+    public bool Greedy { get; }
     public KvCache Cache { get; }
     public StaticDecodeInputs Inputs { get; }
     public CudaGraph? Graph { get; private set; }
@@ -33,22 +36,18 @@ internal sealed class GraphDecodeSession : IDisposable
     /// <summary>Why capturing failed (the session then decodes eagerly); null when it did not fail.</summary>
     public string? CaptureFailure { get; private set; }
 
-    /// <summary>Points the session at a new batch: only its prompt columns may be attended to until written.</summary>
-    public void Reset(PaddedBatch batch) => Inputs.Reset(batch);
-
     /// <summary>
-    /// Runs the decode step that writes cache position <paramref name="offset"/> and returns its fp32 logits [rows, vocab].
+    /// Queues the decode step that writes cache position <paramref name="offset"/> and returns its fp32 logits [rows, vocab].
     /// A replayed step's tensor belongs to the session (the graph writes into it on every replay): do not dispose it.
     /// </summary>
     /// <returns>The logits, whether they came from a replayed graph, and whether this step captured it.</returns>
-    public (Tensor Logits, bool Replayed, bool Captured) Step(CausalLM model, Tensor tokens, long offset, FlopCounter flops,
+    public (Tensor Logits, bool Replayed, bool Captured) Step(CausalLM model, long offset, FlopCounter flops,
         CudaGraphRuntime runtime, int deviceIndex)
     {
-        var forward = Inputs.Advance(tokens, offset, Cache, flops);
         if (!_warmedUp || CaptureFailure is not null)
         {
             _warmedUp = true;
-            return (model.Forward(Inputs.Input, forward), false, false); // owned by the caller's dispose scope
+            return (Inputs.RunStep(model, Cache, offset, flops), false, false); // owned by the caller's dispose scope
         }
         var captured = false;
         if (Graph is null)
@@ -59,7 +58,7 @@ internal sealed class GraphDecodeSession : IDisposable
                 Graph = runtime.Capture(deviceIndex, () =>
                 {
                     using var scope = NewDisposeScope();
-                    _logits = model.Forward(Inputs.Input, Inputs.Batch(offset, Cache, counter)).DetachFromDisposeScope();
+                    _logits = Inputs.RunStep(model, Cache, offset, counter).DetachFromDisposeScope();
                 });
             }
             catch (Exception e) when (e is CudaGraphException or System.Runtime.InteropServices.ExternalException)
@@ -68,7 +67,7 @@ internal sealed class GraphDecodeSession : IDisposable
                 CaptureFailure = e.Message;
                 _logits?.Dispose();
                 _logits = null;
-                return (model.Forward(Inputs.Input, forward), false, false);
+                return (Inputs.RunStep(model, Cache, offset, flops), false, false);
             }
             _stepFlops = counter.DecodeFlops;
             captured = true;

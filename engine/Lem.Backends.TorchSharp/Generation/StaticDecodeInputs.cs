@@ -5,16 +5,19 @@ namespace Lem.Backends.TorchSharp.Generation;
 
 /// <summary>
 /// Device buffers for static-shape decode steps: the step's input tokens, position ids, write index and an additive
-/// mask over the whole cache. They are updated in place before each step (device-side copies, no host sync), so the
-/// step itself sees the same tensors every time — what a CUDA graph capture needs. Eager static decoding uses one per
-/// batch; a graph session keeps one for its life and points it at each new batch.
+/// mask over the whole cache. Each step advances them itself, on the device (<see cref="RunStep"/>): position ids and
+/// write index move one place and the next cache column opens; with <see cref="Greedy"/> the step also writes its own
+/// greedy tokens into the input. So a step needs nothing from the host — what a CUDA graph capture needs, and what lets
+/// the next step be queued before this one's tokens reach the host. Eager static decoding uses one per batch; a graph
+/// session keeps one for its life and points it at each new batch.
 /// </summary>
 internal sealed class StaticDecodeInputs : IDisposable
 {
     private readonly Tensor _mask;
     private PaddedBatch? _batch;
 
-    public StaticDecodeInputs(int rows, long capacity, ScalarType dtype, Device device)
+    /// <param name="greedy">Whether steps pick their next tokens themselves (greedy, on the device).</param>
+    public StaticDecodeInputs(int rows, long capacity, ScalarType dtype, Device device, bool greedy)
     {
         Rows = rows;
         Capacity = capacity;
@@ -23,6 +26,7 @@ internal sealed class StaticDecodeInputs : IDisposable
         WriteIndex = zeros([1], ScalarType.Int64, device);
         _mask = zeros([rows, capacity], dtype, device);
         Mask = _mask.view(rows, 1, 1, capacity);
+        Greedy = greedy ? new DeviceGreedy(rows, device) : null;
     }
 
     public int Rows { get; }
@@ -31,28 +35,47 @@ internal sealed class StaticDecodeInputs : IDisposable
     public Tensor Positions { get; }
     public Tensor WriteIndex { get; }
     public Tensor Mask { get; }
+    public DeviceGreedy? Greedy { get; }
 
-    /// <summary>Points the buffers at a batch: only its prompt columns may be attended to until written.</summary>
-    public StaticDecodeInputs Reset(PaddedBatch batch)
+    /// <summary>
+    /// Points the buffers at a batch and at its first decode step, which writes cache position
+    /// <paramref name="offset"/> (the prompt length) with <paramref name="tokens"/> as input: only the prompt columns
+    /// and that one are open.
+    /// </summary>
+    public StaticDecodeInputs Start(PaddedBatch batch, Tensor tokens, long offset)
     {
         _batch = batch;
         StaticDecodeMask.Reset(_mask, batch);
-        return this;
-    }
-
-    /// <summary>Loads the inputs of the step that writes cache position <paramref name="offset"/>.</summary>
-    public ForwardBatch Advance(Tensor tokens, long offset, KvCache cache, FlopCounter? flops)
-    {
-        var batch = _batch ?? throw new InvalidOperationException("Reset the static decode inputs to a batch before the first step.");
-        Input.copy_(tokens.view(Rows, 1));
+        Load(tokens);
         Positions.copy_(batch.PositionIds.narrow(1, offset, 1));
         WriteIndex.fill_(offset);
         StaticDecodeMask.Open(Mask, offset);
-        return Batch(offset, cache, flops);
+        return this;
+    }
+
+    /// <summary>Sets the next step's input tokens (sampled on the host).</summary>
+    public void Load(Tensor tokens) => Input.copy_(tokens.view(Rows, 1));
+
+    /// <summary>
+    /// One decode step over the buffers alone (no host value changes what it runs): the forward, then with
+    /// <see cref="Greedy"/> the next tokens into <see cref="Input"/>, then the buffers advanced to the next position.
+    /// Returns the step's fp32 logits [rows, vocab]. <paramref name="offset"/> is the cache position written, for the
+    /// forward's bookkeeping only (a captured step replays at every offset).
+    /// </summary>
+    public Tensor RunStep(CausalLM model, KvCache cache, long offset, FlopCounter? flops)
+    {
+        if (_batch is null) throw new InvalidOperationException("Start the static decode inputs on a batch before the first step.");
+        var logits = model.Forward(Input, Batch(offset, cache, flops));
+        if (Greedy is not null) Input.copy_(Greedy.Pick(logits).view(Rows, 1));
+        Positions.add_(1);
+        // clamped: after the last column of the cache there is no next step, and an index past the end is an error
+        WriteIndex.add_(1).clamp_max_(Capacity - 1);
+        _mask.index_fill_(1, WriteIndex, 0);
+        return logits;
     }
 
     /// <summary>The forward arguments of the step at <paramref name="offset"/> over the current buffers.</summary>
-    public ForwardBatch Batch(long offset, KvCache cache, FlopCounter? flops) =>
+    private ForwardBatch Batch(long offset, KvCache cache, FlopCounter? flops) =>
         new(Positions, Mask, offset, Capacity - 1, cache, flops, WriteIndex);
 
     public void Dispose()
@@ -62,5 +85,6 @@ internal sealed class StaticDecodeInputs : IDisposable
         WriteIndex.Dispose();
         Mask.Dispose();
         _mask.Dispose();
+        Greedy?.Dispose();
     }
 }

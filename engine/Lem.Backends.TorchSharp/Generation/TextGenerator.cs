@@ -7,12 +7,18 @@ namespace Lem.Backends.TorchSharp.Generation;
 
 /// <summary>
 /// Batched generation with left padding and a preallocated KV cache. One prefill over the padded prompts, then one
-/// forward per step for the whole batch. The only host sync of a step is the copy of its new tokens to the host,
-/// after which the observer is called. Rows that met EOS keep being computed (the batch keeps its shape) but report -1.
-/// With <c>staticShapes</c>, decode steps attend over the whole preallocated cache under a mask and write through a
-/// device-side index, so every step has identical shapes and buffers (ready for CUDA-graph capture; in eager mode it
-/// costs attention over the full capacity, which the traced FLOPs then count). The capacity is rounded up as for
-/// graph decoding, so that eager static-shape and graph decoding run the same kernels on the same shapes.
+/// forward per step for the whole batch. Rows that met EOS keep being computed (the batch keeps its shape) but report
+/// -1. With <c>staticShapes</c> (or CUDA graphs), decode steps attend over the whole preallocated cache under a mask
+/// and advance their own inputs on the device, so every step has identical shapes and buffers (ready for CUDA-graph
+/// capture; in eager mode it costs attention over the full capacity, which the traced FLOPs then count). The capacity
+/// is rounded up as for graph decoding, so that eager static-shape and graph decoding run the same kernels on the same
+/// shapes.
+/// <para>
+/// The host's only wait in a step is for the copy of its new tokens, after which the observer is called. Greedy
+/// static decoding picks tokens on the device, and with CUDA graphs the next step is queued before this step's tokens
+/// are read, so the GPU does not idle while the host handles them; when every row has met EOS, that one step ahead has
+/// run for nothing (its FLOPs are counted, as it ran).
+/// </para>
 /// </summary>
 public static class TextGenerator
 {
@@ -33,12 +39,16 @@ public static class TextGenerator
         using var inference = inference_mode();
         var rows = prompts.Count;
         var promptLength = prompts.Max(p => p.Length);
+        var decodes = settings.MaxNewTokens > 1;
         long capacity = promptLength + settings.MaxNewTokens - 1;
-        var graphSession = graphs is not null && settings.MaxNewTokens > 1
-            ? graphs.SessionFor(model, rows, CudaGraphDecoder.CapacityFor(capacity, config.MaxPositionEmbeddings))
+        using var sampler = new TokenSampler(settings, prompts, config.VocabSize, eosTokenIds, model.OutputDevice);
+        var greedyOnDevice = decodes && (staticShapes || graphs is not null) && sampler.PlainGreedy && DeviceGreedy.Serves(eosTokenIds)
+            && model.OutputDevice.type == model.Device.type && model.OutputDevice.index == model.Device.index;
+        var graphSession = graphs is not null && decodes
+            ? graphs.SessionFor(model, rows, CudaGraphDecoder.CapacityFor(capacity, config.MaxPositionEmbeddings), greedyOnDevice)
             : null;
         if (graphSession is not null) capacity = graphSession.Capacity;
-        else if (staticShapes && settings.MaxNewTokens > 1)
+        else if (staticShapes && decodes)
             capacity = CudaGraphDecoder.CapacityFor(capacity, config.MaxPositionEmbeddings); // the same shapes as graph decoding
         var flops = new FlopCounter();
         var eos = new HashSet<int>(eosTokenIds);
@@ -46,16 +56,15 @@ public static class TextGenerator
         using var batch = new PaddedBatch(prompts, capacity, model.Device);
         using var ownCache = graphSession is null ? model.NewKvCache(rows, capacity) : null;
         var cache = graphSession?.Cache ?? ownCache!;
-        graphSession?.Reset(batch);
-        using var sampler = new TokenSampler(settings, prompts, config.VocabSize, eosTokenIds, model.OutputDevice);
-        using var statics = staticShapes && graphSession is null && settings.MaxNewTokens > 1 ? new StaticDecodeInputs(rows, capacity, model.Dtype, model.Device).Reset(batch) : null;
+        using var statics = staticShapes && graphSession is null && decodes ? new StaticDecodeInputs(rows, capacity, model.Dtype, model.Device, greedyOnDevice) : null;
+        var inputs = graphSession?.Inputs ?? statics; // null: dynamic shapes
+        using var readback = new TokenReadback(rows, graphSession is not null ? graphs!.NewEvent : null);
 
         var outputs = new List<int>[rows];
         for (var r = 0; r < rows; r++) outputs[r] = new List<int>(settings.MaxNewTokens);
         var finished = new bool[rows];
         var finishedRows = 0;
         var hostTokens = new long[rows];
-        using var hostBuffer = zeros([rows], ScalarType.Int64); // on the CPU: one per generate call, not one per step
         var reported = new int[rows];
 
         Tensor? current = null;
@@ -71,28 +80,44 @@ public static class TextGenerator
             firstTicks = lastTicks = Emit(current, 0);
 
             flops.Decoding = true;
-            for (var step = 1; step < settings.MaxNewTokens && finishedRows < rows; step++)
+            inputs?.Start(batch, current, promptLength);
+            if (inputs?.Greedy is { } greedy)
             {
-                Tensor next;
-                using (NewDisposeScope())
+                greedy.Reset(eosTokenIds);
+                var queued = 0; // the last step queued
+                var ahead = readback.Asynchronous ? 1 : 0;
+                for (var step = 1; step < settings.MaxNewTokens && finishedRows < rows; step++)
                 {
-                    long offset = promptLength + step - 1;
-                    Tensor logits;
-                    if (graphSession is not null)
+                    while (queued < Math.Min(step + ahead, settings.MaxNewTokens - 1))
                     {
-                        logits = graphs!.Step(graphSession, model, current, offset, flops).Logits;
+                        queued++;
+                        greedy.HoldEos(queued < settings.MinNewTokens);
+                        using (NewDisposeScope()) RunStaticStep(queued); // the tokens stay on the device, in the inputs
+                        readback.Enqueue(inputs.Input, queued);
                     }
-                    else
-                    {
-                        var forward = statics?.Advance(current, offset, cache, flops)
-                            ?? new ForwardBatch(batch.PositionIds.narrow(1, offset, 1), batch.DecodeMask(offset), offset, offset, cache, flops);
-                        logits = model.Forward(statics?.Input ?? current.view(rows, 1), forward);
-                    }
-                    next = sampler.Next(logits, step).DetachFromDisposeScope();
+                    lastTicks = Emit(null, step);
                 }
-                current.Dispose();
-                current = next;
-                lastTicks = Emit(current, step);
+                if (queued > 0) readback.Read(queued, hostTokens); // a step queued ahead finishes before the call returns
+            }
+            else
+            {
+                for (var step = 1; step < settings.MaxNewTokens && finishedRows < rows; step++)
+                {
+                    Tensor next;
+                    using (NewDisposeScope())
+                    {
+                        long offset = promptLength + step - 1;
+                        var logits = inputs is not null
+                            ? RunStaticStep(step)
+                            : model.Forward(current.view(rows, 1),
+                                new ForwardBatch(batch.PositionIds.narrow(1, offset, 1), batch.DecodeMask(offset), offset, offset, cache, flops));
+                        next = sampler.Next(logits, step).DetachFromDisposeScope();
+                    }
+                    current.Dispose();
+                    current = next;
+                    if (inputs is not null && step + 1 < settings.MaxNewTokens) inputs.Load(current);
+                    lastTicks = Emit(current, step);
+                }
             }
         }
         finally
@@ -108,10 +133,20 @@ public static class TextGenerator
             DecodeSeconds: Stopwatch.GetElapsedTime(firstTicks, lastTicks).TotalSeconds,
             TracedFlops: flops.ToFlopCount());
 
-        long Emit(Tensor tokens, int step)
+        // the static decode step that writes cache position promptLength + step - 1; returns its logits
+        Tensor RunStaticStep(int step)
         {
-            hostBuffer.copy_(tokens); // the step's one host sync
-            hostBuffer.data<long>().CopyTo(hostTokens, 0, 0);
+            long offset = promptLength + step - 1;
+            return graphSession is not null
+                ? graphs!.Step(graphSession, model, offset, flops).Logits
+                : inputs!.RunStep(model, cache, offset, flops);
+        }
+
+        // tokens: the step's tokens on the device, copied here; null: already queued for the host (greedy on the device)
+        long Emit(Tensor? tokens, int step)
+        {
+            if (tokens is not null) readback.Enqueue(tokens, step);
+            readback.Read(step, hostTokens); // the step's one host wait
             var ticks = Stopwatch.GetTimestamp();
             for (var r = 0; r < rows; r++)
             {

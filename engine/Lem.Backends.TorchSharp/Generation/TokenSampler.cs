@@ -50,6 +50,9 @@ internal sealed class TokenSampler : IDisposable
         }
     }
 
+    /// <summary>Whether the choice is a plain greedy argmax (EOS held back below min_new_tokens aside): what <see cref="DeviceGreedy"/> does.</summary>
+    public bool PlainGreedy => _greedy && _seen is null;
+
     /// <param name="step">0 for the first new token.</param>
     public Tensor Next(Tensor logits, int step)
     {

@@ -27,6 +27,45 @@ public class StaticDecodeTests
     }
 
     [Fact]
+    public void Greedy_static_decode_stops_rows_at_eos_and_holds_it_below_min_new_tokens_as_dynamic_decode_does()
+    {
+        // greedy static steps pick their tokens on the device; the EOS hold there must match the host sampler's mask
+        using var model = TinyModel.Llama(seed: 6).Build();
+        int[][] prompts = [ModelRunner.Prompt(1, 6), ModelRunner.Prompt(2, 2), ModelRunner.Prompt(3, 4)];
+        var free = TextGenerator.Generate(model, prompts, new GenerationSettings(12), eosTokenIds: NoEos).OutputTokenIds;
+        int[] eos = [free[0][3], free[1][5]];
+        foreach (var settings in new[] { new GenerationSettings(12), new GenerationSettings(12, MinNewTokens: 7) })
+        {
+            var dynamic = TextGenerator.Generate(model, prompts, settings, eosTokenIds: eos);
+            var fixedShapes = TextGenerator.Generate(model, prompts, settings, eosTokenIds: eos, staticShapes: true);
+            Assert.Equal(dynamic.OutputTokenIds, fixedShapes.OutputTokenIds);
+            Assert.Contains(dynamic.OutputTokenIds, row => row.Length < 12); // some row did stop at EOS
+            if (settings.MinNewTokens > 0)
+                Assert.All(dynamic.OutputTokenIds, row => Assert.DoesNotContain(row.Take(settings.MinNewTokens), eos.Contains));
+        }
+    }
+
+    [Fact]
+    public void Static_decode_with_host_sampling_gives_the_same_tokens()
+    {
+        // repetition penalty, seeded sampling and more EOS ids than the device hold takes: the host samples each step
+        using var model = TinyModel.Llama(seed: 6).Build();
+        int[][] prompts = [ModelRunner.Prompt(1, 6), ModelRunner.Prompt(2, 2)];
+        var manyEos = Enumerable.Range(TinyModel.Vocab - 12, 12).ToArray();
+        foreach (var (settings, eos) in new[]
+                 {
+                     (new GenerationSettings(10, RepetitionPenalty: 1.3), NoEos),
+                     (new GenerationSettings(10, Greedy: false, Temperature: 0.8, TopK: 20, Seed: 11), NoEos),
+                     (new GenerationSettings(10, MinNewTokens: 4), manyEos),
+                 })
+        {
+            var dynamic = TextGenerator.Generate(model, prompts, settings, eosTokenIds: eos);
+            var fixedShapes = TextGenerator.Generate(model, prompts, settings, eosTokenIds: eos, staticShapes: true);
+            Assert.Equal(dynamic.OutputTokenIds, fixedShapes.OutputTokenIds);
+        }
+    }
+
+    [Fact]
     public void Static_shape_decode_counts_attention_over_the_whole_cache()
     {
         using var model = TinyModel.Llama().Build();

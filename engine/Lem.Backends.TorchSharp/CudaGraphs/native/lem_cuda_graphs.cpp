@@ -14,6 +14,7 @@
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 #include <torch/version.h>
+#include <cuda_runtime_api.h>
 
 #include <exception>
 #include <memory>
@@ -100,5 +101,45 @@ int lem_cg_replay(void* graph) {
 }
 
 void lem_cg_destroy(void* graph) { delete static_cast<LemGraph*>(graph); }
+
+// Events let the host wait for one point of the current stream (a step's token copy) while later work queued behind
+// it (the next decode step) keeps running: the only way to read a step's tokens without draining the stream.
+int lem_event_create(void** out_event) {
+  cudaEvent_t event = nullptr;
+  const cudaError_t status = cudaEventCreateWithFlags(&event, cudaEventDisableTiming);
+  if (status != cudaSuccess) {
+    last_error = std::string("cudaEventCreateWithFlags: ") + cudaGetErrorString(status);
+    return 1;
+  }
+  *out_event = event;
+  return 0;
+}
+
+// Records the event on `device`'s current stream (where TorchSharp's operators of this thread run).
+int lem_event_record(void* event, int device) {
+  try {
+    const auto stream = c10::cuda::getCurrentCUDAStream(static_cast<c10::DeviceIndex>(device));
+    const cudaError_t status = cudaEventRecord(static_cast<cudaEvent_t>(event), stream.stream());
+    if (status != cudaSuccess) {
+      last_error = std::string("cudaEventRecord: ") + cudaGetErrorString(status);
+      return 1;
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    return fail(e);
+  }
+}
+
+// Blocks until the work recorded before the event has finished.
+int lem_event_synchronize(void* event) {
+  const cudaError_t status = cudaEventSynchronize(static_cast<cudaEvent_t>(event));
+  if (status != cudaSuccess) {
+    last_error = std::string("cudaEventSynchronize: ") + cudaGetErrorString(status);
+    return 1;
+  }
+  return 0;
+}
+
+void lem_event_destroy(void* event) { cudaEventDestroy(static_cast<cudaEvent_t>(event)); }
 
 }  // extern "C"

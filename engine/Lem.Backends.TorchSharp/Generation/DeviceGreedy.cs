@@ -1,0 +1,59 @@
+using static TorchSharp.torch;
+
+namespace Lem.Backends.TorchSharp.Generation;
+
+/// <summary>
+/// Greedy choice of the next token on the device, inside a static decode step (and so inside its CUDA graph): argmax
+/// over the logits, with the EOS ids held back (−∞ added to their logits) while a step is below min_new_tokens, as
+/// <see cref="TokenSampler"/> does on the host. Serves greedy decoding without repetition penalty and with at most
+/// <see cref="MaxEosIds"/> EOS ids; the ids and the hold are device buffers, set between steps.
+/// </summary>
+internal sealed class DeviceGreedy : IDisposable
+{
+    public const int MaxEosIds = 8;
+
+    private readonly Tensor _eosIds;   // [rows, MaxEosIds] int64; unused places repeat an id
+    private readonly Tensor _eosHold;  // [rows, MaxEosIds] fp32: −∞ while EOS is held back, else 0
+    private bool _holding;
+    private bool _canHold;   // false without EOS ids: the hold then stays 0, and adding 0 to logit 0 changes nothing
+
+    public DeviceGreedy(int rows, Device device)
+    {
+        _eosIds = zeros([rows, MaxEosIds], ScalarType.Int64, device);
+        _eosHold = zeros([rows, MaxEosIds], ScalarType.Float32, device);
+    }
+
+    public static bool Serves(IReadOnlyList<int> eosTokenIds) => eosTokenIds.Count <= MaxEosIds;
+
+    /// <summary>Sets the EOS ids of a new generate call; none are held back until <see cref="HoldEos"/>.</summary>
+    public void Reset(IReadOnlyList<int> eosTokenIds)
+    {
+        if (!Serves(eosTokenIds)) throw new ArgumentException($"At most {MaxEosIds} EOS ids are served on the device.", nameof(eosTokenIds));
+        var rows = _eosIds.shape[0];
+        var ids = new long[rows * MaxEosIds];
+        for (var i = 0; i < ids.Length; i++) ids[i] = eosTokenIds.Count == 0 ? 0 : eosTokenIds[i % MaxEosIds % eosTokenIds.Count];
+        using var host = tensor(ids, [rows, MaxEosIds]);
+        _eosIds.copy_(host);
+        _eosHold.fill_(0);
+        _holding = false;
+        _canHold = eosTokenIds.Count > 0;
+    }
+
+    /// <summary>Holds EOS back (or releases it) for the steps queued from now on.</summary>
+    public void HoldEos(bool hold)
+    {
+        hold &= _canHold;
+        if (hold == _holding) return;
+        _eosHold.fill_(hold ? double.NegativeInfinity : 0.0);
+        _holding = hold;
+    }
+
+    /// <summary>The next tokens, int64 [rows], of fp32 logits [rows, vocab] (changed in place at the EOS ids).</summary>
+    public Tensor Pick(Tensor logits) => logits.scatter_add_(1, _eosIds, _eosHold).argmax(-1);
+
+    public void Dispose()
+    {
+        _eosIds.Dispose();
+        _eosHold.Dispose();
+    }
+}
