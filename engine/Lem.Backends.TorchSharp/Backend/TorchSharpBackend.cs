@@ -119,7 +119,7 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
         foreach (var device in devices)
             if (fused.PrepareDecodeKernels(device.index < 0 ? 0 : device.index) is { } reason)
                 return "off: " + reason;
-        return $"on (GEMV for up to {Projection.GemvMaxRows} rows, {Projection.QuantizedGemvMaxRows} with quantized weights, with the RMSNorm, residual addition, SiLU·up or fp32 logits folded in; RoPE with the KV-cache write; {(Attention.DecodeAttentionKernelOn ? $"one-query attention kernel where the static cache holds up to {FusedOps.DecodeAttentionMaxPositions} positions and head_dim is a multiple of 8 up to 256, SDPA elsewhere ({Attention.DecodeAttentionVariable})" : "attention by torch's SDPA")})";
+        return $"on (GEMV for up to {Projection.GemvMaxRows} rows, {Projection.QuantizedGemvMaxRows} with quantized weights, with the RMSNorm, residual addition, SiLU·up or fp32 logits folded in; RoPE with the KV-cache write; {(Attention.DecodeAttentionKernelOn ? $"one-query attention kernel where the static cache holds up to {FusedOps.DecodeAttentionMaxPositions} positions and head_dim is a multiple of 8 up to 256, SDPA elsewhere ({Attention.DecodeAttentionVariable})" : "attention by torch's SDPA")}; {(FusedOps.ProgrammaticLaunchOn ? $"programmatic dependent launch in CUDA graphs on sm_90 and later ({FusedOps.ProgrammaticLaunchVariable})" : "each kernel launched after the previous one ends")})";
     }
 
     /// <summary>Why a pipeline decodes eagerly although torchsharp.cuda_graphs is on.</summary>

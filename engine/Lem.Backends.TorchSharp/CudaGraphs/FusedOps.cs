@@ -108,6 +108,23 @@ public sealed unsafe class FusedOps
         return Tensor.UnsafeCreateTensor(result);
     }
 
+    /// <summary>
+    /// Whether the decode kernels use programmatic dependent launch (lem_decode_kernels.cpp reads the same environment
+    /// variable, <see cref="ProgrammaticLaunchVariable"/> = on): inside CUDA graphs on sm_90 and later, a kernel then
+    /// starts while the one before it ends, and a GEMV's first weight loads overlap that end. Off by default until
+    /// measured against the plain launches in one device call; the record's decode-kernel fact says which ran.
+    /// </summary>
+    public static bool ProgrammaticLaunchOn => ProgrammaticLaunch.Value;
+
+    public const string ProgrammaticLaunchVariable = "LEM_TORCHSHARP_PDL";
+
+    private static readonly Lazy<bool> ProgrammaticLaunch = new(() => Environment.GetEnvironmentVariable(ProgrammaticLaunchVariable) switch
+    {
+        null or "" or "off" => false,
+        "on" => true,
+        var text => throw new Lem.Engine.Inference.InferenceException($"{ProgrammaticLaunchVariable} is \"{text}\"; it must be on or off (the default)."),
+    });
+
     /// <summary>The largest static cache the decode attention kernel takes (its scores live in shared memory).</summary>
     public const long DecodeAttentionMaxPositions = 8192;
 

@@ -20,6 +20,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -48,11 +49,28 @@ __device__ __forceinline__ bf16 round_bf16(float f) {
   return (bf16)(u >> 16);
 }
 
+// Programmatic dependent launch (sm_90+; no-ops elsewhere and for kernels launched without the attribute): every
+// kernel lets the next one start at once (pdl_release) and reads nothing an earlier kernel wrote, nor writes
+// anything, before pdl_wait, which returns when the kernel before it has finished and its writes are visible. What a
+// kernel does before the wait (a GEMV's first weight loads) overlaps the end of the kernel before it.
+__device__ __forceinline__ void pdl_release() {
+#if __CUDA_ARCH__ >= 900
+  asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+#endif
+}
+__device__ __forceinline__ void pdl_wait() {
+#if __CUDA_ARCH__ >= 900
+  asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
 // grid (heads_q + 2 heads_kv, rows), d/2 threads: thread i rotates the pair (i, i + d/2) of one head of one row.
 // cos and sin are [rows, d]; sin carries rotate-half's sign (-sin on the first half).
 extern "C" __global__ void rope_kv_write(const bf16* qkv, const bf16* cos, const bf16* sin, const long long* index,
                                         bf16* q_out, bf16* k_cache, bf16* v_cache,
                                         int heads_q, int heads_kv, int d, long long capacity) {
+  pdl_release();
+  pdl_wait();
   const int head = blockIdx.x, row = blockIdx.y, i = threadIdx.x, half = d / 2;
   const bf16* x = qkv + ((long long)row * (heads_q + 2 * heads_kv) + head) * d;
   const long long position = *index;
@@ -75,6 +93,8 @@ extern "C" __global__ void rope_kv_write(const bf16* qkv, const bf16* cos, const
 
 // out[r, j] = silu(gate_up[r, j]) * gate_up[r, inter + j]
 extern "C" __global__ void silu_mul(const bf16* gate_up, bf16* out, long long inter, long long total) {
+  pdl_release();
+  pdl_wait();
   const long long t = (long long)blockIdx.x * blockDim.x + threadIdx.x;
   if (t >= total) return;
   const long long r = t / inter, j = t - r * inter;
@@ -148,6 +168,53 @@ __device__ __forceinline__ float dot16(const u4& wv, const float* xf) {
   return d;
 }
 
+// The weight rows and the slice of the in-dimension (16-byte vectors [v_begin, v_end)) that this warp computes.
+struct WarpRows {
+  int wrow[kWarpRows];
+  bool ok[kWarpRows];
+  int slice, v_begin, v_end;
+};
+__device__ __forceinline__ WarpRows warp_rows(int vectors, int O, int mode, int inter, int split) {
+  WarpRows m;
+  const int warp = threadIdx.x >> 5;
+  const int group = blockIdx.x * (kWarps / split) + warp / split;
+  m.slice = warp % split;
+#pragma unroll
+  for (int t = 0; t < kWarpRows; ++t) {
+    if (mode == 2) {
+      const int j = group * 2 + (t & 1);
+      m.wrow[t] = t < 2 ? j : inter + j;
+      m.ok[t] = j < inter;
+    } else {
+      m.wrow[t] = group * kWarpRows + t;
+      m.ok[t] = m.wrow[t] < O;
+    }
+  }
+  const int per_slice = (vectors + split - 1) / split;
+  m.v_begin = m.slice * per_slice;
+  m.v_end = m.v_begin + per_slice < vectors ? m.v_begin + per_slice : vectors;
+  return m;
+}
+
+// Before pdl_wait: asks L2 for the weight vectors of this warp's first kPrefetchLoops loop passes (weights are never
+// written by an earlier kernel), so that the product starts on weights already on their way while the kernel before
+// it ends.
+constexpr int kPrefetchLoops = 2;
+template <int S>
+__device__ __forceinline__ void gemv_prefetch(const unsigned char* w, int K, int O, int mode, int inter, int split) {
+  constexpr int E = Fmt<S>::E;
+  const long long row_bytes = S == 0 ? 2LL * K : S == 1 ? (long long)K : (long long)(K / 2);
+  const WarpRows m = warp_rows(K / E, O, mode, inter, split);
+  const int lane = threadIdx.x & 31;
+#pragma unroll
+  for (int u = 0; u < kUnroll * kPrefetchLoops; ++u) {
+    const int v = m.v_begin + lane + 32 * u;
+#pragma unroll
+    for (int t = 0; t < kWarpRows; ++t)
+      if (m.ok[t] && v < m.v_end) asm volatile("prefetch.global.L2 [%0];" ::"l"(w + (long long)m.wrow[t] * row_bytes + (long long)v * 16));
+  }
+}
+
 template <int S, int R>
 __device__ __forceinline__ void gemv(const bf16* __restrict__ x, const unsigned char* __restrict__ w, const unsigned short* __restrict__ scales,
                                      const bf16* __restrict__ norm, float eps, const bf16* __restrict__ bias, bf16* out_bf, float* out_f,
@@ -155,24 +222,15 @@ __device__ __forceinline__ void gemv(const bf16* __restrict__ x, const unsigned 
   constexpr int E = Fmt<S>::E;
   const long long row_bytes = S == 0 ? 2LL * K : S == 1 ? (long long)K : (long long)(K / 2);
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-  const int group = blockIdx.x * (kWarps / split) + warp / split, slice = warp % split;
+  const WarpRows m = warp_rows(K / E, O, mode, inter, split);
   int wrow[kWarpRows];
   bool ok[kWarpRows];
 #pragma unroll
   for (int t = 0; t < kWarpRows; ++t) {
-    if (mode == 2) {
-      const int j = group * 2 + (t & 1);
-      wrow[t] = t < 2 ? j : inter + j;
-      ok[t] = j < inter;
-    } else {
-      wrow[t] = group * kWarpRows + t;
-      ok[t] = wrow[t] < O;
-    }
+    wrow[t] = m.wrow[t];
+    ok[t] = m.ok[t];
   }
-  const int vectors = K / E;
-  const int per_slice = (vectors + split - 1) / split;
-  const int v_begin = slice * per_slice;
-  const int v_end = v_begin + per_slice < vectors ? v_begin + per_slice : vectors;
+  const int slice = m.slice, v_begin = m.v_begin, v_end = m.v_end;
   const int groups = K / 128;
   float acc[R][kWarpRows];
   float ss[R];
@@ -308,6 +366,9 @@ __device__ __forceinline__ void gemv_chunks(const bf16* x, const unsigned char* 
   extern "C" __global__ void __launch_bounds__(256) gemv_s##S##_r##R(                                                   \
       const bf16* x, const unsigned char* w, const unsigned short* scales, const bf16* norm, float eps, const bf16* bias, \
       bf16* out_bf, float* out_f, int rows, int K, int O, int mode, int inter, int split) {                               \
+    pdl_release();                                                                                                       \
+    gemv_prefetch<S>(w, K, O, mode, inter, split);                                                                       \
+    pdl_wait();                                                                                                          \
     gemv_chunks<S, R>(x, w, scales, norm, eps, bias, out_bf, out_f, rows, K, O, mode, inter, split);                     \
   }
 LEM_GEMV(0, 1) LEM_GEMV(0, 2) LEM_GEMV(0, 4) LEM_GEMV(0, 8)
@@ -320,6 +381,8 @@ LEM_GEMV(2, 1) LEM_GEMV(2, 2) LEM_GEMV(2, 4) LEM_GEMV(2, 8)
 // Dynamic shared memory: (head_dim + capacity + 256) floats.
 extern "C" __global__ void __launch_bounds__(128) decode_attention(const bf16* q, const bf16* k_cache, const bf16* v_cache, const bf16* mask,
                                                                    bf16* out, int heads, int heads_kv, int d, long long capacity, float scale) {
+  pdl_release();
+  pdl_wait();
   extern __shared__ float sm[];
   float* qs = sm;
   float* s = sm + d;
@@ -399,6 +462,23 @@ using cu_result = int;
 using cu_module = struct cu_module_opaque*;
 using cu_function = struct cu_function_opaque*;
 
+// cuLaunchKernelEx's configuration, laid out as cuda.h declares CUlaunchConfig and CUlaunchAttribute
+struct cu_launch_attribute {
+  int id;
+  char pad[8 - sizeof(int)];
+  union {
+    char bytes[64];
+    int programmatic_stream_serialization_allowed;
+  } value;
+};
+struct cu_launch_config {
+  unsigned grid_x, grid_y, grid_z, block_x, block_y, block_z, shared_bytes;
+  cudaStream_t stream;
+  cu_launch_attribute* attrs;
+  unsigned attr_count;
+};
+constexpr int kLaunchAttributeProgrammaticStreamSerialization = 6;  // CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION
+
 struct Api {
   std::string error;
   nvrtc_result (*nvrtcCreateProgram)(nvrtc_program*, const char*, const char*, int, const char* const*, const char* const*) = nullptr;
@@ -413,6 +493,7 @@ struct Api {
   cu_result (*cuModuleGetFunction)(cu_function*, cu_module, const char*) = nullptr;
   cu_result (*cuLaunchKernel)(cu_function, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, cudaStream_t, void**, void**) = nullptr;
   cu_result (*cuGetErrorString)(cu_result, const char**) = nullptr;
+  cu_result (*cuLaunchKernelEx)(const cu_launch_config*, cu_function, void**, void**) = nullptr;  // null before CUDA 12
 };
 
 template <typename F>
@@ -452,6 +533,7 @@ const Api& api() {
       bind(driver, "cuModuleGetFunction", a.cuModuleGetFunction);
       bind(driver, "cuLaunchKernel", a.cuLaunchKernel);
       bind(driver, "cuGetErrorString", a.cuGetErrorString);
+      a.cuLaunchKernelEx = reinterpret_cast<decltype(a.cuLaunchKernelEx)>(dlsym(driver, "cuLaunchKernelEx"));
     } catch (const std::exception& e) {
       a.error = e.what();
     }
@@ -544,12 +626,32 @@ void require(bool condition, const char* message) {
   if (!condition) throw std::invalid_argument(message);
 }
 
+// LEM_TORCHSHARP_PDL=on: programmatic dependent launch (see pdl_wait) where the GPU has it (sm_90+) and the stream is
+// not the legacy default stream, that is in CUDA-graph captures; off (the default) launches every kernel after the
+// previous one has ended. Either way the kernels compute the same values.
+bool programmatic_launch_wanted() {
+  static const bool wanted = [] {
+    const char* value = std::getenv("LEM_TORCHSHARP_PDL");
+    return value != nullptr && std::string(value) == "on";
+  }();
+  return wanted;
+}
+
 void launch(cu_function fn, unsigned grid_x, unsigned grid_y, unsigned block, const at::Tensor& on, void** args, unsigned shared_bytes = 0) {
   const Api& a = api();
   // The driver API launches in the thread's current context: make it the tensor's device's (ATen only switches
   // devices around its own launches), or a kernel loaded on cuda:1 fails on cuda:0's context.
   c10::cuda::CUDAGuard on_device(static_cast<c10::DeviceIndex>(on.get_device()));
   const auto stream = at::cuda::getCurrentCUDAStream(on.get_device());
+  if (programmatic_launch_wanted() && a.cuLaunchKernelEx != nullptr && stream.stream() != nullptr &&
+      at::cuda::getDeviceProperties(on.get_device())->major >= 9) {
+    cu_launch_attribute attribute{};
+    attribute.id = kLaunchAttributeProgrammaticStreamSerialization;
+    attribute.value.programmatic_stream_serialization_allowed = 1;
+    const cu_launch_config config{grid_x, grid_y, 1, block, 1, 1, shared_bytes, stream.stream(), &attribute, 1};
+    check_cu(a, a.cuLaunchKernelEx(&config, fn, args, nullptr), "cuLaunchKernelEx");
+    return;
+  }
   check_cu(a, a.cuLaunchKernel(fn, grid_x, grid_y, 1, block, 1, 1, shared_bytes, stream.stream(), args, nullptr), "cuLaunchKernel");
 }
 
