@@ -20,6 +20,7 @@ public sealed unsafe class FusedOps
     private readonly delegate* unmanaged<IntPtr> _kernelsLastError;
     private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr, double, IntPtr, IntPtr, int, IntPtr*, int> _gemv;
     private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int> _decodeAttention;
+    private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr, double, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int> _gemvRope;
     private readonly string?[] _kernelsUnavailable = new string?[64];
     private readonly bool[] _kernelsChecked = new bool[64];
 
@@ -34,6 +35,7 @@ public sealed unsafe class FusedOps
         _kernelsLastError = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(handle, "lem_kernels_last_error");
         _gemv = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr, double, IntPtr, IntPtr, int, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_gemv");
         _decodeAttention = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_decode_attention");
+        _gemvRope = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr, double, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_gemv_rope");
     }
 
     /// <summary>
@@ -94,6 +96,22 @@ public sealed unsafe class FusedOps
         if (status != 0)
             throw new CudaGraphException($"the decode GEMV of the native helper failed: {Marshal.PtrToStringUTF8(_kernelsLastError())}");
         return output == ProjectionOutput.AddToResidual ? residual! : Tensor.UnsafeCreateTensor(result);
+    }
+
+    /// <summary>
+    /// The fused q/k/v projection of a static decode step in one kernel (the decode GEMV's RoPE epilogue): x [rows, 1, in]
+    /// times the fused weight [(heads + 2·kv_heads)·d, in], with the RMSNorm <paramref name="normWeight"/> (or none) and
+    /// the bias; then what <see cref="RopeKvWrite"/> does. Returns the rotated queries [rows, 1, heads, d].
+    /// </summary>
+    internal Tensor GemvRope(Tensor x, LinearWeight weight, Tensor? bias, Tensor? normWeight, double eps, Tensor cos, Tensor signedSin, Tensor index,
+        Tensor keys, Tensor values, int heads, int kvHeads)
+    {
+        IntPtr result;
+        var status = _gemvRope(x.Handle, weight.Stored.Handle, weight.Scales?.Handle ?? IntPtr.Zero, (int)weight.Scheme, normWeight?.Handle ?? IntPtr.Zero, eps,
+            bias?.Handle ?? IntPtr.Zero, cos.Handle, signedSin.Handle, index.Handle, keys.Handle, values.Handle, heads, kvHeads, &result);
+        if (status != 0)
+            throw new CudaGraphException($"the decode GEMV with RoPE of the native helper failed: {Marshal.PtrToStringUTF8(_kernelsLastError())}");
+        return Tensor.UnsafeCreateTensor(result);
     }
 
     /// <summary>

@@ -58,6 +58,11 @@ internal sealed class FusedLinear : IDisposable
     public Tensor Forward(Tensor x, FlopCounter? flops, RmsNorm? norm = null, ProjectionOutput output = ProjectionOutput.Plain) =>
         Projection.Apply(x, Weight, Bias, flops, norm, output);
 
+    /// <summary>The q/k/v product with RoPE and the cache write in one kernel, or null where that kernel does not serve (<see cref="Projection.ApplyWithRope"/>).</summary>
+    public Tensor? ForwardWithRope(Tensor x, FlopCounter? flops, RmsNorm? norm, Tensor cos, Tensor signedSin, Tensor index, Tensor keys, Tensor values,
+        int heads, int kvHeads) =>
+        Projection.ApplyWithRope(x, Weight, Bias, flops, norm, cos, signedSin, index, keys, values, heads, kvHeads);
+
     public void Dispose()
     {
         Weight.Dispose();

@@ -55,12 +55,20 @@ internal sealed class LlamaAttention : nn.Module
     {
         var b = x.shape[0];
         var qLen = x.shape[1];
-        var qkv = _qkv.Forward(x, batch.Flops, norm).view(b, qLen, _heads + 2 * _kvHeads, _headDim);
-        if (q_norm is null && qLen == 1 && batch.WriteIndex is { } index && FusedOps.Current is { } fused && fused.DecodeKernelsServe(qkv))
+        var staticDecode = q_norm is null && qLen == 1 && batch.WriteIndex is not null && FusedOps.Current is not null;
+        if (staticDecode)
         {
-            // static-shape decode step: RoPE on queries and keys and the cache write in one kernel
+            // static-shape decode step: the projection, RoPE and the cache write in one kernel where the GEMV serves
             var (keys, values) = batch.Cache.Layer(_cacheSlot);
-            var rotated = fused.RopeKvWrite(qkv, cos, sin, index, keys, values, _heads, _kvHeads);
+            if (_qkv.ForwardWithRope(x, batch.Flops, norm, cos, sin, batch.WriteIndex!, keys, values, _heads, _kvHeads) is { } rotatedQueries)
+                return Project(Attention.OverCache(rotatedQueries, keys, values, batch, _heads, _kvHeads, _headDim), residual, batch);
+        }
+        var qkv = _qkv.Forward(x, batch.Flops, norm).view(b, qLen, _heads + 2 * _kvHeads, _headDim);
+        if (staticDecode && FusedOps.Current!.DecodeKernelsServe(qkv))
+        {
+            // otherwise RoPE on queries and keys and the cache write in one kernel after the projection
+            var (keys, values) = batch.Cache.Layer(_cacheSlot);
+            var rotated = FusedOps.Current.RopeKvWrite(qkv, cos, sin, batch.WriteIndex!, keys, values, _heads, _kvHeads);
             return Project(Attention.OverCache(rotated, keys, values, batch, _heads, _kvHeads, _headDim), residual, batch);
         }
         var v = qkv.narrow(2, _heads + _kvHeads, _kvHeads);

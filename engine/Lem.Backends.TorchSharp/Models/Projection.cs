@@ -63,6 +63,22 @@ internal static class Projection
         && (w.Scheme != QuantizationScheme.Int4 || w.InFeatures % WeightQuantizer.Int4GroupSize == 0)
         && x.numel() / w.InFeatures <= (w.Scheme == QuantizationScheme.None ? GemvMaxRows : QuantizedGemvMaxRows);
 
+    /// <summary>
+    /// The fused q/k/v projection of a static decode step with RoPE and the KV-cache write in the same GEMV kernel
+    /// (see <see cref="FusedOps.GemvRope"/>), where the GEMV serves x and the position and cache tensors are bf16 and
+    /// contiguous on the GPU; null otherwise (the caller then projects and rotates in two steps).
+    /// </summary>
+    /// <returns>The rotated queries [rows, 1, heads, d].</returns>
+    public static Tensor? ApplyWithRope(Tensor x, LinearWeight w, Tensor? bias, FlopCounter? flops, RmsNorm? norm, Tensor cos, Tensor signedSin,
+        Tensor index, Tensor keys, Tensor values, int heads, int kvHeads)
+    {
+        if (!GemvServes(x, w) || FusedOps.Current is not { } fused
+            || !fused.DecodeKernelsServe(cos) || !fused.DecodeKernelsServe(signedSin) || !fused.DecodeKernelsServe(keys) || !fused.DecodeKernelsServe(values))
+            return null;
+        flops?.Matmul(x.numel() / w.InFeatures, w.InFeatures, w.OutFeatures);
+        return fused.GemvRope(x, w, bias, norm?.weight, norm?.Eps ?? 0, cos, signedSin, index, keys, values, heads, kvHeads);
+    }
+
     /// <param name="norm">RMSNorm applied to x before the product (null: none).</param>
     /// <param name="residual">With <see cref="ProjectionOutput.AddToResidual"/>: the tensor the caller owns that receives the product.</param>
     public static Tensor Apply(Tensor x, LinearWeight w, Tensor? bias, FlopCounter? flops, RmsNorm? norm = null,

@@ -6,6 +6,8 @@
 //   lem_silu_mul: silu(gate) * up over the fused gate/up projection; replaces two kernels per layer.
 //   lem_gemv: the projections of up to 8 rows (decode steps), streaming bf16, int8 or int4 weights with 16-byte loads,
 //     with the RMSNorm before it, the residual addition, SiLU·up or the fp32 logits cast folded in.
+//   lem_gemv_rope: the GEMV of a static decode step's fused q/k/v projection with lem_rope_kv_write's work as its
+//     epilogue (one kernel instead of two per layer).
 //   lem_decode_attention: one query per row over the whole static cache, skipping masked positions.
 //
 // bf16 only (the decode precision that matters; other dtypes keep the ATen path). Arithmetic in fp32, one rounding to
@@ -114,7 +116,8 @@ extern "C" __global__ void silu_mul(const bf16* gate_up, bf16* out, long long in
 // Prologue: with `norm`, x is RMS-normalised (the sum of squares is accumulated from the same x loads) and multiplied
 // by the norm weight: the RMSNorm before a projection costs no kernel of its own.
 // Epilogues (mode): 0 bf16 out; 1 out += y in place (a residual); 2 silu(y_gate) * y_up; 3 fp32 logits (rounded to
-// bf16 first, as a bf16 projection followed by a cast would be). More rows than R are done R at a time.
+// bf16 first, as a bf16 projection followed by a cast would be); 4 the fused q/k/v projection of a static decode step
+// with RoPE and the KV-cache write (RopeOut). More rows than R are done R at a time.
 struct alignas(16) u4 { unsigned v[4]; };
 __device__ __forceinline__ u4 ld_stream(const unsigned char* p) {
   u4 r;
@@ -168,12 +171,28 @@ __device__ __forceinline__ float dot16(const u4& wv, const float* xf) {
   return d;
 }
 
+// Mode 4: a warp's rows are the pairs (i, i + d/2) of heads (`inter` = d/2), and its epilogue does what rope_kv_write
+// does with the projection rounded to bf16: rotates query and key heads with the row's cos and signed sin [rows, d],
+// writes the queries to q [rows, heads_q, d] and the key and value heads at cache position *index of
+// k_cache/v_cache [rows, heads_kv, capacity, d].
+struct RopeOut {
+  const bf16* cos;
+  const bf16* sin;
+  const long long* index;
+  bf16* q;
+  bf16* k_cache;
+  bf16* v_cache;
+  int heads_q, heads_kv, d;
+  long long capacity;
+};
+
 // The weight rows and the slice of the in-dimension (16-byte vectors [v_begin, v_end)) that this warp computes.
 struct WarpRows {
   int wrow[kWarpRows];
   bool ok[kWarpRows];
   int slice, v_begin, v_end;
 };
+template <bool ROPE>
 __device__ __forceinline__ WarpRows warp_rows(int vectors, int O, int mode, int inter, int split) {
   WarpRows m;
   const int warp = threadIdx.x >> 5;
@@ -181,7 +200,11 @@ __device__ __forceinline__ WarpRows warp_rows(int vectors, int O, int mode, int 
   m.slice = warp % split;
 #pragma unroll
   for (int t = 0; t < kWarpRows; ++t) {
-    if (mode == 2) {
+    if (ROPE) {  // mode 4
+      const int pair = group * 2 + (t & 1), head = pair / inter, i = pair - head * inter;
+      m.wrow[t] = head * 2 * inter + i + (t < 2 ? 0 : inter);
+      m.ok[t] = pair < O / 2;
+    } else if (mode == 2) {
       const int j = group * 2 + (t & 1);
       m.wrow[t] = t < 2 ? j : inter + j;
       m.ok[t] = j < inter;
@@ -201,12 +224,10 @@ __device__ __forceinline__ WarpRows warp_rows(int vectors, int O, int mode, int 
 // it ends.
 constexpr int kPrefetchLoops = 2;
 template <int S>
-__device__ __forceinline__ void gemv_prefetch(const unsigned char* w, int K, int O, int mode, int inter, int split) {
-  constexpr int E = Fmt<S>::E;
+__device__ __forceinline__ void gemv_prefetch(const unsigned char* w, int K, const WarpRows& m) {
   const long long row_bytes = S == 0 ? 2LL * K : S == 1 ? (long long)K : (long long)(K / 2);
-  const WarpRows m = warp_rows(K / E, O, mode, inter, split);
   const int lane = threadIdx.x & 31;
-#pragma unroll
+#pragma unroll 1
   for (int u = 0; u < kUnroll * kPrefetchLoops; ++u) {
     const int v = m.v_begin + lane + 32 * u;
 #pragma unroll
@@ -215,14 +236,14 @@ __device__ __forceinline__ void gemv_prefetch(const unsigned char* w, int K, int
   }
 }
 
-template <int S, int R>
+template <int S, int R, bool ROPE>
 __device__ __forceinline__ void gemv(const bf16* __restrict__ x, const unsigned char* __restrict__ w, const unsigned short* __restrict__ scales,
                                      const bf16* __restrict__ norm, float eps, const bf16* __restrict__ bias, bf16* out_bf, float* out_f,
-                                     int rows, int K, int O, int mode, int inter, int split) {
+                                     int rows, int K, int O, int mode, int inter, int split, const RopeOut& rope, int row_base,
+                                     const WarpRows& m) {
   constexpr int E = Fmt<S>::E;
   const long long row_bytes = S == 0 ? 2LL * K : S == 1 ? (long long)K : (long long)(K / 2);
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-  const WarpRows m = warp_rows(K / E, O, mode, inter, split);
   int wrow[kWarpRows];
   bool ok[kWarpRows];
 #pragma unroll
@@ -331,11 +352,33 @@ __device__ __forceinline__ void gemv(const bf16* __restrict__ x, const unsigned 
     const float inv = norm != nullptr ? rsqrtf(ss[r] / (float)K + eps) : 1.f;
 #pragma unroll
     for (int t = 0; t < kWarpRows; ++t) {
-      if (lane != (r * kWarpRows + t) % 32 || !ok[t] || (mode == 2 && t >= 2)) continue;
+      if (lane != (r * kWarpRows + t) % 32 || !ok[t] || ((mode == 2 || mode == 4) && t >= 2)) continue;
       float y = acc[r][t] * inv;
       if (S == 1) y *= h2f(scales[wrow[t]]);
       if (bias != nullptr) y += load(bias, wrow[t]);
-      if (mode == 2) {
+      if (ROPE) {  // mode 4
+        float y2 = acc[r][t + 2] * inv;
+        if (S == 1) y2 *= h2f(scales[wrow[t + 2]]);
+        if (bias != nullptr) y2 += load(bias, wrow[t + 2]);
+        const bf16 ya = round_bf16(y), yb = round_bf16(y2);
+        const int d = rope.d, half = inter, head = wrow[t] / d, i = wrow[t] - head * d;
+        const long long row = row_base + r, position = *rope.index;
+        if (head >= rope.heads_q + rope.heads_kv) {
+          bf16* v = rope.v_cache + ((row * rope.heads_kv + (head - rope.heads_q - rope.heads_kv)) * rope.capacity + position) * d;
+          v[i] = ya;
+          v[i + half] = yb;
+        } else {
+          const bf16* c = rope.cos + row * d;
+          const bf16* sn = rope.sin + row * d;
+          const float a = __uint_as_float(((unsigned int)ya) << 16), b = __uint_as_float(((unsigned int)yb) << 16);
+          const bf16 lo = round_bf16(a * load(c, i) + b * load(sn, i));
+          const bf16 hi = round_bf16(b * load(c, i + half) + a * load(sn, i + half));
+          bf16* dst = head < rope.heads_q ? rope.q + (row * rope.heads_q + head) * d
+                                          : rope.k_cache + ((row * rope.heads_kv + (head - rope.heads_q)) * rope.capacity + position) * d;
+          dst[i] = lo;
+          dst[i + half] = hi;
+        }
+      } else if (mode == 2) {
         float up = acc[r][t + 2] * inv;
         if (S == 1) up *= h2f(scales[wrow[t + 2]]);
         if (bias != nullptr) up += load(bias, wrow[t + 2]);
@@ -352,25 +395,29 @@ __device__ __forceinline__ void gemv(const bf16* __restrict__ x, const unsigned 
 
 // More rows than R: chunks of R rows one after another (a warp's weight rows are read from HBM for the first chunk and
 // mostly from L2 for the others). `split` is uniform over the grid, so every thread meets the same barriers.
-template <int S, int R>
+template <int S, int R, bool ROPE>
 __device__ __forceinline__ void gemv_chunks(const bf16* x, const unsigned char* w, const unsigned short* scales, const bf16* norm, float eps,
-                                            const bf16* bias, bf16* out_bf, float* out_f, int rows, int K, int O, int mode, int inter, int split) {
+                                            const bf16* bias, bf16* out_bf, float* out_f, int rows, int K, int O, int mode, int inter, int split,
+                                            const RopeOut& rope, const WarpRows& m) {
   const long long out_row = mode == 2 ? inter : O;
   for (int base = 0; base < rows; base += R) {
-    gemv<S, R>(x + (long long)base * K, w, scales, norm, eps, bias, out_bf != nullptr ? out_bf + base * out_row : nullptr,
-               out_f != nullptr ? out_f + base * out_row : nullptr, rows - base < R ? rows - base : R, K, O, mode, inter, split);
+    gemv<S, R, ROPE>(x + (long long)base * K, w, scales, norm, eps, bias, out_bf != nullptr ? out_bf + base * out_row : nullptr,
+               out_f != nullptr ? out_f + base * out_row : nullptr, rows - base < R ? rows - base : R, K, O, mode, inter, split, rope, base, m);
   }
 }
 
-#define LEM_GEMV(S, R)                                                                                                  \
-  extern "C" __global__ void __launch_bounds__(256) gemv_s##S##_r##R(                                                   \
-      const bf16* x, const unsigned char* w, const unsigned short* scales, const bf16* norm, float eps, const bf16* bias, \
-      bf16* out_bf, float* out_f, int rows, int K, int O, int mode, int inter, int split) {                               \
-    pdl_release();                                                                                                       \
-    gemv_prefetch<S>(w, K, O, mode, inter, split);                                                                       \
-    pdl_wait();                                                                                                          \
-    gemv_chunks<S, R>(x, w, scales, norm, eps, bias, out_bf, out_f, rows, K, O, mode, inter, split);                     \
+// gemv_s{S}_r{R}: modes 0 to 3; gemv_rope_s{S}_r{R}: mode 4 (kept apart so that its epilogue costs the others no registers)
+#define LEM_GEMV_KERNEL(NAME, S, R, ROPE)                                                                               \
+  extern "C" __global__ void __launch_bounds__(256) NAME(                                                               \
+      const bf16* x, const unsigned char* w, const unsigned short* scales, const bf16* norm, float eps, const bf16* bias,\
+      bf16* out_bf, float* out_f, int rows, int K, int O, int mode, int inter, int split, RopeOut rope) {               \
+    pdl_release();                                                                                                      \
+    const WarpRows m = warp_rows<ROPE>(K / Fmt<S>::E, O, mode, inter, split);                                                 \
+    gemv_prefetch<S>(w, K, m);                                                                                          \
+    pdl_wait();                                                                                                         \
+    gemv_chunks<S, R, ROPE>(x, w, scales, norm, eps, bias, out_bf, out_f, rows, K, O, mode, inter, split, rope, m);     \
   }
+#define LEM_GEMV(S, R) LEM_GEMV_KERNEL(gemv_s##S##_r##R, S, R, false) LEM_GEMV_KERNEL(gemv_rope_s##S##_r##R, S, R, true)
 LEM_GEMV(0, 1) LEM_GEMV(0, 2) LEM_GEMV(0, 4) LEM_GEMV(0, 8)
 LEM_GEMV(1, 1) LEM_GEMV(1, 2) LEM_GEMV(1, 4) LEM_GEMV(1, 8)
 LEM_GEMV(2, 1) LEM_GEMV(2, 2) LEM_GEMV(2, 4) LEM_GEMV(2, 8)
@@ -479,6 +526,18 @@ struct cu_launch_config {
 };
 constexpr int kLaunchAttributeProgrammaticStreamSerialization = 6;  // CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION
 
+// The kernels' RopeOut parameter, laid out as the kernel source declares it
+struct RopeOut {
+  const void* cos;
+  const void* sin;
+  const void* index;
+  void* q;
+  void* k_cache;
+  void* v_cache;
+  int heads_q, heads_kv, d;
+  long long capacity;
+};
+
 struct Api {
   std::string error;
   nvrtc_result (*nvrtcCreateProgram)(nvrtc_program*, const char*, const char*, int, const char* const*, const char* const*) = nullptr;
@@ -548,7 +607,8 @@ struct DeviceKernels {
   std::string error;
   cu_function rope_kv_write = nullptr;
   cu_function silu_mul = nullptr;
-  cu_function gemv[3][4] = {};  // [scheme: bf16, int8, int4][rows up to 1, 2, 4, 8]
+  cu_function gemv[3][4] = {};       // [scheme: bf16, int8, int4][rows up to 1, 2, 4, 8]
+  cu_function gemv_rope[3][4] = {};  // the same for mode 4
   cu_function decode_attention = nullptr;
 };
 
@@ -605,8 +665,9 @@ const DeviceKernels& kernels_for(int device) {
     const int row_counts[4] = {1, 2, 4, 8};
     for (int scheme = 0; scheme < 3; ++scheme)
       for (int r = 0; r < 4; ++r) {
-        const std::string name = "gemv_s" + std::to_string(scheme) + "_r" + std::to_string(row_counts[r]);
-        check_cu(a, a.cuModuleGetFunction(&k.gemv[scheme][r], module, name.c_str()), ("cuModuleGetFunction(" + name + ")").c_str());
+        const std::string suffix = "s" + std::to_string(scheme) + "_r" + std::to_string(row_counts[r]);
+        check_cu(a, a.cuModuleGetFunction(&k.gemv[scheme][r], module, ("gemv_" + suffix).c_str()), ("cuModuleGetFunction(gemv_" + suffix + ")").c_str());
+        check_cu(a, a.cuModuleGetFunction(&k.gemv_rope[scheme][r], module, ("gemv_rope_" + suffix).c_str()), ("cuModuleGetFunction(gemv_rope_" + suffix + ")").c_str());
       }
   } catch (const std::exception& e) {
     k.error = e.what();
@@ -653,6 +714,56 @@ void launch(cu_function fn, unsigned grid_x, unsigned grid_y, unsigned block, co
     return;
   }
   check_cu(a, a.cuLaunchKernel(fn, grid_x, grid_y, 1, block, 1, 1, shared_bytes, stream.stream(), args, nullptr), "cuLaunchKernel");
+}
+
+// Checks the GEMV's input, weight, scales, norm and bias (the rules of lem_gemv below) and launches it with `mode`'s
+// outputs: out_bf / out_f for modes 0 to 3, `rope` for mode 4; `inter` is O/2 in mode 2 and d/2 in mode 4.
+void run_gemv(const at::Tensor& xt, const at::Tensor& wt, const at::Tensor* st, int scheme, const at::Tensor* nt, double eps,
+              const at::Tensor* bt, int mode, void* out_bf, void* out_f, const RopeOut& rope, int64_t inter64) {
+  require(scheme >= 0 && scheme <= 2, "gemv scheme must be 0 (bf16), 1 (int8) or 2 (int4)");
+  require(xt.scalar_type() == at::kBFloat16 && xt.is_contiguous() && xt.dim() >= 1, "gemv takes a contiguous bf16 input");
+  require(wt.dim() == 2 && wt.is_contiguous(), "gemv takes a contiguous 2-D weight");
+  require(scheme == 0 ? wt.scalar_type() == at::kBFloat16 : wt.scalar_type() == at::kByte, "gemv weight dtype does not match its scheme");
+  const int64_t K = xt.size(-1), O = wt.size(0);
+  const int64_t per_vector = scheme == 0 ? 8 : scheme == 1 ? 16 : 32;
+  require(K % per_vector == 0, "gemv in-features must be a multiple of the elements in 16 bytes of weight");
+  require(scheme != 2 || K % 128 == 0, "int4 gemv in-features must be a multiple of the group size 128");
+  require(wt.size(1) == (scheme == 2 ? K / 2 : K), "gemv weight and input disagree on in-features");
+  require(K <= (1LL << 30) && O <= (1LL << 30), "gemv shapes too large");
+  const int64_t rows = xt.numel() / K;
+  require(rows >= 1 && rows <= 64, "gemv takes 1 to 64 rows");
+  const auto device = xt.get_device();
+  require(wt.get_device() == device, "gemv takes tensors on one device");
+  if (scheme != 0) {
+    require(st != nullptr && st->scalar_type() == at::kHalf && st->is_contiguous() && st->get_device() == device, "quantized gemv needs fp16 scales on the weight's device");
+    require(st->numel() == (scheme == 1 ? O : O * (K / 128)), "gemv scales do not match the weight");
+  }
+  if (nt != nullptr)
+    require(nt->scalar_type() == at::kBFloat16 && nt->is_contiguous() && nt->numel() == K && nt->get_device() == device, "gemv norm weight must be bf16 [in-features]");
+  if (bt != nullptr)
+    require(bt->scalar_type() == at::kBFloat16 && bt->is_contiguous() && bt->numel() == O && bt->get_device() == device, "gemv bias must be bf16 [out-features]");
+  const auto& k = ready_kernels(xt);
+  const int variant = rows <= 1 ? 0 : rows <= 2 ? 1 : rows <= 4 ? 2 : 3;
+  const int64_t vectors = K / per_vector;
+  // a warp per 4 weight rows (2 pairs in modes 2 and 4); where that leaves fewer than 16 warps per multiprocessor, up
+  // to 8 warps split the in-dimension of each row group, as long as every lane still gets a vector
+  const int64_t row_groups = mode == 2 || mode == 4 ? (O / 2 + 1) / 2 : (O + 3) / 4;
+  const int64_t wanted_warps = 16LL * at::cuda::getDeviceProperties(device)->multiProcessorCount;
+  int split = 1;
+  while (split < 8 && row_groups * split < wanted_warps && vectors / (2 * split) >= 32) split *= 2;
+  const int64_t groups_per_block = 8 / split;
+  const unsigned blocks = static_cast<unsigned>((row_groups + groups_per_block - 1) / groups_per_block);
+  const unsigned threads = 256;
+  const void* px = xt.data_ptr();
+  const void* pw = wt.data_ptr();
+  const void* ps = st != nullptr ? st->data_ptr() : nullptr;
+  const void* pn = nt != nullptr ? nt->data_ptr() : nullptr;
+  const void* pb = bt != nullptr ? bt->data_ptr() : nullptr;
+  float feps = static_cast<float>(eps);
+  int irows = static_cast<int>(rows), ik = static_cast<int>(K), io = static_cast<int>(O), imode = mode, iinter = static_cast<int>(inter64);
+  RopeOut rope_arg = rope;
+  void* args[] = {&px, &pw, &ps, &pn, &feps, &pb, &out_bf, &out_f, &irows, &ik, &io, &imode, &iinter, &split, &rope_arg};
+  launch(mode == 4 ? k.gemv_rope[scheme][variant] : k.gemv[scheme][variant], blocks, 1, threads, xt, args);
 }
 
 }  // namespace
@@ -735,6 +846,7 @@ int lem_silu_mul(void* gate_up, void** out) {
   }
 }
 
+
 // The GEMV of lem_decode_kernels' source: y = W x for at most 64 rows of x (in chunks of 8). x [..., K] contiguous bf16; weight [O, K]
 // bf16 (scheme 0), [O, K] uint8 (scheme 1, int8 + 128, scales fp16 [O]) or [O, K/2] uint8 (scheme 2, two int4 + 8 per
 // byte, scales fp16 [O, K/128]). norm (may be null): RMSNorm weight [K] applied to x first, with eps. bias (may be
@@ -744,39 +856,16 @@ int lem_gemv(void* x, void* weight, void* scales, int scheme, void* norm, double
   try {
     const auto& xt = *static_cast<const at::Tensor*>(x);
     const auto& wt = *static_cast<const at::Tensor*>(weight);
-    require(scheme >= 0 && scheme <= 2, "gemv scheme must be 0 (bf16), 1 (int8) or 2 (int4)");
     require(mode >= 0 && mode <= 3, "gemv mode must be 0 to 3");
-    require(xt.scalar_type() == at::kBFloat16 && xt.is_contiguous() && xt.dim() >= 1, "gemv takes a contiguous bf16 input");
-    require(wt.dim() == 2 && wt.is_contiguous(), "gemv takes a contiguous 2-D weight");
-    require(scheme == 0 ? wt.scalar_type() == at::kBFloat16 : wt.scalar_type() == at::kByte, "gemv weight dtype does not match its scheme");
-    const int64_t K = xt.size(-1), O = wt.size(0);
-    const int64_t per_vector = scheme == 0 ? 8 : scheme == 1 ? 16 : 32;
-    require(K % per_vector == 0, "gemv in-features must be a multiple of the elements in 16 bytes of weight");
-    require(scheme != 2 || K % 128 == 0, "int4 gemv in-features must be a multiple of the group size 128");
-    require(wt.size(1) == (scheme == 2 ? K / 2 : K), "gemv weight and input disagree on in-features");
-    require(K <= (1LL << 30) && O <= (1LL << 30), "gemv shapes too large");
-    const int64_t rows = xt.numel() / K;
-    require(rows >= 1 && rows <= 64, "gemv takes 1 to 64 rows");
-    const auto device = xt.get_device();
-    require(wt.get_device() == device, "gemv takes tensors on one device");
-    const at::Tensor* st = static_cast<const at::Tensor*>(scales);
-    if (scheme != 0) {
-      require(st != nullptr && st->scalar_type() == at::kHalf && st->is_contiguous() && st->get_device() == device, "quantized gemv needs fp16 scales on the weight's device");
-      require(st->numel() == (scheme == 1 ? O : O * (K / 128)), "gemv scales do not match the weight");
-    }
-    const at::Tensor* nt = static_cast<const at::Tensor*>(norm);
-    if (nt != nullptr)
-      require(nt->scalar_type() == at::kBFloat16 && nt->is_contiguous() && nt->numel() == K && nt->get_device() == device, "gemv norm weight must be bf16 [in-features]");
-    const at::Tensor* bt = static_cast<const at::Tensor*>(bias);
-    if (bt != nullptr)
-      require(bt->scalar_type() == at::kBFloat16 && bt->is_contiguous() && bt->numel() == O && bt->get_device() == device, "gemv bias must be bf16 [out-features]");
+    require(xt.dim() >= 1 && xt.size(-1) > 0 && wt.dim() == 2, "gemv takes x [..., K] and a 2-D weight");
+    const int64_t K = xt.size(-1), O = wt.size(0), rows = xt.numel() / K;
     auto sizes = xt.sizes().vec();
     at::Tensor result;
     void* out_bf = nullptr;
     void* out_f = nullptr;
     if (mode == 1) {
       auto* rt = static_cast<at::Tensor*>(residual);
-      require(rt != nullptr && rt->scalar_type() == at::kBFloat16 && rt->is_contiguous() && rt->numel() == rows * O && rt->get_device() == device,
+      require(rt != nullptr && rt->scalar_type() == at::kBFloat16 && rt->is_contiguous() && rt->numel() == rows * O && rt->get_device() == xt.get_device(),
               "gemv residual must be contiguous bf16 [rows, out-features]");
       out_bf = rt->data_ptr();
     } else if (mode == 2) {
@@ -789,29 +878,51 @@ int lem_gemv(void* x, void* weight, void* scales, int scheme, void* norm, double
       result = at::empty(sizes, mode == 3 ? xt.options().dtype(at::kFloat) : xt.options());
       (mode == 3 ? out_f : out_bf) = result.data_ptr();
     }
-    const auto& k = ready_kernels(xt);
-    const int variant = rows <= 1 ? 0 : rows <= 2 ? 1 : rows <= 4 ? 2 : 3;
-    const int64_t vectors = K / per_vector;
-    const int64_t inter64 = O / 2;
-    // a warp per 4 weight rows; where that leaves fewer than 16 warps per multiprocessor, up to 8 warps split the
-    // in-dimension of each row group, as long as every lane still gets a vector
-    const int64_t row_groups = mode == 2 ? (inter64 + 1) / 2 : (O + 3) / 4;
-    const int64_t wanted_warps = 16LL * at::cuda::getDeviceProperties(device)->multiProcessorCount;
-    int split = 1;
-    while (split < 8 && row_groups * split < wanted_warps && vectors / (2 * split) >= 32) split *= 2;
-    const int64_t groups_per_block = 8 / split;
-    const unsigned blocks = static_cast<unsigned>((row_groups + groups_per_block - 1) / groups_per_block);
-    const unsigned threads = 256;
-    const void* px = xt.data_ptr();
-    const void* pw = wt.data_ptr();
-    const void* ps = st != nullptr ? st->data_ptr() : nullptr;
-    const void* pn = nt != nullptr ? nt->data_ptr() : nullptr;
-    const void* pb = bt != nullptr ? bt->data_ptr() : nullptr;
-    float feps = static_cast<float>(eps);
-    int irows = static_cast<int>(rows), ik = static_cast<int>(K), io = static_cast<int>(O), imode = mode, iinter = static_cast<int>(inter64);
-    void* args[] = {&px, &pw, &ps, &pn, &feps, &pb, &out_bf, &out_f, &irows, &ik, &io, &imode, &iinter, &split};
-    launch(k.gemv[scheme][variant], blocks, 1, threads, xt, args);
+    run_gemv(xt, wt, static_cast<const at::Tensor*>(scales), scheme, static_cast<const at::Tensor*>(norm), eps,
+             static_cast<const at::Tensor*>(bias), mode, out_bf, out_f, RopeOut{}, O / 2);
     *out = result.defined() ? new at::Tensor(std::move(result)) : nullptr;
+    return 0;
+  } catch (const std::exception& e) {
+    return kernel_fail(e.what());
+  }
+}
+
+// The fused q/k/v projection of a static decode step (mode 4 of the GEMV): x [rows, 1, K] times the fused weight
+// [(heads_q + 2 heads_kv) d, K] (with norm and bias as lem_gemv), then RoPE and the KV-cache write as lem_rope_kv_write
+// does them (cos, sin [rows, 1, 1, d]; index int64 [1]; caches [rows, heads_kv, capacity, d]). Returns the rotated
+// queries [rows, 1, heads_q, d] as a new tensor.
+int lem_gemv_rope(void* x, void* weight, void* scales, int scheme, void* norm, double eps, void* bias, void* cos, void* sin, void* index,
+                  void* k_cache, void* v_cache, int heads_q, int heads_kv, void** q_out) {
+  try {
+    const auto& xt = *static_cast<const at::Tensor*>(x);
+    const auto& wt = *static_cast<const at::Tensor*>(weight);
+    const auto& c = *static_cast<const at::Tensor*>(cos);
+    const auto& sn = *static_cast<const at::Tensor*>(sin);
+    const auto& i = *static_cast<const at::Tensor*>(index);
+    auto& kc = *static_cast<at::Tensor*>(k_cache);
+    auto& vc = *static_cast<at::Tensor*>(v_cache);
+    require(heads_q > 0 && heads_kv > 0, "gemv rope needs positive head counts");
+    require(xt.dim() >= 1 && xt.size(-1) > 0 && wt.dim() == 2, "gemv rope takes x [..., K] and a 2-D weight");
+    const int64_t K = xt.size(-1), O = wt.size(0), rows = xt.numel() / K;
+    require(O % (heads_q + 2 * heads_kv) == 0, "gemv rope weight rows must be (heads_q + 2 heads_kv) head_dim");
+    const int64_t d = O / (heads_q + 2 * heads_kv);
+    require(d % 2 == 0 && d <= 2048, "head_dim must be even and at most 2048");
+    require(c.scalar_type() == at::kBFloat16 && sn.scalar_type() == at::kBFloat16 && kc.scalar_type() == at::kBFloat16 &&
+                vc.scalar_type() == at::kBFloat16, "gemv rope takes bf16 cos, sin and caches");
+    require(i.scalar_type() == at::kLong && i.numel() == 1, "gemv rope takes a one-element int64 index");
+    require(c.is_contiguous() && sn.is_contiguous() && kc.is_contiguous() && vc.is_contiguous(), "gemv rope takes contiguous tensors");
+    require(c.numel() == rows * d && sn.numel() == rows * d, "cos and sin must hold one row of head_dim per batch row");
+    require(kc.dim() == 4 && kc.size(0) == rows && kc.size(1) == heads_kv && kc.size(3) == d && vc.sizes() == kc.sizes(),
+            "the caches must be [rows, heads_kv, capacity, head_dim]");
+    const auto device = xt.get_device();
+    require(c.get_device() == device && sn.get_device() == device && i.get_device() == device && kc.get_device() == device &&
+                vc.get_device() == device, "gemv rope takes tensors on one device");
+    auto q = at::empty({rows, 1, heads_q, d}, xt.options());
+    const RopeOut rope{c.data_ptr(), sn.data_ptr(), i.data_ptr(), q.data_ptr(), kc.data_ptr(), vc.data_ptr(), heads_q, heads_kv,
+                       static_cast<int>(d), kc.size(2)};
+    run_gemv(xt, wt, static_cast<const at::Tensor*>(scales), scheme, static_cast<const at::Tensor*>(norm), eps,
+             static_cast<const at::Tensor*>(bias), 4, nullptr, nullptr, rope, d / 2);
+    *q_out = new at::Tensor(std::move(q));
     return 0;
   } catch (const std::exception& e) {
     return kernel_fail(e.what());
