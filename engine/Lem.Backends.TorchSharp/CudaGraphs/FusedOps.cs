@@ -116,7 +116,9 @@ public sealed unsafe class FusedOps
 
     /// <summary>
     /// Attention of one query per row, q [rows, 1, heads, d], over the whole static cache [rows, kv_heads, capacity, d]
-    /// under the additive mask (masked positions are skipped), one kernel; returns [rows, 1, heads·d].
+    /// under the additive mask (masked positions are skipped), one kernel split over blocks of 32 positions per KV
+    /// head (the last block to finish combines them); returns [rows, 1, heads·d]. head_dim 32, 64, 128 or 256, at most
+    /// 16 query heads per KV head.
     /// </summary>
     public Tensor DecodeAttention(Tensor q, Tensor keys, Tensor values, Tensor mask, int heads, int kvHeads)
     {
@@ -143,7 +145,7 @@ public sealed unsafe class FusedOps
         var text => throw new Lem.Engine.Inference.InferenceException($"{ProgrammaticLaunchVariable} is \"{text}\"; it must be on or off (the default)."),
     });
 
-    /// <summary>The largest static cache the decode attention kernel takes (its scores live in shared memory).</summary>
+    /// <summary>The largest static cache the decode attention kernel takes.</summary>
     public const long DecodeAttentionMaxPositions = 8192;
 
     /// <summary>The helper's operators once loaded in this process (it is built per libtorch, and one libtorch is loaded).</summary>

@@ -72,7 +72,8 @@ internal static class Attention
     /// says which ran). torch's SDPA is the default because it is faster end to end: in one device call on an H100
     /// (2026-12-07, ab-commits.sh, Llama-3.2-1B shape, 128 + 128 tokens, graphs) the kernel's steps took 1.598 / 1.830 /
     /// 1.991 ms at batch 1 / 8 / 32 against SDPA's 1.335 / 1.512 / 1.685 ms, with the same GEMV
-    /// (docs/benchmarks/2026-12-07-h100-ab.md).
+    /// (docs/benchmarks/2026-12-07-h100-ab.md). Those figures were for the kernel that gave each query head one block;
+    /// the kernel now splits the cache over blocks of 32 positions that share each KV head's loads among its query heads.
     /// </summary>
     public static bool DecodeAttentionKernelOn => KernelOn.Value;
 
@@ -93,7 +94,7 @@ internal static class Attention
         DecodeAttentionKernelOn && batch.WriteIndex is not null && batch.Mask is { } mask && FusedOps.Current is { } fused
         && fused.DecodeKernelsServe(q) && fused.DecodeKernelsServe(keys) && fused.DecodeKernelsServe(values) && fused.DecodeKernelsServe(mask)
         && mask.numel() == keys.shape[0] * keys.shape[2] && keys.shape[2] <= FusedOps.DecodeAttentionMaxPositions
-        && headDim % 8 == 0 && headDim <= 256;
+        && headDim is 32 or 64 or 128 or 256 && q.shape[2] / keys.shape[1] <= 16;
 
     /// <summary>
     /// softmax(q·kᵀ/√d + mask) in fp32, cast back, times v: transformers' eager attention. Masked positions take the

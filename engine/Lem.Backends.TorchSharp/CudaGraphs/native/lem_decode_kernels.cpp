@@ -422,82 +422,147 @@ LEM_GEMV(0, 1) LEM_GEMV(0, 2) LEM_GEMV(0, 4) LEM_GEMV(0, 8)
 LEM_GEMV(1, 1) LEM_GEMV(1, 2) LEM_GEMV(1, 4) LEM_GEMV(1, 8)
 LEM_GEMV(2, 1) LEM_GEMV(2, 2) LEM_GEMV(2, 4) LEM_GEMV(2, 8)
 
-// ---- attention of one new query per row over the whole static cache ----
-// grid (heads, rows), 128 threads. Positions whose additive mask is -inf (not yet written, or padding) are skipped
-// without reading their keys and values. Scores, softmax and the weighted sum in fp32; one rounding to bf16.
-// Dynamic shared memory: (head_dim + capacity + 256) floats.
+// ---- attention of one new query per row over the whole static cache (split over positions) ----
+// grid (heads_kv, splits, rows), 128 threads; block (kvh, split, row) takes the G = heads / heads_kv query heads that
+// share KV head kvh over the kChunk cache positions [split·kChunk, +kChunk). Masked positions (additive mask -inf:
+// not yet written, or padding) are skipped without reading their keys; their weight is 0. Each block writes its
+// partial softmax (max, sum and the weighted sum of values, fp32) to `partial`; the last block of (row, kvh) to
+// finish (counted in `arrivals`, which it sets back to 0) combines them and writes the bf16 output [rows, heads·d].
+// Scores: 4 threads per position, each d/4 elements (d a multiple of 32). Values: d/2 element pairs × (256/d)
+// position groups. Dynamic shared memory: (G·d + G·kChunk + (256/d)·G·d) floats.
+constexpr int kChunk = 32;
+constexpr int kMaxGroup = 16;  // query heads per KV head (loops run to this bound, so that per-head arrays stay in registers)
 extern "C" __global__ void __launch_bounds__(128) decode_attention(const bf16* q, const bf16* k_cache, const bf16* v_cache, const bf16* mask,
-                                                                   bf16* out, int heads, int heads_kv, int d, long long capacity, float scale) {
+                                                                   bf16* out, float* partial, unsigned* arrivals, int heads, int heads_kv,
+                                                                   int d, long long capacity, float scale) {
   pdl_release();
   pdl_wait();
   extern __shared__ float sm[];
-  float* qs = sm;
-  float* s = sm + d;
-  float* part = s + capacity;
-  __shared__ float red[4];
-  const int h = blockIdx.x, row = blockIdx.y, tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-  const int kvh = h / (heads / heads_kv);
-  const bf16* qrow = q + ((long long)row * heads + h) * d;
-  for (int i = tid; i < d; i += blockDim.x) qs[i] = load(qrow, i) * scale;
+  const int G = heads / heads_kv;
+  const int kvh = blockIdx.x, split = blockIdx.y, row = blockIdx.z, splits = gridDim.y, tid = threadIdx.x;
+  float* qs = sm;                 // [G][d], already scaled
+  float* w = qs + G * d;          // [G][kChunk]: scores, then exp(score - max)
+  float* vs = w + G * kChunk;     // [groups][G][d]: the value sums of each position group
+  __shared__ float stats[2][kMaxGroup];  // per head: max, sum
+  for (int i = tid; i < G * d; i += blockDim.x) qs[i] = load(q + ((long long)row * heads + (long long)kvh * G) * d, i) * scale;
   __syncthreads();
+  const long long first = (long long)split * kChunk;
   const bf16* keys = k_cache + ((long long)row * heads_kv + kvh) * capacity * d;
   const bf16* values = v_cache + ((long long)row * heads_kv + kvh) * capacity * d;
-  const bf16* m = mask + (long long)row * capacity;
   const float neg_inf = __uint_as_float(0xff800000u);
-  float best = neg_inf;
-  for (long long p = tid; p < capacity; p += blockDim.x) {
-    const float mv = load(m, p);
-    float score = neg_inf;
+  {
+    const int pos = tid >> 2, part = tid & 3, per = d / 4;
+    const long long p = first + pos;
+    const float mv = p < capacity ? load(mask, (long long)row * capacity + p) : neg_inf;
+    float dots[kMaxGroup];
+#pragma unroll
+    for (int g = 0; g < kMaxGroup; ++g) dots[g] = 0.f;
     if (mv != neg_inf) {
-      float dot = 0.f;
-#pragma unroll 8
-      for (int c = 0; c < d; c += 8) {
+      for (int c = part * per; c < part * per + per; c += 8) {
         const u4 kv = ld_cached(keys + p * d + c);
 #pragma unroll
-        for (int k = 0; k < 4; ++k) dot = fmaf(qs[c + 2 * k + 1], bf_hi(kv.v[k]), fmaf(qs[c + 2 * k], bf_lo(kv.v[k]), dot));
+        for (int k = 0; k < 4; ++k) {
+          const float lo = bf_lo(kv.v[k]), hi = bf_hi(kv.v[k]);
+#pragma unroll
+          for (int g = 0; g < kMaxGroup; ++g)
+            if (g < G) dots[g] = fmaf(qs[g * d + c + 2 * k + 1], hi, fmaf(qs[g * d + c + 2 * k], lo, dots[g]));
+        }
       }
-      score = dot + mv;
     }
-    s[p] = score;
-    best = fmaxf(best, score);
-  }
 #pragma unroll
-  for (int o = 16; o > 0; o >>= 1) best = fmaxf(best, __shfl_xor_sync(0xffffffffu, best, o));
-  if (lane == 0) red[warp] = best;
-  __syncthreads();
-  best = fmaxf(fmaxf(red[0], red[1]), fmaxf(red[2], red[3]));
-  __syncthreads();
-  float total = 0.f;
-  for (long long p = tid; p < capacity; p += blockDim.x) {
-    const float e = s[p] == neg_inf ? 0.f : expf(s[p] - best);
-    s[p] = e;
-    total += e;
-  }
-#pragma unroll
-  for (int o = 16; o > 0; o >>= 1) total += __shfl_xor_sync(0xffffffffu, total, o);
-  if (lane == 0) red[warp] = total;
-  __syncthreads();
-  total = red[0] + red[1] + red[2] + red[3];
-  const int pairs = d / 2, pi = tid % pairs, g = tid / pairs, groups = blockDim.x / pairs;
-  float a0 = 0.f, a1 = 0.f;
-  if (g < groups) {
-    // unconditional loads, four in flight: a masked position has weight 0 and a zeroed or written value (never NaN)
-#pragma unroll 4
-    for (long long p = g; p < capacity; p += groups) {
-      const float e = s[p];
-      const unsigned vv = __ldg(reinterpret_cast<const unsigned*>(values + p * d + 2 * pi));
-      a0 = fmaf(e, bf_lo(vv), a0);
-      a1 = fmaf(e, bf_hi(vv), a1);
+    for (int g = 0; g < kMaxGroup; ++g) {
+      if (g >= G) break;
+      float sum = dots[g];
+      sum += __shfl_xor_sync(0xffffffffu, sum, 1);
+      sum += __shfl_xor_sync(0xffffffffu, sum, 2);
+      if (part == 0) w[g * kChunk + pos] = mv == neg_inf ? neg_inf : sum + mv;
     }
-    part[g * d + 2 * pi] = a0;
-    part[g * d + 2 * pi + 1] = a1;
   }
   __syncthreads();
-  bf16* o = out + ((long long)row * heads + h) * d;
-  for (int i = tid; i < d; i += blockDim.x) {
-    float acc = 0.f;
-    for (int gg = 0; gg < groups; ++gg) acc += part[gg * d + i];
-    o[i] = round_bf16(acc / total);
+  // softmax over the chunk: warp `warp` takes heads warp, warp + 4, ...; lane l takes position l
+  const int lane = tid & 31, warp = tid >> 5;
+  for (int g = warp; g < G; g += 4) {
+    const float score = w[g * kChunk + lane];
+    float m = score;
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, o));
+    const float e = m == neg_inf ? 0.f : expf(score - m);
+    float total = e;
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) total += __shfl_xor_sync(0xffffffffu, total, o);
+    w[g * kChunk + lane] = e;
+    if (lane == 0) {
+      stats[0][g] = m;
+      stats[1][g] = total;
+    }
+  }
+  __syncthreads();
+  // weighted values: thread (pair, group) sums positions group, group + groups, ... of element pair `pair`
+  const int pairs = d / 2, groups = blockDim.x / pairs, pair = tid % pairs, group = tid / pairs;
+  {
+    float acc[kMaxGroup][2];
+#pragma unroll
+    for (int g = 0; g < kMaxGroup; ++g) acc[g][0] = acc[g][1] = 0.f;
+    for (int pos = group; pos < kChunk; pos += groups) {
+      const long long p = first + pos;
+      if (p >= capacity) break;
+      const unsigned vv = __ldg(reinterpret_cast<const unsigned*>(values + p * d + 2 * pair));  // a masked position has weight 0
+      const float lo = bf_lo(vv), hi = bf_hi(vv);
+#pragma unroll
+      for (int g = 0; g < kMaxGroup; ++g) {
+        if (g >= G) break;
+        const float e = w[g * kChunk + pos];
+        acc[g][0] = fmaf(e, lo, acc[g][0]);
+        acc[g][1] = fmaf(e, hi, acc[g][1]);
+      }
+    }
+#pragma unroll
+    for (int g = 0; g < kMaxGroup; ++g) {
+      if (g >= G) break;
+      vs[(group * G + g) * d + 2 * pair] = acc[g][0];
+      vs[(group * G + g) * d + 2 * pair + 1] = acc[g][1];
+    }
+  }
+  __syncthreads();
+  // this block's partial: [max, sum, value sums [d]] per head
+  const int record = d + 2;
+  float* mine = partial + (((long long)row * heads_kv + kvh) * splits + split) * G * record;
+  for (int i = tid; i < G * d; i += blockDim.x) {
+    const int g = i / d, j = i - g * d;
+    float v = 0.f;
+    for (int gg = 0; gg < groups; ++gg) v += vs[(gg * G + g) * d + j];
+    mine[g * record + 2 + j] = v;
+  }
+  if (tid < G) {
+    mine[tid * record] = stats[0][tid];
+    mine[tid * record + 1] = stats[1][tid];
+  }
+  __threadfence();
+  __syncthreads();
+  __shared__ bool last;
+  if (tid == 0) {
+    unsigned* counter = arrivals + (long long)row * heads_kv + kvh;
+    last = atomicAdd(counter, 1u) == (unsigned)splits - 1;
+    if (last) *counter = 0u;  // ready for the next call
+  }
+  __syncthreads();
+  if (!last) return;
+  __threadfence();
+  const float* all = partial + ((long long)row * heads_kv + kvh) * splits * G * record;
+  for (int i = tid; i < G * d; i += blockDim.x) {
+    const int g = i / d, j = i - g * d;
+    float m = neg_inf;
+    for (int sp = 0; sp < splits; ++sp) m = fmaxf(m, __ldcg(all + (sp * G + g) * record));
+    float total = 0.f, v = 0.f;
+    for (int sp = 0; sp < splits; ++sp) {
+      const float* r = all + (sp * G + g) * record;
+      const float ms = __ldcg(r);
+      if (ms == neg_inf) continue;
+      const float f = expf(ms - m);
+      total = fmaf(__ldcg(r + 1), f, total);
+      v = fmaf(__ldcg(r + 2 + j), f, v);
+    }
+    out[((long long)row * heads + (long long)kvh * G + g) * d + j] = round_bf16(v / total);
   }
 }
 )CUDA";
@@ -602,6 +667,9 @@ const Api& api() {
   return loaded;
 }
 
+constexpr int64_t kAttentionArrivals = 65536;  // rows × KV heads that decode_attention takes
+constexpr int64_t kAttentionChunk = 32;        // the kernel source's kChunk
+
 struct DeviceKernels {
   bool tried = false;
   std::string error;
@@ -610,6 +678,7 @@ struct DeviceKernels {
   cu_function gemv[3][4] = {};       // [scheme: bf16, int8, int4][rows up to 1, 2, 4, 8]
   cu_function gemv_rope[3][4] = {};  // the same for mode 4
   cu_function decode_attention = nullptr;
+  unsigned* attention_arrivals = nullptr;  // decode_attention's per (row, KV head) counters, zero between calls
 };
 
 std::mutex kernels_lock;
@@ -662,6 +731,10 @@ const DeviceKernels& kernels_for(int device) {
     check_cu(a, a.cuModuleGetFunction(&k.rope_kv_write, module, "rope_kv_write"), "cuModuleGetFunction(rope_kv_write)");
     check_cu(a, a.cuModuleGetFunction(&k.silu_mul, module, "silu_mul"), "cuModuleGetFunction(silu_mul)");
     check_cu(a, a.cuModuleGetFunction(&k.decode_attention, module, "decode_attention"), "cuModuleGetFunction(decode_attention)");
+    // allocated here, at load and outside any capture, and never freed (one small buffer per device for the process)
+    if (cudaMalloc(reinterpret_cast<void**>(&k.attention_arrivals), kAttentionArrivals * sizeof(unsigned)) != cudaSuccess ||
+        cudaMemset(k.attention_arrivals, 0, kAttentionArrivals * sizeof(unsigned)) != cudaSuccess)
+      throw std::runtime_error("could not allocate the decode attention's counters");
     const int row_counts[4] = {1, 2, 4, 8};
     for (int scheme = 0; scheme < 3; ++scheme)
       for (int r = 0; r < 4; ++r) {
@@ -698,7 +771,8 @@ bool programmatic_launch_wanted() {
   return wanted;
 }
 
-void launch(cu_function fn, unsigned grid_x, unsigned grid_y, unsigned block, const at::Tensor& on, void** args, unsigned shared_bytes = 0) {
+void launch(cu_function fn, unsigned grid_x, unsigned grid_y, unsigned block, const at::Tensor& on, void** args, unsigned shared_bytes = 0,
+            unsigned grid_z = 1) {
   const Api& a = api();
   // The driver API launches in the thread's current context: make it the tensor's device's (ATen only switches
   // devices around its own launches), or a kernel loaded on cuda:1 fails on cuda:0's context.
@@ -709,11 +783,11 @@ void launch(cu_function fn, unsigned grid_x, unsigned grid_y, unsigned block, co
     cu_launch_attribute attribute{};
     attribute.id = kLaunchAttributeProgrammaticStreamSerialization;
     attribute.value.programmatic_stream_serialization_allowed = 1;
-    const cu_launch_config config{grid_x, grid_y, 1, block, 1, 1, shared_bytes, stream.stream(), &attribute, 1};
+    const cu_launch_config config{grid_x, grid_y, grid_z, block, 1, 1, shared_bytes, stream.stream(), &attribute, 1};
     check_cu(a, a.cuLaunchKernelEx(&config, fn, args, nullptr), "cuLaunchKernelEx");
     return;
   }
-  check_cu(a, a.cuLaunchKernel(fn, grid_x, grid_y, 1, block, 1, 1, shared_bytes, stream.stream(), args, nullptr), "cuLaunchKernel");
+  check_cu(a, a.cuLaunchKernel(fn, grid_x, grid_y, grid_z, block, 1, 1, shared_bytes, stream.stream(), args, nullptr), "cuLaunchKernel");
 }
 
 // Checks the GEMV's input, weight, scales, norm and bias (the rules of lem_gemv below) and launches it with `mode`'s
@@ -931,6 +1005,7 @@ int lem_gemv_rope(void* x, void* weight, void* scales, int scheme, void* norm, d
 
 // Attention of one query per row over the whole static cache: q [rows, 1, heads, d] contiguous bf16; k_cache,
 // v_cache [rows, heads_kv, capacity, d]; mask: additive bf16 [rows, capacity] (0 or -inf). Returns [rows, 1, heads * d].
+// The partial results of the position splits live in a temporary (in a graph, the graph's pool).
 int lem_decode_attention(void* q, void* k_cache, void* v_cache, void* mask, int heads, int heads_kv, void** out) {
   try {
     const auto& qt = *static_cast<const at::Tensor*>(q);
@@ -943,7 +1018,9 @@ int lem_decode_attention(void* q, void* k_cache, void* v_cache, void* mask, int 
     require(heads > 0 && heads_kv > 0 && heads % heads_kv == 0, "decode attention needs heads divisible by kv heads");
     require(qt.dim() == 4 && qt.size(1) == 1 && qt.size(2) == heads, "decode attention q must be [rows, 1, heads, head_dim]");
     const int64_t rows = qt.size(0), d = qt.size(3);
-    require(d % 8 == 0 && d <= 256, "decode attention head_dim must be a multiple of 8 and at most 256");
+    require(d == 32 || d == 64 || d == 128 || d == 256, "decode attention head_dim must be 32, 64, 128 or 256");
+    require(heads / heads_kv <= 16, "decode attention takes at most 16 query heads per KV head");
+    require(rows * heads_kv <= kAttentionArrivals, "decode attention takes at most 65536 rows × KV heads");
     require(kc.dim() == 4 && kc.size(0) == rows && kc.size(1) == heads_kv && kc.size(3) == d && vc.sizes() == kc.sizes(),
             "decode attention caches must be [rows, heads_kv, capacity, head_dim]");
     const int64_t capacity = kc.size(2);
@@ -953,14 +1030,18 @@ int lem_decode_attention(void* q, void* k_cache, void* v_cache, void* mask, int 
     require(kc.get_device() == device && vc.get_device() == device && mt.get_device() == device, "decode attention takes tensors on one device");
     const auto& k = ready_kernels(qt);
     auto o = at::empty({rows, 1, static_cast<int64_t>(heads) * d}, qt.options());
+    const int64_t group = heads / heads_kv, splits = (capacity + kAttentionChunk - 1) / kAttentionChunk;
+    auto partial = at::empty({rows * heads_kv * splits * group * (d + 2)}, qt.options().dtype(at::kFloat));
     const void* pq = qt.data_ptr(); const void* pk = kc.data_ptr(); const void* pv = vc.data_ptr(); const void* pm = mt.data_ptr();
     void* po = o.data_ptr();
+    void* pp = partial.data_ptr();
+    void* pa = k.attention_arrivals;
     int h = heads, hkv = heads_kv, dd = static_cast<int>(d);
     long long cap = capacity;
     float scale = 1.0f / std::sqrt(static_cast<float>(d));
-    void* args[] = {&pq, &pk, &pv, &pm, &po, &h, &hkv, &dd, &cap, &scale};
-    const unsigned shared = static_cast<unsigned>((d + capacity + 256) * sizeof(float));
-    launch(k.decode_attention, static_cast<unsigned>(heads), static_cast<unsigned>(rows), 128, qt, args, shared);
+    void* args[] = {&pq, &pk, &pv, &pm, &po, &pp, &pa, &h, &hkv, &dd, &cap, &scale};
+    const unsigned shared = static_cast<unsigned>((group * d + group * kAttentionChunk + (256 / d) * group * d) * sizeof(float));
+    launch(k.decode_attention, static_cast<unsigned>(heads_kv), static_cast<unsigned>(splits), 128, qt, args, shared, static_cast<unsigned>(rows));
     *out = new at::Tensor(std::move(o));
     return 0;
   } catch (const std::exception& e) {
