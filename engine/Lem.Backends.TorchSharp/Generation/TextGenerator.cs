@@ -15,9 +15,9 @@ namespace Lem.Backends.TorchSharp.Generation;
 /// shapes.
 /// <para>
 /// The host's only wait in a step is for the copy of its new tokens, after which the observer is called. Greedy
-/// static decoding picks tokens on the device, and with CUDA graphs the next step is queued before this step's tokens
-/// are read, so the GPU does not idle while the host handles them; when every row has met EOS, that one step ahead has
-/// run for nothing (its FLOPs are counted, as it ran).
+/// static decoding picks tokens on the device, and once steps replay a CUDA graph the next step is queued before this
+/// step's tokens are read, so the GPU does not idle while the host handles them; when every row has met EOS, that one
+/// step ahead has run for nothing (its FLOPs are counted, as it ran).
 /// </para>
 /// </summary>
 public static class TextGenerator
@@ -85,9 +85,11 @@ public static class TextGenerator
             {
                 greedy.Reset(eosTokenIds);
                 var queued = 0; // the last step queued
-                var ahead = readback.Asynchronous ? 1 : 0;
                 for (var step = 1; step < settings.MaxNewTokens && finishedRows < rows; step++)
                 {
+                    // one step ahead only once steps replay a graph: an eager step takes the host as long as the GPU,
+                    // and queuing the next one first would delay this step's tokens (and their time stamp) by that long
+                    var ahead = readback.Asynchronous && graphSession?.Graph is not null ? 1 : 0;
                     while (queued < Math.Min(step + ahead, settings.MaxNewTokens - 1))
                     {
                         queued++;
