@@ -138,12 +138,7 @@ public sealed unsafe class FusedOps
 
     public const string ProgrammaticLaunchVariable = "LEM_TORCHSHARP_PDL";
 
-    private static readonly Lazy<bool> ProgrammaticLaunch = new(() => Environment.GetEnvironmentVariable(ProgrammaticLaunchVariable) switch
-    {
-        null or "" or "off" => false,
-        "on" => true,
-        var text => throw new Lem.Engine.Inference.InferenceException($"{ProgrammaticLaunchVariable} is \"{text}\"; it must be on or off (the default)."),
-    });
+    private static readonly Lazy<bool> ProgrammaticLaunch = Runtime.EnvironmentSwitch.Read(ProgrammaticLaunchVariable, off: "off", on: "on");
 
     /// <summary>The largest static cache the decode attention kernel takes.</summary>
     public const long DecodeAttentionMaxPositions = 8192;

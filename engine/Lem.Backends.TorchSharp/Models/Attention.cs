@@ -79,12 +79,7 @@ internal static class Attention
 
     public const string DecodeAttentionVariable = "LEM_TORCHSHARP_DECODE_ATTENTION";
 
-    private static readonly Lazy<bool> KernelOn = new(() => Environment.GetEnvironmentVariable(DecodeAttentionVariable) switch
-    {
-        null or "" or "sdpa" => false,
-        "kernel" => true,
-        var text => throw new Lem.Engine.Inference.InferenceException($"{DecodeAttentionVariable} is \"{text}\"; it must be sdpa (the default) or kernel."),
-    });
+    private static readonly Lazy<bool> KernelOn = Runtime.EnvironmentSwitch.Read(DecodeAttentionVariable, off: "sdpa", on: "kernel");
 
     /// <summary>
     /// A static-shape decode step (one query per row, the whole cache under an additive mask) on CUDA in bf16: one NVRTC
