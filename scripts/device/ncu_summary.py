@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Sums an ncu CSV (`ncu --csv --page raw --metrics gpu__time_duration.sum ...`) by kernel: count, time per decode step,
-share. Steps are counted by the RoPE/KV-write kernel, which runs once per layer and step (--layers).
+share. Steps are counted by the kernel that does RoPE and the KV-cache write (rope_kv_write, or gemv_rope_* where the
+q/k/v GEMV does it), which runs once per layer and step (--layers).
 
 Usage: ncu_summary.py NCU.csv [--layers 16] [--label TEXT]
 """
@@ -23,7 +24,11 @@ def main():
     units = next(reader)
     name_col = header.index("Kernel Name")
     time_col = header.index("gpu__time_duration.sum")
-    scale = {"nsecond": 1e-3, "usecond": 1.0, "msecond": 1e3, "second": 1e6}.get(units[time_col], 1.0)
+    # ncu names the unit "ns" (2025 releases) or "nsecond" (older ones)
+    scale = {"nsecond": 1e-3, "ns": 1e-3, "usecond": 1.0, "us": 1.0, "msecond": 1e3, "ms": 1e3, "second": 1e6, "s": 1e6}.get(units[time_col])
+    if scale is None:
+        print(f"{args.label}: unknown time unit {units[time_col]!r} in {args.csv}")
+        return 1
     by = {}
     for row in reader:
         if len(row) <= time_col:
@@ -35,7 +40,7 @@ def main():
             continue
         t, n = by.get(name, (0.0, 0))
         by[name] = (t + us, n + 1)
-    rope = sum(n for k, (t, n) in by.items() if "rope_kv_write" in k)
+    rope = sum(n for k, (t, n) in by.items() if "rope_kv_write" in k or "gemv_rope" in k)
     steps = rope / args.layers if rope else 1
     total = sum(t for t, _ in by.values())
     print(f"== {args.label}: {sum(n for _, n in by.values())} kernels over {steps:.1f} decode steps; "

@@ -129,16 +129,18 @@ public sealed unsafe class FusedOps
     }
 
     /// <summary>
-    /// Whether the decode kernels use programmatic dependent launch (lem_decode_kernels.cpp reads the same environment
-    /// variable, <see cref="ProgrammaticLaunchVariable"/> = on): inside CUDA graphs on sm_90 and later, a kernel then
-    /// starts while the one before it ends, and a GEMV's first weight loads overlap that end. Off by default until
-    /// measured against the plain launches in one device call; the record's decode-kernel fact says which ran.
+    /// Whether the decode kernels use programmatic dependent launch (on unless <see cref="ProgrammaticLaunchVariable"/>
+    /// is off; lem_decode_kernels.cpp reads the same variable): inside CUDA graphs on sm_90 and later, a kernel then
+    /// starts while the one before it ends, and a GEMV's first weight loads overlap that end. Measured on an H100
+    /// (2026-12-07, Llama-3.2-1B shape, bf16, 128 + 128 tokens, graphs; docs/benchmarks/2026-12-07-h100-decode-pdl.md):
+    /// batch-1 TPOT 1.338 / 1.341 ms against 1.388 / 1.385 ms without, two alternating rounds in one call; batch 8
+    /// and 32 (cuBLAS, not these kernels) unchanged. The record's decode-kernel fact says which ran.
     /// </summary>
-    public static bool ProgrammaticLaunchOn => ProgrammaticLaunch.Value;
+    public static bool ProgrammaticLaunchOn => !PlainLaunch.Value;
 
     public const string ProgrammaticLaunchVariable = "LEM_TORCHSHARP_PDL";
 
-    private static readonly Lazy<bool> ProgrammaticLaunch = Runtime.EnvironmentSwitch.Read(ProgrammaticLaunchVariable, off: "off", on: "on");
+    private static readonly Lazy<bool> PlainLaunch = Runtime.EnvironmentSwitch.Read(ProgrammaticLaunchVariable, off: "on", on: "off");
 
     /// <summary>The largest static cache the decode attention kernel takes.</summary>
     public const long DecodeAttentionMaxPositions = 8192;

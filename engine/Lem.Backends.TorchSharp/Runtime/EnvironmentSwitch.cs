@@ -4,7 +4,8 @@ namespace Lem.Backends.TorchSharp.Runtime;
 
 /// <summary>
 /// A two-way switch read once from an environment variable, for same-call A/B benchmarks of decode paths: unset or
-/// empty means the default (off) value; any value other than the two named is an error that names both.
+/// empty means the default value (<c>off</c>, the first one named); any other value than the two named is an error
+/// that names both.
 /// </summary>
 internal static class EnvironmentSwitch
 {

@@ -760,13 +760,13 @@ void require(bool condition, const char* message) {
   if (!condition) throw std::invalid_argument(message);
 }
 
-// LEM_TORCHSHARP_PDL=on: programmatic dependent launch (see pdl_wait) where the GPU has it (sm_90+) and the stream is
-// not the legacy default stream, that is in CUDA-graph captures; off (the default) launches every kernel after the
-// previous one has ended. Either way the kernels compute the same values.
+// Programmatic dependent launch (see pdl_wait) where the GPU has it (sm_90+) and the stream is not the legacy default
+// stream, that is in CUDA-graph captures; LEM_TORCHSHARP_PDL=off launches every kernel after the previous one has
+// ended (for A/B runs). Either way the kernels compute the same values.
 bool programmatic_launch_wanted() {
   static const bool wanted = [] {
     const char* value = std::getenv("LEM_TORCHSHARP_PDL");
-    return value != nullptr && std::string(value) == "on";
+    return value == nullptr || std::string(value) != "off";
   }();
   return wanted;
 }
