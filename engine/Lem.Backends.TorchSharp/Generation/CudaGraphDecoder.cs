@@ -50,7 +50,7 @@ public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) 
             _sessions.RemoveLast();
             oldest.Dispose();
         }
-        var session = new GraphDecodeSession(model.Config, rows, capacity, model.Dtype, model.Device, greedy);
+        var session = new GraphDecodeSession(model.Config, rows, capacity, model.Dtype, model.Device, greedy, () => runtime.NewEvent(deviceIndex));
         _sessions.AddFirst(session);
         return session;
     }
@@ -63,9 +63,6 @@ public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) 
         if (session.CaptureFailure is not null) LastCaptureFailure = session.CaptureFailure;
         return (result.Logits, result.Replayed);
     }
-
-    /// <summary>A CUDA event on the decoder's device, for reading a step's tokens while later steps run.</summary>
-    internal CudaEvent NewEvent() => runtime.NewEvent(deviceIndex);
 
     public void Dispose()
     {

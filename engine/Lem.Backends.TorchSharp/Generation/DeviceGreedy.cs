@@ -16,6 +16,7 @@ internal sealed class DeviceGreedy : IDisposable
     private readonly Tensor _eosHold;  // [rows, MaxEosIds] fp32: −∞ while EOS is held back, else 0
     private bool _holding;
     private bool _canHold;   // false without EOS ids: the hold then stays 0, and adding 0 to logit 0 changes nothing
+    private int[] _idsSet = [];  // the EOS ids in _eosIds, so that a generate call with the same ones copies nothing
 
     public DeviceGreedy(int rows, Device device)
     {
@@ -29,14 +30,15 @@ internal sealed class DeviceGreedy : IDisposable
     public void Reset(IReadOnlyList<int> eosTokenIds)
     {
         if (!Serves(eosTokenIds)) throw new ArgumentException($"At most {MaxEosIds} EOS ids are served on the device.", nameof(eosTokenIds));
+        HoldEos(false);
+        _canHold = eosTokenIds.Count > 0;
+        if (_idsSet.SequenceEqual(eosTokenIds)) return;
         var rows = _eosIds.shape[0];
         var ids = new long[rows * MaxEosIds];
         for (var i = 0; i < ids.Length; i++) ids[i] = eosTokenIds.Count == 0 ? 0 : eosTokenIds[i % MaxEosIds % eosTokenIds.Count];
         using var host = tensor(ids, [rows, MaxEosIds]);
         _eosIds.copy_(host);
-        _eosHold.fill_(0);
-        _holding = false;
-        _canHold = eosTokenIds.Count > 0;
+        _idsSet = eosTokenIds.ToArray();
     }
 
     /// <summary>Holds EOS back (or releases it) for the steps queued from now on.</summary>

@@ -17,20 +17,25 @@ internal sealed class GraphDecodeSession : IDisposable
     private Tensor? _logits;
     private double _stepFlops;
 
-    public GraphDecodeSession(ModelConfig config, int rows, long capacity, ScalarType dtype, Device device, bool greedy)
+    /// <param name="newEvent">Makes a CUDA event on <paramref name="device"/>, for the session's token readback.</param>
+    public GraphDecodeSession(ModelConfig config, int rows, long capacity, ScalarType dtype, Device device, bool greedy, Func<CudaEvent> newEvent)
     {
         Rows = rows;
         Capacity = capacity;
-        Greedy = greedy;
         Cache = new KvCache(config.NumHiddenLayers, rows, config.NumKeyValueHeads, capacity, config.HeadDim, dtype, device);
         Inputs = new StaticDecodeInputs(rows, capacity, dtype, device, greedy);
+        Readback = new TokenReadback(rows, newEvent);
     }
 
     public int Rows { get; }
     public long Capacity { get; }
-    public bool Greedy { get; }
+    public bool Greedy => Inputs.Greedy is not null;
     public KvCache Cache { get; }
     public StaticDecodeInputs Inputs { get; }
+
+    /// <summary>The pinned buffers and events that bring each step's tokens to the host: made once, with the session
+    /// (in the warm-up), not in every generate call's measured time.</summary>
+    public TokenReadback Readback { get; }
     public CudaGraph? Graph { get; private set; }
 
     /// <summary>Why capturing failed (the session then decodes eagerly); null when it did not fail.</summary>
@@ -83,5 +88,6 @@ internal sealed class GraphDecodeSession : IDisposable
         _logits?.Dispose();
         Cache.Dispose();
         Inputs.Dispose();
+        Readback.Dispose();
     }
 }

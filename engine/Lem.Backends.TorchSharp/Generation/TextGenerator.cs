@@ -58,7 +58,8 @@ public static class TextGenerator
         var cache = graphSession?.Cache ?? ownCache!;
         using var statics = staticShapes && graphSession is null && decodes ? new StaticDecodeInputs(rows, capacity, model.Dtype, model.Device, greedyOnDevice) : null;
         var inputs = graphSession?.Inputs ?? statics; // null: dynamic shapes
-        using var readback = new TokenReadback(rows, graphSession is not null ? graphs!.NewEvent : null);
+        using var ownReadback = graphSession is null ? new TokenReadback(rows, newEvent: null) : null;
+        var readback = graphSession?.Readback ?? ownReadback!;
 
         var outputs = new List<int>[rows];
         for (var r = 0; r < rows; r++) outputs[r] = new List<int>(settings.MaxNewTokens);
