@@ -116,10 +116,11 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
         if (devices[0].type != global::TorchSharp.DeviceType.CUDA) return "off (not a CUDA device)";
         if (dtype != global::TorchSharp.torch.ScalarType.BFloat16) return "off (bf16 only; ATen operators for this precision)";
         if (FusedOps.Current is not { } fused) return "off (no native helper)";
+        var gemvTuning = GemvTuning.Describe(); // checked before the kernels compile with it
         foreach (var device in devices)
             if (fused.PrepareDecodeKernels(device.index < 0 ? 0 : device.index) is { } reason)
                 return "off: " + reason;
-        return $"on (GEMV for up to {Projection.GemvMaxRows} rows, {Projection.QuantizedGemvMaxRows} with quantized weights, with the RMSNorm, residual addition, SiLU·up or fp32 logits folded in, and for q/k/v RoPE with the KV-cache write; {(Attention.DecodeAttentionKernelOn ? $"one-query attention kernel where the static cache holds up to {FusedOps.DecodeAttentionMaxPositions} positions, head_dim is 32, 64, 128 or 256 and at most 16 query heads share a KV head, SDPA elsewhere ({Attention.DecodeAttentionVariable})" : "attention by torch's SDPA")}; {(FusedOps.ProgrammaticLaunchOn ? $"programmatic dependent launch in CUDA graphs on sm_90 and later ({FusedOps.ProgrammaticLaunchVariable})" : "each kernel launched after the previous one ends")})";
+        return $"on (GEMV for up to {Projection.GemvMaxRows} rows, {Projection.QuantizedGemvMaxRows} with quantized weights, with the RMSNorm, residual addition, SiLU·up or fp32 logits folded in, and for q/k/v RoPE with the KV-cache write; {gemvTuning}; the greedy choice and the step's advance in one kernel; {(Attention.DecodeAttentionKernelOn ? $"one-query attention kernel where the static cache holds up to {FusedOps.DecodeAttentionMaxPositions} positions, head_dim is 32, 64, 128 or 256 and at most 16 query heads share a KV head, SDPA elsewhere ({Attention.DecodeAttentionVariable})" : "attention by torch's SDPA")}; {(FusedOps.ProgrammaticLaunchOn ? $"programmatic dependent launch in CUDA graphs on sm_90 and later ({FusedOps.ProgrammaticLaunchVariable})" : "each kernel launched after the previous one ends")})";
     }
 
     /// <summary>Why a pipeline decodes eagerly although torchsharp.cuda_graphs is on.</summary>

@@ -21,6 +21,7 @@ public sealed unsafe class FusedOps
     private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr, double, IntPtr, IntPtr, int, IntPtr*, int> _gemv;
     private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int> _decodeAttention;
     private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr, double, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int> _gemvRope;
+    private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int> _stepAdvance;
     private readonly string?[] _kernelsUnavailable = new string?[64];
     private readonly bool[] _kernelsChecked = new bool[64];
 
@@ -36,6 +37,7 @@ public sealed unsafe class FusedOps
         _gemv = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr, double, IntPtr, IntPtr, int, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_gemv");
         _decodeAttention = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_decode_attention");
         _gemvRope = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr, double, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_gemv_rope");
+        _stepAdvance = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int>)NativeLibrary.GetExport(handle, "lem_step_advance");
     }
 
     /// <summary>
@@ -112,6 +114,22 @@ public sealed unsafe class FusedOps
         if (status != 0)
             throw new CudaGraphException($"the decode GEMV with RoPE of the native helper failed: {Marshal.PtrToStringUTF8(_kernelsLastError())}");
         return Tensor.UnsafeCreateTensor(result);
+    }
+
+    /// <summary>
+    /// The end of a static decode step in one kernel (it replaces up to seven ATen kernels): with
+    /// <paramref name="greedy"/>, the argmax of each row's fp32 <paramref name="logits"/> [rows, vocab] with the EOS ids
+    /// held back as <see cref="Generation.DeviceGreedy"/> says, written to <paramref name="input"/> [rows, 1]; then
+    /// <paramref name="positions"/> [rows, 1] one on, <paramref name="writeIndex"/> [1] one on (at most the mask's
+    /// last column) and that column of <paramref name="mask"/> [rows, capacity] opened (0). The logits are left as they are.
+    /// </summary>
+    internal void StepAdvance(Tensor? logits, Generation.DeviceGreedy? greedy, Tensor input, Tensor positions, Tensor writeIndex, Tensor mask)
+    {
+        var status = greedy is null || logits is null
+            ? _stepAdvance(IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, input.Handle, positions.Handle, writeIndex.Handle, mask.Handle)
+            : _stepAdvance(logits.Handle, greedy.EosIds.Handle, greedy.EosHold.Handle, input.Handle, positions.Handle, writeIndex.Handle, mask.Handle);
+        if (status != 0)
+            throw new CudaGraphException($"the decode step advance of the native helper failed: {Marshal.PtrToStringUTF8(_kernelsLastError())}");
     }
 
     /// <summary>

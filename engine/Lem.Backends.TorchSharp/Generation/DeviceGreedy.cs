@@ -12,16 +12,19 @@ internal sealed class DeviceGreedy : IDisposable
 {
     public const int MaxEosIds = 8;
 
-    private readonly Tensor _eosIds;   // [rows, MaxEosIds] int64; unused places repeat an id
-    private readonly Tensor _eosHold;  // [rows, MaxEosIds] fp32: −∞ while EOS is held back, else 0
+    /// <summary>[rows, MaxEosIds] int64; unused places repeat an id.</summary>
+    internal Tensor EosIds { get; }
+
+    /// <summary>[rows, MaxEosIds] fp32: −∞ while EOS is held back, else 0.</summary>
+    internal Tensor EosHold { get; }
     private bool _holding;
     private bool _canHold;   // false without EOS ids: the hold then stays 0, and adding 0 to logit 0 changes nothing
-    private int[] _idsSet = [];  // the EOS ids in _eosIds, so that a generate call with the same ones copies nothing
+    private int[] _idsSet = [];  // the EOS ids in EosIds, so that a generate call with the same ones copies nothing
 
     public DeviceGreedy(int rows, Device device)
     {
-        _eosIds = zeros([rows, MaxEosIds], ScalarType.Int64, device);
-        _eosHold = zeros([rows, MaxEosIds], ScalarType.Float32, device);
+        EosIds = zeros([rows, MaxEosIds], ScalarType.Int64, device);
+        EosHold = zeros([rows, MaxEosIds], ScalarType.Float32, device);
     }
 
     public static bool Serves(IReadOnlyList<int> eosTokenIds) => eosTokenIds.Count <= MaxEosIds;
@@ -33,11 +36,11 @@ internal sealed class DeviceGreedy : IDisposable
         HoldEos(false);
         _canHold = eosTokenIds.Count > 0;
         if (_idsSet.SequenceEqual(eosTokenIds)) return;
-        var rows = _eosIds.shape[0];
+        var rows = EosIds.shape[0];
         var ids = new long[rows * MaxEosIds];
         for (var i = 0; i < ids.Length; i++) ids[i] = eosTokenIds.Count == 0 ? 0 : eosTokenIds[i % MaxEosIds % eosTokenIds.Count];
         using var host = tensor(ids, [rows, MaxEosIds]);
-        _eosIds.copy_(host);
+        EosIds.copy_(host);
         _idsSet = eosTokenIds.ToArray();
     }
 
@@ -46,16 +49,16 @@ internal sealed class DeviceGreedy : IDisposable
     {
         hold &= _canHold;
         if (hold == _holding) return;
-        _eosHold.fill_(hold ? double.NegativeInfinity : 0.0);
+        EosHold.fill_(hold ? double.NegativeInfinity : 0.0);
         _holding = hold;
     }
 
     /// <summary>The next tokens, int64 [rows], of fp32 logits [rows, vocab] (changed in place at the EOS ids).</summary>
-    public Tensor Pick(Tensor logits) => logits.scatter_add_(1, _eosIds, _eosHold).argmax(-1);
+    public Tensor Pick(Tensor logits) => logits.scatter_add_(1, EosIds, EosHold).argmax(-1);
 
     public void Dispose()
     {
-        _eosIds.Dispose();
-        _eosHold.Dispose();
+        EosIds.Dispose();
+        EosHold.Dispose();
     }
 }

@@ -9,6 +9,8 @@
 //   lem_gemv_rope: the GEMV of a static decode step's fused q/k/v projection with lem_rope_kv_write's work as its
 //     epilogue (one kernel instead of two per layer).
 //   lem_decode_attention: one query per row over the whole static cache, skipping masked positions.
+//   lem_step_advance: the end of a static decode step (greedy argmax with EOS held back, positions, write index and
+//     mask column advanced); replaces seven ATen kernels per step.
 //
 // bf16 only (the decode precision that matters; other dtypes keep the ATen path). Arithmetic in fp32, one rounding to
 // bf16 (round to nearest even) per output. libnvrtc and libcuda are opened with dlopen (PyTorch wheels ship libnvrtc
@@ -145,8 +147,49 @@ template <> struct Fmt<0> { static constexpr int E = 8; };   // elements per 16-
 template <> struct Fmt<1> { static constexpr int E = 16; };
 template <> struct Fmt<2> { static constexpr int E = 32; };
 
+// The host defines LEM_GEMV_UNROLL_S{0,1,2} and LEM_GEMV_MIN_BLOCKS_S{0,1,2} per weight scheme (from
+// LEM_TORCHSHARP_GEMV_UNROLL and LEM_TORCHSHARP_GEMV_MIN_BLOCKS) for same-call A/B runs of the GEMV's configuration;
+// these are the defaults. The minimum of resident 256-thread blocks per multiprocessor caps the registers of the
+// one-row kernels (0: the compiler's choice); the kernels of more rows keep theirs, or they would spill.
+#ifndef LEM_GEMV_UNROLL_S0
+#define LEM_GEMV_UNROLL_S0 2
+#endif
+#ifndef LEM_GEMV_UNROLL_S1
+#define LEM_GEMV_UNROLL_S1 2
+#endif
+#ifndef LEM_GEMV_UNROLL_S2
+#define LEM_GEMV_UNROLL_S2 2
+#endif
+#ifndef LEM_GEMV_MIN_BLOCKS_S0
+#define LEM_GEMV_MIN_BLOCKS_S0 0
+#endif
+#ifndef LEM_GEMV_MIN_BLOCKS_S1
+#define LEM_GEMV_MIN_BLOCKS_S1 0
+#endif
+#ifndef LEM_GEMV_MIN_BLOCKS_S2
+#define LEM_GEMV_MIN_BLOCKS_S2 0
+#endif
+#define LEM_GEMV_BOUNDS_PLAIN __launch_bounds__(256)
+#if LEM_GEMV_MIN_BLOCKS_S0 > 0
+#define LEM_GEMV_BOUNDS_S0 __launch_bounds__(256, LEM_GEMV_MIN_BLOCKS_S0)
+#else
+#define LEM_GEMV_BOUNDS_S0 LEM_GEMV_BOUNDS_PLAIN
+#endif
+#if LEM_GEMV_MIN_BLOCKS_S1 > 0
+#define LEM_GEMV_BOUNDS_S1 __launch_bounds__(256, LEM_GEMV_MIN_BLOCKS_S1)
+#else
+#define LEM_GEMV_BOUNDS_S1 LEM_GEMV_BOUNDS_PLAIN
+#endif
+#if LEM_GEMV_MIN_BLOCKS_S2 > 0
+#define LEM_GEMV_BOUNDS_S2 __launch_bounds__(256, LEM_GEMV_MIN_BLOCKS_S2)
+#else
+#define LEM_GEMV_BOUNDS_S2 LEM_GEMV_BOUNDS_PLAIN
+#endif
+template <int S> struct Unroll;
+template <> struct Unroll<0> { static constexpr int N = LEM_GEMV_UNROLL_S0; };
+template <> struct Unroll<1> { static constexpr int N = LEM_GEMV_UNROLL_S1; };
+template <> struct Unroll<2> { static constexpr int N = LEM_GEMV_UNROLL_S2; };
 constexpr int kWarpRows = 4;
-constexpr int kUnroll = 2;
 constexpr int kWarps = 8;
 
 // dot of one 16-byte weight vector with E floats of x
@@ -228,7 +271,7 @@ __device__ __forceinline__ void gemv_prefetch(const unsigned char* w, int K, con
   const long long row_bytes = S == 0 ? 2LL * K : S == 1 ? (long long)K : (long long)(K / 2);
   const int lane = threadIdx.x & 31;
 #pragma unroll 1
-  for (int u = 0; u < kUnroll * kPrefetchLoops; ++u) {
+  for (int u = 0; u < Unroll<S>::N * kPrefetchLoops; ++u) {
     const int v = m.v_begin + lane + 32 * u;
 #pragma unroll
     for (int t = 0; t < kWarpRows; ++t)
@@ -253,6 +296,7 @@ __device__ __forceinline__ void gemv(const bf16* __restrict__ x, const unsigned 
   }
   const int slice = m.slice, v_begin = m.v_begin, v_end = m.v_end;
   const int groups = K / 128;
+  constexpr int kUnroll = Unroll<S>::N;
   float acc[R][kWarpRows];
   float ss[R];
 #pragma unroll
@@ -407,8 +451,8 @@ __device__ __forceinline__ void gemv_chunks(const bf16* x, const unsigned char* 
 }
 
 // gemv_s{S}_r{R}: modes 0 to 3; gemv_rope_s{S}_r{R}: mode 4 (kept apart so that its epilogue costs the others no registers)
-#define LEM_GEMV_KERNEL(NAME, S, R, ROPE)                                                                               \
-  extern "C" __global__ void __launch_bounds__(256) NAME(                                                               \
+#define LEM_GEMV_KERNEL(NAME, S, R, ROPE, BOUNDS)                                                                       \
+  extern "C" __global__ void BOUNDS NAME(                                                                               \
       const bf16* x, const unsigned char* w, const unsigned short* scales, const bf16* norm, float eps, const bf16* bias,\
       bf16* out_bf, float* out_f, int rows, int K, int O, int mode, int inter, int split, RopeOut rope) {               \
     pdl_release();                                                                                                      \
@@ -417,10 +461,103 @@ __device__ __forceinline__ void gemv_chunks(const bf16* x, const unsigned char* 
     pdl_wait();                                                                                                         \
     gemv_chunks<S, R, ROPE>(x, w, scales, norm, eps, bias, out_bf, out_f, rows, K, O, mode, inter, split, rope, m);     \
   }
-#define LEM_GEMV(S, R) LEM_GEMV_KERNEL(gemv_s##S##_r##R, S, R, false) LEM_GEMV_KERNEL(gemv_rope_s##S##_r##R, S, R, true)
-LEM_GEMV(0, 1) LEM_GEMV(0, 2) LEM_GEMV(0, 4) LEM_GEMV(0, 8)
-LEM_GEMV(1, 1) LEM_GEMV(1, 2) LEM_GEMV(1, 4) LEM_GEMV(1, 8)
-LEM_GEMV(2, 1) LEM_GEMV(2, 2) LEM_GEMV(2, 4) LEM_GEMV(2, 8)
+#define LEM_GEMV(S, R, BOUNDS) \
+  LEM_GEMV_KERNEL(gemv_s##S##_r##R, S, R, false, BOUNDS) LEM_GEMV_KERNEL(gemv_rope_s##S##_r##R, S, R, true, BOUNDS)
+LEM_GEMV(0, 1, LEM_GEMV_BOUNDS_S0) LEM_GEMV(0, 2, LEM_GEMV_BOUNDS_PLAIN) LEM_GEMV(0, 4, LEM_GEMV_BOUNDS_PLAIN) LEM_GEMV(0, 8, LEM_GEMV_BOUNDS_PLAIN)
+LEM_GEMV(1, 1, LEM_GEMV_BOUNDS_S1) LEM_GEMV(1, 2, LEM_GEMV_BOUNDS_PLAIN) LEM_GEMV(1, 4, LEM_GEMV_BOUNDS_PLAIN) LEM_GEMV(1, 8, LEM_GEMV_BOUNDS_PLAIN)
+LEM_GEMV(2, 1, LEM_GEMV_BOUNDS_S2) LEM_GEMV(2, 2, LEM_GEMV_BOUNDS_PLAIN) LEM_GEMV(2, 4, LEM_GEMV_BOUNDS_PLAIN) LEM_GEMV(2, 8, LEM_GEMV_BOUNDS_PLAIN)
+
+// ---- the end of a static decode step: the greedy tokens, and the step's inputs advanced ----
+// The key of a logit for the argmax: the float's bits in an order that compares as unsigned (NaN above everything, as
+// torch.argmax treats it; -0 as +0), above the complement of the index, so that the largest key is the first largest
+// logit. 0 is below every key.
+__device__ __forceinline__ unsigned long long argmax_key(float v, unsigned index) {
+  if (v == 0.f) v = 0.f;
+  const unsigned u = __float_as_uint(v);
+  const unsigned ordered = v != v ? 0xffffffffu : (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+  return ((unsigned long long)ordered << 32) | (0xffffffffu - index);
+}
+__device__ __forceinline__ unsigned long long warp_max(unsigned long long a) {
+#pragma unroll
+  for (int o = 16; o > 0; o >>= 1) {
+    const unsigned long long b = __shfl_xor_sync(0xffffffffu, a, o);
+    a = b > a ? b : a;
+  }
+  return a;
+}
+
+// grid (chunks, rows), 256 threads; with logits (greedy) each block takes the argmax of one chunk of one row's fp32
+// logits [rows, vocab], with hold [rows, kEos] added at the row's EOS ids [rows, kEos] (as the ATen path's scatter_add
+// does), and folds it into keys[row] with atomicMax. Without logits the grid is one block. The last block to finish
+// (counted in `arrivals`) writes each row's token to input [rows], sets the keys back to 0, adds 1 to positions [rows],
+// moves *write_index one place (at most capacity - 1) and opens that column of mask [rows, capacity] (elements of
+// mask_bytes bytes; 0 is zero in every float format), then sets `arrivals` back to 0.
+constexpr int kEos = 8;
+extern "C" __global__ void __launch_bounds__(256) step_advance(const float* logits, long long vocab, const long long* eos_ids, const float* eos_hold,
+                                                               long long* input, long long* positions, long long* write_index, unsigned char* mask,
+                                                               int mask_bytes, long long capacity, int rows, unsigned long long* keys,
+                                                               unsigned* arrivals) {
+  pdl_release();
+  pdl_wait();
+  const int row = blockIdx.y;
+  if (logits != nullptr) {
+    __shared__ long long ids[kEos];
+    __shared__ float hold[kEos];
+    __shared__ unsigned long long best_of_warp[8];
+    if (threadIdx.x < kEos) {
+      ids[threadIdx.x] = eos_ids[(long long)row * kEos + threadIdx.x];
+      hold[threadIdx.x] = eos_hold[(long long)row * kEos + threadIdx.x];
+    }
+    __syncthreads();
+    bool held = false;
+#pragma unroll
+    for (int j = 0; j < kEos; ++j) held |= hold[j] != 0.f;
+    const long long chunk = (vocab + gridDim.x - 1) / gridDim.x, begin = blockIdx.x * chunk;
+    const long long end = begin + chunk < vocab ? begin + chunk : vocab;
+    const float* l = logits + (long long)row * vocab;
+    unsigned long long best = 0;
+#pragma unroll 4
+    for (long long v = begin + threadIdx.x; v < end; v += blockDim.x) {
+      float x = __ldcg(l + v);
+      if (held) {
+#pragma unroll
+        for (int j = 0; j < kEos; ++j)
+          if (ids[j] == v) x += hold[j];
+      }
+      const unsigned long long key = argmax_key(x, (unsigned)v);
+      best = key > best ? key : best;
+    }
+    best = warp_max(best);
+    if ((threadIdx.x & 31) == 0) best_of_warp[threadIdx.x >> 5] = best;
+    __syncthreads();
+    if (threadIdx.x == 0) {
+      for (int w = 1; w < (int)(blockDim.x >> 5); ++w) best = best_of_warp[w] > best ? best_of_warp[w] : best;
+      atomicMax(keys + row, best);
+    }
+  }
+  __shared__ bool last;
+  __shared__ long long next_index;
+  __threadfence();
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    last = atomicAdd(arrivals, 1u) == gridDim.x * gridDim.y - 1;
+    if (last) {
+      __threadfence();
+      const long long i = *write_index + 1;
+      next_index = i < capacity - 1 ? i : capacity - 1;
+      *write_index = next_index;
+    }
+  }
+  __syncthreads();
+  if (!last) return;
+  for (int r = threadIdx.x; r < rows; r += blockDim.x) {
+    if (logits != nullptr) input[r] = (long long)(0xffffffffu - (unsigned)(atomicExch(keys + r, 0ull) & 0xffffffffull));
+    positions[r] += 1;
+    unsigned char* m = mask + ((long long)r * capacity + next_index) * mask_bytes;
+    for (int b = 0; b < mask_bytes; ++b) m[b] = 0;
+  }
+  if (threadIdx.x == 0) *arrivals = 0u;
+}
 
 // ---- attention of one new query per row over the whole static cache (split over positions) ----
 // grid (heads_kv, splits, rows), 128 threads; block (kvh, split, row) takes the G = heads / heads_kv query heads that
@@ -618,6 +755,7 @@ struct Api {
   cu_result (*cuLaunchKernel)(cu_function, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, cudaStream_t, void**, void**) = nullptr;
   cu_result (*cuGetErrorString)(cu_result, const char**) = nullptr;
   cu_result (*cuLaunchKernelEx)(const cu_launch_config*, cu_function, void**, void**) = nullptr;  // null before CUDA 12
+  cu_result (*cuOccupancyMaxActiveBlocksPerMultiprocessor)(int*, cu_function, int, size_t) = nullptr;
 };
 
 template <typename F>
@@ -657,6 +795,7 @@ const Api& api() {
       bind(driver, "cuModuleGetFunction", a.cuModuleGetFunction);
       bind(driver, "cuLaunchKernel", a.cuLaunchKernel);
       bind(driver, "cuGetErrorString", a.cuGetErrorString);
+      bind(driver, "cuOccupancyMaxActiveBlocksPerMultiprocessor", a.cuOccupancyMaxActiveBlocksPerMultiprocessor);
       a.cuLaunchKernelEx = reinterpret_cast<decltype(a.cuLaunchKernelEx)>(dlsym(driver, "cuLaunchKernelEx"));
     } catch (const std::exception& e) {
       a.error = e.what();
@@ -669,6 +808,69 @@ const Api& api() {
 
 constexpr int64_t kAttentionArrivals = 65536;  // rows × KV heads that decode_attention takes
 constexpr int64_t kAttentionChunk = 32;        // the kernel source's kChunk
+constexpr int64_t kStepAdvanceRows = 1024;     // rows that step_advance takes (its argmax keys)
+constexpr int64_t kStepAdvanceEos = 8;         // the kernel source's kEos
+
+// The GEMV's configuration, per weight scheme (bf16, int8, int4), from the environment for same-call A/B runs (the C#
+// side checks the values first and names them in the record's decode-kernel fact):
+//   LEM_TORCHSHARP_GEMV_UNROLL: 16-byte weight vectors in flight per lane and row, 1, 2 or 4 (default 2);
+//   LEM_TORCHSHARP_GEMV_MIN_BLOCKS: resident blocks per multiprocessor that the one-row kernels' registers must allow,
+//     0 (the compiler's choice, default) to 8;
+//   LEM_TORCHSHARP_GEMV_SPLIT: how far warps split a row group's in-dimension (up to 8 warps): "wave" splits as far as
+//     one wave of resident blocks holds (by the kernel's occupancy), a number N until N warps per multiprocessor are
+//     busy (default 16).
+// Each of the first two is one value for all schemes or three separated by commas.
+struct GemvTuning {
+  int unroll[3] = {2, 2, 2};
+  int min_blocks[3] = {0, 0, 0};
+  int warps_per_sm = 16;  // 0: one wave
+};
+
+void read_per_scheme(const char* variable, int low, int high, int (&values)[3]) {
+  const char* text = std::getenv(variable);
+  if (text == nullptr || *text == '\0') return;
+  int parsed[3], count = 0;
+  std::string rest(text);
+  size_t start = 0;
+  while (count < 3) {
+    const size_t comma = rest.find(',', start);
+    const std::string part = rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    char* end = nullptr;
+    const long value = std::strtol(part.c_str(), &end, 10);
+    if (part.empty() || *end != '\0' || value < low || value > high)
+      throw std::runtime_error(std::string(variable) + " is \"" + text + "\"; each value must be a whole number from " + std::to_string(low) + " to " + std::to_string(high));
+    parsed[count++] = static_cast<int>(value);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (count == 1) parsed[1] = parsed[2] = parsed[0];
+  else if (count != 3 || rest.find(',', start) != std::string::npos)
+    throw std::runtime_error(std::string(variable) + " is \"" + text + "\"; give one value, or three (bf16, int8, int4) separated by commas");
+  for (int i = 0; i < 3; ++i) values[i] = parsed[i];
+}
+
+const GemvTuning& gemv_tuning() {
+  static const GemvTuning tuning = [] {
+    GemvTuning t;
+    read_per_scheme("LEM_TORCHSHARP_GEMV_UNROLL", 1, 4, t.unroll);
+    for (int u : t.unroll)
+      if (u == 3) throw std::runtime_error("LEM_TORCHSHARP_GEMV_UNROLL must be 1, 2 or 4");
+    read_per_scheme("LEM_TORCHSHARP_GEMV_MIN_BLOCKS", 0, 8, t.min_blocks);
+    const char* split = std::getenv("LEM_TORCHSHARP_GEMV_SPLIT");
+    if (split != nullptr && *split != '\0') {
+      if (std::string(split) == "wave") t.warps_per_sm = 0;
+      else {
+        char* end = nullptr;
+        const long value = std::strtol(split, &end, 10);
+        if (*end != '\0' || value < 1 || value > 64)
+          throw std::runtime_error(std::string("LEM_TORCHSHARP_GEMV_SPLIT is \"") + split + "\"; it must be wave or a whole number of warps per multiprocessor from 1 to 64");
+        t.warps_per_sm = static_cast<int>(value);
+      }
+    }
+    return t;
+  }();
+  return tuning;
+}
 
 struct DeviceKernels {
   bool tried = false;
@@ -677,6 +879,10 @@ struct DeviceKernels {
   cu_function silu_mul = nullptr;
   cu_function gemv[3][4] = {};       // [scheme: bf16, int8, int4][rows up to 1, 2, 4, 8]
   cu_function gemv_rope[3][4] = {};  // the same for mode 4
+  int gemv_blocks_per_sm[3][4] = {};       // resident 256-thread blocks per multiprocessor (occupancy)
+  int gemv_rope_blocks_per_sm[3][4] = {};
+  cu_function step_advance = nullptr;
+  unsigned long long* step_keys = nullptr;  // step_advance's argmax keys [kStepAdvanceRows] and, after them, its counter
   cu_function decode_attention = nullptr;
   unsigned* attention_arrivals = nullptr;  // decode_attention's per (row, KV head) counters, zero between calls
 };
@@ -711,8 +917,15 @@ const DeviceKernels& kernels_for(int device) {
     const std::string arch = "--gpu-architecture=compute_" + std::to_string(props->major) + std::to_string(props->minor);
     nvrtc_program program;
     check_nvrtc(a, a.nvrtcCreateProgram(&program, kSource, "lem_decode_kernels.cu", 0, nullptr, nullptr), "nvrtcCreateProgram");
-    const char* options[] = {arch.c_str(), "--std=c++17"};
-    const nvrtc_result compiled = a.nvrtcCompileProgram(program, 2, options);
+    const auto& tuning = gemv_tuning();
+    std::vector<std::string> defines;
+    for (int scheme = 0; scheme < 3; ++scheme) {
+      defines.push_back("-DLEM_GEMV_UNROLL_S" + std::to_string(scheme) + "=" + std::to_string(tuning.unroll[scheme]));
+      defines.push_back("-DLEM_GEMV_MIN_BLOCKS_S" + std::to_string(scheme) + "=" + std::to_string(tuning.min_blocks[scheme]));
+    }
+    std::vector<const char*> options = {arch.c_str(), "--std=c++17"};
+    for (const auto& d : defines) options.push_back(d.c_str());
+    const nvrtc_result compiled = a.nvrtcCompileProgram(program, static_cast<int>(options.size()), options.data());
     if (compiled != 0) {
       size_t size = 0;
       a.nvrtcGetProgramLogSize(program, &size);
@@ -731,6 +944,10 @@ const DeviceKernels& kernels_for(int device) {
     check_cu(a, a.cuModuleGetFunction(&k.rope_kv_write, module, "rope_kv_write"), "cuModuleGetFunction(rope_kv_write)");
     check_cu(a, a.cuModuleGetFunction(&k.silu_mul, module, "silu_mul"), "cuModuleGetFunction(silu_mul)");
     check_cu(a, a.cuModuleGetFunction(&k.decode_attention, module, "decode_attention"), "cuModuleGetFunction(decode_attention)");
+    check_cu(a, a.cuModuleGetFunction(&k.step_advance, module, "step_advance"), "cuModuleGetFunction(step_advance)");
+    const size_t step_bytes = kStepAdvanceRows * sizeof(unsigned long long) + sizeof(unsigned);
+    if (cudaMalloc(reinterpret_cast<void**>(&k.step_keys), step_bytes) != cudaSuccess || cudaMemset(k.step_keys, 0, step_bytes) != cudaSuccess)
+      throw std::runtime_error("could not allocate the step advance's keys");
     // allocated here, at load and outside any capture, and never freed (one small buffer per device for the process)
     if (cudaMalloc(reinterpret_cast<void**>(&k.attention_arrivals), kAttentionArrivals * sizeof(unsigned)) != cudaSuccess ||
         cudaMemset(k.attention_arrivals, 0, kAttentionArrivals * sizeof(unsigned)) != cudaSuccess)
@@ -741,6 +958,8 @@ const DeviceKernels& kernels_for(int device) {
         const std::string suffix = "s" + std::to_string(scheme) + "_r" + std::to_string(row_counts[r]);
         check_cu(a, a.cuModuleGetFunction(&k.gemv[scheme][r], module, ("gemv_" + suffix).c_str()), ("cuModuleGetFunction(gemv_" + suffix + ")").c_str());
         check_cu(a, a.cuModuleGetFunction(&k.gemv_rope[scheme][r], module, ("gemv_rope_" + suffix).c_str()), ("cuModuleGetFunction(gemv_rope_" + suffix + ")").c_str());
+        check_cu(a, a.cuOccupancyMaxActiveBlocksPerMultiprocessor(&k.gemv_blocks_per_sm[scheme][r], k.gemv[scheme][r], 256, 0), "cuOccupancyMaxActiveBlocksPerMultiprocessor");
+        check_cu(a, a.cuOccupancyMaxActiveBlocksPerMultiprocessor(&k.gemv_rope_blocks_per_sm[scheme][r], k.gemv_rope[scheme][r], 256, 0), "cuOccupancyMaxActiveBlocksPerMultiprocessor");
       }
   } catch (const std::exception& e) {
     k.error = e.what();
@@ -790,6 +1009,8 @@ void launch(cu_function fn, unsigned grid_x, unsigned grid_y, unsigned block, co
   check_cu(a, a.cuLaunchKernel(fn, grid_x, grid_y, grid_z, block, 1, 1, shared_bytes, stream.stream(), args, nullptr), "cuLaunchKernel");
 }
 
+constexpr int kWarpsPerBlock = 8;  // the kernel source's kWarps
+
 // Checks the GEMV's input, weight, scales, norm and bias (the rules of lem_gemv below) and launches it with `mode`'s
 // outputs: out_bf / out_f for modes 0 to 3, `rope` for mode 4; `inter` is O/2 in mode 2 and d/2 in mode 4.
 void run_gemv(const at::Tensor& xt, const at::Tensor& wt, const at::Tensor* st, int scheme, const at::Tensor* nt, double eps,
@@ -822,10 +1043,18 @@ void run_gemv(const at::Tensor& xt, const at::Tensor& wt, const at::Tensor* st, 
   // a warp per 4 weight rows (2 pairs in modes 2 and 4); where that leaves fewer than 16 warps per multiprocessor, up
   // to 8 warps split the in-dimension of each row group, as long as every lane still gets a vector
   const int64_t row_groups = mode == 2 || mode == 4 ? (O / 2 + 1) / 2 : (O + 3) / 4;
-  const int64_t wanted_warps = 16LL * at::cuda::getDeviceProperties(device)->multiProcessorCount;
+  const int64_t sms = at::cuda::getDeviceProperties(device)->multiProcessorCount;
+  const int warps_per_sm = gemv_tuning().warps_per_sm;
   int split = 1;
-  while (split < 8 && row_groups * split < wanted_warps && vectors / (2 * split) >= 32) split *= 2;
-  const int64_t groups_per_block = 8 / split;
+  if (warps_per_sm > 0) {
+    const int64_t wanted_warps = warps_per_sm * sms;
+    while (split < 8 && row_groups * split < wanted_warps && vectors / (2 * split) >= 32) split *= 2;
+  } else {  // as far as one wave of resident blocks holds
+    const int per_sm = mode == 4 ? k.gemv_rope_blocks_per_sm[scheme][variant] : k.gemv_blocks_per_sm[scheme][variant];
+    const int64_t resident_warps = static_cast<int64_t>(per_sm > 0 ? per_sm : 1) * kWarpsPerBlock * sms;
+    while (split < 8 && row_groups * split * 2 <= resident_warps && vectors / (2 * split) >= 32) split *= 2;
+  }
+  const int64_t groups_per_block = kWarpsPerBlock / split;
   const unsigned blocks = static_cast<unsigned>((row_groups + groups_per_block - 1) / groups_per_block);
   const unsigned threads = 256;
   const void* px = xt.data_ptr();
@@ -997,6 +1226,66 @@ int lem_gemv_rope(void* x, void* weight, void* scales, int scheme, void* norm, d
     run_gemv(xt, wt, static_cast<const at::Tensor*>(scales), scheme, static_cast<const at::Tensor*>(norm), eps,
              static_cast<const at::Tensor*>(bias), 4, nullptr, nullptr, rope, d / 2);
     *q_out = new at::Tensor(std::move(q));
+    return 0;
+  } catch (const std::exception& e) {
+    return kernel_fail(e.what());
+  }
+}
+
+// The end of a static decode step, one kernel (step_advance): with logits (fp32 [rows, vocab]) the greedy tokens into
+// input, EOS ids held back where eos_hold says (eos_ids int64 and eos_hold fp32, [rows, 8] each; -inf at a held id, else
+// 0); then positions (int64 [rows, 1]) one place on, write_index (int64 [1]) one place on but at most capacity - 1, and
+// that column of mask ([rows, capacity], bf16, fp16 or fp32) set to 0. Without logits only the advance.
+int lem_step_advance(void* logits, void* eos_ids, void* eos_hold, void* input, void* positions, void* write_index, void* mask) {
+  try {
+    auto& in = *static_cast<at::Tensor*>(input);
+    auto& pos = *static_cast<at::Tensor*>(positions);
+    auto& wi = *static_cast<at::Tensor*>(write_index);
+    auto& mk = *static_cast<at::Tensor*>(mask);
+    require(in.scalar_type() == at::kLong && pos.scalar_type() == at::kLong && wi.scalar_type() == at::kLong, "step advance takes int64 input, positions and write index");
+    require(in.is_contiguous() && pos.is_contiguous() && mk.is_contiguous(), "step advance takes contiguous tensors");
+    const int64_t rows = in.numel();
+    require(rows >= 1 && rows <= kStepAdvanceRows && pos.numel() == rows && wi.numel() == 1, "step advance takes 1 to 1024 rows of input and positions and a one-element write index");
+    require(mk.dim() == 2 && mk.size(0) == rows && mk.size(1) >= 1, "step advance takes a mask [rows, capacity]");
+    require(mk.element_size() == 2 || mk.element_size() == 4, "step advance takes a bf16, fp16 or fp32 mask");
+    const auto device = in.get_device();
+    require(pos.get_device() == device && wi.get_device() == device && mk.get_device() == device, "step advance takes tensors on one device");
+    const auto& k = ready_kernels(in);
+    const void* pl = nullptr;
+    const void* pe = nullptr;
+    const void* ph = nullptr;
+    long long vocab = 0;
+    unsigned chunks = 1, grid_rows = 1;
+    if (logits != nullptr) {
+      const auto& lt = *static_cast<const at::Tensor*>(logits);
+      const auto& et = *static_cast<const at::Tensor*>(eos_ids);
+      const auto& ht = *static_cast<const at::Tensor*>(eos_hold);
+      require(lt.scalar_type() == at::kFloat && lt.is_contiguous() && lt.dim() == 2 && lt.size(0) == rows, "step advance takes fp32 logits [rows, vocab]");
+      require(lt.size(1) >= 1 && lt.size(1) < (1LL << 31), "step advance takes a vocabulary of 1 to 2^31 - 1 tokens");
+      require(et.scalar_type() == at::kLong && et.is_contiguous() && et.numel() == rows * kStepAdvanceEos, "step advance takes EOS ids int64 [rows, 8]");
+      require(ht.scalar_type() == at::kFloat && ht.is_contiguous() && ht.numel() == rows * kStepAdvanceEos, "step advance takes the EOS hold fp32 [rows, 8]");
+      require(lt.get_device() == device && et.get_device() == device && ht.get_device() == device, "step advance takes tensors on one device");
+      pl = lt.data_ptr();
+      pe = et.data_ptr();
+      ph = ht.data_ptr();
+      vocab = lt.size(1);
+      // at least 2048 logits a block, and about 4 blocks per multiprocessor over all rows
+      const int64_t sms = at::cuda::getDeviceProperties(device)->multiProcessorCount;
+      const int64_t by_size = (vocab + 2047) / 2048, by_device = std::max<int64_t>(1, 4 * sms / rows);
+      chunks = static_cast<unsigned>(std::max<int64_t>(1, std::min(by_size, by_device)));
+      grid_rows = static_cast<unsigned>(rows);
+    }
+    void* pin = in.data_ptr();
+    void* ppos = pos.data_ptr();
+    void* pwi = wi.data_ptr();
+    void* pmask = mk.data_ptr();
+    int mask_bytes = static_cast<int>(mk.element_size());
+    long long capacity = mk.size(1);
+    int irows = static_cast<int>(rows);
+    void* keys = k.step_keys;
+    void* arrivals = k.step_keys + kStepAdvanceRows;
+    void* args[] = {&pl, &vocab, &pe, &ph, &pin, &ppos, &pwi, &pmask, &mask_bytes, &capacity, &irows, &keys, &arrivals};
+    launch(k.step_advance, chunks, grid_rows, 256, in, args);
     return 0;
   } catch (const std::exception& e) {
     return kernel_fail(e.what());
