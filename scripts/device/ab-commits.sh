@@ -11,7 +11,8 @@
 #          unpacks the builds, writes the Llama-3.2-1B-shaped synthetic model once, then runs scripts/device/ab.lem with
 #          each build in turn, ROUNDS times, rotating the order each round, and prints the per-build medians
 #          (ab_table.py). Each LABEL:VAR=VALUE adds an arm: the last build run with those environment variables (for
-#          example cublas:LEM_TORCHSHARP_GEMV_MAX_ROWS=0 or kernel:LEM_TORCHSHARP_DECODE_ATTENTION=kernel).
+#          example cublas:LEM_TORCHSHARP_GEMV_MAX_ROWS=0 or kernel:LEM_TORCHSHARP_DECODE_ATTENTION=kernel); a comma
+#          starts the next variable only where NAME= follows it, so values may hold commas (LEM_TORCHSHARP_GEMV_UNROLL=2,1,1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 case "${1:-}" in
@@ -66,7 +67,7 @@ run)
       dir=gpu-results-ab-$rev-$round
       rm -rf "$dir"
       lem=$packs/${build_of[$rev]}/lem
-      env ${env_of[$rev]//,/ } "$lem" run --fresh --set "model=\"$model\"" --set "results.dir=\"$dir\"" scripts/device/ab.lem > "$OUT/ab-$rev-$round.txt" 2>&1 \
+      env $(sed -E 's/,([A-Z_][A-Z0-9_]*=)/ \1/g' <<< "${env_of[$rev]}") "$lem" run --fresh --set "model=\"$model\"" --set "results.dir=\"$dir\"" scripts/device/ab.lem > "$OUT/ab-$rev-$round.txt" 2>&1 \
         || { tail -20 "$OUT/ab-$rev-$round.txt"; exit 1; }
       "$lem" results --dir "$dir" export --format json > "$OUT/ab-$rev-$round.json"
     done
