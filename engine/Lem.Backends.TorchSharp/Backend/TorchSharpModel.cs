@@ -52,6 +52,7 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
                 ["torchsharp_cuda_graphs"] = GraphsStatus,
                 ["torchsharp_cuda_graph_captures"] = Graphs?.Captures ?? 0,
                 ["torchsharp_cuda_graph_replays"] = Graphs?.Replays ?? 0L,
+                ["torchsharp_cuda_graph_prefill_replays"] = Graphs?.PrefillReplays ?? 0L,
                 ["torchsharp_static_decode"] = StaticDecodeShapes || Graphs is not null,
                 ["torchsharp_attention"] = model.ExplicitAttention ? "eager" : "sdpa",
                 ["torchsharp_fused_rms_norm"] = model.Device.type == DeviceType.CUDA && FusedOps.Current is not null,
@@ -77,14 +78,14 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
     }
 
     /// <summary>Captures and replays count since load; the other numeric facts (weight bytes, build time) are constants.</summary>
-    public IReadOnlyCollection<string> CounterFacts => ["torchsharp_cuda_graph_captures", "torchsharp_cuda_graph_replays"];
+    public IReadOnlyCollection<string> CounterFacts => ["torchsharp_cuda_graph_captures", "torchsharp_cuda_graph_replays", "torchsharp_cuda_graph_prefill_replays"];
 
     /// <summary>Why CUDA graphs were asked for but are not used; null otherwise.</summary>
     public string? GraphsWarning { get; init; }
 
     public IReadOnlyList<string> Warnings =>
         [.. GraphsWarning is null ? [] : new[] { GraphsWarning },
-         .. Graphs?.LastCaptureFailure is { } failure ? new[] { "a CUDA graph capture failed, so that batch shape decoded eagerly: " + failure } : [],
+         .. Graphs?.LastCaptureFailure is { } failure ? new[] { "a CUDA graph capture failed, so that batch shape (or, for a prefill, every later prefill of the session) ran eagerly: " + failure } : [],
          .. QuantizedOnCpuWarning is { } quantized ? new[] { quantized } : []];
 
     /// <summary>
@@ -112,8 +113,8 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
         var captures = (Graphs?.Captures ?? 0) - before;
         return captures <= 0 ? [] :
         [
-            ("capture-in-window", $"{captures} CUDA graph capture(s) happened inside the measurement window: a batch shape appeared that warm-up did not see",
-                "the window includes capture time; use fewer distinct batch shapes (batch sizes, prompt lengths)"),
+            ("capture-in-window", $"{captures} CUDA graph capture(s) happened inside the measurement window: a batch shape appeared that warm-up did not see, or a prompt length that it saw once (a prefill is captured when its shape comes a second time)",
+                "the window includes capture time; use fewer distinct batch shapes (batch sizes, prompt lengths), or a warm-up of at least two batches (warmup.count)"),
         ];
     }
 

@@ -7,7 +7,8 @@ namespace Lem.Backends.TorchSharp.Generation;
 /// The CUDA-graph sessions of one loaded model, one per batch shape bucket (rows × cache capacity rounded up to
 /// <see cref="CapacityStep"/> positions) and way of choosing tokens (greedy on the device or sampled on the host). At most <see cref="MaxSessions"/> are kept; the least recently used one is
 /// dropped (its graph and KV cache freed) when another shape arrives. Captures happen on the first calls of a shape,
-/// which the runner's warm-up makes (outside measurement windows).
+/// which the runner's warm-up makes (outside measurement windows); a session also captures prefills whose shape repeats
+/// (<see cref="PrefillGraphs"/>).
 /// </summary>
 public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) : IDisposable
 {
@@ -21,6 +22,9 @@ public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) 
 
     /// <summary>Decode steps served by replaying a graph.</summary>
     public long Replays { get; private set; }
+
+    /// <summary>Prefills served by replaying a graph (<see cref="PrefillGraphs"/>).</summary>
+    public long PrefillReplays { get; private set; }
 
     /// <summary>The last capture failure (that shape then decoded eagerly); null when every capture worked.</summary>
     public string? LastCaptureFailure { get; private set; }
@@ -62,6 +66,17 @@ public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) 
         if (result.Replayed) Replays++;
         if (session.CaptureFailure is not null) LastCaptureFailure = session.CaptureFailure;
         return (result.Logits, result.Replayed);
+    }
+
+    /// <summary>The prefill of <paramref name="batch"/> from the session's graphs (see <see cref="PrefillGraphs"/>): its
+    /// fp32 logits [rows, vocab], or null when it is to run eagerly.</summary>
+    internal global::TorchSharp.torch.Tensor? Prefill(GraphDecodeSession session, CausalLM model, PaddedBatch batch, FlopCounter flops)
+    {
+        var (logits, captured) = session.Prefills.Run(model, batch, session.Cache, flops, runtime, deviceIndex);
+        if (captured) Captures++;
+        if (logits is not null) PrefillReplays++;
+        if (session.Prefills.CaptureFailure is not null) LastCaptureFailure = "prefill: " + session.Prefills.CaptureFailure;
+        return logits;
     }
 
     public void Dispose()

@@ -38,6 +38,9 @@ internal sealed class GraphDecodeSession : IDisposable
     public TokenReadback Readback { get; }
     public CudaGraph? Graph { get; private set; }
 
+    /// <summary>The session's captured prefills (they write its KV cache).</summary>
+    public PrefillGraphs Prefills { get; } = new();
+
     /// <summary>Why capturing failed (the session then decodes eagerly); null when it did not fail.</summary>
     public string? CaptureFailure { get; private set; }
 
@@ -85,6 +88,7 @@ internal sealed class GraphDecodeSession : IDisposable
     public void Dispose()
     {
         Graph?.Dispose();
+        Prefills.Dispose();
         _logits?.Dispose();
         Cache.Dispose();
         Inputs.Dispose();

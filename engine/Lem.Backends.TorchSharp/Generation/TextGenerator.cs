@@ -75,7 +75,7 @@ public static class TextGenerator
             using (NewDisposeScope())
             {
                 var forward = new ForwardBatch(batch.PositionIds.narrow(1, 0, promptLength), batch.PrefillMask, 0, batch.PrefillMaxPosition, cache, flops);
-                var logits = model.Forward(batch.InputIds, forward);
+                var logits = (graphSession is not null ? graphs!.Prefill(graphSession, model, batch, flops) : null) ?? model.Forward(batch.InputIds, forward);
                 current = sampler.Next(logits, 0).DetachFromDisposeScope();
             }
             firstTicks = lastTicks = Emit(current, 0);

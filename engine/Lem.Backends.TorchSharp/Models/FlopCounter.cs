@@ -29,6 +29,9 @@ public sealed class FlopCounter
     /// <summary>Adds operations counted elsewhere (a captured CUDA-graph step, counted once at capture, per replay).</summary>
     public void AddDecode(double flops) => DecodeFlops += flops;
 
+    /// <summary>Adds prefill operations counted elsewhere (a captured prefill graph, counted once at capture, per replay).</summary>
+    public void AddPrefill(double flops) => PrefillFlops += flops;
+
     private void Add(double flops)
     {
         if (Decoding) DecodeFlops += flops;
