@@ -188,4 +188,20 @@ public sealed class BackendTests : IDisposable
         var sampled = new GenerationSettings(8, Greedy: false, TopK: 10, TopP: 0.9, Seed: 3);
         Assert.Equal(bf16.Generate(prompts, sampled).OutputTokenIds, bf16.Generate(prompts, sampled).OutputTokenIds);
     }
+
+    [CudaFact]
+    [Trait("Category", "CUDA")]
+    public void Graph_prefills_and_steps_give_the_eager_tokens()
+    {
+        var m = TinyModel.Llama(seed: 5);
+        var prompts = new[] { ModelRunner.Prompt(1, 6), ModelRunner.Prompt(2, 3) }; // padded: the prefill has a mask
+        var settings = new GenerationSettings(MaxNewTokens: 8);
+        using var eager = Backend(m).Load(Request("bf16", "cuda:0"));
+        var graphsOn = new Dictionary<string, object> { [TorchSharpBackend.CudaGraphsOption] = true };
+        using var graphs = Backend(m).Load(Request("bf16", "cuda:0") with { BackendOptions = graphsOn });
+        var expected = eager.Generate(prompts, settings).OutputTokenIds;
+        // the first call's prefill is eager, the second captures it, the third replays it
+        for (var call = 0; call < 3; call++) Assert.Equal(expected, graphs.Generate(prompts, settings).OutputTokenIds);
+        Assert.Equal(2L, Convert.ToInt64(graphs.Facts["torchsharp_cuda_graph_prefill_replays"], System.Globalization.CultureInfo.InvariantCulture));
+    }
 }
