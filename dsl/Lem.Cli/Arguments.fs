@@ -171,7 +171,7 @@ type ProbeArgs =
             match a with
             | Tensor _ -> "split every layer over these devices in one process (tensor parallelism), comma-separated (for example cuda:0,cuda:1; cuda:0,cuda:0 checks the CUDA path on one GPU); --device is then ignored."
             | Quantization _ -> "none (default), int8 or int4: weight-only quantization of the linear layers."
-            | Graph_Check -> "also compare CUDA-graph and eager greedy tokens at batch 1, 8 and 32 (CUDA only)."
+            | Graph_Check -> "also compare CUDA-graph (decode steps and, from the second call, prefills) and eager greedy tokens at batch 1, 8 and 32 (CUDA only)."
             | Pipeline _ -> "split the layers over these devices in one process, comma-separated (for example cuda:0,cuda:1); --device is then ignored."
             | Model _ -> "a Hugging Face model folder."
             | Precision _ -> "fp32 (default), fp16 or bf16."

@@ -58,7 +58,7 @@ let run (args: ParseResults<ProbeArgs>) =
             let vocab = min model.Info.VocabSize 50000
             let graphPrompts = Array.init 32 (fun _ -> Array.init (random.Next(5, 41)) (fun _ -> random.Next(10, vocab)))
             let graphRequest =
-                ModelLoadRequest(request.Model, request.Precision, request.Device, readOnlyDict [ "torchsharp.cuda_graphs", box true ],
+                ModelLoadRequest(request.Model, request.Precision, request.Device, readOnlyDict [ "torchsharp.cuda_graphs", box true; "torchsharp.prefill_graphs", box true ],
                                  Quantization = request.Quantization)
             use graphModel = TorchSharpModule().Load graphRequest :?> TorchSharpModel
             [ for rows in [ 1; 8; 32 ] ->

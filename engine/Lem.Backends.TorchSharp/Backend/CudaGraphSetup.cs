@@ -15,7 +15,8 @@ namespace Lem.Backends.TorchSharp.Backend;
 /// </summary>
 internal static class CudaGraphSetup
 {
-    public static (CudaGraphDecoder? Decoder, string Status) Create(Device device, ModelLoadRequest request, bool graphs)
+    /// <param name="prefills">torchsharp.prefill_graphs: the graphs serve repeated prefill shapes too.</param>
+    public static (CudaGraphDecoder? Decoder, string Status) Create(Device device, ModelLoadRequest request, bool graphs, bool prefills)
     {
         if (device.type != global::TorchSharp.DeviceType.CUDA)
             return (null, graphs ? "off: CUDA graphs need a CUDA device (decoding is eager on " + request.Device + ")" : "off (torchsharp.cuda_graphs = false)");
@@ -27,7 +28,8 @@ internal static class CudaGraphSetup
             message => Console.Error.WriteLine("  " + message));
         if (runtime is null) return (null, "off: " + reason + " Decoding is eager, without fused operators.");
         return graphs
-            ? (new CudaGraphDecoder(runtime, device.index < 0 ? 0 : device.index), $"on (helper {runtime.LibraryPath}, libtorch {runtime.TorchVersion})")
+            ? (new CudaGraphDecoder(runtime, device.index < 0 ? 0 : device.index, prefills),
+                $"on (helper {runtime.LibraryPath}, libtorch {runtime.TorchVersion}{(prefills ? "; repeated prefill shapes too (torchsharp.prefill_graphs)" : "")})")
             : (null, $"off (torchsharp.cuda_graphs = false; fused operators from {runtime.LibraryPath})");
     }
 }

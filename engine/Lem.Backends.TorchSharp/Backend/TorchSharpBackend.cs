@@ -18,6 +18,7 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
 {
     public const string StaticDecodeOption = "torchsharp.static_decode";
     public const string CudaGraphsOption = "torchsharp.cuda_graphs";
+    public const string PrefillGraphsOption = "torchsharp.prefill_graphs";
     public const string AttentionOption = "torchsharp.attention";
     public const string ThreadsOption = "torchsharp.threads";
 
@@ -65,7 +66,7 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
             var onCuda = split.First.type == global::TorchSharp.DeviceType.CUDA;
             // the helper also brings the fused operators, so it is set up on CUDA even where graphs are not used
             var oneDevicePerLayer = !split.IsPipeline && tensorSplit is null;
-            var (graphs, graphsStatus) = CudaGraphSetup.Create(split.First, request, cudaGraphs && oneDevicePerLayer);
+            var (graphs, graphsStatus) = CudaGraphSetup.Create(split.First, request, cudaGraphs && oneDevicePerLayer, Flag(request, PrefillGraphsOption));
             if (cudaGraphs && split.IsPipeline) graphsStatus = PipelineGraphsStatus;
             if (cudaGraphs && tensorSplit is not null) graphsStatus = TensorGraphsStatus;
             graphs?.Prepare(model);
@@ -120,7 +121,10 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
         foreach (var device in devices)
             if (fused.PrepareDecodeKernels(device.index < 0 ? 0 : device.index) is { } reason)
                 return "off: " + reason;
-        return $"on (GEMV for up to {Projection.GemvMaxRows} rows, {Projection.QuantizedGemvMaxRows} with quantized weights, with the RMSNorm, residual addition, SiLU·up or fp32 logits folded in, and for q/k/v RoPE with the KV-cache write; {gemvTuning}; the greedy choice and the step's advance in one kernel; {(Attention.DecodeAttentionKernelOn ? $"one-query attention kernel where the static cache holds up to {FusedOps.DecodeAttentionMaxPositions} positions, head_dim is 32, 64, 128 or 256 and at most 16 query heads share a KV head, SDPA elsewhere ({Attention.DecodeAttentionVariable})" : "attention by torch's SDPA")}; {(FusedOps.ProgrammaticLaunchOn ? $"programmatic dependent launch in CUDA graphs on sm_90 and later ({FusedOps.ProgrammaticLaunchVariable})" : "each kernel launched after the previous one ends")})";
+        var stepEnd = FusedOps.StepKernelOn
+            ? $"the greedy choice and the step's advance in one kernel ({FusedOps.StepKernelVariable})"
+            : "the greedy choice and the step's advance by ATen operators";
+        return $"on (GEMV for up to {Projection.GemvMaxRows} rows, {Projection.QuantizedGemvMaxRows} with quantized weights, with the RMSNorm, residual addition, SiLU·up or fp32 logits folded in, and for q/k/v RoPE with the KV-cache write; {gemvTuning}; {stepEnd}; {(Attention.DecodeAttentionKernelOn ? $"one-query attention kernel where the static cache holds up to {FusedOps.DecodeAttentionMaxPositions} positions, head_dim is 32, 64, 128 or 256 and at most 16 query heads share a KV head, SDPA elsewhere ({Attention.DecodeAttentionVariable})" : "attention by torch's SDPA")}; {(FusedOps.ProgrammaticLaunchOn ? $"programmatic dependent launch in CUDA graphs on sm_90 and later ({FusedOps.ProgrammaticLaunchVariable})" : "each kernel launched after the previous one ends")})";
     }
 
     /// <summary>Why a pipeline decodes eagerly although torchsharp.cuda_graphs is on.</summary>

@@ -26,6 +26,7 @@ public sealed class TorchSharpModule : IBackendModule
     public TorchSharpModule(Func<SyntheticModelCache>? syntheticCache = null) => _syntheticCache = syntheticCache ?? SyntheticModelCache.Default;
 
     public const string CudaGraphs = TorchSharpBackend.CudaGraphsOption;
+    public const string PrefillGraphs = TorchSharpBackend.PrefillGraphsOption;
     public const string Attention = TorchSharpBackend.AttentionOption;
     public const string LibtorchPath = "torchsharp.libtorch_path";
     public const string Threads = TorchSharpBackend.ThreadsOption;
@@ -43,6 +44,8 @@ public sealed class TorchSharpModule : IBackendModule
     [
         new(CudaGraphs, ParameterKind.Boolean, new ConfigValue.Boolean(true),
             "Capture each decode step in a CUDA graph and replay it (no kernel launch cost: faster at small batch sizes), as vLLM does unless enforce_eager. On by default on CUDA; ignored on the CPU; false decodes eagerly (same tokens, same static shapes)."),
+        new(PrefillGraphs, ParameterKind.Boolean, new ConfigValue.Boolean(false),
+            "With cuda_graphs: also capture a prefill whose shape (prompt length, padded or not; at most 4096 tokens a batch) comes a second time, and replay it from then on (a prefill of few tokens is bound by the host's operator calls; a warm-up of two batches captures a fixed prompt length). Same tokens as eager. Off by default until measured on a GPU."),
         new(Attention, ParameterKind.Choice, new Word("sdpa"),
             "Attention kernel: sdpa (torch scaled_dot_product_attention, fused where the device supports it) or eager (explicit matmul + softmax).",
             AllowedValues: ["sdpa", "eager"]),
@@ -73,7 +76,16 @@ public sealed class TorchSharpModule : IBackendModule
     {
         CudaGraphsNeedCuda(values, findings);
         SplitsDecodeEagerly(values, findings);
+        PrefillGraphsNeedGraphs(values, findings);
         TensorSplitRules(values, findings);
+    }
+
+    /// <summary>Prefill graphs belong to the decode graphs' sessions: without those they would silently not run.</summary>
+    private static void PrefillGraphsNeedGraphs(EffectiveValues values, Findings findings)
+    {
+        if (values.Boolean(PrefillGraphs) != true || values.Boolean(CudaGraphs) != false) return;
+        findings.At(PrefillGraphs, values.Where(PrefillGraphs)).Error(DiagnosticCodes.CrossField,
+            $"{PrefillGraphs} = true needs {CudaGraphs} = true: prefills are captured in the decode graphs' sessions. Remove {CudaGraphs} = false, or {PrefillGraphs}.");
     }
 
     /// <summary>The default (true) means "where there is a CUDA device"; only a value the user wrote asks for one.</summary>

@@ -160,6 +160,19 @@ public sealed unsafe class FusedOps
 
     private static readonly Lazy<bool> PlainLaunch = Runtime.EnvironmentSwitch.Read(ProgrammaticLaunchVariable, off: "on", on: "off");
 
+    /// <summary>
+    /// Whether one kernel ends each static decode step (<see cref="StepAdvance"/>: the greedy argmax with EOS held back,
+    /// then positions, write index and mask column) instead of up to seven ATen operators. Off unless
+    /// <see cref="StepKernelVariable"/> is on: it has not yet run on a GPU (lem_decode_kernels.cpp's step_advance), and
+    /// a same-call check against the ATen path comes before it becomes the default. The record's decode-kernel fact
+    /// says which ran.
+    /// </summary>
+    public static bool StepKernelOn => StepKernel.Value;
+
+    public const string StepKernelVariable = "LEM_TORCHSHARP_STEP_KERNEL";
+
+    private static readonly Lazy<bool> StepKernel = Runtime.EnvironmentSwitch.Read(StepKernelVariable, off: "off", on: "on");
+
     /// <summary>The largest static cache the decode attention kernel takes.</summary>
     public const long DecodeAttentionMaxPositions = 8192;
 

@@ -7,10 +7,11 @@ namespace Lem.Backends.TorchSharp.Generation;
 /// The CUDA-graph sessions of one loaded model, one per batch shape bucket (rows × cache capacity rounded up to
 /// <see cref="CapacityStep"/> positions) and way of choosing tokens (greedy on the device or sampled on the host). At most <see cref="MaxSessions"/> are kept; the least recently used one is
 /// dropped (its graph and KV cache freed) when another shape arrives. Captures happen on the first calls of a shape,
-/// which the runner's warm-up makes (outside measurement windows); a session also captures prefills whose shape repeats
-/// (<see cref="PrefillGraphs"/>).
+/// which the runner's warm-up makes (outside measurement windows); with <c>prefills</c>, a session also captures prefills
+/// whose shape repeats (<see cref="PrefillGraphs"/>).
 /// </summary>
-public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) : IDisposable
+/// <param name="prefills">Whether sessions capture repeated prefill shapes too (torchsharp.prefill_graphs).</param>
+public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex, bool prefills = false) : IDisposable
 {
     public const int CapacityStep = 64;
     public const int MaxSessions = 4;
@@ -72,6 +73,7 @@ public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex) 
     /// fp32 logits [rows, vocab], or null when it is to run eagerly.</summary>
     internal global::TorchSharp.torch.Tensor? Prefill(GraphDecodeSession session, CausalLM model, PaddedBatch batch, FlopCounter flops)
     {
+        if (!prefills) return null;
         var (logits, captured) = session.Prefills.Run(model, batch, session.Cache, flops, runtime, deviceIndex);
         if (captured) Captures++;
         if (logits is not null) PrefillReplays++;

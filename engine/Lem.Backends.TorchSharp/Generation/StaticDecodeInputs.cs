@@ -59,7 +59,8 @@ internal sealed class StaticDecodeInputs : IDisposable
     /// <summary>
     /// One decode step over the buffers alone (no host value changes what it runs): the forward, then with
     /// <see cref="Greedy"/> the next tokens into <see cref="Input"/>, then the buffers advanced to the next position
-    /// (one kernel where the decode kernels serve the mask, ATen operators otherwise; the same tokens either way).
+    /// (with <see cref="CudaGraphs.FusedOps.StepKernelOn"/>, one kernel where the decode kernels serve the mask; ATen
+    /// operators otherwise).
     /// Returns the step's fp32 logits [rows, vocab]. <paramref name="offset"/> is the cache position written, for the
     /// forward's bookkeeping only (a captured step replays at every offset).
     /// </summary>
@@ -67,7 +68,7 @@ internal sealed class StaticDecodeInputs : IDisposable
     {
         if (_batch is null) throw new InvalidOperationException("Start the static decode inputs on a batch before the first step.");
         var logits = model.Forward(Input, Batch(offset, cache, flops));
-        if (CudaGraphs.FusedOps.Current is { } fused && fused.DecodeKernelsServe(_mask))
+        if (CudaGraphs.FusedOps.StepKernelOn && CudaGraphs.FusedOps.Current is { } fused && fused.DecodeKernelsServe(_mask))
         {
             fused.StepAdvance(logits, Greedy, Input, Positions, WriteIndex, _mask);
             return logits;

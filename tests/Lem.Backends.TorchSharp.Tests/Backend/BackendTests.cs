@@ -197,7 +197,7 @@ public sealed class BackendTests : IDisposable
         var prompts = new[] { ModelRunner.Prompt(1, 6), ModelRunner.Prompt(2, 3) }; // padded: the prefill has a mask
         var settings = new GenerationSettings(MaxNewTokens: 8);
         using var eager = Backend(m).Load(Request("bf16", "cuda:0"));
-        var graphsOn = new Dictionary<string, object> { [TorchSharpBackend.CudaGraphsOption] = true };
+        var graphsOn = new Dictionary<string, object> { [TorchSharpBackend.CudaGraphsOption] = true, [TorchSharpBackend.PrefillGraphsOption] = true };
         using var graphs = Backend(m).Load(Request("bf16", "cuda:0") with { BackendOptions = graphsOn });
         var expected = eager.Generate(prompts, settings).OutputTokenIds;
         // the first call's prefill is eager, the second captures it, the third replays it

@@ -69,6 +69,16 @@ public sealed class TorchSharpModuleTests : IDisposable
         foreach (var fragment in fragments) Assert.Contains(fragment, diagnostic.Message);
     }
 
+    [Fact]
+    public void Prefill_graphs_without_decode_graphs_are_an_error_that_says_which_to_change()
+    {
+        var values = Set([(TorchSharpModule.PrefillGraphs, new ConfigValue.Boolean(true)), (TorchSharpModule.CudaGraphs, new ConfigValue.Boolean(false))]);
+        var diagnostic = Assert.Single(Registry.Validate(values));
+        Assert.Equal(("LEM1006", Severity.Error, TorchSharpModule.PrefillGraphs), (diagnostic.Code, diagnostic.Severity, diagnostic.Parameter));
+        Assert.Contains("torchsharp.prefill_graphs = true needs torchsharp.cuda_graphs = true", diagnostic.Message);
+        Assert.Empty(Registry.Validate(Set([(TorchSharpModule.PrefillGraphs, new ConfigValue.Boolean(true))])));
+    }
+
     public static TheoryData<(string, ConfigValue)[]> Consistent => new()
     {
         { [("device", new ConfigValue.Text("cpu"))] }, // cuda_graphs defaults to true: graphs where there is a CUDA device
