@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Table of a same-call A/B of lem builds (scripts/device/ab-commits.sh run): per build and batch size, output tok/s,
-TPOT p50 and GPU J per output token of each round and their medians, and each build's median against the first build's.
+"""Table of a same-call A/B of lem builds (scripts/device/ab-commits.sh run) or arms (gpu-suite.sh decode-tuning): per
+build and batch size, output tok/s, TPOT p50, TTFT p50 and GPU J per output token of each round and their medians, and each build's median against the first build's.
 
 Usage: ab_table.py OUT_DIR REV [REV ...]   (reads OUT_DIR/ab-REV-ROUND.json, lem's exported records)
 """
 import glob, json, os, re, statistics, sys
 
-METRICS = [("output tok/s", "output_tokens_per_s"), ("TPOT p50 ms", "tpot_ms_p50"), ("J/token (GPU)", "energy_gpu_per_output_token_j")]
+METRICS = [("output tok/s", "output_tokens_per_s"), ("TPOT p50 ms", "tpot_ms_p50"), ("TTFT p50 ms", "ttft_ms_p50"),
+           ("J/token (GPU)", "energy_gpu_per_output_token_j")]
 
 
 def load(out_dir, rev):
