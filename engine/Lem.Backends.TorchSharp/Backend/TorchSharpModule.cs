@@ -45,7 +45,7 @@ public sealed class TorchSharpModule : IBackendModule
         new(CudaGraphs, ParameterKind.Boolean, new ConfigValue.Boolean(true),
             "Capture each decode step in a CUDA graph and replay it (no kernel launch cost: faster at small batch sizes), as vLLM does unless enforce_eager. On by default on CUDA; ignored on the CPU; false decodes eagerly (same tokens, same static shapes)."),
         new(PrefillGraphs, ParameterKind.Boolean, new ConfigValue.Boolean(false),
-            "With cuda_graphs: also capture a prefill whose shape (prompt length, padded or not; at most 4096 tokens a batch) comes a second time, and replay it from then on (a prefill of few tokens is bound by the host's operator calls; a warm-up of two batches captures a fixed prompt length). Same tokens as eager. Off by default until measured on a GPU."),
+            "With cuda_graphs: also capture a prefill whose shape (prompt length, padded or not; at most 2048 tokens a batch, the two most recent shapes kept) comes a second time, and replay it from then on (a prefill of few tokens is bound by the host's operator calls; a warm-up of two batches captures a fixed prompt length). Same tokens as eager. Off by default until measured on a GPU."),
         new(Attention, ParameterKind.Choice, new Word("sdpa"),
             "Attention kernel: sdpa (torch scaled_dot_product_attention, fused where the device supports it) or eager (explicit matmul + softmax).",
             AllowedValues: ["sdpa", "eager"]),

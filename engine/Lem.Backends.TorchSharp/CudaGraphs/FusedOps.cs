@@ -116,6 +116,15 @@ public sealed unsafe class FusedOps
         return Tensor.UnsafeCreateTensor(result);
     }
 
+    /// <summary>The rows that <see cref="StepAdvance"/> takes (lem_decode_kernels.cpp's kStepAdvanceRows).</summary>
+    public const int StepAdvanceMaxRows = 1024;
+
+    /// <summary>Whether <see cref="StepAdvance"/> serves a step with these fp32 logits [rows, vocab] and this mask
+    /// [rows, capacity] (the decode kernels serve the mask, and the rows are within the kernel's limit).</summary>
+    internal bool StepAdvanceServes(Tensor logits, Tensor mask) =>
+        DecodeKernelsServe(mask) && mask.shape[0] <= StepAdvanceMaxRows
+        && logits.dtype == ScalarType.Float32 && logits.dim() == 2 && logits.is_contiguous() && logits.shape[0] == mask.shape[0];
+
     /// <summary>
     /// The end of a static decode step in one kernel (it replaces up to seven ATen kernels): with
     /// <paramref name="greedy"/>, the argmax of each row's fp32 <paramref name="logits"/> [rows, vocab] with the EOS ids

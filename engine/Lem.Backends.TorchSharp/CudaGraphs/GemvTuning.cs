@@ -37,7 +37,7 @@ internal static class GemvTuning
         var minBlocks = PerScheme(variables, MinBlocksVariable, DefaultMinBlocks, v => v is >= 0 and <= 8, "a whole number from 0 to 8");
         var split = variables(SplitVariable);
         if (string.IsNullOrEmpty(split)) split = DefaultSplit;
-        else if (split != "wave" && !(int.TryParse(split, out var warps) && warps is >= 1 and <= 64))
+        else if (split != "wave" && !(int.TryParse(split, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var warps) && warps is >= 1 and <= 64))
             throw new InferenceException($"{SplitVariable} is \"{split}\"; it must be wave or a whole number of warps per multiprocessor from 1 to 64 (unset: {DefaultSplit}).");
         var splitWords = split == "wave" ? "split as far as one wave of resident blocks holds" : $"split until {split} warps per multiprocessor are busy";
         return $"GEMV vectors in flight per lane and row {string.Join('/', unroll)}, minimum resident blocks {string.Join('/', minBlocks)} (bf16/int8/int4), {splitWords}";
@@ -48,7 +48,8 @@ internal static class GemvTuning
         var text = variables(variable);
         if (string.IsNullOrEmpty(text)) return defaults;
         var parts = text.Split(',');
-        var values = parts.Select(p => int.TryParse(p, out var v) && valid(v) ? v : (int?)null).ToArray();
+        // whole numbers only, as the native side (strtol, nothing after the digits) reads them
+        var values = parts.Select(p => int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) && valid(v) ? v : (int?)null).ToArray();
         if (parts.Length is not (1 or 3) || values.Any(v => v is null))
             throw new InferenceException(
                 $"{variable} is \"{text}\"; give one value for every weight scheme or three (bf16, int8, int4) separated by commas, each {allowed} (unset: {string.Join(',', defaults)}).");

@@ -15,11 +15,13 @@ namespace Lem.Backends.TorchSharp.Generation;
 /// </summary>
 internal sealed class PrefillGraphs : IDisposable
 {
-    /// <summary>Rows × prompt length up to which prefills are captured (beyond it the GPU's work dominates, and a
-    /// graph's activations grow with the tokens).</summary>
-    public const long MaxTokens = 4096;
+    /// <summary>Rows × prompt length up to which prefills are captured: beyond it the GPU's work dominates (at 4096
+    /// tokens the 2026-12-07 batch-32 prefill was near its FLOPs), and each graph keeps its peak activations in a pool
+    /// of its own.</summary>
+    public const long MaxTokens = 2048;
 
-    public const int MaxGraphs = 4;
+    /// <summary>Prefill graphs a session keeps (each with its own memory pool).</summary>
+    public const int MaxGraphs = 2;
 
     private readonly Dictionary<(int Length, bool Padded), int> _seen = new();
     private readonly LinkedList<Entry> _graphs = new();
@@ -65,9 +67,10 @@ internal sealed class PrefillGraphs : IDisposable
     private Entry? Capture(CausalLM model, PaddedBatch batch, KvCache cache, CudaGraphRuntime runtime, int deviceIndex)
     {
         var length = batch.PromptLength;
-        var ids = batch.InputIds.clone();
-        var positions = batch.PositionIds.narrow(1, 0, length).clone();
-        var mask = batch.PrefillMask?.clone();
+        // the graph's input buffers live as long as the graph, not as the generate call's dispose scope
+        var ids = batch.InputIds.clone().DetachFromDisposeScope();
+        var positions = batch.PositionIds.narrow(1, 0, length).clone().DetachFromDisposeScope();
+        var mask = batch.PrefillMask?.clone().DetachFromDisposeScope();
         var counter = new FlopCounter();
         Tensor? logits = null;
         try

@@ -68,7 +68,7 @@ internal sealed class StaticDecodeInputs : IDisposable
     {
         if (_batch is null) throw new InvalidOperationException("Start the static decode inputs on a batch before the first step.");
         var logits = model.Forward(Input, Batch(offset, cache, flops));
-        if (CudaGraphs.FusedOps.StepKernelOn && CudaGraphs.FusedOps.Current is { } fused && fused.DecodeKernelsServe(_mask))
+        if (CudaGraphs.FusedOps.StepKernelOn && CudaGraphs.FusedOps.Current is { } fused && fused.StepAdvanceServes(logits, _mask))
         {
             fused.StepAdvance(logits, Greedy, Input, Positions, WriteIndex, _mask);
             return logits;

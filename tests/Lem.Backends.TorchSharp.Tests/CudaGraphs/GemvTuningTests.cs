@@ -29,6 +29,8 @@ public sealed class GemvTuningTests
     [InlineData(GemvTuning.MinBlocksVariable, "1,x,2")]
     [InlineData(GemvTuning.SplitVariable, "0")]
     [InlineData(GemvTuning.SplitVariable, "waves")]
+    [InlineData(GemvTuning.UnrollVariable, "2 ")]
+    [InlineData(GemvTuning.MinBlocksVariable, "+4")]
     public void A_malformed_value_is_an_error_that_names_the_variable_and_what_it_takes(string variable, string value)
     {
         var error = Assert.Throws<InferenceException>(() => Describe((variable, value)));

@@ -840,12 +840,15 @@ void read_per_scheme(const char* variable, int low, int high, int (&values)[3]) 
     if (part.empty() || *end != '\0' || value < low || value > high)
       throw std::runtime_error(std::string(variable) + " is \"" + text + "\"; each value must be a whole number from " + std::to_string(low) + " to " + std::to_string(high));
     parsed[count++] = static_cast<int>(value);
-    if (comma == std::string::npos) break;
+    if (comma == std::string::npos) {
+      start = std::string::npos;  // every value read
+      break;
+    }
     start = comma + 1;
   }
-  if (count == 1) parsed[1] = parsed[2] = parsed[0];
-  else if (count != 3 || rest.find(',', start) != std::string::npos)
+  if (start != std::string::npos || (count != 1 && count != 3))  // values beyond the third, or two
     throw std::runtime_error(std::string(variable) + " is \"" + text + "\"; give one value, or three (bf16, int8, int4) separated by commas");
+  if (count == 1) parsed[1] = parsed[2] = parsed[0];
   for (int i = 0; i < 3; ++i) values[i] = parsed[i];
 }
 
@@ -882,7 +885,9 @@ struct DeviceKernels {
   int gemv_blocks_per_sm[3][4] = {};       // resident 256-thread blocks per multiprocessor (occupancy)
   int gemv_rope_blocks_per_sm[3][4] = {};
   cu_function step_advance = nullptr;
-  unsigned long long* step_keys = nullptr;  // step_advance's argmax keys [kStepAdvanceRows] and, after them, its counter
+  // step_advance's argmax keys [kStepAdvanceRows] and, after them, its counter: one set per device, like
+  // attention_arrivals, so two step_advance launches must not run at once on one device (lem decodes on one stream)
+  unsigned long long* step_keys = nullptr;
   cu_function decode_attention = nullptr;
   unsigned* attention_arrivals = nullptr;  // decode_attention's per (row, KV head) counters, zero between calls
 };
