@@ -4,7 +4,8 @@
 # and copying the repository there. Needs python3 with torch, transformers, safetensors and pynvml.
 #
 #   scripts/device/gpu-suite.sh [meters] [env] [fixture] [bench] [parity] [dataparallel] [pipeline] [tensor] [phases]
-#                               [decode-check] [decode-bench] [decode-profile] [decode-tuning] [server] [measure]   (default:
+#                               [decode-check] [decode-bench] [decode-profile] [decode-tuning] [gemv-sweep] [server]
+#                               [measure]   (default:
 #   all but dataparallel, pipeline, tensor, phases and the decode sections,
 #   in that order;
 #   meters first so that the idle baseline is read on a GPU that has not just been loaded)
@@ -24,9 +25,10 @@
 #   decode-profile: ncu kernel times of lem's batch-1 decode steps (bf16, int8, int4), summed by kernel.
 #   decode-tuning (issue 21, 2026-12-08; none of it has run on a GPU yet): the decode check of the step-ending kernel
 #     (LEM_TORCHSHARP_STEP_KERNEL=on) and of prefill graphs (the probe's graph check turns torchsharp.prefill_graphs on)
-#     for bf16 and int8; ab.lem with the step kernel off/on and prefill graphs off/on, alternating, two rounds
-#     (ab_table.py: TPOT, TTFT, J/token); then the GEMV sweep (gemv_sweep.py, SWEEP_BUDGET_S, default 300 s), which
-#     writes the fastest configuration to $OUT/gemv-best-env.
+#     for bf16 and int8; ab.lem with the step kernel off/on and prefill graphs off/on, alternating, TUNING_ROUNDS rounds
+#     (default 2; ab_table.py: TPOT, TTFT, J/token). About 7 minutes.
+#   gemv-sweep (issue 21): the decode GEMV's configurations at batch 1, bf16 then int8 and int4 (gemv_sweep.py, at most
+#     SWEEP_BUDGET_S seconds of runs, default 300); writes the fastest configuration per scheme to $OUT/gemv-best-env.
 #   server (issue 17): lem starts the llama-server that LLAMA_SERVER names (a CUDA build), serves the Llama-3.2-1B shape
 #     as a GGUF lem writes, drives it at 1 and 8 requests in flight (server.lem) and prints lem's figures beside the
 #     server's own timings and GPU J/token (server_table.py).
@@ -258,7 +260,7 @@ decode-profile)
   done
   ;;
 decode-tuning)
-  section "the step kernel and prefill graphs: decode check, same-call A/B against the ATen path and eager prefill; the GEMV sweep"
+  section "the step kernel and prefill graphs: decode check, same-call A/B against the ATen path and eager prefill"
   dir=$(synth llama llama-3.2-1b)
   for q in none int8; do
     LEM_TORCHSHARP_STEP_KERNEL=on $PY scripts/device/parity_transformers.py "$LEM" "$dir" --dtype bf16 --new-tokens 64 --graph-check \
@@ -266,7 +268,7 @@ decode-tuning)
     tail -c 800 "$OUT/tuning-parity-$q.jsonl"
   done
   arms=(steps-aten steps-kernel steps-aten-prefill-graphs steps-kernel-prefill-graphs)
-  for round in 1 2; do
+  for round in $(seq 1 ${TUNING_ROUNDS:-2}); do
     for arm in "${arms[@]}"; do
       kernel=off; [[ $arm == steps-kernel* ]] && kernel=on
       prefill=false; [[ $arm == *prefill-graphs ]] && prefill=true
@@ -277,8 +279,12 @@ decode-tuning)
     done
   done
   $PY scripts/device/ab_table.py "$OUT" "${arms[@]}" | tee "$OUT/tuning-table.md" || failed+=(decode-tuning:table)
+  ;;
+gemv-sweep)
+  section "the decode GEMV's launch configurations at batch 1 (one lem process each, same call)"
+  dir=$(synth llama llama-3.2-1b)
   $PY scripts/device/gemv_sweep.py "$LEM" "$dir" "$OUT/gemv-sweep" ${SWEEP_BUDGET_S:-300} "$OUT/gemv-best-env" | tee "$OUT/gemv-sweep.txt" \
-    || failed+=(decode-tuning:sweep)
+    || failed+=(gemv-sweep)
   ;;
 server)
   section "server backends: lem starts llama-server (CUDA), drives it through the OpenAI API and meters cuda:0"

@@ -15,9 +15,9 @@ namespace Lem.Backends.TorchSharp.Generation;
 /// </summary>
 internal sealed class PrefillGraphs : IDisposable
 {
-    /// <summary>Rows × prompt length up to which prefills are captured: beyond it the GPU's work dominates (at 4096
-    /// tokens the 2026-12-07 batch-32 prefill was near its FLOPs), and each graph keeps its peak activations in a pool
-    /// of its own.</summary>
+    /// <summary>Rows × prompt length up to which prefills are captured: beyond it the GPU's work dominates (the
+    /// 2026-12-07 batch-32 prefill of 4096 tokens ran at about half the H100's bf16 peak), and each graph keeps its peak
+    /// activations in a pool of its own.</summary>
     public const long MaxTokens = 2048;
 
     /// <summary>Prefill graphs a session keeps (each with its own memory pool).</summary>
