@@ -111,10 +111,13 @@ public sealed class TorchSharpModel(CausalLM model, ITextTokenizer tokenizer, Mo
     {
         var before = factsBefore.TryGetValue("torchsharp_cuda_graph_captures", out var count) ? Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) : 0;
         var captures = (Graphs?.Captures ?? 0) - before;
+        var prefills = Graphs?.CapturesPrefills == true;
         return captures <= 0 ? [] :
         [
-            ("capture-in-window", $"{captures} CUDA graph capture(s) happened inside the measurement window: a batch shape appeared that warm-up did not see, or a prompt length that it saw once (a prefill is captured when its shape comes a second time)",
-                "the window includes capture time; use fewer distinct batch shapes (batch sizes, prompt lengths), or a warm-up of at least two batches (warmup.count)"),
+            ("capture-in-window", $"{captures} CUDA graph capture(s) happened inside the measurement window: a batch shape appeared that warm-up did not see"
+                + (prefills ? ", or a prompt length that it saw once (a prefill is captured when its shape comes a second time)" : ""),
+                "the window includes capture time; use fewer distinct batch shapes (batch sizes, prompt lengths)"
+                + (prefills ? ", or a warm-up of at least two batches (warmup.count)" : "")),
         ];
     }
 

@@ -15,6 +15,7 @@ public sealed unsafe class FusedOps
     private readonly delegate* unmanaged<IntPtr, IntPtr, double, IntPtr*, int> _rmsNorm;
     private readonly delegate* unmanaged<IntPtr> _lastError;
     private readonly delegate* unmanaged<int, int> _kernelsAvailable;
+    private readonly delegate* unmanaged<int*, int*, int, int, int> _kernelsConfigure;
     private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int> _ropeKvWrite;
     private readonly delegate* unmanaged<IntPtr, IntPtr*, int> _siluMul;
     private readonly delegate* unmanaged<IntPtr> _kernelsLastError;
@@ -31,6 +32,7 @@ public sealed unsafe class FusedOps
         _rmsNorm = (delegate* unmanaged<IntPtr, IntPtr, double, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_rms_norm");
         _lastError = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(handle, "lem_ops_last_error");
         _kernelsAvailable = (delegate* unmanaged<int, int>)NativeLibrary.GetExport(handle, "lem_decode_kernels_available");
+        _kernelsConfigure = (delegate* unmanaged<int*, int*, int, int, int>)NativeLibrary.GetExport(handle, "lem_decode_kernels_configure");
         _ropeKvWrite = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_rope_kv_write");
         _siluMul = (delegate* unmanaged<IntPtr, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_silu_mul");
         _kernelsLastError = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(handle, "lem_kernels_last_error");
@@ -42,8 +44,9 @@ public sealed unsafe class FusedOps
 
     /// <summary>
     /// Compiles (NVRTC, once per device) and loads the decode kernels of lem_decode_kernels.cpp for CUDA device
-    /// <paramref name="deviceIndex"/>; call it at model load, outside any graph capture. Null when they are ready,
-    /// otherwise why not (models then keep the ATen operators).
+    /// <paramref name="deviceIndex"/>, with this process's <see cref="GemvTuning"/> and <see cref="ProgrammaticLaunchOn"/>;
+    /// call it at model load, outside any graph capture. Null when they are ready, otherwise why not (models then keep
+    /// the ATen operators).
     /// </summary>
     public string? PrepareDecodeKernels(int deviceIndex)
     {
@@ -51,11 +54,21 @@ public sealed unsafe class FusedOps
         {
             if (!_kernelsChecked[deviceIndex])
             {
-                _kernelsUnavailable[deviceIndex] = _kernelsAvailable(deviceIndex) == 0 ? null : Marshal.PtrToStringUTF8(_kernelsLastError()) ?? "unknown reason";
+                _kernelsUnavailable[deviceIndex] = Configure() == 0 && _kernelsAvailable(deviceIndex) == 0
+                    ? null
+                    : Marshal.PtrToStringUTF8(_kernelsLastError()) ?? "unknown reason";
                 _kernelsChecked[deviceIndex] = true;
             }
             return _kernelsUnavailable[deviceIndex];
         }
+    }
+
+    /// <summary>Hands the configuration to the native side, which compiles and launches with it (the same for every device).</summary>
+    private int Configure()
+    {
+        var tuning = GemvTuning.Current;
+        fixed (int* unroll = tuning.Unroll, minBlocks = tuning.MinBlocks)
+            return _kernelsConfigure(unroll, minBlocks, tuning.WarpsPerSm, ProgrammaticLaunchOn ? 1 : 0);
     }
 
     /// <summary>Whether the decode kernels serve <paramref name="t"/>: contiguous bf16 on a CUDA device whose kernels are ready.</summary>
@@ -157,7 +170,7 @@ public sealed unsafe class FusedOps
 
     /// <summary>
     /// Whether the decode kernels use programmatic dependent launch (on unless <see cref="ProgrammaticLaunchVariable"/>
-    /// is off; lem_decode_kernels.cpp reads the same variable): inside CUDA graphs on sm_90 and later, a kernel then
+    /// is off; handed to lem_decode_kernels.cpp with the GEMV's configuration): inside CUDA graphs on sm_90 and later, a kernel then
     /// starts while the one before it ends, and a GEMV's first weight loads overlap that end. Measured on an H100
     /// (2026-12-07, Llama-3.2-1B shape, bf16, 128 + 128 tokens, graphs; docs/benchmarks/2026-12-07-h100-decode-pdl.md):
     /// batch-1 TPOT 1.338 / 1.341 ms against 1.388 / 1.385 ms without, two alternating rounds in one call; batch 8

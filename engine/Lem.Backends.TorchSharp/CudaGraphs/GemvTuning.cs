@@ -3,9 +3,9 @@ using Lem.Engine.Inference;
 namespace Lem.Backends.TorchSharp.CudaGraphs;
 
 /// <summary>
-/// The decode GEMV's launch configuration, read from three environment variables for same-call A/B benchmarks
-/// (lem_decode_kernels.cpp reads the same ones, after this class has checked them; the record's decode-kernel fact
-/// says the configuration in force):
+/// The decode GEMV's launch configuration, read once from three environment variables for same-call A/B benchmarks
+/// and handed to lem_decode_kernels.cpp before it compiles its kernels (<see cref="FusedOps.PrepareDecodeKernels"/>);
+/// the record's decode-kernel fact says the configuration in force:
 /// <list type="bullet">
 /// <item><see cref="UnrollVariable"/>: 16-byte weight vectors each lane keeps in flight per row, 1, 2 or 4;</item>
 /// <item><see cref="MinBlocksVariable"/>: resident 256-thread blocks per multiprocessor that the one-row kernels'
@@ -15,7 +15,10 @@ namespace Lem.Backends.TorchSharp.CudaGraphs;
 /// </list>
 /// The first two take one value for every weight scheme or three (bf16, int8, int4) separated by commas.
 /// </summary>
-internal static class GemvTuning
+/// <param name="Unroll">Per scheme (bf16, int8, int4).</param>
+/// <param name="MinBlocks">Per scheme; 0: the compiler's choice.</param>
+/// <param name="WarpsPerSm">The split's target; 0: one wave of resident blocks.</param>
+internal sealed record GemvTuning(int[] Unroll, int[] MinBlocks, int WarpsPerSm)
 {
     public const string UnrollVariable = "LEM_TORCHSHARP_GEMV_UNROLL";
     public const string MinBlocksVariable = "LEM_TORCHSHARP_GEMV_MIN_BLOCKS";
@@ -23,36 +26,45 @@ internal static class GemvTuning
 
     private static readonly int[] DefaultUnroll = [2, 2, 2];
     private static readonly int[] DefaultMinBlocks = [0, 0, 0];
-    private const string DefaultSplit = "16";
+    private const int DefaultWarpsPerSm = 16;
 
-    private static readonly Lazy<string> Checked = new(() => Describe(Environment.GetEnvironmentVariable));
+    private static readonly Lazy<GemvTuning> FromEnvironment = new(() => Read(Environment.GetEnvironmentVariable));
 
-    /// <summary>The configuration in words; throws, naming the variable and the remedy, when one is malformed.</summary>
-    public static string Describe() => Checked.Value;
+    /// <summary>The configuration of this process; throws, naming the variable and the remedy, when one is malformed.</summary>
+    public static GemvTuning Current => FromEnvironment.Value;
 
-    /// <summary>The configuration that <paramref name="variables"/> give, in words (as <see cref="Describe()"/>).</summary>
-    internal static string Describe(Func<string, string?> variables)
+    /// <summary>The configuration in force, in words (see <see cref="Current"/>).</summary>
+    public static string Describe() => Current.Words;
+
+    /// <summary>The configuration that <paramref name="variables"/> give, in words.</summary>
+    internal static string Describe(Func<string, string?> variables) => Read(variables).Words;
+
+    private string Words =>
+        $"GEMV vectors in flight per lane and row {string.Join('/', Unroll)}, minimum resident blocks {string.Join('/', MinBlocks)} (bf16/int8/int4), " +
+        (WarpsPerSm == 0 ? "split as far as one wave of resident blocks holds" : $"split until {WarpsPerSm} warps per multiprocessor are busy");
+
+    private static GemvTuning Read(Func<string, string?> variables)
     {
         var unroll = PerScheme(variables, UnrollVariable, DefaultUnroll, v => v is 1 or 2 or 4, "1, 2 or 4");
         var minBlocks = PerScheme(variables, MinBlocksVariable, DefaultMinBlocks, v => v is >= 0 and <= 8, "a whole number from 0 to 8");
         var split = variables(SplitVariable);
-        if (string.IsNullOrEmpty(split)) split = DefaultSplit;
-        else if (split != "wave" && !(int.TryParse(split, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var warps) && warps is >= 1 and <= 64))
-            throw new InferenceException($"{SplitVariable} is \"{split}\"; it must be wave or a whole number of warps per multiprocessor from 1 to 64 (unset: {DefaultSplit}).");
-        var splitWords = split == "wave" ? "split as far as one wave of resident blocks holds" : $"split until {split} warps per multiprocessor are busy";
-        return $"GEMV vectors in flight per lane and row {string.Join('/', unroll)}, minimum resident blocks {string.Join('/', minBlocks)} (bf16/int8/int4), {splitWords}";
+        if (string.IsNullOrEmpty(split)) return new(unroll, minBlocks, DefaultWarpsPerSm);
+        if (split == "wave") return new(unroll, minBlocks, 0);
+        if (WholeNumber(split) is { } warps && warps is >= 1 and <= 64) return new(unroll, minBlocks, warps);
+        throw new InferenceException($"{SplitVariable} is \"{split}\"; it must be wave or a whole number of warps per multiprocessor from 1 to 64 (unset: {DefaultWarpsPerSm}).");
     }
 
     private static int[] PerScheme(Func<string, string?> variables, string variable, int[] defaults, Func<int, bool> valid, string allowed)
     {
         var text = variables(variable);
         if (string.IsNullOrEmpty(text)) return defaults;
-        var parts = text.Split(',');
-        // whole numbers only, as the native side (strtol, nothing after the digits) reads them
-        var values = parts.Select(p => int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) && valid(v) ? v : (int?)null).ToArray();
-        if (parts.Length is not (1 or 3) || values.Any(v => v is null))
+        var values = text.Split(',').Select(p => WholeNumber(p) is { } v && valid(v) ? v : (int?)null).ToArray();
+        if (values.Length is not (1 or 3) || values.Any(v => v is null))
             throw new InferenceException(
                 $"{variable} is \"{text}\"; give one value for every weight scheme or three (bf16, int8, int4) separated by commas, each {allowed} (unset: {string.Join(',', defaults)}).");
-        return parts.Length == 1 ? [values[0]!.Value, values[0]!.Value, values[0]!.Value] : values.Select(v => v!.Value).ToArray();
+        return values.Length == 1 ? [values[0]!.Value, values[0]!.Value, values[0]!.Value] : values.Select(v => v!.Value).ToArray();
     }
+
+    private static int? WholeNumber(string text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
 }

@@ -24,6 +24,9 @@ public sealed class CudaGraphDecoder(CudaGraphRuntime runtime, int deviceIndex, 
     /// <summary>Decode steps served by replaying a graph.</summary>
     public long Replays { get; private set; }
 
+    /// <summary>Whether sessions capture repeated prefill shapes (torchsharp.prefill_graphs).</summary>
+    public bool CapturesPrefills => prefills;
+
     /// <summary>Prefills served by replaying a graph (<see cref="PrefillGraphs"/>).</summary>
     public long PrefillReplays { get; private set; }
 

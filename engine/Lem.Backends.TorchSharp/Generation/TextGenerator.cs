@@ -74,8 +74,9 @@ public static class TextGenerator
         {
             using (NewDisposeScope())
             {
-                var forward = new ForwardBatch(batch.PositionIds.narrow(1, 0, promptLength), batch.PrefillMask, 0, batch.PrefillMaxPosition, cache, flops);
-                var logits = (graphSession is not null ? graphs!.Prefill(graphSession, model, batch, flops) : null) ?? model.Forward(batch.InputIds, forward);
+                var logits = (graphSession is not null ? graphs!.Prefill(graphSession, model, batch, flops) : null)
+                    ?? model.Forward(batch.InputIds,
+                        new ForwardBatch(batch.PositionIds.narrow(1, 0, promptLength), batch.PrefillMask, 0, batch.PrefillMaxPosition, cache, flops));
                 current = sampler.Next(logits, 0).DetachFromDisposeScope();
             }
             firstTicks = lastTicks = Emit(current, 0);

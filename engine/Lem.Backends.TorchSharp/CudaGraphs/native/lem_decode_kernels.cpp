@@ -147,8 +147,8 @@ template <> struct Fmt<0> { static constexpr int E = 8; };   // elements per 16-
 template <> struct Fmt<1> { static constexpr int E = 16; };
 template <> struct Fmt<2> { static constexpr int E = 32; };
 
-// The host defines LEM_GEMV_UNROLL_S{0,1,2} and LEM_GEMV_MIN_BLOCKS_S{0,1,2} per weight scheme (from
-// LEM_TORCHSHARP_GEMV_UNROLL and LEM_TORCHSHARP_GEMV_MIN_BLOCKS) for same-call A/B runs of the GEMV's configuration;
+// The host defines LEM_GEMV_UNROLL_S{0,1,2} and LEM_GEMV_MIN_BLOCKS_S{0,1,2} per weight scheme (its DecodeConfig,
+// from LEM_TORCHSHARP_GEMV_UNROLL and LEM_TORCHSHARP_GEMV_MIN_BLOCKS) for same-call A/B runs of the GEMV's configuration;
 // these are the defaults. The minimum of resident 256-thread blocks per multiprocessor caps the registers of the
 // one-row kernels (0: the compiler's choice); the kernels of more rows keep theirs, or they would spill.
 #ifndef LEM_GEMV_UNROLL_S0
@@ -490,12 +490,12 @@ __device__ __forceinline__ unsigned long long warp_max(unsigned long long a) {
 // logits [rows, vocab], with hold [rows, kEos] added at the row's EOS ids [rows, kEos] (as the ATen path's scatter_add
 // does), and folds it into keys[row] with atomicMax. Without logits the grid is one block. The last block to finish
 // (counted in `arrivals`) writes each row's token to input [rows], sets the keys back to 0, adds 1 to positions [rows],
-// moves *write_index one place (at most capacity - 1) and opens that column of mask [rows, capacity] (elements of
-// mask_bytes bytes; 0 is zero in every float format), then sets `arrivals` back to 0.
+// moves *write_index one place (at most capacity - 1) and opens that column of the bf16 mask [rows, capacity] (0),
+// then sets `arrivals` back to 0.
 constexpr int kEos = 8;
 extern "C" __global__ void __launch_bounds__(256) step_advance(const float* logits, long long vocab, const long long* eos_ids, const float* eos_hold,
-                                                               long long* input, long long* positions, long long* write_index, unsigned char* mask,
-                                                               int mask_bytes, long long capacity, int rows, unsigned long long* keys,
+                                                               long long* input, long long* positions, long long* write_index, bf16* mask,
+                                                               long long capacity, int rows, unsigned long long* keys,
                                                                unsigned* arrivals) {
   pdl_release();
   pdl_wait();
@@ -553,8 +553,7 @@ extern "C" __global__ void __launch_bounds__(256) step_advance(const float* logi
   for (int r = threadIdx.x; r < rows; r += blockDim.x) {
     if (logits != nullptr) input[r] = (long long)(0xffffffffu - (unsigned)(atomicExch(keys + r, 0ull) & 0xffffffffull));
     positions[r] += 1;
-    unsigned char* m = mask + ((long long)r * capacity + next_index) * mask_bytes;
-    for (int b = 0; b < mask_bytes; ++b) m[b] = 0;
+    mask[(long long)r * capacity + next_index] = 0;
   }
   if (threadIdx.x == 0) *arrivals = 0u;
 }
@@ -811,69 +810,17 @@ constexpr int64_t kAttentionChunk = 32;        // the kernel source's kChunk
 constexpr int64_t kStepAdvanceRows = 1024;     // rows that step_advance takes (its argmax keys)
 constexpr int64_t kStepAdvanceEos = 8;         // the kernel source's kEos
 
-// The GEMV's configuration, per weight scheme (bf16, int8, int4), from the environment for same-call A/B runs (the C#
-// side checks the values first and names them in the record's decode-kernel fact):
-//   LEM_TORCHSHARP_GEMV_UNROLL: 16-byte weight vectors in flight per lane and row, 1, 2 or 4 (default 2);
-//   LEM_TORCHSHARP_GEMV_MIN_BLOCKS: resident blocks per multiprocessor that the one-row kernels' registers must allow,
-//     0 (the compiler's choice, default) to 8;
-//   LEM_TORCHSHARP_GEMV_SPLIT: how far warps split a row group's in-dimension (up to 8 warps): "wave" splits as far as
-//     one wave of resident blocks holds (by the kernel's occupancy), a number N until N warps per multiprocessor are
-//     busy (default 16).
-// Each of the first two is one value for all schemes or three separated by commas.
-struct GemvTuning {
-  int unroll[3] = {2, 2, 2};
-  int min_blocks[3] = {0, 0, 0};
-  int warps_per_sm = 16;  // 0: one wave
+// How the kernels are compiled and launched, the same for every device: the GEMV's configuration per weight scheme
+// (bf16, int8, int4) and programmatic dependent launch. lem_decode_kernels_configure sets it from the C# side, which
+// reads and checks LEM_TORCHSHARP_GEMV_UNROLL, _MIN_BLOCKS, _SPLIT and LEM_TORCHSHARP_PDL (CudaGraphs/GemvTuning.cs,
+// FusedOps.cs) and names it in the record's decode-kernel fact; these are the defaults.
+struct DecodeConfig {
+  int unroll[3] = {2, 2, 2};      // 16-byte weight vectors in flight per lane and row: 1, 2 or 4
+  int min_blocks[3] = {0, 0, 0};  // resident blocks per multiprocessor the one-row kernels' registers must allow; 0: the compiler's choice
+  int warps_per_sm = 16;          // split a row group's in-dimension until this many warps per multiprocessor are busy; 0: one wave
+  bool programmatic_launch = true;
 };
-
-void read_per_scheme(const char* variable, int low, int high, int (&values)[3]) {
-  const char* text = std::getenv(variable);
-  if (text == nullptr || *text == '\0') return;
-  int parsed[3], count = 0;
-  std::string rest(text);
-  size_t start = 0;
-  while (count < 3) {
-    const size_t comma = rest.find(',', start);
-    const std::string part = rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    char* end = nullptr;
-    const long value = std::strtol(part.c_str(), &end, 10);
-    if (part.empty() || *end != '\0' || value < low || value > high)
-      throw std::runtime_error(std::string(variable) + " is \"" + text + "\"; each value must be a whole number from " + std::to_string(low) + " to " + std::to_string(high));
-    parsed[count++] = static_cast<int>(value);
-    if (comma == std::string::npos) {
-      start = std::string::npos;  // every value read
-      break;
-    }
-    start = comma + 1;
-  }
-  if (start != std::string::npos || (count != 1 && count != 3))  // values beyond the third, or two
-    throw std::runtime_error(std::string(variable) + " is \"" + text + "\"; give one value, or three (bf16, int8, int4) separated by commas");
-  if (count == 1) parsed[1] = parsed[2] = parsed[0];
-  for (int i = 0; i < 3; ++i) values[i] = parsed[i];
-}
-
-const GemvTuning& gemv_tuning() {
-  static const GemvTuning tuning = [] {
-    GemvTuning t;
-    read_per_scheme("LEM_TORCHSHARP_GEMV_UNROLL", 1, 4, t.unroll);
-    for (int u : t.unroll)
-      if (u == 3) throw std::runtime_error("LEM_TORCHSHARP_GEMV_UNROLL must be 1, 2 or 4");
-    read_per_scheme("LEM_TORCHSHARP_GEMV_MIN_BLOCKS", 0, 8, t.min_blocks);
-    const char* split = std::getenv("LEM_TORCHSHARP_GEMV_SPLIT");
-    if (split != nullptr && *split != '\0') {
-      if (std::string(split) == "wave") t.warps_per_sm = 0;
-      else {
-        char* end = nullptr;
-        const long value = std::strtol(split, &end, 10);
-        if (*end != '\0' || value < 1 || value > 64)
-          throw std::runtime_error(std::string("LEM_TORCHSHARP_GEMV_SPLIT is \"") + split + "\"; it must be wave or a whole number of warps per multiprocessor from 1 to 64");
-        t.warps_per_sm = static_cast<int>(value);
-      }
-    }
-    return t;
-  }();
-  return tuning;
-}
+DecodeConfig decode_config;  // set before any kernel compiles (lem_decode_kernels_configure), read-only after
 
 struct DeviceKernels {
   bool tried = false;
@@ -922,7 +869,7 @@ const DeviceKernels& kernels_for(int device) {
     const std::string arch = "--gpu-architecture=compute_" + std::to_string(props->major) + std::to_string(props->minor);
     nvrtc_program program;
     check_nvrtc(a, a.nvrtcCreateProgram(&program, kSource, "lem_decode_kernels.cu", 0, nullptr, nullptr), "nvrtcCreateProgram");
-    const auto& tuning = gemv_tuning();
+    const auto& tuning = decode_config;
     std::vector<std::string> defines;
     for (int scheme = 0; scheme < 3; ++scheme) {
       defines.push_back("-DLEM_GEMV_UNROLL_S" + std::to_string(scheme) + "=" + std::to_string(tuning.unroll[scheme]));
@@ -985,15 +932,9 @@ void require(bool condition, const char* message) {
 }
 
 // Programmatic dependent launch (see pdl_wait) where the GPU has it (sm_90+) and the stream is not the legacy default
-// stream, that is in CUDA-graph captures; LEM_TORCHSHARP_PDL=off launches every kernel after the previous one has
-// ended (for A/B runs). Either way the kernels compute the same values.
-bool programmatic_launch_wanted() {
-  static const bool wanted = [] {
-    const char* value = std::getenv("LEM_TORCHSHARP_PDL");
-    return value == nullptr || std::string(value) != "off";
-  }();
-  return wanted;
-}
+// stream, that is in CUDA-graph captures; decode_config.programmatic_launch = false (LEM_TORCHSHARP_PDL=off) launches
+// every kernel after the previous one has ended (for A/B runs). Either way the kernels compute the same values.
+bool programmatic_launch_wanted() { return decode_config.programmatic_launch; }
 
 void launch(cu_function fn, unsigned grid_x, unsigned grid_y, unsigned block, const at::Tensor& on, void** args, unsigned shared_bytes = 0,
             unsigned grid_z = 1) {
@@ -1049,7 +990,7 @@ void run_gemv(const at::Tensor& xt, const at::Tensor& wt, const at::Tensor* st, 
   // to 8 warps split the in-dimension of each row group, as long as every lane still gets a vector
   const int64_t row_groups = mode == 2 || mode == 4 ? (O / 2 + 1) / 2 : (O + 3) / 4;
   const int64_t sms = at::cuda::getDeviceProperties(device)->multiProcessorCount;
-  const int warps_per_sm = gemv_tuning().warps_per_sm;
+  const int warps_per_sm = decode_config.warps_per_sm;
   int split = 1;
   if (warps_per_sm > 0) {
     const int64_t wanted_warps = warps_per_sm * sms;
@@ -1080,6 +1021,34 @@ extern "C" {
 
 // The message of the last failure of a decode kernel on this thread.
 const char* lem_kernels_last_error() { return last_kernel_error.c_str(); }
+
+// Sets how the kernels are compiled and launched (DecodeConfig): unroll and min_blocks hold one value per weight scheme
+// (bf16, int8, int4). 0, or 1 with the reason when the values are out of range or kernels were already compiled with
+// others (the configuration is the process's).
+int lem_decode_kernels_configure(const int* unroll, const int* min_blocks, int warps_per_sm, int programmatic_launch) {
+  try {
+    DecodeConfig wanted;
+    for (int scheme = 0; scheme < 3; ++scheme) {
+      require(unroll[scheme] == 1 || unroll[scheme] == 2 || unroll[scheme] == 4, "the GEMV unroll must be 1, 2 or 4");
+      require(min_blocks[scheme] >= 0 && min_blocks[scheme] <= 8, "the GEMV minimum of resident blocks must be 0 to 8");
+      wanted.unroll[scheme] = unroll[scheme];
+      wanted.min_blocks[scheme] = min_blocks[scheme];
+    }
+    require(warps_per_sm >= 0 && warps_per_sm <= 64, "the GEMV split target must be 0 (one wave) to 64 warps per multiprocessor");
+    wanted.warps_per_sm = warps_per_sm;
+    wanted.programmatic_launch = programmatic_launch != 0;
+    std::lock_guard<std::mutex> lock(kernels_lock);
+    const bool compiled = std::any_of(kernels_by_device.begin(), kernels_by_device.end(), [](const DeviceKernels& k) { return k.tried; });
+    const bool same = std::equal(wanted.unroll, wanted.unroll + 3, decode_config.unroll) &&
+                      std::equal(wanted.min_blocks, wanted.min_blocks + 3, decode_config.min_blocks) &&
+                      wanted.warps_per_sm == decode_config.warps_per_sm && wanted.programmatic_launch == decode_config.programmatic_launch;
+    require(same || !compiled, "the decode kernels were already compiled with another configuration in this process");
+    if (!same) decode_config = wanted;
+    return 0;
+  } catch (const std::exception& e) {
+    return kernel_fail(e.what());
+  }
+}
 
 // 0 when the decode kernels are compiled and loaded for `device` (compiling them on the first call), 1 with the reason.
 int lem_decode_kernels_available(int device) {
@@ -1240,7 +1209,7 @@ int lem_gemv_rope(void* x, void* weight, void* scales, int scheme, void* norm, d
 // The end of a static decode step, one kernel (step_advance): with logits (fp32 [rows, vocab]) the greedy tokens into
 // input, EOS ids held back where eos_hold says (eos_ids int64 and eos_hold fp32, [rows, 8] each; -inf at a held id, else
 // 0); then positions (int64 [rows, 1]) one place on, write_index (int64 [1]) one place on but at most capacity - 1, and
-// that column of mask ([rows, capacity], bf16, fp16 or fp32) set to 0. Without logits only the advance.
+// that column of mask ([rows, capacity], bf16) set to 0. Without logits only the advance.
 int lem_step_advance(void* logits, void* eos_ids, void* eos_hold, void* input, void* positions, void* write_index, void* mask) {
   try {
     auto& in = *static_cast<at::Tensor*>(input);
@@ -1252,7 +1221,7 @@ int lem_step_advance(void* logits, void* eos_ids, void* eos_hold, void* input, v
     const int64_t rows = in.numel();
     require(rows >= 1 && rows <= kStepAdvanceRows && pos.numel() == rows && wi.numel() == 1, "step advance takes 1 to 1024 rows of input and positions and a one-element write index");
     require(mk.dim() == 2 && mk.size(0) == rows && mk.size(1) >= 1, "step advance takes a mask [rows, capacity]");
-    require(mk.element_size() == 2 || mk.element_size() == 4, "step advance takes a bf16, fp16 or fp32 mask");
+    require(mk.scalar_type() == at::kBFloat16, "step advance takes a bf16 mask");
     const auto device = in.get_device();
     require(pos.get_device() == device && wi.get_device() == device && mk.get_device() == device, "step advance takes tensors on one device");
     const auto& k = ready_kernels(in);
@@ -1284,12 +1253,11 @@ int lem_step_advance(void* logits, void* eos_ids, void* eos_hold, void* input, v
     void* ppos = pos.data_ptr();
     void* pwi = wi.data_ptr();
     void* pmask = mk.data_ptr();
-    int mask_bytes = static_cast<int>(mk.element_size());
     long long capacity = mk.size(1);
     int irows = static_cast<int>(rows);
     void* keys = k.step_keys;
     void* arrivals = k.step_keys + kStepAdvanceRows;
-    void* args[] = {&pl, &vocab, &pe, &ph, &pin, &ppos, &pwi, &pmask, &mask_bytes, &capacity, &irows, &keys, &arrivals};
+    void* args[] = {&pl, &vocab, &pe, &ph, &pin, &ppos, &pwi, &pmask, &capacity, &irows, &keys, &arrivals};
     launch(k.step_advance, chunks, grid_rows, 256, in, args);
     return 0;
   } catch (const std::exception& e) {
