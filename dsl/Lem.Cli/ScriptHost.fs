@@ -103,14 +103,14 @@ let printFailures (failed: IReadOnlyList<FailedRun>) =
         eprintfn "failed runs (%d):" failed.Count
         for f in failed do eprintfn "  %O" f
 
-/// The campaign runner of lem run and lem daemon: each run through the experiment runner, its summary on stdout, each
-/// run under its claim, stopped by Ctrl-C or SIGTERM.
 /// The flags of the fresh lem process that runs planned run KEY of a cold-start campaign: this process's script,
 /// overrides, results folder, run limit and --fresh, as full paths (lem run and lem daemon start them alike).
 let coldStartFlags (options: HostOptions) (key: string) : OneRunCommand.Flags =
     { Script = Path.GetFullPath options.ScriptPath; Key = key; Overrides = options.Overrides
       Results = options.ResultsOverride |> Option.map Path.GetFullPath; MaxRuns = options.MaxRuns; Fresh = options.Fresh; ColdStart = true }
 
+/// The campaign runner of lem run and lem daemon: each run through the experiment runner, its summary on stdout, each
+/// run under its claim, stopped by Ctrl-C or SIGTERM.
 let campaignRunner (runner: ExperimentRunner) =
     CampaignRunner(
         (fun run configHash ->

@@ -24,7 +24,6 @@
 #include <dlfcn.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <array>
 #include <cmath>
 #include <cstddef>
