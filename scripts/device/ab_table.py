@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Table of a same-call A/B of lem builds (scripts/device/ab-commits.sh run) or arms (gpu-suite.sh decode-tuning): per
-build and batch size, output tok/s, TPOT p50, TTFT p50 and GPU J per output token of each round and their medians, and each build's median against the first build's.
+build, batch size and weight quantization (where the records set one), output tok/s, TPOT p50, TTFT p50 and GPU J per output token of each round and their medians, and each build's median against the first build's.
 
 Usage: ab_table.py OUT_DIR REV [REV ...]   (reads OUT_DIR/ab-REV-ROUND.json, lem's exported records)
 """
@@ -11,13 +11,14 @@ METRICS = [("output tok/s", "output_tokens_per_s"), ("TPOT p50 ms", "tpot_ms_p50
 
 
 def load(out_dir, rev):
-    """{batch: {metric: [value per round]}}"""
+    """{batch (with ' int8' or ' int4' where the record quantizes): {metric: [value per round]}}"""
     by_batch = {}
     for path in sorted(glob.glob(os.path.join(out_dir, f"ab-{rev}-*.json"))):
         if not re.fullmatch(rf"ab-{re.escape(rev)}-\d+\.json", os.path.basename(path)):
             continue
         for r in json.load(open(path)):
-            batch = r["config"]["batching.batch_size"]["value"]
+            quantization = r["config"].get("quantization", {}).get("value", "none")
+            batch = str(r["config"]["batching.batch_size"]["value"]) + ("" if quantization == "none" else f" {quantization}")
             row = by_batch.setdefault(batch, {key: [] for _, key in METRICS})
             for _, key in METRICS:
                 row[key].append(r["metrics"].get(key))
@@ -32,7 +33,7 @@ def main():
           " | ".join(f"{name} median vs {revs[0]}" for name, _ in METRICS) + " |")
     print("|---|---|" + "---|" * (2 * len(METRICS)))
     for rev in revs:
-        for batch in sorted(data[rev]):
+        for batch in sorted(data[rev], key=lambda b: (int(b.split()[0]), b)):
             row = data[rev][batch]
             cells, ratios = [], []
             for _, key in METRICS:

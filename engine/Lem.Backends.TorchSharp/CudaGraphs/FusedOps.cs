@@ -15,7 +15,8 @@ public sealed unsafe class FusedOps
     private readonly delegate* unmanaged<IntPtr, IntPtr, double, IntPtr*, int> _rmsNorm;
     private readonly delegate* unmanaged<IntPtr> _lastError;
     private readonly delegate* unmanaged<int, int> _kernelsAvailable;
-    private readonly delegate* unmanaged<int*, int*, int, int, int> _kernelsConfigure;
+    private readonly delegate* unmanaged<int, int> _mmaReady;
+    private readonly delegate* unmanaged<int*, int*, int, int, int, int> _kernelsConfigure;
     private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int> _ropeKvWrite;
     private readonly delegate* unmanaged<IntPtr, IntPtr*, int> _siluMul;
     private readonly delegate* unmanaged<IntPtr> _kernelsLastError;
@@ -25,6 +26,7 @@ public sealed unsafe class FusedOps
     private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int> _stepAdvance;
     private readonly string?[] _kernelsUnavailable = new string?[64];
     private readonly bool[] _kernelsChecked = new bool[64];
+    private readonly bool[] _mmaGemvReady = new bool[64];
 
     internal FusedOps(string libraryPath)
     {
@@ -32,7 +34,8 @@ public sealed unsafe class FusedOps
         _rmsNorm = (delegate* unmanaged<IntPtr, IntPtr, double, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_rms_norm");
         _lastError = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(handle, "lem_ops_last_error");
         _kernelsAvailable = (delegate* unmanaged<int, int>)NativeLibrary.GetExport(handle, "lem_decode_kernels_available");
-        _kernelsConfigure = (delegate* unmanaged<int*, int*, int, int, int>)NativeLibrary.GetExport(handle, "lem_decode_kernels_configure");
+        _mmaReady = (delegate* unmanaged<int, int>)NativeLibrary.GetExport(handle, "lem_decode_kernels_mma_ready");
+        _kernelsConfigure = (delegate* unmanaged<int*, int*, int, int, int, int>)NativeLibrary.GetExport(handle, "lem_decode_kernels_configure");
         _ropeKvWrite = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_rope_kv_write");
         _siluMul = (delegate* unmanaged<IntPtr, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_silu_mul");
         _kernelsLastError = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(handle, "lem_kernels_last_error");
@@ -57,6 +60,7 @@ public sealed unsafe class FusedOps
                 _kernelsUnavailable[deviceIndex] = Configure() == 0 && _kernelsAvailable(deviceIndex) == 0
                     ? null
                     : Marshal.PtrToStringUTF8(_kernelsLastError()) ?? "unknown reason";
+                _mmaGemvReady[deviceIndex] = _kernelsUnavailable[deviceIndex] is null && _mmaReady(deviceIndex) == 1;
                 _kernelsChecked[deviceIndex] = true;
             }
             return _kernelsUnavailable[deviceIndex];
@@ -68,8 +72,14 @@ public sealed unsafe class FusedOps
     {
         var tuning = GemvTuning.Current;
         fixed (int* unroll = tuning.Unroll, minBlocks = tuning.MinBlocks)
-            return _kernelsConfigure(unroll, minBlocks, tuning.WarpsPerSm, ProgrammaticLaunchOn ? 1 : 0);
+            return _kernelsConfigure(unroll, minBlocks, tuning.WarpsPerSm, (int)tuning.Mma, ProgrammaticLaunchOn ? 1 : 0);
     }
+
+    /// <summary>
+    /// Whether the tensor-core GEMV (2 to 32 rows) is loaded for <paramref name="t"/>'s device: <see cref="GemvTuning.MmaVariable"/>
+    /// set, sm_80 or later, and the decode kernels ready.
+    /// </summary>
+    public bool MmaGemvReady(Tensor t) => t.device_type == global::TorchSharp.DeviceType.CUDA && _mmaGemvReady[t.device_index];
 
     /// <summary>Whether the decode kernels serve <paramref name="t"/>: contiguous bf16 on a CUDA device whose kernels are ready.</summary>
     public bool DecodeKernelsServe(Tensor t) =>
@@ -99,7 +109,7 @@ public sealed unsafe class FusedOps
     }
 
     /// <summary>
-    /// The decode GEMV (lem_decode_kernels.cpp): x [.., in] bf16 with at most 8 rows times the stored weight, with the
+    /// The decode GEMV (lem_decode_kernels.cpp): x [.., in] bf16 with at most 64 rows times the stored weight, with the
     /// RMSNorm weight <paramref name="normWeight"/> (or none) applied to x first and <paramref name="output"/> folded in.
     /// With <see cref="ProjectionOutput.AddToResidual"/> it returns <paramref name="residual"/>, updated in place.
     /// </summary>

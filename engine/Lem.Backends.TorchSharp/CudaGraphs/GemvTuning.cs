@@ -11,18 +11,24 @@ namespace Lem.Backends.TorchSharp.CudaGraphs;
 /// <item><see cref="MinBlocksVariable"/>: resident 256-thread blocks per multiprocessor that the one-row kernels'
 /// registers must allow, 0 (the compiler's choice) to 8;</item>
 /// <item><see cref="SplitVariable"/>: how far warps share a row group's in-dimension: <c>wave</c> (as far as one wave
-/// of resident blocks holds) or N (until N warps per multiprocessor are busy).</item>
+/// of resident blocks holds) or N (until N warps per multiprocessor are busy);</item>
+/// <item><see cref="MmaVariable"/>: the tensor-core GEMV (mma.sync, sm_80 and later) for 2 to 32 rows: <c>off</c>,
+/// <c>quantized</c> (int8 and int4 weights, instead of the CUDA-core GEMV) or <c>all</c> (bf16 weights too, instead
+/// of cuBLAS). It splits a tile's in-dimension as far as one wave of resident blocks holds, whatever
+/// <see cref="SplitVariable"/> says, and is compiled only when on.</item>
 /// </list>
 /// The first two take one value for every weight scheme or three (bf16, int8, int4) separated by commas.
 /// </summary>
 /// <param name="Unroll">Per scheme (bf16, int8, int4).</param>
 /// <param name="MinBlocks">Per scheme; 0: the compiler's choice.</param>
 /// <param name="WarpsPerSm">The split's target; 0: one wave of resident blocks.</param>
-internal sealed record GemvTuning(int[] Unroll, int[] MinBlocks, int WarpsPerSm)
+/// <param name="Mma">Which weights the tensor-core GEMV serves at 2 to 32 rows.</param>
+internal sealed record GemvTuning(int[] Unroll, int[] MinBlocks, int WarpsPerSm, TensorCoreGemv Mma)
 {
     public const string UnrollVariable = "LEM_TORCHSHARP_GEMV_UNROLL";
     public const string MinBlocksVariable = "LEM_TORCHSHARP_GEMV_MIN_BLOCKS";
     public const string SplitVariable = "LEM_TORCHSHARP_GEMV_SPLIT";
+    public const string MmaVariable = "LEM_TORCHSHARP_GEMV_MMA";
 
     private static readonly int[] DefaultUnroll = [2, 2, 2];
     private static readonly int[] DefaultMinBlocks = [0, 0, 0];
@@ -41,16 +47,29 @@ internal sealed record GemvTuning(int[] Unroll, int[] MinBlocks, int WarpsPerSm)
 
     private string Words =>
         $"GEMV vectors in flight per lane and row {string.Join('/', Unroll)}, minimum resident blocks {string.Join('/', MinBlocks)} (bf16/int8/int4), " +
-        (WarpsPerSm == 0 ? "split as far as one wave of resident blocks holds" : $"split until {WarpsPerSm} warps per multiprocessor are busy");
+        (WarpsPerSm == 0 ? "split as far as one wave of resident blocks holds" : $"split until {WarpsPerSm} warps per multiprocessor are busy") +
+        Mma switch
+        {
+            TensorCoreGemv.Quantized => $", tensor-core GEMV for 2 to 32 rows of int8 and int4 weights ({MmaVariable})",
+            TensorCoreGemv.All => $", tensor-core GEMV for 2 to 32 rows of every weight ({MmaVariable})",
+            _ => "",
+        };
 
     private static GemvTuning Read(Func<string, string?> variables)
     {
         var unroll = PerScheme(variables, UnrollVariable, DefaultUnroll, v => v is 1 or 2 or 4, "1, 2 or 4");
         var minBlocks = PerScheme(variables, MinBlocksVariable, DefaultMinBlocks, v => v is >= 0 and <= 8, "a whole number from 0 to 8");
+        var mma = variables(MmaVariable) switch
+        {
+            null or "" or "off" => TensorCoreGemv.Off,
+            "quantized" => TensorCoreGemv.Quantized,
+            "all" => TensorCoreGemv.All,
+            var other => throw new InferenceException($"{MmaVariable} is \"{other}\"; it must be off, quantized or all (unset: off)."),
+        };
         var split = variables(SplitVariable);
-        if (string.IsNullOrEmpty(split)) return new(unroll, minBlocks, DefaultWarpsPerSm);
-        if (split == "wave") return new(unroll, minBlocks, 0);
-        if (WholeNumber(split) is { } warps && warps is >= 1 and <= 64) return new(unroll, minBlocks, warps);
+        if (string.IsNullOrEmpty(split)) return new(unroll, minBlocks, DefaultWarpsPerSm, mma);
+        if (split == "wave") return new(unroll, minBlocks, 0, mma);
+        if (WholeNumber(split) is { } warps && warps is >= 1 and <= 64) return new(unroll, minBlocks, warps, mma);
         throw new InferenceException($"{SplitVariable} is \"{split}\"; it must be wave or a whole number of warps per multiprocessor from 1 to 64 (unset: {DefaultWarpsPerSm}).");
     }
 
@@ -67,4 +86,12 @@ internal sealed record GemvTuning(int[] Unroll, int[] MinBlocks, int WarpsPerSm)
 
     private static int? WholeNumber(string text) =>
         int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
+}
+
+/// <summary>Which weights the tensor-core GEMV serves at 2 to 32 rows (the native side's numbering).</summary>
+internal enum TensorCoreGemv
+{
+    Off = 0,
+    Quantized = 1,
+    All = 2,
 }

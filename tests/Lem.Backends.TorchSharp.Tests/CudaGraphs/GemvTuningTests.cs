@@ -23,6 +23,18 @@ public sealed class GemvTuningTests
     }
 
     [Theory]
+    [InlineData("quantized", ", tensor-core GEMV for 2 to 32 rows of int8 and int4 weights (LEM_TORCHSHARP_GEMV_MMA)")]
+    [InlineData("all", ", tensor-core GEMV for 2 to 32 rows of every weight (LEM_TORCHSHARP_GEMV_MMA)")]
+    [InlineData("off", "")]
+    public void The_tensor_core_gemv_is_named_where_it_is_on(string value, string clause)
+    {
+        Assert.Equal("GEMV vectors in flight per lane and row 2/2/2, minimum resident blocks 0/0/0 (bf16/int8/int4), split until 16 warps per multiprocessor are busy" + clause,
+            Describe((GemvTuning.MmaVariable, value)));
+    }
+
+    [Theory]
+    [InlineData(GemvTuning.MmaVariable, "on")]
+    [InlineData(GemvTuning.MmaVariable, "All")]
     [InlineData(GemvTuning.UnrollVariable, "3")]
     [InlineData(GemvTuning.UnrollVariable, "2,2")]
     [InlineData(GemvTuning.MinBlocksVariable, "9")]

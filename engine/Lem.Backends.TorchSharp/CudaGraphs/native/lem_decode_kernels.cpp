@@ -4,8 +4,9 @@
 //   lem_rope_kv_write: one static-shape decode step's RoPE on queries and keys plus the KV-cache write, reading the
 //     fused q/k/v projection; replaces roll, multiply, multiply-add and two index_copy kernels per layer.
 //   lem_silu_mul: silu(gate) * up over the fused gate/up projection; replaces two kernels per layer.
-//   lem_gemv: the projections of up to 8 rows (decode steps), streaming bf16, int8 or int4 weights with 16-byte loads,
-//     with the RMSNorm before it, the residual addition, SiLU·up or the fp32 logits cast folded in.
+//   lem_gemv: the projections of up to 64 rows (decode steps), streaming bf16, int8 or int4 weights with 16-byte loads,
+//     with the RMSNorm before it, the residual addition, SiLU·up or the fp32 logits cast folded in; for 2 to 32 rows,
+//     where DecodeConfig.mma says so, on tensor cores (gemv_mma: each weight converted once, not once per row).
 //   lem_gemv_rope: the GEMV of a static decode step's fused q/k/v projection with lem_rope_kv_write's work as its
 //     epilogue (one kernel instead of two per layer).
 //   lem_decode_attention: one query per row over the whole static cache, skipping masked positions.
@@ -278,6 +279,55 @@ __device__ __forceinline__ void gemv_prefetch(const unsigned char* w, int K, con
   }
 }
 
+// A GEMV output from its fp32 sum: the RMSNorm factor inv, the int8 row scale and the bias of weight row wrow.
+template <int S>
+__device__ __forceinline__ float gemv_value(float sum, float inv, const unsigned short* scales, const bf16* bias, int wrow) {
+  float y = sum * inv;
+  if (S == 1) y *= h2f(scales[wrow]);
+  if (bias != nullptr) y += load(bias, wrow);
+  return y;
+}
+
+// Writes what `mode` makes of input row r's sum sums[a] of weight row wrows[wa] (with inv, scales and bias as
+// gemv_value). sums[b] and wrows[wb] are the up row in mode 2 and the rotation pair's second row in mode 4 (whose cache
+// and query rows are rope_row, the batch row); they are read only in those modes.
+template <int S, bool ROPE>
+__device__ __forceinline__ void gemv_store(const float* sums, int a, int b, const int* wrows, int wa, int wb, float inv, const unsigned short* scales,
+                                           const bf16* bias, int r, long long rope_row, bf16* out_bf, float* out_f, int O, int mode, int inter,
+                                           const RopeOut& rope) {
+  const int wrow = wrows[wa];
+  const float y = gemv_value<S>(sums[a], inv, scales, bias, wrow);
+  if (ROPE) {  // mode 4
+    const float y2 = gemv_value<S>(sums[b], inv, scales, bias, wrows[wb]);
+    const bf16 ya = round_bf16(y), yb = round_bf16(y2);
+    const int d = rope.d, half = inter, head = wrow / d, i = wrow - head * d;
+    const long long position = *rope.index;
+    if (head >= rope.heads_q + rope.heads_kv) {
+      bf16* v = rope.v_cache + ((rope_row * rope.heads_kv + (head - rope.heads_q - rope.heads_kv)) * rope.capacity + position) * d;
+      v[i] = ya;
+      v[i + half] = yb;
+    } else {
+      const bf16* c = rope.cos + rope_row * d;
+      const bf16* sn = rope.sin + rope_row * d;
+      const float a = __uint_as_float(((unsigned int)ya) << 16), b = __uint_as_float(((unsigned int)yb) << 16);
+      const bf16 lo = round_bf16(a * load(c, i) + b * load(sn, i));
+      const bf16 hi = round_bf16(b * load(c, i + half) + a * load(sn, i + half));
+      bf16* dst = head < rope.heads_q ? rope.q + (rope_row * rope.heads_q + head) * d
+                                      : rope.k_cache + ((rope_row * rope.heads_kv + (head - rope.heads_q)) * rope.capacity + position) * d;
+      dst[i] = lo;
+      dst[i + half] = hi;
+    }
+  } else if (mode == 2) {
+    const float up = gemv_value<S>(sums[b], inv, scales, bias, wrows[wb]);
+    out_bf[(long long)r * inter + wrow] = round_bf16(y / (1.0f + expf(-y)) * up);
+  } else {
+    const long long i = (long long)r * O + wrow;
+    if (mode == 0) out_bf[i] = round_bf16(y);
+    else if (mode == 1) out_bf[i] = round_bf16(load(out_bf, i) + y);
+    else out_f[i] = __uint_as_float(((unsigned int)round_bf16(y)) << 16);
+  }
+}
+
 template <int S, int R, bool ROPE>
 __device__ __forceinline__ void gemv(const bf16* __restrict__ x, const unsigned char* __restrict__ w, const unsigned short* __restrict__ scales,
                                      const bf16* __restrict__ norm, float eps, const bf16* __restrict__ bias, bf16* out_bf, float* out_f,
@@ -396,42 +446,8 @@ __device__ __forceinline__ void gemv(const bf16* __restrict__ x, const unsigned 
 #pragma unroll
     for (int t = 0; t < kWarpRows; ++t) {
       if (lane != (r * kWarpRows + t) % 32 || !ok[t] || ((mode == 2 || mode == 4) && t >= 2)) continue;
-      float y = acc[r][t] * inv;
-      if (S == 1) y *= h2f(scales[wrow[t]]);
-      if (bias != nullptr) y += load(bias, wrow[t]);
-      if (ROPE) {  // mode 4
-        float y2 = acc[r][t + 2] * inv;
-        if (S == 1) y2 *= h2f(scales[wrow[t + 2]]);
-        if (bias != nullptr) y2 += load(bias, wrow[t + 2]);
-        const bf16 ya = round_bf16(y), yb = round_bf16(y2);
-        const int d = rope.d, half = inter, head = wrow[t] / d, i = wrow[t] - head * d;
-        const long long row = row_base + r, position = *rope.index;
-        if (head >= rope.heads_q + rope.heads_kv) {
-          bf16* v = rope.v_cache + ((row * rope.heads_kv + (head - rope.heads_q - rope.heads_kv)) * rope.capacity + position) * d;
-          v[i] = ya;
-          v[i + half] = yb;
-        } else {
-          const bf16* c = rope.cos + row * d;
-          const bf16* sn = rope.sin + row * d;
-          const float a = __uint_as_float(((unsigned int)ya) << 16), b = __uint_as_float(((unsigned int)yb) << 16);
-          const bf16 lo = round_bf16(a * load(c, i) + b * load(sn, i));
-          const bf16 hi = round_bf16(b * load(c, i + half) + a * load(sn, i + half));
-          bf16* dst = head < rope.heads_q ? rope.q + (row * rope.heads_q + head) * d
-                                          : rope.k_cache + ((row * rope.heads_kv + (head - rope.heads_q)) * rope.capacity + position) * d;
-          dst[i] = lo;
-          dst[i + half] = hi;
-        }
-      } else if (mode == 2) {
-        float up = acc[r][t + 2] * inv;
-        if (S == 1) up *= h2f(scales[wrow[t + 2]]);
-        if (bias != nullptr) up += load(bias, wrow[t + 2]);
-        out_bf[(long long)r * inter + wrow[t]] = round_bf16(y / (1.0f + expf(-y)) * up);
-      } else {
-        const long long i = (long long)r * O + wrow[t];
-        if (mode == 0) out_bf[i] = round_bf16(y);
-        else if (mode == 1) out_bf[i] = round_bf16(load(out_bf, i) + y);
-        else out_f[i] = __uint_as_float(((unsigned int)round_bf16(y)) << 16);
-      }
+      // t + 2: the up row (mode 2) or the rotation pair's second row (mode 4), where t < 2
+      gemv_store<S, ROPE>(acc[r], t, t + 2, wrow, t, t + 2, inv, scales, bias, r, row_base + r, out_bf, out_f, O, mode, inter, rope);
     }
   }
 }
@@ -465,6 +481,274 @@ __device__ __forceinline__ void gemv_chunks(const bf16* x, const unsigned char* 
 LEM_GEMV(0, 1, LEM_GEMV_BOUNDS_S0) LEM_GEMV(0, 2, LEM_GEMV_BOUNDS_PLAIN) LEM_GEMV(0, 4, LEM_GEMV_BOUNDS_PLAIN) LEM_GEMV(0, 8, LEM_GEMV_BOUNDS_PLAIN)
 LEM_GEMV(1, 1, LEM_GEMV_BOUNDS_S1) LEM_GEMV(1, 2, LEM_GEMV_BOUNDS_PLAIN) LEM_GEMV(1, 4, LEM_GEMV_BOUNDS_PLAIN) LEM_GEMV(1, 8, LEM_GEMV_BOUNDS_PLAIN)
 LEM_GEMV(2, 1, LEM_GEMV_BOUNDS_S2) LEM_GEMV(2, 2, LEM_GEMV_BOUNDS_PLAIN) LEM_GEMV(2, 4, LEM_GEMV_BOUNDS_PLAIN) LEM_GEMV(2, 8, LEM_GEMV_BOUNDS_PLAIN)
+
+// ---- tensor-core GEMV for 2 to 32 rows (mma.sync m16n8k16: bf16 operands, fp32 sums; sm_80 and later) ----
+// y[r, o] = sum_k x[r, k] * W[o, k] as the CUDA-core GEMV above computes it, with the same modes, for 8, 16 or 32 input
+// rows (NT tiles of 8). A warp computes a tile of 16 weight rows (modes 0, 1, 3: rows 16 m .. 16 m + 15; mode 2: gate
+// rows j .. j + 7 and up rows j .. j + 7; mode 4: the rotation pairs' first rows i .. i + 7 and second rows) over a
+// slice of the in-dimension, in chunks of four 16-byte weight vectors per row.
+// Lane (g = lane / 4, t = lane % 4) streams vector t of each chunk of weight rows g and g + 8, and reads x at the same
+// positions for input rows 8 j + g (16 bytes at a time, two mma steps). Its k-slots in the mma's A and B fragments (2t, 2t + 1, 2t + 8, 2t + 9 of each
+// step of 16) are the same for both operands, so feeding mma step s the lane's positions 4s .. 4s + 3 of its vector,
+// for A and B alike, gives the same sums as the natural order: no shuffle or shared-memory staging of the weights.
+// Each weight is converted to bf16 once, whatever the number of input rows (the CUDA-core kernel converts it once per
+// input row): int8 values (q - 128) and int4 values (q - 8) are exact in bf16, the int8 scale multiplies the row's sum
+// and the int4 scale each chunk's sum (a chunk of int4 is one group of 128). With a norm, x times the norm weight is
+// rounded to bf16 for the mma (the CUDA-core kernel keeps it in fp32), and the sum of squares stays in fp32.
+constexpr int kMmaUnroll = 2;  // chunks in flight per lane
+// c += A B for one m16n8k16 step; a: rows g and g + 8 at k-slots (2t, 2t + 1) then (2t + 8, 2t + 9); b: column g at the same slots
+__device__ __forceinline__ void mma_step(float (&c)[4], const unsigned (&a)[4], unsigned b0, unsigned b1) {
+#if __CUDA_ARCH__ >= 800
+  asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};"
+      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+#else
+  __trap();  // the host launches these kernels on sm_80 and later only
+#endif
+}
+// two floats rounded to bf16 (nearest even), lo in the low half
+__device__ __forceinline__ unsigned pack_bf16(float lo, float hi) { return (unsigned)round_bf16(lo) | ((unsigned)round_bf16(hi) << 16); }
+// two floats that bf16 holds exactly (small integers): their upper halves
+__device__ __forceinline__ unsigned pack_exact(float lo, float hi) { return __byte_perm(__float_as_uint(lo), __float_as_uint(hi), 0x7632); }
+// an int4 pair from nibble bytes: bf16 0x4300 | q is 128 + q; minus 136 gives q - 8 (exact)
+__device__ __forceinline__ unsigned int4_pair(unsigned nibbles, unsigned sel) {
+  const unsigned biased = __byte_perm(nibbles, 0x43434343u, sel);
+#if __CUDA_ARCH__ >= 800
+  unsigned r;
+  asm("fma.rn.bf16x2 %0, %1, %2, %3;" : "=r"(r) : "r"(biased), "r"(0x3F803F80u), "r"(0xC308C308u));
+  return r;
+#else
+  return biased;
+#endif
+}
+// positions 4s .. 4s + 3 of one 16-byte weight vector as two bf16 pairs: (4s, 4s + 1) and (4s + 2, 4s + 3)
+template <int S>
+__device__ __forceinline__ void weight_pairs(const u4& wv, int s, unsigned& p01, unsigned& p23) {
+  if (S == 0) {  // word w holds positions 2w, 2w + 1
+    p01 = wv.v[2 * s];
+    p23 = wv.v[2 * s + 1];
+  } else if (S == 1) {  // word s holds positions 4s .. 4s + 3
+    const unsigned u = wv.v[s];
+    p01 = pack_exact(magic_byte(u, 0) - 8388736.f, magic_byte(u, 1) - 8388736.f);
+    p23 = pack_exact(magic_byte(u, 2) - 8388736.f, magic_byte(u, 3) - 8388736.f);
+  } else {  // word w holds positions 8w .. 8w + 3 in its low nibbles and 8w + 4 .. 8w + 7 in its high ones
+    const unsigned u = wv.v[s >> 1];
+    const unsigned nibbles = (s & 1) ? (u >> 4) & 0x0F0F0F0Fu : u & 0x0F0F0F0Fu;
+    p01 = int4_pair(nibbles, 0x4140u);
+    p23 = int4_pair(nibbles, 0x4342u);
+  }
+}
+
+// The weight rows of this lane (tile rows g and g + 8) and the chunks [c_begin, c_end) of its slice.
+struct MmaTile {
+  int wrow[2];
+  bool ok[2];
+  bool any;  // the warp's tile has a row (uniform over the warp)
+  int slice, c_begin, c_end;
+};
+template <bool ROPE>
+__device__ __forceinline__ MmaTile mma_tile(int chunks, int O, int mode, int inter, int split) {
+  MmaTile m;
+  const int warp = threadIdx.x >> 5, g = (threadIdx.x & 31) >> 2;
+  const int tile = blockIdx.x * (kWarps / split) + warp / split;
+  m.slice = warp % split;
+#pragma unroll
+  for (int h = 0; h < 2; ++h) {
+    if (ROPE) {  // mode 4
+      const int pair = tile * 8 + g, head = pair / inter, i = pair - head * inter;
+      m.wrow[h] = head * 2 * inter + i + h * inter;
+      m.ok[h] = pair < O / 2;
+    } else if (mode == 2) {
+      const int j = tile * 8 + g;
+      m.wrow[h] = h * inter + j;
+      m.ok[h] = j < inter;
+    } else {
+      m.wrow[h] = tile * 16 + g + 8 * h;
+      m.ok[h] = m.wrow[h] < O;
+    }
+  }
+  m.any = ROPE || mode == 2 ? tile * 8 < (ROPE ? O / 2 : inter) : tile * 16 < O;
+  const int per_slice = (chunks + split - 1) / split;
+  m.c_begin = m.slice * per_slice;
+  m.c_end = m.c_begin + per_slice < chunks ? m.c_begin + per_slice : chunks;
+  return m;
+}
+
+// As gemv_prefetch: the lane's weight vectors of its first kMmaUnroll chunks, asked of L2 before pdl_wait.
+template <int S>
+__device__ __forceinline__ void mma_prefetch(const unsigned char* w, int K, const MmaTile& m) {
+  const long long row_bytes = S == 0 ? 2LL * K : S == 1 ? (long long)K : (long long)(K / 2);
+  const int t = threadIdx.x & 3;
+#pragma unroll
+  for (int u = 0; u < kMmaUnroll; ++u)
+#pragma unroll
+    for (int h = 0; h < 2; ++h)
+      if (m.ok[h] && m.c_begin + u < m.c_end)
+        asm volatile("prefetch.global.L2 [%0];" ::"l"(w + (long long)m.wrow[h] * row_bytes + ((long long)(m.c_begin + u) * 4 + t) * 16));
+}
+
+template <int S, int NT, bool ROPE>
+__device__ __forceinline__ void gemv_mma(const bf16* __restrict__ x, const unsigned char* __restrict__ w, const unsigned short* __restrict__ scales,
+                                         const bf16* __restrict__ norm, float eps, const bf16* __restrict__ bias, bf16* out_bf, float* out_f,
+                                         int rows, int K, int O, int mode, int inter, int split, const RopeOut& rope, const MmaTile& m) {
+  constexpr int E = Fmt<S>::E;  // inputs per 16-byte weight vector
+  constexpr int kSteps = E / 4;  // mma steps per vector
+  constexpr int kPassSteps = kSteps < 4 ? kSteps : 4;
+  const long long row_bytes = S == 0 ? 2LL * K : S == 1 ? (long long)K : (long long)(K / 2);
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t = lane & 3;
+  const int groups = K / 128;
+  float acc[NT][4];
+  float ss[NT];
+#pragma unroll
+  for (int j = 0; j < NT; ++j) {
+    ss[j] = 0.f;
+#pragma unroll
+    for (int q = 0; q < 4; ++q) acc[j][q] = 0.f;
+  }
+  if (m.any) {
+    for (int c0 = m.c_begin; c0 < m.c_end; c0 += kMmaUnroll) {
+      u4 wv[kMmaUnroll][2];
+#pragma unroll
+      for (int u = 0; u < kMmaUnroll; ++u)
+#pragma unroll
+        for (int h = 0; h < 2; ++h) {
+          if (m.ok[h] && c0 + u < m.c_end) wv[u][h] = ld_stream(w + (long long)m.wrow[h] * row_bytes + ((long long)(c0 + u) * 4 + t) * 16);
+          else wv[u][h].v[0] = wv[u][h].v[1] = wv[u][h].v[2] = wv[u][h].v[3] = 0u;
+        }
+#pragma unroll
+      for (int u = 0; u < kMmaUnroll; ++u) {
+        const int c = c0 + u;
+        if (c >= m.c_end) break;  // uniform over the warp
+        float gs[2] = {1.f, 1.f};
+        if (S == 2) {
+#pragma unroll
+          for (int h = 0; h < 2; ++h) gs[h] = m.ok[h] ? h2f(scales[(long long)m.wrow[h] * groups + c]) : 0.f;
+        }
+        float part[NT][4];  // int4: this chunk's (one group's) sums, before its scale
+#pragma unroll
+        for (int j = 0; j < NT; ++j)
+#pragma unroll
+          for (int q = 0; q < 4; ++q) part[j][q] = 0.f;
+        const long long e0 = (long long)c * 4 * E + t * E;  // the lane's first input position in this chunk
+        // in passes of at most 4 steps (int4 takes two), to hold fewer A fragments at once
+#pragma unroll
+        for (int p = 0; p < kSteps / kPassSteps; ++p) {
+          unsigned a[kPassSteps][4];  // A fragments, converted once for every tile of input rows
+#pragma unroll
+          for (int s = 0; s < kPassSteps; ++s) {
+            weight_pairs<S>(wv[u][0], p * kPassSteps + s, a[s][0], a[s][2]);
+            weight_pairs<S>(wv[u][1], p * kPassSteps + s, a[s][1], a[s][3]);
+          }
+#pragma unroll
+          for (int j = 0; j < NT; ++j) {
+            const int n = 8 * j + g;
+            // x's 16-byte vectors at the lane's positions, two mma steps each (fewer, wider L1 requests than 8 bytes a step)
+#pragma unroll
+            for (int v = 0; v < kPassSteps / 2; ++v) {
+              const long long e = e0 + 8 * (p * kPassSteps / 2 + v);
+              unsigned b[4] = {0u, 0u, 0u, 0u};
+              if (n < rows) {
+                const u4 xv = ld_cached(x + (long long)n * K + e);
+                if (norm != nullptr) {
+                  const u4 gn = ld_cached(norm + e);
+#pragma unroll
+                  for (int k = 0; k < 4; ++k) {
+                    const float lo = bf_lo(xv.v[k]), hi = bf_hi(xv.v[k]);
+                    ss[j] = fmaf(hi, hi, fmaf(lo, lo, ss[j]));
+                    b[k] = pack_bf16(lo * bf_lo(gn.v[k]), hi * bf_hi(gn.v[k]));
+                  }
+                } else {
+#pragma unroll
+                  for (int k = 0; k < 4; ++k) b[k] = xv.v[k];
+                }
+              }
+              mma_step(S == 2 ? part[j] : acc[j], a[2 * v], b[0], b[1]);
+              mma_step(S == 2 ? part[j] : acc[j], a[2 * v + 1], b[2], b[3]);
+            }
+          }
+        }
+        if (S == 2) {
+#pragma unroll
+          for (int j = 0; j < NT; ++j)
+#pragma unroll
+            for (int q = 0; q < 4; ++q) acc[j][q] = fmaf(part[j][q], gs[q >> 1], acc[j][q]);
+        }
+      }
+    }
+  }
+  // the sum of squares of input row 8 j + g, over the four lanes of group g
+#pragma unroll
+  for (int j = 0; j < NT; ++j) {
+    ss[j] += __shfl_xor_sync(0xffffffffu, ss[j], 1);
+    ss[j] += __shfl_xor_sync(0xffffffffu, ss[j], 2);
+  }
+  if (split > 1) {
+    // the warps of one tile are consecutive; the first (slice 0) adds the others' sums, lane by lane
+    __shared__ float part_sums[kWarps][NT * 5][32];
+    if (m.slice != 0) {
+#pragma unroll
+      for (int j = 0; j < NT; ++j) {
+        part_sums[warp][NT * 4 + j][lane] = ss[j];
+#pragma unroll
+        for (int q = 0; q < 4; ++q) part_sums[warp][j * 4 + q][lane] = acc[j][q];
+      }
+    }
+    __syncthreads();
+    if (m.slice == 0) {
+      for (int other = 1; other < split; ++other) {
+#pragma unroll
+        for (int j = 0; j < NT; ++j) {
+          ss[j] += part_sums[warp + other][NT * 4 + j][lane];
+#pragma unroll
+          for (int q = 0; q < 4; ++q) acc[j][q] += part_sums[warp + other][j * 4 + q][lane];
+        }
+      }
+    }
+  }
+  if (m.slice != 0) return;
+  // lane (g, t) holds the sums of tile rows g (q = 0, 1) and g + 8 (q = 2, 3) for input rows 8 j + 2t and 8 j + 2t + 1
+#pragma unroll
+  for (int j = 0; j < NT; ++j) {
+    float inv[2];
+#pragma unroll
+    for (int q = 0; q < 2; ++q) {
+      const float s = __shfl_sync(0xffffffffu, ss[j], (2 * t + q) * 4);  // input row 8 j + 2t + q's sum, from a lane of its group
+      inv[q] = norm != nullptr ? rsqrtf(s / (float)K + eps) : 1.f;
+    }
+#pragma unroll
+    for (int q = 0; q < 2; ++q) {
+      const int n = 8 * j + 2 * t + q;
+      if (n >= rows) continue;
+      if (ROPE || mode == 2) {  // rows g and g + 8 are one output's two values
+        if (m.ok[0]) gemv_store<S, ROPE>(acc[j], q, q + 2, m.wrow, 0, 1, inv[q], scales, bias, n, n, out_bf, out_f, O, mode, inter, rope);
+      } else {
+#pragma unroll
+        for (int h = 0; h < 2; ++h)
+          if (m.ok[h]) gemv_store<S, false>(acc[j], q + 2 * h, q + 2 * h, m.wrow, h, h, inv[q], scales, bias, n, n, out_bf, out_f, O, mode, inter, rope);
+      }
+    }
+  }
+}
+
+// gemv_mma_s{S}_n{8 NT}: modes 0 to 3, gemv_rope_mma_s{S}_n{8 NT}: mode 4, with the CUDA-core GEMV's arguments
+#define LEM_GEMV_MMA_KERNEL(NAME, S, NT, ROPE)                                                                          \
+  extern "C" __global__ void __launch_bounds__(256) NAME(                                                               \
+      const bf16* x, const unsigned char* w, const unsigned short* scales, const bf16* norm, float eps, const bf16* bias,\
+      bf16* out_bf, float* out_f, int rows, int K, int O, int mode, int inter, int split, RopeOut rope) {               \
+    pdl_release();                                                                                                      \
+    const MmaTile m = mma_tile<ROPE>(K / (4 * Fmt<S>::E), O, mode, inter, split);                                      \
+    mma_prefetch<S>(w, K, m);                                                                                           \
+    pdl_wait();                                                                                                         \
+    gemv_mma<S, NT, ROPE>(x, w, scales, norm, eps, bias, out_bf, out_f, rows, K, O, mode, inter, split, rope, m);       \
+  }
+#define LEM_GEMV_MMA(S, NT, ROWS) \
+  LEM_GEMV_MMA_KERNEL(gemv_mma_s##S##_n##ROWS, S, NT, false) LEM_GEMV_MMA_KERNEL(gemv_rope_mma_s##S##_n##ROWS, S, NT, true)
+// compiled only where the host will launch them (DecodeConfig.mma not 0), so that they cost no compile time otherwise
+#if defined(LEM_GEMV_MMA_ON) && LEM_GEMV_MMA_ON > 0
+LEM_GEMV_MMA(0, 1, 8) LEM_GEMV_MMA(0, 2, 16) LEM_GEMV_MMA(0, 4, 32)
+LEM_GEMV_MMA(1, 1, 8) LEM_GEMV_MMA(1, 2, 16) LEM_GEMV_MMA(1, 4, 32)
+LEM_GEMV_MMA(2, 1, 8) LEM_GEMV_MMA(2, 2, 16) LEM_GEMV_MMA(2, 4, 32)
+#endif
 
 // ---- the end of a static decode step: the greedy tokens, and the step's inputs advanced ----
 // The key of a logit for the argmax: the float's bits in an order that compares as unsigned (NaN above everything, as
@@ -817,6 +1101,7 @@ struct DecodeConfig {
   int unroll[3] = {2, 2, 2};      // 16-byte weight vectors in flight per lane and row: 1, 2 or 4
   int min_blocks[3] = {0, 0, 0};  // resident blocks per multiprocessor the one-row kernels' registers must allow; 0: the compiler's choice
   int warps_per_sm = 16;          // split a row group's in-dimension until this many warps per multiprocessor are busy; 0: one wave
+  int mma = 0;                    // the tensor-core GEMV for 2 to 32 rows: 0 off, 1 quantized weights, 2 every weight
   bool programmatic_launch = true;
 };
 DecodeConfig decode_config;  // set before any kernel compiles (lem_decode_kernels_configure), read-only after
@@ -830,6 +1115,10 @@ struct DeviceKernels {
   cu_function gemv_rope[3][4] = {};  // the same for mode 4
   int gemv_blocks_per_sm[3][4] = {};       // resident 256-thread blocks per multiprocessor (occupancy)
   int gemv_rope_blocks_per_sm[3][4] = {};
+  cu_function gemv_mma[3][3] = {};       // [scheme][rows up to 8, 16, 32]; null below sm_80
+  cu_function gemv_mma_rope[3][3] = {};
+  int gemv_mma_blocks_per_sm[3][3] = {};
+  int gemv_mma_rope_blocks_per_sm[3][3] = {};
   cu_function step_advance = nullptr;
   // step_advance's argmax keys [kStepAdvanceRows] and, after them, its counter: one set per device, like
   // attention_arrivals, so two step_advance launches must not run at once on one device (lem decodes on one stream)
@@ -874,6 +1163,7 @@ const DeviceKernels& kernels_for(int device) {
       defines.push_back("-DLEM_GEMV_UNROLL_S" + std::to_string(scheme) + "=" + std::to_string(tuning.unroll[scheme]));
       defines.push_back("-DLEM_GEMV_MIN_BLOCKS_S" + std::to_string(scheme) + "=" + std::to_string(tuning.min_blocks[scheme]));
     }
+    defines.push_back("-DLEM_GEMV_MMA_ON=" + std::to_string(tuning.mma));
     std::vector<const char*> options = {arch.c_str(), "--std=c++17"};
     for (const auto& d : defines) options.push_back(d.c_str());
     const nvrtc_result compiled = a.nvrtcCompileProgram(program, static_cast<int>(options.size()), options.data());
@@ -903,15 +1193,24 @@ const DeviceKernels& kernels_for(int device) {
     if (cudaMalloc(reinterpret_cast<void**>(&k.attention_arrivals), kAttentionArrivals * sizeof(unsigned)) != cudaSuccess ||
         cudaMemset(k.attention_arrivals, 0, kAttentionArrivals * sizeof(unsigned)) != cudaSuccess)
       throw std::runtime_error("could not allocate the decode attention's counters");
+    // a GEMV kernel and its mode-4 twin, with the resident blocks per multiprocessor of each
+    const auto load_gemv = [&](const std::string& suffix, cu_function& fn, cu_function& rope_fn, int& blocks, int& rope_blocks) {
+      const std::string name = "gemv_" + suffix, rope_name = "gemv_rope_" + suffix;
+      check_cu(a, a.cuModuleGetFunction(&fn, module, name.c_str()), ("cuModuleGetFunction(" + name + ")").c_str());
+      check_cu(a, a.cuModuleGetFunction(&rope_fn, module, rope_name.c_str()), ("cuModuleGetFunction(" + rope_name + ")").c_str());
+      check_cu(a, a.cuOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, fn, 256, 0), "cuOccupancyMaxActiveBlocksPerMultiprocessor");
+      check_cu(a, a.cuOccupancyMaxActiveBlocksPerMultiprocessor(&rope_blocks, rope_fn, 256, 0), "cuOccupancyMaxActiveBlocksPerMultiprocessor");
+    };
     const int row_counts[4] = {1, 2, 4, 8};
     for (int scheme = 0; scheme < 3; ++scheme)
-      for (int r = 0; r < 4; ++r) {
-        const std::string suffix = "s" + std::to_string(scheme) + "_r" + std::to_string(row_counts[r]);
-        check_cu(a, a.cuModuleGetFunction(&k.gemv[scheme][r], module, ("gemv_" + suffix).c_str()), ("cuModuleGetFunction(gemv_" + suffix + ")").c_str());
-        check_cu(a, a.cuModuleGetFunction(&k.gemv_rope[scheme][r], module, ("gemv_rope_" + suffix).c_str()), ("cuModuleGetFunction(gemv_rope_" + suffix + ")").c_str());
-        check_cu(a, a.cuOccupancyMaxActiveBlocksPerMultiprocessor(&k.gemv_blocks_per_sm[scheme][r], k.gemv[scheme][r], 256, 0), "cuOccupancyMaxActiveBlocksPerMultiprocessor");
-        check_cu(a, a.cuOccupancyMaxActiveBlocksPerMultiprocessor(&k.gemv_rope_blocks_per_sm[scheme][r], k.gemv_rope[scheme][r], 256, 0), "cuOccupancyMaxActiveBlocksPerMultiprocessor");
-      }
+      for (int r = 0; r < 4; ++r)
+        load_gemv("s" + std::to_string(scheme) + "_r" + std::to_string(row_counts[r]), k.gemv[scheme][r], k.gemv_rope[scheme][r],
+                  k.gemv_blocks_per_sm[scheme][r], k.gemv_rope_blocks_per_sm[scheme][r]);
+    const int mma_rows[3] = {8, 16, 32};
+    for (int scheme = 0; scheme < 3 && tuning.mma != 0 && props->major >= 8; ++scheme)  // mma.sync with bf16 needs sm_80
+      for (int r = 0; r < 3; ++r)
+        load_gemv("mma_s" + std::to_string(scheme) + "_n" + std::to_string(mma_rows[r]), k.gemv_mma[scheme][r], k.gemv_mma_rope[scheme][r],
+                  k.gemv_mma_blocks_per_sm[scheme][r], k.gemv_mma_rope_blocks_per_sm[scheme][r]);
   } catch (const std::exception& e) {
     k.error = e.what();
     k.rope_kv_write = nullptr;
@@ -955,6 +1254,44 @@ void launch(cu_function fn, unsigned grid_x, unsigned grid_y, unsigned block, co
 }
 
 constexpr int kWarpsPerBlock = 8;  // the kernel source's kWarps
+constexpr int64_t kMmaUnrollChunks = 2;  // the kernel source's kMmaUnroll
+
+// Launches a GEMV kernel (gemv_*, gemv_rope_*, gemv_mma_*: they share their arguments) on `blocks` blocks of 256 threads.
+void launch_gemv_kernel(cu_function fn, unsigned blocks, int split, const at::Tensor& xt, const at::Tensor& wt, const at::Tensor* st,
+                        const at::Tensor* nt, double eps, const at::Tensor* bt, int mode, void* out_bf, void* out_f, const RopeOut& rope,
+                        int64_t inter64) {
+  const int64_t K = xt.size(-1), O = wt.size(0), rows = xt.numel() / K;
+  const void* px = xt.data_ptr();
+  const void* pw = wt.data_ptr();
+  const void* ps = st != nullptr ? st->data_ptr() : nullptr;
+  const void* pn = nt != nullptr ? nt->data_ptr() : nullptr;
+  const void* pb = bt != nullptr ? bt->data_ptr() : nullptr;
+  float feps = static_cast<float>(eps);
+  int irows = static_cast<int>(rows), ik = static_cast<int>(K), io = static_cast<int>(O), imode = mode, iinter = static_cast<int>(inter64);
+  RopeOut rope_arg = rope;
+  void* args[] = {&px, &pw, &ps, &pn, &feps, &pb, &out_bf, &out_f, &irows, &ik, &io, &imode, &iinter, &split, &rope_arg};
+  launch(fn, blocks, 1, 256, xt, args);
+}
+
+// The tensor-core GEMV (gemv_mma) for 2 to 32 rows, on arguments that run_gemv has checked: a warp per tile of 16
+// weight rows (8 output pairs in modes 2 and 4); where the tiles leave a wave of resident blocks half empty, up to 8
+// warps split a tile's chunks (four weight vectors per row), as long as each warp keeps kMmaUnroll chunks.
+void launch_gemv_mma(const DeviceKernels& k, const at::Tensor& xt, const at::Tensor& wt, const at::Tensor* st, int scheme, const at::Tensor* nt,
+                     double eps, const at::Tensor* bt, int mode, void* out_bf, void* out_f, const RopeOut& rope, int64_t inter64, int variant,
+                     int64_t sms) {
+  const int64_t K = xt.size(-1), O = wt.size(0);
+  const int64_t per_vector = scheme == 0 ? 8 : scheme == 1 ? 16 : 32;
+  const int64_t chunks = K / (4 * per_vector);
+  const int64_t tiles = mode == 2 || mode == 4 ? (O / 2 + 7) / 8 : (O + 15) / 16;
+  const int per_sm = mode == 4 ? k.gemv_mma_rope_blocks_per_sm[scheme][variant] : k.gemv_mma_blocks_per_sm[scheme][variant];
+  const int64_t resident_warps = static_cast<int64_t>(per_sm > 0 ? per_sm : 1) * kWarpsPerBlock * sms;
+  int split = 1;
+  while (split < 8 && tiles * split * 2 <= resident_warps && chunks / (2 * split) >= kMmaUnrollChunks) split *= 2;
+  const int64_t tiles_per_block = kWarpsPerBlock / split;
+  const unsigned blocks = static_cast<unsigned>((tiles + tiles_per_block - 1) / tiles_per_block);
+  launch_gemv_kernel(mode == 4 ? k.gemv_mma_rope[scheme][variant] : k.gemv_mma[scheme][variant], blocks, split, xt, wt, st, nt, eps, bt, mode,
+                     out_bf, out_f, rope, inter64);
+}
 
 // Checks the GEMV's input, weight, scales, norm and bias (the rules of lem_gemv below) and launches it with `mode`'s
 // outputs: out_bf / out_f for modes 0 to 3, `rope` for mode 4; `inter` is O/2 in mode 2 and d/2 in mode 4.
@@ -983,12 +1320,18 @@ void run_gemv(const at::Tensor& xt, const at::Tensor& wt, const at::Tensor* st, 
   if (bt != nullptr)
     require(bt->scalar_type() == at::kBFloat16 && bt->is_contiguous() && bt->numel() == O && bt->get_device() == device, "gemv bias must be bf16 [out-features]");
   const auto& k = ready_kernels(xt);
+  const int64_t sms = at::cuda::getDeviceProperties(device)->multiProcessorCount;
+  const int mma_variant = rows <= 8 ? 0 : rows <= 16 ? 1 : 2;
+  if (rows >= 2 && rows <= 32 && (decode_config.mma == 2 || (decode_config.mma == 1 && scheme != 0)) && K % (4 * per_vector) == 0 &&
+      k.gemv_mma[scheme][mma_variant] != nullptr) {
+    launch_gemv_mma(k, xt, wt, st, scheme, nt, eps, bt, mode, out_bf, out_f, rope, inter64, mma_variant, sms);
+    return;
+  }
   const int variant = rows <= 1 ? 0 : rows <= 2 ? 1 : rows <= 4 ? 2 : 3;
   const int64_t vectors = K / per_vector;
   // a warp per 4 weight rows (2 pairs in modes 2 and 4); where that leaves fewer than 16 warps per multiprocessor, up
   // to 8 warps split the in-dimension of each row group, as long as every lane still gets a vector
   const int64_t row_groups = mode == 2 || mode == 4 ? (O / 2 + 1) / 2 : (O + 3) / 4;
-  const int64_t sms = at::cuda::getDeviceProperties(device)->multiProcessorCount;
   const int warps_per_sm = decode_config.warps_per_sm;
   int split = 1;
   if (warps_per_sm > 0) {
@@ -1001,17 +1344,8 @@ void run_gemv(const at::Tensor& xt, const at::Tensor& wt, const at::Tensor* st, 
   }
   const int64_t groups_per_block = kWarpsPerBlock / split;
   const unsigned blocks = static_cast<unsigned>((row_groups + groups_per_block - 1) / groups_per_block);
-  const unsigned threads = 256;
-  const void* px = xt.data_ptr();
-  const void* pw = wt.data_ptr();
-  const void* ps = st != nullptr ? st->data_ptr() : nullptr;
-  const void* pn = nt != nullptr ? nt->data_ptr() : nullptr;
-  const void* pb = bt != nullptr ? bt->data_ptr() : nullptr;
-  float feps = static_cast<float>(eps);
-  int irows = static_cast<int>(rows), ik = static_cast<int>(K), io = static_cast<int>(O), imode = mode, iinter = static_cast<int>(inter64);
-  RopeOut rope_arg = rope;
-  void* args[] = {&px, &pw, &ps, &pn, &feps, &pb, &out_bf, &out_f, &irows, &ik, &io, &imode, &iinter, &split, &rope_arg};
-  launch(mode == 4 ? k.gemv_rope[scheme][variant] : k.gemv[scheme][variant], blocks, 1, threads, xt, args);
+  launch_gemv_kernel(mode == 4 ? k.gemv_rope[scheme][variant] : k.gemv[scheme][variant], blocks, split, xt, wt, st, nt, eps, bt, mode, out_bf,
+                     out_f, rope, inter64);
 }
 
 }  // namespace
@@ -1024,7 +1358,7 @@ const char* lem_kernels_last_error() { return last_kernel_error.c_str(); }
 // Sets how the kernels are compiled and launched (DecodeConfig): unroll and min_blocks hold one value per weight scheme
 // (bf16, int8, int4). 0, or 1 with the reason when the values are out of range or kernels were already compiled with
 // others (the configuration is the process's).
-int lem_decode_kernels_configure(const int* unroll, const int* min_blocks, int warps_per_sm, int programmatic_launch) {
+int lem_decode_kernels_configure(const int* unroll, const int* min_blocks, int warps_per_sm, int mma, int programmatic_launch) {
   try {
     DecodeConfig wanted;
     for (int scheme = 0; scheme < 3; ++scheme) {
@@ -1035,17 +1369,29 @@ int lem_decode_kernels_configure(const int* unroll, const int* min_blocks, int w
     }
     require(warps_per_sm >= 0 && warps_per_sm <= 64, "the GEMV split target must be 0 (one wave) to 64 warps per multiprocessor");
     wanted.warps_per_sm = warps_per_sm;
+    require(mma >= 0 && mma <= 2, "the tensor-core GEMV setting must be 0 (off), 1 (quantized weights) or 2 (every weight)");
+    wanted.mma = mma;
     wanted.programmatic_launch = programmatic_launch != 0;
     std::lock_guard<std::mutex> lock(kernels_lock);
     const bool compiled = std::any_of(kernels_by_device.begin(), kernels_by_device.end(), [](const DeviceKernels& k) { return k.tried; });
     const bool same = std::equal(wanted.unroll, wanted.unroll + 3, decode_config.unroll) &&
                       std::equal(wanted.min_blocks, wanted.min_blocks + 3, decode_config.min_blocks) &&
-                      wanted.warps_per_sm == decode_config.warps_per_sm && wanted.programmatic_launch == decode_config.programmatic_launch;
+                      wanted.warps_per_sm == decode_config.warps_per_sm && wanted.mma == decode_config.mma && wanted.programmatic_launch == decode_config.programmatic_launch;
     require(same || !compiled, "the decode kernels were already compiled with another configuration in this process");
     if (!same) decode_config = wanted;
     return 0;
   } catch (const std::exception& e) {
     return kernel_fail(e.what());
+  }
+}
+
+// 1 when the tensor-core GEMV is loaded for `device` (DecodeConfig.mma set, sm_80 or later, kernels ready), else 0.
+int lem_decode_kernels_mma_ready(int device) {
+  try {
+    return kernels_for(device).gemv_mma[0][0] != nullptr ? 1 : 0;
+  } catch (const std::exception& e) {
+    kernel_fail(e.what());
+    return 0;
   }
 }
 
@@ -1123,7 +1469,8 @@ int lem_silu_mul(void* gate_up, void** out) {
 }
 
 
-// The GEMV of lem_decode_kernels' source: y = W x for at most 64 rows of x (in chunks of 8). x [..., K] contiguous bf16; weight [O, K]
+// The GEMV of lem_decode_kernels' source: y = W x for at most 64 rows of x (in chunks of 8, or 2 to 32 rows at once on
+// tensor cores where DecodeConfig.mma says so). x [..., K] contiguous bf16; weight [O, K]
 // bf16 (scheme 0), [O, K] uint8 (scheme 1, int8 + 128, scales fp16 [O]) or [O, K/2] uint8 (scheme 2, two int4 + 8 per
 // byte, scales fp16 [O, K/128]). norm (may be null): RMSNorm weight [K] applied to x first, with eps. bias (may be
 // null): [O]. mode 0: returns y [..., O]; 1: residual [..., O] += y in place, returns nothing (*out = null); 2: returns
