@@ -19,6 +19,7 @@ public sealed unsafe class FusedOps
     private readonly delegate* unmanaged<int*, int*, int, int, int, int> _kernelsConfigure;
     private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int> _ropeKvWrite;
     private readonly delegate* unmanaged<IntPtr, IntPtr*, int> _siluMul;
+    private readonly delegate* unmanaged<IntPtr, IntPtr, int, long, IntPtr*, int> _dequantize;
     private readonly delegate* unmanaged<IntPtr> _kernelsLastError;
     private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr, double, IntPtr, IntPtr, int, IntPtr*, int> _gemv;
     private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int> _decodeAttention;
@@ -38,6 +39,7 @@ public sealed unsafe class FusedOps
         _kernelsConfigure = (delegate* unmanaged<int*, int*, int, int, int, int>)NativeLibrary.GetExport(handle, "lem_decode_kernels_configure");
         _ropeKvWrite = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_rope_kv_write");
         _siluMul = (delegate* unmanaged<IntPtr, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_silu_mul");
+        _dequantize = (delegate* unmanaged<IntPtr, IntPtr, int, long, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_dequantize");
         _kernelsLastError = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(handle, "lem_kernels_last_error");
         _gemv = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr, double, IntPtr, IntPtr, int, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_gemv");
         _decodeAttention = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_decode_attention");
@@ -105,6 +107,26 @@ public sealed unsafe class FusedOps
         IntPtr result;
         if (_siluMul(gateUp.Handle, &result) != 0)
             throw new CudaGraphException($"the fused SiLU·up of the native helper failed: {Marshal.PtrToStringUTF8(_kernelsLastError())}");
+        return Tensor.UnsafeCreateTensor(result);
+    }
+
+    /// <summary>
+    /// Whether <see cref="Dequantize"/> serves a stored weight: <see cref="DequantizeKernelOn"/>, on a CUDA device whose
+    /// decode kernels are ready.
+    /// </summary>
+    public bool DequantizeServes(Tensor stored) =>
+        DequantizeKernelOn && stored.device_type == global::TorchSharp.DeviceType.CUDA
+        && _kernelsChecked[stored.device_index] && _kernelsUnavailable[stored.device_index] is null;
+
+    /// <summary>
+    /// A quantized weight as bf16 [out, in] in one kernel (lem_decode_kernels.cpp's dequantize), bit for bit what
+    /// <see cref="Quantization.WeightQuantizer.Dequantize"/> computes with six to nine ATen kernels and fp32 temporaries.
+    /// </summary>
+    internal Tensor Dequantize(Tensor stored, Tensor scales, Quantization.QuantizationScheme scheme, long inFeatures)
+    {
+        IntPtr result;
+        if (_dequantize(stored.Handle, scales.Handle, (int)scheme, inFeatures, &result) != 0)
+            throw new CudaGraphException($"the dequantize kernel of the native helper failed: {Marshal.PtrToStringUTF8(_kernelsLastError())}");
         return Tensor.UnsafeCreateTensor(result);
     }
 
@@ -204,6 +226,18 @@ public sealed unsafe class FusedOps
     public const string StepKernelVariable = "LEM_TORCHSHARP_STEP_KERNEL";
 
     private static readonly Lazy<bool> StepKernel = Runtime.EnvironmentSwitch.Read(StepKernelVariable, off: "off", on: "on");
+
+    /// <summary>
+    /// Whether a quantized weight is dequantized to bf16 for an ATen product (prefill, and batches beyond the GEMV) by one
+    /// kernel (<see cref="Dequantize"/>) instead of WeightQuantizer's ATen operators. Off unless
+    /// <see cref="DequantizeKernelVariable"/> is on: it has not yet run on a GPU. The record's decode-kernel fact says
+    /// which ran.
+    /// </summary>
+    public static bool DequantizeKernelOn => DequantizeKernel.Value;
+
+    public const string DequantizeKernelVariable = "LEM_TORCHSHARP_DEQUANT_KERNEL";
+
+    private static readonly Lazy<bool> DequantizeKernel = Runtime.EnvironmentSwitch.Read(DequantizeKernelVariable, off: "off", on: "on");
 
     /// <summary>The largest static cache the decode attention kernel takes.</summary>
     public const long DecodeAttentionMaxPositions = 8192;

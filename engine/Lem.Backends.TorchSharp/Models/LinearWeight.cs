@@ -1,3 +1,4 @@
+using Lem.Backends.TorchSharp.CudaGraphs;
 using Lem.Backends.TorchSharp.Quantization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -54,9 +55,14 @@ internal sealed class LinearWeight : IDisposable
         return result;
     }
 
-    /// <summary>The [out, in] weight for an ATen product in <paramref name="dtype"/>: the stored tensor itself, or a dequantized temporary.</summary>
+    /// <summary>
+    /// The [out, in] weight for an ATen product in <paramref name="dtype"/>: the stored tensor itself, or a dequantized
+    /// temporary (in bf16 on CUDA by one kernel where <see cref="FusedOps.DequantizeKernelOn"/>; the same values).
+    /// </summary>
     public Tensor ForAten(ScalarType dtype) =>
-        Scheme == QuantizationScheme.None ? Stored : WeightQuantizer.Dequantize(Stored, Scales!, Scheme, InFeatures, dtype);
+        Scheme == QuantizationScheme.None ? Stored
+        : dtype == ScalarType.BFloat16 && FusedOps.Current is { } fused && fused.DequantizeServes(Stored) ? fused.Dequantize(Stored, Scales!, Scheme, InFeatures)
+        : WeightQuantizer.Dequantize(Stored, Scales!, Scheme, InFeatures, dtype);
 
     /// <summary>Rows <paramref name="ids"/> of the weight in <paramref name="dtype"/> (an embedding lookup from the table), [n, in].</summary>
     public Tensor GatherRows(Tensor ids, ScalarType dtype)

@@ -1,4 +1,6 @@
 using Lem.Backends.TorchSharp.Backend;
+using Lem.Backends.TorchSharp.CudaGraphs;
+using Lem.Backends.TorchSharp.Quantization;
 using Lem.Backends.TorchSharp.Tests.Models;
 using Lem.Engine.Inference;
 
@@ -203,5 +205,24 @@ public sealed class BackendTests : IDisposable
         // the first call's prefill is eager, the second captures it, the third replays it
         for (var call = 0; call < 3; call++) Assert.Equal(expected, graphs.Generate(prompts, settings).OutputTokenIds);
         Assert.Equal(2L, Convert.ToInt64(graphs.Facts["torchsharp_cuda_graph_prefill_replays"], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [CudaFact]
+    [Trait("Category", "CUDA")]
+    public void The_dequantize_kernel_gives_the_aten_dequantize_bit_for_bit()
+    {
+        using var model = Backend(TinyModel.Llama(seed: 6)).Load(Request("bf16", "cuda:0")); // loads the helper and its kernels
+        var fused = Assert.IsType<FusedOps>(FusedOps.Current);
+        using var scope = global::TorchSharp.torch.NewDisposeScope();
+        var cuda = new global::TorchSharp.torch.Device("cuda:0");
+        var weight = global::TorchSharp.torch.randn(96, 384, device: cuda, generator: new global::TorchSharp.torch.Generator(7, cuda));
+        foreach (var scheme in new[] { QuantizationScheme.Int8, QuantizationScheme.Int4 })
+        {
+            var (packed, scales) = WeightQuantizer.Quantize(weight, scheme, "w");
+            var expected = WeightQuantizer.Dequantize(packed, scales, scheme, 384, global::TorchSharp.torch.ScalarType.BFloat16);
+            var actual = fused.Dequantize(packed, scales, scheme, 384);
+            Assert.Equal(global::TorchSharp.torch.ScalarType.BFloat16, actual.dtype);
+            Assert.True(actual.eq(expected).all().item<bool>(), $"{scheme}: the dequantize kernel differs from WeightQuantizer.Dequantize");
+        }
     }
 }

@@ -10,6 +10,7 @@
 //   lem_gemv_rope: the GEMV of a static decode step's fused q/k/v projection with lem_rope_kv_write's work as its
 //     epilogue (one kernel instead of two per layer).
 //   lem_decode_attention: one query per row over the whole static cache, skipping masked positions.
+//   lem_dequantize: an int8 or int4 weight as bf16 in one kernel, for the ATen products (prefill); replaces six to nine.
 //   lem_step_advance: the end of a static decode step (greedy argmax with EOS held back, positions, write index and
 //     mask column advanced); replaces seven ATen kernels per step.
 //
@@ -750,6 +751,47 @@ LEM_GEMV_MMA(1, 1, 8) LEM_GEMV_MMA(1, 2, 16) LEM_GEMV_MMA(1, 4, 32)
 LEM_GEMV_MMA(2, 1, 8) LEM_GEMV_MMA(2, 2, 16) LEM_GEMV_MMA(2, 4, 32)
 #endif
 
+// ---- a quantized weight [O, K] as bf16, for the ATen products (prefill, and more rows than the GEMV takes) ----
+// One thread per 16-byte vector of the stored weight (the GEMV's layouts above): (q - offset) * scale in fp32, rounded
+// once to bf16, as WeightQuantizer.Dequantize computes it with six to nine ATen kernels and fp32 temporaries, so the
+// two agree bit for bit.
+extern "C" __global__ void dequantize(const unsigned char* w, const unsigned short* scales, bf16* out, int scheme, long long K,
+                                      long long vectors) {
+  pdl_release();
+  pdl_wait();  // out may be memory that the kernel before this one still reads
+  const long long v = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+  if (v >= vectors) return;
+  const int E = scheme == 1 ? 16 : 32;
+  const long long per_row = K / E, o = v / per_row, c = v - o * per_row;
+  const u4 wv = ld_stream(w + v * 16);
+  u4* dst = reinterpret_cast<u4*>(out + o * K + c * E);
+  if (scheme == 1) {  // word k holds positions 4k .. 4k + 3
+    const float s = h2f(scales[o]);
+    u4 r[2];
+#pragma unroll
+    for (int k = 0; k < 4; ++k)
+#pragma unroll
+      for (int b = 0; b < 2; ++b)
+        r[k / 2].v[(k % 2) * 2 + b] = pack_bf16(__fmul_rn(magic_byte(wv.v[k], 2 * b) - 8388736.f, s), __fmul_rn(magic_byte(wv.v[k], 2 * b + 1) - 8388736.f, s));
+    dst[0] = r[0];
+    dst[1] = r[1];
+  } else {  // word k holds positions 8k .. 8k + 3 in its low nibbles and 8k + 4 .. 8k + 7 in its high ones; 32 positions are in one group
+    const float s = h2f(scales[o * (K / 128) + (c * 32) / 128]);
+#pragma unroll
+    for (int k = 0; k < 4; ++k) {
+      const unsigned u = wv.v[k];
+      u4 r;
+#pragma unroll
+      for (int p = 0; p < 4; ++p) {  // pairs (8k + 2p, 8k + 2p + 1): low nibbles for p < 2, high ones after
+        const int shift = p < 2 ? 16 * p : 16 * (p - 2) + 4;
+        const float lo = (float)((int)((u >> shift) & 0xFu) - 8), hi = (float)((int)((u >> (shift + 8)) & 0xFu) - 8);
+        r.v[p] = pack_bf16(__fmul_rn(lo, s), __fmul_rn(hi, s));
+      }
+      dst[k] = r;
+    }
+  }
+}
+
 // ---- the end of a static decode step: the greedy tokens, and the step's inputs advanced ----
 // The key of a logit for the argmax: the float's bits in an order that compares as unsigned (NaN above everything, as
 // torch.argmax treats it; -0 as +0), above the complement of the index, so that the largest key is the first largest
@@ -1111,6 +1153,7 @@ struct DeviceKernels {
   std::string error;
   cu_function rope_kv_write = nullptr;
   cu_function silu_mul = nullptr;
+  cu_function dequantize = nullptr;
   cu_function gemv[3][4] = {};       // [scheme: bf16, int8, int4][rows up to 1, 2, 4, 8]
   cu_function gemv_rope[3][4] = {};  // the same for mode 4
   int gemv_blocks_per_sm[3][4] = {};       // resident 256-thread blocks per multiprocessor (occupancy)
@@ -1184,6 +1227,7 @@ const DeviceKernels& kernels_for(int device) {
     check_cu(a, a.cuModuleLoadData(&module, ptx.data()), "cuModuleLoadData");
     check_cu(a, a.cuModuleGetFunction(&k.rope_kv_write, module, "rope_kv_write"), "cuModuleGetFunction(rope_kv_write)");
     check_cu(a, a.cuModuleGetFunction(&k.silu_mul, module, "silu_mul"), "cuModuleGetFunction(silu_mul)");
+    check_cu(a, a.cuModuleGetFunction(&k.dequantize, module, "dequantize"), "cuModuleGetFunction(dequantize)");
     check_cu(a, a.cuModuleGetFunction(&k.decode_attention, module, "decode_attention"), "cuModuleGetFunction(decode_attention)");
     check_cu(a, a.cuModuleGetFunction(&k.step_advance, module, "step_advance"), "cuModuleGetFunction(step_advance)");
     const size_t step_bytes = kStepAdvanceRows * sizeof(unsigned long long) + sizeof(unsigned);
@@ -1440,6 +1484,35 @@ int lem_rope_kv_write(void* qkv, void* cos, void* sin, void* index, void* k_cach
     void* args[] = {&px, &pc, &ps, &pi, &pq, &pk, &pv, &hq, &hkv, &dd, &capacity};
     launch(k.rope_kv_write, static_cast<unsigned>(heads_q + 2 * heads_kv), static_cast<unsigned>(rows), static_cast<unsigned>(d / 2), x, args);
     *q_out = new at::Tensor(std::move(q));
+    return 0;
+  } catch (const std::exception& e) {
+    return kernel_fail(e.what());
+  }
+}
+
+// A quantized weight as bf16 [O, in_features], as a new tensor: packed uint8 [O, K] (scheme 1, int8 + 128, scales fp16
+// [O]) or [O, K/2] (scheme 2, two int4 + 8 a byte, scales fp16 [O, K/128]), the layouts of lem_gemv.
+int lem_dequantize(void* packed, void* scales, int scheme, long long in_features, void** out) {
+  try {
+    const auto& w = *static_cast<const at::Tensor*>(packed);
+    const auto& s = *static_cast<const at::Tensor*>(scales);
+    require(scheme == 1 || scheme == 2, "dequantize takes scheme 1 (int8) or 2 (int4)");
+    require(w.scalar_type() == at::kByte && w.dim() == 2 && w.is_contiguous(), "dequantize takes a contiguous 2-D uint8 weight");
+    const int64_t O = w.size(0), K = in_features;
+    require(K > 0 && K % (scheme == 1 ? 16 : 128) == 0, "dequantize takes in-features that are a multiple of 16 (int8) or 128 (int4)");
+    require(w.size(1) == (scheme == 1 ? K : K / 2), "dequantize: the weight and in-features disagree");
+    require(s.scalar_type() == at::kHalf && s.is_contiguous() && s.numel() == (scheme == 1 ? O : O * (K / 128)) && s.get_device() == w.get_device(),
+            "dequantize needs fp16 scales that match the weight, on its device");
+    const auto& k = ready_kernels(w);
+    auto y = at::empty({O, K}, w.options().dtype(at::kBFloat16));
+    long long vectors = w.numel() / 16, k64 = K;
+    int ischeme = scheme;
+    const void* pw = w.data_ptr();
+    const void* ps = s.data_ptr();
+    void* py = y.data_ptr();
+    void* args[] = {&pw, &ps, &py, &ischeme, &k64, &vectors};
+    launch(k.dequantize, static_cast<unsigned>((vectors + 255) / 256), 1, 256, w, args);
+    *out = new at::Tensor(std::move(y));
     return 0;
   } catch (const std::exception& e) {
     return kernel_fail(e.what());

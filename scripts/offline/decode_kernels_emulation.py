@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
-"""CPU check of the tensor-core GEMV's index arithmetic (gemv_mma in
-engine/Lem.Backends.TorchSharp/CudaGraphs/native/lem_decode_kernels.cpp), for a machine without a GPU.
+"""CPU check of the index arithmetic of two kernels of
+engine/Lem.Backends.TorchSharp/CudaGraphs/native/lem_decode_kernels.cpp, for a machine without a GPU: the tensor-core
+GEMV (gemv_mma) and the dequantize kernel.
 
-It follows the kernel lane by lane: which 16-byte weight vector and which x positions each lane loads, the int8/int4
+dequantize: follows the kernel thread by thread (which vector, which row and group scale, the int8 float trick, the
+int4 nibble shifts, where each bf16 pair is stored) and compares every output bit for bit with the formula of
+WeightQuantizer.Dequantize (the ATen path: (q - offset) * scale in fp32, rounded once to bf16).
+
+gemv_mma: follows the kernel lane by lane: which 16-byte weight vector and which x positions each lane loads, the int8/int4
 to bf16 bit tricks (byte_perm, the 2^23 float, bf16 0x4300 | q minus 136), the A/B/C fragment layout of
 mma.sync.m16n8k16 as the PTX ISA gives it, the int4 group scales, the split-K sums across warps, the sum-of-squares
 shuffles of the norm, and which lane writes which output (modes 0, 2 and 4), then compares every output with numpy.
-It checks the arithmetic of the design, not the compiled kernel: that is gpu-suite.sh mma-gemv's decode check.
-Keep it in step with the kernel when either changes.
+It checks the arithmetic of the design, not the compiled kernels: that is gpu-suite.sh quant-kernels' decode check.
+Keep it in step with the kernels when either changes.
 
-Usage: python3 scripts/offline/gemv_mma_emulation.py   (numpy; Debian: apt-get install python3-numpy)
+Usage: python3 scripts/offline/decode_kernels_emulation.py   (numpy; Debian: apt-get install python3-numpy)
 """
 import struct, sys
 import numpy as np
@@ -208,6 +213,64 @@ def run(S, NT, rows, K, O, mode, split, use_norm, seed=0, half=None):
     assert count == expected, "missing or extra outputs"
     assert worst < (2e-2 if use_norm else 1e-5), worst
 
+def f16_to_f(h): return float(np.array([h], np.uint16).view(np.float16)[0])
+
+
+def dequantize_check(S, O, K, seed=1):
+    """The dequantize kernel (S = 1 int8, 2 int4) against WeightQuantizer.Dequantize's formula."""
+    rng = np.random.default_rng(seed)
+    lim = 128 if S == 1 else 8
+    Wq = rng.integers(-lim if S == 1 else -7, lim, size=(O, K))
+    packed = pack_weights(S, Wq, K)
+    groups = K // 128
+    scales_h = rng.uniform(0.001, 0.1, O if S == 1 else (O, groups)).astype(np.float16).view(np.uint16)
+    # the reference: the ATen path's formula, on the packed bytes as WeightQuantizer.Dequantize reads them
+    ref = np.zeros((O, K), np.uint32)
+    for o in range(O):
+        for k in range(K):
+            if S == 1:
+                q, sc = int(packed[o, k]) - 128, scales_h[o]
+            else:
+                byte = int(packed[o, (k // 8) * 4 + (k % 4)])
+                q, sc = (byte % 16 if (k % 8) < 4 else byte // 16) - 8, scales_h[o, k // 128]
+            ref[o, k] = round_bf16(np.float32(q) * np.float32(f16_to_f(int(sc))))
+    # the kernel, thread by thread
+    out = np.full((O, K), 0xFFFFFFFF, np.uint32)
+    E = 16 if S == 1 else 32
+    rowbytes = K if S == 1 else K // 2
+    flat = packed.reshape(-1)
+    vectors = flat.size // 16
+    for v in range(vectors):
+        per_row = K // E; o = v // per_row; c = v - o * per_row
+        wv = words(bytes(flat), v * 16)
+        pairs = []  # bf16 pairs in store order
+        if S == 1:
+            s = np.float32(f16_to_f(int(scales_h[o])))
+            for k in range(4):
+                for b in range(2):
+                    lo = np.float32(magic_byte(wv[k], 2 * b) - 8388736.0) * s
+                    hi = np.float32(magic_byte(wv[k], 2 * b + 1) - 8388736.0) * s
+                    pairs.append(pack_bf16(lo, hi))
+        else:
+            s = np.float32(f16_to_f(int(scales_h[o, (c * 32) // 128])))
+            for k in range(4):
+                u = wv[k]
+                for p in range(4):
+                    shift = 16 * p if p < 2 else 16 * (p - 2) + 4
+                    lo = np.float32(((u >> shift) & 0xF) - 8) * s
+                    hi = np.float32(((u >> (shift + 8)) & 0xF) - 8) * s
+                    pairs.append(pack_bf16(lo, hi))
+        for i, pr in enumerate(pairs):  # pair i holds positions c E + 2i and + 1
+            out[o, c * E + 2 * i] = pr & 0xFFFF
+            out[o, c * E + 2 * i + 1] = pr >> 16
+    assert (out != 0xFFFFFFFF).all(), "an output was not written"
+    bad = int((out != ref).sum())
+    print(f"dequantize S={S} O={O} K={K}: {O * K} outputs, {bad} differ from the ATen formula")
+    assert bad == 0
+
+
+for S in (1, 2):
+    dequantize_check(S, 5, 256)
 for S in (0, 1, 2):
     run(S, 1, 3, 256, 48, 0, 2, False)
     run(S, 2, 11, 256, 32, 2, 1, False)
