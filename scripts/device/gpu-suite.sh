@@ -4,7 +4,7 @@
 # and copying the repository there. Needs python3 with torch, transformers, safetensors and pynvml.
 #
 #   scripts/device/gpu-suite.sh [meters] [env] [fixture] [bench] [parity] [dataparallel] [pipeline] [tensor] [phases]
-#                               [decode-check] [decode-bench] [decode-profile] [decode-tuning] [gemv-sweep] [quant-kernels] [server]
+#                               [decode-check] [decode-bench] [decode-profile] [decode-tuning] [gemv-sweep] [quant-check] [quant-ab] [server]
 #                               [measure]   (default:
 #   all but dataparallel, pipeline, tensor, phases and the decode sections,
 #   in that order;
@@ -29,12 +29,14 @@
 #     (default 2; ab_table.py: TPOT, TTFT, J/token). About 7 minutes.
 #   gemv-sweep (issue 21): the decode GEMV's configurations at batch 1, bf16 then int8 and int4 (gemv_sweep.py, at most
 #     SWEEP_BUDGET_S seconds of runs, default 300); writes the fastest configuration per scheme to $OUT/gemv-best-env.
-#   quant-kernels (issue 21, 2026-12-08; not yet run on a GPU): the tensor-core GEMV for 2 to 32 rows
-#     (LEM_TORCHSHARP_GEMV_MMA=all) and the one-kernel dequantize for prefill (LEM_TORCHSHARP_DEQUANT_KERNEL=on): the
-#     decode check against transformers, whose batched greedy run decodes every prompt at once: bf16 with 20 prompts
-#     (the 32-row kernels), int8 with 12 (16-row), int4 with 6 (8-row); its prefills of more than 32 tokens dequantize;
-#     graphs = eager at batch 8 and 32. Then quant-kernels.lem (batch 8 and 32, each weight scheme) with both off
-#     (aten) and both on (kernels), alternating, QUANT_ROUNDS rounds (default 1; ab_table.py). About 8 minutes.
+#   quant-check and quant-ab (issue 21, 2026-12-08; not yet run on a GPU): the tensor-core GEMV for 1 to 32 rows
+#     (LEM_TORCHSHARP_GEMV_MMA=all, LEM_TORCHSHARP_GEMV_MMA_MIN_ROWS=1) and the one-kernel dequantize for prefill
+#     (LEM_TORCHSHARP_DEQUANT_KERNEL=on). quant-check: the decode check against transformers with all three on, whose
+#     batched greedy run decodes every prompt at once: bf16 with 20 prompts (the 32-row kernels), int8 with 12
+#     (16-row), int4 with 6 (8-row); its unbatched run takes the 1-row path; its prefills of more than 32 tokens
+#     dequantize; graphs = eager at batch 8 and 32 (about 4 minutes). quant-ab: quant-kernels.lem (batch 1, 8 and 32,
+#     each weight scheme) with all three off (aten) and on (kernels), alternating, QUANT_ROUNDS rounds (default 1;
+#     ab_table.py; about 5 minutes a round).
 #   server (issue 17): lem starts the llama-server that LLAMA_SERVER names (a CUDA build), serves the Llama-3.2-1B shape
 #     as a GGUF lem writes, drives it at 1 and 8 requests in flight (server.lem) and prints lem's figures beside the
 #     server's own timings and GPU J/token (server_table.py).
@@ -292,27 +294,32 @@ gemv-sweep)
   $PY scripts/device/gemv_sweep.py "$LEM" "$dir" "$OUT/gemv-sweep" ${SWEEP_BUDGET_S:-300} "$OUT/gemv-best-env" | tee "$OUT/gemv-sweep.txt" \
     || failed+=(gemv-sweep)
   ;;
-quant-kernels)
-  section "the tensor-core GEMV and the dequantize kernel: decode check, then a same-call A/B against the CUDA-core GEMV, cuBLAS and ATen"
+quant-check)
+  section "the tensor-core GEMV and the dequantize kernel: the decode check against transformers"
   dir=$(synth llama llama-3.2-1b)
   for check in none:20 int8:12 int4:6; do
     q=${check%%:*}
-    LEM_TORCHSHARP_GEMV_MMA=all LEM_TORCHSHARP_DEQUANT_KERNEL=on $PY scripts/device/parity_transformers.py "$LEM" "$dir" --dtype bf16 \
+    LEM_TORCHSHARP_GEMV_MMA=all LEM_TORCHSHARP_GEMV_MMA_MIN_ROWS=1 LEM_TORCHSHARP_DEQUANT_KERNEL=on \
+      $PY scripts/device/parity_transformers.py "$LEM" "$dir" --dtype bf16 \
       --new-tokens 64 --graph-check --quantization $q --prompts ${check##*:} > "$OUT/quant-parity-$q.jsonl" 2> "$OUT/quant-parity-$q.err" \
-      || failed+=("quant-kernels:parity-$q")
+      || failed+=("quant-check:$q")
     tail -c 800 "$OUT/quant-parity-$q.jsonl"
   done
+  ;;
+quant-ab)
+  section "the tensor-core GEMV and the dequantize kernel: a same-call A/B against the CUDA-core GEMV, cuBLAS and ATen"
+  dir=$(synth llama llama-3.2-1b)
   arms=(aten kernels)
   for round in $(seq 1 ${QUANT_ROUNDS:-1}); do
     for arm in "${arms[@]}"; do
-      mma=off; dequant=off; [ "$arm" = kernels ] && { mma=all; dequant=on; }
+      mma=off; min_rows=2; dequant=off; [ "$arm" = kernels ] && { mma=all; min_rows=1; dequant=on; }
       rm -rf gpu-results-quant
-      LEM_TORCHSHARP_GEMV_MMA=$mma LEM_TORCHSHARP_DEQUANT_KERNEL=$dequant "$LEM" run --fresh --set "model=\"$dir\"" scripts/device/quant-kernels.lem \
-        > "$OUT/quant-$arm-$round.txt" 2>&1 || failed+=("quant-kernels:$arm")
+      LEM_TORCHSHARP_GEMV_MMA=$mma LEM_TORCHSHARP_GEMV_MMA_MIN_ROWS=$min_rows LEM_TORCHSHARP_DEQUANT_KERNEL=$dequant "$LEM" run --fresh --set "model=\"$dir\"" scripts/device/quant-kernels.lem \
+        > "$OUT/quant-$arm-$round.txt" 2>&1 || failed+=("quant-ab:$arm")
       "$LEM" results --dir gpu-results-quant export --format json > "$OUT/ab-$arm-$round.json"
     done
   done
-  $PY scripts/device/ab_table.py "$OUT" "${arms[@]}" | tee "$OUT/quant-table.md" || failed+=(quant-kernels:table)
+  $PY scripts/device/ab_table.py "$OUT" "${arms[@]}" | tee "$OUT/quant-table.md" || failed+=(quant-ab:table)
   ;;
 server)
   section "server backends: lem starts llama-server (CUDA), drives it through the OpenAI API and meters cuda:0"

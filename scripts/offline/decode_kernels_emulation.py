@@ -11,7 +11,7 @@ gemv_mma: follows the kernel lane by lane: which 16-byte weight vector and which
 to bf16 bit tricks (byte_perm, the 2^23 float, bf16 0x4300 | q minus 136), the A/B/C fragment layout of
 mma.sync.m16n8k16 as the PTX ISA gives it, the int4 group scales, the split-K sums across warps, the sum-of-squares
 shuffles of the norm, and which lane writes which output (modes 0, 2 and 4), then compares every output with numpy.
-It checks the arithmetic of the design, not the compiled kernels: that is gpu-suite.sh quant-kernels' decode check.
+It checks the arithmetic of the design, not the compiled kernels: that is gpu-suite.sh quant-check.
 Keep it in step with the kernels when either changes.
 
 Usage: python3 scripts/offline/decode_kernels_emulation.py   (numpy; Debian: apt-get install python3-numpy)
@@ -278,4 +278,6 @@ for S in (0, 1, 2):
     run(S, 4, 17, 512, 16, 0, 4, True)
     run(S, 4, 30, 256, 96, 4, 2, False, half=8)  # six heads of d = 16: pairs cross heads within a tile
     run(S, 2, 9, 384, 40, 2, 4, True)            # 3 chunks over 4 slices for int4 (an empty slice), inter 20
+    run(S, 1, 1, 256, 48, 0, 4, True)            # one row (LEM_TORCHSHARP_GEMV_MMA_MIN_ROWS=1)
+    run(S, 1, 1, 256, 64, 4, 2, False, half=16)
 print("ok")

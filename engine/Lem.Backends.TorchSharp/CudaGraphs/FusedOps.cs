@@ -16,7 +16,7 @@ public sealed unsafe class FusedOps
     private readonly delegate* unmanaged<IntPtr> _lastError;
     private readonly delegate* unmanaged<int, int> _kernelsAvailable;
     private readonly delegate* unmanaged<int, int> _mmaReady;
-    private readonly delegate* unmanaged<int*, int*, int, int, int, int> _kernelsConfigure;
+    private readonly delegate* unmanaged<int*, int*, int, int, int, int, int> _kernelsConfigure;
     private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int> _ropeKvWrite;
     private readonly delegate* unmanaged<IntPtr, IntPtr*, int> _siluMul;
     private readonly delegate* unmanaged<IntPtr, IntPtr, int, long, IntPtr*, int> _dequantize;
@@ -36,7 +36,7 @@ public sealed unsafe class FusedOps
         _lastError = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(handle, "lem_ops_last_error");
         _kernelsAvailable = (delegate* unmanaged<int, int>)NativeLibrary.GetExport(handle, "lem_decode_kernels_available");
         _mmaReady = (delegate* unmanaged<int, int>)NativeLibrary.GetExport(handle, "lem_decode_kernels_mma_ready");
-        _kernelsConfigure = (delegate* unmanaged<int*, int*, int, int, int, int>)NativeLibrary.GetExport(handle, "lem_decode_kernels_configure");
+        _kernelsConfigure = (delegate* unmanaged<int*, int*, int, int, int, int, int>)NativeLibrary.GetExport(handle, "lem_decode_kernels_configure");
         _ropeKvWrite = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_rope_kv_write");
         _siluMul = (delegate* unmanaged<IntPtr, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_silu_mul");
         _dequantize = (delegate* unmanaged<IntPtr, IntPtr, int, long, IntPtr*, int>)NativeLibrary.GetExport(handle, "lem_dequantize");
@@ -74,11 +74,11 @@ public sealed unsafe class FusedOps
     {
         var tuning = GemvTuning.Current;
         fixed (int* unroll = tuning.Unroll, minBlocks = tuning.MinBlocks)
-            return _kernelsConfigure(unroll, minBlocks, tuning.WarpsPerSm, (int)tuning.Mma, ProgrammaticLaunchOn ? 1 : 0);
+            return _kernelsConfigure(unroll, minBlocks, tuning.WarpsPerSm, (int)tuning.Mma, tuning.MmaMinRows, ProgrammaticLaunchOn ? 1 : 0);
     }
 
     /// <summary>
-    /// Whether the tensor-core GEMV (2 to 32 rows) is loaded for <paramref name="t"/>'s device: <see cref="GemvTuning.MmaVariable"/>
+    /// Whether the tensor-core GEMV (up to 32 rows) is loaded for <paramref name="t"/>'s device: <see cref="GemvTuning.MmaVariable"/>
     /// set, sm_80 or later, and the decode kernels ready.
     /// </summary>
     public bool MmaGemvReady(Tensor t) => t.device_type == global::TorchSharp.DeviceType.CUDA && _mmaGemvReady[t.device_index];

@@ -3,7 +3,7 @@ using Lem.Engine.Inference;
 namespace Lem.Backends.TorchSharp.CudaGraphs;
 
 /// <summary>
-/// The decode GEMV's launch configuration, read once from three environment variables for same-call A/B benchmarks
+/// The decode GEMV's launch configuration, read once from five environment variables for same-call A/B benchmarks
 /// and handed to lem_decode_kernels.cpp before it compiles its kernels (<see cref="FusedOps.PrepareDecodeKernels"/>);
 /// the record's decode-kernel fact says the configuration in force:
 /// <list type="bullet">
@@ -15,20 +15,25 @@ namespace Lem.Backends.TorchSharp.CudaGraphs;
 /// <item><see cref="MmaVariable"/>: the tensor-core GEMV (mma.sync, sm_80 and later) for 2 to 32 rows: <c>off</c>,
 /// <c>quantized</c> (int8 and int4 weights, instead of the CUDA-core GEMV) or <c>all</c> (bf16 weights too, instead
 /// of cuBLAS). It splits a tile's in-dimension as far as one wave of resident blocks holds, whatever
-/// <see cref="SplitVariable"/> says, and is compiled only when on.</item>
+/// <see cref="SplitVariable"/> says, and is compiled only when on;</item>
+/// <item><see cref="MmaMinRowsVariable"/>: the fewest rows the tensor-core GEMV takes, 2 (the default) or 1, so that a
+/// batch-1 A/B can compare it with the one-row CUDA-core kernels (the weight conversion is the same; the register
+/// pressure, and so the occupancy, is not).</item>
 /// </list>
 /// The first two take one value for every weight scheme or three (bf16, int8, int4) separated by commas.
 /// </summary>
 /// <param name="Unroll">Per scheme (bf16, int8, int4).</param>
 /// <param name="MinBlocks">Per scheme; 0: the compiler's choice.</param>
 /// <param name="WarpsPerSm">The split's target; 0: one wave of resident blocks.</param>
-/// <param name="Mma">Which weights the tensor-core GEMV serves at 2 to 32 rows.</param>
-internal sealed record GemvTuning(int[] Unroll, int[] MinBlocks, int WarpsPerSm, TensorCoreGemv Mma)
+/// <param name="Mma">Which weights the tensor-core GEMV serves at <paramref name="MmaMinRows"/> to 32 rows.</param>
+/// <param name="MmaMinRows">1 or 2.</param>
+internal sealed record GemvTuning(int[] Unroll, int[] MinBlocks, int WarpsPerSm, TensorCoreGemv Mma, int MmaMinRows)
 {
     public const string UnrollVariable = "LEM_TORCHSHARP_GEMV_UNROLL";
     public const string MinBlocksVariable = "LEM_TORCHSHARP_GEMV_MIN_BLOCKS";
     public const string SplitVariable = "LEM_TORCHSHARP_GEMV_SPLIT";
     public const string MmaVariable = "LEM_TORCHSHARP_GEMV_MMA";
+    public const string MmaMinRowsVariable = "LEM_TORCHSHARP_GEMV_MMA_MIN_ROWS";
 
     private static readonly int[] DefaultUnroll = [2, 2, 2];
     private static readonly int[] DefaultMinBlocks = [0, 0, 0];
@@ -50,8 +55,8 @@ internal sealed record GemvTuning(int[] Unroll, int[] MinBlocks, int WarpsPerSm,
         (WarpsPerSm == 0 ? "split as far as one wave of resident blocks holds" : $"split until {WarpsPerSm} warps per multiprocessor are busy") +
         Mma switch
         {
-            TensorCoreGemv.Quantized => $", tensor-core GEMV for 2 to 32 rows of int8 and int4 weights ({MmaVariable})",
-            TensorCoreGemv.All => $", tensor-core GEMV for 2 to 32 rows of every weight ({MmaVariable})",
+            TensorCoreGemv.Quantized => $", tensor-core GEMV for {MmaMinRows} to 32 rows of int8 and int4 weights ({MmaVariable})",
+            TensorCoreGemv.All => $", tensor-core GEMV for {MmaMinRows} to 32 rows of every weight ({MmaVariable})",
             _ => "",
         };
 
@@ -66,10 +71,16 @@ internal sealed record GemvTuning(int[] Unroll, int[] MinBlocks, int WarpsPerSm,
             "all" => TensorCoreGemv.All,
             var other => throw new InferenceException($"{MmaVariable} is \"{other}\"; it must be off, quantized or all (unset: off)."),
         };
+        var mmaMinRows = variables(MmaMinRowsVariable) switch
+        {
+            null or "" or "2" => 2,
+            "1" => 1,
+            var other => throw new InferenceException($"{MmaMinRowsVariable} is \"{other}\"; it must be 1 or 2 (unset: 2)."),
+        };
         var split = variables(SplitVariable);
-        if (string.IsNullOrEmpty(split)) return new(unroll, minBlocks, DefaultWarpsPerSm, mma);
-        if (split == "wave") return new(unroll, minBlocks, 0, mma);
-        if (WholeNumber(split) is { } warps && warps is >= 1 and <= 64) return new(unroll, minBlocks, warps, mma);
+        if (string.IsNullOrEmpty(split)) return new(unroll, minBlocks, DefaultWarpsPerSm, mma, mmaMinRows);
+        if (split == "wave") return new(unroll, minBlocks, 0, mma, mmaMinRows);
+        if (WholeNumber(split) is { } warps && warps is >= 1 and <= 64) return new(unroll, minBlocks, warps, mma, mmaMinRows);
         throw new InferenceException($"{SplitVariable} is \"{split}\"; it must be wave or a whole number of warps per multiprocessor from 1 to 64 (unset: {DefaultWarpsPerSm}).");
     }
 
@@ -88,7 +99,7 @@ internal sealed record GemvTuning(int[] Unroll, int[] MinBlocks, int WarpsPerSm,
         int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
 }
 
-/// <summary>Which weights the tensor-core GEMV serves at 2 to 32 rows (the native side's numbering).</summary>
+/// <summary>Which weights the tensor-core GEMV serves (the native side's numbering).</summary>
 internal enum TensorCoreGemv
 {
     Off = 0,

@@ -22,7 +22,7 @@ internal enum ProjectionOutput
 
 /// <summary>
 /// Every linear layer of the Llama family and the LM head go through here: on CUDA in bf16 with few rows (decode steps:
-/// <see cref="GemvMaxRows"/>, or <see cref="QuantizedGemvMaxRows"/> for a quantized weight, or 2 to 32 on tensor cores) one NVRTC GEMV kernel that
+/// <see cref="GemvMaxRows"/>, or <see cref="QuantizedGemvMaxRows"/> for a quantized weight, or up to 32 on tensor cores) one NVRTC GEMV kernel that
 /// streams the stored weight and folds in the RMSNorm before it and what <see cref="ProjectionOutput"/> asks; otherwise
 /// the same computation with ATen operators (a quantized weight dequantized for the product). Which path runs depends only on
 /// shapes and dtypes, so eager and CUDA-graph decoding run the same one.
@@ -67,15 +67,15 @@ internal static class Projection
 
     /// <summary>
     /// Whether the GEMV takes <paramref name="rows"/> rows of <paramref name="w"/>: a quantized weight up to
-    /// <see cref="QuantizedGemvMaxRows"/>; a bf16 one up to <see cref="GemvMaxRows"/>, and from 2 to 32 rows where the
-    /// tensor-core GEMV serves every weight (<see cref="GemvTuning.MmaVariable"/> = all, loaded on the device) and so
+    /// <see cref="QuantizedGemvMaxRows"/>; a bf16 one up to <see cref="GemvMaxRows"/>, and from
+    /// <see cref="GemvTuning.MmaMinRows"/> to 32 rows where the tensor-core GEMV serves every weight (<see cref="GemvTuning.MmaVariable"/> = all, loaded on the device) and so
     /// replaces cuBLAS. The native side takes the tensor-core path for in-features that four weight vectors divide (32 for bf16).
     /// </summary>
     private static bool GemvTakesRows(long rows, LinearWeight w, bool mmaReady) =>
         w.Scheme != QuantizationScheme.None
             ? rows <= QuantizedGemvMaxRows
             : rows <= GemvMaxRows
-              || (mmaReady && GemvTuning.Current.Mma == TensorCoreGemv.All && rows is >= 2 and <= QuantizedGemvMaxRows && w.InFeatures % (4 * w.InputsPerVector) == 0);
+              || (mmaReady && GemvTuning.Current.Mma == TensorCoreGemv.All && rows >= GemvTuning.Current.MmaMinRows && rows <= QuantizedGemvMaxRows && w.InFeatures % (4 * w.InputsPerVector) == 0);
 
     /// <summary>
     /// The fused q/k/v projection of a static decode step with RoPE and the KV-cache write in the same GEMV kernel

@@ -32,7 +32,16 @@ public sealed class GemvTuningTests
             Describe((GemvTuning.MmaVariable, value)));
     }
 
+    [Fact]
+    public void The_tensor_core_gemv_can_take_single_rows()
+    {
+        Assert.EndsWith(", tensor-core GEMV for 1 to 32 rows of int8 and int4 weights (LEM_TORCHSHARP_GEMV_MMA)",
+            Describe((GemvTuning.MmaVariable, "quantized"), (GemvTuning.MmaMinRowsVariable, "1")));
+    }
+
     [Theory]
+    [InlineData(GemvTuning.MmaMinRowsVariable, "0")]
+    [InlineData(GemvTuning.MmaMinRowsVariable, "one")]
     [InlineData(GemvTuning.MmaVariable, "on")]
     [InlineData(GemvTuning.MmaVariable, "All")]
     [InlineData(GemvTuning.UnrollVariable, "3")]

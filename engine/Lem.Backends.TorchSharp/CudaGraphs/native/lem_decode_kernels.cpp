@@ -5,7 +5,7 @@
 //     fused q/k/v projection; replaces roll, multiply, multiply-add and two index_copy kernels per layer.
 //   lem_silu_mul: silu(gate) * up over the fused gate/up projection; replaces two kernels per layer.
 //   lem_gemv: the projections of up to 64 rows (decode steps), streaming bf16, int8 or int4 weights with 16-byte loads,
-//     with the RMSNorm before it, the residual addition, SiLU·up or the fp32 logits cast folded in; for 2 to 32 rows,
+//     with the RMSNorm before it, the residual addition, SiLU·up or the fp32 logits cast folded in; for 2 (or 1) to 32 rows,
 //     where DecodeConfig.mma says so, on tensor cores (gemv_mma: each weight converted once, not once per row).
 //   lem_gemv_rope: the GEMV of a static decode step's fused q/k/v projection with lem_rope_kv_write's work as its
 //     epilogue (one kernel instead of two per layer).
@@ -483,7 +483,7 @@ LEM_GEMV(0, 1, LEM_GEMV_BOUNDS_S0) LEM_GEMV(0, 2, LEM_GEMV_BOUNDS_PLAIN) LEM_GEM
 LEM_GEMV(1, 1, LEM_GEMV_BOUNDS_S1) LEM_GEMV(1, 2, LEM_GEMV_BOUNDS_PLAIN) LEM_GEMV(1, 4, LEM_GEMV_BOUNDS_PLAIN) LEM_GEMV(1, 8, LEM_GEMV_BOUNDS_PLAIN)
 LEM_GEMV(2, 1, LEM_GEMV_BOUNDS_S2) LEM_GEMV(2, 2, LEM_GEMV_BOUNDS_PLAIN) LEM_GEMV(2, 4, LEM_GEMV_BOUNDS_PLAIN) LEM_GEMV(2, 8, LEM_GEMV_BOUNDS_PLAIN)
 
-// ---- tensor-core GEMV for 2 to 32 rows (mma.sync m16n8k16: bf16 operands, fp32 sums; sm_80 and later) ----
+// ---- tensor-core GEMV for 2 (or 1) to 32 rows (mma.sync m16n8k16: bf16 operands, fp32 sums; sm_80 and later) ----
 // y[r, o] = sum_k x[r, k] * W[o, k] as the CUDA-core GEMV above computes it, with the same modes, for 8, 16 or 32 input
 // rows (NT tiles of 8). A warp computes a tile of 16 weight rows (modes 0, 1, 3: rows 16 m .. 16 m + 15; mode 2: gate
 // rows j .. j + 7 and up rows j .. j + 7; mode 4: the rotation pairs' first rows i .. i + 7 and second rows) over a
@@ -1143,7 +1143,8 @@ struct DecodeConfig {
   int unroll[3] = {2, 2, 2};      // 16-byte weight vectors in flight per lane and row: 1, 2 or 4
   int min_blocks[3] = {0, 0, 0};  // resident blocks per multiprocessor the one-row kernels' registers must allow; 0: the compiler's choice
   int warps_per_sm = 16;          // split a row group's in-dimension until this many warps per multiprocessor are busy; 0: one wave
-  int mma = 0;                    // the tensor-core GEMV for 2 to 32 rows: 0 off, 1 quantized weights, 2 every weight
+  int mma = 0;                    // the tensor-core GEMV for mma_min_rows to 32 rows: 0 off, 1 quantized weights, 2 every weight
+  int mma_min_rows = 2;           // 1 or 2
   bool programmatic_launch = true;
 };
 DecodeConfig decode_config;  // set before any kernel compiles (lem_decode_kernels_configure), read-only after
@@ -1317,7 +1318,7 @@ void launch_gemv_kernel(cu_function fn, unsigned blocks, int split, const at::Te
   launch(fn, blocks, 1, 256, xt, args);
 }
 
-// The tensor-core GEMV (gemv_mma) for 2 to 32 rows, on arguments that run_gemv has checked: a warp per tile of 16
+// The tensor-core GEMV (gemv_mma) for DecodeConfig.mma_min_rows to 32 rows, on arguments that run_gemv has checked: a warp per tile of 16
 // weight rows (8 output pairs in modes 2 and 4); where the tiles leave a wave of resident blocks half empty, up to 8
 // warps split a tile's chunks (four weight vectors per row), as long as each warp keeps kMmaUnroll chunks.
 void launch_gemv_mma(const DeviceKernels& k, const at::Tensor& xt, const at::Tensor& wt, const at::Tensor* st, int scheme, const at::Tensor* nt,
@@ -1366,7 +1367,7 @@ void run_gemv(const at::Tensor& xt, const at::Tensor& wt, const at::Tensor* st, 
   const auto& k = ready_kernels(xt);
   const int64_t sms = at::cuda::getDeviceProperties(device)->multiProcessorCount;
   const int mma_variant = rows <= 8 ? 0 : rows <= 16 ? 1 : 2;
-  if (rows >= 2 && rows <= 32 && (decode_config.mma == 2 || (decode_config.mma == 1 && scheme != 0)) && K % (4 * per_vector) == 0 &&
+  if (rows >= decode_config.mma_min_rows && rows <= 32 && (decode_config.mma == 2 || (decode_config.mma == 1 && scheme != 0)) && K % (4 * per_vector) == 0 &&
       k.gemv_mma[scheme][mma_variant] != nullptr) {
     launch_gemv_mma(k, xt, wt, st, scheme, nt, eps, bt, mode, out_bf, out_f, rope, inter64, mma_variant, sms);
     return;
@@ -1402,7 +1403,7 @@ const char* lem_kernels_last_error() { return last_kernel_error.c_str(); }
 // Sets how the kernels are compiled and launched (DecodeConfig): unroll and min_blocks hold one value per weight scheme
 // (bf16, int8, int4). 0, or 1 with the reason when the values are out of range or kernels were already compiled with
 // others (the configuration is the process's).
-int lem_decode_kernels_configure(const int* unroll, const int* min_blocks, int warps_per_sm, int mma, int programmatic_launch) {
+int lem_decode_kernels_configure(const int* unroll, const int* min_blocks, int warps_per_sm, int mma, int mma_min_rows, int programmatic_launch) {
   try {
     DecodeConfig wanted;
     for (int scheme = 0; scheme < 3; ++scheme) {
@@ -1415,12 +1416,15 @@ int lem_decode_kernels_configure(const int* unroll, const int* min_blocks, int w
     wanted.warps_per_sm = warps_per_sm;
     require(mma >= 0 && mma <= 2, "the tensor-core GEMV setting must be 0 (off), 1 (quantized weights) or 2 (every weight)");
     wanted.mma = mma;
+    require(mma_min_rows == 1 || mma_min_rows == 2, "the tensor-core GEMV's fewest rows must be 1 or 2");
+    wanted.mma_min_rows = mma_min_rows;
     wanted.programmatic_launch = programmatic_launch != 0;
     std::lock_guard<std::mutex> lock(kernels_lock);
     const bool compiled = std::any_of(kernels_by_device.begin(), kernels_by_device.end(), [](const DeviceKernels& k) { return k.tried; });
     const bool same = std::equal(wanted.unroll, wanted.unroll + 3, decode_config.unroll) &&
                       std::equal(wanted.min_blocks, wanted.min_blocks + 3, decode_config.min_blocks) &&
-                      wanted.warps_per_sm == decode_config.warps_per_sm && wanted.mma == decode_config.mma && wanted.programmatic_launch == decode_config.programmatic_launch;
+                      wanted.warps_per_sm == decode_config.warps_per_sm && wanted.mma == decode_config.mma &&
+                      wanted.mma_min_rows == decode_config.mma_min_rows && wanted.programmatic_launch == decode_config.programmatic_launch;
     require(same || !compiled, "the decode kernels were already compiled with another configuration in this process");
     if (!same) decode_config = wanted;
     return 0;
@@ -1542,7 +1546,7 @@ int lem_silu_mul(void* gate_up, void** out) {
 }
 
 
-// The GEMV of lem_decode_kernels' source: y = W x for at most 64 rows of x (in chunks of 8, or 2 to 32 rows at once on
+// The GEMV of lem_decode_kernels' source: y = W x for at most 64 rows of x (in chunks of 8, or 2 (or 1) to 32 rows at once on
 // tensor cores where DecodeConfig.mma says so). x [..., K] contiguous bf16; weight [O, K]
 // bf16 (scheme 0), [O, K] uint8 (scheme 1, int8 + 128, scales fp16 [O]) or [O, K/2] uint8 (scheme 2, two int4 + 8 per
 // byte, scales fp16 [O, K/128]). norm (may be null): RMSNorm weight [K] applied to x first, with eps. bias (may be
