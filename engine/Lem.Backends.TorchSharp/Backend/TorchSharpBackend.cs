@@ -124,7 +124,7 @@ public sealed class TorchSharpBackend(Func<string, IWeightSource> openWeights, F
         var stepEnd = FusedOps.StepKernelOn
             ? $"the greedy choice and the step's advance in one kernel ({FusedOps.StepKernelVariable})"
             : "the greedy choice and the step's advance by ATen operators";
-        var dequantize = FusedOps.DequantizeKernelOn ? $"; quantized weights dequantized for ATen products by one kernel ({FusedOps.DequantizeKernelVariable})" : "";
+        var dequantize = FusedOps.DequantizeKernelOn ? $"; quantized weights dequantized for ATen products by one kernel where their in-features allow ({FusedOps.DequantizeKernelVariable})" : "";
         return $"on (GEMV for up to {Projection.GemvMaxRows} rows, {Projection.QuantizedGemvMaxRows} with quantized weights, with the RMSNorm, residual addition, SiLU·up or fp32 logits folded in, and for q/k/v RoPE with the KV-cache write; {gemvTuning}{dequantize}; {stepEnd}; {(Attention.DecodeAttentionKernelOn ? $"one-query attention kernel where the static cache holds up to {FusedOps.DecodeAttentionMaxPositions} positions, head_dim is 32, 64, 128 or 256 and at most 16 query heads share a KV head, SDPA elsewhere ({Attention.DecodeAttentionVariable})" : "attention by torch's SDPA")}; {(FusedOps.ProgrammaticLaunchOn ? $"programmatic dependent launch in CUDA graphs on sm_90 and later ({FusedOps.ProgrammaticLaunchVariable})" : "each kernel launched after the previous one ends")})";
     }
 

@@ -120,7 +120,8 @@ public sealed unsafe class FusedOps
 
     /// <summary>
     /// A quantized weight as bf16 [out, in] in one kernel (lem_decode_kernels.cpp's dequantize), bit for bit what
-    /// <see cref="Quantization.WeightQuantizer.Dequantize"/> computes with six to nine ATen kernels and fp32 temporaries.
+    /// <see cref="Quantization.WeightQuantizer.Dequantize"/> computes with five (int8) to nine (int4) ATen kernels and fp32
+    /// temporaries. The caller makes sure 16 bytes of stored weight hold whole inputs (int8: in-features a multiple of 16).
     /// </summary>
     internal Tensor Dequantize(Tensor stored, Tensor scales, Quantization.QuantizationScheme scheme, long inFeatures)
     {

@@ -12,7 +12,7 @@ namespace Lem.Backends.TorchSharp.CudaGraphs;
 /// registers must allow, 0 (the compiler's choice) to 8;</item>
 /// <item><see cref="SplitVariable"/>: how far warps share a row group's in-dimension: <c>wave</c> (as far as one wave
 /// of resident blocks holds) or N (until N warps per multiprocessor are busy);</item>
-/// <item><see cref="MmaVariable"/>: the tensor-core GEMV (mma.sync, sm_80 and later) for 2 to 32 rows: <c>off</c>,
+/// <item><see cref="MmaVariable"/>: the tensor-core GEMV (mma.sync, sm_80 and later) for 2 (or, with <see cref="MmaMinRowsVariable"/>, 1) to 32 rows: <c>off</c>,
 /// <c>quantized</c> (int8 and int4 weights, instead of the CUDA-core GEMV) or <c>all</c> (bf16 weights too, instead
 /// of cuBLAS). It splits a tile's in-dimension as far as one wave of resident blocks holds, whatever
 /// <see cref="SplitVariable"/> says, and is compiled only when on;</item>

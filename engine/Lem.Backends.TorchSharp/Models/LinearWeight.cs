@@ -57,12 +57,14 @@ internal sealed class LinearWeight : IDisposable
 
     /// <summary>
     /// The [out, in] weight for an ATen product in <paramref name="dtype"/>: the stored tensor itself, or a dequantized
-    /// temporary (in bf16 on CUDA by one kernel where <see cref="FusedOps.DequantizeKernelOn"/>; the same values).
+    /// temporary in the caller's dispose scope (in bf16 on CUDA by one kernel where <see cref="FusedOps.DequantizeKernelOn"/>
+    /// and 16 bytes of stored weight hold whole inputs; the same values).
     /// </summary>
     public Tensor ForAten(ScalarType dtype) =>
         Scheme == QuantizationScheme.None ? Stored
-        : dtype == ScalarType.BFloat16 && FusedOps.Current is { } fused && fused.DequantizeServes(Stored) ? fused.Dequantize(Stored, Scales!, Scheme, InFeatures)
-        : WeightQuantizer.Dequantize(Stored, Scales!, Scheme, InFeatures, dtype);
+        : dtype == ScalarType.BFloat16 && InFeatures % InputsPerVector == 0 && FusedOps.Current is { } fused && fused.DequantizeServes(Stored)
+            ? fused.Dequantize(Stored, Scales!, Scheme, InFeatures)
+            : WeightQuantizer.Dequantize(Stored, Scales!, Scheme, InFeatures, dtype);
 
     /// <summary>Rows <paramref name="ids"/> of the weight in <paramref name="dtype"/> (an embedding lookup from the table), [n, in].</summary>
     public Tensor GatherRows(Tensor ids, ScalarType dtype)

@@ -53,8 +53,8 @@ internal static class Projection
 
     /// <summary>
     /// Rows up to which the GEMV serves a quantized weight (in chunks of 8 rows, the weight tile re-read from L2): more
-    /// arithmetic than cuBLAS would do, but no dequantized copy of the weight written and read at every step. From 2
-    /// rows the tensor-core GEMV serves them instead where <see cref="GemvTuning.MmaVariable"/> says so (and the native
+    /// arithmetic than cuBLAS would do, but no dequantized copy of the weight written and read at every step. From 2 rows (or 1,
+    /// see <see cref="GemvTuning.MmaMinRowsVariable"/>) the tensor-core GEMV serves them instead where <see cref="GemvTuning.MmaVariable"/> says so (and the native
     /// side finds its kernels and shapes: otherwise the CUDA-core GEMV).
     /// </summary>
     public const int QuantizedGemvMaxRows = 32;

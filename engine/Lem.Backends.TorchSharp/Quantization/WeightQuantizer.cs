@@ -51,7 +51,10 @@ public static class WeightQuantizer
         }
     }
 
-    /// <summary>The weight [out, in] in <paramref name="dtype"/> from its stored form (computed in fp32, rounded once).</summary>
+    /// <summary>
+    /// The weight [out, in] in <paramref name="dtype"/> from its stored form (computed in fp32, rounded once), in the
+    /// caller's dispose scope: a temporary for one product is freed with the caller's scope, not left to the finalizer.
+    /// </summary>
     public static Tensor Dequantize(Tensor packed, Tensor scales, QuantizationScheme scheme, long inFeatures, ScalarType dtype)
     {
         var rows = packed.shape[0];
@@ -72,6 +75,6 @@ public static class WeightQuantizer
             default:
                 throw new ArgumentException("nothing to dequantize for scheme none", nameof(scheme));
         }
-        return w.to(dtype).DetachFromDisposeScope();
+        return w.to(dtype).MoveToOuterDisposeScope();
     }
 }

@@ -219,10 +219,16 @@ public sealed class BackendTests : IDisposable
         foreach (var scheme in new[] { QuantizationScheme.Int8, QuantizationScheme.Int4 })
         {
             var (packed, scales) = WeightQuantizer.Quantize(weight, scheme, "w");
-            var expected = WeightQuantizer.Dequantize(packed, scales, scheme, 384, global::TorchSharp.torch.ScalarType.BFloat16);
-            var actual = fused.Dequantize(packed, scales, scheme, 384);
-            Assert.Equal(global::TorchSharp.torch.ScalarType.BFloat16, actual.dtype);
-            Assert.True(actual.eq(expected).all().item<bool>(), $"{scheme}: the dequantize kernel differs from WeightQuantizer.Dequantize");
+            // the whole weight, and rows 32..79 as a view (the parts of a fused projection are row views)
+            foreach (var (rows, rowScales) in new[] { (packed, scales), (packed.narrow(0, 32, 48), scales.narrow(0, 32, 48)) })
+            {
+                var expected = WeightQuantizer.Dequantize(rows, rowScales, scheme, 384, global::TorchSharp.torch.ScalarType.BFloat16);
+                var actual = fused.Dequantize(rows, rowScales, scheme, 384);
+                Assert.Equal(global::TorchSharp.torch.ScalarType.BFloat16, actual.dtype);
+                // equal values and equal signs (eq alone takes -0 for +0): the same bits, as no value is NaN
+                Assert.True(actual.eq(expected).all().item<bool>() && actual.signbit().eq(expected.signbit()).all().item<bool>(),
+                    $"{scheme}, {rows.shape[0]} rows: the dequantize kernel's bits differ from WeightQuantizer.Dequantize's");
+            }
         }
     }
 }

@@ -10,7 +10,7 @@
 //   lem_gemv_rope: the GEMV of a static decode step's fused q/k/v projection with lem_rope_kv_write's work as its
 //     epilogue (one kernel instead of two per layer).
 //   lem_decode_attention: one query per row over the whole static cache, skipping masked positions.
-//   lem_dequantize: an int8 or int4 weight as bf16 in one kernel, for the ATen products (prefill); replaces six to nine.
+//   lem_dequantize: an int8 or int4 weight as bf16 in one kernel, for the ATen products (prefill); replaces five to nine.
 //   lem_step_advance: the end of a static decode step (greedy argmax with EOS held back, positions, write index and
 //     mask column advanced); replaces seven ATen kernels per step.
 //
@@ -29,6 +29,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <mutex>
 #include <stdexcept>
@@ -753,8 +754,8 @@ LEM_GEMV_MMA(2, 1, 8) LEM_GEMV_MMA(2, 2, 16) LEM_GEMV_MMA(2, 4, 32)
 
 // ---- a quantized weight [O, K] as bf16, for the ATen products (prefill, and more rows than the GEMV takes) ----
 // One thread per 16-byte vector of the stored weight (the GEMV's layouts above): (q - offset) * scale in fp32, rounded
-// once to bf16, as WeightQuantizer.Dequantize computes it with six to nine ATen kernels and fp32 temporaries, so the
-// two agree bit for bit.
+// once to bf16, as WeightQuantizer.Dequantize computes it with five (int8) to nine (int4) ATen kernels and fp32
+// temporaries, so the two agree bit for bit.
 extern "C" __global__ void dequantize(const unsigned char* w, const unsigned short* scales, bf16* out, int scheme, long long K,
                                       long long vectors) {
   pdl_release();
@@ -1501,7 +1502,9 @@ int lem_dequantize(void* packed, void* scales, int scheme, long long in_features
     const auto& w = *static_cast<const at::Tensor*>(packed);
     const auto& s = *static_cast<const at::Tensor*>(scales);
     require(scheme == 1 || scheme == 2, "dequantize takes scheme 1 (int8) or 2 (int4)");
-    require(w.scalar_type() == at::kByte && w.dim() == 2 && w.is_contiguous(), "dequantize takes a contiguous 2-D uint8 weight");
+    require(w.get_device() >= 0 && w.scalar_type() == at::kByte && w.dim() == 2 && w.is_contiguous() && w.size(0) > 0,
+            "dequantize takes a contiguous 2-D uint8 weight on a CUDA device");
+    require(reinterpret_cast<uintptr_t>(w.data_ptr()) % 16 == 0, "dequantize reads the weight 16 bytes at a time: it must start on 16 bytes");
     const int64_t O = w.size(0), K = in_features;
     require(K > 0 && K % (scheme == 1 ? 16 : 128) == 0, "dequantize takes in-features that are a multiple of 16 (int8) or 128 (int4)");
     require(w.size(1) == (scheme == 1 ? K : K / 2), "dequantize: the weight and in-features disagree");
