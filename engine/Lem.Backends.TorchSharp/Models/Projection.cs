@@ -63,19 +63,21 @@ internal static class Projection
         FusedOps.Current is { } fused && fused.DecodeKernelsServe(x) && w.Stored.device_type == global::TorchSharp.DeviceType.CUDA
         && x.shape[^1] == w.InFeatures && w.InFeatures % w.InputsPerVector == 0
         && (w.Scheme != QuantizationScheme.Int4 || w.InFeatures % WeightQuantizer.Int4GroupSize == 0)
-        && GemvTakesRows(x.numel() / w.InFeatures, w, fused.MmaGemvReady(x));
+        && GemvTakesRows(x.numel() / w.InFeatures, w, fused.MmaGemvReady(x), GemvTuning.Current, GemvMaxRows);
 
     /// <summary>
     /// Whether the GEMV takes <paramref name="rows"/> rows of <paramref name="w"/>: a quantized weight up to
-    /// <see cref="QuantizedGemvMaxRows"/>; a bf16 one up to <see cref="GemvMaxRows"/>, and from
-    /// <see cref="GemvTuning.MmaMinRows"/> to 32 rows where the tensor-core GEMV serves every weight (<see cref="GemvTuning.MmaVariable"/> = all, loaded on the device) and so
-    /// replaces cuBLAS. The native side takes the tensor-core path for in-features that four weight vectors divide (32 for bf16).
+    /// <see cref="QuantizedGemvMaxRows"/>; a bf16 one up to <paramref name="denseMaxRows"/> (<see cref="GemvMaxRows"/>),
+    /// and from <see cref="GemvTuning.MmaMinRows"/> to 32 rows where the tensor-core GEMV serves every weight
+    /// (<see cref="GemvTuning.MmaVariable"/> = all, <paramref name="mmaReady"/> on the device) and so replaces cuBLAS.
+    /// The native side takes the tensor-core path for in-features that four weight vectors divide (32 for bf16).
     /// </summary>
-    private static bool GemvTakesRows(long rows, LinearWeight w, bool mmaReady) =>
+    internal static bool GemvTakesRows(long rows, LinearWeight w, bool mmaReady, GemvTuning tuning, int denseMaxRows) =>
         w.Scheme != QuantizationScheme.None
             ? rows <= QuantizedGemvMaxRows
-            : rows <= GemvMaxRows
-              || (mmaReady && GemvTuning.Current.Mma == TensorCoreGemv.All && rows >= GemvTuning.Current.MmaMinRows && rows <= QuantizedGemvMaxRows && w.InFeatures % (4 * w.InputsPerVector) == 0);
+            : rows <= denseMaxRows
+              || (mmaReady && tuning.Mma == TensorCoreGemv.All && rows >= tuning.MmaMinRows && rows <= QuantizedGemvMaxRows
+                  && w.InFeatures % (4 * w.InputsPerVector) == 0);
 
     /// <summary>
     /// The fused q/k/v projection of a static decode step with RoPE and the KV-cache write in the same GEMV kernel
