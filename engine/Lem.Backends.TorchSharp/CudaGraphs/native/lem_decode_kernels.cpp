@@ -290,17 +290,17 @@ __device__ __forceinline__ float gemv_value(float sum, float inv, const unsigned
   return y;
 }
 
-// Writes what `mode` makes of input row r's sum sums[a] of weight row wrows[wa] (with inv, scales and bias as
-// gemv_value). sums[b] and wrows[wb] are the up row in mode 2 and the rotation pair's second row in mode 4 (whose cache
-// and query rows are rope_row, the batch row); they are read only in those modes.
+// Writes what `mode` makes of input row r's sum sums[first] of weight row wrows[wfirst] (with inv, scales and bias as
+// gemv_value). sums[second] and wrows[wsecond] are the up row in mode 2 and the rotation pair's second row in mode 4
+// (whose cache and query rows are rope_row, the batch row); they are read only in those modes.
 template <int S, bool ROPE>
-__device__ __forceinline__ void gemv_store(const float* sums, int a, int b, const int* wrows, int wa, int wb, float inv, const unsigned short* scales,
-                                           const bf16* bias, int r, long long rope_row, bf16* out_bf, float* out_f, int O, int mode, int inter,
-                                           const RopeOut& rope) {
-  const int wrow = wrows[wa];
-  const float y = gemv_value<S>(sums[a], inv, scales, bias, wrow);
+__device__ __forceinline__ void gemv_store(const float* sums, int first, int second, const int* wrows, int wfirst, int wsecond, float inv,
+                                           const unsigned short* scales, const bf16* bias, int r, long long rope_row, bf16* out_bf, float* out_f,
+                                           int O, int mode, int inter, const RopeOut& rope) {
+  const int wrow = wrows[wfirst];
+  const float y = gemv_value<S>(sums[first], inv, scales, bias, wrow);
   if (ROPE) {  // mode 4
-    const float y2 = gemv_value<S>(sums[b], inv, scales, bias, wrows[wb]);
+    const float y2 = gemv_value<S>(sums[second], inv, scales, bias, wrows[wsecond]);
     const bf16 ya = round_bf16(y), yb = round_bf16(y2);
     const int d = rope.d, half = inter, head = wrow / d, i = wrow - head * d;
     const long long position = *rope.index;
@@ -320,7 +320,7 @@ __device__ __forceinline__ void gemv_store(const float* sums, int a, int b, cons
       dst[i + half] = hi;
     }
   } else if (mode == 2) {
-    const float up = gemv_value<S>(sums[b], inv, scales, bias, wrows[wb]);
+    const float up = gemv_value<S>(sums[second], inv, scales, bias, wrows[wsecond]);
     out_bf[(long long)r * inter + wrow] = round_bf16(y / (1.0f + expf(-y)) * up);
   } else {
     const long long i = (long long)r * O + wrow;
