@@ -1319,24 +1319,21 @@ void launch_gemv_kernel(cu_function fn, unsigned blocks, int split, const at::Te
   launch(fn, blocks, 1, 256, xt, args);
 }
 
-// The tensor-core GEMV (gemv_mma) for DecodeConfig.mma_min_rows to 32 rows, on arguments that run_gemv has checked: a warp per tile of 16
-// weight rows (8 output pairs in modes 2 and 4); where the tiles leave a wave of resident blocks half empty, up to 8
-// warps split a tile's chunks (four weight vectors per row), as long as each warp keeps kMmaUnroll chunks.
-void launch_gemv_mma(const DeviceKernels& k, const at::Tensor& xt, const at::Tensor& wt, const at::Tensor* st, int scheme, const at::Tensor* nt,
-                     double eps, const at::Tensor* bt, int mode, void* out_bf, void* out_f, const RopeOut& rope, int64_t inter64, int variant,
-                     int64_t sms) {
-  const int64_t K = xt.size(-1), O = wt.size(0);
-  const int64_t per_vector = scheme == 0 ? 8 : scheme == 1 ? 16 : 32;
-  const int64_t chunks = K / (4 * per_vector);
-  const int64_t tiles = mode == 2 || mode == 4 ? (O / 2 + 7) / 8 : (O + 15) / 16;
-  const int per_sm = mode == 4 ? k.gemv_mma_rope_blocks_per_sm[scheme][variant] : k.gemv_mma_blocks_per_sm[scheme][variant];
+// How many warps share one unit of GEMV work (a row group or a tile): doubled, up to 8, while the doubled grid still fits
+// one wave of `per_sm` resident blocks per multiprocessor and `enough(split)` says each warp keeps enough of the
+// in-dimension.
+template <typename Enough>
+int wave_split(int64_t units, int per_sm, int64_t sms, Enough enough) {
   const int64_t resident_warps = static_cast<int64_t>(per_sm > 0 ? per_sm : 1) * kWarpsPerBlock * sms;
   int split = 1;
-  while (split < 8 && tiles * split * 2 <= resident_warps && chunks / (2 * split) >= kMmaUnrollChunks) split *= 2;
-  const int64_t tiles_per_block = kWarpsPerBlock / split;
-  const unsigned blocks = static_cast<unsigned>((tiles + tiles_per_block - 1) / tiles_per_block);
-  launch_gemv_kernel(mode == 4 ? k.gemv_mma_rope[scheme][variant] : k.gemv_mma[scheme][variant], blocks, split, xt, wt, st, nt, eps, bt, mode,
-                     out_bf, out_f, rope, inter64);
+  while (split < 8 && units * split * 2 <= resident_warps && enough(split)) split *= 2;
+  return split;
+}
+
+// Blocks of kWarpsPerBlock warps for `units` units of work, `split` warps each.
+unsigned blocks_for(int64_t units, int split) {
+  const int64_t per_block = kWarpsPerBlock / split;
+  return static_cast<unsigned>((units + per_block - 1) / per_block);
 }
 
 // Checks the GEMV's input, weight, scales, norm and bias (the rules of lem_gemv below) and launches it with `mode`'s
@@ -1368,13 +1365,19 @@ void run_gemv(const at::Tensor& xt, const at::Tensor& wt, const at::Tensor* st, 
   const auto& k = ready_kernels(xt);
   const int64_t sms = at::cuda::getDeviceProperties(device)->multiProcessorCount;
   const int mma_variant = rows <= 8 ? 0 : rows <= 16 ? 1 : 2;
+  const int64_t vectors = K / per_vector;
   if (rows >= decode_config.mma_min_rows && rows <= 32 && (decode_config.mma == 2 || (decode_config.mma == 1 && scheme != 0)) && K % (4 * per_vector) == 0 &&
       k.gemv_mma[scheme][mma_variant] != nullptr) {
-    launch_gemv_mma(k, xt, wt, st, scheme, nt, eps, bt, mode, out_bf, out_f, rope, inter64, mma_variant, sms);
+    // the tensor-core GEMV: a warp per tile of 16 weight rows (8 output pairs in modes 2 and 4); up to 8 warps split a
+    // tile's chunks (four weight vectors per row) as far as one wave holds, each keeping kMmaUnroll chunks
+    const int64_t tiles = mode == 2 || mode == 4 ? (O / 2 + 7) / 8 : (O + 15) / 16, chunks = vectors / 4;
+    const int per_sm = mode == 4 ? k.gemv_mma_rope_blocks_per_sm[scheme][mma_variant] : k.gemv_mma_blocks_per_sm[scheme][mma_variant];
+    const int split = wave_split(tiles, per_sm, sms, [&](int s) { return chunks / (2 * s) >= kMmaUnrollChunks; });
+    launch_gemv_kernel(mode == 4 ? k.gemv_mma_rope[scheme][mma_variant] : k.gemv_mma[scheme][mma_variant], blocks_for(tiles, split), split, xt, wt,
+                       st, nt, eps, bt, mode, out_bf, out_f, rope, inter64);
     return;
   }
   const int variant = rows <= 1 ? 0 : rows <= 2 ? 1 : rows <= 4 ? 2 : 3;
-  const int64_t vectors = K / per_vector;
   // a warp per 4 weight rows (2 pairs in modes 2 and 4); where that leaves fewer than 16 warps per multiprocessor, up
   // to 8 warps split the in-dimension of each row group, as long as every lane still gets a vector
   const int64_t row_groups = mode == 2 || mode == 4 ? (O / 2 + 1) / 2 : (O + 3) / 4;
@@ -1385,13 +1388,10 @@ void run_gemv(const at::Tensor& xt, const at::Tensor& wt, const at::Tensor* st, 
     while (split < 8 && row_groups * split < wanted_warps && vectors / (2 * split) >= 32) split *= 2;
   } else {  // as far as one wave of resident blocks holds
     const int per_sm = mode == 4 ? k.gemv_rope_blocks_per_sm[scheme][variant] : k.gemv_blocks_per_sm[scheme][variant];
-    const int64_t resident_warps = static_cast<int64_t>(per_sm > 0 ? per_sm : 1) * kWarpsPerBlock * sms;
-    while (split < 8 && row_groups * split * 2 <= resident_warps && vectors / (2 * split) >= 32) split *= 2;
+    split = wave_split(row_groups, per_sm, sms, [&](int s) { return vectors / (2 * s) >= 32; });
   }
-  const int64_t groups_per_block = kWarpsPerBlock / split;
-  const unsigned blocks = static_cast<unsigned>((row_groups + groups_per_block - 1) / groups_per_block);
-  launch_gemv_kernel(mode == 4 ? k.gemv_rope[scheme][variant] : k.gemv[scheme][variant], blocks, split, xt, wt, st, nt, eps, bt, mode, out_bf,
-                     out_f, rope, inter64);
+  launch_gemv_kernel(mode == 4 ? k.gemv_rope[scheme][variant] : k.gemv[scheme][variant], blocks_for(row_groups, split), split, xt, wt, st, nt, eps,
+                     bt, mode, out_bf, out_f, rope, inter64);
 }
 
 }  // namespace
